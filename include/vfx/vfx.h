@@ -1,0 +1,10 @@
+/* vfx: streaming image I/O, colour management and image processing.
+ * The umbrella header: includes every public header in dependency order. */
+#ifndef VFX_VFX_H
+#define VFX_VFX_H
+
+#include "vfx/version.h"
+#include "vfx/status.h"
+#include "vfx/core.h"
+
+#endif
