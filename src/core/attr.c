@@ -379,22 +379,21 @@ vfx_attrs_set(vfx_attrs *a, const char *name, const vfx_attr_value *v)
         return vfx__fail(VFX_ERR_ARG, "attrs: %s: NULL value", name);
     VFX_TRY(value_check(name, v));
 
-    int32_t        i = find(a, name);
+    /* Clone first: v may point into this set, and growing the array would move it. */
     vfx_attr_value nv;
+    VFX_TRY(value_clone(v, &nv));
+    int32_t i = find(a, name);
     if (i >= 0) {
         /* Replace in place: the name keeps its position. */
-        VFX_TRY(value_clone(v, &nv));
         value_release(&a->v[i].v);
         a->v[i].v = nv;
         return VFX_OK;
     }
-    VFX_TRY(reserve_one(a));
-    char *dup = vfx__strdup(name);
-    if (!dup)
-        return vfx__nomem();
-    vfx_status st = value_clone(v, &nv);
+    char      *dup = vfx__strdup(name);
+    vfx_status st = dup ? reserve_one(a) : vfx__nomem();
     if (st != VFX_OK) {
         vfx__free(dup);
+        value_release(&nv);
         return st;
     }
     a->v[a->n].name = dup;
@@ -570,7 +569,11 @@ vfx_attrs_equal(const vfx_attrs *a, const vfx_attrs *b)
     return 1;
 }
 
-/* ---- formatting ------------------------------------------------------------------------- */
+/* ---- formatting -------------------------------------------------------------------------
+ * Roughly exrheader, on one line: 42  0.1 (shortest text that reads back)  "quoted \"esc\""
+ * "a", "b"  (1 2 3)  (0 -1) - (1919 1079)  ((1 0 0) (0 1 0) (0 0 1))  24000/1001
+ * 01:02:03:04 drop_frame user 0x12345678  film mfc code 1, film type 2, ...
+ * red (0.64 0.33), green (0.3 0.6), blue (0.15 0.06), white (0.3127 0.329)  <"iccProfile", 5 bytes> */
 
 /* snprintf-style appender: writes what fits, counts everything. */
 typedef struct out {
@@ -602,7 +605,14 @@ put_double(out *o, double d, int max_digits, int is_float)
         put(o, "%g", d);
         return;
     }
-    for (int p = 1; p <= max_digits; p++) {
+    /* %g switches to an exponent when the precision is below the integer digits (10 would
+     * print as 1e+01), so start at the integer digit count while it fits. */
+    int    digits = 1;
+    double m = fabs(d);
+    for (double lim = 10.0; m >= lim && digits <= max_digits; lim *= 10.0)
+        digits++;
+    int p0 = digits <= max_digits ? digits : 1;
+    for (int p = p0; p <= max_digits; p++) {
         snprintf(s, sizeof s, "%.*g", p, d);
         if (is_float ? strtof(s, NULL) == (float) d : strtod(s, NULL) == d)
             break;
@@ -754,7 +764,9 @@ vfx_attr_value_format(const vfx_attr_value *v, char *buf, size_t size)
         put(&o, ")");
         break;
     }
-    case VFX_ATTR_RATIONAL: put(&o, "%d/%u", (int) v->u.rational.num, (unsigned) v->u.rational.den); break;
+    case VFX_ATTR_RATIONAL:
+        put(&o, "%d/%u", (int) v->u.rational.num, (unsigned) v->u.rational.den);
+        break;
     case VFX_ATTR_TIMECODE:
         put_timecode(&o, v->u.timecode.time_and_flags, v->u.timecode.user_data);
         break;
