@@ -573,7 +573,8 @@ vfx_attrs_equal(const vfx_attrs *a, const vfx_attrs *b)
  * Roughly exrheader, on one line: 42  0.1 (shortest text that reads back)  "quoted \"esc\""
  * "a", "b"  (1 2 3)  (0 -1) - (1919 1079)  ((1 0 0) (0 1 0) (0 0 1))  24000/1001
  * 01:02:03:04 drop_frame user 0x12345678  film mfc code 1, film type 2, ...
- * red (0.64 0.33), green (0.3 0.6), blue (0.15 0.06), white (0.3127 0.329)  <"iccProfile", 5 bytes> */
+ * red (0.64 0.33), green (0.3 0.6), blue (0.15 0.06), white (0.3127 0.329)
+ * <"iccProfile", 5 bytes> */
 
 /* snprintf-style appender: writes what fits, counts everything. */
 typedef struct out {
