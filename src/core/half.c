@@ -5,6 +5,10 @@
 #include "core/core_int.h"
 #include "core/half_int.h"
 
+#if VFX__HAVE_F16C_PATH
+#include <cpuid.h>
+#endif
+
 static atomic_int force_portable;
 
 void
@@ -13,14 +17,38 @@ vfx__half_force_portable(int on)
     atomic_store_explicit(&force_portable, on != 0, memory_order_relaxed);
 }
 
+#if VFX__HAVE_F16C_PATH
+/* CPUID rather than __builtin_cpu_supports("f16c"), which older Clang rejects. F16C needs the
+ * 256-bit AVX state, so the OS must have enabled it too (XGETBV: XMM and YMM state). */
+static int
+detect_f16c(void)
+{
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return 0;
+    if (!(c & bit_OSXSAVE) || !(c & bit_AVX) || !(c & bit_F16C))
+        return 0;
+    unsigned int lo, hi;
+    __asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    (void) hi;
+    return (lo & 6u) == 6u;
+}
+
+static atomic_int have_f16c = -1; /* -1: not detected yet; racing detections agree */
+#endif
+
 int
 vfx__half_uses_f16c(void)
 {
 #if VFX__HAVE_F16C_PATH
     if (atomic_load_explicit(&force_portable, memory_order_relaxed))
         return 0;
-    /* a plain load of libgcc's cpu model: cheap enough per bulk call */
-    return __builtin_cpu_supports("avx") && __builtin_cpu_supports("f16c");
+    int have = atomic_load_explicit(&have_f16c, memory_order_relaxed);
+    if (VFX__UNLIKELY(have < 0)) {
+        have = detect_f16c();
+        atomic_store_explicit(&have_f16c, have, memory_order_relaxed);
+    }
+    return have;
 #else
     return 0;
 #endif
