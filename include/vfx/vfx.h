@@ -6,5 +6,7 @@
 #include "vfx/version.h"
 #include "vfx/status.h"
 #include "vfx/core.h"
+#include "vfx/image.h"
+#include "vfx/sink.h"
 
 #endif
