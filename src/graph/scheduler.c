@@ -153,10 +153,15 @@ compute_cb(void *ctx, vfx_node *n, vfx_tile *t)
     return render_node(ctx, n, t);
 }
 
-/* Copy rect r (inside n's RoD) into dst, from n's cached grid tiles. */
+/* Copy rect r (inside n's RoD) into dst, from n's cached grid tiles; or, when `direct`,
+ * render it straight into dst (pointwise inputs, see get_input()). */
 static vfx_status
-fetch(worker *w, vfx_node *n, vfx_rect r, float *dst, ptrdiff_t stride)
+fetch(worker *w, vfx_node *n, vfx_rect r, float *dst, ptrdiff_t stride, int direct)
 {
+    if (direct) {
+        vfx_tile t = { r, n->n_channels, stride, dst };
+        return render_node(w, n, &t);
+    }
     const vfx__tiling *g = &n->tiling;
     int32_t nc = n->n_channels;
     int64_t tx0 = floor_div((int64_t) r.x0 - g->x0, g->w);
@@ -207,10 +212,16 @@ edge_map(int64_t v, int64_t a, int64_t b, vfx_edge edge)
 
 /* A view of node m over `need`, pixels outside m's RoD filled per `edge`. Pins at most one
  * cache tile (returned in *pin_out, to unpin after use); otherwise the pixels live in the
- * worker's arena. */
+ * worker's arena.
+ *
+ * A pointwise input (a generator or a colour chain) is not cached when the consumer needs
+ * about as many pixels as it makes (need <= 2 x the consumer's tile, e.g. a small blur):
+ * it is rendered, fused, straight into the consumer's input buffer, as libvips does. When the
+ * RoI is much larger (a wide blur) recomputing overlaps would cost more than caching, so its
+ * tiles go through the cache like any other node's. */
 static vfx_status
-get_input(worker *w, vfx_node *m, vfx_rect need, vfx_edge edge, vfx_tile *out,
-          vfx__centry **pin_out)
+get_input(worker *w, vfx_node *m, vfx_rect need, int64_t want_area, vfx_edge edge,
+          vfx_tile *out, vfx__centry **pin_out)
 {
     *pin_out = NULL;
     int32_t nc = m->n_channels;
@@ -219,8 +230,10 @@ get_input(worker *w, vfx_node *m, vfx_rect need, vfx_edge edge, vfx_tile *out,
     *out = (vfx_tile){ need, nc, stride, NULL };
     if (vfx_rect_is_empty(need))
         return VFX_OK;
+    int direct = (m->op->flags & VFX_OP_POINTWISE) &&
+                 vfx_rect_area(vfx_rect_intersect(need, rod)) / 2 <= want_area;
 
-    if (vfx_rect_contains(rod, need)) {
+    if (!direct && vfx_rect_contains(rod, need)) {
         const vfx__tiling *g = &m->tiling;
         int64_t tx = floor_div((int64_t) need.x0 - g->x0, g->w);
         int64_t ty = floor_div((int64_t) need.y0 - g->y0, g->h);
@@ -242,12 +255,12 @@ get_input(worker *w, vfx_node *m, vfx_rect need, vfx_edge edge, vfx_tile *out,
         return vfx__nomem();
     vfx_rect inside = vfx_rect_intersect(need, rod);
     if (vfx_rect_equal(inside, need))
-        return fetch(w, m, need, out->p, stride);
+        return fetch(w, m, need, out->p, stride, direct);
     if (edge == VFX_EDGE_BLACK || vfx_rect_is_empty(rod)) {
         zero_rect(out->p, stride, vfx_rect_width(need), vfx_rect_height(need), nc);
         if (vfx_rect_is_empty(inside))
             return VFX_OK;
-        return fetch(w, m, inside, vfx__tile_at(out, inside.x0, inside.y0), stride);
+        return fetch(w, m, inside, vfx__tile_at(out, inside.x0, inside.y0), stride, direct);
     }
 
     /* Clamp / periodic / mirror: map every column and row into the RoD, fetch the bounding
@@ -275,7 +288,7 @@ get_input(worker *w, vfx_node *m, vfx_rect need, vfx_edge edge, vfx_tile *out,
     float *fb = vfx__arena_alloc(&w->arena, (size_t) vfx_rect_area(f) * (size_t) nc * sizeof(float));
     if (!fb)
         return vfx__nomem();
-    VFX_TRY(fetch(w, m, f, fb, fstride));
+    VFX_TRY(fetch(w, m, f, fb, fstride, direct));
     size_t px = (size_t) nc * sizeof(float);
     for (int64_t i = 0; i < nh; i++) {
         const float *src = fb + (ptrdiff_t) (ymap[i] - f.y0) * fstride;
@@ -307,7 +320,7 @@ render_fused(worker *w, vfx_node *n, vfx_tile *t)
     vfx_tile in = { t->rect, t->n_channels, 0, NULL };
     vfx__centry *pin = NULL;
     if (base)
-        VFX_TRY(get_input(w, base, t->rect, VFX_EDGE_BLACK, &in, &pin));
+        VFX_TRY(get_input(w, base, t->rect, vfx_rect_area(t->rect), VFX_EDGE_BLACK, &in, &pin));
     int32_t x0 = t->rect.x0, npx = (int32_t) vfx_rect_width(t->rect);
     for (int32_t y = t->rect.y0; y < t->rect.y1; y++) {
         float *q = vfx__tile_at(t, x0, y);
@@ -333,7 +346,7 @@ render_op(worker *w, vfx_node *n, vfx_tile *t)
         if (op->roi)
             op->roi(n, k, &t->rect, &need);
         vfx_edge edge = op->edge ? op->edge(n, k) : VFX_EDGE_BLACK;
-        s = get_input(w, n->inputs[k], need, edge, &in[k], &pins[k]);
+        s = get_input(w, n->inputs[k], need, vfx_rect_area(t->rect), edge, &in[k], &pins[k]);
         inp[k] = &in[k];
     }
     void *scratch = NULL;

@@ -174,6 +174,10 @@ vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ct
                vfx__centry **entry_out, vfx_tile *tile_out)
 {
     *entry_out = NULL;
+    static atomic_int registered;
+    if (!atomic_load_explicit(&registered, memory_order_acquire) &&
+        !atomic_exchange(&registered, 1))
+        vfx__on_shutdown(vfx__cache_shutdown);
     pthread_mutex_lock(&C.lock);
     if (!C.buckets) {
         table_grow();
