@@ -9,11 +9,13 @@
 #include "graph/graph_int.h"
 
 static vfx_image *noise(vfx_rect data, vfx_rect display, int nc);
+static int64_t    live_before_init;
 
 static int
 setup(void **state)
 {
     (void) state;
+    live_before_init = vfx__alloc_live();
     vfx_init_options o = VFX_INIT_OPTIONS_INIT;
     o.threads = 3;
     if (vfx_init(&o) != VFX_OK)
@@ -40,7 +42,7 @@ teardown(void **state)
 {
     (void) state;
     vfx_shutdown();
-    return 0;
+    return vfx__alloc_live() == live_before_init ? 0 : -1; /* everything freed */
 }
 
 static vfx_image *
@@ -152,7 +154,7 @@ blur_matches_brute_force(void **state)
                     check_blur(n, radii[r][0], radii[r][1], (vfx_edge) e, rects[k],
                                t == 1 ? 3 : 1, tiles[t][0], tiles[t][1]);
     vfx_image_unref(n);
-    assert_int_equal(vfx__alloc_live(), live);
+    assert_in_range(vfx__alloc_live(), live - 3, live + 3); /* the pool keeps task records */
 }
 
 static void
@@ -175,7 +177,7 @@ blur_of_cropped_and_wide(void **state)
     assert_true(ci.hits > 0);
     vfx_image_unref(c);
     vfx_image_unref(n);
-    assert_int_equal(vfx__alloc_live(), live);
+    assert_in_range(vfx__alloc_live(), live - 3, live + 3); /* the pool keeps task records */
 }
 
 int
