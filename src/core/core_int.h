@@ -95,6 +95,10 @@ void    vfx__alloc_set_hooks(void *(*m)(void *, size_t), void *(*r)(void *, void
 
 /** Initialise with defaults if nobody did yet; cheap after the first call. */
 vfx_status vfx__ensure_init(void);
+/** Register a function vfx_shutdown() calls (latest registered first, before the pool stops):
+ *  how layers above core free their global state (tile cache, format registry...). At most
+ *  16; registering the same function twice is a no-op. Does not fail. */
+void vfx__on_shutdown(void (*fn)(void));
 
 /* ---- threads (thread.c) ----------------------------------------------------------------- */
 

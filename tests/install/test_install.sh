@@ -1,0 +1,25 @@
+#!/bin/sh
+# Install the library into a temporary prefix and build a program outside the tree against
+# the installed headers and libraries, once with pkg-config and once with find_package(vfx).
+set -eu
+: "${VFX_BINARY_DIR:?}" "${VFX_SOURCE_DIR:?}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$VFX_BINARY_DIR" --prefix "$tmp/prefix" >/dev/null
+libdir=$(ls -d "$tmp"/prefix/lib*/ | head -n1)
+[ -f "$libdir/pkgconfig/vfx.pc" ] || { echo "no vfx.pc installed"; exit 1; }
+
+# 1. pkg-config
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+cc -std=c11 -Wall -Werror "$VFX_SOURCE_DIR/tests/install/example.c" -o "$tmp/ex_pc" \
+    $(pkg-config --cflags --libs vfx)
+LD_LIBRARY_PATH="$libdir" "$tmp/ex_pc"
+
+# 2. find_package(vfx)
+mkdir -p "$tmp/proj"
+cp "$VFX_SOURCE_DIR/tests/install/example.c" "$tmp/proj/"
+cp "$VFX_SOURCE_DIR/tests/install/CMakeLists.txt.in" "$tmp/proj/CMakeLists.txt"
+cmake -S "$tmp/proj" -B "$tmp/proj/build" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+cmake --build "$tmp/proj/build" >/dev/null
+LD_LIBRARY_PATH="$libdir" "$tmp/proj/build/example"
+echo "install test passed"
