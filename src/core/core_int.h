@@ -91,6 +91,12 @@ int64_t vfx__alloc_live(void);
 void    vfx__alloc_set_hooks(void *(*m)(void *, size_t), void *(*r)(void *, void *, size_t),
                              void (*f)(void *, void *), void *ctx);
 
+/* ---- channel lists (channels.c) -------------------------------------------------------- */
+
+/** Set EXR's pLinear hint of channel @p i (readers keep it so writers can write it back;
+ *  there is no public setter yet). @return VFX_ERR_ARG when out of range. */
+vfx_status vfx__channels_set_linear(vfx_channels *c, int32_t i, int32_t linear);
+
 /* ---- library state (init.c) ------------------------------------------------------------- */
 
 /** Initialise with defaults if nobody did yet; cheap after the first call. */
