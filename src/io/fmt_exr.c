@@ -703,7 +703,6 @@ scatter_chunk(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const 
               uint8_t *const *plane, vfx_rect chunk)
 {
     size_t tsize = vfx_pixel_type_size(req->type);
-    const exr_chunk_info_t *ci = &dec->chunk;
     for (int32_t k = 0; k < req->n_channels; k++) {
         const exr_coding_channel_info_t *cc = &dec->channels[fch[k]];
         if (!plane[k] || cc->height <= 0 || cc->width <= 0)
@@ -712,9 +711,9 @@ scatter_chunk(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const 
         size_t bpe = (size_t) cc->bytes_per_element;
         int32_t xs = cc->x_samples, ys = cc->y_samples;
         /* the first sampled line of this chunk */
-        int32_t first_y = ci->start_y;
+        int32_t first_y = chunk.y0;
         if (ys > 1)
-            first_y = (int32_t) (((int64_t) floor_div(ci->start_y + ys - 1, ys)) * ys);
+            first_y = (int32_t) (((int64_t) floor_div(chunk.y0 + ys - 1, ys)) * ys);
         for (int32_t r = 0; r < cc->height; r++) {
             int64_t sy = (int64_t) first_y + (int64_t) r * ys;
             int64_t y0 = VFX__MAX(sy, (int64_t) req->rect.y0);
@@ -732,14 +731,14 @@ scatter_chunk(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const 
                 if (x1 <= x0)
                     continue;
                 if (xs == 1) {
-                    VFX_TRY(vfx_convert_values(srow + (size_t) (x0 - ci->start_x) * bpe, st,
+                    VFX_TRY(vfx_convert_values(srow + (size_t) (x0 - chunk.x0) * bpe, st,
                                                (ptrdiff_t) bpe,
                                                drow + (ptrdiff_t) (x0 - req->rect.x0) *
                                                           req->x_stride,
                                                req->type, req->x_stride, (size_t) (x1 - x0)));
                 } else {
                     for (int32_t x = x0; x < x1; x++) {
-                        int32_t i = (x - ci->start_x) / xs;
+                        int32_t i = (x - chunk.x0) / xs;
                         if (i >= cc->width)
                             i = cc->width - 1;
                         VFX_TRY(vfx_convert_values(
@@ -765,7 +764,7 @@ typedef struct read_state {
 
 static vfx_status
 decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chunk_info_t *ci,
-           int32_t chunk_no)
+           vfx_rect chunk, int32_t chunk_no)
 {
     exr_reader *er = rd->priv;
     exr_context_t ctx = er->ctx;
@@ -835,8 +834,6 @@ decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chun
     if ((rv = exr_decoding_run(ctx, pi, d)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, what);
     vfx__rd_count_chunks(rd, 1);
-    vfx_rect chunk = { ci->start_x, ci->start_y, ci->start_x + ci->width,
-                       ci->start_y + ci->height };
     return scatter_chunk(req, d, st->fch, st->plane, chunk);
 }
 
@@ -880,13 +877,19 @@ read_chunks(vfx__rd *rd, const vfx__read_req *req, read_state *st)
                 snprintf(what, sizeof what, "chunk %d", chunk_no);
                 return exr_fail(rv, what);
             }
-            /* the chunk must be the one asked for, inside the level */
-            vfx_rect want = { c->origin_x + i * c->chunk_w, c->origin_y + j * c->chunk_h, 0, 0 };
-            if (ci.start_x != want.x0 || ci.start_y != want.y0 || ci.width <= 0 ||
-                ci.height <= 0 || ci.width > c->chunk_w || ci.height > c->chunk_h ||
-                (int64_t) ci.start_x + ci.width > lr.x1 || (int64_t) ci.start_y + ci.height > lr.y1)
+            /* the chunk must be the one asked for, inside the level (tiles give their
+             * position as tile indexes, strips as pixel coordinates) */
+            vfx_rect chunk = { c->origin_x + i * c->chunk_w, c->origin_y + j * c->chunk_h, 0, 0 };
+            int pos_ok = ep->storage == EXR_STORAGE_TILED
+                             ? ci.start_x == i && ci.start_y == j
+                             : ci.start_x == chunk.x0 && ci.start_y == chunk.y0;
+            if (!pos_ok || ci.width <= 0 || ci.height <= 0 || ci.width > c->chunk_w ||
+                ci.height > c->chunk_h || (int64_t) chunk.x0 + ci.width > lr.x1 ||
+                (int64_t) chunk.y0 + ci.height > lr.y1)
                 return vfx__fail(VFX_ERR_CORRUPT, "chunk %d: bad position or size", chunk_no);
-            VFX_TRY(decode_one(rd, req, st, &ci, chunk_no));
+            chunk.x1 = chunk.x0 + ci.width;
+            chunk.y1 = chunk.y0 + ci.height;
+            VFX_TRY(decode_one(rd, req, st, &ci, chunk, chunk_no));
         }
     }
     return VFX_OK;
@@ -1443,6 +1446,6 @@ exr_write_close(vfx__wr *wr, int failed)
 }
 
 const vfx_format vfx__fmt_exr = {
-    sizeof(vfx_format), "openexr", "exr,sxr,mxr", exr_probe, exr_open, exr_read_rect, exr_close,
+    sizeof(vfx_format), "openexr", "exr", "exr,sxr,mxr", exr_probe, exr_open, exr_read_rect, exr_close,
     exr_write_open,     exr_write_rect, exr_write_close,
 };

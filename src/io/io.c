@@ -216,11 +216,11 @@ reader_start(vfx_reader *r, const vfx_read_options *opt)
     r->max_pixels = (opt && opt->max_pixels > 0) ? opt->max_pixels : vfx_max_pixels();
     vfx_status s = r->fmt->open(r);
     if (s != VFX_OK) {
-        vfx__error_prefix("%s: %s: ", r->fmt->name == NULL ? "?" : r->fmt->name, r->name);
+        vfx__error_prefix("%s: %s: ", r->fmt->tag, r->name);
         return s;
     }
     if (r->n_parts <= 0 || !r->parts)
-        return vfx__fail(VFX_ERR_INTERNAL, "%s: %s: plugin reported no parts", r->fmt->name,
+        return vfx__fail(VFX_ERR_INTERNAL, "%s: %s: plugin reported no parts", r->fmt->tag,
                          r->name);
     return VFX_OK;
 }
@@ -500,7 +500,7 @@ vfx_reader_read_rect(vfx_reader *r, int32_t part, int32_t level_x, int32_t level
         req.y_stride = y_stride;
         s = r->fmt->read_rect(r, &req);
         if (s != VFX_OK)
-            vfx__error_prefix("%s: %s: ", r->fmt->name, r->name);
+            vfx__error_prefix("%s: %s: ", r->fmt->tag, r->name);
     }
     if (all && all != stack_idx)
         vfx__free(all);
@@ -641,7 +641,7 @@ vfx_writer_open(const char *path, const vfx_spec *spec, const vfx_write_options 
     if (s == VFX_OK) {
         s = fmt->write_open(w);
         if (s != VFX_OK)
-            vfx__error_prefix("%s: %s: ", fmt->name, w->name);
+            vfx__error_prefix("%s: %s: ", fmt->tag, w->name);
     }
     if (s != VFX_OK) {
         writer_free(w);
@@ -688,7 +688,7 @@ vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel_type type, const v
     }
     vfx_status s = w->fmt->write_rect(w, rect, type, src, x_stride, y_stride);
     if (s != VFX_OK) {
-        vfx__error_prefix("%s: %s: ", w->fmt->name, w->name);
+        vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
         return s;
     }
     if (c->access != VFX_ACCESS_RANDOM_TILES)
@@ -711,7 +711,7 @@ vfx_writer_close(vfx_writer *w, int failed)
     }
     vfx_status s2 = w->fmt->write_close(w, failed);
     if (s2 != VFX_OK) {
-        vfx__error_prefix("%s: %s: ", w->fmt->name, w->name);
+        vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
         if (s == VFX_OK)
             s = s2;
         failed = 1;
