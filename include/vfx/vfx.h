@@ -6,5 +6,8 @@
 #include "vfx/version.h"
 #include "vfx/status.h"
 #include "vfx/core.h"
+#include "vfx/image.h"
+#include "vfx/sink.h"
+#include "vfx/io.h"
 
 #endif

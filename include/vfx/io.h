@@ -1,0 +1,214 @@
+/* Unified, streaming image I/O: one reader and one writer interface for every format.
+ *
+ * A reader exposes parts (EXR parts, TIFF directories, ...), the resolution levels of each
+ * part (MIP / RIP pyramids), the spec of each part, and its native chunking with an access
+ * pattern. Pixels come from vfx_reader_read_rect(), which decodes only the chunks a rect
+ * touches and only the requested channels. Readers are thread-safe: many threads may read
+ * from one reader at once.
+ *
+ * A writer takes a spec and options, declares the order in which it wants pixels (strips
+ * top to bottom, or tiles), writes to a temporary file in the destination folder and renames
+ * it over the destination only when vfx_writer_close() succeeds. */
+#ifndef VFX_IO_H
+#define VFX_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "vfx/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ============================================================================================
+ * Reading
+ * ========================================================================================== */
+
+typedef struct vfx_reader vfx_reader; /* opaque */
+
+/** User I/O callbacks (pread-like). read() must be safe to call from many threads at once.
+ *  It returns the number of bytes read (short only at end of data) or -1 on error. */
+typedef struct vfx_io {
+    size_t size; /**< sizeof(vfx_io) */
+    void  *user; /**< passed back unchanged */
+    int64_t (*read)(void *user, void *buf, uint64_t n, uint64_t offset);
+    /** Total size of the data in bytes, or -1 when unknown. */
+    int64_t (*get_size)(void *user);
+    /** Called once by vfx_reader_close(); may be NULL. */
+    void (*close)(void *user);
+} vfx_io;
+
+/** Flags for vfx_read_options.flags. */
+enum {
+    VFX_READ_STRICT      = 1u << 0, /**< refuse files with header inconsistencies */
+    VFX_READ_NO_METADATA = 1u << 1, /**< skip optional attributes (the spec keeps only
+                                         channels, windows and the basic EXR ones) */
+    VFX_READ_HEADER_ONLY = 1u << 2  /**< open files whose pixels vfx cannot decode (deep,
+                                         DWA) to look at their specs; reads then fail */
+};
+
+/** Options for vfx_reader_open(). Always start from VFX_READ_OPTIONS_INIT. */
+typedef struct vfx_read_options {
+    size_t        size;       /**< sizeof(vfx_read_options): lets the struct grow */
+    uint32_t      flags;      /**< VFX_READ_STRICT | VFX_READ_NO_METADATA */
+    int32_t       reserved;
+    int64_t       max_pixels; /**< refuse larger images; 0 = vfx_max_pixels() */
+    const vfx_io *io;         /**< NULL = plain file, else pread-style callbacks (path is then
+                                   only a name for messages and format detection) */
+    const char   *format;     /**< force a format by name ("openexr"); NULL = detect */
+} vfx_read_options;
+#define VFX_READ_OPTIONS_INIT { sizeof(vfx_read_options), 0, 0, 0, NULL, NULL }
+
+/** How a format stores pixels, and so how a consumer should pull them. */
+typedef enum vfx_access {
+    VFX_ACCESS_RANDOM_TILES    = 1, /**< any tile may be read at the same cost (EXR, TIFF tiled) */
+    VFX_ACCESS_RANDOM_STRIPS   = 2, /**< any strip of rows at the same cost (EXR scanline) */
+    VFX_ACCESS_SEQUENTIAL_ROWS = 3, /**< rows decode top to bottom only (PNG, JPEG) */
+    VFX_ACCESS_WHOLE_IMAGE     = 4  /**< the whole image decodes at once (WebP, AVIF) */
+} vfx_access;
+
+/** The native chunk grid of one level of one part. Chunk (i, j) covers
+ *  {origin_x + i * chunk_w, origin_y + j * chunk_h, ... + chunk_w, ... + chunk_h} clipped to
+ *  the level's data window. Strips have chunk_w = data window width. */
+typedef struct vfx_chunking {
+    vfx_access access;
+    int32_t    chunk_w, chunk_h;   /**< tile size, or (width, rows per strip) */
+    int32_t    origin_x, origin_y; /**< grid origin: the data window's top-left */
+    int32_t    n_x, n_y;           /**< chunks across and down */
+} vfx_chunking;
+
+/** Resolution levels of a part. */
+typedef enum vfx_level_mode {
+    VFX_LEVELS_ONE    = 0, /**< one level */
+    VFX_LEVELS_MIPMAP = 1, /**< levels (l, l), each half the previous */
+    VFX_LEVELS_RIPMAP = 2  /**< levels (lx, ly) halved independently in x and y */
+} vfx_level_mode;
+
+/** Open @p path and parse its header (no pixels decoded). @p opt may be NULL.
+ *  The format is detected from the first bytes (the extension only breaks ties).
+ *  @return VFX_OK, VFX_ERR_IO, VFX_ERR_CORRUPT, VFX_ERR_LIMIT or VFX_ERR_UNSUPPORTED (message
+ *  set, e.g. "exr: beauty.exr: chunk 12: ..."); *out is NULL on error.
+ *  Release with vfx_reader_close(). */
+VFX_API vfx_status vfx_reader_open(const char *path, const vfx_read_options *opt,
+                                   vfx_reader **out);
+
+/** Open an image held in memory. @p data must stay valid and unchanged until
+ *  vfx_reader_close(). @p name_hint (may be NULL) names the data in messages and breaks
+ *  detection ties by its extension (a bare "exr" works too). */
+VFX_API vfx_status vfx_reader_open_memory(const void *data, size_t size, const char *name_hint,
+                                          const vfx_read_options *opt, vfx_reader **out);
+
+/** Release; accepts NULL. No read may be running. Does not fail. */
+VFX_API void vfx_reader_close(vfx_reader *r);
+
+/** "openexr"; static storage. Does not fail. */
+VFX_API const char *vfx_reader_format_name(const vfx_reader *r);
+
+/** Number of parts (subimages); >= 1 for an open reader. Does not fail. */
+VFX_API int32_t vfx_reader_part_count(const vfx_reader *r);
+
+/** The spec of @p part at level 0: channels with their types and samplings, data and display
+ *  windows, attributes. Borrowed: valid until vfx_reader_close().
+ *  @return VFX_ERR_ARG when @p part is out of range. */
+VFX_API vfx_status vfx_reader_spec(const vfx_reader *r, int32_t part, const vfx_spec **out);
+
+/** Part name (EXR "name" attribute) and view ("view" attribute, or the view a multi-view
+ *  single-part file's default layer belongs to); NULL when the file has none. Borrowed. */
+VFX_API const char *vfx_reader_part_name(const vfx_reader *r, int32_t part);
+VFX_API const char *vfx_reader_part_view(const vfx_reader *r, int32_t part);
+
+/** Resolution levels of @p part: mode and number of levels in x and y (1, 1 for a single
+ *  level; n, n for a MIP map; nx, ny for a RIP map). Any out pointer may be NULL. */
+VFX_API vfx_status vfx_reader_levels(const vfx_reader *r, int32_t part, vfx_level_mode *mode_out,
+                                     int32_t *n_x_out, int32_t *n_y_out);
+
+/** Data window of a level: the level-0 origin with the level's size. */
+VFX_API vfx_status vfx_reader_level_rect(const vfx_reader *r, int32_t part, int32_t level_x,
+                                         int32_t level_y, vfx_rect *out);
+
+/** Native chunk grid and access pattern of a level. */
+VFX_API vfx_status vfx_reader_chunking(const vfx_reader *r, int32_t part, int32_t level_x,
+                                       int32_t level_y, vfx_chunking *out);
+
+/** Decode @p rect of a level into a caller buffer.
+ *
+ *  @p channels lists the part's channel indexes to return, in the order wanted (NULL = all,
+ *  in spec order); only those channels are decoded. Values are converted to @p type (core.h
+ *  conventions) and stored packed within each pixel: the value of channel k of pixel (x, y)
+ *  goes to dst + (y - rect.y0) * y_stride + (x - rect.x0) * x_stride + k * size(type).
+ *  Pixels of @p rect outside the level's data window are set to 0. Subsampled channels are
+ *  returned at full resolution (each sample repeated over its x_sampling x y_sampling block).
+ *  Only the chunks the rect touches are read. Thread-safe.
+ *  @return VFX_OK; VFX_ERR_ARG for bad arguments; VFX_ERR_CORRUPT / VFX_ERR_IO for bad data
+ *  (message names the file and the chunk); VFX_ERR_UNSUPPORTED for a valid file vfx cannot
+ *  decode (deep data, DWAA/DWAB). */
+VFX_API vfx_status vfx_reader_read_rect(vfx_reader *r, int32_t part, int32_t level_x,
+                                        int32_t level_y, vfx_rect rect, const int32_t *channels,
+                                        int32_t n_channels, vfx_pixel_type type, void *dst,
+                                        ptrdiff_t x_stride, ptrdiff_t y_stride);
+
+/** Counters since open (summed over all threads). */
+typedef struct vfx_reader_stats {
+    int64_t chunks_read; /**< chunks decoded */
+    int64_t bytes_read;  /**< bytes read from the file or memory, headers included */
+} vfx_reader_stats;
+
+/** Does not fail. */
+VFX_API void vfx_reader_get_stats(const vfx_reader *r, vfx_reader_stats *out);
+
+/* ============================================================================================
+ * Writing
+ * ========================================================================================== */
+
+typedef struct vfx_writer vfx_writer; /* opaque */
+
+/** Options for vfx_writer_open(). Always start from VFX_WRITE_OPTIONS_INIT. */
+typedef struct vfx_write_options {
+    size_t         size;        /**< sizeof(vfx_write_options) */
+    const char    *format;      /**< "openexr"; NULL = from the file extension */
+    const char    *compression; /**< format-specific name ("zip", "piz", ...); NULL = default */
+    int32_t        level;       /**< compression level / quality; -1 = format default */
+    int32_t        tile_w;      /**< > 0: write tiles of tile_w x tile_h; 0 = strips */
+    int32_t        tile_h;
+    vfx_pixel_type pixel_type;  /**< store every channel as this type; UNKNOWN = as the spec */
+    uint32_t       flags;       /**< reserved, 0 */
+} vfx_write_options;
+#define VFX_WRITE_OPTIONS_INIT                                                                \
+    { sizeof(vfx_write_options), NULL, NULL, -1, 0, 0, VFX_PIXEL_UNKNOWN, 0 }
+
+/** Create a writer for one image. Nothing appears at @p path until vfx_writer_close()
+ *  succeeds: pixels go to a temporary file in the same folder. @p spec is copied.
+ *  @return VFX_ERR_ARG (bad spec or options), VFX_ERR_UNSUPPORTED (format cannot store it),
+ *  VFX_ERR_IO. */
+VFX_API vfx_status vfx_writer_open(const char *path, const vfx_spec *spec,
+                                   const vfx_write_options *opt, vfx_writer **out);
+
+/** The chunk grid the writer stores. RANDOM_STRIPS: rows must arrive top to bottom
+ *  (any number of whole rows per call); RANDOM_TILES: whole tiles in any order. */
+VFX_API vfx_status vfx_writer_chunking(const vfx_writer *w, vfx_chunking *out);
+
+/** Write the pixels of @p rect (all channels of the spec, packed within each pixel, of
+ *  @p type; strides in bytes as for vfx_reader_read_rect()). For strips, @p rect covers the
+ *  full data width and starts at the next unwritten row; for tiles, its edges lie on the tile
+ *  grid (or on the data window's far edges). Not thread-safe: one caller at a time.
+ *  @return VFX_ERR_ARG for a rect out of order or off the grid; VFX_ERR_IO. */
+VFX_API vfx_status vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel_type type,
+                                         const void *src, ptrdiff_t x_stride, ptrdiff_t y_stride);
+
+/** Finish and release. With @p failed = 0 and every pixel written, the file is completed,
+ *  flushed and renamed to its path; otherwise (or on any error) the temporary file is
+ *  removed and the destination left as it was. Accepts NULL.
+ *  @return VFX_OK, VFX_ERR_STATE when pixels are missing (file removed), VFX_ERR_IO. */
+VFX_API vfx_status vfx_writer_close(vfx_writer *w, int failed);
+
+/* ============================================================================================
+ * Formats
+ * ========================================================================================== */
+
+/** Name of the format that would read @p path by its extension, or NULL. Static storage. */
+VFX_API const char *vfx_format_from_extension(const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

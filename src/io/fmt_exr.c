@@ -1,0 +1,1451 @@
+/* OpenEXR through OpenEXRCore's C API: scanline and tiled parts, every compression the
+ * library implements, HALF / FLOAT / UINT channels, subsampled channels, multi-part and
+ * multi-view files, MIP / RIP levels, and every attribute mapped to typed vfx attributes
+ * (names in docs/metadata.md).
+ *
+ * EXR boxes are inclusive; vfx rects are half-open. The conversion happens only here. */
+#include "io/io_int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openexr.h>
+
+/* ---- errors: OpenEXRCore reports through a callback on the failing thread ------------------ */
+
+static _Thread_local char tl_msg[512];
+static _Thread_local int tl_short_read;
+
+static void
+on_exr_error(exr_const_context_t ctxt, exr_result_t code, const char *msg)
+{
+    (void) ctxt;
+    (void) code;
+    snprintf(tl_msg, sizeof tl_msg, "%s", msg ? msg : "");
+}
+
+static void
+clear_exr_error(void)
+{
+    tl_msg[0] = '\0';
+    tl_short_read = 0;
+}
+
+/* Map an OpenEXRCore result to a vfx status and message "<what>: <library message>". */
+static vfx_status
+exr_fail(exr_result_t rv, const char *what)
+{
+    vfx_status code;
+    switch (rv) {
+    case EXR_ERR_OUT_OF_MEMORY: code = VFX_ERR_NOMEM; break;
+    case EXR_ERR_FILE_ACCESS:
+    case EXR_ERR_WRITE_IO: code = VFX_ERR_IO; break;
+    case EXR_ERR_READ_IO: code = tl_short_read ? VFX_ERR_CORRUPT : VFX_ERR_IO; break;
+    case EXR_ERR_FEATURE_NOT_IMPLEMENTED: code = VFX_ERR_UNSUPPORTED; break;
+    default: code = VFX_ERR_CORRUPT; break;
+    }
+    const char *msg = tl_msg[0] ? tl_msg : exr_get_default_error_message(rv);
+    if (rv == EXR_ERR_READ_IO && tl_short_read)
+        return vfx__fail(code, "%s: unexpected end of file (%s)", what, msg);
+    return vfx__fail(code, "%s: %s", what, msg);
+}
+
+/* ---- the pluggable decompression stages --------------------------------------------------- */
+
+/* OpenEXRCore 3.1.5 has no DWAA/DWAB codec. A future DWA decompressor plugs in here: when
+ * non-NULL it replaces decode.decompress_fn for DWAA/DWAB chunks (and reads open normally). */
+typedef exr_result_t (*exr_stage_fn)(exr_decode_pipeline_t *decode);
+static const exr_stage_fn dwa_decompress_stage = NULL;
+
+static int
+compression_decodable(exr_compression_t c)
+{
+    if (c == EXR_COMPRESSION_DWAA || c == EXR_COMPRESSION_DWAB)
+        return dwa_decompress_stage != NULL;
+    return c < EXR_COMPRESSION_LAST_TYPE;
+}
+
+static const char *const compression_names[] = { "none",  "rle", "zips", "zip",  "piz",
+                                                 "pxr24", "b44", "b44a", "dwaa", "dwab" };
+
+static const char *
+compression_name(exr_compression_t c)
+{
+    return (unsigned) c < VFX__COUNTOF(compression_names) ? compression_names[c] : "unknown";
+}
+
+/* ---- reader state ------------------------------------------------------------------------- */
+
+typedef struct exr_part {
+    exr_storage_t     storage;
+    exr_compression_t compression;
+    int32_t           lines_per_chunk;
+    int32_t           n_channels;
+    int32_t           max_x_sampling, max_y_sampling;
+    uint32_t          tile_w, tile_h;
+} exr_part;
+
+typedef struct exr_reader {
+    exr_context_t ctx;
+    exr_part     *parts;
+} exr_reader;
+
+static int64_t
+rd_read_fn(exr_const_context_t ctxt, void *user, void *buf, uint64_t n, uint64_t offset,
+           exr_stream_error_func_ptr_t error_cb)
+{
+    (void) ctxt;
+    (void) error_cb;
+    int64_t got = vfx__rd_read(user, buf, n, offset);
+    if (got >= 0 && (uint64_t) got < n)
+        tl_short_read = 1;
+    return got;
+}
+
+static int64_t
+rd_size_fn(exr_const_context_t ctxt, void *user)
+{
+    (void) ctxt;
+    return ((vfx__rd *) user)->file_size;
+}
+
+static int
+exr_probe(const uint8_t *head, size_t n)
+{
+    if (n >= 4 && head[0] == 0x76 && head[1] == 0x2f && head[2] == 0x31 && head[3] == 0x01)
+        return 100;
+    return 0;
+}
+
+static vfx_pixel_type
+pixel_type_from_exr(exr_pixel_type_t t)
+{
+    switch (t) {
+    case EXR_PIXEL_UINT: return VFX_PIXEL_U32;
+    case EXR_PIXEL_HALF: return VFX_PIXEL_HALF;
+    case EXR_PIXEL_FLOAT: return VFX_PIXEL_F32;
+    default: return VFX_PIXEL_UNKNOWN;
+    }
+}
+
+/* ---- attributes: EXR name <-> vfx name (docs/metadata.md) --------------------------------- */
+
+/* Standard attributes that another format can carry the same meaning of take a
+ * format-neutral name; every other standard EXR attribute is "openexr:<name>"; custom
+ * attributes keep their name. */
+static const struct {
+    const char *exr, *vfx;
+} name_map[] = {
+    { "compression", "compression" },
+    { "pixelAspectRatio", "PixelAspectRatio" },
+    { "screenWindowCenter", "screenWindowCenter" },
+    { "screenWindowWidth", "screenWindowWidth" },
+    { "comments", "ImageDescription" },
+    { "owner", "Copyright" },
+    { "capDate", "DateTime" },
+    { "expTime", "ExposureTime" },
+    { "aperture", "FNumber" },
+    { "isoSpeed", "Exif:ISOSpeedRatings" },
+    { "xDensity", "XResolution" },
+    { "framesPerSecond", "FramesPerSecond" },
+    { "timeCode", "smpte:TimeCode" },
+    { "keyCode", "smpte:KeyCode" },
+    { "worldToCamera", "worldtocamera" },
+    { "worldToNDC", "worldtoNDC" },
+};
+
+/* Standard EXR attributes published as "openexr:<name>". */
+static const char *const openexr_std[] = {
+    "chromaticities",  "whiteLuminance",   "adoptedNeutral",       "renderingTransform",
+    "lookModTransform", "utcOffset",       "longitude",            "latitude",
+    "altitude",        "focus",            "envmap",               "wrapmodes",
+    "multiView",       "deepImageState",   "originalDataWindow",   "dwaCompressionLevel",
+    "preview",         "acesImageContainerFlag", "lineOrder",      "view",
+    "name",            "type",             "version",              "chunkCount",
+    "tiles",           "idManifest",
+};
+
+/* Structural attributes the spec already holds another way: not copied into attrs. */
+static const char *const structural[] = {
+    "channels", "dataWindow", "displayWindow", "tiles", "type", "version", "chunkCount", "name",
+};
+
+static int
+in_list(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* vfx name for an EXR attribute name, into buf. */
+static const char *
+vfx_name_of(const char *exr_name, char *buf, size_t cap)
+{
+    for (size_t i = 0; i < VFX__COUNTOF(name_map); i++)
+        if (strcmp(name_map[i].exr, exr_name) == 0)
+            return name_map[i].vfx;
+    if (in_list(openexr_std, VFX__COUNTOF(openexr_std), exr_name)) {
+        snprintf(buf, cap, "openexr:%s", exr_name);
+        return buf;
+    }
+    return exr_name;
+}
+
+/* EXR name for a vfx attribute name (inverse of vfx_name_of), into buf. */
+static const char *
+exr_name_of(const char *vfx_name, char *buf, size_t cap)
+{
+    for (size_t i = 0; i < VFX__COUNTOF(name_map); i++)
+        if (strcmp(name_map[i].vfx, vfx_name) == 0)
+            return name_map[i].exr;
+    if (strncmp(vfx_name, "openexr:", 8) == 0) {
+        snprintf(buf, cap, "%s", vfx_name + 8);
+        return buf;
+    }
+    return vfx_name;
+}
+
+static const char *const lineorder_names[] = { "increasingY", "decreasingY", "randomY" };
+
+/* One EXR attribute -> one vfx attribute. */
+static vfx_status
+import_attr(vfx_attrs *attrs, const exr_attribute_t *a)
+{
+    char nbuf[300];
+    const char *name = vfx_name_of(a->name, nbuf, sizeof nbuf);
+    vfx_attr_value v;
+    memset(&v, 0, sizeof v);
+    const char *stack_items[16];
+    const char **items = NULL;
+    vfx_status s;
+    switch (a->type) {
+    case EXR_ATTR_BOX2I:
+        v.type = VFX_ATTR_BOX2I;
+        v.u.box2i[0] = a->box2i->min.x;
+        v.u.box2i[1] = a->box2i->min.y;
+        v.u.box2i[2] = a->box2i->max.x;
+        v.u.box2i[3] = a->box2i->max.y;
+        break;
+    case EXR_ATTR_BOX2F:
+        v.type = VFX_ATTR_BOX2F;
+        v.u.box2f[0] = a->box2f->min.x;
+        v.u.box2f[1] = a->box2f->min.y;
+        v.u.box2f[2] = a->box2f->max.x;
+        v.u.box2f[3] = a->box2f->max.y;
+        break;
+    case EXR_ATTR_CHROMATICITIES:
+        v.type = VFX_ATTR_CHROMATICITIES;
+        v.u.chroma[0] = a->chromaticities->red_x;
+        v.u.chroma[1] = a->chromaticities->red_y;
+        v.u.chroma[2] = a->chromaticities->green_x;
+        v.u.chroma[3] = a->chromaticities->green_y;
+        v.u.chroma[4] = a->chromaticities->blue_x;
+        v.u.chroma[5] = a->chromaticities->blue_y;
+        v.u.chroma[6] = a->chromaticities->white_x;
+        v.u.chroma[7] = a->chromaticities->white_y;
+        break;
+    case EXR_ATTR_COMPRESSION:
+        v.type = VFX_ATTR_STRING;
+        v.u.s = compression_name((exr_compression_t) a->uc);
+        break;
+    case EXR_ATTR_LINEORDER:
+        v.type = VFX_ATTR_STRING;
+        v.u.s = a->uc < 3 ? lineorder_names[a->uc] : "unknown";
+        break;
+    case EXR_ATTR_ENVMAP:
+        v.type = VFX_ATTR_INT;
+        v.u.i = a->uc;
+        break;
+    case EXR_ATTR_DOUBLE:
+        v.type = VFX_ATTR_DOUBLE;
+        v.u.d = a->d;
+        break;
+    case EXR_ATTR_FLOAT:
+        v.type = VFX_ATTR_FLOAT;
+        v.u.f = a->f;
+        break;
+    case EXR_ATTR_INT:
+        v.type = VFX_ATTR_INT;
+        v.u.i = a->i;
+        break;
+    case EXR_ATTR_FLOAT_VECTOR:
+        v.type = VFX_ATTR_FLOAT_VEC;
+        v.u.fv.p = a->floatvector->arr;
+        v.u.fv.n = a->floatvector->length;
+        break;
+    case EXR_ATTR_KEYCODE:
+        v.type = VFX_ATTR_KEYCODE;
+        v.u.keycode.film_mfc_code = a->keycode->film_mfc_code;
+        v.u.keycode.film_type = a->keycode->film_type;
+        v.u.keycode.prefix = a->keycode->prefix;
+        v.u.keycode.count = a->keycode->count;
+        v.u.keycode.perf_offset = a->keycode->perf_offset;
+        v.u.keycode.perfs_per_frame = a->keycode->perfs_per_frame;
+        v.u.keycode.perfs_per_count = a->keycode->perfs_per_count;
+        break;
+    case EXR_ATTR_M33F:
+        v.type = VFX_ATTR_M33F;
+        memcpy(v.u.m33f, a->m33f->m, sizeof v.u.m33f);
+        break;
+    case EXR_ATTR_M33D:
+        v.type = VFX_ATTR_M33D;
+        memcpy(v.u.m33d, a->m33d->m, sizeof v.u.m33d);
+        break;
+    case EXR_ATTR_M44F:
+        v.type = VFX_ATTR_M44F;
+        memcpy(v.u.m44f, a->m44f->m, sizeof v.u.m44f);
+        break;
+    case EXR_ATTR_M44D:
+        v.type = VFX_ATTR_M44D;
+        memcpy(v.u.m44d, a->m44d->m, sizeof v.u.m44d);
+        break;
+    case EXR_ATTR_RATIONAL:
+        v.type = VFX_ATTR_RATIONAL;
+        v.u.rational.num = a->rational->num;
+        v.u.rational.den = a->rational->denom;
+        break;
+    case EXR_ATTR_STRING:
+        v.type = VFX_ATTR_STRING;
+        v.u.s = a->string->str ? a->string->str : "";
+        break;
+    case EXR_ATTR_STRING_VECTOR: {
+        int32_t n = a->stringvector->n_strings;
+        if (n < 0)
+            return vfx__fail(VFX_ERR_CORRUPT, "attribute %s: bad string count", a->name);
+        items = n <= 16 ? stack_items : vfx__calloc((size_t) n, sizeof *items);
+        if (!items)
+            return vfx__nomem();
+        for (int32_t i = 0; i < n; i++)
+            items[i] = a->stringvector->strings[i].str ? a->stringvector->strings[i].str : "";
+        v.type = VFX_ATTR_STRING_LIST;
+        v.u.sl.items = items;
+        v.u.sl.n = n;
+        break;
+    }
+    case EXR_ATTR_TIMECODE:
+        v.type = VFX_ATTR_TIMECODE;
+        v.u.timecode.time_and_flags = a->timecode->time_and_flags;
+        v.u.timecode.user_data = a->timecode->user_data;
+        break;
+    case EXR_ATTR_V2I:
+        v.type = VFX_ATTR_V2I;
+        v.u.v2i[0] = a->v2i->x;
+        v.u.v2i[1] = a->v2i->y;
+        break;
+    case EXR_ATTR_V2F:
+        v.type = VFX_ATTR_V2F;
+        v.u.v2f[0] = a->v2f->x;
+        v.u.v2f[1] = a->v2f->y;
+        break;
+    case EXR_ATTR_V2D:
+        v.type = VFX_ATTR_V2D;
+        v.u.v2d[0] = a->v2d->x;
+        v.u.v2d[1] = a->v2d->y;
+        break;
+    case EXR_ATTR_V3I:
+        v.type = VFX_ATTR_V3I;
+        memcpy(v.u.v3i, a->v3i->arr, sizeof v.u.v3i);
+        break;
+    case EXR_ATTR_V3F:
+        v.type = VFX_ATTR_V3F;
+        memcpy(v.u.v3f, a->v3f->arr, sizeof v.u.v3f);
+        break;
+    case EXR_ATTR_V3D:
+        v.type = VFX_ATTR_V3D;
+        memcpy(v.u.v3d, a->v3d->arr, sizeof v.u.v3d);
+        break;
+    case EXR_ATTR_PREVIEW: {
+        /* kept byte-for-byte in the file's layout: u32 width, u32 height (little endian),
+         * then width * height RGBA bytes */
+        const exr_attr_preview_t *p = a->preview;
+        uint64_t n = (uint64_t) p->width * p->height * 4u;
+        if (n > (1u << 28) || (n > 0 && !p->rgba))
+            return vfx__fail(VFX_ERR_CORRUPT, "attribute %s: bad preview size", a->name);
+        uint8_t *blob = vfx__alloc((size_t) n + 8);
+        if (!blob)
+            return vfx__nomem();
+        for (int i = 0; i < 4; i++) {
+            blob[i] = (uint8_t) (p->width >> (8 * i));
+            blob[4 + i] = (uint8_t) (p->height >> (8 * i));
+        }
+        if (n)
+            memcpy(blob + 8, p->rgba, (size_t) n);
+        v.type = VFX_ATTR_BLOB;
+        v.u.blob.type_name = "preview";
+        v.u.blob.data = blob;
+        v.u.blob.size = (size_t) n + 8;
+        s = vfx_attrs_set(attrs, name, &v);
+        vfx__free(blob);
+        return s;
+    }
+    case EXR_ATTR_TILEDESC: {
+        /* only a custom attribute can reach here ("tiles" is structural) */
+        uint8_t raw[9];
+        for (int i = 0; i < 4; i++) {
+            raw[i] = (uint8_t) (a->tiledesc->x_size >> (8 * i));
+            raw[4 + i] = (uint8_t) (a->tiledesc->y_size >> (8 * i));
+        }
+        raw[8] = a->tiledesc->level_and_round;
+        v.type = VFX_ATTR_BLOB;
+        v.u.blob.type_name = "tiledesc";
+        v.u.blob.data = raw;
+        v.u.blob.size = sizeof raw;
+        return vfx_attrs_set(attrs, name, &v);
+    }
+    case EXR_ATTR_CHLIST:
+        return VFX_OK; /* only "channels" (structural) is expected; a custom one is dropped */
+    case EXR_ATTR_OPAQUE:
+    default:
+        if (!a->opaque || a->opaque->size < 0 || (a->opaque->size > 0 && !a->opaque->packed_data))
+            return VFX_OK;
+        v.type = VFX_ATTR_BLOB;
+        v.u.blob.type_name = a->type_name ? a->type_name : "";
+        v.u.blob.data = a->opaque->packed_data;
+        v.u.blob.size = (size_t) a->opaque->size;
+        break;
+    }
+    s = vfx_attrs_set(attrs, name, &v);
+    if (items && items != stack_items)
+        vfx__free(items);
+    return s;
+}
+
+/* ---- open --------------------------------------------------------------------------------- */
+
+static vfx_status
+box_to_rect(const exr_attr_box2i_t *b, vfx_rect *out)
+{
+    /* inclusive max -> half-open: max + 1 must not overflow */
+    if (b->max.x == INT32_MAX || b->max.y == INT32_MAX || b->max.x < b->min.x ||
+        b->max.y < b->min.y)
+        return VFX_ERR_CORRUPT;
+    out->x0 = b->min.x;
+    out->y0 = b->min.y;
+    out->x1 = b->max.x + 1;
+    out->y1 = b->max.y + 1;
+    return VFX_OK;
+}
+
+static int32_t
+floor_div(int32_t a, int32_t b)
+{
+    int32_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+static vfx_status
+open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
+{
+    exr_context_t ctx = er->ctx;
+    exr_part *ep = &er->parts[pi];
+    vfx__part *p = &rd->parts[pi];
+    exr_result_t rv;
+    char what[64];
+    snprintf(what, sizeof what, "part %d", pi);
+
+    if ((rv = exr_get_storage(ctx, pi, &ep->storage)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    if ((rv = exr_get_compression(ctx, pi, &ep->compression)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    int header_only = (rd->flags & VFX_READ_HEADER_ONLY) != 0;
+    if (ep->storage == EXR_STORAGE_DEEP_SCANLINE || ep->storage == EXR_STORAGE_DEEP_TILED) {
+        if (!header_only)
+            return vfx__fail(VFX_ERR_UNSUPPORTED, "part %d: deep %s data is not supported yet",
+                             pi, ep->storage == EXR_STORAGE_DEEP_TILED ? "tiled" : "scanline");
+    } else if (ep->storage != EXR_STORAGE_SCANLINE && ep->storage != EXR_STORAGE_TILED) {
+        return vfx__fail(VFX_ERR_CORRUPT, "part %d: unknown storage type", pi);
+    }
+    if (!compression_decodable(ep->compression) && !header_only) {
+        if (ep->compression == EXR_COMPRESSION_DWAA || ep->compression == EXR_COMPRESSION_DWAB)
+            return vfx__fail(VFX_ERR_UNSUPPORTED,
+                             "part %d: %s compression is not supported (OpenEXRCore 3.1.5 "
+                             "has no DWA codec)",
+                             pi, ep->compression == EXR_COMPRESSION_DWAA ? "DWAA" : "DWAB");
+        return vfx__fail(VFX_ERR_CORRUPT, "part %d: unknown compression %d", pi,
+                         (int) ep->compression);
+    }
+
+    /* windows */
+    exr_attr_box2i_t dw, dispw;
+    if ((rv = exr_get_data_window(ctx, pi, &dw)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    if ((rv = exr_get_display_window(ctx, pi, &dispw)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    if (box_to_rect(&dw, &p->spec.data) != VFX_OK)
+        return vfx__fail(VFX_ERR_CORRUPT, "part %d: invalid data window (%d, %d) - (%d, %d)", pi,
+                         dw.min.x, dw.min.y, dw.max.x, dw.max.y);
+    if (box_to_rect(&dispw, &p->spec.display) != VFX_OK)
+        return vfx__fail(VFX_ERR_CORRUPT, "part %d: invalid display window (%d, %d) - (%d, %d)",
+                         pi, dispw.min.x, dispw.min.y, dispw.max.x, dispw.max.y);
+    int64_t w = vfx_rect_width(p->spec.data), h = vfx_rect_height(p->spec.data);
+    if (w > INT32_MAX || h > INT32_MAX || w * h > rd->max_pixels)
+        return vfx__fail(VFX_ERR_LIMIT, "part %d: %" PRId64 " x %" PRId64
+                         " pixels is over the limit of %" PRId64, pi, w, h, rd->max_pixels);
+
+    /* channels */
+    const exr_attr_chlist_t *cl = NULL;
+    if ((rv = exr_get_channels(ctx, pi, &cl)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    if (!cl || cl->num_channels <= 0 || cl->num_channels > 16384)
+        return vfx__fail(VFX_ERR_CORRUPT, "part %d: %d channels", pi, cl ? cl->num_channels : 0);
+    VFX_TRY(vfx_channels_new(&p->spec.channels));
+    ep->n_channels = cl->num_channels;
+    ep->max_x_sampling = ep->max_y_sampling = 1;
+    for (int i = 0; i < cl->num_channels; i++) {
+        const exr_attr_chlist_entry_t *e = &cl->entries[i];
+        vfx_pixel_type t = pixel_type_from_exr(e->pixel_type);
+        int32_t xs = e->x_sampling, ys = e->y_sampling;
+        if (t == VFX_PIXEL_UNKNOWN || xs < 1 || ys < 1 || !e->name.str)
+            return vfx__fail(VFX_ERR_CORRUPT, "part %d: channel %d: bad type or sampling", pi, i);
+        if (xs > 1 || ys > 1) {
+            if (ep->storage != EXR_STORAGE_SCANLINE || xs > 1024 || ys > 1024 ||
+                p->spec.data.x0 % xs != 0 || p->spec.data.y0 % ys != 0 || w % xs != 0 ||
+                h % ys != 0)
+                return vfx__fail(VFX_ERR_CORRUPT,
+                                 "part %d: channel %s: sampling %d x %d does not fit the data "
+                                 "window", pi, e->name.str, xs, ys);
+        }
+        ep->max_x_sampling = VFX__MAX(ep->max_x_sampling, xs);
+        ep->max_y_sampling = VFX__MAX(ep->max_y_sampling, ys);
+        vfx_status s = vfx_channels_add(p->spec.channels, e->name.str, t, xs, ys);
+        if (s == VFX_ERR_ARG)
+            return vfx__fail(VFX_ERR_CORRUPT, "part %d: channel %d: %s", pi, i,
+                             vfx_error_message());
+        VFX_TRY(s);
+    }
+
+    /* levels and chunking */
+    if (ep->storage == EXR_STORAGE_TILED || ep->storage == EXR_STORAGE_DEEP_TILED) {
+        exr_tile_level_mode_t lm;
+        exr_tile_round_mode_t rm;
+        if ((rv = exr_get_tile_descriptor(ctx, pi, &ep->tile_w, &ep->tile_h, &lm, &rm)) !=
+            EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        if (ep->tile_w == 0 || ep->tile_h == 0 || ep->tile_w > (1u << 16) ||
+            ep->tile_h > (1u << 16) ||
+            (uint64_t) ep->tile_w * ep->tile_h * (uint64_t) cl->num_channels * 4u > (1u << 30))
+            return vfx__fail(VFX_ERR_LIMIT, "part %d: tile size %u x %u is too large", pi,
+                             ep->tile_w, ep->tile_h);
+        int32_t nlx = 1, nly = 1;
+        if ((rv = exr_get_tile_levels(ctx, pi, &nlx, &nly)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        p->level_mode = lm == EXR_TILE_MIPMAP_LEVELS   ? VFX_LEVELS_MIPMAP
+                        : lm == EXR_TILE_RIPMAP_LEVELS ? VFX_LEVELS_RIPMAP
+                                                       : VFX_LEVELS_ONE;
+        p->n_levels_x = nlx;
+        p->n_levels_y = nly;
+        VFX_TRY(vfx__part_alloc_levels(p));
+        for (int32_t ly = 0; ly < nly; ly++) {
+            for (int32_t lx = 0; lx < nlx; lx++) {
+                if (p->level_mode == VFX_LEVELS_MIPMAP && lx != ly)
+                    continue;
+                int32_t lw = 0, lh = 0;
+                if ((rv = exr_get_level_sizes(ctx, pi, lx, ly, &lw, &lh)) != EXR_ERR_SUCCESS)
+                    return exr_fail(rv, what);
+                if (lw <= 0 || lh <= 0 || lw > w || lh > h)
+                    return vfx__fail(VFX_ERR_CORRUPT, "part %d: level (%d, %d) size %d x %d",
+                                     pi, lx, ly, lw, lh);
+                size_t k = (size_t) lx + (size_t) ly * (size_t) nlx;
+                p->level_rect[k] = vfx_rect_make(p->spec.data.x0, p->spec.data.y0, lw, lh);
+                vfx_chunking *c = &p->level_chunking[k];
+                c->access = VFX_ACCESS_RANDOM_TILES;
+                c->chunk_w = (int32_t) ep->tile_w;
+                c->chunk_h = (int32_t) ep->tile_h;
+                c->origin_x = p->spec.data.x0;
+                c->origin_y = p->spec.data.y0;
+                c->n_x = (int32_t) (((int64_t) lw + c->chunk_w - 1) / c->chunk_w);
+                c->n_y = (int32_t) (((int64_t) lh + c->chunk_h - 1) / c->chunk_h);
+            }
+        }
+    } else {
+        int32_t lpc = 1;
+        if ((rv = exr_get_scanlines_per_chunk(ctx, pi, &lpc)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        if (lpc < 1 || lpc > 256)
+            return vfx__fail(VFX_ERR_CORRUPT, "part %d: %d scanlines per chunk", pi, lpc);
+        if ((uint64_t) w * (uint64_t) lpc * (uint64_t) cl->num_channels * 4u > (1ull << 32))
+            return vfx__fail(VFX_ERR_LIMIT, "part %d: chunks of %" PRId64 " x %d x %d "
+                             "channels are too large", pi, w, lpc, cl->num_channels);
+        ep->lines_per_chunk = lpc;
+        p->level_mode = VFX_LEVELS_ONE;
+        p->n_levels_x = p->n_levels_y = 1;
+        VFX_TRY(vfx__part_alloc_levels(p));
+        p->level_rect[0] = p->spec.data;
+        vfx_chunking *c = &p->level_chunking[0];
+        c->access = VFX_ACCESS_RANDOM_STRIPS;
+        c->chunk_w = (int32_t) w;
+        c->chunk_h = lpc;
+        c->origin_x = p->spec.data.x0;
+        c->origin_y = p->spec.data.y0;
+        c->n_x = 1;
+        c->n_y = (int32_t) ((h + lpc - 1) / lpc);
+    }
+
+    /* name, view and attributes */
+    const char *pname = NULL;
+    if (exr_get_name(ctx, pi, &pname) == EXR_ERR_SUCCESS && pname) {
+        p->name = vfx__strdup(pname);
+        if (!p->name)
+            return vfx__nomem();
+    }
+    VFX_TRY(vfx_attrs_new(&p->spec.attrs));
+    int32_t n_attrs = 0;
+    if ((rv = exr_get_attribute_count(ctx, pi, &n_attrs)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    for (int32_t i = 0; i < n_attrs; i++) {
+        const exr_attribute_t *a = NULL;
+        if ((rv = exr_get_attribute_by_index(ctx, pi, EXR_ATTR_LIST_FILE_ORDER, i, &a)) !=
+            EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        if (!a || !a->name || in_list(structural, VFX__COUNTOF(structural), a->name))
+            continue;
+        if (strcmp(a->name, "view") == 0 && a->type == EXR_ATTR_STRING && a->string->str &&
+            !p->view) {
+            p->view = vfx__strdup(a->string->str);
+            if (!p->view)
+                return vfx__nomem();
+        }
+        if (strcmp(a->name, "multiView") == 0 && a->type == EXR_ATTR_STRING_VECTOR &&
+            a->stringvector->n_strings > 0 && a->stringvector->strings[0].str && !p->view) {
+            /* the first view of a multi-view part is its default view */
+            p->view = vfx__strdup(a->stringvector->strings[0].str);
+            if (!p->view)
+                return vfx__nomem();
+        }
+        int essential = strcmp(a->name, "compression") == 0 ||
+                        strcmp(a->name, "pixelAspectRatio") == 0 ||
+                        strcmp(a->name, "screenWindowCenter") == 0 ||
+                        strcmp(a->name, "screenWindowWidth") == 0 ||
+                        strcmp(a->name, "lineOrder") == 0;
+        if ((rd->flags & VFX_READ_NO_METADATA) && !essential)
+            continue;
+        vfx_status s = import_attr(p->spec.attrs, a);
+        if (s == VFX_ERR_ARG)
+            return vfx__fail(VFX_ERR_CORRUPT, "part %d: attribute %s: %s", pi, a->name,
+                             vfx_error_message());
+        VFX_TRY(s);
+    }
+    return VFX_OK;
+}
+
+static void
+exr_close(vfx__rd *rd)
+{
+    exr_reader *er = rd->priv;
+    if (!er)
+        return;
+    if (er->ctx)
+        exr_finish(&er->ctx);
+    vfx__free(er->parts);
+    vfx__free(er);
+    rd->priv = NULL;
+}
+
+static void *
+exr_alloc_fn(size_t n)
+{
+    return vfx__alloc(n);
+}
+
+static void
+exr_free_fn(void *p)
+{
+    vfx__free(p);
+}
+
+static vfx_status
+exr_open(vfx__rd *rd)
+{
+    exr_reader *er = vfx__calloc(1, sizeof *er);
+    if (!er)
+        return vfx__nomem();
+    rd->priv = er;
+    exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
+    init.error_handler_fn = on_exr_error;
+    init.alloc_fn = exr_alloc_fn;
+    init.free_fn = exr_free_fn;
+    init.user_data = rd;
+    init.read_fn = rd_read_fn;
+    init.size_fn = rd_size_fn;
+    if (rd->flags & VFX_READ_STRICT)
+        init.flags |= EXR_CONTEXT_FLAG_STRICT_HEADER;
+    clear_exr_error();
+    exr_result_t rv = exr_start_read(&er->ctx, rd->path, &init);
+    if (rv != EXR_ERR_SUCCESS) {
+        vfx_status s = exr_fail(rv, "header");
+        exr_close(rd);
+        return s;
+    }
+    int n = 0;
+    if ((rv = exr_get_count(er->ctx, &n)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "header");
+    if (n <= 0 || n > 100000)
+        return vfx__fail(VFX_ERR_CORRUPT, "header: %d parts", n);
+    er->parts = vfx__calloc((size_t) n, sizeof *er->parts);
+    if (!er->parts)
+        return vfx__nomem();
+    VFX_TRY(vfx__rd_alloc_parts(rd, n));
+    for (int32_t i = 0; i < n; i++)
+        VFX_TRY(open_part(rd, er, i));
+    return VFX_OK;
+}
+
+/* ---- read --------------------------------------------------------------------------------- */
+
+/* Copy the decoded samples of one chunk (planar scratch, native types) into the request. */
+static vfx_status
+scatter_chunk(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const int32_t *fch,
+              uint8_t *const *plane, vfx_rect chunk)
+{
+    size_t tsize = vfx_pixel_type_size(req->type);
+    for (int32_t k = 0; k < req->n_channels; k++) {
+        const exr_coding_channel_info_t *cc = &dec->channels[fch[k]];
+        if (!plane[k] || cc->height <= 0 || cc->width <= 0)
+            continue;
+        vfx_pixel_type st = pixel_type_from_exr((exr_pixel_type_t) cc->data_type);
+        size_t bpe = (size_t) cc->bytes_per_element;
+        int32_t xs = cc->x_samples, ys = cc->y_samples;
+        /* the first sampled line of this chunk */
+        int32_t first_y = chunk.y0;
+        if (ys > 1)
+            first_y = (int32_t) (((int64_t) floor_div(chunk.y0 + ys - 1, ys)) * ys);
+        for (int32_t r = 0; r < cc->height; r++) {
+            int64_t sy = (int64_t) first_y + (int64_t) r * ys;
+            int64_t y0 = VFX__MAX(sy, (int64_t) req->rect.y0);
+            int64_t y1 = VFX__MIN(sy + ys, (int64_t) req->rect.y1);
+            if (ys == 1) {
+                y0 = VFX__MAX(y0, (int64_t) chunk.y0);
+                y1 = VFX__MIN(y1, (int64_t) chunk.y1);
+            }
+            const uint8_t *srow = plane[k] + (size_t) r * (size_t) cc->width * bpe;
+            for (int64_t y = y0; y < y1; y++) {
+                uint8_t *drow = req->dst + (ptrdiff_t) (y - req->rect.y0) * req->y_stride +
+                                (ptrdiff_t) k * (ptrdiff_t) tsize;
+                int32_t x0 = VFX__MAX(req->rect.x0, chunk.x0);
+                int32_t x1 = VFX__MIN(req->rect.x1, chunk.x1);
+                if (x1 <= x0)
+                    continue;
+                if (xs == 1) {
+                    VFX_TRY(vfx_convert_values(srow + (size_t) (x0 - chunk.x0) * bpe, st,
+                                               (ptrdiff_t) bpe,
+                                               drow + (ptrdiff_t) (x0 - req->rect.x0) *
+                                                          req->x_stride,
+                                               req->type, req->x_stride, (size_t) (x1 - x0)));
+                } else {
+                    for (int32_t x = x0; x < x1; x++) {
+                        int32_t i = (x - chunk.x0) / xs;
+                        if (i >= cc->width)
+                            i = cc->width - 1;
+                        VFX_TRY(vfx_convert_values(
+                            srow + (size_t) i * bpe, st, (ptrdiff_t) bpe,
+                            drow + (ptrdiff_t) (x - req->rect.x0) * req->x_stride, req->type,
+                            req->x_stride, 1));
+                    }
+                }
+            }
+        }
+    }
+    return VFX_OK;
+}
+
+typedef struct read_state {
+    exr_decode_pipeline_t dec;
+    int                   dec_live;
+    uint8_t              *scratch;
+    size_t                scratch_size;
+    int32_t              *fch;   /* file channel of each requested channel */
+    uint8_t             **plane; /* per requested channel: its plane in scratch */
+} read_state;
+
+static vfx_status
+decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chunk_info_t *ci,
+           vfx_rect chunk, int32_t chunk_no)
+{
+    exr_reader *er = rd->priv;
+    exr_context_t ctx = er->ctx;
+    int32_t pi = req->part;
+    exr_compression_t comp = er->parts[pi].compression;
+    char what[80];
+    snprintf(what, sizeof what, "chunk %d", chunk_no);
+    exr_result_t rv;
+    if (!compression_decodable(comp))
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "%s: %s compression is not supported", what,
+                         compression_name(comp));
+    if (!st->dec_live) {
+        st->dec = (exr_decode_pipeline_t) EXR_DECODE_PIPELINE_INITIALIZER;
+        if ((rv = exr_decoding_initialize(ctx, pi, ci, &st->dec)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        st->dec_live = 1;
+    } else if ((rv = exr_decoding_update(ctx, pi, ci, &st->dec)) != EXR_ERR_SUCCESS) {
+        return exr_fail(rv, what);
+    }
+    exr_decode_pipeline_t *d = &st->dec;
+    if (d->channel_count != er->parts[pi].n_channels)
+        return vfx__fail(VFX_ERR_INTERNAL, "%s: channel count changed", what);
+    /* scratch: one plane per requested channel at native type */
+    size_t need = 0;
+    for (int32_t k = 0; k < req->n_channels; k++) {
+        const exr_coding_channel_info_t *cc = &d->channels[st->fch[k]];
+        if (cc->width < 0 || cc->height < 0)
+            return vfx__fail(VFX_ERR_CORRUPT, "%s: negative channel size", what);
+        need += (size_t) cc->width * (size_t) cc->height * (size_t) cc->bytes_per_element;
+    }
+    if (need > st->scratch_size) {
+        uint8_t *p = vfx__realloc(st->scratch, need);
+        if (!p)
+            return vfx__nomem();
+        st->scratch = p;
+        st->scratch_size = need;
+    }
+    for (int16_t c = 0; c < d->channel_count; c++)
+        d->channels[c].decode_to_ptr = NULL;
+    size_t off = 0;
+    int any = 0;
+    for (int32_t k = 0; k < req->n_channels; k++) {
+        exr_coding_channel_info_t *cc = &d->channels[st->fch[k]];
+        size_t bytes = (size_t) cc->width * (size_t) cc->height * (size_t) cc->bytes_per_element;
+        st->plane[k] = NULL;
+        if (bytes == 0)
+            continue;
+        if (cc->decode_to_ptr) { /* the same file channel asked twice: share its plane */
+            st->plane[k] = cc->decode_to_ptr;
+            continue;
+        }
+        cc->decode_to_ptr = st->scratch + off;
+        cc->user_pixel_stride = cc->bytes_per_element;
+        cc->user_line_stride = cc->width * cc->bytes_per_element;
+        cc->user_data_type = cc->data_type;
+        cc->user_bytes_per_element = cc->bytes_per_element;
+        st->plane[k] = cc->decode_to_ptr;
+        off += bytes;
+        any = 1;
+    }
+    if (!any)
+        return VFX_OK; /* no sampled line of the wanted channels in this chunk */
+    if ((rv = exr_decoding_choose_default_routines(ctx, pi, d)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    if ((comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB) && dwa_decompress_stage)
+        d->decompress_fn = dwa_decompress_stage;
+    if ((rv = exr_decoding_run(ctx, pi, d)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    vfx__rd_count_chunks(rd, 1);
+    return scatter_chunk(req, d, st->fch, st->plane, chunk);
+}
+
+static vfx_status
+read_chunks(vfx__rd *rd, const vfx__read_req *req, read_state *st)
+{
+    exr_reader *er = rd->priv;
+    const exr_part *ep = &er->parts[req->part];
+    const vfx__part *p = &rd->parts[req->part];
+    size_t li = (size_t) req->level_x + (size_t) req->level_y * (size_t) p->n_levels_x;
+    const vfx_chunking *c = &p->level_chunking[li];
+    vfx_rect lr = p->level_rect[li];
+    /* a subsampled channel's sample for row y sits on the row floor(y / ys) * ys, which may
+     * lie in an earlier chunk */
+    int32_t need_y0 = req->rect.y0, need_x0 = req->rect.x0;
+    if (ep->max_y_sampling > 1)
+        need_y0 = VFX__MAX(lr.y0, floor_div(need_y0, ep->max_y_sampling) * ep->max_y_sampling);
+    if (ep->max_x_sampling > 1)
+        need_x0 = VFX__MAX(lr.x0, floor_div(need_x0, ep->max_x_sampling) * ep->max_x_sampling);
+    int32_t j0 = (int32_t) (((int64_t) need_y0 - c->origin_y) / c->chunk_h);
+    int32_t j1 = (int32_t) (((int64_t) req->rect.y1 - 1 - c->origin_y) / c->chunk_h);
+    int32_t i0 = (int32_t) (((int64_t) need_x0 - c->origin_x) / c->chunk_w);
+    int32_t i1 = (int32_t) (((int64_t) req->rect.x1 - 1 - c->origin_x) / c->chunk_w);
+    exr_result_t rv;
+    for (int32_t j = j0; j <= j1; j++) {
+        for (int32_t i = i0; i <= i1; i++) {
+            exr_chunk_info_t ci;
+            int32_t chunk_no;
+            clear_exr_error();
+            if (ep->storage == EXR_STORAGE_TILED) {
+                chunk_no = i + j * c->n_x;
+                rv = exr_read_tile_chunk_info(er->ctx, req->part, i, j, req->level_x,
+                                              req->level_y, &ci);
+            } else {
+                chunk_no = j;
+                int32_t y = (int32_t) ((int64_t) c->origin_y + (int64_t) j * c->chunk_h);
+                rv = exr_read_scanline_chunk_info(er->ctx, req->part, y, &ci);
+            }
+            if (rv != EXR_ERR_SUCCESS) {
+                char what[64];
+                snprintf(what, sizeof what, "chunk %d", chunk_no);
+                return exr_fail(rv, what);
+            }
+            /* the chunk must be the one asked for, inside the level (tiles give their
+             * position as tile indexes, strips as pixel coordinates) */
+            vfx_rect chunk = { c->origin_x + i * c->chunk_w, c->origin_y + j * c->chunk_h, 0, 0 };
+            int pos_ok = ep->storage == EXR_STORAGE_TILED
+                             ? ci.start_x == i && ci.start_y == j
+                             : ci.start_x == chunk.x0 && ci.start_y == chunk.y0;
+            if (!pos_ok || ci.width <= 0 || ci.height <= 0 || ci.width > c->chunk_w ||
+                ci.height > c->chunk_h || (int64_t) chunk.x0 + ci.width > lr.x1 ||
+                (int64_t) chunk.y0 + ci.height > lr.y1)
+                return vfx__fail(VFX_ERR_CORRUPT, "chunk %d: bad position or size", chunk_no);
+            chunk.x1 = chunk.x0 + ci.width;
+            chunk.y1 = chunk.y0 + ci.height;
+            VFX_TRY(decode_one(rd, req, st, &ci, chunk, chunk_no));
+        }
+    }
+    return VFX_OK;
+}
+
+static vfx_status
+exr_read_rect(vfx__rd *rd, const vfx__read_req *req)
+{
+    read_state st;
+    memset(&st, 0, sizeof st);
+    st.fch = vfx__calloc((size_t) req->n_channels, sizeof *st.fch);
+    st.plane = vfx__calloc((size_t) req->n_channels, sizeof *st.plane);
+    vfx_status s;
+    if (!st.fch || !st.plane) {
+        s = vfx__nomem();
+    } else {
+        /* the spec lists channels in file order, so spec index = file index */
+        for (int32_t k = 0; k < req->n_channels; k++)
+            st.fch[k] = req->channels[k];
+        s = read_chunks(rd, req, &st);
+    }
+    if (st.dec_live) {
+        exr_reader *er = rd->priv;
+        exr_decoding_destroy(er->ctx, &st.dec);
+    }
+    vfx__free(st.scratch);
+    vfx__free(st.fch);
+    vfx__free(st.plane);
+    return s;
+}
+
+/* ---- write -------------------------------------------------------------------------------- */
+
+typedef struct exr_writer {
+    exr_context_t         ctx;
+    exr_encode_pipeline_t enc;
+    int                   enc_live;
+    int32_t               n_channels;
+    int32_t              *file_of;    /* spec channel -> file channel */
+    vfx_pixel_type       *ftype;      /* per spec channel: stored type */
+    uint8_t              *stage;      /* one chunk, planar per spec channel */
+    size_t               *plane_off;  /* per spec channel */
+    int32_t               stage_rows; /* rows held (strips) */
+    int32_t               lines_per_chunk;
+    int                   tiled;
+    int                   header_written;
+} exr_writer;
+
+static int64_t
+wr_write_fn(exr_const_context_t ctxt, void *user, const void *buf, uint64_t n, uint64_t offset,
+            exr_stream_error_func_ptr_t error_cb)
+{
+    (void) ctxt;
+    vfx__wr *wr = user;
+    if (vfx__wr_write(wr, buf, n, offset) != VFX_OK) {
+        error_cb(ctxt, EXR_ERR_WRITE_IO, "%s", vfx_error_message());
+        return -1;
+    }
+    return (int64_t) n;
+}
+
+static exr_pixel_type_t
+exr_type_for(vfx_pixel_type t)
+{
+    switch (t) {
+    case VFX_PIXEL_U32: return EXR_PIXEL_UINT;
+    case VFX_PIXEL_F32:
+    case VFX_PIXEL_F64: return EXR_PIXEL_FLOAT;
+    default: return EXR_PIXEL_HALF; /* half, and u8/u16 (normalised) as OIIO does */
+    }
+}
+
+static vfx_pixel_type
+vfx_type_for(exr_pixel_type_t t)
+{
+    return pixel_type_from_exr(t);
+}
+
+/* Write one vfx attribute under its EXR name with the proper EXR type. */
+static vfx_status
+export_attr(exr_context_t ctx, const char *vname, const vfx_attr_value *v)
+{
+    char nbuf[300];
+    const char *name = exr_name_of(vname, nbuf, sizeof nbuf);
+    /* set by the header setup or structural */
+    static const char *const skip[] = {
+        "compression", "pixelAspectRatio", "screenWindowCenter", "screenWindowWidth",
+        "lineOrder",   "channels",         "dataWindow",         "displayWindow",
+        "tiles",       "type",             "version",            "chunkCount",
+        "name",        "dwaCompressionLevel",
+    };
+    if (in_list(skip, VFX__COUNTOF(skip), name) || name[0] == '\0' || strlen(name) > 255)
+        return VFX_OK;
+    exr_result_t rv = EXR_ERR_SUCCESS;
+    switch (v->type) {
+    case VFX_ATTR_INT:
+        if (strcmp(name, "envmap") == 0)
+            rv = exr_attr_set_envmap(ctx, 0, name, (exr_envmap_t) v->u.i);
+        else
+            rv = exr_attr_set_int(ctx, 0, name, v->u.i);
+        break;
+    case VFX_ATTR_FLOAT: rv = exr_attr_set_float(ctx, 0, name, v->u.f); break;
+    case VFX_ATTR_DOUBLE: rv = exr_attr_set_double(ctx, 0, name, v->u.d); break;
+    case VFX_ATTR_STRING: rv = exr_attr_set_string(ctx, 0, name, v->u.s); break;
+    case VFX_ATTR_STRING_LIST:
+        rv = exr_attr_set_string_vector(ctx, 0, name, v->u.sl.n, (const char **) v->u.sl.items);
+        break;
+    case VFX_ATTR_FLOAT_VEC: rv = exr_attr_set_float_vector(ctx, 0, name, v->u.fv.n, v->u.fv.p); break;
+    case VFX_ATTR_INT_VEC: return VFX_OK; /* EXR has no int vector */
+    case VFX_ATTR_V2I: {
+        exr_attr_v2i_t x = { .arr = { v->u.v2i[0], v->u.v2i[1] } };
+        rv = exr_attr_set_v2i(ctx, 0, name, &x);
+        break;
+    }
+    case VFX_ATTR_V2F: {
+        exr_attr_v2f_t x = { .arr = { v->u.v2f[0], v->u.v2f[1] } };
+        rv = exr_attr_set_v2f(ctx, 0, name, &x);
+        break;
+    }
+    case VFX_ATTR_V2D: {
+        exr_attr_v2d_t x = { .arr = { v->u.v2d[0], v->u.v2d[1] } };
+        rv = exr_attr_set_v2d(ctx, 0, name, &x);
+        break;
+    }
+    case VFX_ATTR_V3I: {
+        exr_attr_v3i_t x = { .arr = { v->u.v3i[0], v->u.v3i[1], v->u.v3i[2] } };
+        rv = exr_attr_set_v3i(ctx, 0, name, &x);
+        break;
+    }
+    case VFX_ATTR_V3F: {
+        exr_attr_v3f_t x = { .arr = { v->u.v3f[0], v->u.v3f[1], v->u.v3f[2] } };
+        rv = exr_attr_set_v3f(ctx, 0, name, &x);
+        break;
+    }
+    case VFX_ATTR_V3D: {
+        exr_attr_v3d_t x = { .arr = { v->u.v3d[0], v->u.v3d[1], v->u.v3d[2] } };
+        rv = exr_attr_set_v3d(ctx, 0, name, &x);
+        break;
+    }
+    case VFX_ATTR_BOX2I: {
+        exr_attr_box2i_t b;
+        b.min.x = v->u.box2i[0];
+        b.min.y = v->u.box2i[1];
+        b.max.x = v->u.box2i[2];
+        b.max.y = v->u.box2i[3];
+        rv = exr_attr_set_box2i(ctx, 0, name, &b);
+        break;
+    }
+    case VFX_ATTR_BOX2F: {
+        exr_attr_box2f_t b;
+        b.min.x = v->u.box2f[0];
+        b.min.y = v->u.box2f[1];
+        b.max.x = v->u.box2f[2];
+        b.max.y = v->u.box2f[3];
+        rv = exr_attr_set_box2f(ctx, 0, name, &b);
+        break;
+    }
+    case VFX_ATTR_M33F: {
+        exr_attr_m33f_t m;
+        memcpy(m.m, v->u.m33f, sizeof m.m);
+        rv = exr_attr_set_m33f(ctx, 0, name, &m);
+        break;
+    }
+    case VFX_ATTR_M44F: {
+        exr_attr_m44f_t m;
+        memcpy(m.m, v->u.m44f, sizeof m.m);
+        rv = exr_attr_set_m44f(ctx, 0, name, &m);
+        break;
+    }
+    case VFX_ATTR_M33D: {
+        exr_attr_m33d_t m;
+        memcpy(m.m, v->u.m33d, sizeof m.m);
+        rv = exr_attr_set_m33d(ctx, 0, name, &m);
+        break;
+    }
+    case VFX_ATTR_M44D: {
+        exr_attr_m44d_t m;
+        memcpy(m.m, v->u.m44d, sizeof m.m);
+        rv = exr_attr_set_m44d(ctx, 0, name, &m);
+        break;
+    }
+    case VFX_ATTR_RATIONAL: {
+        exr_attr_rational_t r = { v->u.rational.num, v->u.rational.den };
+        rv = exr_attr_set_rational(ctx, 0, name, &r);
+        break;
+    }
+    case VFX_ATTR_TIMECODE: {
+        exr_attr_timecode_t t = { v->u.timecode.time_and_flags, v->u.timecode.user_data };
+        rv = exr_attr_set_timecode(ctx, 0, name, &t);
+        break;
+    }
+    case VFX_ATTR_KEYCODE: {
+        exr_attr_keycode_t k = { v->u.keycode.film_mfc_code, v->u.keycode.film_type,
+                                 v->u.keycode.prefix,        v->u.keycode.count,
+                                 v->u.keycode.perf_offset,   v->u.keycode.perfs_per_frame,
+                                 v->u.keycode.perfs_per_count };
+        rv = exr_attr_set_keycode(ctx, 0, name, &k);
+        break;
+    }
+    case VFX_ATTR_CHROMATICITIES: {
+        exr_attr_chromaticities_t c;
+        c.red_x = v->u.chroma[0];
+        c.red_y = v->u.chroma[1];
+        c.green_x = v->u.chroma[2];
+        c.green_y = v->u.chroma[3];
+        c.blue_x = v->u.chroma[4];
+        c.blue_y = v->u.chroma[5];
+        c.white_x = v->u.chroma[6];
+        c.white_y = v->u.chroma[7];
+        rv = exr_attr_set_chromaticities(ctx, 0, name, &c);
+        break;
+    }
+    case VFX_ATTR_BLOB: {
+        const char *tn = v->u.blob.type_name ? v->u.blob.type_name : "";
+        const uint8_t *b = v->u.blob.data;
+        if (strcmp(tn, "preview") == 0) {
+            if (v->u.blob.size < 8)
+                return VFX_OK;
+            exr_attr_preview_t pv;
+            memset(&pv, 0, sizeof pv);
+            pv.width = (uint32_t) b[0] | (uint32_t) b[1] << 8 | (uint32_t) b[2] << 16 |
+                       (uint32_t) b[3] << 24;
+            pv.height = (uint32_t) b[4] | (uint32_t) b[5] << 8 | (uint32_t) b[6] << 16 |
+                        (uint32_t) b[7] << 24;
+            if ((uint64_t) pv.width * pv.height * 4u != v->u.blob.size - 8)
+                return VFX_OK; /* inconsistent: drop rather than write a bad preview */
+            pv.rgba = b + 8;
+            pv.alloc_size = 0;
+            rv = exr_attr_set_preview(ctx, 0, name, &pv);
+        } else if (tn[0] == '\0' || strlen(tn) > 255 || v->u.blob.size > INT32_MAX) {
+            return VFX_OK;
+        } else {
+            rv = exr_attr_set_user(ctx, 0, name, tn, (int32_t) v->u.blob.size, b);
+        }
+        break;
+    }
+    default: return VFX_OK;
+    }
+    if (rv != EXR_ERR_SUCCESS) {
+        char what[320];
+        snprintf(what, sizeof what, "attribute %s", name);
+        return exr_fail(rv, what);
+    }
+    return VFX_OK;
+}
+
+static vfx_status
+parse_compression(const char *name, exr_compression_t *out)
+{
+    if (!name || !*name) {
+        *out = EXR_COMPRESSION_ZIP;
+        return VFX_OK;
+    }
+    for (size_t i = 0; i < VFX__COUNTOF(compression_names); i++) {
+        if (strcasecmp(name, compression_names[i]) == 0) {
+            *out = (exr_compression_t) i;
+            if (*out == EXR_COMPRESSION_DWAA || *out == EXR_COMPRESSION_DWAB)
+                return vfx__fail(VFX_ERR_UNSUPPORTED, "%s compression is not available "
+                                 "(OpenEXRCore 3.1.5 has no DWA codec)", name);
+            return VFX_OK;
+        }
+    }
+    return vfx__fail(VFX_ERR_ARG, "unknown compression \"%s\" (none, rle, zips, zip, piz, "
+                     "pxr24, b44, b44a)", name);
+}
+
+static vfx_status
+exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
+{
+    const vfx_spec *sp = &wr->spec;
+    exr_compression_t comp = EXR_COMPRESSION_ZIP;
+    VFX_TRY(parse_compression(wr->opt.compression, &comp));
+    ew->tiled = wr->opt.tile_w > 0 || wr->opt.tile_h > 0;
+    if (ew->tiled && (wr->opt.tile_w <= 0 || wr->opt.tile_h <= 0 || wr->opt.tile_w > 65536 ||
+                      wr->opt.tile_h > 65536))
+        return vfx__fail(VFX_ERR_ARG, "bad tile size %d x %d", wr->opt.tile_w, wr->opt.tile_h);
+    exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
+    init.error_handler_fn = on_exr_error;
+    init.alloc_fn = exr_alloc_fn;
+    init.free_fn = exr_free_fn;
+    init.user_data = wr;
+    init.write_fn = wr_write_fn;
+    if (wr->opt.level >= 0 && (comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS))
+        init.zip_level = VFX__MIN(wr->opt.level, 9);
+    clear_exr_error();
+    exr_result_t rv = exr_start_write(&ew->ctx, wr->tmp_path, EXR_WRITE_FILE_DIRECTLY, &init);
+    if (rv != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "start");
+    int part = 0;
+    if ((rv = exr_add_part(ew->ctx, NULL, ew->tiled ? EXR_STORAGE_TILED : EXR_STORAGE_SCANLINE,
+                           &part)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "header");
+    exr_attr_box2i_t dw = { { .arr = { sp->data.x0, sp->data.y0 } },
+                            { .arr = { sp->data.x1 - 1, sp->data.y1 - 1 } } };
+    vfx_rect disp = vfx_rect_is_empty(sp->display) || vfx_rect_is_infinite(sp->display)
+                        ? sp->data
+                        : sp->display;
+    exr_attr_box2i_t dispw = { { .arr = { disp.x0, disp.y0 } },
+                               { .arr = { disp.x1 - 1, disp.y1 - 1 } } };
+    float par = 1.0f, sww = 1.0f;
+    exr_attr_v2f_t swc = { .arr = { 0.0f, 0.0f } };
+    const vfx_attr_value *v;
+    if (sp->attrs) {
+        if ((v = vfx_attrs_get(sp->attrs, "PixelAspectRatio")) && v->type == VFX_ATTR_FLOAT)
+            par = v->u.f;
+        if ((v = vfx_attrs_get(sp->attrs, "screenWindowWidth")) && v->type == VFX_ATTR_FLOAT)
+            sww = v->u.f;
+        if ((v = vfx_attrs_get(sp->attrs, "screenWindowCenter")) && v->type == VFX_ATTR_V2F) {
+            swc.x = v->u.v2f[0];
+            swc.y = v->u.v2f[1];
+        }
+    }
+    if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww,
+                                           EXR_LINEORDER_INCREASING_Y, comp)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "header");
+    if (ew->tiled &&
+        (rv = exr_set_tile_descriptor(ew->ctx, part, (uint32_t) wr->opt.tile_w,
+                                      (uint32_t) wr->opt.tile_h, EXR_TILE_ONE_LEVEL,
+                                      EXR_TILE_ROUND_DOWN)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "header");
+
+    /* channels: the library keeps them sorted by name; remember where each one went */
+    int32_t n = vfx_channels_count(sp->channels);
+    ew->n_channels = n;
+    ew->file_of = vfx__calloc((size_t) n, sizeof *ew->file_of);
+    ew->ftype = vfx__calloc((size_t) n, sizeof *ew->ftype);
+    ew->plane_off = vfx__calloc((size_t) n, sizeof *ew->plane_off);
+    if (!ew->file_of || !ew->ftype || !ew->plane_off)
+        return vfx__nomem();
+    for (int32_t i = 0; i < n; i++) {
+        vfx_channel_info ch;
+        VFX_TRY(vfx_channels_get(sp->channels, i, &ch));
+        if (ch.x_sampling != 1 || ch.y_sampling != 1)
+            return vfx__fail(VFX_ERR_UNSUPPORTED, "channel %s: writing subsampled channels is "
+                             "not supported", ch.name);
+        vfx_pixel_type t = wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type : ch.type;
+        exr_pixel_type_t et = exr_type_for(t);
+        ew->ftype[i] = vfx_type_for(et);
+        rv = exr_add_channel(ew->ctx, part, ch.name, et,
+                             ch.linear ? EXR_PERCEPTUALLY_LINEAR : EXR_PERCEPTUALLY_LOGARITHMIC,
+                             1, 1);
+        if (rv != EXR_ERR_SUCCESS) {
+            char what[300];
+            snprintf(what, sizeof what, "channel %s", ch.name);
+            return exr_fail(rv, what);
+        }
+    }
+    const exr_attr_chlist_t *cl = NULL;
+    if ((rv = exr_get_channels(ew->ctx, part, &cl)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "header");
+    for (int32_t i = 0; i < n; i++) {
+        vfx_channel_info ch;
+        VFX_TRY(vfx_channels_get(sp->channels, i, &ch));
+        ew->file_of[i] = -1;
+        for (int c = 0; c < cl->num_channels; c++)
+            if (strcmp(cl->entries[c].name.str, ch.name) == 0)
+                ew->file_of[i] = c;
+        if (ew->file_of[i] < 0)
+            return vfx__fail(VFX_ERR_INTERNAL, "channel %s lost", ch.name);
+    }
+
+    /* attributes */
+    if (sp->attrs) {
+        int32_t na = vfx_attrs_count(sp->attrs);
+        for (int32_t i = 0; i < na; i++) {
+            const char *an;
+            const vfx_attr_value *av;
+            VFX_TRY(vfx_attrs_at(sp->attrs, i, &an, &av));
+            VFX_TRY(export_attr(ew->ctx, an, av));
+        }
+    }
+    if ((rv = exr_write_header(ew->ctx)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "header");
+    ew->header_written = 1;
+
+    /* the chunk grid and a staging buffer of one chunk */
+    int32_t w = (int32_t) vfx_rect_width(sp->data);
+    vfx_chunking *c = &wr->chunking;
+    c->origin_x = sp->data.x0;
+    c->origin_y = sp->data.y0;
+    if (ew->tiled) {
+        c->access = VFX_ACCESS_RANDOM_TILES;
+        c->chunk_w = wr->opt.tile_w;
+        c->chunk_h = wr->opt.tile_h;
+    } else {
+        int32_t lpc = 1;
+        if ((rv = exr_get_scanlines_per_chunk(ew->ctx, part, &lpc)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, "header");
+        ew->lines_per_chunk = lpc;
+        c->access = VFX_ACCESS_RANDOM_STRIPS;
+        c->chunk_w = w;
+        c->chunk_h = lpc;
+    }
+    c->n_x = (int32_t) ((vfx_rect_width(sp->data) + c->chunk_w - 1) / c->chunk_w);
+    c->n_y = (int32_t) ((vfx_rect_height(sp->data) + c->chunk_h - 1) / c->chunk_h);
+    size_t off = 0;
+    for (int32_t i = 0; i < n; i++) {
+        ew->plane_off[i] = off;
+        size_t plane;
+        if (vfx__mul_size((size_t) c->chunk_w * (size_t) c->chunk_h,
+                          vfx_pixel_type_size(ew->ftype[i]), &plane) != 0 ||
+            off + plane < off)
+            return vfx__fail(VFX_ERR_LIMIT, "chunk too large");
+        off += plane;
+    }
+    if (off > ((size_t) 1 << 32))
+        return vfx__fail(VFX_ERR_LIMIT, "chunk of %zu bytes is too large", off);
+    ew->stage = vfx__alloc(off ? off : 1);
+    if (!ew->stage)
+        return vfx__nomem();
+    return VFX_OK;
+}
+
+static vfx_status
+exr_write_close(vfx__wr *wr, int failed);
+
+static vfx_status
+exr_write_open(vfx__wr *wr)
+{
+    exr_writer *ew = vfx__calloc(1, sizeof *ew);
+    if (!ew)
+        return vfx__nomem();
+    wr->priv = ew;
+    vfx_status s = exr_write_open_inner(wr, ew);
+    if (s != VFX_OK)
+        (void) exr_write_close(wr, 1);
+    return s;
+}
+
+/* Encode the staged chunk whose top-left is (x, y) and size cw x ch. */
+static vfx_status
+encode_stage(vfx__wr *wr, exr_writer *ew, int32_t tx, int32_t ty, int32_t y, int32_t cw,
+             int32_t ch)
+{
+    exr_chunk_info_t ci;
+    exr_result_t rv;
+    char what[64];
+    (void) ch;
+    (void) wr;
+    if (ew->tiled) {
+        snprintf(what, sizeof what, "tile (%d, %d)", tx, ty);
+        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, 0, 0, &ci);
+    } else {
+        snprintf(what, sizeof what, "scanline chunk at y %d", y);
+        rv = exr_write_scanline_chunk_info(ew->ctx, 0, y, &ci);
+    }
+    if (rv != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    if (!ew->enc_live) {
+        ew->enc = (exr_encode_pipeline_t) EXR_ENCODE_PIPELINE_INITIALIZER;
+        if ((rv = exr_encoding_initialize(ew->ctx, 0, &ci, &ew->enc)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        ew->enc_live = 1;
+    } else if ((rv = exr_encoding_update(ew->ctx, 0, &ci, &ew->enc)) != EXR_ERR_SUCCESS) {
+        return exr_fail(rv, what);
+    }
+    for (int32_t i = 0; i < ew->n_channels; i++) {
+        exr_coding_channel_info_t *cc = &ew->enc.channels[ew->file_of[i]];
+        int32_t bpe = (int32_t) vfx_pixel_type_size(ew->ftype[i]);
+        cc->encode_from_ptr = ew->stage + ew->plane_off[i];
+        cc->user_pixel_stride = bpe;
+        cc->user_line_stride = cw * bpe;
+        cc->user_data_type = cc->data_type;
+        cc->user_bytes_per_element = (int16_t) bpe;
+    }
+    if ((rv = exr_encoding_choose_default_routines(ew->ctx, 0, &ew->enc)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    if ((rv = exr_encoding_run(ew->ctx, 0, &ew->enc)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, what);
+    return VFX_OK;
+}
+
+/* Convert rows [y0, y1) x [x0, x1) of the caller's buffer into the stage, whose top-left
+ * pixel is (sx, sy) and row length sw. */
+static vfx_status
+stage_pixels(exr_writer *ew, vfx_rect src_rect, vfx_pixel_type type, const uint8_t *src,
+             ptrdiff_t xs, ptrdiff_t ys, vfx_rect part, int32_t sx, int32_t sy, int32_t sw)
+{
+    size_t tsize = vfx_pixel_type_size(type);
+    for (int32_t i = 0; i < ew->n_channels; i++) {
+        size_t bpe = vfx_pixel_type_size(ew->ftype[i]);
+        for (int32_t y = part.y0; y < part.y1; y++) {
+            const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
+                               (ptrdiff_t) (part.x0 - src_rect.x0) * xs + (ptrdiff_t) i * (ptrdiff_t) tsize;
+            uint8_t *q = ew->stage + ew->plane_off[i] +
+                         ((size_t) (y - sy) * (size_t) sw + (size_t) (part.x0 - sx)) * bpe;
+            VFX_TRY(vfx_convert_values(p, type, xs, q, ew->ftype[i], (ptrdiff_t) bpe,
+                                       (size_t) (part.x1 - part.x0)));
+        }
+    }
+    return VFX_OK;
+}
+
+static vfx_status
+exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
+               ptrdiff_t x_stride, ptrdiff_t y_stride)
+{
+    exr_writer *ew = wr->priv;
+    const vfx_chunking *c = &wr->chunking;
+    vfx_rect d = wr->spec.data;
+    if (ew->tiled) {
+        int32_t i0 = (rect.x0 - d.x0) / c->chunk_w, i1 = (rect.x1 - 1 - d.x0) / c->chunk_w;
+        int32_t j0 = (rect.y0 - d.y0) / c->chunk_h, j1 = (rect.y1 - 1 - d.y0) / c->chunk_h;
+        for (int32_t j = j0; j <= j1; j++) {
+            for (int32_t i = i0; i <= i1; i++) {
+                vfx_rect t = vfx_rect_make(d.x0 + i * c->chunk_w, d.y0 + j * c->chunk_h,
+                                           c->chunk_w, c->chunk_h);
+                t = vfx_rect_intersect(t, d);
+                int32_t tw = t.x1 - t.x0;
+                VFX_TRY(stage_pixels(ew, rect, type, src, x_stride, y_stride, t, t.x0, t.y0, tw));
+                VFX_TRY(encode_stage(wr, ew, i, j, t.y0, tw, t.y1 - t.y0));
+            }
+        }
+        return VFX_OK;
+    }
+    /* strips: fill the stage row by row, encode each full chunk */
+    int32_t lpc = ew->lines_per_chunk, w = d.x1 - d.x0;
+    int32_t y = rect.y0;
+    while (y < rect.y1) {
+        int32_t chunk_y0 = d.y0 + ((y - d.y0) / lpc) * lpc;
+        int32_t chunk_y1 = VFX__MIN(chunk_y0 + lpc, d.y1);
+        int32_t y1 = VFX__MIN(chunk_y1, rect.y1);
+        vfx_rect part = { d.x0, y, d.x1, y1 };
+        VFX_TRY(stage_pixels(ew, rect, type, src, x_stride, y_stride, part, d.x0, chunk_y0, w));
+        if (y1 == chunk_y1)
+            VFX_TRY(encode_stage(wr, ew, 0, 0, chunk_y0, w, chunk_y1 - chunk_y0));
+        y = y1;
+    }
+    return VFX_OK;
+}
+
+static vfx_status
+exr_write_close(vfx__wr *wr, int failed)
+{
+    exr_writer *ew = wr->priv;
+    vfx_status s = VFX_OK;
+    if (!ew)
+        return VFX_OK;
+    if (ew->enc_live)
+        exr_encoding_destroy(ew->ctx, &ew->enc);
+    if (ew->ctx) {
+        clear_exr_error();
+        exr_result_t rv = exr_finish(&ew->ctx);
+        if (rv != EXR_ERR_SUCCESS && !failed)
+            s = exr_fail(rv, "finish");
+    }
+    vfx__free(ew->stage);
+    vfx__free(ew->file_of);
+    vfx__free(ew->ftype);
+    vfx__free(ew->plane_off);
+    vfx__free(ew);
+    wr->priv = NULL;
+    return s;
+}
+
+const vfx_format vfx__fmt_exr = {
+    sizeof(vfx_format), "openexr", "exr", "exr,sxr,mxr", exr_probe, exr_open, exr_read_rect, exr_close,
+    exr_write_open,     exr_write_rect, exr_write_close,
+};

@@ -1,0 +1,111 @@
+/* Private I/O layer: the format plugin interface and the reader / writer state that io.c
+ * shares with the fmt_*.c plugins. */
+#ifndef VFX_IO_INT_H
+#define VFX_IO_INT_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/core_int.h"
+#include "vfx/io.h"
+
+typedef struct vfx_reader vfx__rd;
+typedef struct vfx_writer vfx__wr;
+
+/** One part (subimage) as the plugin describes it at open(). */
+typedef struct vfx__part {
+    vfx_spec        spec;       /* level 0; owned */
+    char           *name;       /* owned, may be NULL */
+    char           *view;       /* owned, may be NULL */
+    vfx_level_mode  level_mode;
+    int32_t         n_levels_x, n_levels_y;
+    /* Per level, index lx + ly * n_levels_x (MIP maps fill only lx == ly): data window and
+     * chunk grid. Owned arrays of n_levels_x * n_levels_y entries. */
+    vfx_rect       *level_rect;
+    vfx_chunking   *level_chunking;
+} vfx__part;
+
+/** A pixel request handed to a plugin: already validated; rect is non-empty and lies inside
+ *  the level's data window; dst points at the pixel (rect.x0, rect.y0). */
+typedef struct vfx__read_req {
+    int32_t        part, level_x, level_y;
+    vfx_rect       rect;
+    const int32_t *channels;   /* never NULL here */
+    int32_t        n_channels;
+    vfx_pixel_type type;
+    uint8_t       *dst;
+    ptrdiff_t      x_stride, y_stride;
+} vfx__read_req;
+
+/** A format plugin: one const instance per fmt_*.c (STYLE §7). open() is cheap and reads the
+ *  header only; pixels come from read_rect(), which must be thread-safe. */
+typedef struct vfx_format {
+    size_t      size;
+    const char *name;       /* "openexr" */
+    const char *tag;        /* "exr": the first word of this format's error messages */
+    const char *extensions; /* "exr,sxr,mxr" */
+    /** 0..100 confidence that @p head (the first n bytes, n may be short) is this format. */
+    int (*probe)(const uint8_t *head, size_t n);
+    vfx_status (*open)(vfx__rd *rd);
+    vfx_status (*read_rect)(vfx__rd *rd, const vfx__read_req *req);
+    void (*close)(vfx__rd *rd);
+    /* Writing (NULL when the format is read-only). */
+    vfx_status (*write_open)(vfx__wr *wr);
+    vfx_status (*write_rect)(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
+                             ptrdiff_t x_stride, ptrdiff_t y_stride);
+    /** Complete (failed = 0) or abandon the file contents; io.c then renames or removes. */
+    vfx_status (*write_close)(vfx__wr *wr, int failed);
+} vfx_format;
+
+struct vfx_reader {
+    const vfx_format *fmt;
+    char             *path; /* owned */
+    const char       *name; /* basename of path, for messages */
+    /* data source: exactly one of fd >= 0, mem, io.read */
+    int               fd;
+    const uint8_t    *mem;
+    vfx_io            io;
+    int64_t           file_size; /* -1 when unknown */
+    uint32_t          flags;
+    int64_t           max_pixels;
+    int32_t           n_parts;
+    vfx__part        *parts; /* owned, n_parts */
+    void             *priv;  /* plugin state */
+    _Atomic int64_t   chunks_read;
+    _Atomic int64_t   bytes_read;
+};
+
+struct vfx_writer {
+    const vfx_format *fmt;
+    char             *path;     /* owned: the destination */
+    char             *tmp_path; /* owned: the temporary file in the same folder */
+    const char       *name;     /* basename of path, for messages */
+    int               fd;
+    vfx_spec          spec;     /* owned copy */
+    vfx_write_options opt;      /* copy; strings below */
+    char             *compression; /* owned copy of opt.compression or NULL */
+    vfx_chunking      chunking; /* set by write_open() */
+    int32_t           next_row; /* strips: next row expected */
+    int64_t           pixels_written;
+    void             *priv;     /* plugin state */
+};
+
+/** pread from the reader's source, counting bytes. Returns bytes read (short at end of
+ *  data) or -1 (errno-style failure; no message set). Thread-safe. */
+int64_t vfx__rd_read(vfx__rd *rd, void *buf, uint64_t n, uint64_t offset);
+
+/** Add @p n to the decoded-chunk counter. Thread-safe, does not fail. */
+void vfx__rd_count_chunks(vfx__rd *rd, int64_t n);
+
+/** pwrite to the writer's temporary file. VFX_ERR_IO with message on failure. */
+vfx_status vfx__wr_write(vfx__wr *wr, const void *buf, uint64_t n, uint64_t offset);
+
+/** A plugin stores its parts through this: allocates @p n zeroed parts. */
+vfx_status vfx__rd_alloc_parts(vfx__rd *rd, int32_t n);
+/** Allocate the per-level arrays of a part after n_levels_x / n_levels_y are set. */
+vfx_status vfx__part_alloc_levels(vfx__part *p);
+
+/** The plugins (one line each). */
+extern const vfx_format vfx__fmt_exr;
+
+#endif
