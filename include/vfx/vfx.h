@@ -9,5 +9,6 @@
 #include "vfx/image.h"
 #include "vfx/sink.h"
 #include "vfx/io.h"
+#include "vfx/imageio.h"
 
 #endif

@@ -21,4 +21,31 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 /** True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 
+
+
+/* ---- shared helpers (util.c) ------------------------------------------------------------- */
+
+/** Print @p s as a JSON string literal (quotes included). */
+void cli_json_string(FILE *out, const char *s);
+/** Parse "WxH" into two positive ints; 0 on success. */
+int cli_parse_size(const char *s, int32_t *w, int32_t *h);
+/** Parse a "NAME[:LEVEL]" compression argument into the write options (name copied into
+ *  @p name_buf). 0 on success. */
+int cli_parse_compression(const char *arg, char *name_buf, size_t cap, int32_t *level_out);
+/** A progress callback for sinks: a line on stderr with tiles, MPix/s and ETA, only when
+ *  stderr is a terminal and the job has run for more than a second. user = cli_progress. */
+typedef struct cli_progress {
+    const char *label;
+    double      t0;
+    int64_t     pixels; /* output pixels of the whole job, for MPix/s */
+    int         shown;
+    int         quiet;
+} cli_progress;
+void cli_progress_init(cli_progress *p, const char *label, int64_t pixels, int quiet);
+int  cli_progress_fn(void *user, int64_t done, int64_t total);
+void cli_progress_end(cli_progress *p);
+/** Wall-clock seconds (monotonic). */
+double cli_now(void);
+/** Peak resident set size of this process in bytes (0 if unknown). */
+int64_t cli_peak_rss(void);
 #endif

@@ -34,31 +34,42 @@ vfx__node_new(const vfx_op_class *op, const void *params, size_t params_bytes,
               vfx_node *const *inputs, int32_t n_inputs, const vfx_spec *spec, vfx_node **out)
 {
     *out = NULL;
+    vfx_status s = VFX_OK;
+    vfx_node  *n = NULL;
     if (n_inputs < 0 || n_inputs > VFX__MAX_INPUTS)
-        return vfx__fail(VFX_ERR_INTERNAL, "%s: %d inputs", op->name, (int) n_inputs);
-    for (int32_t k = 0; k < n_inputs; k++)
+        s = vfx__fail(VFX_ERR_INTERNAL, "%s: %d inputs", op->name, (int) n_inputs);
+    for (int32_t k = 0; s == VFX_OK && k < n_inputs; k++)
         if (!inputs[k])
-            return vfx__fail(VFX_ERR_ARG, "%s: input %d is NULL", op->name, (int) k);
-    if (!spec && n_inputs == 0)
-        return vfx__fail(VFX_ERR_INTERNAL, "%s: no spec and no input", op->name);
-    VFX_TRY(vfx__ensure_init());
-
-    vfx_node *n = vfx__calloc(1, sizeof *n);
-    if (!n)
-        return vfx__nomem();
+            s = vfx__fail(VFX_ERR_ARG, "%s: input %d is NULL", op->name, (int) k);
+    if (s == VFX_OK && !spec && n_inputs == 0)
+        s = vfx__fail(VFX_ERR_INTERNAL, "%s: no spec and no input", op->name);
+    if (s == VFX_OK)
+        s = vfx__ensure_init();
+    if (s == VFX_OK && !(n = vfx__calloc(1, sizeof *n)))
+        s = vfx__nomem();
+    if (s != VFX_OK) {
+        /* the node takes ownership of what the params own, even when it fails */
+        if (params && op->free_params)
+            op->free_params((void *) params);
+        return s;
+    }
     vfx_spec blank = VFX_SPEC_INIT;
     n->spec = blank;
     n->op = op;
     if (pthread_mutex_init(&n->seq_lock, NULL) != 0) {
         vfx__free(n);
+        if (params && op->free_params)
+            op->free_params((void *) params);
         return vfx__fail(VFX_ERR_INTERNAL, "%s: mutex init failed", op->name);
     }
     atomic_init(&n->refs, 1);
     atomic_init(&n->computed, 0);
-    vfx_status s = VFX_OK;
     if (params_bytes) {
         n->params = vfx__alloc(params_bytes);
         if (!n->params) {
+            /* the node takes ownership of what the params own, even when it fails */
+            if (op->free_params)
+                op->free_params((void *) params);
             s = vfx__nomem();
             goto fail;
         }

@@ -122,7 +122,8 @@ const vfx_op_class *vfx__op_at(int32_t i);
 
 /** Make a node: copies @p params_bytes of @p params, refs the inputs, copies @p spec (NULL =
  *  input 0's spec), computes the RoD with op->rod() and stores it in spec.data.
- *  Constructors validate params before calling this. *out is a new reference. */
+ *  Constructors validate params before calling this. *out is a new reference.
+ *  Takes ownership of what the params own: on failure op->free_params has run on them. */
 vfx_status vfx__node_new(const vfx_op_class *op, const void *params, size_t params_bytes,
                          vfx_node *const *inputs, int32_t n_inputs, const vfx_spec *spec,
                          vfx_node **out);

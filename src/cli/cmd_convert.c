@@ -1,0 +1,108 @@
+/* vfx convert: read one image, write it in another format, type, compression or layout.
+ * Everything streams: the input is decoded chunk by chunk as the writer asks for pixels. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+
+static void
+convert_help(FILE *out)
+{
+    fprintf(out,
+            "usage: vfx convert IN OUT [options]\n\n"
+            "Convert an image; the output format comes from OUT's extension. The job streams:\n"
+            "memory stays bounded (VFX_MEMORY) whatever the image size, and OUT appears only\n"
+            "when everything succeeded.\n\n"
+            "  --ch R,G,B              keep these channels, in this order\n"
+            "  --part N                read part (subimage) N, default 0\n"
+            "  -d, --bits TYPE         store as u8, u16, u32, half or float (default: as read)\n"
+            "  --compression NAME[:L]  e.g. zip, piz, none, zips, rle, pxr24, b44, b44a;\n"
+            "                          L = level or quality where the format has one\n"
+            "  --tile WxH              write tiles of W x H\n"
+            "  --scanline              write scanlines / strips (the default)\n"
+            "  -q                      no progress line\n"
+            "  --stats                 print time, peak memory, cache and reader counters\n");
+}
+
+static int
+convert_run(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL, *ch = NULL;
+    int32_t     part = 0;
+    int         quiet = 0, stats = 0;
+    char        comp[64];
+    vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int         more = i + 1 < argc;
+        if (strcmp(a, "--ch") == 0 && more) {
+            ch = argv[++i];
+        } else if (strcmp(a, "--part") == 0 && more) {
+            part = (int32_t) atoi(argv[++i]);
+        } else if ((strcmp(a, "-d") == 0 || strcmp(a, "--bits") == 0) && more) {
+            wo.pixel_type = vfx_pixel_type_from_name(argv[++i]);
+            if (wo.pixel_type == VFX_PIXEL_UNKNOWN)
+                return cli_usage_error("convert", "unknown type '%s'", argv[i]);
+        } else if (strcmp(a, "--compression") == 0 && more) {
+            if (cli_parse_compression(argv[++i], comp, sizeof comp, &wo.level) != 0)
+                return cli_usage_error("convert", "bad compression '%s'", argv[i]);
+            wo.compression = comp;
+        } else if (strcmp(a, "--tile") == 0 && more) {
+            if (cli_parse_size(argv[++i], &wo.tile_w, &wo.tile_h) != 0)
+                return cli_usage_error("convert", "bad tile size '%s' (want WxH)", argv[i]);
+        } else if (strcmp(a, "--scanline") == 0) {
+            wo.tile_w = wo.tile_h = 0;
+        } else if (strcmp(a, "-q") == 0) {
+            quiet = 1;
+        } else if (strcmp(a, "--stats") == 0) {
+            stats = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("convert", "unknown option '%s'", a);
+        } else if (!in) {
+            in = a;
+        } else if (!out) {
+            out = a;
+        } else {
+            return cli_usage_error("convert", "too many files ('%s')", a);
+        }
+    }
+    if (!in || !out)
+        return cli_usage_error("convert", "need IN and OUT");
+
+    double           t0 = cli_now();
+    vfx_open_options oo = VFX_OPEN_OPTIONS_INIT;
+    oo.part = part;
+    oo.channels = ch;
+    vfx_image *im = NULL;
+    vfx_status s = vfx_image_open(in, &oo, &im);
+    if (s != VFX_OK)
+        return cli_fail(in, s);
+    cli_progress pr;
+    vfx_rect     rod = vfx_image_rod(im);
+    cli_progress_init(&pr, out, vfx_rect_area(rod), quiet);
+    vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
+    so.progress = cli_progress_fn;
+    so.progress_user = &pr;
+    s = vfx_image_write(im, out, &wo, &so);
+    cli_progress_end(&pr);
+    if (stats) {
+        vfx_reader_stats rs = { 0, 0 };
+        vfx_reader_get_stats(vfx_image_reader(im), &rs);
+        vfx_cache_info ci = VFX_CACHE_INFO_INIT;
+        vfx_cache_stats(&ci);
+        fprintf(stderr,
+                "vfx convert: %.3f s, peak RSS %.1f MiB, %lld chunks / %.1f MiB read, cache: "
+                "%lld tiles computed, %lld hits, peak %.1f MiB of %.0f MiB\n",
+                cli_now() - t0, (double) cli_peak_rss() / 1048576.0, (long long) rs.chunks_read,
+                (double) rs.bytes_read / 1048576.0, (long long) ci.tiles_computed,
+                (long long) ci.hits, (double) ci.peak_bytes / 1048576.0,
+                (double) ci.budget / 1048576.0);
+    }
+    vfx_image_unref(im);
+    if (s != VFX_OK)
+        return cli_fail(out, s);
+    return 0;
+}
+
+const cli_command cli_cmd_convert = { "convert", "convert an image to another format, type or layout",
+                                      convert_run, convert_help };
