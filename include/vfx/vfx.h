@@ -6,5 +6,6 @@
 #include "vfx/version.h"
 #include "vfx/status.h"
 #include "vfx/core.h"
+#include "vfx/color.h"
 
 #endif
