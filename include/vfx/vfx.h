@@ -10,5 +10,6 @@
 #include "vfx/sink.h"
 #include "vfx/io.h"
 #include "vfx/imageio.h"
+#include "vfx/color.h"
 
 #endif
