@@ -11,5 +11,6 @@
 #include "vfx/io.h"
 #include "vfx/imageio.h"
 #include "vfx/color.h"
+#include "vfx/ops.h"
 
 #endif

@@ -1,0 +1,34 @@
+/* Image operations as lazy graph nodes (beyond the engine's own test ops in image.h).
+ * Every constructor borrows its inputs (the new node takes its own references) and returns a
+ * new reference in *out; no pixel is computed until a sink pulls. */
+#ifndef VFX_OPS_H
+#define VFX_OPS_H
+
+#include "vfx/core.h"
+#include "vfx/image.h"
+#include "vfx/color.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Apply a colour processor to channels 0..2 (3 or more channels; the rest pass through).
+ *  The processor is copied (and optimised). With @p unpremult, RGB is divided by the alpha
+ *  channel (found by name) before and multiplied back after. */
+VFX_API vfx_status vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult,
+                                   vfx_image **out);
+
+/** Per-pixel arithmetic of two images with the same channel count. */
+typedef enum vfx_arith {
+    VFX_ARITH_ADD = 0, VFX_ARITH_SUB = 1, VFX_ARITH_MUL = 2, VFX_ARITH_DIV = 3,
+    VFX_ARITH_MIN = 4, VFX_ARITH_MAX = 5, VFX_ARITH_ABSDIFF = 6
+} vfx_arith;
+
+/** a OP b per channel over the union of the data windows (an input reads 0 outside its own);
+ *  division by zero gives 0. The result has a's spec. */
+VFX_API vfx_status vfx_image_arith(vfx_image *a, vfx_image *b, vfx_arith op, vfx_image **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
