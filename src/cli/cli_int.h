@@ -23,6 +23,10 @@ int cli_is_help(const char *arg);
 
 
 
+/** Chain mode (chain.c): oiiotool-style commands; argv[0] is the program. */
+int  cli_chain_main(int argc, char **argv);
+void cli_chain_help(FILE *out);
+
 /* ---- shared helpers (util.c) ------------------------------------------------------------- */
 
 /** Print @p s as a JSON string literal (quotes included). */

@@ -47,11 +47,14 @@ static void
 usage(FILE *out)
 {
     fprintf(out, "usage: vfx COMMAND [ARGS...]\n"
+                 "       vfx IN --op ARGS ... -o OUT      (chain mode)\n"
                  "       vfx --version | --help | COMMAND --help\n\n"
                  "Streaming image I/O, colour management and image processing.\n\n"
                  "commands:\n");
     for (int i = 0; commands[i]; i++)
         fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(out, "\n");
+    cli_chain_help(out);
     fprintf(out, "\nenvironment: VFX_THREADS (worker threads), VFX_MEMORY (tile cache budget, "
                  "e.g. 512M or 25%%)\n");
 }
@@ -82,7 +85,8 @@ main(int argc, char **argv)
         vfx_shutdown();
         return rc;
     }
-    fprintf(stderr, "vfx: unknown command '%s'\n", argv[1]);
-    usage(stderr);
-    return 2;
+    /* anything else is a chain: vfx IN --op ... -o OUT */
+    int rc = cli_chain_main(argc, argv);
+    vfx_shutdown();
+    return rc;
 }

@@ -17,7 +17,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 # usage errors: exit 2, never a crash
 "$V" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "no arguments -> exit 2"
-"$V" nosuchcommand >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command -> exit 2"
+"$V" --nosuchcommand >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command -> exit 2"
+"$V" nosuchfile.exr -o x.exr >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "chain with a missing input -> exit 1"
 "$V" convert --tile 0x5 a b >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "bad tile size -> exit 2"
 "$V" convert only_one >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "convert with one file -> exit 2"
 for c in info convert stats demo; do
@@ -71,6 +72,51 @@ if have idiff && have exrheader; then
     check "convert -d float --ch R,G,B" "$V" convert "$src" "$tmp/f.exr" -d float --ch R,G,B -q
     exrheader "$tmp/f.exr" | grep -q "32-bit floating-point" && ok || bad "float output"
     oiiotool "$src" --ch R,G,B -o "$tmp/ref.exr" && idiff -q "$tmp/ref.exr" "$tmp/f.exr" >/dev/null 2>&1 && ok || bad "channel subset pixels"
+fi
+
+# chain mode: the same chain through vfx and oiiotool gives the same pixels
+if have oiiotool && have idiff; then
+    same() { # description, chain args (shared by both tools; output appended)
+        d=$1; shift
+        rm -f "$tmp/a.exr" "$tmp/b.exr"
+        if ! "$V" "$@" -q -d float -o "$tmp/a.exr" >"$tmp/out.txt" 2>&1; then
+            bad "chain $d (vfx failed)"; sed 's/^/    /' "$tmp/out.txt" | head; return
+        fi
+        oiiotool "$@" -d float -o "$tmp/b.exr" >/dev/null 2>&1 || { bad "chain $d (oiiotool failed)"; return; }
+        idiff -fail 1e-6 "$tmp/a.exr" "$tmp/b.exr" >"$tmp/out.txt" 2>&1 && ok || { bad "chain $d differs"; tail -4 "$tmp/out.txt"; }
+    }
+    src="$T/exr/compression/comp_piz.exr"
+    same "checker" --pattern checker:width=16:color1=1,0,0:color2=0,0.5,1 64x48 3
+    same "fill vertical" --pattern fill:top=0,0,0:bottom=1,2,3 40x30 3
+    same "fill horizontal" --pattern fill:left=0.1,0.2,0.3,1:right=1,0,4,0 40x30 4
+    same "constant" --pattern constant:color=0.25,0.5,0.75 16x16 3
+    same "create" --create 20x10 4
+    same "add" --pattern checker:width=4 32x32 3 --pattern fill:top=0,0,0:bottom=1,1,1 32x32 3 --add
+    same "sub" --pattern checker:width=4 32x32 3 --pattern fill:top=0,0,0:bottom=1,1,1 32x32 3 --sub
+    same "mul" --pattern checker:width=4 32x32 3 --pattern fill:top=0,0,0:bottom=1,1,1 32x32 3 --mul
+    same "min/max/absdiff" --pattern checker:width=4 32x32 3 --pattern fill:top=0,0,0:bottom=1,1,1 32x32 3 --absdiff
+    same "addc/mulc/subc/divc" "$src" --addc 0.5 --mulc 2,3,4,1 --subc 0.25 --divc 2
+    same "ch reorder + fill" "$src" --ch B,G,R,A=0.5
+    same "ch rename" "$src" --ch Y=G,R
+    # crop: oiiotool --crop changes the data window only (as ours)
+    same "crop" "$src" --crop 100x50+10+20
+    lut="$T/luts/colour-science/iridas_cube/Three_Dimensional_Table.cube"
+    if [ -f "$lut" ]; then
+        # oiiotool needs some valid config in $OCIO even for a plain LUT file
+        cat >"$tmp/min.ocio" <<'CFG'
+ocio_profile_version: 2
+roles:
+  default: linear
+  scene_linear: linear
+displays:
+  none:
+    - !<View> {name: raw, colorspace: linear}
+colorspaces:
+  - !<ColorSpace>
+    name: linear
+CFG
+        OCIO="$tmp/min.ocio" same "ociofiletransform .cube" "$src" --ch R,G,B --ociofiletransform "$lut"
+    fi
 fi
 
 # the demo job writes its files

@@ -1,0 +1,680 @@
+/* Chain mode: oiiotool-style left-to-right commands over a stack of lazy images.
+ *
+ *   vfx IN --op args ... -o OUT
+ *
+ * Every input and every op pushes a lazy image; ops pop their inputs. Nothing is computed
+ * until an output (-o) or a statistics command pulls the top image, so a chain streams.
+ * Commands take oiiotool's ":key=value" modifiers, e.g. -o:compression=piz:tile=64x64.
+ * The same option names and meanings as oiiotool wherever oiiotool has them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli_int.h"
+
+#define STACK_MAX 64
+#define MOD_MAX 8
+
+typedef struct mod {
+    char key[32];
+    char value[256];
+} mod;
+
+typedef struct chain {
+    vfx_image *stack[STACK_MAX];
+    int        n;
+    /* output settings that apply to the next -o (oiiotool: -d, --compression, --tile) */
+    vfx_pixel_type out_type;
+    char           compression[64];
+    int32_t        level;
+    int32_t        tile_w, tile_h;
+    int            quiet, runstats;
+    double         t0;
+} chain;
+
+typedef struct chain_cmd chain_cmd;
+typedef int (*cmd_fn)(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods);
+
+struct chain_cmd {
+    const char *name;
+    int         n_args;
+    cmd_fn      fn;
+    const char *help;
+};
+
+static const chain_cmd *find_cmd(const char *name);
+
+/* ---- helpers ---------------------------------------------------------------------------- */
+
+static int
+fail(const char *what, vfx_status s)
+{
+    return cli_fail(what, s);
+}
+
+static int
+usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "vfx: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\ntry 'vfx --help'\n");
+    return 2;
+}
+
+static int
+push(chain *c, vfx_image *im)
+{
+    if (c->n >= STACK_MAX) {
+        vfx_image_unref(im);
+        fprintf(stderr, "vfx: image stack full (%d images)\n", STACK_MAX);
+        return 2;
+    }
+    c->stack[c->n++] = im;
+    return 0;
+}
+
+/* Pop into *out (caller owns the reference). */
+static int
+pop(chain *c, const char *cmd, vfx_image **out)
+{
+    if (c->n == 0) {
+        fprintf(stderr, "vfx: %s: no image to work on (give an input first)\n", cmd);
+        return 2;
+    }
+    *out = c->stack[--c->n];
+    return 0;
+}
+
+static const char *
+mod_get(const mod *mods, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(mods[i].key, key) == 0)
+            return mods[i].value;
+    return NULL;
+}
+
+/* "1,0.5,0.25" -> values; a single value is repeated over n channels. Returns count or -1. */
+static int
+parse_floats(const char *s, float *v, int n)
+{
+    int k = 0;
+    while (*s && k < n) {
+        char *end;
+        double x = strtod(s, &end);
+        if (end == s)
+            return -1;
+        v[k++] = (float) x;
+        s = end;
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return -1;
+    }
+    if (*s)
+        return -1;
+    if (k == 1)
+        for (int i = 1; i < n; i++)
+            v[i] = v[0];
+    return k == 1 ? n : k;
+}
+
+/* "WxH+X+Y" or "WxH" (origin 0) or "X0,Y0,X1,Y1" (inclusive, as oiiotool) -> rect */
+static int
+parse_geom(const char *s, vfx_rect *r)
+{
+    int x0, y0, x1, y1, w, h, x = 0, y = 0;
+    if (sscanf(s, "%d,%d,%d,%d", &x0, &y0, &x1, &y1) == 4 && x1 >= x0 && y1 >= y0) {
+        *r = (vfx_rect){ x0, y0, x1 + 1, y1 + 1 };
+        return 0;
+    }
+    int n = sscanf(s, "%dx%d%d%d", &w, &h, &x, &y);
+    if ((n == 2 || n == 4) && w > 0 && h > 0) {
+        *r = vfx_rect_make(x, y, w, h);
+        return 0;
+    }
+    return -1;
+}
+
+/* ---- inputs and outputs ----------------------------------------------------------------- */
+
+static int
+cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) cmd;
+    vfx_open_options o = VFX_OPEN_OPTIONS_INIT;
+    o.channels = mod_get(mods, n_mods, "ch");
+    const char *sub = mod_get(mods, n_mods, "subimage");
+    if (sub)
+        o.part = (int32_t) atoi(sub);
+    vfx_image *im;
+    vfx_status s = vfx_image_open(args[0], &o, &im);
+    if (s != VFX_OK)
+        return fail(args[0], s);
+    return push(c, im);
+}
+
+static int
+cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *im;
+    if (c->n == 0)
+        return pop(c, cmd->name, &im);
+    im = c->stack[c->n - 1]; /* -o leaves the image on the stack, as oiiotool does */
+    vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
+    char              comp[64];
+    wo.pixel_type = c->out_type;
+    wo.compression = c->compression[0] ? c->compression : NULL;
+    wo.level = c->level;
+    wo.tile_w = c->tile_w;
+    wo.tile_h = c->tile_h;
+    const char *v;
+    if ((v = mod_get(mods, n_mods, "compression"))) {
+        if (cli_parse_compression(v, comp, sizeof comp, &wo.level) != 0)
+            return usage("bad compression '%s'", v);
+        wo.compression = comp;
+    }
+    if ((v = mod_get(mods, n_mods, "type")) || (v = mod_get(mods, n_mods, "datatype")) ||
+        (v = mod_get(mods, n_mods, "bits"))) {
+        wo.pixel_type = vfx_pixel_type_from_name(v);
+        if (wo.pixel_type == VFX_PIXEL_UNKNOWN)
+            return usage("unknown data type '%s'", v);
+    }
+    if ((v = mod_get(mods, n_mods, "tile")) && cli_parse_size(v, &wo.tile_w, &wo.tile_h) != 0)
+        return usage("bad tile size '%s'", v);
+    if ((v = mod_get(mods, n_mods, "scanline")) && atoi(v))
+        wo.tile_w = wo.tile_h = 0;
+
+    cli_progress pr;
+    cli_progress_init(&pr, args[0], vfx_rect_area(vfx_image_rod(im)), c->quiet);
+    vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
+    so.progress = cli_progress_fn;
+    so.progress_user = &pr;
+    vfx_status s = vfx_image_write(im, args[0], &wo, &so);
+    cli_progress_end(&pr);
+    if (s != VFX_OK)
+        return fail(args[0], s);
+    return 0;
+}
+
+static int
+cmd_type(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) cmd, (void) mods, (void) n_mods;
+    c->out_type = vfx_pixel_type_from_name(args[0]);
+    if (c->out_type == VFX_PIXEL_UNKNOWN)
+        return usage("unknown data type '%s' (u8, u16, u32, half, float)", args[0]);
+    return 0;
+}
+
+static int
+cmd_compression(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) cmd, (void) mods, (void) n_mods;
+    if (cli_parse_compression(args[0], c->compression, sizeof c->compression, &c->level) != 0)
+        return usage("bad compression '%s' (NAME or NAME:LEVEL)", args[0]);
+    return 0;
+}
+
+static int
+cmd_tile(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) cmd, (void) mods, (void) n_mods;
+    if (cli_parse_size(args[0], &c->tile_w, &c->tile_h) != 0)
+        return usage("bad tile size '%s' (WxH)", args[0]);
+    return 0;
+}
+
+static int
+cmd_scanline(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) cmd, (void) args, (void) mods, (void) n_mods;
+    c->tile_w = c->tile_h = 0;
+    return 0;
+}
+
+/* ---- image generators ------------------------------------------------------------------- */
+
+static int
+make_spec(const char *size, const char *nch, vfx_spec *spec)
+{
+    int32_t w, h;
+    int     n = atoi(nch);
+    if (cli_parse_size(size, &w, &h) != 0 || n < 1 || n > 64)
+        return usage("bad size or channel count '%s' (WxH N)", size);
+    const char *names[] = { "", "Y", "Y,A", "R,G,B", "R,G,B,A" };
+    char        buf[512] = "";
+    if (n <= 4) {
+        snprintf(buf, sizeof buf, "%s", names[n]);
+    } else {
+        strcpy(buf, "R,G,B,A");
+        for (int i = 4; i < n; i++) {
+            size_t l = strlen(buf);
+            snprintf(buf + l, sizeof buf - l, ",channel%d", i);
+        }
+    }
+    vfx_status s = vfx_spec_init_simple(spec, w, h, buf, VFX_PIXEL_F32);
+    return s == VFX_OK ? 0 : fail("create", s);
+}
+
+static int
+cmd_create(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) cmd, (void) mods, (void) n_mods;
+    vfx_spec spec = VFX_SPEC_INIT;
+    int      rc = make_spec(args[0], args[1], &spec);
+    if (rc)
+        return rc;
+    float      zero[64] = { 0 };
+    vfx_image *im;
+    vfx_status s = vfx_image_new_constant(zero, &spec, &im);
+    vfx_spec_clear(&spec);
+    return s == VFX_OK ? push(c, im) : fail("create", s);
+}
+
+/* --pattern NAME[:k=v...] WxH N: constant:color=, checker:width=:color1=:color2=, fill:top=:bottom=
+ * / left=:right=, noise:min=:max=:seed= */
+static int split_mods_any(const char *arg, int any, char *name, size_t cap, mod *mods,
+                          int *n_mods);
+
+static int
+cmd_pattern(chain *c, const chain_cmd *cmd, char **args, const mod *cmd_mods, int n_cmd_mods)
+{
+    (void) cmd, (void) cmd_mods, (void) n_cmd_mods;
+    char kind[64];
+    mod  mods[MOD_MAX];
+    int  n_mods;
+    if (split_mods_any(args[0], 1, kind, sizeof kind, mods, &n_mods) != 0)
+        return usage("bad pattern '%s'", args[0]);
+    vfx_spec spec = VFX_SPEC_INIT;
+    int      rc = make_spec(args[1], args[2], &spec);
+    if (rc)
+        return rc;
+    int32_t     nc = vfx_channels_count(spec.channels);
+    float       a[64] = { 0 }, b[64];
+    const char *v;
+    vfx_image  *im = NULL;
+    vfx_status  s = VFX_OK;
+    for (int i = 0; i < 64; i++)
+        b[i] = 1.0f;
+    if (strcmp(kind, "constant") == 0) {
+        if ((v = mod_get(mods, n_mods, "color")) && parse_floats(v, a, nc) < 0)
+            rc = usage("bad color '%s'", v);
+        if (!rc)
+            s = vfx_image_new_constant(a, &spec, &im);
+    } else if (strcmp(kind, "checker") == 0) {
+        /* oiiotool: color1 (default black) at (0, 0), color2 (default white) next to it */
+        int size = (v = mod_get(mods, n_mods, "width")) ? atoi(v) : 8;
+        float c1[64], c2[64];
+        for (int i = 0; i < 64; i++) {
+            c1[i] = 0.0f;
+            c2[i] = 1.0f;
+        }
+        if ((v = mod_get(mods, n_mods, "color1")) && parse_floats(v, c1, nc) < 0)
+            rc = usage("bad color1 '%s'", v);
+        if ((v = mod_get(mods, n_mods, "color2")) && parse_floats(v, c2, nc) < 0)
+            rc = usage("bad color2 '%s'", v);
+        if (!rc)
+            s = vfx_image_checker(&spec, size, c1, c2, &im);
+    } else if (strcmp(kind, "fill") == 0) {
+        int vertical = 1;
+        if ((v = mod_get(mods, n_mods, "top")))
+            rc = parse_floats(v, a, nc) < 0;
+        if ((v = mod_get(mods, n_mods, "bottom")))
+            rc |= parse_floats(v, b, nc) < 0;
+        if ((v = mod_get(mods, n_mods, "left"))) {
+            vertical = 0;
+            rc |= parse_floats(v, a, nc) < 0;
+        }
+        if ((v = mod_get(mods, n_mods, "right")))
+            rc |= parse_floats(v, b, nc) < 0;
+        if ((v = mod_get(mods, n_mods, "color")))
+            rc |= (parse_floats(v, a, nc) < 0) | (parse_floats(v, b, nc) < 0);
+        if (rc) {
+            rc = usage("bad fill colours in '%s'", kind);
+        } else {
+            /* oiiotool puts the end colours on the first and last pixel centres; the engine's
+             * ramp spans the outer edges: move the ends out by half a pixel */
+            int64_t len = vertical ? vfx_rect_height(spec.display) : vfx_rect_width(spec.display);
+            if (len > 1) {
+                for (int32_t k = 0; k < nc; k++) {
+                    double d = (double) b[k] - a[k];
+                    double s0 = a[k] - 0.5 * d / (double) (len - 1);
+                    b[k] = (float) (s0 + d * (double) len / (double) (len - 1));
+                    a[k] = (float) s0;
+                }
+            }
+            s = vfx_image_ramp(&spec, vertical, a, b, &im);
+        }
+    } else if (strcmp(kind, "noise") == 0) {
+        float    lo = (v = mod_get(mods, n_mods, "min")) ? (float) atof(v) : 0.0f;
+        float    hi = (v = mod_get(mods, n_mods, "max")) ? (float) atof(v) : 1.0f;
+        uint64_t seed = (v = mod_get(mods, n_mods, "seed")) ? strtoull(v, NULL, 10) : 0;
+        s = vfx_image_noise(&spec, seed, lo, hi, &im);
+    } else {
+        rc = usage("unknown pattern '%s' (constant, checker, fill, noise)", kind);
+    }
+    vfx_spec_clear(&spec);
+    if (rc)
+        return rc;
+    return s == VFX_OK ? push(c, im) : fail("pattern", s);
+}
+
+/* ---- ops ----------------------------------------------------------------------------------- */
+
+static int
+cmd_binary(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    static const struct { const char *name; vfx_arith op; } ops[] = {
+        { "--add", VFX_ARITH_ADD }, { "--sub", VFX_ARITH_SUB }, { "--mul", VFX_ARITH_MUL },
+        { "--div", VFX_ARITH_DIV }, { "--min", VFX_ARITH_MIN }, { "--max", VFX_ARITH_MAX },
+        { "--absdiff", VFX_ARITH_ABSDIFF },
+    };
+    vfx_image *b, *a, *im = NULL;
+    int        rc = pop(c, cmd->name, &b);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, cmd->name, &a))) {
+        vfx_image_unref(b);
+        return rc;
+    }
+    vfx_arith op = VFX_ARITH_ADD;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(ops[i].name, cmd->name) == 0)
+            op = ops[i].op;
+    vfx_status s = vfx_image_arith(a, b, op, &im);
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+/* --addc --subc --mulc --divc --mad-like constant forms, one value or one per channel */
+static int
+cmd_constop(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    int32_t nc = vfx_image_n_channels(in);
+    float   v[64], a[64], b[64];
+    if (nc > 64 || parse_floats(args[0], v, nc) != nc) {
+        vfx_image_unref(in);
+        return usage("bad values '%s' (one, or one per channel)", args[0]);
+    }
+    for (int32_t i = 0; i < nc; i++) {
+        a[i] = 1.0f;
+        b[i] = 0.0f;
+        if (strcmp(cmd->name, "--addc") == 0)
+            b[i] = v[i];
+        else if (strcmp(cmd->name, "--subc") == 0)
+            b[i] = -v[i];
+        else if (strcmp(cmd->name, "--mulc") == 0)
+            a[i] = v[i];
+        else /* --divc; 0 gives 0, as --div */
+            a[i] = v[i] == 0.0f ? 0.0f : 1.0f / v[i];
+    }
+    vfx_status s = vfx_image_mad(in, a, b, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_ch(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_image_channels(in, args[0], &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_crop(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    vfx_rect r;
+    if (parse_geom(args[0], &r) != 0)
+        return usage("bad geometry '%s' (WxH+X+Y or xmin,ymin,xmax,ymax)", args[0]);
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_image_crop(in, r, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_lut(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    const char          *interp = mod_get(mods, n_mods, "interp");
+    vfx_interp           mode = interp && strcmp(interp, "linear") == 0 ? VFX_INTERP_LINEAR
+                                                                          : VFX_INTERP_TETRAHEDRAL;
+    vfx_color_processor *p = NULL;
+    vfx_status s = vfx_color_processor_new_from_file(args[0], mod_get(mods, n_mods, "cccid"), mode, &p);
+    if (s == VFX_OK && mod_get(mods, n_mods, "inverse") && atoi(mod_get(mods, n_mods, "inverse"))) {
+        vfx_color_processor *inv = NULL;
+        s = vfx_color_processor_inverse(p, &inv);
+        vfx_color_processor_free(p);
+        p = inv;
+    }
+    const char *up = mod_get(mods, n_mods, "unpremult");
+    if (s == VFX_OK)
+        s = vfx_image_color(in, p, up && atoi(up), &im);
+    vfx_color_processor_free(p);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(args[0], s);
+}
+
+static int
+cmd_stats(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    vfx_image         *im = c->stack[c->n - 1];
+    int32_t            nc = vfx_image_n_channels(im);
+    vfx_channel_stats *st = calloc((size_t) nc, sizeof *st);
+    vfx_sink_options   so = VFX_SINK_OPTIONS_INIT;
+    so.flags = VFX_SINK_DATA_WINDOW;
+    vfx_status s = st ? vfx_image_stats(im, &so, st, nc) : VFX_ERR_NOMEM;
+    if (s != VFX_OK) {
+        free(st);
+        return fail("stats", s);
+    }
+    const vfx_spec *spec = vfx_image_spec(im);
+    printf("Stats:\n");
+    for (int32_t k = 0; k < nc; k++) {
+        vfx_channel_info ci;
+        vfx_channels_get(spec->channels, k, &ci);
+        printf("  %-8s min %-12.6g max %-12.6g mean %-12.6g stddev %-12.6g nan %lld inf %lld\n",
+               ci.name, st[k].min, st[k].max, st[k].mean, st[k].stddev,
+               (long long) st[k].nan_count, (long long) st[k].inf_count);
+    }
+    free(st);
+    return 0;
+}
+
+static int
+cmd_flag(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (strcmp(cmd->name, "-q") == 0)
+        c->quiet = 1;
+    else if (strcmp(cmd->name, "--runstats") == 0)
+        c->runstats = 1;
+    return 0;
+}
+
+/* --threads and --memory are applied before anything runs (see chain_main) */
+static int
+cmd_skip(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) c, (void) cmd, (void) args, (void) mods, (void) n_mods;
+    return 0;
+}
+
+static const chain_cmd commands[] = {
+    { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
+    { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
+    { "-d", 1, cmd_type, "TYPE: data type of later outputs (u8 u16 u32 half float)" },
+    { "--compression", 1, cmd_compression, "NAME[:LEVEL]: compression of later outputs" },
+    { "--tile", 1, cmd_tile, "WxH: later outputs are tiled" },
+    { "--scanline", 0, cmd_scanline, "later outputs are scanline / strips" },
+    { "--create", 2, cmd_create, "WxH N: a black image of N channels" },
+    { "--pattern", 3, cmd_pattern, "NAME WxH N: constant:color=, checker:width=:color1=:color2=, "
+                                   "fill:top=:bottom= (or left=:right=), noise:min=:max=:seed=" },
+    { "--ch", 1, cmd_ch, "LIST: select / reorder / rename / fill channels (R,G,B,A=1.0)" },
+    { "--crop", 1, cmd_crop, "GEOM: crop to WxH+X+Y or xmin,ymin,xmax,ymax (data window)" },
+    { "--add", 0, cmd_binary, "add the two top images" },
+    { "--sub", 0, cmd_binary, "subtract the top image from the one below" },
+    { "--mul", 0, cmd_binary, "multiply the two top images" },
+    { "--div", 0, cmd_binary, "divide (x / 0 = 0)" },
+    { "--min", 0, cmd_binary, "per-channel minimum of the two top images" },
+    { "--max", 0, cmd_binary, "per-channel maximum" },
+    { "--absdiff", 0, cmd_binary, "absolute difference" },
+    { "--addc", 1, cmd_constop, "V[,V...]: add constants" },
+    { "--subc", 1, cmd_constop, "V[,V...]: subtract constants" },
+    { "--mulc", 1, cmd_constop, "V[,V...]: multiply by constants" },
+    { "--divc", 1, cmd_constop, "V[,V...]: divide by constants" },
+    { "--ociofiletransform", 1, cmd_lut,
+      "FILE: apply a LUT / CDL file (:inverse=1 :interp=linear :cccid= :unpremult=1)" },
+    { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
+    { "-q", 0, cmd_flag, "quiet: no progress line" },
+    { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },
+    { "--threads", 1, cmd_skip, "N: worker threads" },
+    { "--memory", 1, cmd_skip, "SIZE: tile cache budget (512M, 4G, 25%)" },
+};
+
+static const chain_cmd *
+find_cmd(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+void
+cli_chain_help(FILE *out)
+{
+    fprintf(out, "chain mode (oiiotool style): vfx IN --op ARGS ... -o OUT\n"
+                 "  every input and op pushes a lazy image; -o writes the top one (streaming).\n"
+                 "  ops take :key=value modifiers, e.g. -o:compression=piz:tile=64x64\n\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-22s %s\n", commands[i].name, commands[i].help);
+}
+
+/* Split "--op:k=v:k2=v2" into the name and modifiers. */
+static int
+split_mods_any(const char *arg, int any, char *name, size_t cap, mod *mods, int *n_mods)
+{
+    *n_mods = 0;
+    const char *colon = any || arg[0] == '-' ? strchr(arg, ':') : NULL;
+    size_t      n = colon ? (size_t) (colon - arg) : strlen(arg);
+    if (n >= cap)
+        return -1;
+    memcpy(name, arg, n);
+    name[n] = 0;
+    while (colon) {
+        const char *item = colon + 1;
+        colon = strchr(item, ':');
+        size_t len = colon ? (size_t) (colon - item) : strlen(item);
+        const char *eq = memchr(item, '=', len);
+        if (!eq || *n_mods >= MOD_MAX)
+            return -1;
+        size_t kl = (size_t) (eq - item), vl = len - kl - 1;
+        if (kl >= sizeof mods[0].key || vl >= sizeof mods[0].value)
+            return -1;
+        mod *m = &mods[(*n_mods)++];
+        memcpy(m->key, item, kl);
+        m->key[kl] = 0;
+        memcpy(m->value, eq + 1, vl);
+        m->value[vl] = 0;
+    }
+    return 0;
+}
+
+/* Commands' modifiers: "--op:k=v"; file names (no dash) keep their colons. */
+static int
+split_mods(const char *arg, char *name, size_t cap, mod *mods, int *n_mods)
+{
+    return split_mods_any(arg, 0, name, cap, mods, n_mods);
+}
+
+int
+cli_chain_main(int argc, char **argv)
+{
+    /* First pass: settings that must be in force before the library starts. */
+    vfx_init_options io = VFX_INIT_OPTIONS_INIT;
+    for (int i = 1; i + 1 < argc; i++) {
+        if (strcmp(argv[i], "--threads") == 0)
+            io.threads = (int32_t) atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--memory") == 0) {
+            char  *end;
+            double v = strtod(argv[i + 1], &end);
+            double mul = *end == 'G' || *end == 'g' ? 1073741824.0
+                         : *end == 'M' || *end == 'm' ? 1048576.0
+                         : *end == 'K' || *end == 'k' ? 1024.0
+                                                      : 1.0;
+            io.cache_bytes = (int64_t) (v * mul);
+        }
+    }
+    if (io.threads < 0 || io.cache_bytes < 0)
+        return usage("%s", "bad --threads or --memory");
+    vfx_status s = vfx_init(&io);
+    if (s != VFX_OK)
+        return fail("init", s);
+
+    chain c;
+    memset(&c, 0, sizeof c);
+    c.level = -1;
+    c.t0 = cli_now();
+    int rc = 0;
+    for (int i = 1; i < argc && rc == 0; i++) {
+        char name[64];
+        mod  mods[MOD_MAX];
+        int  n_mods;
+        if (split_mods(argv[i], name, sizeof name, mods, &n_mods) != 0) {
+            rc = usage("bad modifiers in '%s'", argv[i]);
+            break;
+        }
+        const chain_cmd *cmd = name[0] == '-' && name[1] ? find_cmd(name) : NULL;
+        if (name[0] == '-' && name[1] && !cmd) {
+            rc = usage("unknown command '%s'", name);
+            break;
+        }
+        if (!cmd) { /* a bare file name is an input */
+            char *args[1] = { argv[i] };
+            rc = cmd_input(&c, &commands[0], args, mods, 0);
+            continue;
+        }
+        if (i + cmd->n_args > argc - 1) {
+            rc = usage("%s needs more arguments", cmd->name);
+            break;
+        }
+        rc = cmd->fn(&c, cmd, argv + i + 1, mods, n_mods);
+        i += cmd->n_args;
+    }
+    if (rc == 0 && c.runstats) {
+        vfx_cache_info ci = VFX_CACHE_INFO_INIT;
+        vfx_cache_stats(&ci);
+        fprintf(stderr, "vfx: %.3f s, peak RSS %.1f MiB, cache: %lld tiles computed, %lld hits, "
+                        "peak %.1f MiB of %.0f MiB\n",
+                cli_now() - c.t0, (double) cli_peak_rss() / 1048576.0,
+                (long long) ci.tiles_computed, (long long) ci.hits,
+                (double) ci.peak_bytes / 1048576.0, (double) ci.budget / 1048576.0);
+    }
+    while (c.n > 0)
+        vfx_image_unref(c.stack[--c.n]);
+    return rc;
+}
