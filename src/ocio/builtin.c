@@ -2,6 +2,7 @@
  * primaries. Styles OCIO 2.1 knows but vfx cannot express yet (the ACES output transforms,
  * LMTs, ADX) are "known" so configs load, and fail with VFX_ERR_UNSUPPORTED when a processor
  * needs them. */
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 
@@ -13,7 +14,8 @@ typedef enum step_kind {
     S_XYZ_TO_RGB,  /* CIE XYZ D65 -> RGB (prim, cat) */
     S_RGB_TO_XYZ,  /* RGB (prim, cat) -> CIE XYZ D65 */
     S_RGB_TO_RGB,  /* prim -> prim2 */
-    S_UNSUPPORTED
+    S_UNSUPPORTED,
+    S_HLG_1000     /* CIE XYZ D65 (1.0 = 100 nits) -> Rec.2020 HLG for a 1000 nit display */
 } step_kind;
 
 typedef struct builtin {
@@ -44,7 +46,7 @@ static const builtin BUILTINS[] = {
     { "SONY_SLOG3-SGAMUT3.CINE_to_ACES2065-1", VFX_TRANSFER_SLOG3, S_TO_AP0, VFX_PRIMARIES_SGAMUT3_CINE, 0,
       VFX_CAT_CAT02, L, 0 },
     { "PANASONIC_VLOG-VGAMUT_to_ACES2065-1", VFX_TRANSFER_VLOG, S_TO_AP0, VFX_PRIMARIES_VGAMUT, 0,
-      VFX_CAT_CAT02, L, 0 },
+      VFX_CAT_BRADFORD, L, 0 },
     { "RED_LOG3G10-RWG_to_ACES2065-1", VFX_TRANSFER_LOG3G10, S_TO_AP0, VFX_PRIMARIES_RED_WIDE_GAMUT, 0,
       VFX_CAT_BRADFORD, L, 0 },
     { "RED_REDLOGFILM-RWG_to_ACES2065-1", VFX_TRANSFER_REDLOGFILM, S_TO_AP0, VFX_PRIMARIES_RED_WIDE_GAMUT, 0,
@@ -77,6 +79,8 @@ static const builtin BUILTINS[] = {
     { "DISPLAY - CIE-XYZ-D65_to_G2.6-P3-D60-BFD", L, S_XYZ_TO_RGB, VFX_PRIMARIES_P3_D60, 0, VFX_CAT_BRADFORD, L, 26 },
     { "DISPLAY - CIE-XYZ-D65_to_REC.2100-PQ", L, S_XYZ_TO_RGB, VFX_PRIMARIES_REC2020, 0, VFX_CAT_NONE,
       VFX_TRANSFER_PQ, 0 },
+    { "DISPLAY - CIE-XYZ-D65_to_REC.2100-HLG-1000nit", L, S_HLG_1000, VFX_PRIMARIES_REC2020, 0, VFX_CAT_NONE,
+      VFX_TRANSFER_HLG, 0 },
     { "DISPLAY - CIE-XYZ-D65_to_ST2084-P3-D65", L, S_XYZ_TO_RGB, VFX_PRIMARIES_DISPLAY_P3, 0, VFX_CAT_NONE,
       VFX_TRANSFER_PQ, 0 },
 };
@@ -85,7 +89,7 @@ static const builtin BUILTINS[] = {
 /* Styles OCIO has that vfx cannot express yet (prefix match). */
 static const char *const UNSUPPORTED[] = {
     "ACES-OUTPUT - ", "ACES-LMT - ", "ACES-SSTS", "ADX10_to_ACES2065-1", "ADX16_to_ACES2065-1",
-    "ACESproxy10i_to_ACES2065-1", "DISPLAY - CIE-XYZ-D65_to_REC.2100-HLG-1000nit",
+    "ACESproxy10i_to_ACES2065-1",
     "DISPLAY - CIE-XYZ-D65_to_ST2084-DCDM-D65", "DISPLAY - CIE-XYZ-D65_to_DisplayP3-HDR",
     "SONY_SLOG3-SGAMUT3-VENICE_to_ACES2065-1", "SONY_SLOG3-SGAMUT3.CINE-VENICE_to_ACES2065-1",
     "APPLE_LOG_to_ACES2065-1", "CURVE - APPLE_LOG_to_LINEAR", "UTILITY - ",
@@ -175,9 +179,24 @@ vfx__ocio_builtin_append(const char *style, vfx_color_processor *p)
         VFX_TRY(vfx_color_processor_append_matrix(p, m, NULL));
         break;
     }
+    case S_HLG_1000: {
+        /* display light 1.0 = 100 nits -> 0..1 of a 1000 nit display, undo the OOTF */
+        double f[9];
+        VFX_TRY(rgb_to_xyz_d65(bi->prim, VFX_CAT_NONE, f));
+        VFX_TRY(vfx_mat3_invert(f, m));
+        for (int i = 0; i < 9; i++)
+            m[i] *= 0.1;
+        VFX_TRY(vfx_color_processor_append_matrix(p, m, NULL));
+        VFX_TRY(vfx_color_processor_append_hlg_ootf(p, vfx_hlg_system_gamma(1000.0), VFX_DIR_INVERSE));
+        /* OCIO clamps the scene signal to [0, 1] */
+        VFX_TRY(vfx_color_processor_append_range(p, 0.0, 1.0, 0.0, 1.0, VFX_DIR_FORWARD));
+        break;
+    }
     case S_UNSUPPORTED:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "BuiltinTransform '%s' is not supported by vfx yet", style);
     }
+    if (bi->encode == VFX_TRANSFER_PQ) /* OCIO encodes negatives as PQ(0) */
+        VFX_TRY(vfx_color_processor_append_range(p, 0.0, NAN, 0.0, NAN, VFX_DIR_FORWARD));
     if (bi->encode != VFX_TRANSFER_LINEAR)
         VFX_TRY(vfx_color_processor_append_transfer(p, bi->encode, VFX_DIR_FORWARD));
     if (bi->gamma_clamp) {

@@ -948,18 +948,50 @@ parse_root(vfx_ocio_config *cfg)
     return check_all(cfg);
 }
 
-static vfx_status
-load_text(vfx_ocio_config *cfg, const unsigned char *text, size_t size)
+/* yaml-cpp (which OCIO uses) accepts lines holding only tabs and spaces; libyaml rejects a
+ * tab there. Blank such lines out in place (line numbers do not change). */
+static void
+blank_whitespace_lines(unsigned char *t, size_t size)
 {
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser))
+    size_t start = 0;
+    for (size_t i = 0; i <= size; i++) {
+        if (i < size && t[i] != '\n' && t[i] != '\r')
+            continue;
+        int only_ws = 1, has_tab = 0;
+        for (size_t j = start; j < i; j++) {
+            if (t[j] == '\t')
+                has_tab = 1;
+            else if (t[j] != ' ')
+                only_ws = 0;
+        }
+        if (only_ws && has_tab)
+            for (size_t j = start; j < i; j++)
+                t[j] = ' ';
+        start = i + 1;
+    }
+}
+
+static vfx_status
+load_text(vfx_ocio_config *cfg, const unsigned char *src, size_t size)
+{
+    unsigned char *text = vfx__alloc(size + 1);
+    if (!text)
         return vfx__nomem();
+    memcpy(text, src, size);
+    text[size] = 0;
+    blank_whitespace_lines(text, size);
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        vfx__free(text);
+        return vfx__nomem();
+    }
     yaml_parser_set_input_string(&parser, text, size);
     int ok = yaml_parser_load(&parser, &cfg->doc);
     if (!ok) {
         vfx_status st = parser.error == YAML_MEMORY_ERROR ? VFX_ERR_NOMEM : VFX_ERR_CORRUPT;
         if (st == VFX_ERR_NOMEM) {
             yaml_parser_delete(&parser);
+            vfx__free(text);
             return vfx__nomem();
         }
         yaml_mark_t m = parser.problem_mark;
@@ -971,10 +1003,12 @@ load_text(vfx_ocio_config *cfg, const unsigned char *text, size_t size)
                       (unsigned long) m.column + 1, parser.problem ? parser.problem : "YAML error",
                       parser.context ? " " : "", parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
+        vfx__free(text);
         return st;
     }
     cfg->have_doc = 1;
     yaml_parser_delete(&parser);
+    vfx__free(text);
     return parse_root(cfg);
 }
 

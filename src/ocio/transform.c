@@ -758,11 +758,19 @@ vfx__ocio_build_display(vfx__ocio_build *b, int32_t src, const char *display, co
     if (!vt)
         return vfx__ocio_fail_at(cfg, v->node, VFX_ERR_CORRUPT, "view '%s': view transform '%s' is not "
                                  "defined", v->name, v->view_transform);
-    /* current space -> scene reference -> (view transform) -> display reference -> display */
+    /* current space -> scene reference -> (view transform) -> display reference -> display.
+     * A display-referred view transform starts from the display reference, reached through
+     * the default view transform. */
+    int scene_vt = vt->from_scene || vt->to_scene;
     VFX_TRY(cs_to_ref(b, cur, p));
-    if (cfg->cs[cur].is_display)
-        VFX_TRY(apply_vt(b, default_vt(cfg), 1, p));
-    VFX_TRY(apply_vt(b, vt, 0, p));
+    if (cfg->cs[cur].is_display == scene_vt)
+        VFX_TRY(apply_vt(b, default_vt(cfg), scene_vt, p));
+    if (scene_vt)
+        VFX_TRY(apply_vt(b, vt, 0, p));
+    else if (vt->from_display)
+        VFX_TRY(vfx__ocio_build_xf(b, vt->from_display, 0, p));
+    else
+        VFX_TRY(vfx__ocio_build_xf(b, vt->to_display, 1, p));
     if (!cfg->cs[dcs].is_display)
         VFX_TRY(apply_vt(b, default_vt(cfg), 1, p));
     return cs_from_ref(b, dcs, p);
