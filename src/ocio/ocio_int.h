@@ -13,7 +13,9 @@
 #define VFX__OCIO_MAX_DEPTH 48
 /** Transform nodes visited while checking or compiling one conversion (YAML aliases can make a
  *  small text describe an exponential tree). */
-#define VFX__OCIO_MAX_VISITS 200000
+#define VFX__OCIO_MAX_VISITS 50000
+/** Ops in one compiled processor (before optimising). */
+#define VFX__OCIO_MAX_OPS 4096
 
 typedef struct vfx__ocio_cs {
     const char        *name, *family, *description, *encoding;

@@ -530,6 +530,8 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
                                  VFX__OCIO_MAX_VISITS);
     if (b->depth >= VFX__OCIO_MAX_DEPTH)
         return vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "transforms nested too deeply (or a cycle)");
+    if (p && vfx_color_processor_op_count(p) > VFX__OCIO_MAX_OPS)
+        return vfx__ocio_fail_at(cfg, xf, VFX_ERR_LIMIT, "more than %d colour ops", VFX__OCIO_MAX_OPS);
     if (xf->type != YAML_MAPPING_NODE || !xf->tag || strncmp((const char *) xf->tag, "tag:", 4) == 0)
         return vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "expected a transform such as "
                                  "!<MatrixTransform> {...}");
