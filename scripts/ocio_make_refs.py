@@ -19,6 +19,7 @@ CONFIGS = [  # (name, path, reference colour space)
     ("default", "src/ocio/data/default.ocio", "ACES2065-1"),
     ("aces_cg_v1", TESTDATA + "/ocio/aces/cg-config-v1.0.0_aces-v1.3_ocio-v2.1.ocio", "ACES2065-1"),
     ("demo", TESTDATA + "/ocio/demo/ocio-v2_demo.ocio", "ACES2065-1"),
+    ("sharktacos_v1", TESTDATA + "/ocio/sharktacos-OCIOv1-VFX/OCIOv1_config_VFX.ocio", "ACES2065-1"),
 ]
 
 def write_pfm(path):
@@ -61,6 +62,8 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         write_pfm(os.path.join(tmp, "in.pfm"))
         for name, path, ref in CONFIGS:
+            if len(sys.argv) > 1 and name not in sys.argv[1:]:
+                continue  # regenerate only the configs named on the command line
             path = os.path.abspath(path)
             lines = ["# reference values from ocioconvert (OpenColorIO 2.1) for %s" % os.path.basename(path)]
             for cs in cs_names(path):

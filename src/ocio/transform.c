@@ -12,10 +12,6 @@
 
 #include "ocio/ocio_int.h"
 
-/* The LUT readers live in the colour engine and may not be linked in yet: a weak reference
- * lets FileTransform fail cleanly (VFX_ERR_UNSUPPORTED) until they are. */
-#pragma weak vfx_color_processor_new_from_file
-
 /* ---- parameters --------------------------------------------------------------------------- */
 
 /* Read key @p key of @p xf as one number or a list of up to @p max numbers into @p v.
@@ -394,9 +390,6 @@ xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proces
     const char *cc = get_str(b, xf, "cccid");
     if (cc[0])
         VFX_TRY(vfx_ocio_config_expand(b->cfg, cc, cccid, sizeof cccid));
-    if (!vfx_color_processor_new_from_file)
-        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_UNSUPPORTED, "%s: LUT files are not supported by "
-                                 "this build", path);
     vfx_color_processor *f = NULL;
     st = vfx_color_processor_new_from_file(path, cc[0] ? cccid : NULL,
                                            parse_interp(get_str(b, xf, "interpolation")), &f);

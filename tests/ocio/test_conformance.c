@@ -172,6 +172,8 @@ conformance(void **state)
     run_config("default", def, &st);
     run_config("aces_cg_v1", test_data("ocio/aces/cg-config-v1.0.0_aces-v1.3_ocio-v2.1.ocio"), &st);
     run_config("demo", test_data("ocio/demo/ocio-v2_demo.ocio"), &st);
+    /* OCIO v1, spi1d LUTs and a .cc look through the colour engine's LUT readers */
+    run_config("sharktacos_v1", test_data("ocio/sharktacos-OCIOv1-VFX/OCIOv1_config_VFX.ocio"), &st);
     print_message("pairs %d, samples checked %d, failed %d, unsupported pairs %d, within documented "
                   "exceptions %d\n", st.pairs, st.checked, st.failed, st.unsupported, st.excepted);
     for (size_t i = 0; i < sizeof EXCEPTIONS / sizeof EXCEPTIONS[0]; i++)
