@@ -1160,12 +1160,42 @@ vfx_ocio_config_free(vfx_ocio_config *cfg)
  * Queries
  * ========================================================================================== */
 
-VFX_API int32_t vfx_ocio_config_version_major(const vfx_ocio_config *c) { return c ? c->major : 0; }
-VFX_API int32_t vfx_ocio_config_version_minor(const vfx_ocio_config *c) { return c ? c->minor : 0; }
-VFX_API const char *vfx_ocio_config_name(const vfx_ocio_config *c) { return c ? c->name : ""; }
-VFX_API const char *vfx_ocio_config_description(const vfx_ocio_config *c) { return c ? c->description : ""; }
-VFX_API const char *vfx_ocio_config_working_dir(const vfx_ocio_config *c) { return c ? c->working_dir : ""; }
-VFX_API int32_t vfx_ocio_config_colorspace_count(const vfx_ocio_config *c) { return c ? c->n_cs : 0; }
+VFX_API int32_t
+vfx_ocio_config_version_major(const vfx_ocio_config *c)
+{
+    return c ? c->major : 0;
+}
+
+VFX_API int32_t
+vfx_ocio_config_version_minor(const vfx_ocio_config *c)
+{
+    return c ? c->minor : 0;
+}
+
+VFX_API const char *
+vfx_ocio_config_name(const vfx_ocio_config *c)
+{
+    return c ? c->name : "";
+}
+
+VFX_API const char *
+vfx_ocio_config_description(const vfx_ocio_config *c)
+{
+    return c ? c->description : "";
+}
+
+VFX_API const char *
+vfx_ocio_config_working_dir(const vfx_ocio_config *c)
+{
+    return c ? c->working_dir : "";
+}
+
+VFX_API int32_t
+vfx_ocio_config_colorspace_count(const vfx_ocio_config *c)
+{
+    return c ? c->n_cs : 0;
+}
+
 
 VFX_API const char *
 vfx_ocio_config_colorspace_name(const vfx_ocio_config *c, int32_t i)
@@ -1224,7 +1254,12 @@ vfx_ocio_config_colorspace_alias(const vfx_ocio_config *c, int32_t i, int32_t k)
     return vfx__ocio_scalar(vfx__ocio_node(c, a->data.sequence.items.start[k]));
 }
 
-VFX_API int32_t vfx_ocio_config_role_count(const vfx_ocio_config *c) { return c ? c->n_roles : 0; }
+VFX_API int32_t
+vfx_ocio_config_role_count(const vfx_ocio_config *c)
+{
+    return c ? c->n_roles : 0;
+}
+
 
 VFX_API const char *
 vfx_ocio_config_role_name(const vfx_ocio_config *c, int32_t i)
@@ -1245,7 +1280,12 @@ vfx_ocio_config_role_colorspace(const vfx_ocio_config *c, const char *role)
     return NULL;
 }
 
-VFX_API int32_t vfx_ocio_config_display_count(const vfx_ocio_config *c) { return c ? c->n_active_displays : 0; }
+VFX_API int32_t
+vfx_ocio_config_display_count(const vfx_ocio_config *c)
+{
+    return c ? c->n_active_displays : 0;
+}
+
 
 VFX_API const char *
 vfx_ocio_config_display_name(const vfx_ocio_config *c, int32_t i)
@@ -1298,7 +1338,12 @@ vfx_ocio_config_view_info(const vfx_ocio_config *c, const char *display, const c
     return VFX_OK;
 }
 
-VFX_API int32_t vfx_ocio_config_look_count(const vfx_ocio_config *c) { return c ? c->n_looks : 0; }
+VFX_API int32_t
+vfx_ocio_config_look_count(const vfx_ocio_config *c)
+{
+    return c ? c->n_looks : 0;
+}
+
 
 VFX_API const char *
 vfx_ocio_config_look_name(const vfx_ocio_config *c, int32_t i)
@@ -1306,7 +1351,12 @@ vfx_ocio_config_look_name(const vfx_ocio_config *c, int32_t i)
     return c && i >= 0 && i < c->n_looks ? c->looks[i].name : NULL;
 }
 
-VFX_API int32_t vfx_ocio_config_view_transform_count(const vfx_ocio_config *c) { return c ? c->n_vts : 0; }
+VFX_API int32_t
+vfx_ocio_config_view_transform_count(const vfx_ocio_config *c)
+{
+    return c ? c->n_vts : 0;
+}
+
 
 VFX_API const char *
 vfx_ocio_config_view_transform_name(const vfx_ocio_config *c, int32_t i)

@@ -457,10 +457,7 @@ xf_cs(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processo
     VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "dst"), &d));
     if (!p)
         return VFX_OK;
-    const char *bp = get_str(b, xf, "data_bypass");
-    if (bp[0] && strcasecmp(bp, "false") == 0 && (b->cfg->cs[s].isdata || b->cfg->cs[d].isdata)) {
-        /* convert data anyway: through the reference spaces without the data shortcut */
-    }
+    /* data_bypass: false would convert data spaces anyway; vfx always bypasses them */
     return inverse ? vfx__ocio_build_convert(b, d, s, p) : vfx__ocio_build_convert(b, s, d, p);
 }
 
