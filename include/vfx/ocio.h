@@ -130,6 +130,13 @@ VFX_API const char *vfx_ocio_config_look_name(const vfx_ocio_config *cfg, int32_
 VFX_API int32_t     vfx_ocio_config_view_transform_count(const vfx_ocio_config *cfg);
 VFX_API const char *vfx_ocio_config_view_transform_name(const vfx_ocio_config *cfg, int32_t i);
 
+/** The colour space of an image file from its path, by the config's file_rules (glob pattern
+ * and extension, regex, ColorSpaceNamePathSearch, Default). Configs without rules search the
+ * path for colour-space names (v1 behaviour), then use the "default" role.
+ * @return VFX_ERR_NOT_FOUND when no rule applies; *name_out is borrowed. */
+VFX_API vfx_status  vfx_ocio_config_colorspace_from_path(const vfx_ocio_config *cfg, const char *path,
+                                                         const char **name_out);
+
 /* ---- processors ---------------------------------------------------------------------------- */
 
 /** A processor converting colour space @p src to @p dst (names, aliases or roles) through the

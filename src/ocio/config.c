@@ -6,6 +6,8 @@
  * spaces, looks and view transforms), so bad configs fail at load with file:line:column. */
 #include <ctype.h>
 #include <errno.h>
+#include <fnmatch.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -938,6 +940,9 @@ parse_root(vfx_ocio_config *cfg)
             av = v;
         } else if (strcmp(key, "inactive_colorspaces") == 0) {
             inactive = v;
+        } else if (strcmp(key, "file_rules") == 0 && !is_null_scalar(v)) {
+            VFX_TRY(expect(cfg, v, YAML_SEQUENCE_NODE, "file_rules"));
+            cfg->file_rules = v;
         }
         /* strictparsing, luma, family_separator, file_rules, viewing_rules, named_transforms,
          * shared_views (done above) and unknown keys are accepted as they are */
@@ -1362,4 +1367,98 @@ VFX_API const char *
 vfx_ocio_config_view_transform_name(const vfx_ocio_config *c, int32_t i)
 {
     return c && i >= 0 && i < c->n_vts ? c->vts[i].name : NULL;
+}
+
+/* ============================================================================================
+ * File rules
+ * ========================================================================================== */
+
+/* The colour space whose name (or alias) appears rightmost in @p path, longest first. */
+static int32_t
+path_search(const vfx_ocio_config *c, const char *path)
+{
+    int32_t best = -1;
+    size_t best_end = 0, best_len = 0;
+    for (int32_t i = 0; i < c->n_cs; i++) {
+        size_t len = strlen(c->cs[i].name);
+        if (!len)
+            continue;
+        for (const char *p = path; (p = strcasestr(p, c->cs[i].name)) != NULL; p++) {
+            size_t end = (size_t) (p - path) + len;
+            if (best < 0 || end > best_end || (end == best_end && len > best_len)) {
+                best = i;
+                best_end = end;
+                best_len = len;
+            }
+        }
+    }
+    return best;
+}
+
+static const char *
+extension_of(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static int
+rule_matches(const vfx_ocio_config *c, const yaml_node_t *r, const char *path)
+{
+    const char *name = str_or_empty(c, r, "name");
+    const char *regex = str_or_empty(c, r, "regex");
+    if (regex[0]) {
+        regex_t re;
+        if (regcomp(&re, regex, REG_EXTENDED | REG_NOSUB) != 0)
+            return 0;
+        int ok = regexec(&re, path, 0, NULL, 0) == 0;
+        regfree(&re);
+        return ok;
+    }
+    const char *pattern = str_or_empty(c, r, "pattern"), *ext = str_or_empty(c, r, "extension");
+    if (!pattern[0] && !ext[0])
+        return strcasecmp(name, "Default") == 0;
+    if (pattern[0] && fnmatch(pattern, path, 0) != 0)
+        return 0;
+    if (ext[0] && fnmatch(ext, extension_of(path), FNM_CASEFOLD) != 0)
+        return 0;
+    return 1;
+}
+
+VFX_API vfx_status
+vfx_ocio_config_colorspace_from_path(const vfx_ocio_config *c, const char *path, const char **name_out)
+{
+    if (!c || !path || !name_out)
+        return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
+    *name_out = NULL;
+    int32_t i = -1;
+    if (!c->file_rules) {
+        i = path_search(c, path);
+        if (i < 0)
+            i = vfx__ocio_find_cs(c, "default");
+    } else {
+        const yaml_node_t *rules = c->file_rules;
+        for (const yaml_node_item_t *it = rules->data.sequence.items.start; it < rules->data.sequence.items.top;
+             it++) {
+            const yaml_node_t *r = vfx__ocio_node(c, *it);
+            if (!r || r->type != YAML_MAPPING_NODE)
+                continue;
+            const char *name = str_or_empty(c, r, "name");
+            if (strcasecmp(name, "ColorSpaceNamePathSearch") == 0) {
+                i = path_search(c, path);
+                if (i >= 0)
+                    break;
+                continue;
+            }
+            if (rule_matches(c, r, path)) {
+                i = vfx__ocio_find_cs(c, str_or_empty(c, r, "colorspace"));
+                break;
+            }
+        }
+    }
+    if (i < 0)
+        return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: %s: no file rule gives a colour space for '%s'", c->src_name,
+                         path);
+    *name_out = c->cs[i].name;
+    return VFX_OK;
 }

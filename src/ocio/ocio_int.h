@@ -70,6 +70,7 @@ struct vfx_ocio_config {
     vfx__ocio_vt      *vts;          int32_t n_vts;
     vfx__ocio_look    *looks;        int32_t n_looks;
     const char       **search;       int32_t n_search;
+    const yaml_node_t *file_rules;   /* a sequence or NULL */
     vfx__ocio_kv      *env;          int32_t n_env, cap_env;  /* config defaults + overrides */
     char             **owned;        int32_t n_owned, cap_owned;
 };

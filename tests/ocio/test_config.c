@@ -454,6 +454,30 @@ context_and_search_path(void **state)
     vfx_ocio_config_free(c);
 }
 
+/* ---- file rules ----------------------------------------------------------------------------- */
+
+static void
+file_rules(void **state)
+{
+    (void) state;
+    vfx_ocio_config *c = NULL;
+    assert_int_equal(vfx_ocio_config_new_from_file(test_data("ocio/demo/ocio-v2_demo.ocio"), &c), VFX_OK);
+    const char *cs = NULL;
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/show/tex/wood.tx", &cs), VFX_OK);
+    assert_string_equal(cs, "Raw");
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/show/plates/A001_LogC_v2.exr", &cs), VFX_OK);
+    assert_string_equal(cs, "ARRI LogC");
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/show/scan.TIF", &cs), VFX_OK);
+    assert_string_equal(cs, "sRGB");
+    /* ColorSpaceNamePathSearch: the rightmost name in the path */
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/ACEScg/render_ACEScct.exr", &cs), VFX_OK);
+    assert_string_equal(cs, "ACEScct");
+    /* Default: the default role */
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/show/plain.exr", &cs), VFX_OK);
+    assert_string_equal(cs, "sRGB");
+    vfx_ocio_config_free(c);
+}
+
 /* ---- allocation failures ------------------------------------------------------------------ */
 
 static void
@@ -487,6 +511,7 @@ main(void)
         cmocka_unit_test(transforms_and_inverse),
         cmocka_unit_test(looks_and_views),
         cmocka_unit_test(context_and_search_path),
+        cmocka_unit_test(file_rules),
         cmocka_unit_test(nomem_sweep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
