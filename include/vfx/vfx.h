@@ -6,5 +6,7 @@
 #include "vfx/version.h"
 #include "vfx/status.h"
 #include "vfx/core.h"
+#include "vfx/color.h"
+#include "vfx/ocio.h"
 
 #endif
