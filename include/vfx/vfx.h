@@ -11,6 +11,7 @@
 #include "vfx/io.h"
 #include "vfx/imageio.h"
 #include "vfx/color.h"
+#include "vfx/ocio.h"
 #include "vfx/ops.h"
 
 #endif

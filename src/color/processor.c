@@ -71,8 +71,10 @@ copy_op(const vfx__color_op *src, vfx__color_op *dst)
     if (!t)
         return VFX_OK;
     float *c = vfx__alloc(n * sizeof(float));
-    if (!c)
+    if (!c) {
+        dst->code = VFX_COLOR_OP_MATRIX; /* owns nothing: clearing it frees nothing */
         return vfx__nomem();
+    }
     memcpy(c, t, n * sizeof(float));
     if (src->code == VFX_COLOR_OP_LUT1D)
         dst->u.lut1d.table = c;
@@ -610,7 +612,7 @@ vfx_color_processor_optimize(vfx_color_processor *p)
 
 /* ---- kernels ------------------------------------------------------------------------------- */
 
-static void
+VFX__MULTIVERSION static void
 k_matrix(const vfx__color_op *op, float *restrict r, float *restrict g, float *restrict b, int n)
 {
     const double *m = op->u.matrix.m, *o = op->u.matrix.offset;
@@ -739,7 +741,7 @@ k_cdl(const vfx__color_op *op, float *r, float *g, float *b, int n)
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 k_range(const vfx__color_op *op, float *const ch[3], int n)
 {
     const float s = (float) op->u.range.scale, o = (float) op->u.range.offset;
@@ -754,7 +756,7 @@ k_range(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 k_lut1d_fwd(const vfx__color_op *op, float *const ch[3], int n)
 {
     const float *t = op->u.lut1d.table;
@@ -819,7 +821,7 @@ k_lut1d_inv(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
 {
     const float *t = op->u.lut3d.table;
