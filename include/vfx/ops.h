@@ -14,9 +14,10 @@ extern "C" {
 
 /** Apply a colour processor to channels 0..2 (3 or more channels; the rest pass through).
  *  The processor is copied (and optimised). With @p unpremult, RGB is divided by the alpha
- *  channel (found by name) before and multiplied back after. */
+ *  channel (found by name) before and multiplied back after. @p colorspace (may be NULL)
+ *  becomes the result's "colorspace" attribute. */
 VFX_API vfx_status vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult,
-                                   vfx_image **out);
+                                   const char *colorspace, vfx_image **out);
 
 /** Per-pixel arithmetic of two images with the same channel count. */
 typedef enum vfx_arith {

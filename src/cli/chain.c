@@ -29,6 +29,8 @@ typedef struct chain {
     int32_t        tile_w, tile_h;
     int            quiet, runstats;
     double         t0;
+    vfx_ocio_config *cfg;         /* loaded on first use: --colorconfig, $OCIO or built-in */
+    const char      *cfg_path;
 } chain;
 
 typedef struct chain_cmd chain_cmd;
@@ -469,10 +471,119 @@ cmd_lut(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods
     }
     const char *up = mod_get(mods, n_mods, "unpremult");
     if (s == VFX_OK)
-        s = vfx_image_color(in, p, up && atoi(up), &im);
+        s = vfx_image_color(in, p, up && atoi(up), NULL, &im);
     vfx_color_processor_free(p);
     vfx_image_unref(in);
     return s == VFX_OK ? push(c, im) : fail(args[0], s);
+}
+
+/* ---- colour management (OCIO config) --------------------------------------------------- */
+
+static int
+need_config(chain *c)
+{
+    if (c->cfg)
+        return 0;
+    vfx_status s = c->cfg_path ? vfx_ocio_config_new_from_file(c->cfg_path, &c->cfg)
+                               : vfx_ocio_config_new_from_env(&c->cfg);
+    return s == VFX_OK ? 0 : fail(c->cfg_path ? c->cfg_path : "colour config", s);
+}
+
+/* The colour space an image is in: its "colorspace" attribute, else the scene_linear role. */
+static const char *
+image_space(chain *c, vfx_image *im)
+{
+    const char *cs = NULL;
+    const vfx_spec *spec = vfx_image_spec(im);
+    if (spec->attrs && vfx_attrs_get_string(spec->attrs, "colorspace", &cs) == VFX_OK && cs &&
+        vfx_ocio_config_colorspace_index(c->cfg, cs) >= 0)
+        return cs;
+    cs = vfx_ocio_config_role_colorspace(c->cfg, "scene_linear");
+    return cs ? cs : "scene_linear";
+}
+
+static int
+apply_proc(chain *c, const char *what, vfx_image *in, vfx_color_processor *p, vfx_status s,
+           const mod *mods, int n_mods, const char *new_space)
+{
+    const char *up = mod_get(mods, n_mods, "unpremult");
+    vfx_image  *im = NULL;
+    if (s == VFX_OK)
+        s = vfx_image_color(in, p, up && atoi(up), new_space, &im);
+    vfx_color_processor_free(p);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(what, s);
+}
+
+static int
+cmd_colorconfig(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) cmd, (void) mods, (void) n_mods;
+    vfx_ocio_config_free(c->cfg);
+    c->cfg = NULL;
+    c->cfg_path = args[0];
+    return need_config(c);
+}
+
+static int
+cmd_colorconvert(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    int rc = need_config(c);
+    vfx_image *in;
+    if (rc || (rc = pop(c, cmd->name, &in)))
+        return rc;
+    vfx_color_processor *p = NULL;
+    vfx_status s = vfx_ocio_processor_new(c->cfg, args[0], args[1], &p);
+    return apply_proc(c, cmd->name, in, p, s, mods, n_mods, args[1]);
+}
+
+static int
+cmd_tocolorspace(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    int rc = need_config(c);
+    vfx_image *in;
+    if (rc || (rc = pop(c, cmd->name, &in)))
+        return rc;
+    vfx_color_processor *p = NULL;
+    vfx_status s = vfx_ocio_processor_new(c->cfg, image_space(c, in), args[0], &p);
+    return apply_proc(c, cmd->name, in, p, s, mods, n_mods, args[0]);
+}
+
+static int
+cmd_ociodisplay(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    int rc = need_config(c);
+    vfx_image *in;
+    if (rc || (rc = pop(c, cmd->name, &in)))
+        return rc;
+    const char *from = mod_get(mods, n_mods, "from");
+    const char *display = args[0][0] ? args[0] : vfx_ocio_config_default_display(c->cfg);
+    const char *view = args[1][0] ? args[1] : vfx_ocio_config_default_view(c->cfg, display);
+    const char *inv = mod_get(mods, n_mods, "inverse");
+    vfx_color_processor *p = NULL;
+    vfx_status s = vfx_ocio_display_processor_new(c->cfg, from ? from : image_space(c, in), display,
+                                                  view, mod_get(mods, n_mods, "looks"),
+                                                  inv && atoi(inv) ? VFX_DIR_INVERSE : VFX_DIR_FORWARD,
+                                                  &p);
+    return apply_proc(c, cmd->name, in, p, s, mods, n_mods, NULL);
+}
+
+static int
+cmd_ociolook(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    int rc = need_config(c);
+    vfx_image *in;
+    if (rc || (rc = pop(c, cmd->name, &in)))
+        return rc;
+    const char *from = mod_get(mods, n_mods, "from");
+    const char *to = mod_get(mods, n_mods, "to");
+    if (!from)
+        from = image_space(c, in);
+    if (!to)
+        to = from;
+    vfx_color_processor *p = NULL;
+    vfx_status s = vfx_ocio_look_processor_new(c->cfg, from, to, args[0], &p);
+    return apply_proc(c, cmd->name, in, p, s, mods, n_mods, to);
 }
 
 static int
@@ -548,6 +659,12 @@ static const chain_cmd commands[] = {
     { "--divc", 1, cmd_constop, "V[,V...]: divide by constants" },
     { "--ociofiletransform", 1, cmd_lut,
       "FILE: apply a LUT / CDL file (:inverse=1 :interp=linear :cccid= :unpremult=1)" },
+    { "--colorconfig", 1, cmd_colorconfig, "FILE: the OCIO config (default: $OCIO, else built in)" },
+    { "--colorconvert", 2, cmd_colorconvert, "FROM TO: convert between colour spaces (:unpremult=1)" },
+    { "--tocolorspace", 1, cmd_tocolorspace, "TO: convert from the image's colour space" },
+    { "--ociodisplay", 2, cmd_ociodisplay,
+      "DISPLAY VIEW: to a display and view (\"\" = default; :from= :looks= :inverse=1)" },
+    { "--ociolook", 1, cmd_ociolook, "LOOKS: apply looks (:from= :to=)" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },
@@ -676,5 +793,6 @@ cli_chain_main(int argc, char **argv)
     }
     while (c.n > 0)
         vfx_image_unref(c.stack[--c.n]);
+    vfx_ocio_config_free(c.cfg);
     return rc;
 }

@@ -12,8 +12,9 @@ demo_help(FILE *out)
 {
     fprintf(out, "usage: vfx demo [OUTDIR]   (default OUTDIR: out)\n\n"
                  "Generates a 1920x1080 HDR test pattern (colour ramp x soft checker, values up to 4)\n"
-                 "in ACEScg, converts it to linear Rec.709 and writes OUTDIR/pattern_lin709.exr\n"
-                 "(half, ZIP), then encodes it for an sRGB display and writes\n"
+                 "in ACEScg, converts it to linear Rec.709 with the colour config ($OCIO, else\n"
+                 "the built-in one) and writes OUTDIR/pattern_lin709.exr (half, ZIP), then\n"
+                 "renders it for the sRGB display (view Standard) and writes\n"
                  "OUTDIR/pattern_srgb.png when PNG support is built in (else .tif / .exr).\n");
 }
 
@@ -63,35 +64,36 @@ demo_run(int argc, char **argv)
         return cli_fail("demo: pattern", s);
     printf("demo: generated a 1920x1080 RGBA test pattern in ACEScg (lazy: nothing computed yet)\n");
 
-    /* ACEScg -> linear Rec.709 (Bradford D60 -> D65), then the sRGB encoding */
-    vfx_chromaticities ap1, rec709;
-    double             m[9];
+    /* the colour pipeline from the active config ($OCIO, else the built-in one) */
+    vfx_ocio_config     *cfg = NULL;
     vfx_color_processor *to709 = NULL, *todisp = NULL;
-    s = vfx_primaries_get(VFX_PRIMARIES_ACES_AP1, &ap1);
+    const char          *lin = "Linear Rec.709 (sRGB)";
+    s = vfx_ocio_config_new_from_env(&cfg);
+    if (s == VFX_OK && vfx_ocio_config_colorspace_index(cfg, "ACEScg") < 0) {
+        vfx_ocio_config_free(cfg); /* $OCIO names other spaces: use the built-in config */
+        cfg = NULL;
+        s = vfx_ocio_config_new_builtin(&cfg);
+    }
     if (s == VFX_OK)
-        s = vfx_primaries_get(VFX_PRIMARIES_REC709, &rec709);
+        s = vfx_ocio_processor_new(cfg, "ACEScg", lin, &to709);
     if (s == VFX_OK)
-        s = vfx_rgb_to_rgb_matrix(&ap1, &rec709, VFX_CAT_BRADFORD, m);
+        s = vfx_image_color(pat, to709, 0, lin, &lin709);
     if (s == VFX_OK)
-        s = vfx_color_processor_new(&to709);
+        s = vfx_ocio_display_processor_new(cfg, lin, "sRGB", "Standard", NULL, VFX_DIR_FORWARD,
+                                           &todisp);
     if (s == VFX_OK)
-        s = vfx_color_processor_append_matrix(to709, m, NULL);
+        s = vfx_image_color(lin709, todisp, 0, "sRGB Encoded Rec.709 (sRGB)", &srgb);
     if (s == VFX_OK)
-        s = vfx_image_color(pat, to709, 0, &lin709);
-    if (s == VFX_OK)
-        s = vfx_color_processor_new(&todisp);
-    if (s == VFX_OK)
-        s = vfx_color_processor_append_transfer(todisp, VFX_TRANSFER_SRGB, VFX_DIR_FORWARD);
-    if (s == VFX_OK)
-        s = vfx_image_color(lin709, todisp, 0, &srgb);
+        printf("demo: colour config '%s': ACEScg -> %s -> display sRGB, view Standard\n",
+               vfx_ocio_config_name(cfg), lin);
     vfx_color_processor_free(to709);
     vfx_color_processor_free(todisp);
+    vfx_ocio_config_free(cfg);
     vfx_image_unref(pat);
     if (s != VFX_OK) {
         vfx_image_unref(lin709);
         return cli_fail("demo: colour pipeline", s);
     }
-    printf("demo: colour pipeline ACEScg -> linear Rec.709 (Bradford) -> sRGB display encoding\n");
 
     vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
     wo.compression = "zip";

@@ -62,7 +62,8 @@ const vfx_op_class vfx__op_color = {
 };
 
 vfx_status
-vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult, vfx_image **out)
+vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult,
+                const char *colorspace, vfx_image **out)
 {
     if (!out)
         return vfx__fail(VFX_ERR_ARG, "color: out is NULL");
@@ -84,5 +85,19 @@ vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult, v
         vfx_color_processor_free(p.proc);
         return s;
     }
-    return vfx__node_new(&vfx__op_color, &p, sizeof p, &in, 1, NULL, out);
+    if (!colorspace)
+        return vfx__node_new(&vfx__op_color, &p, sizeof p, &in, 1, NULL, out);
+    /* the result is in another colour space: say so in its metadata */
+    vfx_spec os = VFX_SPEC_INIT;
+    s = vfx_spec_copy(&os, spec);
+    if (s == VFX_OK && !os.attrs)
+        s = vfx_attrs_new(&os.attrs);
+    if (s == VFX_OK)
+        s = vfx_attrs_set_string(os.attrs, "colorspace", colorspace);
+    if (s == VFX_OK)
+        s = vfx__node_new(&vfx__op_color, &p, sizeof p, &in, 1, &os, out);
+    else
+        vfx_color_processor_free(p.proc);
+    vfx_spec_clear(&os);
+    return s;
 }

@@ -117,6 +117,22 @@ colorspaces:
 CFG
         OCIO="$tmp/min.ocio" same "ociofiletransform .cube" "$src" --ch R,G,B --ociofiletransform "$lut"
     fi
+    # colour: the built-in config, dumped, drives both tools
+    "$V" colors --dump >"$tmp/builtin.ocio" && ok || bad "colors --dump"
+    ociocheck --iconfig "$tmp/builtin.ocio" >/dev/null 2>&1 && ok || bad "ociocheck passes the built-in config"
+    same5() { # like same, with a 1e-5 tolerance (float LUT-free transforms, different op order)
+        d=$1; shift
+        "$V" "$@" -q -d float -o "$tmp/a.exr" >"$tmp/out.txt" 2>&1 || { bad "colour $d (vfx)"; cat "$tmp/out.txt"; return; }
+        oiiotool "$@" -d float -o "$tmp/b.exr" >/dev/null 2>&1 || { bad "colour $d (oiiotool)"; return; }
+        idiff -fail 1e-5 "$tmp/a.exr" "$tmp/b.exr" >"$tmp/out.txt" 2>&1 && ok || { bad "colour $d differs"; tail -4 "$tmp/out.txt"; }
+    }
+    same5 "ACEScg -> ACEScct" --colorconfig "$tmp/builtin.ocio" "$src" --ch R,G,B --colorconvert ACEScg ACEScct
+    same5 "lin709 -> sRGB" --colorconfig "$tmp/builtin.ocio" "$src" --ch R,G,B --colorconvert "Linear Rec.709 (sRGB)" "sRGB Encoded Rec.709 (sRGB)"
+    same5 "ACES2065-1 -> S-Log3" --colorconfig "$tmp/builtin.ocio" "$src" --ch R,G,B --colorconvert ACES2065-1 "Sony S-Log3 S-Gamut3"
+    # (non-negative input: below 0 OCIO's display curve extends its linear toe, ours mirrors)
+    same5 "display sRGB Standard" --colorconfig "$tmp/builtin.ocio" --pattern fill:left=0,0.001,0.01:right=4,2,1 256x16 3 --ociodisplay:from=ACEScg sRGB Standard
+    same5 "display Rec.2100-PQ" --colorconfig "$tmp/builtin.ocio" --pattern fill:left=0,0.001,0.01:right=40,20,10 256x16 3 --ociodisplay:from=ACEScg Rec.2100-PQ Standard
+    "$V" colors --json | python3 -c "import json,sys; d=json.load(sys.stdin); assert 'ACEScg' in d['colorspaces'] and 'sRGB' in d['displays']" && ok || bad "colors --json"
 fi
 
 # the demo job writes its files
