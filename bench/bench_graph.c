@@ -66,18 +66,21 @@ bench_stream(int32_t side)
     m3 = mad4(m2, 1.0f, 0.125f);
     vfx_cache_reset_stats();
     vfx_channel_stats cs[4];
+    int64_t allocs = vfx__alloc_count();
     double t0 = now();
     st = vfx_image_stats(m3, NULL, cs, 4);
     double t = now() - t0;
+    allocs = vfx__alloc_count() - allocs;
     if (st)
         return fail("stats", st);
     vfx_cache_info ci = VFX_CACHE_INFO_INIT;
     vfx_cache_stats(&ci);
     double mpix = (double) side * side / 1e6;
     printf("1 stream_%dx%d_blur_3mad_stats %.3f s %.1f MPix/s peak_rss %ld KiB "
-           "cache_peak %.1f MiB budget %.0f MiB tiles %lld mean %.6f sd %.6f threads %d\n",
+           "cache_peak %.1f MiB budget %.0f MiB tiles %lld allocs %lld mean %.6f sd %.6f "
+           "threads %d\n",
            side, side, t, mpix / t, peak_rss_kib(), (double) ci.peak_bytes / 1048576.0,
-           (double) ci.budget / 1048576.0, (long long) ci.tiles_computed, cs[0].mean,
+           (double) ci.budget / 1048576.0, (long long) ci.tiles_computed, (long long) allocs, cs[0].mean,
            cs[0].stddev, vfx_threads());
     vfx_image_unref(m3);
     vfx_image_unref(m2);

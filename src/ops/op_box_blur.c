@@ -71,12 +71,14 @@ blur_render(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in, void *s
                 sum += s[k * nc + c];
             acc[c] = sum;
         }
-        for (int64_t j = 0; j < w; j++) {
-            for (int32_t c = 0; c < nc; c++) {
+        for (int64_t j = 0;; j++) {
+            for (int32_t c = 0; c < nc; c++)
                 d[j * nc + c] = (float) acc[c];
-                if (j + 1 < w)
-                    acc[c] += (double) s[(j + win_x) * nc + c] - (double) s[j * nc + c];
-            }
+            if (j + 1 == w)
+                break;
+            const float *add = s + (j + win_x) * nc, *sub = s + j * nc;
+            for (int32_t c = 0; c < nc; c++)
+                acc[c] += (double) add[c] - (double) sub[c];
         }
     }
     /* Vertical: running column sums over 2 ry + 1 hbuf rows. */
@@ -87,15 +89,16 @@ blur_render(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in, void *s
             sum += hbuf[k * hstride + i];
         col[i] = sum;
     }
-    for (int64_t y = 0; y < h; y++) {
+    for (int64_t y = 0;; y++) {
         float *d = out->p + y * out->stride;
+        for (int64_t i = 0; i < w * nc; i++)
+            d[i] = (float) (col[i] * norm);
+        if (y + 1 == h)
+            break;
         const float *add = hbuf + (y + 2 * (int64_t) p->ry + 1) * hstride;
         const float *sub = hbuf + y * hstride;
-        for (int64_t i = 0; i < w * nc; i++) {
-            d[i] = (float) (col[i] * norm);
-            if (y + 1 < h)
-                col[i] += (double) add[i] - (double) sub[i];
-        }
+        for (int64_t i = 0; i < w * nc; i++)
+            col[i] += (double) add[i] - (double) sub[i];
     }
     return VFX_OK;
 }
