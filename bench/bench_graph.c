@@ -80,8 +80,8 @@ bench_stream(int32_t side)
            "cache_peak %.1f MiB budget %.0f MiB tiles %lld allocs %lld mean %.6f sd %.6f "
            "threads %d\n",
            side, side, t, mpix / t, peak_rss_kib(), (double) ci.peak_bytes / 1048576.0,
-           (double) ci.budget / 1048576.0, (long long) ci.tiles_computed, (long long) allocs, cs[0].mean,
-           cs[0].stddev, vfx_threads());
+           (double) ci.budget / 1048576.0, (long long) ci.tiles_computed, (long long) allocs,
+           cs[0].mean, cs[0].stddev, vfx_threads());
     vfx_image_unref(m3);
     vfx_image_unref(m2);
     vfx_image_unref(m1);

@@ -20,7 +20,7 @@ typedef int (*vfx_progress_fn)(void *user, int64_t done, int64_t total);
 
 /** Sink flags. */
 enum {
-    VFX_SINK_REGION      = 1u << 0, /**< use vfx_sink_options.region instead of the display window */
+    VFX_SINK_REGION      = 1u << 0, /**< use vfx_sink_options.region, not the display window */
     VFX_SINK_DATA_WINDOW = 1u << 1, /**< use the data window (RoD; must be finite) */
     VFX_SINK_ORDERED     = 1u << 2  /**< consume tiles strictly in row-major order */
 };

@@ -285,7 +285,8 @@ get_input(worker *w, vfx_node *m, vfx_rect need, int64_t want_area, vfx_edge edg
     }
     vfx_rect f = { (int32_t) fx0, (int32_t) fy0, (int32_t) fx1, (int32_t) fy1 };
     ptrdiff_t fstride = (ptrdiff_t) vfx_rect_width(f) * nc;
-    float *fb = vfx__arena_alloc(&w->arena, (size_t) vfx_rect_area(f) * (size_t) nc * sizeof(float));
+    size_t fbytes = (size_t) vfx_rect_area(f) * (size_t) nc * sizeof(float);
+    float *fb = vfx__arena_alloc(&w->arena, fbytes);
     if (!fb)
         return vfx__nomem();
     VFX_TRY(fetch(w, m, f, fb, fstride, direct));

@@ -200,6 +200,14 @@ vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ct
             while (e->state == ST_COMPUTING)
                 pthread_cond_wait(&C.done, &C.lock);
         }
+        if (e->state == ST_FAILED && e->fail_code == VFX_ERR_CANCELLED) {
+            /* Another sink gave up on this tile; it is no longer listed, so compute it here
+             * (if this sink is cancelled too, the compute function says so at once). */
+            if (--e->pins == 0)
+                entry_free(e);
+            pthread_mutex_unlock(&C.lock);
+            return vfx__cache_get(n, tx, ty, fn, ctx, entry_out, tile_out);
+        }
         if (e->state == ST_FAILED) {
             /* Re-raise the computing thread's error, so whichever worker reports first, the
              * caller sees the real cause. */

@@ -57,8 +57,8 @@ blur_render(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in, void *s
     int64_t hh = h + 2 * (int64_t) p->ry, win_x = 2 * (int64_t) p->rx + 1;
     ptrdiff_t hstride = (ptrdiff_t) w * nc;
     float *hbuf = scratch;
-    double *col = (double *) (void *) ((uint8_t *) scratch +
-                                        (((size_t) (hh * hstride) * sizeof(float) + 63) & ~(size_t) 63));
+    size_t hbytes = ((size_t) (hh * hstride) * sizeof(float) + 63) & ~(size_t) 63;
+    double *col = (double *) (void *) ((uint8_t *) scratch + hbytes);
     double *acc = col + w * nc;
 
     /* Horizontal: hbuf row r = window sums of input row r (input covers x0-rx .. x1+rx). */
