@@ -17,6 +17,8 @@
  * (the row stays in L1), with no intermediate tiles. A pointwise op with no inputs is a
  * generator: row() gets in == NULL and fills the row; it then fuses as the chain's base.
  * Invariant: a pointwise node's RoD lies inside its input's RoD (checked at creation).
+ * Pointwise nodes are cached only when a consumer's RoI is much larger than its output tile
+ * (a wide blur); otherwise they are recomputed, fused, inside whatever reads them.
  *
  * ---- Source ops with their own tiling, and sequential access (for the I/O layer) ----------
  * A file reader is a source op (no inputs, not pointwise) whose render() decodes chunks:
