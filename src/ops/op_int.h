@@ -58,6 +58,12 @@
 #else
 #define VFX__HOT_KERNEL
 #endif
+/* GCC in ISO C mode never contracts a * b + c into an FMA; Clang does by default, which would
+ * make the AVX-512 clones round differently from the baseline. Results must not depend on the
+ * CPU (hashes are compared across machines), so contraction is off for every op. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
 
 /** Inside the library a node is called what it is. */
 typedef struct vfx_image vfx_node;
