@@ -74,8 +74,8 @@ VFX_API vfx_status vfx_image_noise(const vfx_spec *spec, uint64_t seed, float lo
 VFX_API vfx_status vfx_image_crop(vfx_image *in, vfx_rect rect, vfx_image **out);
 /** Separable box blur: the mean over a (2 rx + 1) x (2 ry + 1) window, rx, ry in [0, 4096].
  *  @p edge says how pixels outside the input's RoD read. With VFX_EDGE_BLACK the RoD grows by
- *  (rx, ry); with the other modes it stays the input's RoD. Running sums: an Inf or NaN in
- *  the input turns the rest of its row and column span into NaN (not just its window). */
+ *  (rx, ry); with the other modes it stays the input's RoD. An Inf or NaN affects exactly
+ *  the windows that hold it (tiles holding one take a slower exact path). */
 VFX_API vfx_status vfx_image_box_blur(vfx_image *in, int32_t rx, int32_t ry, vfx_edge edge,
                                       vfx_image **out);
 /** Per channel c: out = a[c] * in + b[c]. @p a and @p b hold one value per channel. */
