@@ -232,7 +232,8 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_RANGE      = 6,
     VFX_COLOR_OP_LUT1D      = 7,
     VFX_COLOR_OP_LUT3D      = 8,
-    VFX_COLOR_OP_HLG_OOTF   = 9
+    VFX_COLOR_OP_HLG_OOTF   = 9,
+    VFX_COLOR_OP_OPENDRT    = 10 /**< OpenDRT view transform, see vfx/opendrt.h */
 } vfx_color_op_code;
 
 /** An empty processor (identity). Release with vfx_color_processor_free(). */

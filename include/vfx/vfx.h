@@ -7,5 +7,6 @@
 #include "vfx/status.h"
 #include "vfx/core.h"
 #include "vfx/color.h"
+#include "vfx/opendrt.h"
 
 #endif

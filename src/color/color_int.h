@@ -4,6 +4,7 @@
 
 #include "core/core_int.h"
 #include "vfx/color.h"
+#include "color/drt_int.h"
 
 /** One op: a code plus plain parameters (no function pointers), so the list can be
  *  inspected, optimised, inverted and turned into GPU code. Tables are owned by the op. */
@@ -48,6 +49,7 @@ typedef struct vfx__color_op {
             double        gamma;
             vfx_direction dir;
         } hlg;
+        vfx__opendrt drt; /* OPENDRT: not invertible */
     } u;
 } vfx__color_op;
 

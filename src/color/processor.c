@@ -168,6 +168,7 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_LUT1D: return "lut1d";
     case VFX_COLOR_OP_LUT3D: return "lut3d";
     case VFX_COLOR_OP_HLG_OOTF: return "hlg_ootf";
+    case VFX_COLOR_OP_OPENDRT: return "opendrt";
     default: return NULL;
     }
 }
@@ -473,6 +474,8 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
             monotonize(dst->u.lut1d.table, dst->u.lut1d.n);
         return VFX_OK;
     case VFX_COLOR_OP_HLG_OOTF: dst->u.hlg.dir = flip(src->u.hlg.dir); return VFX_OK;
+    case VFX_COLOR_OP_OPENDRT:
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
     case VFX_COLOR_OP_LUT3D:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a 3D LUT has no exact inverse (bake one "
                                               "with a LUT tool instead)");
@@ -926,6 +929,7 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
             break;
         case VFX_COLOR_OP_LUT3D: k_lut3d(op, r, g, b, n); break;
         case VFX_COLOR_OP_HLG_OOTF: k_hlg(op, r, g, b, n); break;
+        case VFX_COLOR_OP_OPENDRT: vfx__opendrt_span(&op->u.drt, r, g, b, n); break;
         default: break;
         }
     }

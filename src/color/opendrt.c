@@ -1,0 +1,341 @@
+/* OpenDRT v1.0.0, Base look: constant solver, the per-pixel transform and the view builder.
+ * The algorithm is described step by step in shared/ref/opendrt/ALGORITHM.md; comments here
+ * give the step numbers of that description.
+ *
+ * Precision: constants are solved in double; the per-pixel transform also runs in double
+ * (f32 in and out), which keeps us within ~1e-6 of the float32 reference everywhere and
+ * makes the result independent of the order the compiler picks for float sums. */
+#include <math.h>
+#include <string.h>
+
+#include "color/color_int.h"
+#include "color/drt_int.h"
+
+_Static_assert(sizeof(vfx_opendrt_params) == 152, "vfx_opendrt_params layout is pinned");
+_Static_assert(offsetof(vfx_opendrt_params, rs_weights) == 80, "vfx_opendrt_params layout");
+_Static_assert(offsetof(vfx_opendrt_params, purity_compress_low) == 136, "vfx_opendrt_params");
+_Static_assert(offsetof(vfx_opendrt_params, clamp) == 148, "vfx_opendrt_params layout");
+
+#define SQRT3 1.7320508075688772
+
+/* Quadratic toe and its exact inverse for x >= 0 (identities when t == 0). */
+static double
+toe_fwd(double x, double t)
+{
+    return t == 0.0 ? x : x * x / (x + t);
+}
+
+static double
+toe_inv(double y, double t)
+{
+    return t == 0.0 ? y : (y + sqrt(y * (4.0 * t + y))) / 2.0;
+}
+
+/* The "safe power" of the reference: a non-positive base passes unchanged. */
+static double
+spow(double x, double e)
+{
+    return x <= 0.0 ? x : pow(x, e);
+}
+
+/* Hyperbolic power (x / (x + s))^p. */
+static double
+hyper(double x, double s, double p)
+{
+    return spow(x / (x + s), p);
+}
+
+static int
+bad(double v)
+{
+    return !isfinite(v);
+}
+
+vfx_status
+vfx_opendrt_solve(const vfx_opendrt_params *prm, vfx_opendrt_constants *out)
+{
+    if (!prm || !out)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: NULL argument");
+    if (prm->size < sizeof(vfx_opendrt_params))
+        return vfx__fail(VFX_ERR_ARG, "opendrt: params.size %zu is too small (start from "
+                                      "VFX_OPENDRT_PARAMS_INIT)", prm->size);
+    const vfx_opendrt_params *q = prm;
+    if (bad(q->peak_nits) || q->peak_nits < 1.0 || q->peak_nits > 10000.0)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: peak_nits %g is outside [1, 10000]", q->peak_nits);
+    if (bad(q->grey_nits) || q->grey_nits <= 0.0 || q->grey_nits >= 100.0)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: grey_nits %g is outside (0, 100)", q->grey_nits);
+    if (bad(q->contrast) || q->contrast <= 0.0)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: contrast %g must be positive", q->contrast);
+    if (bad(q->shoulder) || q->shoulder < -0.5 || q->shoulder > 2.0)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: shoulder %g is outside [-0.5, 2]", q->shoulder);
+    if (bad(q->toe) || q->toe < 0.0 || q->toe > 1.0)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: toe %g is outside [0, 1]", q->toe);
+    if (bad(q->offset) || 0.18 + q->offset <= 0.0)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: offset %g moves grey to or below 0", q->offset);
+    if (bad(q->hdr_grey_boost) || bad(q->hdr_purity))
+        return vfx__fail(VFX_ERR_ARG, "opendrt: hdr_grey_boost / hdr_purity must be finite");
+    if (bad(q->rs_strength) || q->rs_strength < 0.0 || q->rs_strength >= 1.0)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: rs_strength %g is outside [0, 1)", q->rs_strength);
+    for (int i = 0; i < 3; i++)
+        if (bad(q->purity_weights[i]) || (i < 2 && bad(q->rs_weights[i])))
+            return vfx__fail(VFX_ERR_ARG, "opendrt: weights must be finite");
+    if (bad(q->purity_range_low) || q->purity_range_low <= 0.0 || bad(q->purity_range_high) ||
+        q->purity_range_high <= 0.0)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: purity ranges must be positive");
+    if (q->creative_white != VFX_WHITE_D65)
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "opendrt: creative white other than D65 is not "
+                                              "implemented (Base uses D65)");
+    if ((unsigned) q->display_gamut > VFX_OPENDRT_GAMUT_REC2020)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: unknown display gamut %d", (int) q->display_gamut);
+    if ((unsigned) q->clamp > VFX_OPENDRT_CLAMP_NONE)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: unknown clamp mode %d", (int) q->clamp);
+
+    /* §1: three constraints (grey, grey slope through the toe, peak) solved in closed form. */
+    vfx_opendrt_constants k;
+    const double p = q->contrast, t = q->toe;
+    k.x1 = exp2(6.0 * q->shoulder + 4.0);
+    k.y1 = q->peak_nits / 100.0;
+    k.x0 = 0.18 + q->offset;
+    k.y0 = q->grey_nits / 100.0 * (1.0 + q->hdr_grey_boost * log2(k.y1));
+    k.s0 = toe_inv(k.y0, t);
+    k.s10 = k.x0 * (pow(k.s0, -1.0 / p) - 1.0);
+    k.m1 = k.y1 / hyper(k.x1, k.s10, p);
+    k.m2 = toe_inv(k.m1, t);
+    k.s = k.x0 * (pow(k.s0 / k.m2, -1.0 / p) - 1.0);
+    k.display_scale = 100.0 / q->peak_nits;
+    k.purity_mix = q->hdr_purity * fmin(1.0, (q->peak_nits - 100.0) / 900.0);
+    k.s_100 = k.x0 * (pow(q->grey_nits / 100.0, -1.0 / p) - 1.0);
+    k.s1 = k.s * k.purity_mix + k.s_100 * (1.0 - k.purity_mix);
+    if (!(k.y0 > 0.0) || !(k.s10 > 0.0) || !(k.s > 0.0) || !(k.s1 > 0.0) || bad(k.m2) ||
+        !(k.m2 > 0.0))
+        return vfx__fail(VFX_ERR_ARG, "opendrt: peak %g nits with grey %g nits and contrast %g "
+                                      "admit no tonescale", q->peak_nits, q->grey_nits, p);
+    *out = k;
+    return VFX_OK;
+}
+
+static void
+identity(double m[9])
+{
+    static const double id[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+    memcpy(m, id, sizeof id);
+}
+
+static vfx_status
+p3_to(vfx_primaries dst, double m[9])
+{
+    vfx_chromaticities a, b;
+    VFX_TRY(vfx_primaries_get(VFX_PRIMARIES_DISPLAY_P3, &a));
+    VFX_TRY(vfx_primaries_get(dst, &b));
+    return vfx_rgb_to_rgb_matrix(&a, &b, VFX_CAT_NONE, m); /* both D65 */
+}
+
+vfx_status
+vfx__opendrt_build(const vfx_opendrt_params *prm, vfx__opendrt *out)
+{
+    vfx_opendrt_constants k;
+    VFX_TRY(vfx_opendrt_solve(prm, &k));
+    vfx__opendrt d;
+    memset(&d, 0, sizeof d);
+    d.p = prm->contrast;
+    d.s = k.s;
+    d.s1 = k.s1;
+    d.m2 = k.m2;
+    d.toe = prm->toe;
+    d.dsc = k.display_scale;
+    d.off = prm->offset;
+    d.sa = prm->rs_strength;
+    d.w[0] = prm->rs_weights[0];
+    d.w[2] = prm->rs_weights[1];
+    d.w[1] = 1.0 - d.w[0] - d.w[2];
+    memcpy(d.pw, prm->purity_weights, sizeof d.pw);
+    d.inv_rl = 1.0 / prm->purity_range_low;
+    d.rh = prm->purity_range_high;
+    identity(d.gamut_m);
+    identity(d.post_m);
+    if (prm->display_gamut == VFX_OPENDRT_GAMUT_REC709) {
+        VFX_TRY(p3_to(VFX_PRIMARIES_REC709, d.gamut_m));
+        d.gamut_pre = 1;
+    } else if (prm->display_gamut == VFX_OPENDRT_GAMUT_REC2020) {
+        VFX_TRY(p3_to(VFX_PRIMARIES_REC2020, d.post_m));
+        d.gamut_post = 1;
+    }
+    d.ptl = prm->purity_compress_low != 0;
+    d.clamp = prm->clamp != VFX_OPENDRT_CLAMP_NONE;
+    d.hi = prm->clamp == VFX_OPENDRT_CLAMP_PEAK       ? 1.0
+           : prm->clamp == VFX_OPENDRT_CLAMP_PQ_RANGE ? 10000.0 / prm->peak_nits
+                                                      : INFINITY;
+    *out = d;
+    return VFX_OK;
+}
+
+/* §2.11: softplus that passes through (x0, y0)... strictly: s ln(e^(y0/s) - e^(x0/s) + e^(x/s)),
+ * the identity above 10 s + y0. */
+static double
+softplus(double x, double s, double x0, double y0)
+{
+    if (x > 10.0 * s + y0 || s < 0.001)
+        return x;
+    double m = fabs(y0) > 1e-6 ? exp(y0 / s) : 1.0;
+    m -= exp(x0 / s);
+    return s * log(fmax(0.0, m + exp(x / s)));
+}
+
+static void
+mat3(const double m[9], double v[3])
+{
+    double a = v[0], b = v[1], c = v[2];
+    v[0] = m[0] * a + m[1] * b + m[2] * c;
+    v[1] = m[3] * a + m[4] * b + m[5] * c;
+    v[2] = m[6] * a + m[7] * b + m[8] * c;
+}
+
+static void
+pixel(const vfx__opendrt *d, double v[3])
+{
+    const double sa = d->sa, *w = d->w;
+    /* 2. rendering space, 3. offset */
+    double l = w[0] * v[0] + w[1] * v[1] + w[2] * v[2];
+    for (int c = 0; c < 3; c++)
+        v[c] = sa * l + (1.0 - sa) * v[c] + d->off;
+    /* 4. norms: tonescale (positive part, grey = grey) and purity (weighted, unclamped) */
+    double pr = fmax(v[0], 0.0), pg = fmax(v[1], 0.0), pb = fmax(v[2], 0.0);
+    double n = sqrt(pr * pr + pg * pg + pb * pb) / SQRT3;
+    double q = sqrt(fmax(0.0, d->pw[0] * v[0] * v[0] + d->pw[1] * v[1] * v[1] +
+                                  d->pw[2] * v[2] * v[2]));
+    /* 5. ratios */
+    for (int c = 0; c < 3; c++)
+        v[c] = n != 0.0 ? fmax(v[c], -2.0) / n : 0.0;
+    /* 6. tonescales */
+    double nt = hyper(n, d->s, d->p), qt = hyper(q, d->s1, d->p);
+    /* 7. achromatic distance, smoothed */
+    double cy = v[0] - v[2], gm = v[1] - (v[0] + v[2]) / 2.0;
+    double a = sqrt(fmax(0.0, cy * cy + gm * gm)) / SQRT3;
+    a = 1.25 * toe_fwd(a, 0.25);
+    /* 8. purity compression towards (1, 1, 1) */
+    double cf = 1.0 - spow(qt, d->inv_rl);
+    double h = fmin(1.0, a / 1.2);
+    h *= h;
+    if (d->rh < 1.0)
+        h = 1.0 - h;
+    cf = spow(cf, d->rh) * (1.0 - h) + cf * h;
+    for (int c = 0; c < 3; c++)
+        v[c] = v[c] * cf + (1.0 - cf);
+    /* 9. rendering space inverse */
+    l = w[0] * v[0] + w[1] * v[1] + w[2] * v[2];
+    for (int c = 0; c < 3; c++)
+        v[c] = (sa * l - v[c]) / (sa - 1.0);
+    /* 10. display gamut */
+    if (d->gamut_pre)
+        mat3(d->gamut_m, v);
+    /* 11. purity compress low: soft floor, paid for by scaling down */
+    if (d->ptl) {
+        double sum0 = softplus(v[0], 0.2, -100.0, -0.3) + v[1] + softplus(v[2], 0.2, -100.0, -0.3);
+        v[0] = softplus(v[0], 0.04, -0.3, 0.0);
+        v[1] = softplus(v[1], 0.06, -0.3, 0.0);
+        v[2] = softplus(v[2], 0.01, -0.05, 0.0);
+        double den = v[0] + v[1] + v[2];
+        double k = den != 0.0 ? fmin(1.0, sum0 / den) : 0.0;
+        for (int c = 0; c < 3; c++)
+            v[c] *= k;
+    }
+    /* 12. final tonescale and display scale */
+    double ts = toe_fwd(nt * d->m2, d->toe) * d->dsc;
+    for (int c = 0; c < 3; c++)
+        v[c] *= ts;
+    /* 13. clamp; 14. P3-limited Rec.2020 */
+    if (d->clamp)
+        for (int c = 0; c < 3; c++)
+            v[c] = fmin(fmax(v[c], 0.0), d->hi);
+    if (d->gamut_post) {
+        for (int c = 0; c < 3; c++)
+            v[c] = fmax(v[c], 0.0);
+        mat3(d->post_m, v);
+    }
+}
+
+void
+vfx__opendrt_span(const vfx__opendrt *d, float *r, float *g, float *b, int n)
+{
+    for (int i = 0; i < n; i++) {
+        double v[3] = { r[i], g[i], b[i] };
+        pixel(d, v);
+        r[i] = (float) v[0];
+        g[i] = (float) v[1];
+        b[i] = (float) v[2];
+    }
+}
+
+vfx_status
+vfx_color_processor_append_opendrt(vfx_color_processor *p, const vfx_opendrt_params *prm)
+{
+    if (!p)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: NULL processor");
+    vfx__color_op op;
+    memset(&op, 0, sizeof op);
+    op.code = VFX_COLOR_OP_OPENDRT;
+    VFX_TRY(vfx__opendrt_build(prm, &op.u.drt));
+    return vfx__color_processor_push_take(p, &op);
+}
+
+static vfx_status
+build_view(vfx_color_processor *p, vfx_primaries input, const vfx_opendrt_params *prm,
+           vfx_transfer encoding)
+{
+    if (input != VFX_PRIMARIES_DISPLAY_P3) {
+        vfx_chromaticities a, b;
+        double m[9];
+        VFX_TRY(vfx_primaries_get(input, &a));
+        VFX_TRY(vfx_primaries_get(VFX_PRIMARIES_DISPLAY_P3, &b));
+        VFX_TRY(vfx_rgb_to_rgb_matrix(&a, &b, VFX_CAT_BRADFORD, m));
+        VFX_TRY(vfx_color_processor_append_matrix(p, m, NULL));
+    }
+    VFX_TRY(vfx_color_processor_append_opendrt(p, prm));
+    switch (encoding) {
+    case VFX_TRANSFER_LINEAR: return VFX_OK;
+    case VFX_TRANSFER_SRGB:
+    case VFX_TRANSFER_GAMMA_2_2:
+    case VFX_TRANSFER_GAMMA_2_4:
+    case VFX_TRANSFER_BT1886:
+        return vfx_color_processor_append_transfer(p, encoding, VFX_DIR_FORWARD);
+    case VFX_TRANSFER_PQ: {
+        /* display-linear 1.0 = peak; the PQ curve's linear 1.0 is 100 nits */
+        double sc = prm->peak_nits / 100.0;
+        double m[9] = { sc, 0, 0, 0, sc, 0, 0, 0, sc };
+        VFX_TRY(vfx_color_processor_append_matrix(p, m, NULL));
+        return vfx_color_processor_append_transfer(p, encoding, VFX_DIR_FORWARD);
+    }
+    case VFX_TRANSFER_HLG:
+        /* display light relative to a display of this peak -> scene light -> HLG signal */
+        VFX_TRY(vfx_color_processor_append_hlg_ootf(p, vfx_hlg_system_gamma(prm->peak_nits),
+                                                    VFX_DIR_INVERSE));
+        return vfx_color_processor_append_transfer(p, encoding, VFX_DIR_FORWARD);
+    default:
+        return vfx__fail(VFX_ERR_ARG, "opendrt: display encoding '%s' is not one of linear, "
+                                      "srgb, gamma2.2, gamma2.4, bt1886, pq, hlg",
+                         vfx_transfer_name(encoding) ? vfx_transfer_name(encoding) : "?");
+    }
+}
+
+vfx_status
+vfx_opendrt_processor_new(vfx_primaries input, const vfx_opendrt_params *prm,
+                          vfx_transfer encoding, vfx_color_processor **out)
+{
+    if (!out)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: NULL out");
+    *out = NULL;
+    const vfx_opendrt_params base = VFX_OPENDRT_PARAMS_INIT;
+    if (!prm)
+        prm = &base;
+    vfx_color_processor *p;
+    VFX_TRY(vfx_color_processor_new(&p));
+    vfx_status s = build_view(p, input, prm, encoding);
+    if (s == VFX_OK)
+        s = vfx_color_processor_optimize(p);
+    if (s != VFX_OK) {
+        vfx_color_processor_free(p);
+        return s;
+    }
+    *out = p;
+    return VFX_OK;
+}
