@@ -8,5 +8,6 @@
 #include "vfx/core.h"
 #include "vfx/color.h"
 #include "vfx/opendrt.h"
+#include "vfx/spectral.h"
 
 #endif
