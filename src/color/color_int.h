@@ -64,6 +64,14 @@ vfx_status vfx__color_processor_push(vfx_color_processor *p, const vfx__color_op
 vfx_status vfx__color_processor_push_take(vfx_color_processor *p, vfx__color_op *op);
 void       vfx__color_op_clear(vfx__color_op *op);
 
+/** Hot kernels are compiled twice, for AVX2 and for the baseline, and the right one is picked
+ *  at load time (GCC function multiversioning through an ifunc on x86-64 Linux). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define VFX__MULTIVERSION __attribute__((target_clones("avx2", "default"), optimize("no-trapping-math")))
+#else
+#define VFX__MULTIVERSION
+#endif
+
 /** f32 span kernels of transfer functions (transfer.c). */
 void vfx__transfer_encode_span(vfx_transfer tf, float *v, size_t n);
 void vfx__transfer_decode_span(vfx_transfer tf, float *v, size_t n);

@@ -613,7 +613,7 @@ vfx_color_processor_optimize(vfx_color_processor *p)
 
 /* ---- kernels ------------------------------------------------------------------------------- */
 
-static void
+VFX__MULTIVERSION static void
 k_matrix(const vfx__color_op *op, float *restrict r, float *restrict g, float *restrict b, int n)
 {
     const double *m = op->u.matrix.m, *o = op->u.matrix.offset;
@@ -742,7 +742,7 @@ k_cdl(const vfx__color_op *op, float *r, float *g, float *b, int n)
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 k_range(const vfx__color_op *op, float *const ch[3], int n)
 {
     const float s = (float) op->u.range.scale, o = (float) op->u.range.offset;
@@ -757,7 +757,7 @@ k_range(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 k_lut1d_fwd(const vfx__color_op *op, float *const ch[3], int n)
 {
     const float *t = op->u.lut1d.table;
@@ -822,7 +822,7 @@ k_lut1d_inv(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
 {
     const float *t = op->u.lut3d.table;

@@ -679,6 +679,14 @@ vfx_transfer_decode(vfx_transfer tf, double v)
  * The hot curves get f32 kernels written as plain loops the compiler can vectorise; the rest
  * go through the f64 scalar forms (exact, slower). */
 
+/* GCC keeps FP selects as branches under its default -ftrapping-math (computing both sides
+ * could raise a flag), which stops vectorisation. These kernels never rely on FP exception
+ * flags, so they are compiled without that assumption. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+
 /* log2 / exp2 in f32 with ~2 ulp error over the normal range, branch-free so loops vectorise.
  * log2: split mantissa m in [sqrt(1/2), sqrt(2)), then a series in s = (m - 1) / (m + 1).
  * exp2: integer part into the exponent, fractional part by a degree-6 polynomial. */
@@ -689,8 +697,8 @@ fast_log2f(float x)
     int32_t e = (int32_t) ((v.u >> 23) & 0xff) - 127;
     v.u = (v.u & 0x007fffffu) | 0x3f800000u; /* m in [1, 2) */
     float m = v.f;
-    int big = m > 1.41421356f;
-    m = big ? m * 0.5f : m;
+    int32_t big = m > 1.41421356f; /* fold to [sqrt(1/2), sqrt(2)) */
+    m *= big ? 0.5f : 1.0f;        /* selects of constants only: stays branch-free */
     e += big;
     float s = (m - 1.0f) / (m + 1.0f);
     float s2 = s * s;
@@ -706,9 +714,12 @@ fast_log2f(float x)
 static inline float
 fast_exp2f(float x)
 {
-    x = x < -126.0f ? -126.0f : x > 127.99f ? 127.99f : x;
-    float fl = (float) (int32_t) (x + (x >= 0.0f ? 0.5f : -0.5f)); /* nearest integer */
-    float f = x - fl;                                               /* [-0.5, 0.5] */
+    x = x > -126.0f ? x : -126.0f; /* not fminf/fmaxf: those become calls */
+    x = x < 127.0f ? x : 127.0f;
+    /* nearest integer by the 1.5 * 2^23 trick (exact for |x| < 2^22; no float -> int -> float
+     * round trip, which GCC's AVX2 if-conversion dislikes) */
+    float fl = (x + 12582912.0f) - 12582912.0f;
+    float f = x - fl; /* [-0.5, 0.5] */
     /* Taylor series of e^(f ln2) to degree 7: relative error < 1e-8 on [-0.5, 0.5] */
     float t = f * 0.6931471806f;
     float p = 1.0f / 5040.0f;
@@ -724,55 +735,55 @@ fast_exp2f(float x)
     return p * v.f;
 }
 
-static void
+/* The span kernels compute every branch of a piecewise curve and select the result, so
+ * loops contain no control flow and vectorise. */
+VFX__MULTIVERSION static void
 srgb_encode_span(float *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float x = v[i];
-        float a = x < 0.0f ? -x : x;
+        float a = fabsf(x);
         float lo = 12.92f * a;
-        float hi = 1.055f * fast_exp2f(fast_log2f(a > 1e-30f ? a : 1e-30f) * (1.0f / 2.4f)) - 0.055f;
-        float y = a <= 0.0031308f ? lo : hi;
-        v[i] = x < 0.0f ? -y : y;
+        float hi = 1.055f * fast_exp2f(fast_log2f((a > 1e-30f ? a : 1e-30f)) * (1.0f / 2.4f)) - 0.055f;
+        v[i] = copysignf(a <= 0.0031308f ? lo : hi, x);
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 srgb_decode_span(float *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float x = v[i];
-        float a = x < 0.0f ? -x : x;
+        float a = fabsf(x);
         float lo = a * (1.0f / 12.92f);
         float hi = fast_exp2f(fast_log2f((a + 0.055f) * (1.0f / 1.055f)) * 2.4f);
-        float y = a <= 0.04045f ? lo : hi;
-        v[i] = x < 0.0f ? -y : y;
+        v[i] = copysignf(a <= 0.04045f ? lo : hi, x);
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 mirror_pow_span(float *v, size_t n, float g)
 {
     for (size_t i = 0; i < n; i++) {
         float x = v[i];
-        float a = x < 0.0f ? -x : x;
-        float y = a > 0.0f ? fast_exp2f(fast_log2f(a > 1e-30f ? a : 1e-30f) * g) : 0.0f;
-        v[i] = x < 0.0f ? -y : y;
+        float a = fabsf(x);
+        float y = fast_exp2f(fast_log2f((a > 1e-30f ? a : 1e-30f)) * g);
+        v[i] = copysignf(a > 0.0f ? y : 0.0f, x);
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 acescct_encode_span(float *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float x = v[i];
         float lo = (float) CCT_A * x + (float) CCT_B;
-        float hi = (fast_log2f(x > 1e-30f ? x : 1e-30f) + 9.72f) * (1.0f / 17.52f);
+        float hi = (fast_log2f((x > 1e-30f ? x : 1e-30f)) + 9.72f) * (1.0f / 17.52f);
         v[i] = x <= (float) CCT_X_BRK ? lo : hi;
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 acescct_decode_span(float *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -782,6 +793,10 @@ acescct_decode_span(float *v, size_t n)
         v[i] = x <= (float) CCT_Y_BRK ? lo : hi;
     }
 }
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 void
 vfx__transfer_encode_span(vfx_transfer tf, float *v, size_t n)
