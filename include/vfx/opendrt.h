@@ -95,13 +95,37 @@ VFX_API vfx_status vfx_color_processor_append_opendrt(vfx_color_processor *p,
 
 /** A complete view: scene-linear @p input primaries (converted to P3-D65 with Bradford when
  *  the white differs), OpenDRT, then the display encoding @p encoding:
- *  VFX_TRANSFER_LINEAR (display-linear, 1.0 = peak), SRGB, GAMMA_2_2, GAMMA_2_4, BT1886,
+ *  VFX_TRANSFER_LINEAR (display-linear, 1.0 = peak), SRGB, GAMMA_2_2, GAMMA_2_4, GAMMA_2_6, BT1886,
  *  PQ (display-linear scaled to absolute nits first) or HLG (inverse BT.2100 OOTF for a display
  *  of the given peak, then the OETF). @p prm may be NULL (Base at 100 nits, Rec.709).
  *  @return VFX_ERR_ARG for another encoding or bad parameters. Release with
  *  vfx_color_processor_free(). */
 VFX_API vfx_status vfx_opendrt_processor_new(vfx_primaries input, const vfx_opendrt_params *prm,
                                              vfx_transfer encoding, vfx_color_processor **out);
+
+/** Named views, for configs and the CLI. @p name is either one of the presets below
+ *  (case-insensitive) or the general form "vfx:opendrt:<peak nits>:<gamut>:<encoding>" with
+ *  gamut rec709 | p3d65 | rec2020 and encoding a vfx_transfer_name() that
+ *  vfx_opendrt_processor_new() accepts (linear, srgb, gamma2.2, gamma2.4, gamma2.6, bt1886, pq,
+ *  hlg), e.g. "vfx:opendrt:600:p3d65:pq". Base look, peak clamp.
+ *
+ *  | preset                              | peak | gamut   | encoding  |
+ *  | OpenDRT SDR sRGB                    | 100  | rec709  | srgb      |
+ *  | OpenDRT SDR Rec.709 BT.1886         | 100  | rec709  | bt1886    |
+ *  | OpenDRT SDR Rec.709 gamma 2.2       | 100  | rec709  | gamma2.2  |
+ *  | OpenDRT SDR Display P3              | 100  | p3d65   | srgb      |
+ *  | OpenDRT Cinema P3-D65 48 nits       | 48   | p3d65   | gamma2.6  |
+ *  | OpenDRT HDR Rec.2100 PQ 1000 nits   | 1000 | rec2020 | pq        |
+ *  | OpenDRT HDR Rec.2100 PQ 4000 nits   | 4000 | rec2020 | pq        |
+ *  | OpenDRT HDR Rec.2100 HLG 1000 nits  | 1000 | rec2020 | hlg       |
+ *  | OpenDRT HDR P3-D65 PQ 1000 nits     | 1000 | p3d65   | pq        |
+ *
+ *  @p input is the scene-linear space the processor starts from.
+ *  @return VFX_ERR_NOT_FOUND for an unknown name (message lists the presets). */
+VFX_API vfx_status vfx_opendrt_view_new(const char *name, vfx_primaries input,
+                                        vfx_color_processor **out);
+/** The @p i-th preset name (0-based), NULL past the end: for listing in configs and help. */
+VFX_API const char *vfx_opendrt_view_name(int32_t i);
 
 #ifdef __cplusplus
 }

@@ -125,6 +125,21 @@ VFX_API uint16_t vfx_vsf_encode_u16(double linear);
 /** (v / 65536)^2. Does not fail. */
 VFX_API double   vfx_vsf_decode_u16(uint16_t v);
 
+/* ---- VSF RGB as colour processors (for configs and the CLI) -------------------------------- */
+
+/** A processor between scene-linear @p legacy RGB and VSF RGB, linear or gamma-2 encoded
+ *  (@p gamma2 != 0: the float square-root form, VFX_TRANSFER_GAMMA_2_0). FORWARD goes legacy ->
+ *  VSF, INVERSE VSF -> legacy. @p adapt is usually VFX_SPECTRAL_ADAPT_VON_KRIES (the default,
+ *  white to white); NONE reproduces the vsf crate. Release with vfx_color_processor_free(). */
+VFX_API vfx_status vfx_vsf_processor_new(vfx_primaries legacy, vfx_spectral_adapt adapt,
+                                         int32_t gamma2, vfx_direction dir,
+                                         vfx_color_processor **out);
+/** Same by colour-space name, case-insensitive: "VSF RGB" (or "vsf_rgb", linear) and
+ *  "VSF RGB gamma 2" (or "vsf_rgb_gamma2"); default adaptation.
+ *  @return VFX_ERR_NOT_FOUND for another name. */
+VFX_API vfx_status vfx_vsf_processor_from_name(const char *name, vfx_primaries legacy,
+                                               vfx_direction dir, vfx_color_processor **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,7 +6,10 @@
  * (f32 in and out), which keeps us within ~1e-6 of the float32 reference everywhere and
  * makes the result independent of the order the compiler picks for float sums. */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "color/color_int.h"
 #include "color/drt_int.h"
@@ -327,6 +330,7 @@ build_view(vfx_color_processor *p, vfx_primaries input, const vfx_opendrt_params
     case VFX_TRANSFER_SRGB:
     case VFX_TRANSFER_GAMMA_2_2:
     case VFX_TRANSFER_GAMMA_2_4:
+    case VFX_TRANSFER_GAMMA_2_6:
     case VFX_TRANSFER_BT1886:
         return vfx_color_processor_append_transfer(p, encoding, VFX_DIR_FORWARD);
     case VFX_TRANSFER_PQ: {
@@ -343,7 +347,7 @@ build_view(vfx_color_processor *p, vfx_primaries input, const vfx_opendrt_params
         return vfx_color_processor_append_transfer(p, encoding, VFX_DIR_FORWARD);
     default:
         return vfx__fail(VFX_ERR_ARG, "opendrt: display encoding '%s' is not one of linear, "
-                                      "srgb, gamma2.2, gamma2.4, bt1886, pq, hlg",
+                                      "srgb, gamma2.2, gamma2.4, gamma2.6, bt1886, pq, hlg",
                          vfx_transfer_name(encoding) ? vfx_transfer_name(encoding) : "?");
     }
 }
@@ -369,4 +373,97 @@ vfx_opendrt_processor_new(vfx_primaries input, const vfx_opendrt_params *prm,
     }
     *out = p;
     return VFX_OK;
+}
+
+/* ---- named views ---------------------------------------------------------------------------- */
+
+static const struct {
+    const char       *name;
+    double            peak;
+    vfx_opendrt_gamut gamut;
+    vfx_transfer      encoding;
+} VIEWS[] = {
+    { "OpenDRT SDR sRGB", 100, VFX_OPENDRT_GAMUT_REC709, VFX_TRANSFER_SRGB },
+    { "OpenDRT SDR Rec.709 BT.1886", 100, VFX_OPENDRT_GAMUT_REC709, VFX_TRANSFER_BT1886 },
+    { "OpenDRT SDR Rec.709 gamma 2.2", 100, VFX_OPENDRT_GAMUT_REC709, VFX_TRANSFER_GAMMA_2_2 },
+    { "OpenDRT SDR Display P3", 100, VFX_OPENDRT_GAMUT_P3_D65, VFX_TRANSFER_SRGB },
+    { "OpenDRT Cinema P3-D65 48 nits", 48, VFX_OPENDRT_GAMUT_P3_D65, VFX_TRANSFER_GAMMA_2_6 },
+    { "OpenDRT HDR Rec.2100 PQ 1000 nits", 1000, VFX_OPENDRT_GAMUT_REC2020, VFX_TRANSFER_PQ },
+    { "OpenDRT HDR Rec.2100 PQ 4000 nits", 4000, VFX_OPENDRT_GAMUT_REC2020, VFX_TRANSFER_PQ },
+    { "OpenDRT HDR Rec.2100 HLG 1000 nits", 1000, VFX_OPENDRT_GAMUT_REC2020, VFX_TRANSFER_HLG },
+    { "OpenDRT HDR P3-D65 PQ 1000 nits", 1000, VFX_OPENDRT_GAMUT_P3_D65, VFX_TRANSFER_PQ },
+};
+
+const char *
+vfx_opendrt_view_name(int32_t i)
+{
+    return i >= 0 && (size_t) i < VFX__COUNTOF(VIEWS) ? VIEWS[i].name : NULL;
+}
+
+/* "vfx:opendrt:<peak>:<gamut>:<encoding>" */
+static int
+parse_general(const char *name, vfx_opendrt_params *o, vfx_transfer *enc)
+{
+    static const char prefix[] = "vfx:opendrt:";
+    if (strncasecmp(name, prefix, sizeof prefix - 1) != 0)
+        return 0;
+    const char *s = name + sizeof prefix - 1;
+    char *end;
+    double peak = strtod(s, &end);
+    if (end == s || *end != ':')
+        return 0;
+    s = end + 1;
+    const char *colon = strchr(s, ':');
+    if (!colon)
+        return 0;
+    size_t len = (size_t) (colon - s);
+    if (len == 6 && strncasecmp(s, "rec709", len) == 0)
+        o->display_gamut = VFX_OPENDRT_GAMUT_REC709;
+    else if (len == 5 && strncasecmp(s, "p3d65", len) == 0)
+        o->display_gamut = VFX_OPENDRT_GAMUT_P3_D65;
+    else if (len == 7 && strncasecmp(s, "rec2020", len) == 0)
+        o->display_gamut = VFX_OPENDRT_GAMUT_REC2020;
+    else
+        return 0;
+    if (vfx_transfer_from_name(colon + 1, enc) != VFX_OK)
+        return 0;
+    o->peak_nits = peak;
+    return 1;
+}
+
+vfx_status
+vfx_opendrt_view_new(const char *name, vfx_primaries input, vfx_color_processor **out)
+{
+    if (!name || !out)
+        return vfx__fail(VFX_ERR_ARG, "opendrt: NULL argument");
+    *out = NULL;
+    vfx_opendrt_params o = VFX_OPENDRT_PARAMS_INIT;
+    vfx_transfer enc = VFX_TRANSFER_LINEAR;
+    int found = parse_general(name, &o, &enc);
+    for (size_t i = 0; !found && i < VFX__COUNTOF(VIEWS); i++) {
+        if (strcasecmp(name, VIEWS[i].name) == 0) {
+            o.peak_nits = VIEWS[i].peak;
+            o.display_gamut = VIEWS[i].gamut;
+            enc = VIEWS[i].encoding;
+            found = 1;
+        }
+    }
+    if (!found) {
+        char list[1024];
+        size_t n = 0;
+        list[0] = 0;
+        for (size_t i = 0; i < VFX__COUNTOF(VIEWS) && n < sizeof list; i++) {
+            int k = snprintf(list + n, sizeof list - n, "%s'%s'", i ? ", " : "", VIEWS[i].name);
+            if (k < 0)
+                break;
+            n += (size_t) k;
+        }
+        return vfx__fail(VFX_ERR_NOT_FOUND, "opendrt: no view '%s' (presets: %s; or "
+                                            "vfx:opendrt:<peak>:<rec709|p3d65|rec2020>:<encoding>)",
+                         name, list);
+    }
+    vfx_status s = vfx_opendrt_processor_new(input, &o, enc, out);
+    if (s != VFX_OK)
+        vfx__error_prefix("opendrt: view '%s': ", name);
+    return s;
 }

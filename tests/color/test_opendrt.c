@@ -294,6 +294,45 @@ bad_parameters_and_inverse(void **state)
     vfx_color_processor_free(p);
 }
 
+static void
+named_views(void **state)
+{
+    (void) state;
+    vfx_color_processor *p = NULL, *q = NULL;
+    int32_t n = 0;
+    while (vfx_opendrt_view_name(n))
+        n++;
+    assert_true(n >= 9);
+    for (int32_t i = 0; i < n; i++) {
+        assert_int_equal(vfx_opendrt_view_new(vfx_opendrt_view_name(i), VFX_PRIMARIES_ACES_AP0, &p),
+                         VFX_OK);
+        float v[3] = { 0.18f, 0.18f, 0.18f };
+        vfx_color_processor_apply_rgb(p, v);
+        assert_true(v[0] > 0.0f && v[0] < 1.0f);
+        vfx_color_processor_free(p);
+    }
+    /* preset and general form give the same processor */
+    assert_int_equal(vfx_opendrt_view_new("opendrt sdr srgb", VFX_PRIMARIES_REC709, &p), VFX_OK);
+    assert_int_equal(vfx_opendrt_view_new("vfx:opendrt:100:rec709:srgb", VFX_PRIMARIES_REC709, &q),
+                     VFX_OK);
+    float a[3] = { 0.7f, 0.2f, 0.05f }, b[3] = { 0.7f, 0.2f, 0.05f };
+    vfx_color_processor_apply_rgb(p, a);
+    vfx_color_processor_apply_rgb(q, b);
+    assert_memory_equal(a, b, sizeof a);
+    vfx_color_processor_free(p);
+    vfx_color_processor_free(q);
+    assert_int_equal(vfx_opendrt_view_new("vfx:opendrt:600:p3d65:pq", VFX_PRIMARIES_DISPLAY_P3, &p),
+                     VFX_OK);
+    vfx_color_processor_free(p);
+    assert_int_equal(vfx_opendrt_view_new("OpenDRT SDR", VFX_PRIMARIES_REC709, &p),
+                     VFX_ERR_NOT_FOUND);
+    assert_null(p);
+    assert_int_equal(vfx_opendrt_view_new("vfx:opendrt:100:rec709:acescct", VFX_PRIMARIES_REC709,
+                                          &p), VFX_ERR_ARG);
+    assert_int_equal(vfx_opendrt_view_new("vfx:opendrt:0:rec709:srgb", VFX_PRIMARIES_REC709, &p),
+                     VFX_ERR_ARG);
+}
+
 int
 main(void)
 {
@@ -303,6 +342,7 @@ main(void)
         cmocka_unit_test(other_peaks_grey_and_shoulder),
         cmocka_unit_test(view_encodings),
         cmocka_unit_test(bad_parameters_and_inverse),
+        cmocka_unit_test(named_views),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

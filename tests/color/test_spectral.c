@@ -246,6 +246,38 @@ vsf_gamma2_codes(void **state)
     assert_true(fabs(vfx_transfer_decode(VFX_TRANSFER_GAMMA_2_0, 0.5) - 0.25) < 1e-15);
 }
 
+static void
+vsf_processors(void **state)
+{
+    (void) state;
+    vfx_color_processor *fwd = NULL, *inv = NULL;
+    assert_int_equal(vfx_vsf_processor_from_name("VSF RGB gamma 2", VFX_PRIMARIES_REC709,
+                                                 VFX_DIR_FORWARD, &fwd), VFX_OK);
+    assert_int_equal(vfx_vsf_processor_from_name("vsf_rgb_gamma2", VFX_PRIMARIES_REC709,
+                                                 VFX_DIR_INVERSE, &inv), VFX_OK);
+    float w[3] = { 1.0f, 1.0f, 1.0f }, c[3] = { 0.3f, 0.05f, 0.6f };
+    vfx_color_processor_apply_rgb(fwd, w); /* D65 white -> VSF (1,1,1) with von Kries */
+    for (int k = 0; k < 3; k++)
+        assert_true(fabs(w[k] - 1.0) < 1e-6);
+    float c0[3] = { c[0], c[1], c[2] };
+    vfx_color_processor_apply_rgb(fwd, c);
+    vfx_color_processor_apply_rgb(inv, c);
+    for (int k = 0; k < 3; k++)
+        assert_true(fabs(c[k] - c0[k]) < 1e-6);
+    vfx_color_processor_free(fwd);
+    vfx_color_processor_free(inv);
+    /* linear form, crate behaviour (no adaptation): Rec.709 white is not VSF white */
+    assert_int_equal(vfx_vsf_processor_new(VFX_PRIMARIES_REC709, VFX_SPECTRAL_ADAPT_NONE, 0,
+                                           VFX_DIR_FORWARD, &fwd), VFX_OK);
+    float g[3] = { 1.0f, 1.0f, 1.0f };
+    vfx_color_processor_apply_rgb(fwd, g);
+    assert_true(fabs(g[0] - g[2]) > 0.05);
+    vfx_color_processor_free(fwd);
+    assert_int_equal(vfx_vsf_processor_from_name("VSF", VFX_PRIMARIES_REC709, VFX_DIR_FORWARD,
+                                                 &fwd), VFX_ERR_NOT_FOUND);
+    assert_null(fwd);
+}
+
 int
 main(void)
 {
@@ -256,6 +288,7 @@ main(void)
         cmocka_unit_test(tables_equal_csv),
         cmocka_unit_test(legacy_and_errors),
         cmocka_unit_test(vsf_gamma2_codes),
+        cmocka_unit_test(vsf_processors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
