@@ -1,5 +1,6 @@
-/* OpenDRT throughput: f32 RGB scene-linear P3 -> sRGB-encoded Rec.709 (SDR) and PQ Rec.2020
- * (1000 nits), on one thread and on all cores (plain pthreads over row bands).
+/* OpenDRT throughput on f32 RGB scene-linear P3: the op alone (SDR, display-linear Rec.709),
+ * the SDR sRGB view and the HDR 1000-nit Rec.2100 PQ view, on one thread and on all cores
+ * (plain pthreads over row bands).
  *
  * Usage: vfx_bench_opendrt [size=8192] [repeats=3] [threads=all]
  * Prints: id name wall_ms(min) wall_ms(median) MPix/s(wall, min) cpu_ms(min) MPix/s per core
@@ -137,8 +138,10 @@ main(int argc, char **argv)
         return fprintf(stderr, "out of memory\n"), 1;
     fill(src, n);
 
-    vfx_color_processor *sdr = NULL, *hdr = NULL;
+    vfx_color_processor *sdr = NULL, *hdr = NULL, *lin = NULL;
     vfx_opendrt_params o = VFX_OPENDRT_PARAMS_INIT;
+    if (vfx_opendrt_processor_new(VFX_PRIMARIES_DISPLAY_P3, &o, VFX_TRANSFER_LINEAR, &lin) != VFX_OK)
+        return fprintf(stderr, "%s\n", vfx_error_message()), 1;
     if (vfx_opendrt_processor_new(VFX_PRIMARIES_DISPLAY_P3, &o, VFX_TRANSFER_SRGB, &sdr) != VFX_OK)
         return fprintf(stderr, "%s\n", vfx_error_message()), 1;
     o.peak_nits = 1000.0;
@@ -149,10 +152,13 @@ main(int argc, char **argv)
     printf("# id name wall_ms_min wall_ms_median MPix/s cpu_ms_min MPix/s_at_full_cores "
            "peak_RSS_MB hash\n");
     int rc = 0;
-    rc |= bench(1, "opendrt_sdr_srgb", sdr, src, dst, size, reps, 1);
-    rc |= bench(2, "opendrt_sdr_srgb", sdr, src, dst, size, reps, all);
-    rc |= bench(3, "opendrt_hdr1000_pq", hdr, src, dst, size, reps, 1);
-    rc |= bench(4, "opendrt_hdr1000_pq", hdr, src, dst, size, reps, all);
+    rc |= bench(1, "opendrt_op_sdr_linear", lin, src, dst, size, reps, 1);
+    rc |= bench(2, "opendrt_op_sdr_linear", lin, src, dst, size, reps, all);
+    rc |= bench(3, "opendrt_sdr_srgb", sdr, src, dst, size, reps, 1);
+    rc |= bench(4, "opendrt_sdr_srgb", sdr, src, dst, size, reps, all);
+    rc |= bench(5, "opendrt_hdr1000_pq", hdr, src, dst, size, reps, 1);
+    rc |= bench(6, "opendrt_hdr1000_pq", hdr, src, dst, size, reps, all);
+    vfx_color_processor_free(lin);
     vfx_color_processor_free(sdr);
     vfx_color_processor_free(hdr);
     free(src);

@@ -32,7 +32,11 @@ typedef struct vfx__opendrt {
 
 /** Fill @p out from @p prm (validated). */
 vfx_status vfx__opendrt_build(const vfx_opendrt_params *prm, vfx__opendrt *out);
-/** The per-pixel transform on @p n pixels held as planes, in place. Does not fail. */
+/** The per-pixel transform on @p n pixels held as planes, in place: the vectorised f32 kernel
+ *  the processor runs. Does not fail. */
 void vfx__opendrt_span(const vfx__opendrt *d, float *r, float *g, float *b, int n);
+/** The same in double precision with libm, pixel by pixel: the reference the f32 kernel is
+ *  tested against. Does not fail. */
+void vfx__opendrt_span_f64(const vfx__opendrt *d, float *r, float *g, float *b, int n);
 
 #endif
