@@ -25,8 +25,7 @@ typedef struct vfx__opendrt {
     int32_t gamut_post;  /* 1 when post_m is not the identity */
     int32_t ptl;         /* purity compress low on */
     int32_t clamp;       /* 0 = no clamp at all */
-    /* fast paths picked at build for the Base exponents (results equal up to rounding) */
-    int32_t rl_pow4;     /* inv_rl == 4: q'^4 by multiplication */
+    /* fast path picked at build for the Base exponent (results equal up to rounding) */
     int32_t rh_root4;    /* rh == 0.25: c^rh as sqrt(sqrt(c)) */
 } vfx__opendrt;
 

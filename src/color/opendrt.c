@@ -177,7 +177,6 @@ vfx__opendrt_build(const vfx_opendrt_params *prm, vfx__opendrt *out)
         VFX_TRY(p3_to(VFX_PRIMARIES_REC2020, d.post_m));
         d.gamut_post = 1;
     }
-    d.rl_pow4 = d.inv_rl == 4.0;
     d.rh_root4 = d.rh == 0.25;
     d.ptl = prm->purity_compress_low != 0;
     d.clamp = prm->clamp != VFX_OPENDRT_CLAMP_NONE;
@@ -188,8 +187,8 @@ vfx__opendrt_build(const vfx_opendrt_params *prm, vfx__opendrt *out)
     return VFX_OK;
 }
 
-/* §2.11: softplus that passes through (x0, y0)... strictly: s ln(e^(y0/s) - e^(x0/s) + e^(x/s)),
- * the identity above 10 s + y0. */
+/* Step 11's constrained softplus: s ln(e^(y0/s) - e^(x0/s) + e^(x/s)), which maps x0 to y0
+ * (up to the e^(y0/s) term), and is replaced by the identity above 10 s + y0. */
 static double
 softplus(double x, double s, double x0, double y0)
 {
@@ -232,19 +231,12 @@ pixel(const vfx__opendrt *d, double v[3])
     double a = sqrt(dmax(0.0, cy * cy + gm * gm)) / SQRT3;
     a = 1.25 * toe_fwd(a, 0.25);
     /* 8. purity compression towards (1, 1, 1) */
-    double cf;
-    if (d->rl_pow4) {
-        double q2 = qt * qt;
-        cf = 1.0 - q2 * q2;
-    } else {
-        cf = 1.0 - spow(qt, d->inv_rl);
-    }
+    double cf = 1.0 - spow(qt, d->inv_rl);
     double h = dmin(1.0, a / 1.2);
     h *= h;
     if (d->rh < 1.0)
         h = 1.0 - h;
-    double cr = d->rh_root4 ? (cf > 0.0 ? sqrt(sqrt(cf)) : cf) : spow(cf, d->rh);
-    cf = cr * (1.0 - h) + cf * h;
+    cf = spow(cf, d->rh) * (1.0 - h) + cf * h;
     for (int c = 0; c < 3; c++)
         v[c] = v[c] * cf + (1.0 - cf);
     /* 9. rendering space inverse */

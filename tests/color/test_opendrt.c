@@ -122,6 +122,15 @@ golden_vectors_all_configs(void **state)
             for (int k = 0; k < 3; k++)
                 buf[3 * i + k] = (float) in[k];
         }
+        /* the double-precision reference path on the same inputs (P3 in, no step-1 matrices) */
+        float *pl = calloc((size_t) n * 3, sizeof(float));
+        assert_non_null(pl);
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < 3; k++)
+                pl[k * n + i] = buf[3 * i + k];
+        vfx__opendrt d;
+        assert_int_equal(vfx__opendrt_build(&o, &d), VFX_OK);
+        vfx__opendrt_span_f64(&d, pl, pl + n, pl + 2 * n, n);
         assert_int_equal(vfx_color_processor_apply_f32(p, buf, 3, 0, 0, n, 1), VFX_OK);
         double max_abs = 0.0, max_rel = 0.0, worst = 0.0;
         int fails = 0;
@@ -135,6 +144,10 @@ golden_vectors_all_configs(void **state)
                 if (err > 1e-7)
                     max_rel = fmax(max_rel, rel);
                 worst = fmax(worst, err / (TOL_ABS + TOL_REL * fabs(want[k])));
+                double e64 = fabs(pl[k * n + i] - want[k]);
+                if (!(e64 <= TOL_ABS + TOL_REL * fabs(want[k])))
+                    fail_msg("%s #%d ch %d: f64 path %.9g want %.9g", name, i, k, pl[k * n + i],
+                             want[k]);
                 if (!(err <= TOL_ABS + TOL_REL * fabs(want[k]))) {
                     print_error("%s #%d (%s) ch %d: got %.9g want %.9g\n", name, i,
                                 js_get(&vec->kid[i], "tag")->str, k, got, want[k]);
@@ -146,6 +159,7 @@ golden_vectors_all_configs(void **state)
         printf("%-28s %2d vectors: max abs err %.3g, max rel err (abs > 1e-7) %.3g, "
                "worst/tolerance %.3f\n", name, n, max_abs, max_rel, worst);
         free(buf);
+        free(pl);
         vfx_color_processor_free(p);
         assert_int_equal(fails, 0);
     }
