@@ -104,10 +104,11 @@ VFX_API vfx_status vfx_opendrt_processor_new(vfx_primaries input, const vfx_open
                                              vfx_transfer encoding, vfx_color_processor **out);
 
 /** Named views, for configs and the CLI. @p name is either one of the presets below
- *  (case-insensitive) or the general form "vfx:opendrt:<peak nits>:<gamut>:<encoding>" with
- *  gamut rec709 | p3d65 | rec2020 and encoding a vfx_transfer_name() that
+ *  (case-insensitive) or the general form "vfx:opendrt:<peak nits>:<gamut>:<encoding>[:<clamp>]"
+ *  with gamut rec709 | p3d65 | rec2020, encoding a vfx_transfer_name() that
  *  vfx_opendrt_processor_new() accepts (linear, srgb, gamma2.2, gamma2.4, gamma2.6, bt1886, pq,
- *  hlg), e.g. "vfx:opendrt:600:p3d65:pq". Base look, peak clamp.
+ *  hlg) and clamp peak (default) | pqrange | none, e.g. "vfx:opendrt:600:p3d65:pq" or
+ *  "vfx:opendrt:1000:rec2020:pq:pqrange" (the DCTL's PQ output). Base look.
  *
  *  | preset                              | peak | gamut   | encoding  |
  *  | OpenDRT SDR sRGB                    | 100  | rec709  | srgb      |

@@ -690,7 +690,7 @@ vfx_opendrt_view_name(int32_t i)
     return i >= 0 && (size_t) i < VFX__COUNTOF(VIEWS) ? VIEWS[i].name : NULL;
 }
 
-/* "vfx:opendrt:<peak>:<gamut>:<encoding>" */
+/* "vfx:opendrt:<peak>:<gamut>:<encoding>[:<clamp>]" */
 static int
 parse_general(const char *name, vfx_opendrt_params *o, vfx_transfer *enc)
 {
@@ -715,8 +715,26 @@ parse_general(const char *name, vfx_opendrt_params *o, vfx_transfer *enc)
         o->display_gamut = VFX_OPENDRT_GAMUT_REC2020;
     else
         return 0;
-    if (vfx_transfer_from_name(colon + 1, enc) != VFX_OK)
+    /* encoding, then an optional ":<clamp>" */
+    char tf[32];
+    const char *c2 = strchr(colon + 1, ':');
+    size_t tl = c2 ? (size_t) (c2 - colon - 1) : strlen(colon + 1);
+    if (tl >= sizeof tf)
         return 0;
+    memcpy(tf, colon + 1, tl);
+    tf[tl] = 0;
+    if (vfx_transfer_from_name(tf, enc) != VFX_OK)
+        return 0;
+    if (c2) {
+        if (strcasecmp(c2 + 1, "peak") == 0)
+            o->clamp = VFX_OPENDRT_CLAMP_PEAK;
+        else if (strcasecmp(c2 + 1, "pqrange") == 0)
+            o->clamp = VFX_OPENDRT_CLAMP_PQ_RANGE;
+        else if (strcasecmp(c2 + 1, "none") == 0)
+            o->clamp = VFX_OPENDRT_CLAMP_NONE;
+        else
+            return 0;
+    }
     o->peak_nits = peak;
     return 1;
 }

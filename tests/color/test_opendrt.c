@@ -339,6 +339,20 @@ named_views(void **state)
     assert_int_equal(vfx_opendrt_view_new("vfx:opendrt:600:p3d65:pq", VFX_PRIMARIES_DISPLAY_P3, &p),
                      VFX_OK);
     vfx_color_processor_free(p);
+    /* the DCTL's PQ clamp keeps an overshoot above the peak that the default clamps */
+    assert_int_equal(vfx_opendrt_view_new("vfx:opendrt:1000:rec2020:linear:pqrange",
+                                          VFX_PRIMARIES_DISPLAY_P3, &p), VFX_OK);
+    assert_int_equal(vfx_opendrt_view_new("vfx:opendrt:1000:rec2020:linear", VFX_PRIMARIES_DISPLAY_P3,
+                                          &q), VFX_OK);
+    float y1[3] = { 1000.0f, 1000.0f, 0.0f }, y2[3] = { 1000.0f, 1000.0f, 0.0f };
+    vfx_color_processor_apply_rgb(p, y1);
+    vfx_color_processor_apply_rgb(q, y2);
+    float m1 = fmaxf(y1[0], fmaxf(y1[1], y1[2])), m2 = fmaxf(y2[0], fmaxf(y2[1], y2[2]));
+    assert_true(m1 > 1.0f && m2 <= 1.0f);
+    vfx_color_processor_free(p);
+    vfx_color_processor_free(q);
+    assert_int_equal(vfx_opendrt_view_new("vfx:opendrt:1000:rec2020:pq:sometimes",
+                                          VFX_PRIMARIES_DISPLAY_P3, &p), VFX_ERR_NOT_FOUND);
     assert_int_equal(vfx_opendrt_view_new("OpenDRT SDR", VFX_PRIMARIES_REC709, &p),
                      VFX_ERR_NOT_FOUND);
     assert_null(p);
