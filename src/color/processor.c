@@ -71,8 +71,10 @@ copy_op(const vfx__color_op *src, vfx__color_op *dst)
     if (!t)
         return VFX_OK;
     float *c = vfx__alloc(n * sizeof(float));
-    if (!c)
+    if (!c) {
+        dst->code = VFX_COLOR_OP_MATRIX; /* owns nothing: clearing it frees nothing */
         return vfx__nomem();
+    }
     memcpy(c, t, n * sizeof(float));
     if (src->code == VFX_COLOR_OP_LUT1D)
         dst->u.lut1d.table = c;
