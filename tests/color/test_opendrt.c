@@ -8,6 +8,7 @@
 #include "test_util.h"
 #include "mini_json.h"
 #include "color/drt_int.h"
+#include "core/core_int.h"
 
 #define TOL_ABS 2e-6
 #define TOL_REL 2e-5
@@ -309,6 +310,45 @@ bad_parameters_and_inverse(void **state)
     vfx_color_processor_free(p);
 }
 
+
+/* Every allocation of the builder fails once in turn: NOMEM, nothing leaked, *out NULL. */
+static void
+oom_sweep(vfx_status (*fn)(vfx_color_processor **out), const char *what)
+{
+    int64_t live0 = vfx__alloc_live();
+    for (int64_t nth = 1; nth < 1000; nth++) {
+        vfx_color_processor *p = NULL;
+        vfx__alloc_fail_nth(nth);
+        vfx_status s = fn(&p);
+        vfx__alloc_fail_nth(0);
+        if (s == VFX_OK) {
+            assert_true(nth > 1); /* at least one allocation was swept */
+            vfx_color_processor_free(p);
+            assert_int_equal(vfx__alloc_live(), live0);
+            return;
+        }
+        if (s != VFX_ERR_NOMEM)
+            fail_msg("%s: allocation %lld failing gave %s", what, (long long) nth, vfx_status_name(s));
+        assert_null(p);
+        if (vfx__alloc_live() != live0)
+            fail_msg("%s: leak after failing allocation %lld", what, (long long) nth);
+    }
+    fail_msg("%s: never succeeded", what);
+}
+
+static vfx_status
+build_hdr_view(vfx_color_processor **out)
+{
+    return vfx_opendrt_view_new("OpenDRT HDR Rec.2100 HLG 1000 nits", VFX_PRIMARIES_ACES_AP0, out);
+}
+
+static void
+builders_survive_oom(void **state)
+{
+    (void) state;
+    oom_sweep(build_hdr_view, "opendrt HLG view");
+}
+
 static void
 named_views(void **state)
 {
@@ -430,6 +470,7 @@ main(void)
         cmocka_unit_test(view_encodings),
         cmocka_unit_test(bad_parameters_and_inverse),
         cmocka_unit_test(named_views),
+        cmocka_unit_test(builders_survive_oom),
         cmocka_unit_test(f32_kernel_matches_f64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

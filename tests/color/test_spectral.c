@@ -7,6 +7,7 @@
 
 #include "test_util.h"
 #include "mini_json.h"
+#include "core/core_int.h"
 
 #define TOL 1e-9
 
@@ -246,6 +247,38 @@ vsf_gamma2_codes(void **state)
     assert_true(fabs(vfx_transfer_decode(VFX_TRANSFER_GAMMA_2_0, 0.5) - 0.25) < 1e-15);
 }
 
+
+/* Every allocation of the builder fails once in turn: NOMEM, nothing leaked, *out NULL. */
+static void
+oom_sweep(vfx_status (*fn)(vfx_color_processor **out), const char *what)
+{
+    int64_t live0 = vfx__alloc_live();
+    for (int64_t nth = 1; nth < 1000; nth++) {
+        vfx_color_processor *p = NULL;
+        vfx__alloc_fail_nth(nth);
+        vfx_status s = fn(&p);
+        vfx__alloc_fail_nth(0);
+        if (s == VFX_OK) {
+            assert_true(nth > 1); /* at least one allocation was swept */
+            vfx_color_processor_free(p);
+            assert_int_equal(vfx__alloc_live(), live0);
+            return;
+        }
+        if (s != VFX_ERR_NOMEM)
+            fail_msg("%s: allocation %lld failing gave %s", what, (long long) nth, vfx_status_name(s));
+        assert_null(p);
+        if (vfx__alloc_live() != live0)
+            fail_msg("%s: leak after failing allocation %lld", what, (long long) nth);
+    }
+    fail_msg("%s: never succeeded", what);
+}
+
+static vfx_status
+build_vsf(vfx_color_processor **out)
+{
+    return vfx_vsf_processor_from_name("VSF RGB gamma 2", VFX_PRIMARIES_ACES_AP0, VFX_DIR_INVERSE, out);
+}
+
 static void
 vsf_processors(void **state)
 {
@@ -276,6 +309,7 @@ vsf_processors(void **state)
     assert_int_equal(vfx_vsf_processor_from_name("VSF", VFX_PRIMARIES_REC709, VFX_DIR_FORWARD,
                                                  &fwd), VFX_ERR_NOT_FOUND);
     assert_null(fwd);
+    oom_sweep(build_vsf, "vsf processor");
 }
 
 int
