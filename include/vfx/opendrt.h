@@ -50,7 +50,8 @@ typedef enum vfx_opendrt_clamp {
  *  Names in brackets are the DCTL's. */
 typedef struct vfx_opendrt_params {
     size_t  size;                  /**< sizeof(vfx_opendrt_params) */
-    double  peak_nits;             /**< [tn_Lp] display peak luminance, cd/m^2: 100 */
+    double  peak_nits;             /**< [tn_Lp] display peak, cd/m^2, 1..10000: 100 (below 100
+                                        the grey boost and purity mix extrapolate, e.g. 48) */
     double  grey_nits;             /**< [tn_Lg] where scene 0.18 lands at 100 nits: 11.1 */
     double  contrast;              /**< [tn_con] power of the tonescale: 1.4 */
     double  shoulder;              /**< [tn_sh] shoulder clip (peak reached at 2^(6 sh + 4)): 0.5 */
