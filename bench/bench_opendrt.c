@@ -140,7 +140,8 @@ main(int argc, char **argv)
 
     vfx_color_processor *sdr = NULL, *hdr = NULL, *lin = NULL;
     vfx_opendrt_params o = VFX_OPENDRT_PARAMS_INIT;
-    if (vfx_opendrt_processor_new(VFX_PRIMARIES_DISPLAY_P3, &o, VFX_TRANSFER_LINEAR, &lin) != VFX_OK)
+    if (vfx_opendrt_processor_new(VFX_PRIMARIES_DISPLAY_P3, &o, VFX_TRANSFER_LINEAR, &lin) !=
+        VFX_OK)
         return fprintf(stderr, "%s\n", vfx_error_message()), 1;
     if (vfx_opendrt_processor_new(VFX_PRIMARIES_DISPLAY_P3, &o, VFX_TRANSFER_SRGB, &sdr) != VFX_OK)
         return fprintf(stderr, "%s\n", vfx_error_message()), 1;

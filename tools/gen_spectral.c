@@ -105,7 +105,8 @@ emit(FILE *out, const char *name, const char *path)
             put_double(out, rows[i][c]);
         fputc('\n', out);
     }
-    fprintf(out, "};\nconst vfx__spectral_table vfx__spectral_%s = { %.17g, %.17g, %d, %d, %s_v };\n",
+    fprintf(out, "};\nconst vfx__spectral_table vfx__spectral_%s = { %.17g, %.17g, %d, %d, %s_v };"
+                 "\n",
             name, rows[0][0], step, n, n_cols, name);
     return 0;
 }
@@ -124,7 +125,8 @@ main(int argc, char **argv)
         fprintf(stderr, "gen_spectral: %s: %s\n", tmp, strerror(errno));
         return 1;
     }
-    fputs("/* Generated at build time by tools/gen_spectral.c from the CSV files in data/spectral.\n"
+    fputs("/* Generated at build time by tools/gen_spectral.c from the CSV files in\n"
+          " * data/spectral.\n"
           " * Do not edit: change the CSV files instead. */\n"
           "#include \"color/spectral_int.h\"\n", out);
     int rc = 0;

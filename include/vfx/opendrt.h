@@ -60,7 +60,7 @@ typedef struct vfx_opendrt_params {
     double  hdr_grey_boost;        /**< [tn_gb] stops of grey per stop of peak above 100: 0.13 */
     double  hdr_purity;            /**< [pt_hdr] purity curve follows the peak by this much: 0.5 */
     double  rs_strength;           /**< [rs_sa] rendering-space desaturation: 0.35 */
-    double  rs_weights[2];         /**< [rs_rw, rs_bw] red and blue weights (green = rest): .25 .5 */
+    double  rs_weights[2];         /**< [rs_rw, rs_bw] red, blue weight (green = rest): .25 .5 */
     double  purity_weights[3];     /**< [pt_r, pt_g, pt_b] purity norm weights: 1, 2, 2.5 */
     double  purity_range_low;      /**< [pt_rng_low]: 0.25 */
     double  purity_range_high;     /**< [pt_rng_high]: 0.25 */

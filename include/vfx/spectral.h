@@ -99,11 +99,13 @@ VFX_API void       vfx_lms2006_to_xyz2012_matrix(double m_out[9]);
 /** RGB -> the observer's space (LMS or XYZ) of @p s; RGB (1,1,1) maps to the white.
  *  @return VFX_ERR_ARG for a wavelength outside the observer or primaries that are not
  *  independent (e.g. two beyond 700 nm, where the cones are nearly proportional). */
-VFX_API vfx_status vfx_spectral_rgb_to_observer_matrix(const vfx_spectral_space *s, double m_out[9]);
+VFX_API vfx_status vfx_spectral_rgb_to_observer_matrix(const vfx_spectral_space *s,
+                                                       double m_out[9]);
 /** RGB -> the XYZ of the observer (CIE 2012 XYZ for the LMS 2006 observer). */
 VFX_API vfx_status vfx_spectral_rgb_to_xyz_matrix(const vfx_spectral_space *s, double m_out[9]);
 /** Chromaticities of the primaries and white in that XYZ. */
-VFX_API vfx_status vfx_spectral_chromaticities(const vfx_spectral_space *s, vfx_chromaticities *out);
+VFX_API vfx_status vfx_spectral_chromaticities(const vfx_spectral_space *s,
+                                               vfx_chromaticities *out);
 /** RGB of @p src -> RGB of @p dst. Both must use the same observer (VFX_ERR_ARG otherwise). */
 VFX_API vfx_status vfx_spectral_rgb_to_rgb_matrix(const vfx_spectral_space *src,
                                                   const vfx_spectral_space *dst,

@@ -503,7 +503,8 @@ drt_ptl(float *restrict r, float *restrict g, float *restrict b, int n)
                 m_b = (float) (1.0 - exp(-0.05 / 0.01));
     for (int i = 0; i < n; i++) {
         float x = r[i], y = g[i], z = b[i];
-        float sum0 = softplus_f(x, 0.2f, 5.0f, m_sum, 1.7f) + y + softplus_f(z, 0.2f, 5.0f, m_sum, 1.7f);
+        float sum0 = softplus_f(x, 0.2f, 5.0f, m_sum, 1.7f) + y +
+                     softplus_f(z, 0.2f, 5.0f, m_sum, 1.7f);
         x = softplus_f(x, 0.04f, 25.0f, m_r, 0.4f);
         y = softplus_f(y, 0.06f, 1.0f / 0.06f, m_g, 0.6f);
         z = softplus_f(z, 0.01f, 100.0f, m_b, 0.1f);

@@ -45,7 +45,8 @@ sample(const vfx__spectral_table *t, double nm, double *out)
 {
     double last = t->start_nm + t->step_nm * (t->n - 1);
     if (!(nm >= t->start_nm && nm <= last))
-        return vfx__fail(VFX_ERR_ARG, "spectral: %g nm is outside %g..%g nm", nm, t->start_nm, last);
+        return vfx__fail(VFX_ERR_ARG, "spectral: %g nm is outside %g..%g nm", nm, t->start_nm,
+                         last);
     double u = (nm - t->start_nm) / t->step_nm;
     int32_t i = (int32_t) floor(u);
     if (i >= t->n - 1)
