@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "color/color_int.h"
 
@@ -708,9 +709,21 @@ do_log(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return s;
 }
 
-static vfx_status
-do_exponent(const xdoc *d, const xnode *x, vfx_color_processor *p)
+static int
+span_eq_nocase(span s, const char *lit)
 {
+    size_t n = strlen(lit);
+    return s.n == n && strncasecmp(s.p, lit, n) == 0;
+}
+
+/* CLF <Exponent> with <ExponentParams exponent=...>, or CTF <Gamma> with <GammaParams gamma=...>
+ * (same styles, "moncurve" spelt in lower case). Alpha parameters are ignored: alpha is never
+ * changed by vfx processors. */
+static vfx_status
+do_exponent(const xdoc *d, const xnode *x, int ctf_gamma, vfx_color_processor *p)
+{
+    const char *params_name = ctf_gamma ? "GammaParams" : "ExponentParams";
+    const char *value_name = ctf_gamma ? "gamma" : "exponent";
     const span *st = attr(d, x, "style");
     if (!st)
         return xfail(d, x->offset, "Exponent without a style", NULL);
@@ -733,7 +746,7 @@ do_exponent(const xdoc *d, const xnode *x, vfx_color_processor *p)
     };
     int k = -1;
     for (int i = 0; i < (int) VFX__COUNTOF(styles); i++)
-        if (span_eq(*st, styles[i].name))
+        if (span_eq_nocase(*st, styles[i].name))
             k = i;
     if (k < 0)
         return xfail(d, x->offset, "unknown Exponent style", NULL);
@@ -741,15 +754,21 @@ do_exponent(const xdoc *d, const xnode *x, vfx_color_processor *p)
     int any = 0;
     for (int32_t ci = x->first_child; ci >= 0; ci = d->nodes[ci].next) {
         const xnode *c = &d->nodes[ci];
-        if (!span_eq(c->name, "ExponentParams"))
+        if (!span_eq(c->name, params_name))
             continue;
         int chans[3];
+        const span *chn = attr(d, c, "channel");
+        if (chn && span_eq(*chn, "A")) { /* validated, then ignored */
+            if (!attr(d, c, value_name) || (styles[k].moncurve && !attr(d, c, "offset")))
+                return xfail(d, c->offset, "alpha exponent parameters are incomplete", NULL);
+            continue;
+        }
         if (param_channels(d, c, chans) != 0)
-            return xfail(d, c->offset, "ExponentParams channel must be R, G or B", NULL);
+            return xfail(d, c->offset, "exponent parameters: channel must be R, G or B", NULL);
         double e, off;
-        if (!attr(d, c, "exponent"))
-            return xfail(d, c->offset, "ExponentParams without exponent", NULL);
-        VFX_TRY(attr_double(d, c, "exponent", 1.0, &e));
+        if (!attr(d, c, value_name))
+            return xfail(d, c->offset, "exponent parameters without the exponent", NULL);
+        VFX_TRY(attr_double(d, c, value_name, 1.0, &e));
         VFX_TRY(attr_double(d, c, "offset", 0.0, &off));
         if (styles[k].moncurve && !attr(d, c, "offset"))
             return xfail(d, c->offset, "a monCurve Exponent needs an offset", NULL);
@@ -768,9 +787,13 @@ do_exponent(const xdoc *d, const xnode *x, vfx_color_processor *p)
         for (int i = 0; i < 3; i++)
             if (g[i] < 1.0 || g[i] > 10.0 || o[i] < 0.0 || o[i] > 0.9)
                 return xfail(d, x->offset, "monCurve exponent must be in [1, 10] and offset in [0, 0.9]", NULL);
-        /* exponent 1 or offset 0 degenerate to simpler curves the moncurve op does not take:
-         * exponent 1 is the identity line ((x + o) / (1 + o) has slope != 1 though), so only
-         * accept the general case */
+        /* exponent 1 with offset 0 is the identity; other degenerate mixes are not taken by
+         * the moncurve op */
+        int identity = 1;
+        for (int i = 0; i < 3; i++)
+            identity &= g[i] == 1.0 && o[i] == 0.0;
+        if (identity)
+            return VFX_OK;
         for (int i = 0; i < 3; i++)
             if (g[i] == 1.0 || o[i] == 0.0)
                 return unsupported(d, x, "a monCurve with exponent 1 or offset 0");
@@ -891,8 +914,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         }
         int is_op = span_eq(nm, "Matrix") || span_eq(nm, "LUT1D") || span_eq(nm, "InverseLUT1D") ||
                     span_eq(nm, "LUT3D") || span_eq(nm, "Range") || span_eq(nm, "Log") ||
-                    span_eq(nm, "Exponent") || span_eq(nm, "ASC_CDL");
-        int known_unsupported = span_eq(nm, "Gamma") || span_eq(nm, "ExposureContrast") ||
+                    span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL");
+        int known_unsupported = span_eq(nm, "ExposureContrast") ||
                                 span_eq(nm, "FixedFunction") || span_eq(nm, "Reference") ||
                                 span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingPrimary") ||
                                 span_eq(nm, "GradingRGBCurve") || span_eq(nm, "GradingTone") ||
@@ -926,8 +949,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_range(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "Log"))
             s = do_log(&d, x, p);
-        else if (span_eq(nm, "Exponent"))
-            s = do_exponent(&d, x, p);
+        else if (span_eq(nm, "Exponent") || span_eq(nm, "Gamma"))
+            s = do_exponent(&d, x, span_eq(nm, "Gamma"), p);
         else
             s = do_cdl(&d, x, p);
     }
