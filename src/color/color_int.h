@@ -49,6 +49,11 @@ typedef struct vfx__color_op {
             double        gamma;
             vfx_direction dir;
         } hlg;
+        struct {
+            double        gamma[3], offset[3];
+            int           mirror;
+            vfx_direction dir;
+        } moncurve;
         vfx__opendrt drt; /* OPENDRT: not invertible */
     } u;
 } vfx__color_op;
@@ -71,6 +76,10 @@ void       vfx__color_op_clear(vfx__color_op *op);
 #else
 #define VFX__MULTIVERSION
 #endif
+
+/** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
+vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,
+                          vfx_color_processor *p);
 
 /** f32 span kernels of transfer functions (transfer.c). */
 void vfx__transfer_encode_span(vfx_transfer tf, float *v, size_t n);
