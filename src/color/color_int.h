@@ -84,5 +84,10 @@ vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_i
 /** f32 span kernels of transfer functions (transfer.c). */
 void vfx__transfer_encode_span(vfx_transfer tf, float *v, size_t n);
 void vfx__transfer_decode_span(vfx_transfer tf, float *v, size_t n);
+/** LogAffine / LogCamera on f32 for one channel (brk NaN: no linear segment; k its slope). */
+void vfx__log_span(float *v, size_t n, double base, double ls, double lo, double ms, double mo,
+                   double brk, double k, int forward);
+/** CLF monCurve on f32 (vectorised; relative error ~1e-7). */
+void vfx__moncurve_span(float *v, size_t n, double gamma, double offset, int mirror, int forward);
 
 #endif

@@ -684,36 +684,10 @@ static void
 k_log(const vfx__color_op *op, float *const ch[3], int n)
 {
     const vfx_log_params *lp = &op->u.log.p;
-    double ln_base = log(lp->base);
-    for (int c = 0; c < 3; c++) {
-        float *v = ch[c];
-        double ls = lp->log_slope[c], lo = lp->log_offset[c], ms = lp->lin_slope[c],
-               mo = lp->lin_offset[c], brk = lp->lin_break[c], k = lp->linear_slope[c];
-        int camera = isfinite(brk);
-        /* the linear segment meets the log at the break */
-        double ko = camera ? ls * log(ms * brk + mo) / ln_base + lo - k * brk : 0.0;
-        if (op->u.log.dir == VFX_DIR_FORWARD) {
-            for (int i = 0; i < n; i++) {
-                double x = v[i];
-                if (camera && x <= brk) {
-                    v[i] = (float) (k * x + ko);
-                } else {
-                    double arg = ms * x + mo;
-                    arg = arg > FLT_MIN ? arg : FLT_MIN;
-                    v[i] = (float) (ls * log(arg) / ln_base + lo);
-                }
-            }
-        } else {
-            double ybrk = camera ? k * brk + ko : 0.0;
-            for (int i = 0; i < n; i++) {
-                double y = v[i];
-                if (camera && y <= ybrk)
-                    v[i] = (float) ((y - ko) / k);
-                else
-                    v[i] = (float) ((exp((y - lo) / ls * ln_base) - mo) / ms);
-            }
-        }
-    }
+    for (int c = 0; c < 3; c++)
+        vfx__log_span(ch[c], (size_t) n, lp->base, lp->log_slope[c], lp->log_offset[c],
+                      lp->lin_slope[c], lp->lin_offset[c], lp->lin_break[c], lp->linear_slope[c],
+                      op->u.log.dir == VFX_DIR_FORWARD);
 }
 
 static float
@@ -933,25 +907,14 @@ k_hlg(const vfx__color_op *op, float *r, float *g, float *b, int n)
 }
 
 /* CLF monCurve: FORWARD ((x + o) / (1 + o))^g above x_break = o / (g - 1), x * s below, with
- * s = ((g - 1) / o) ((o g) / ((g - 1)(1 + o)))^g so value and slope are continuous. */
+ * s = ((g - 1) / o) ((o g) / ((g - 1)(1 + o)))^g so value and slope are continuous. The
+ * kernel lives with the other vectorised curves in transfer.c. */
 static void
 k_moncurve(const vfx__color_op *op, float *const ch[3], int n)
 {
-    for (int c = 0; c < 3; c++) {
-        float *v = ch[c];
-        double g = op->u.moncurve.gamma[c], o = op->u.moncurve.offset[c];
-        double s = (g - 1.0) / o * pow(o * g / ((g - 1.0) * (1.0 + o)), g);
-        double xb = o / (g - 1.0), yb = xb * s;
-        int mirror = op->u.moncurve.mirror;
-        for (int i = 0; i < n; i++) {
-            double x = v[i], a = mirror ? fabs(x) : x, y;
-            if (op->u.moncurve.dir == VFX_DIR_FORWARD)
-                y = a >= xb ? pow((a + o) / (1.0 + o), g) : a * s;
-            else
-                y = a >= yb ? (1.0 + o) * pow(a, 1.0 / g) - o : a / s;
-            v[i] = (float) (mirror && x < 0.0 ? -y : y);
-        }
-    }
+    for (int c = 0; c < 3; c++)
+        vfx__moncurve_span(ch[c], (size_t) n, op->u.moncurve.gamma[c], op->u.moncurve.offset[c],
+                           op->u.moncurve.mirror, op->u.moncurve.dir == VFX_DIR_FORWARD);
 }
 
 static void
