@@ -7,6 +7,8 @@
 #include "vfx/status.h"
 #include "vfx/core.h"
 #include "vfx/color.h"
+#include "vfx/opendrt.h"
+#include "vfx/spectral.h"
 #include "vfx/ocio.h"
 
 #endif
