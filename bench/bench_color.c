@@ -1,6 +1,8 @@
 /* Colour processor throughput on one thread: matrix + sRGB encode, and a 3D-LUT style chain
  * (matrix, ACEScct shaper, 33^3 tetrahedral LUT), on W x H RGBA f32 in memory.
- * Usage: vfx_bench_color [width height [repeats]]   (default 4096 4096 5)
+ * Usage: vfx_bench_color [width height [repeats [lut-or-clf-file...]]]   (default 4096 4096 5)
+ * Each extra file is loaded with vfx_color_processor_new_from_file() and timed the same way, so
+ * the same .clf can be given to OCIO's ocioperf for a comparison.
  * Prints min and median time per run, MPix/s, and a hash of the output. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -120,6 +122,17 @@ main(int argc, char **argv)
 
     int rc = run("matrix+srgb", a, px, src, w, h, reps);
     rc |= run("matrix+acescct+lut3d(33,tet)", b, px, src, w, h, reps);
+    for (int i = 4; i < argc; i++) {
+        vfx_color_processor *f = NULL;
+        if (vfx_color_processor_new_from_file(argv[i], NULL, VFX_INTERP_BEST, &f) != VFX_OK) {
+            fprintf(stderr, "%s\n", vfx_error_message());
+            rc = 1;
+            continue;
+        }
+        const char *base = strrchr(argv[i], '/');
+        rc |= run(base ? base + 1 : argv[i], f, px, src, w, h, reps);
+        vfx_color_processor_free(f);
+    }
     vfx_color_processor_free(a);
     vfx_color_processor_free(b);
     free(lut);

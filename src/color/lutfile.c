@@ -845,6 +845,8 @@ vfx_color_processor_new_from_memory(const void *data, size_t size, const char *f
             s = parse_spimtx(r, p);
         else if (strcasecmp(format, "3dl") == 0)
             s = parse_3dl(r, interp, p);
+        else if (strcasecmp(format, "clf") == 0 || strcasecmp(format, "ctf") == 0)
+            s = vfx__parse_clf(r->p, (size_t) (r->end - r->p), r->name, interp, p);
         else if (strcasecmp(format, "cc") == 0 || strcasecmp(format, "ccc") == 0 ||
                  strcasecmp(format, "cdl") == 0)
             s = parse_cdl_xml(r, cccid, p);

@@ -3,6 +3,7 @@
  * Constants come from the published specifications cited at each function; the formulas are
  * written out here from those documents. Every function is defined on all reals (see the
  * contract in include/vfx/color.h); NaN in gives NaN out. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -792,6 +793,89 @@ acescct_decode_span(float *v, size_t n)
         float hi = fast_exp2f(x * 17.52f - 9.72f);
         v[i] = x <= (float) CCT_Y_BRK ? lo : hi;
     }
+}
+
+/* CLF monCurve on one channel (see k_moncurve in processor.c for the formulas); s is the
+ * slope of the linear segment, xb / yb its end on the linear / curved side. */
+VFX__MULTIVERSION static void
+moncurve_fwd_span(float *v, size_t n, float g, float o, float s, float xb, int mirror)
+{
+    const float inv1o = 1.0f / (1.0f + o);
+    for (size_t i = 0; i < n; i++) {
+        float x = v[i];
+        float a = mirror ? fabsf(x) : x;
+        float t = (a + o) * inv1o;
+        float hi = fast_exp2f(fast_log2f(t > 1e-30f ? t : 1e-30f) * g);
+        float y = a >= xb ? hi : a * s;
+        v[i] = mirror ? copysignf(y, x) : y;
+    }
+}
+
+VFX__MULTIVERSION static void
+moncurve_rev_span(float *v, size_t n, float g, float o, float s, float yb, int mirror)
+{
+    const float inv_g = 1.0f / g, inv_s = 1.0f / s;
+    for (size_t i = 0; i < n; i++) {
+        float x = v[i];
+        float a = mirror ? fabsf(x) : x;
+        float hi = (1.0f + o) * fast_exp2f(fast_log2f(a > 1e-30f ? a : 1e-30f) * inv_g) - o;
+        float y = a >= yb ? hi : a * inv_s;
+        v[i] = mirror ? copysignf(y, x) : y;
+    }
+}
+
+/* LogAffine / LogCamera on one channel: y = ls log2(ms x + mo) / log2(base) + lo, with the
+ * linear segment k x + ko at and below brk when camera is set (see k_log in processor.c). */
+VFX__MULTIVERSION static void
+log_fwd_span(float *v, size_t n, float ls_l2, float lo, float ms, float mo, int camera, float brk,
+             float k, float ko)
+{
+    for (size_t i = 0; i < n; i++) {
+        float x = v[i];
+        float arg = ms * x + mo;
+        float y = ls_l2 * fast_log2f(arg > FLT_MIN ? arg : FLT_MIN) + lo;
+        float lin = k * x + ko;
+        v[i] = camera && x <= brk ? lin : y;
+    }
+}
+
+VFX__MULTIVERSION static void
+log_inv_span(float *v, size_t n, float inv_ls_l2, float lo, float inv_ms, float mo, int camera,
+             float ybrk, float inv_k, float ko)
+{
+    for (size_t i = 0; i < n; i++) {
+        float y = v[i];
+        float x = (fast_exp2f((y - lo) * inv_ls_l2) - mo) * inv_ms;
+        float lin = (y - ko) * inv_k;
+        v[i] = camera && y <= ybrk ? lin : x;
+    }
+}
+
+void
+vfx__log_span(float *v, size_t n, double base, double ls, double lo, double ms, double mo,
+              double brk, double k, int forward)
+{
+    int camera = isfinite(brk);
+    double l2b = log2(base);
+    double ko = camera ? ls * log2(ms * brk + mo) / l2b + lo - k * brk : 0.0;
+    if (forward)
+        log_fwd_span(v, n, (float) (ls / l2b), (float) lo, (float) ms, (float) mo, camera,
+                     (float) (camera ? brk : 0.0), (float) (camera ? k : 0.0), (float) ko);
+    else
+        log_inv_span(v, n, (float) (l2b / ls), (float) lo, (float) (1.0 / ms), (float) mo, camera,
+                     (float) (camera ? k * brk + ko : 0.0), (float) (camera ? 1.0 / k : 0.0),
+                     (float) ko);
+}
+
+void
+vfx__moncurve_span(float *v, size_t n, double gamma, double offset, int mirror, int forward)
+{
+    double s = (gamma - 1.0) / offset * pow(offset * gamma / ((gamma - 1.0) * (1.0 + offset)), gamma);
+    double xb = offset / (gamma - 1.0);
+    if (forward)
+        moncurve_fwd_span(v, n, (float) gamma, (float) offset, (float) s, (float) xb, mirror);
+    else
+        moncurve_rev_span(v, n, (float) gamma, (float) offset, (float) s, (float) (xb * s), mirror);
 }
 
 #if defined(__GNUC__) && !defined(__clang__)
