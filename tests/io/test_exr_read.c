@@ -652,7 +652,7 @@ attributes_match_exrheader(void **state)
     v = vfx_attrs_get(sp->attrs, "openexr:idManifest");
     assert_non_null(v);
     assert_int_equal(VFX_ATTR_BLOB, v->type);
-    assert_string_equal("idManifest", v->u.blob.type_name);
+    assert_string_equal("idmanifest", v->u.blob.type_name); /* the type name in the file */
     assert_true(v->u.blob.size > 0);
     vfx_reader_close(r);
 }
