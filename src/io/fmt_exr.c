@@ -519,6 +519,19 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
         VFX_TRY(s);
     }
 
+    /* OpenEXRCore 3.1.5 lays out the FLOAT / UINT channels of a B44(A) chunk differently
+     * from OpenEXR's C++ library (which writes the files in the wild): refuse rather than
+     * return wrong pixels. */
+    if ((ep->compression == EXR_COMPRESSION_B44 || ep->compression == EXR_COMPRESSION_B44A) &&
+        !header_only) {
+        for (int i = 0; i < cl->num_channels; i++)
+            if (cl->entries[i].pixel_type != EXR_PIXEL_HALF)
+                return vfx__fail(VFX_ERR_UNSUPPORTED,
+                                 "part %d: %s compression with FLOAT/UINT channels (%s) is not "
+                                 "supported (OpenEXRCore 3.1.5 decodes it wrongly)",
+                                 pi, compression_name(ep->compression), cl->entries[i].name.str);
+    }
+
     /* levels and chunking */
     if (ep->storage == EXR_STORAGE_TILED || ep->storage == EXR_STORAGE_DEEP_TILED) {
         exr_tile_level_mode_t lm;
@@ -1202,8 +1215,10 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
             swc.y = v->u.v2f[1];
         }
     }
-    if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww,
-                                           EXR_LINEORDER_INCREASING_Y, comp)) != EXR_ERR_SUCCESS)
+    /* tiles may arrive in any order: say so in the file (random y) */
+    exr_lineorder_t lo = ew->tiled ? EXR_LINEORDER_RANDOM_Y : EXR_LINEORDER_INCREASING_Y;
+    if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww, lo,
+                                           comp)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
     if (ew->tiled &&
         (rv = exr_set_tile_descriptor(ew->ctx, part, (uint32_t) wr->opt.tile_w,
@@ -1227,6 +1242,12 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
                              "not supported", ch.name);
         vfx_pixel_type t = wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type : ch.type;
         exr_pixel_type_t et = exr_type_for(t);
+        if ((comp == EXR_COMPRESSION_B44 || comp == EXR_COMPRESSION_B44A) && et != EXR_PIXEL_HALF)
+            return vfx__fail(VFX_ERR_UNSUPPORTED,
+                             "channel %s: %s compression of FLOAT/UINT channels is not supported "
+                             "(OpenEXRCore 3.1.5 writes it incompatibly with OpenEXR's C++ "
+                             "library); store half or choose another compression",
+                             ch.name, compression_name(comp));
         ew->ftype[i] = vfx_type_for(et);
         rv = exr_add_channel(ew->ctx, part, ch.name, et,
                              ch.linear ? EXR_PERCEPTUALLY_LINEAR : EXR_PERCEPTUALLY_LOGARITHMIC,

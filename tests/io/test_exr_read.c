@@ -281,6 +281,23 @@ subsampled_luminance_chroma(void **state)
     }
 }
 
+/* B44 with FLOAT channels, written by OpenEXR's C++ library (oiiotool): OpenEXRCore 3.1.5
+ * decodes it wrongly, so vfx refuses it. */
+static void
+b44_with_float_channels_is_refused(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("oiiotool"), "oiiotool not installed");
+    char path[4096];
+    snprintf(path, sizeof path, "%s", test_tmp("b44float.exr"));
+    assert_int_equal(0, run_fmt(NULL, 0, "oiiotool '%s' -d float --compression b44 -o '%s' 2>&1",
+                                test_data("exr/misc/stripes.exr"), path));
+    vfx_reader *r = NULL;
+    assert_int_equal(VFX_ERR_UNSUPPORTED, vfx_reader_open(path, NULL, &r));
+    assert_non_null(strstr(vfx_error_message(), "b44"));
+    assert_null(r);
+}
+
 static void
 deep_and_dwa_are_unsupported(void **state)
 {
@@ -689,6 +706,7 @@ main(void)
         cmocka_unit_test(ripmap_levels_read),
         cmocka_unit_test(subsampled_luminance_chroma),
         cmocka_unit_test(deep_and_dwa_are_unsupported),
+        cmocka_unit_test(b44_with_float_channels_is_refused),
         cmocka_unit_test(damaged_files_fail_cleanly),
         cmocka_unit_test(truncated_file_names_the_chunk),
         cmocka_unit_test(channel_subset_reads_only_those),
