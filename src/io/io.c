@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Pin the layouts of the growing public structs (STYLE §3): fields are only ever appended. */
+/* Pin the layouts of the growing public structs (STYLE §3): fields are only ever appended.
+ * (Offsets as on LP64 targets.) */
+#if UINTPTR_MAX == UINT64_MAX
 _Static_assert(offsetof(vfx_read_options, size) == 0, "vfx_read_options layout");
 _Static_assert(offsetof(vfx_read_options, max_pixels) == 16, "vfx_read_options layout");
 _Static_assert(offsetof(vfx_read_options, io) == 24, "vfx_read_options layout");
@@ -26,6 +28,7 @@ _Static_assert(offsetof(vfx_write_options, compression) == 16 &&
                    offsetof(vfx_write_options, pixel_type) == 36 &&
                    offsetof(vfx_write_options, flags) == 40 && sizeof(vfx_write_options) == 48,
                "vfx_write_options layout");
+#endif
 
 /* ---- registry ---------------------------------------------------------------------------- */
 
