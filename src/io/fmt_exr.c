@@ -581,7 +581,7 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
             return exr_fail(rv, what);
         if (lpc < 1 || lpc > 256)
             return vfx__fail(VFX_ERR_CORRUPT, "part %d: %d scanlines per chunk", pi, lpc);
-        if ((uint64_t) w * (uint64_t) lpc * (uint64_t) cl->num_channels * 4u > (1ull << 32))
+        if ((uint64_t) w * (uint64_t) lpc * (uint64_t) cl->num_channels * 4u > (1ull << 30))
             return vfx__fail(VFX_ERR_LIMIT, "part %d: chunks of %" PRId64 " x %d x %d "
                              "channels are too large", pi, w, lpc, cl->num_channels);
         ep->lines_per_chunk = lpc;
