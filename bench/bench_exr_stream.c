@@ -139,26 +139,26 @@ transcode(const char *in, const char *out, const char *comp)
     int32_t n_bands = (int32_t) ((vfx_rect_height(sp->data) + band_h - 1) / band_h);
     int32_t batch = 2 * vfx_threads();
     size_t band_bytes = (size_t) vfx_rect_width(sp->data) * (size_t) band_h * 2 * (size_t) nc;
+    /* one contiguous buffer: the batch's bands are consecutive rows, written in one call so
+     * the writer compresses its chunks in parallel */
+    uint16_t *all = malloc(band_bytes * (size_t) batch);
     uint16_t **bufs = calloc((size_t) batch, sizeof *bufs);
     for (int32_t i = 0; i < batch; i++)
-        bufs[i] = malloc(band_bytes);
+        bufs[i] = all + band_bytes / 2 * (size_t) i;
     band_job j = { r, sp->data, band_h, 0, nc, bufs };
     for (int32_t b = 0; b < n_bands; b += batch) {
         int32_t k = n_bands - b < batch ? n_bands - b : batch;
         j.first = b;
         if (vfx__parallel_for(vfx__pool_global(), k, decode_band, &j) != VFX_OK)
             return die("decode");
-        for (int32_t i = 0; i < k; i++) {
-            int32_t y0 = sp->data.y0 + (b + i) * band_h;
-            vfx_rect rr = vfx_rect_intersect((vfx_rect){ sp->data.x0, y0, sp->data.x1, y0 + band_h },
-                                             sp->data);
-            if (vfx_writer_write_rect(w, rr, VFX_PIXEL_HALF, bufs[i], 2 * nc,
-                                      2 * nc * (ptrdiff_t) vfx_rect_width(rr)) != VFX_OK)
-                return die("write");
-        }
+        int32_t y0 = sp->data.y0 + b * band_h;
+        vfx_rect rr = vfx_rect_intersect(
+            (vfx_rect){ sp->data.x0, y0, sp->data.x1, y0 + k * band_h }, sp->data);
+        if (vfx_writer_write_rect(w, rr, VFX_PIXEL_HALF, all, 2 * nc,
+                                  2 * nc * (ptrdiff_t) vfx_rect_width(rr)) != VFX_OK)
+            return die("write");
     }
-    for (int32_t i = 0; i < batch; i++)
-        free(bufs[i]);
+    free(all);
     free(bufs);
     if (vfx_writer_close(w, 0) != VFX_OK)
         return die(out);
