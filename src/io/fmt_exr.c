@@ -140,6 +140,7 @@ static const struct {
     const char *exr, *vfx;
 } name_map[] = {
     { "compression", "compression" },
+    { "chromaticities", "chromaticities" }, /* PNG cHRM, TIFF and DPX carry them too */
     { "pixelAspectRatio", "PixelAspectRatio" },
     { "screenWindowCenter", "screenWindowCenter" },
     { "screenWindowWidth", "screenWindowWidth" },
@@ -159,7 +160,7 @@ static const struct {
 
 /* Standard EXR attributes published as "openexr:<name>". */
 static const char *const openexr_std[] = {
-    "chromaticities",  "whiteLuminance",   "adoptedNeutral",       "renderingTransform",
+    "whiteLuminance",   "adoptedNeutral",       "renderingTransform",
     "lookModTransform", "utcOffset",       "longitude",            "latitude",
     "altitude",        "focus",            "envmap",               "wrapmodes",
     "multiView",       "deepImageState",   "originalDataWindow",   "dwaCompressionLevel",

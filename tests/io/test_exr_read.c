@@ -592,7 +592,7 @@ attributes_match_exrheader(void **state)
     assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
     const vfx_spec *sp;
     assert_int_equal(VFX_OK, vfx_reader_spec(r, 0, &sp));
-    const vfx_attr_value *v = vfx_attrs_get(sp->attrs, "openexr:chromaticities");
+    const vfx_attr_value *v = vfx_attrs_get(sp->attrs, "chromaticities");
     assert_non_null(v);
     assert_int_equal(VFX_ATTR_CHROMATICITIES, v->type);
     /* exrheader: "chromaticities (type chromaticities):\n    red   (0.7347 0.2653)\n..." */

@@ -323,7 +323,7 @@ attributes_round_trip_with_types(void **state)
     v.type = VFX_ATTR_CHROMATICITIES;
     float ch[8] = { 0.7347f, 0.2653f, 0.0f, 1.0f, 0.0001f, -0.077f, 0.32168f, 0.33767f };
     memcpy(v.u.chroma, ch, sizeof ch);
-    assert_int_equal(VFX_OK, vfx_attrs_set(a, "openexr:chromaticities", &v));
+    assert_int_equal(VFX_OK, vfx_attrs_set(a, "chromaticities", &v));
     assert_int_equal(VFX_OK, vfx_attrs_set_float(a, "openexr:whiteLuminance", 100.0f));
     memset(&v, 0, sizeof v);
     v.type = VFX_ATTR_V2F;
