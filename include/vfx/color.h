@@ -339,6 +339,15 @@ VFX_API vfx_status vfx_color_processor_new_from_memory(const void *data, size_t 
                                                        const char *cccid, vfx_interp interp,
                                                        vfx_color_processor **out);
 
+/** Bake @p p into a LUT file sampled on [0, 1]: .cube and .spi3d hold a 3D LUT of @p size^3
+ *  points (2..129, e.g. 33); .spi1d a 1D LUT of @p size points (2..2^20, e.g. 4096), which
+ *  needs a processor whose ops act on each channel alone (else VFX_ERR_UNSUPPORTED). The file
+ *  is written under a temporary name and renamed on success, so a failure never leaves a
+ *  partial file. @return VFX_OK, VFX_ERR_ARG, VFX_ERR_UNSUPPORTED (extension or ops),
+ *  VFX_ERR_IO. */
+VFX_API vfx_status vfx_color_processor_bake(const vfx_color_processor *p, const char *path,
+                                            int32_t size);
+
 #ifdef __cplusplus
 }
 #endif
