@@ -307,6 +307,11 @@ VFX_API vfx_status vfx_color_processor_optimize(vfx_color_processor *p);
 VFX_API int32_t            vfx_color_processor_op_count(const vfx_color_processor *p);
 /** Op code of op @p i, or 0 when out of range. */
 VFX_API vfx_color_op_code  vfx_color_processor_op_code(const vfx_color_processor *p, int32_t i);
+/** A text listing of the op list, one op per line with its parameters ("matrix [..] + [..]",
+ *  "transfer srgb encode", "lut3d 33 tetrahedral", ...), into @p buf (truncated to @p size,
+ *  always NUL-terminated when size > 0). Returns the length it wanted, as snprintf. */
+VFX_API size_t             vfx_color_processor_describe(const vfx_color_processor *p, char *buf,
+                                                        size_t size);
 /** "matrix", "transfer", "lut3d", ...; NULL when unknown. */
 VFX_API const char        *vfx_color_op_name(vfx_color_op_code c);
 

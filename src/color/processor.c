@@ -7,6 +7,8 @@
  * processor serves any number of threads. */
 #include <float.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "color/color_int.h"
@@ -1016,4 +1018,105 @@ vfx_color_processor_apply_rgb(const vfx_color_processor *p, float rgb[3])
     rgb[0] = r;
     rgb[1] = g;
     rgb[2] = b;
+}
+
+/* ---- description ----------------------------------------------------------------------- */
+
+typedef struct sbuf {
+    char  *buf;
+    size_t size, len;
+} sbuf;
+
+static void
+sb_printf(sbuf *b, const char *fmt, ...) VFX__PRINTF(2, 3);
+
+static void
+sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *dst = b->len < b->size ? b->buf + b->len : NULL;
+    size_t room = b->len < b->size ? b->size - b->len : 0;
+    int n = vsnprintf(dst, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        b->len += (size_t) n;
+}
+
+static const char *
+dir_name(vfx_direction d)
+{
+    return d == VFX_DIR_FORWARD ? "forward" : "inverse";
+}
+
+size_t
+vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t size)
+{
+    sbuf b = { buf, size, 0 };
+    if (buf && size)
+        buf[0] = '\0';
+    if (!p)
+        return 0;
+    static const char *const neg[] = { "clamp", "mirror", "pass_thru" };
+    for (int32_t i = 0; i < p->n_ops; i++) {
+        const vfx__color_op *op = &p->ops[i];
+        sb_printf(&b, "%s", vfx_color_op_name(op->code));
+        switch (op->code) {
+        case VFX_COLOR_OP_MATRIX: {
+            const double *m = op->u.matrix.m, *o = op->u.matrix.offset;
+            sb_printf(&b, " [%.9g %.9g %.9g; %.9g %.9g %.9g; %.9g %.9g %.9g] + [%.9g %.9g %.9g]", m[0],
+                      m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], o[0], o[1], o[2]);
+            break;
+        }
+        case VFX_COLOR_OP_TRANSFER:
+            sb_printf(&b, " %s %s", vfx_transfer_name(op->u.transfer.tf),
+                      op->u.transfer.dir == VFX_DIR_FORWARD ? "encode" : "decode");
+            break;
+        case VFX_COLOR_OP_EXPONENT:
+            sb_printf(&b, " [%.9g %.9g %.9g] %s", op->u.exponent.gamma[0], op->u.exponent.gamma[1],
+                      op->u.exponent.gamma[2], neg[op->u.exponent.style]);
+            break;
+        case VFX_COLOR_OP_MONCURVE:
+            sb_printf(&b, " gamma [%.9g %.9g %.9g] offset [%.9g %.9g %.9g] %s %s",
+                      op->u.moncurve.gamma[0], op->u.moncurve.gamma[1], op->u.moncurve.gamma[2],
+                      op->u.moncurve.offset[0], op->u.moncurve.offset[1], op->u.moncurve.offset[2],
+                      op->u.moncurve.mirror ? "mirror" : "pass_thru", dir_name(op->u.moncurve.dir));
+            break;
+        case VFX_COLOR_OP_LOG: {
+            const vfx_log_params *lp = &op->u.log.p;
+            sb_printf(&b, " base %.9g", lp->base);
+            for (int c = 0; c < 3; c++)
+                sb_printf(&b, " [%.9g %.9g %.9g %.9g break %.9g slope %.9g]", lp->log_slope[c],
+                          lp->log_offset[c], lp->lin_slope[c], lp->lin_offset[c], lp->lin_break[c],
+                          lp->linear_slope[c]);
+            sb_printf(&b, " %s", dir_name(op->u.log.dir));
+            break;
+        }
+        case VFX_COLOR_OP_CDL: {
+            const vfx_cdl *c = &op->u.cdl.cdl;
+            sb_printf(&b, " slope [%.9g %.9g %.9g] offset [%.9g %.9g %.9g] power [%.9g %.9g %.9g] sat %.9g %s %s",
+                      c->slope[0], c->slope[1], c->slope[2], c->offset[0], c->offset[1], c->offset[2],
+                      c->power[0], c->power[1], c->power[2], c->saturation,
+                      op->u.cdl.style == VFX_CDL_ASC ? "asc" : "no_clamp", dir_name(op->u.cdl.dir));
+            break;
+        }
+        case VFX_COLOR_OP_RANGE:
+            sb_printf(&b, " x * %.9g + %.9g clamped to [%.9g, %.9g]", op->u.range.scale,
+                      op->u.range.offset, op->u.range.lo, op->u.range.hi);
+            break;
+        case VFX_COLOR_OP_LUT1D:
+            sb_printf(&b, " %d %s", (int) op->u.lut1d.n, dir_name(op->u.lut1d.dir));
+            break;
+        case VFX_COLOR_OP_LUT3D:
+            sb_printf(&b, " %d %s", (int) op->u.lut3d.n,
+                      op->u.lut3d.interp == VFX_INTERP_TETRAHEDRAL ? "tetrahedral" : "trilinear");
+            break;
+        case VFX_COLOR_OP_HLG_OOTF:
+            sb_printf(&b, " gamma %.9g %s", op->u.hlg.gamma, dir_name(op->u.hlg.dir));
+            break;
+        default: break;
+        }
+        sb_printf(&b, "\n");
+    }
+    return b.len;
 }

@@ -136,6 +136,14 @@ optimizer_folds_and_cancels(void **state)
     assert_int_equal(vfx_color_processor_op_code(c, 0), VFX_COLOR_OP_MATRIX);
     assert_int_equal(vfx_color_processor_op_code(c, 1), VFX_COLOR_OP_TRANSFER);
     assert_string_equal(vfx_color_op_name(vfx_color_processor_op_code(c, 0)), "matrix");
+    char text[1024];
+    size_t want = vfx_color_processor_describe(c, text, sizeof text);
+    assert_true(want < sizeof text);
+    assert_non_null(strstr(text, "transfer srgb encode\n"));
+    assert_non_null(strstr(text, "transfer acescc encode\ntransfer acescc decode\n"));
+    char tiny[8];
+    assert_int_equal(vfx_color_processor_describe(c, tiny, sizeof tiny), want);
+    assert_int_equal(strlen(tiny), 7);
     for (int i = 0; i < N_SAMPLES; i++) {
         float u[3], v[3];
         memcpy(u, SAMPLES[i], sizeof u);
