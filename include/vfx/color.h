@@ -233,8 +233,16 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_LUT1D      = 7,
     VFX_COLOR_OP_LUT3D      = 8,
     VFX_COLOR_OP_HLG_OOTF   = 9,
-    VFX_COLOR_OP_MONCURVE   = 10 /**< exponent with a linear segment (CLF monCurve) */
+    VFX_COLOR_OP_MONCURVE   = 10, /**< exponent with a linear segment (CLF monCurve) */
+    VFX_COLOR_OP_EXPOSURE_CONTRAST = 11 /**< power about a pivot (linear / video styles) */
 } vfx_color_op_code;
+
+/** Styles of vfx_color_processor_append_exposure_contrast(). */
+typedef enum vfx_ec_style {
+    VFX_EC_LINEAR = 0, /**< scene-linear data */
+    VFX_EC_VIDEO  = 1, /**< video-encoded data (exposure and pivot pass a 1/1.83 power) */
+    VFX_EC_LOG    = 2  /**< log data: an affine map (exposure step 0.088, mid grey 0.435) */
+} vfx_ec_style;
 
 /** An empty processor (identity). Release with vfx_color_processor_free(). */
 VFX_API vfx_status vfx_color_processor_new(vfx_color_processor **out);
@@ -260,6 +268,15 @@ VFX_API vfx_status vfx_color_processor_append_exponent(vfx_color_processor *p, c
 VFX_API vfx_status vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3],
                                                        const double offset[3],
                                                        vfx_negative_style style, vfx_direction dir);
+/** Exposure / contrast as OCIO's ExposureContrastTransform: exposure in stops, contrast and
+ *  gamma multiply into one power about @p pivot (both clamped below at 0.001). LINEAR:
+ *  out = pivot * max(0, in * 2^exposure / pivot)^(contrast * gamma) (a plain gain when the power
+ *  is 1); VIDEO: the same with 2^exposure and pivot raised to 1/1.83; LOG: out = (in + exposure
+ *  * 0.088 - P) * c + P with P = log2(pivot / 0.18) * 0.088 + 0.435. INVERSE undoes each. */
+VFX_API vfx_status vfx_color_processor_append_exposure_contrast(vfx_color_processor *p,
+                                                                vfx_ec_style style, double exposure,
+                                                                double contrast, double gamma,
+                                                                double pivot, vfx_direction dir);
 /** FORWARD: lin -> log (log_base(x), x clamped to the smallest normal float); INVERSE: antilog. */
 VFX_API vfx_status vfx_color_processor_append_log(vfx_color_processor *p, double base,
                                                   vfx_direction dir);

@@ -858,6 +858,42 @@ do_cdl(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return s;
 }
 
+/* CTF <ExposureContrast style="linear|video|log[Rev]"><ECParams exposure contrast gamma pivot/>.
+ * Dynamic parameters are read with their file values (vfx has no dynamic properties). */
+static vfx_status
+do_exposure_contrast(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    const span *st = attr(d, x, "style");
+    static const struct {
+        const char   *name;
+        vfx_ec_style  style;
+        vfx_direction dir;
+    } styles[] = { { "linear", VFX_EC_LINEAR, VFX_DIR_FORWARD }, { "linearRev", VFX_EC_LINEAR, VFX_DIR_INVERSE },
+                   { "video", VFX_EC_VIDEO, VFX_DIR_FORWARD },   { "videoRev", VFX_EC_VIDEO, VFX_DIR_INVERSE },
+                   { "log", VFX_EC_LOG, VFX_DIR_FORWARD },       { "logRev", VFX_EC_LOG, VFX_DIR_INVERSE } };
+    int k = -1;
+    for (int i = 0; st && i < (int) VFX__COUNTOF(styles); i++)
+        if (span_eq(*st, styles[i].name))
+            k = i;
+    if (k < 0)
+        return xfail(d, x->offset, "missing or unknown ExposureContrast style", NULL);
+    const xnode *ec = child(d, x, "ECParams");
+    if (!ec)
+        return xfail(d, x->offset, "ExposureContrast without <ECParams>", NULL);
+    double e, c, g, pv, step, mid;
+    if (!attr(d, ec, "exposure") || !attr(d, ec, "contrast") || !attr(d, ec, "pivot"))
+        return xfail(d, ec->offset, "ECParams needs exposure, contrast and pivot", NULL);
+    VFX_TRY(attr_double(d, ec, "exposure", 0.0, &e));
+    VFX_TRY(attr_double(d, ec, "contrast", 1.0, &c));
+    VFX_TRY(attr_double(d, ec, "gamma", 1.0, &g));
+    VFX_TRY(attr_double(d, ec, "pivot", 0.18, &pv));
+    VFX_TRY(attr_double(d, ec, "logExposureStep", 0.088, &step));
+    VFX_TRY(attr_double(d, ec, "logMidGray", 0.435, &mid));
+    if (styles[k].style == VFX_EC_LOG && (step != 0.088 || mid != 0.435))
+        return unsupported(d, ec, "a log ExposureContrast with its own exposure step or mid grey");
+    return vfx_color_processor_append_exposure_contrast(p, styles[k].style, e, c, g, pv, styles[k].dir);
+}
+
 vfx_status
 vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,
                vfx_color_processor *p)
@@ -914,9 +950,9 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         }
         int is_op = span_eq(nm, "Matrix") || span_eq(nm, "LUT1D") || span_eq(nm, "InverseLUT1D") ||
                     span_eq(nm, "LUT3D") || span_eq(nm, "Range") || span_eq(nm, "Log") ||
-                    span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL");
-        int known_unsupported = span_eq(nm, "ExposureContrast") ||
-                                span_eq(nm, "FixedFunction") || span_eq(nm, "Reference") ||
+                    span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
+                    span_eq(nm, "ExposureContrast");
+        int known_unsupported = span_eq(nm, "FixedFunction") || span_eq(nm, "Reference") ||
                                 span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingPrimary") ||
                                 span_eq(nm, "GradingRGBCurve") || span_eq(nm, "GradingTone") ||
                                 span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
@@ -949,6 +985,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_range(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "Log"))
             s = do_log(&d, x, p);
+        else if (span_eq(nm, "ExposureContrast"))
+            s = do_exposure_contrast(&d, x, p);
         else if (span_eq(nm, "Exponent") || span_eq(nm, "Gamma"))
             s = do_exponent(&d, x, span_eq(nm, "Gamma"), p);
         else

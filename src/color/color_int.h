@@ -53,6 +53,10 @@ typedef struct vfx__color_op {
             int           mirror;
             vfx_direction dir;
         } moncurve;
+        struct {
+            double        gain, pivot, power; /* style folded in: gain and pivot final */
+            vfx_direction dir;
+        } ec;
     } u;
 } vfx__color_op;
 

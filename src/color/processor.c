@@ -173,6 +173,7 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_LUT3D: return "lut3d";
     case VFX_COLOR_OP_HLG_OOTF: return "hlg_ootf";
     case VFX_COLOR_OP_MONCURVE: return "moncurve";
+    case VFX_COLOR_OP_EXPOSURE_CONTRAST: return "exposure_contrast";
     default: return NULL;
     }
 }
@@ -268,6 +269,42 @@ vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3
     }
     op.u.moncurve.mirror = style == VFX_NEGATIVE_MIRROR;
     op.u.moncurve.dir = dir;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_exposure_contrast(vfx_color_processor *p, vfx_ec_style style,
+                                             double exposure, double contrast, double gamma,
+                                             double pivot, vfx_direction dir)
+{
+    if (!p || !dir_ok(dir) || (int) style < 0 || style > VFX_EC_LOG || !isfinite(exposure) ||
+        !isfinite(contrast) || !isfinite(gamma) || !isfinite(pivot))
+        return vfx__fail(VFX_ERR_ARG, "color: bad exposure/contrast op");
+    double c = fmax(0.001, contrast * gamma), piv = fmax(0.001, pivot);
+    if (style == VFX_EC_LOG) {
+        /* affine in log space: a matrix op */
+        double step = 0.088, mid = 0.435;
+        double pl = fmax(0.0, log2(piv / 0.18) * step + mid);
+        double off = (exposure * step - pl) * c + pl;
+        double m[9] = { c, 0, 0, 0, c, 0, 0, 0, c }, o[3] = { off, off, off };
+        if (dir == VFX_DIR_INVERSE) {
+            for (int i = 0; i < 9; i += 4)
+                m[i] = 1.0 / c;
+            o[0] = o[1] = o[2] = -off / c;
+        }
+        return vfx_color_processor_append_matrix(p, m, o);
+    }
+    vfx__color_op op = { .code = VFX_COLOR_OP_EXPOSURE_CONTRAST };
+    double gain = exp2(exposure);
+    if (style == VFX_EC_VIDEO) {
+        const double video = 1.0 / 1.83; /* the video OETF power OCIO uses */
+        gain = pow(gain, video);
+        piv = pow(piv, video);
+    }
+    op.u.ec.gain = gain;
+    op.u.ec.pivot = piv;
+    op.u.ec.power = c;
+    op.u.ec.dir = dir;
     return vfx__color_processor_push_take(p, &op);
 }
 
@@ -500,6 +537,7 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
         return VFX_OK;
     case VFX_COLOR_OP_HLG_OOTF: dst->u.hlg.dir = flip(src->u.hlg.dir); return VFX_OK;
     case VFX_COLOR_OP_MONCURVE: dst->u.moncurve.dir = flip(src->u.moncurve.dir); return VFX_OK;
+    case VFX_COLOR_OP_EXPOSURE_CONTRAST: dst->u.ec.dir = flip(src->u.ec.dir); return VFX_OK;
     case VFX_COLOR_OP_LUT3D:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a 3D LUT has no exact inverse (bake one "
                                               "with a LUT tool instead)");
@@ -916,6 +954,35 @@ k_moncurve(const vfx__color_op *op, float *const ch[3], int n)
                            op->u.moncurve.mirror, op->u.moncurve.dir == VFX_DIR_FORWARD);
 }
 
+/* FORWARD: power == 1: in * gain; else pivot * max(0, in * gain / pivot)^power.
+ * INVERSE:  power == 1: in / gain; else pivot / gain * max(0, in / pivot)^(1 / power). */
+static void
+k_ec(const vfx__color_op *op, float *const ch[3], int n)
+{
+    const double g = op->u.ec.gain, pv = op->u.ec.pivot, c = op->u.ec.power;
+    const int fwd = op->u.ec.dir == VFX_DIR_FORWARD;
+    for (int k = 0; k < 3; k++) {
+        float *v = ch[k];
+        if (c == 1.0) {
+            const float s = (float) (fwd ? g : 1.0 / g);
+            for (int i = 0; i < n; i++)
+                v[i] *= s;
+        } else if (fwd) {
+            const float pre = (float) (g / pv), post = (float) pv;
+            for (int i = 0; i < n; i++) {
+                float x = v[i] * pre;
+                v[i] = (float) pow(x > 0.0f ? x : 0.0f, c) * post; /* NaN -> 0 */
+            }
+        } else {
+            const float pre = (float) (1.0 / pv), post = (float) (pv / g);
+            for (int i = 0; i < n; i++) {
+                float x = v[i] * pre;
+                v[i] = (float) pow(x > 0.0f ? x : 0.0f, 1.0 / c) * post;
+            }
+        }
+    }
+}
+
 static void
 run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
 {
@@ -945,6 +1012,7 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_LUT3D: k_lut3d(op, r, g, b, n); break;
         case VFX_COLOR_OP_HLG_OOTF: k_hlg(op, r, g, b, n); break;
         case VFX_COLOR_OP_MONCURVE: k_moncurve(op, ch, n); break;
+        case VFX_COLOR_OP_EXPOSURE_CONTRAST: k_ec(op, ch, n); break;
         default: break;
         }
     }
@@ -1113,6 +1181,10 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
             break;
         case VFX_COLOR_OP_HLG_OOTF:
             sb_printf(&b, " gamma %.9g %s", op->u.hlg.gamma, dir_name(op->u.hlg.dir));
+            break;
+        case VFX_COLOR_OP_EXPOSURE_CONTRAST:
+            sb_printf(&b, " gain %.9g pivot %.9g power %.9g %s", op->u.ec.gain, op->u.ec.pivot,
+                      op->u.ec.power, dir_name(op->u.ec.dir));
             break;
         default: break;
         }

@@ -258,6 +258,30 @@ cdl_asc_clamps(void **state)
     vfx_color_processor_free(p);
 }
 
+static void
+exposure_contrast_styles(void **state)
+{
+    (void) state;
+    for (int st = VFX_EC_LINEAR; st <= VFX_EC_LOG; st++) {
+        vfx_color_processor *p = new_proc(), *q = NULL;
+        assert_int_equal(vfx_color_processor_append_exposure_contrast(p, (vfx_ec_style) st, 0.5, 1.3, 0.9, 0.18,
+                                                                      VFX_DIR_FORWARD), VFX_OK);
+        assert_int_equal(vfx_color_processor_inverse(p, &q), VFX_OK);
+        float v[3] = { 0.18f, 0.5f, 1.7f }, w[3];
+        memcpy(w, v, sizeof w);
+        vfx_color_processor_apply_rgb(p, w);
+        if (st == VFX_EC_LINEAR) /* pivot * (x * 2^e / pivot)^(c g) */
+            assert_true(near(w[0], 0.18 * pow(0.18 * sqrt(2.0) / 0.18, 1.17), 1e-6, 1e-6));
+        if (st == VFX_EC_LOG) /* (x + 0.5 * 0.088 - 0.435) * 1.17 + 0.435 */
+            assert_true(near(w[1], (0.5 + 0.044 - 0.435) * 1.17 + 0.435, 1e-6, 1e-6));
+        vfx_color_processor_apply_rgb(q, w);
+        for (int c = 0; c < 3; c++)
+            assert_true(near(w[c], v[c], 1e-6, 1e-5));
+        vfx_color_processor_free(p);
+        vfx_color_processor_free(q);
+    }
+}
+
 int
 main(void)
 {
@@ -269,6 +293,7 @@ main(void)
         cmocka_unit_test(lut1d_inverse_is_exact),
         cmocka_unit_test(strides_and_errors),
         cmocka_unit_test(cdl_asc_clamps),
+        cmocka_unit_test(exposure_contrast_styles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
