@@ -234,8 +234,20 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_LUT3D      = 8,
     VFX_COLOR_OP_HLG_OOTF   = 9,
     VFX_COLOR_OP_MONCURVE   = 10, /**< exponent with a linear segment (CLF monCurve) */
-    VFX_COLOR_OP_EXPOSURE_CONTRAST = 11 /**< power about a pivot (linear / video styles) */
+    VFX_COLOR_OP_EXPOSURE_CONTRAST = 11, /**< power about a pivot (linear / video styles) */
+    VFX_COLOR_OP_FIXED      = 12  /**< a fixed function (vfx_fixed_function) */
 } vfx_color_op_code;
+
+/** Fixed functions (as OCIO's FixedFunctionTransform). FORWARD is the direction in the name;
+ *  INVERSE the reverse (REC2100_SURROUND INVERSE uses 1 / gamma). */
+typedef enum vfx_fixed_function {
+    VFX_FIXED_REC2100_SURROUND = 0, /**< RGB * Y^(gamma - 1), Y from BT.2100 weights, >= 1e-4 */
+    VFX_FIXED_RGB_TO_HSV       = 1, /**< extended-range HSV: H in [0, 1), S up to 2 */
+    VFX_FIXED_XYZ_TO_XYY       = 2,
+    VFX_FIXED_XYZ_TO_UVY       = 3, /**< CIE 1976 u'v' and Y */
+    VFX_FIXED_XYZ_TO_LUV       = 4, /**< CIE L*u*v* (L* on 0..1), D65 white */
+    VFX_FIXED_COUNT            = 5
+} vfx_fixed_function;
 
 /** Styles of vfx_color_processor_append_exposure_contrast(). */
 typedef enum vfx_ec_style {
@@ -277,6 +289,9 @@ VFX_API vfx_status vfx_color_processor_append_exposure_contrast(vfx_color_proces
                                                                 vfx_ec_style style, double exposure,
                                                                 double contrast, double gamma,
                                                                 double pivot, vfx_direction dir);
+/** A fixed function; @p param is the gamma of REC2100_SURROUND (ignored by the others). */
+VFX_API vfx_status vfx_color_processor_append_fixed(vfx_color_processor *p, vfx_fixed_function f,
+                                                    double param, vfx_direction dir);
 /** FORWARD: lin -> log (log_base(x), x clamped to the smallest normal float); INVERSE: antilog. */
 VFX_API vfx_status vfx_color_processor_append_log(vfx_color_processor *p, double base,
                                                   vfx_direction dir);

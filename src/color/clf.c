@@ -858,6 +858,48 @@ do_cdl(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return s;
 }
 
+/* CTF <FixedFunction style="..." params="..."/> */
+static vfx_status
+do_fixed(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    const span *st = attr(d, x, "style");
+    static const struct {
+        const char        *name;
+        vfx_fixed_function f;
+        vfx_direction      dir;
+    } styles[] = {
+        { "Rec2100SurroundFwd", VFX_FIXED_REC2100_SURROUND, VFX_DIR_FORWARD },
+        { "Rec2100SurroundInv", VFX_FIXED_REC2100_SURROUND, VFX_DIR_INVERSE },
+        { "RGB_TO_HSV", VFX_FIXED_RGB_TO_HSV, VFX_DIR_FORWARD },
+        { "HSV_TO_RGB", VFX_FIXED_RGB_TO_HSV, VFX_DIR_INVERSE },
+        { "XYZ_TO_xyY", VFX_FIXED_XYZ_TO_XYY, VFX_DIR_FORWARD },
+        { "xyY_TO_XYZ", VFX_FIXED_XYZ_TO_XYY, VFX_DIR_INVERSE },
+        { "XYZ_TO_uvY", VFX_FIXED_XYZ_TO_UVY, VFX_DIR_FORWARD },
+        { "uvY_TO_XYZ", VFX_FIXED_XYZ_TO_UVY, VFX_DIR_INVERSE },
+        { "XYZ_TO_LUV", VFX_FIXED_XYZ_TO_LUV, VFX_DIR_FORWARD },
+        { "LUV_TO_XYZ", VFX_FIXED_XYZ_TO_LUV, VFX_DIR_INVERSE },
+    };
+    if (!st)
+        return xfail(d, x->offset, "FixedFunction without a style", NULL);
+    int k = -1;
+    for (int i = 0; i < (int) VFX__COUNTOF(styles); i++)
+        if (span_eq_nocase(*st, styles[i].name))
+            k = i;
+    if (k < 0) {
+        char what[96];
+        snprintf(what, sizeof what, "FixedFunction style %.*s", (int) VFX__MIN(st->n, (size_t) 60), st->p);
+        return unsupported(d, x, what);
+    }
+    double param = 1.0;
+    if (styles[k].f == VFX_FIXED_REC2100_SURROUND) {
+        const span *pa = attr(d, x, "params");
+        size_t n = 0;
+        if (!pa || span_numbers(*pa, &param, 1, &n) != 0 || n != 1 || !(param > 0.0))
+            return xfail(d, x->offset, "Rec2100Surround needs one positive parameter", NULL);
+    }
+    return vfx_color_processor_append_fixed(p, styles[k].f, param, styles[k].dir);
+}
+
 /* CTF <ExposureContrast style="linear|video|log[Rev]"><ECParams exposure contrast gamma pivot/>.
  * Dynamic parameters are read with their file values (vfx has no dynamic properties). */
 static vfx_status
@@ -951,8 +993,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         int is_op = span_eq(nm, "Matrix") || span_eq(nm, "LUT1D") || span_eq(nm, "InverseLUT1D") ||
                     span_eq(nm, "LUT3D") || span_eq(nm, "Range") || span_eq(nm, "Log") ||
                     span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
-                    span_eq(nm, "ExposureContrast");
-        int known_unsupported = span_eq(nm, "FixedFunction") || span_eq(nm, "Reference") ||
+                    span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction");
+        int known_unsupported = span_eq(nm, "Reference") ||
                                 span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingPrimary") ||
                                 span_eq(nm, "GradingRGBCurve") || span_eq(nm, "GradingTone") ||
                                 span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
@@ -985,6 +1027,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_range(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "Log"))
             s = do_log(&d, x, p);
+        else if (span_eq(nm, "FixedFunction"))
+            s = do_fixed(&d, x, p);
         else if (span_eq(nm, "ExposureContrast"))
             s = do_exposure_contrast(&d, x, p);
         else if (span_eq(nm, "Exponent") || span_eq(nm, "Gamma"))

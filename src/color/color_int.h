@@ -57,6 +57,11 @@ typedef struct vfx__color_op {
             double        gain, pivot, power; /* style folded in: gain and pivot final */
             vfx_direction dir;
         } ec;
+        struct {
+            vfx_fixed_function f;
+            double             param;
+            vfx_direction      dir;
+        } fixed;
     } u;
 } vfx__color_op;
 

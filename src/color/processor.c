@@ -174,6 +174,7 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_HLG_OOTF: return "hlg_ootf";
     case VFX_COLOR_OP_MONCURVE: return "moncurve";
     case VFX_COLOR_OP_EXPOSURE_CONTRAST: return "exposure_contrast";
+    case VFX_COLOR_OP_FIXED: return "fixed";
     default: return NULL;
     }
 }
@@ -305,6 +306,21 @@ vfx_color_processor_append_exposure_contrast(vfx_color_processor *p, vfx_ec_styl
     op.u.ec.pivot = piv;
     op.u.ec.power = c;
     op.u.ec.dir = dir;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_fixed(vfx_color_processor *p, vfx_fixed_function f, double param,
+                                 vfx_direction dir)
+{
+    if (!p || !dir_ok(dir) || (int) f < 0 || f >= VFX_FIXED_COUNT)
+        return vfx__fail(VFX_ERR_ARG, "color: bad fixed function op");
+    if (f == VFX_FIXED_REC2100_SURROUND && !(param > 0.0 && isfinite(param)))
+        return vfx__fail(VFX_ERR_ARG, "color: Rec.2100 surround gamma %g is not usable", param);
+    vfx__color_op op = { .code = VFX_COLOR_OP_FIXED };
+    op.u.fixed.f = f;
+    op.u.fixed.param = param;
+    op.u.fixed.dir = dir;
     return vfx__color_processor_push_take(p, &op);
 }
 
@@ -538,6 +554,7 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
     case VFX_COLOR_OP_HLG_OOTF: dst->u.hlg.dir = flip(src->u.hlg.dir); return VFX_OK;
     case VFX_COLOR_OP_MONCURVE: dst->u.moncurve.dir = flip(src->u.moncurve.dir); return VFX_OK;
     case VFX_COLOR_OP_EXPOSURE_CONTRAST: dst->u.ec.dir = flip(src->u.ec.dir); return VFX_OK;
+    case VFX_COLOR_OP_FIXED: dst->u.fixed.dir = flip(src->u.fixed.dir); return VFX_OK;
     case VFX_COLOR_OP_LUT3D:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a 3D LUT has no exact inverse (bake one "
                                               "with a LUT tool instead)");
@@ -983,6 +1000,133 @@ k_ec(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
+/* Fixed functions, written from the definitions OCIO documents for its FixedFunctionTransform
+ * (extended-range HSV; u'v' with 0 for a zero denominator; L* on 0..1 with the D65 u'v'). */
+#define LUV_UW 0.19783001
+#define LUV_VW 0.46831999
+
+static void
+fixed_one(vfx_fixed_function f, int fwd, double param, double in[3], double out[3])
+{
+    switch (f) {
+    case VFX_FIXED_REC2100_SURROUND: {
+        double g = fwd ? param : 1.0 / param;
+        double y = fmax(1e-4, 0.2627 * in[0] + 0.6780 * in[1] + 0.0593 * in[2]);
+        double s = pow(y, g - 1.0);
+        for (int c = 0; c < 3; c++)
+            out[c] = in[c] * s;
+        return;
+    }
+    case VFX_FIXED_RGB_TO_HSV:
+        if (fwd) {
+            double r = in[0], g = in[1], b = in[2];
+            double lo = fmin(fmin(r, g), b), hi = fmax(fmax(r, g), b);
+            double h = 0.0, s = 0.0, v = hi;
+            if (lo != hi) {
+                double d = hi - lo;
+                if (hi != 0.0)
+                    s = d / hi;
+                h = r == hi ? (g - b) / d : g == hi ? 2.0 + (b - r) / d : 4.0 + (r - g) / d;
+                if (h < 0.0)
+                    h += 6.0;
+                h /= 6.0;
+            }
+            if (lo < 0.0) /* extended range: negatives lift S above 1 */
+                v += lo;
+            if (-lo > hi)
+                s = (hi - lo) / -lo;
+            out[0] = h;
+            out[1] = s;
+            out[2] = v;
+        } else {
+            double h = (in[0] - floor(in[0])) * 6.0;
+            double s = fmin(fmax(in[1], 0.0), 1.999), v = in[2];
+            double r = fmin(fmax(fabs(h - 3.0) - 1.0, 0.0), 1.0);
+            double g = fmin(fmax(2.0 - fabs(h - 2.0), 0.0), 1.0);
+            double b = fmin(fmax(2.0 - fabs(h - 4.0), 0.0), 1.0);
+            double hi = v, lo = v * (1.0 - s);
+            if (s > 1.0) {
+                lo = v * (1.0 - s) / (2.0 - s);
+                hi = v - lo;
+            }
+            if (v < 0.0) {
+                lo = v / (2.0 - s);
+                hi = v - lo;
+            }
+            double d = hi - lo;
+            out[0] = r * d + lo;
+            out[1] = g * d + lo;
+            out[2] = b * d + lo;
+        }
+        return;
+    case VFX_FIXED_XYZ_TO_XYY:
+        if (fwd) {
+            double sum = in[0] + in[1] + in[2], k = sum == 0.0 ? 0.0 : 1.0 / sum;
+            out[0] = in[0] * k;
+            out[1] = in[1] * k;
+            out[2] = in[1];
+        } else {
+            double k = in[1] == 0.0 ? 0.0 : 1.0 / in[1];
+            out[0] = in[2] * in[0] * k;
+            out[1] = in[2];
+            out[2] = in[2] * (1.0 - in[0] - in[1]) * k;
+        }
+        return;
+    case VFX_FIXED_XYZ_TO_UVY:
+    case VFX_FIXED_XYZ_TO_LUV:
+        if (fwd) {
+            double den = in[0] + 15.0 * in[1] + 3.0 * in[2], k = den == 0.0 ? 0.0 : 1.0 / den;
+            double u = 4.0 * in[0] * k, v = 9.0 * in[1] * k;
+            if (f == VFX_FIXED_XYZ_TO_UVY) {
+                out[0] = u;
+                out[1] = v;
+                out[2] = in[1];
+            } else {
+                double y = in[1];
+                double l = y <= 0.008856451679 ? 9.0329629629629608 * y : 1.16 * cbrt(y) - 0.16;
+                out[0] = l;
+                out[1] = 13.0 * l * (u - LUV_UW);
+                out[2] = 13.0 * l * (v - LUV_VW);
+            }
+        } else {
+            double u, v, y;
+            if (f == VFX_FIXED_XYZ_TO_UVY) {
+                u = in[0];
+                v = in[1];
+                y = in[2];
+            } else {
+                double l = in[0], k = l == 0.0 ? 0.0 : 1.0 / (13.0 * l);
+                u = in[1] * k + LUV_UW;
+                v = in[2] * k + LUV_VW;
+                double t = (l + 0.16) / 1.16;
+                y = l <= 0.08 ? l / 9.0329629629629608 : t * t * t;
+            }
+            double k = v == 0.0 ? 0.0 : 1.0 / (4.0 * v);
+            out[0] = 9.0 * y * u * k;
+            out[1] = y;
+            out[2] = y * (12.0 - 3.0 * u - 20.0 * v) * k;
+        }
+        return;
+    default:
+        for (int c = 0; c < 3; c++)
+            out[c] = in[c];
+        return;
+    }
+}
+
+static void
+k_fixed(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    const int fwd = op->u.fixed.dir == VFX_DIR_FORWARD;
+    for (int i = 0; i < n; i++) {
+        double in[3] = { r[i], g[i], b[i] }, out[3];
+        fixed_one(op->u.fixed.f, fwd, op->u.fixed.param, in, out);
+        r[i] = (float) out[0];
+        g[i] = (float) out[1];
+        b[i] = (float) out[2];
+    }
+}
+
 static void
 run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
 {
@@ -1013,6 +1157,7 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_HLG_OOTF: k_hlg(op, r, g, b, n); break;
         case VFX_COLOR_OP_MONCURVE: k_moncurve(op, ch, n); break;
         case VFX_COLOR_OP_EXPOSURE_CONTRAST: k_ec(op, ch, n); break;
+        case VFX_COLOR_OP_FIXED: k_fixed(op, r, g, b, n); break;
         default: break;
         }
     }
@@ -1182,6 +1327,13 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
         case VFX_COLOR_OP_HLG_OOTF:
             sb_printf(&b, " gamma %.9g %s", op->u.hlg.gamma, dir_name(op->u.hlg.dir));
             break;
+        case VFX_COLOR_OP_FIXED: {
+            static const char *const names[] = { "rec2100_surround", "rgb_to_hsv", "xyz_to_xyy",
+                                                 "xyz_to_uvy", "xyz_to_luv" };
+            sb_printf(&b, " %s %.9g %s", names[op->u.fixed.f], op->u.fixed.param,
+                      dir_name(op->u.fixed.dir));
+            break;
+        }
         case VFX_COLOR_OP_EXPOSURE_CONTRAST:
             sb_printf(&b, " gain %.9g pivot %.9g power %.9g %s", op->u.ec.gain, op->u.ec.pivot,
                       op->u.ec.power, dir_name(op->u.ec.dir));

@@ -282,6 +282,35 @@ exposure_contrast_styles(void **state)
     }
 }
 
+static void
+fixed_functions_round_trip(void **state)
+{
+    (void) state;
+    static const float in[][3] = { { 0.2f, 0.3f, 0.4f }, { 0.9f, 0.1f, 0.05f }, { 0.05f, 0.6f, 0.3f } };
+    for (int f = 0; f < VFX_FIXED_COUNT; f++) {
+        vfx_color_processor *p = new_proc(), *q = NULL;
+        assert_int_equal(vfx_color_processor_append_fixed(p, (vfx_fixed_function) f, 0.9, VFX_DIR_FORWARD), VFX_OK);
+        assert_int_equal(vfx_color_processor_inverse(p, &q), VFX_OK);
+        for (int i = 0; i < 3; i++) {
+            float v[3];
+            memcpy(v, in[i], sizeof v);
+            vfx_color_processor_apply_rgb(p, v);
+            vfx_color_processor_apply_rgb(q, v);
+            for (int c = 0; c < 3; c++)
+                assert_true(near(v[c], in[i][c], 1e-5, 1e-5));
+        }
+        vfx_color_processor_free(p);
+        vfx_color_processor_free(q);
+    }
+    /* XYZ of D65 -> xyY gives its chromaticity; L* of Y = 1 is 1 */
+    vfx_color_processor *p = new_proc();
+    assert_int_equal(vfx_color_processor_append_fixed(p, VFX_FIXED_XYZ_TO_XYY, 0, VFX_DIR_FORWARD), VFX_OK);
+    float v[3] = { 0.3127f / 0.3290f, 1.0f, (1.0f - 0.3127f - 0.3290f) / 0.3290f };
+    vfx_color_processor_apply_rgb(p, v);
+    assert_true(near(v[0], 0.3127, 1e-6, 0) && near(v[1], 0.3290, 1e-6, 0) && v[2] == 1.0f);
+    vfx_color_processor_free(p);
+}
+
 int
 main(void)
 {
@@ -294,6 +323,7 @@ main(void)
         cmocka_unit_test(strides_and_errors),
         cmocka_unit_test(cdl_asc_clamps),
         cmocka_unit_test(exposure_contrast_styles),
+        cmocka_unit_test(fixed_functions_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
