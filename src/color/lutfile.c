@@ -243,9 +243,12 @@ parse_cube(reader *r, vfx_interp interp, vfx_color_processor *p)
     }
     if (t3) {
         double lo[3], hi[3];
+        /* a 3D-only file with LUT_1D_INPUT_RANGE (as colour-science writes them) means that
+         * range for the 3D table */
+        int r1_for_3d = !have_r3 && !have_domain && have_r1 && !t1;
         for (int c = 0; c < 3; c++) {
-            lo[c] = have_r3 ? r3[0] : have_domain ? dmin[c] : 0.0;
-            hi[c] = have_r3 ? r3[1] : have_domain ? dmax[c] : 1.0;
+            lo[c] = have_r3 ? r3[0] : have_domain ? dmin[c] : r1_for_3d ? r1[0] : 0.0;
+            hi[c] = have_r3 ? r3[1] : have_domain ? dmax[c] : r1_for_3d ? r1[1] : 1.0;
         }
         if ((s = append_domain(p, lo, hi, r)) != VFX_OK ||
             (s = vfx_color_processor_append_lut3d(p, t3, (int32_t) size3, interp, VFX_DIR_FORWARD)) != VFX_OK)

@@ -176,8 +176,19 @@ resolve_files_ocio_rejects(void **state)
     assert_int_equal(vfx_color_processor_op_code(p, 1), VFX_COLOR_OP_LUT1D);
     assert_int_equal(vfx_color_processor_op_code(p, 3), VFX_COLOR_OP_LUT3D);
     vfx_color_processor_free(p);
+    /* a 3D table over LUT_1D_INPUT_RANGE -1 3 holding the sRGB EOTF: lattice points on the
+     * diagonal give the curve (7 printed digits) */
     assert_int_equal(vfx_color_processor_new_from_file(test_data("luts/colour-science/resolve_cube/eotf_sRGB_3D.cube"),
                                                        NULL, VFX_INTERP_DEFAULT, &p), VFX_OK);
+    for (int i = 0; i < 8; i++) {
+        double x = -1.0 + 4.0 * i / 7.0;
+        float w[3] = { (float) x, (float) x, (float) x };
+        vfx_color_processor_apply_rgb(p, w);
+        /* colour-science extends the linear toe to negatives (vfx mirrors the curve) */
+        double want = x < 0.0 ? x / 12.92 : vfx_transfer_decode(VFX_TRANSFER_SRGB, x);
+        if (!(fabs(w[0] - want) <= 1e-6 + 1e-6 * fabs(want)))
+            fail_msg("x %.9g: %.9g vs %.9g", x, w[0], want);
+    }
     vfx_color_processor_free(p);
 }
 
