@@ -881,14 +881,53 @@ k_lut1d_inv(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
+/* Tetrahedral interpolation without branches: with the fractions sorted as max >= mid >= min,
+ * the tetrahedron runs from the cell origin along the max axis, then the mid axis, then the
+ * last; weights are 1 - max, max - mid, mid - min, min. Ties give zero weights to the vertex
+ * they make ambiguous, so any consistent choice of axes is exact. */
 VFX__MULTIVERSION static void
-k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
+k_lut3d_tetra(const vfx__color_op *op, float *restrict r, float *restrict g, float *restrict b, int n)
 {
     const float *t = op->u.lut3d.table;
     const int32_t e = op->u.lut3d.n;
     const float scale = (float) (e - 1);
-    const ptrdiff_t sr = 3, sg = 3 * (ptrdiff_t) e, sb = 3 * (ptrdiff_t) e * e;
-    const int tetra = op->u.lut3d.interp == VFX_INTERP_TETRAHEDRAL;
+    const int32_t sr = 3, sg = 3 * e, sb = 3 * e * e, sall = sr + sg + sb;
+    for (int i = 0; i < n; i++) {
+        float x[3] = { r[i] * scale, g[i] * scale, b[i] * scale };
+        int32_t k[3];
+        float f[3];
+        for (int c = 0; c < 3; c++) {
+            float v = x[c] > 0.0f ? x[c] : 0.0f; /* also NaN -> 0 */
+            v = v < scale ? v : scale;
+            int32_t q = (int32_t) v;
+            q = q < e - 1 ? q : e - 2;
+            k[c] = q;
+            f[c] = v - (float) q;
+        }
+        const float fr = f[0], fg = f[1], fb = f[2];
+        const float mx = fr > fg ? (fr > fb ? fr : fb) : (fg > fb ? fg : fb);
+        const float mn = fr < fg ? (fr < fb ? fr : fb) : (fg < fb ? fg : fb);
+        const float md = fr + fg + fb - mx - mn;
+        const int32_t s_max = (fr >= fg && fr >= fb) ? sr : (fg >= fb ? sg : sb);
+        const int32_t s_min = (fb <= fg && fb <= fr) ? sb : (fg <= fr ? sg : sr);
+        const int32_t s_two = sall - s_min; /* max axis + mid axis */
+        const float w0 = 1.0f - mx, w1 = mx - md, w2 = md - mn, w3 = mn;
+        const int32_t base = k[0] * sr + k[1] * sg + k[2] * sb;
+        const float *p0 = t + base;
+        r[i] = w0 * p0[0] + w1 * p0[s_max] + w2 * p0[s_two] + w3 * p0[sall];
+        g[i] = w0 * p0[1] + w1 * p0[s_max + 1] + w2 * p0[s_two + 1] + w3 * p0[sall + 1];
+        b[i] = w0 * p0[2] + w1 * p0[s_max + 2] + w2 * p0[s_two + 2] + w3 * p0[sall + 2];
+    }
+}
+
+VFX__MULTIVERSION static void
+k_lut3d_trilinear(const vfx__color_op *op, float *restrict r, float *restrict g, float *restrict b,
+                  int n)
+{
+    const float *t = op->u.lut3d.table;
+    const int32_t e = op->u.lut3d.n;
+    const float scale = (float) (e - 1);
+    const int32_t sr = 3, sg = 3 * e, sb = 3 * e * e;
     for (int i = 0; i < n; i++) {
         float x[3] = { r[i] * scale, g[i] * scale, b[i] * scale };
         int32_t k[3];
@@ -903,47 +942,28 @@ k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
         }
         const float *p0 = t + k[0] * sr + k[1] * sg + k[2] * sb;
         float out[3];
-        if (tetra) {
-            /* split the cube into 6 tetrahedra by the order of the fractions */
-            float fr = f[0], fg = f[1], fb = f[2];
-            ptrdiff_t s1, s2;
-            float w0, w1, w2, w3;
-            if (fr > fg) {
-                if (fg > fb) { /* r > g > b */
-                    s1 = sr; s2 = sr + sg; w1 = fr - fg; w2 = fg - fb; w3 = fb;
-                } else if (fr > fb) { /* r > b >= g */
-                    s1 = sr; s2 = sr + sb; w1 = fr - fb; w2 = fb - fg; w3 = fg;
-                } else { /* b >= r > g */
-                    s1 = sb; s2 = sr + sb; w1 = fb - fr; w2 = fr - fg; w3 = fg;
-                }
-            } else {
-                if (fb > fg) { /* b > g >= r */
-                    s1 = sb; s2 = sg + sb; w1 = fb - fg; w2 = fg - fr; w3 = fr;
-                } else if (fb > fr) { /* g >= b > r */
-                    s1 = sg; s2 = sg + sb; w1 = fg - fb; w2 = fb - fr; w3 = fr;
-                } else { /* g >= r >= b */
-                    s1 = sg; s2 = sr + sg; w1 = fg - fr; w2 = fr - fb; w3 = fb;
-                }
-            }
-            w0 = 1.0f - w1 - w2 - w3;
-            const float *p1 = p0 + s1, *p2 = p0 + s2, *p3 = p0 + sr + sg + sb;
-            for (int c = 0; c < 3; c++)
-                out[c] = w0 * p0[c] + w1 * p1[c] + w2 * p2[c] + w3 * p3[c];
-        } else {
-            for (int c = 0; c < 3; c++) {
-                float c00 = p0[c] + f[0] * (p0[sr + c] - p0[c]);
-                float c10 = p0[sg + c] + f[0] * (p0[sg + sr + c] - p0[sg + c]);
-                float c01 = p0[sb + c] + f[0] * (p0[sb + sr + c] - p0[sb + c]);
-                float c11 = p0[sb + sg + c] + f[0] * (p0[sb + sg + sr + c] - p0[sb + sg + c]);
-                float c0 = c00 + f[1] * (c10 - c00);
-                float c1 = c01 + f[1] * (c11 - c01);
-                out[c] = c0 + f[2] * (c1 - c0);
-            }
+        for (int c = 0; c < 3; c++) {
+            float c00 = p0[c] + f[0] * (p0[sr + c] - p0[c]);
+            float c10 = p0[sg + c] + f[0] * (p0[sg + sr + c] - p0[sg + c]);
+            float c01 = p0[sb + c] + f[0] * (p0[sb + sr + c] - p0[sb + c]);
+            float c11 = p0[sb + sg + c] + f[0] * (p0[sb + sg + sr + c] - p0[sb + sg + c]);
+            float c0 = c00 + f[1] * (c10 - c00);
+            float c1 = c01 + f[1] * (c11 - c01);
+            out[c] = c0 + f[2] * (c1 - c0);
         }
         r[i] = out[0];
         g[i] = out[1];
         b[i] = out[2];
     }
+}
+
+static void
+k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    if (op->u.lut3d.interp == VFX_INTERP_TETRAHEDRAL)
+        k_lut3d_tetra(op, r, g, b, n);
+    else
+        k_lut3d_trilinear(op, r, g, b, n);
 }
 
 static void
