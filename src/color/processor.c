@@ -892,31 +892,39 @@ k_lut3d_tetra(const vfx__color_op *op, float *restrict r, float *restrict g, flo
     const int32_t e = op->u.lut3d.n;
     const float scale = (float) (e - 1);
     const int32_t sr = 3, sg = 3 * e, sb = 3 * e * e, sall = sr + sg + sb;
+    /* pass 1 (vectorises): cell, axes and weights of each pixel; pass 2: the table reads.
+     * n <= CHUNK: run_ops is only called on chunks. */
+    int32_t base[CHUNK], s1[CHUNK], s2[CHUNK];
+    float w0[CHUNK], w1[CHUNK], w2[CHUNK], w3[CHUNK];
     for (int i = 0; i < n; i++) {
-        float x[3] = { r[i] * scale, g[i] * scale, b[i] * scale };
-        int32_t k[3];
-        float f[3];
-        for (int c = 0; c < 3; c++) {
-            float v = x[c] > 0.0f ? x[c] : 0.0f; /* also NaN -> 0 */
-            v = v < scale ? v : scale;
-            int32_t q = (int32_t) v;
-            q = q < e - 1 ? q : e - 2;
-            k[c] = q;
-            f[c] = v - (float) q;
-        }
-        const float fr = f[0], fg = f[1], fb = f[2];
+        float vr = r[i] * scale, vg = g[i] * scale, vb = b[i] * scale;
+        vr = vr > 0.0f ? vr : 0.0f; /* also NaN -> 0 */
+        vg = vg > 0.0f ? vg : 0.0f;
+        vb = vb > 0.0f ? vb : 0.0f;
+        vr = vr < scale ? vr : scale;
+        vg = vg < scale ? vg : scale;
+        vb = vb < scale ? vb : scale;
+        int32_t kr = (int32_t) vr, kg = (int32_t) vg, kb = (int32_t) vb;
+        kr = kr < e - 1 ? kr : e - 2;
+        kg = kg < e - 1 ? kg : e - 2;
+        kb = kb < e - 1 ? kb : e - 2;
+        const float fr = vr - (float) kr, fg = vg - (float) kg, fb = vb - (float) kb;
         const float mx = fr > fg ? (fr > fb ? fr : fb) : (fg > fb ? fg : fb);
         const float mn = fr < fg ? (fr < fb ? fr : fb) : (fg < fb ? fg : fb);
         const float md = fr + fg + fb - mx - mn;
-        const int32_t s_max = (fr >= fg && fr >= fb) ? sr : (fg >= fb ? sg : sb);
-        const int32_t s_min = (fb <= fg && fb <= fr) ? sb : (fg <= fr ? sg : sr);
-        const int32_t s_two = sall - s_min; /* max axis + mid axis */
-        const float w0 = 1.0f - mx, w1 = mx - md, w2 = md - mn, w3 = mn;
-        const int32_t base = k[0] * sr + k[1] * sg + k[2] * sb;
-        const float *p0 = t + base;
-        r[i] = w0 * p0[0] + w1 * p0[s_max] + w2 * p0[s_two] + w3 * p0[sall];
-        g[i] = w0 * p0[1] + w1 * p0[s_max + 1] + w2 * p0[s_two + 1] + w3 * p0[sall + 1];
-        b[i] = w0 * p0[2] + w1 * p0[s_max + 2] + w2 * p0[s_two + 2] + w3 * p0[sall + 2];
+        s1[i] = (fr >= fg && fr >= fb) ? sr : (fg >= fb ? sg : sb);
+        s2[i] = sall - ((fb <= fg && fb <= fr) ? sb : (fg <= fr ? sg : sr));
+        w0[i] = 1.0f - mx;
+        w1[i] = mx - md;
+        w2[i] = md - mn;
+        w3[i] = mn;
+        base[i] = kr * sr + kg * sg + kb * sb;
+    }
+    for (int i = 0; i < n; i++) {
+        const float *p0 = t + base[i], *p1 = p0 + s1[i], *p2 = p0 + s2[i], *p3 = p0 + sall;
+        r[i] = w0[i] * p0[0] + w1[i] * p1[0] + w2[i] * p2[0] + w3[i] * p3[0];
+        g[i] = w0[i] * p0[1] + w1[i] * p1[1] + w2[i] * p2[1] + w3[i] * p3[1];
+        b[i] = w0[i] * p0[2] + w1[i] * p1[2] + w2[i] * p2[2] + w3[i] * p3[2];
     }
 }
 
