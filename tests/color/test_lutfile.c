@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "test_util.h"
 
@@ -303,6 +304,9 @@ bake_and_read_back(void **state)
 int
 main(void)
 {
+    /* the shared test data lives next to the checkout (-DVFX_SHARED_DIR=...) */
+    struct stat st;
+    test_require(stat(test_data("luts"), &st) == 0, "shared/testdata not found (set VFX_SHARED_DIR)");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(resolve_files_ocio_rejects),
         cmocka_unit_test(bad_files_give_corrupt_with_line),
