@@ -360,9 +360,10 @@ VFX_API void       vfx_color_processor_apply_rgb(const vfx_color_processor *p, f
 /* ---- LUT files ----------------------------------------------------------------------------- */
 
 /** Read a LUT / transform file into a processor: .cube (Iridas and Resolve, 1D, 3D, 1D
- *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .cc, .ccc, .cdl, and .clf / .ctf (Academy CLF
- *  v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D, LUT3D, Range, Log, Exponent, ASC_CDL;
- *  other process nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
+ *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .cc, .ccc,
+ *  .cdl, and .clf / .ctf (Academy CLF v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D,
+ *  LUT3D, Range, Log, Exponent, Gamma, ASC_CDL, ExposureContrast, FixedFunction (Rec.2100
+ *  surround, HSV, xyY, uvY, Luv); other nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
  *  extension. @p cccid selects a correction of a .ccc/.cdl by id or by 0-based index (NULL:
  *  the file must hold exactly one). @p interp applies to 3D LUTs.
  *  @return VFX_OK, VFX_ERR_IO, VFX_ERR_CORRUPT ("file:line: what"), VFX_ERR_UNSUPPORTED (an

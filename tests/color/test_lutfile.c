@@ -105,6 +105,14 @@ static const char *const ORACLE_FILES[] = {
     "luts/colour-science/sony_spimtx/Matrix_Offset.spimtx",
     "luts/colour-science/sony_spimtx/p3_to_xyz16.spimtx",
     "luts/misc/T-SONY_Neutral_Tone.cube",
+    "luts/colour-science/cinespace/ACES_Proxy_10_to_ACES.csp",
+    "luts/colour-science/cinespace/Demo.csp",
+    "luts/colour-science/cinespace/RGB_1_0.5_0.25.csp",
+    "luts/colour-science/cinespace/Three_Dimensional_Table.csp",
+    "luts/colour-science/cinespace/Uncommon_3x1D_With_Pre_Lut.csp",
+    "luts/colour-science/cinespace/eotf_sRGB_3D.csp",
+    "luts/ocio-tests/lut3d_arbitrary.csp",
+    "luts/ocio-tests/lut3d_grn-only.csp",
 };
 
 static void
@@ -243,6 +251,11 @@ bad_files_give_corrupt_with_line(void **state)
     expect_corrupt("<ColorCorrection id=\"a\">\n<SOPNode>", "cc", "t:1: <ColorCorrection> without");
     expect_corrupt("<Foo/>", "ccc", "no <ColorCorrection>");
     expect_corrupt("0 0 0\n0 0 1\n0 1 0\n", "3dl", "not a cube");
+    expect_corrupt("CSPLUTV100\n3D\n3\n0 0.5 0.4\n0 1 2\n2\n0 1\n0 1\n2\n0 1\n0 1\n2 2 2\n", "csp",
+                   "t:5: pre-LUT input points must increase");
+    expect_corrupt("CSPLUTV100\n1D\n2\n0 1\n0 1\n2\n0 1\n0 1\n2\n0 1\n0 1\n3\n0 0 0\n1 1 1\n", "csp",
+                   "unexpected end of file");
+    expect_corrupt("CSPLUTV100\n2D\n", "csp", "t:2: expected 1D or 3D");
 }
 
 /* Bake a processor, read the file back (vfx and OCIO), compare. */
