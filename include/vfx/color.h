@@ -276,7 +276,7 @@ VFX_API vfx_status vfx_color_processor_append_exponent(vfx_color_processor *p, c
  *  FORWARD y = ((x + offset) / (1 + offset))^gamma above x = offset / (gamma - 1), and the
  *  tangent line through 0 below (so sRGB decode is gamma 2.4, offset 0.055). @p style is
  *  VFX_NEGATIVE_PASS_THRU (the linear segment continues below 0) or VFX_NEGATIVE_MIRROR.
- *  Needs gamma > 1 and offset > 0 per channel. */
+ *  Needs gamma > 1 and offset > 0 per channel, or gamma 1 with offset 0 to leave a channel. */
 VFX_API vfx_status vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3],
                                                        const double offset[3],
                                                        vfx_negative_style style, vfx_direction dir);

@@ -787,16 +787,16 @@ do_exponent(const xdoc *d, const xnode *x, int ctf_gamma, vfx_color_processor *p
         for (int i = 0; i < 3; i++)
             if (g[i] < 1.0 || g[i] > 10.0 || o[i] < 0.0 || o[i] > 0.9)
                 return xfail(d, x->offset, "monCurve exponent must be in [1, 10] and offset in [0, 0.9]", NULL);
-        /* exponent 1 with offset 0 is the identity; other degenerate mixes are not taken by
-         * the moncurve op */
+        /* exponent 1 with offset 0 is the identity (per channel too); other degenerate mixes
+         * are not taken by the moncurve op */
         int identity = 1;
         for (int i = 0; i < 3; i++)
             identity &= g[i] == 1.0 && o[i] == 0.0;
         if (identity)
             return VFX_OK;
         for (int i = 0; i < 3; i++)
-            if (g[i] == 1.0 || o[i] == 0.0)
-                return unsupported(d, x, "a monCurve with exponent 1 or offset 0");
+            if ((g[i] == 1.0) != (o[i] == 0.0))
+                return unsupported(d, x, "a monCurve with exponent 1 or offset 0 (but not both)");
         s = vfx_color_processor_append_moncurve(p, g, o, styles[k].neg, styles[k].dir);
     } else {
         for (int i = 0; i < 3; i++)

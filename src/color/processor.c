@@ -262,9 +262,11 @@ vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3
         return vfx__fail(VFX_ERR_ARG, "color: bad moncurve op");
     vfx__color_op op = { .code = VFX_COLOR_OP_MONCURVE };
     for (int i = 0; i < 3; i++) {
-        if (!(gamma[i] > 1.0) || !(offset[i] > 0.0) || !isfinite(gamma[i]) || !isfinite(offset[i]))
-            return vfx__fail(VFX_ERR_ARG, "color: moncurve needs gamma > 1 and offset > 0 "
-                                          "(got %g, %g)", gamma[i], offset[i]);
+        int identity = gamma[i] == 1.0 && offset[i] == 0.0; /* a channel left alone */
+        if (!identity && (!(gamma[i] > 1.0) || !(offset[i] > 0.0) || !isfinite(gamma[i]) ||
+                          !isfinite(offset[i])))
+            return vfx__fail(VFX_ERR_ARG, "color: moncurve needs gamma > 1 and offset > 0, or "
+                                          "gamma 1 and offset 0 (got %g, %g)", gamma[i], offset[i]);
         op.u.moncurve.gamma[i] = gamma[i];
         op.u.moncurve.offset[i] = offset[i];
     }
@@ -995,8 +997,9 @@ static void
 k_moncurve(const vfx__color_op *op, float *const ch[3], int n)
 {
     for (int c = 0; c < 3; c++)
-        vfx__moncurve_span(ch[c], (size_t) n, op->u.moncurve.gamma[c], op->u.moncurve.offset[c],
-                           op->u.moncurve.mirror, op->u.moncurve.dir == VFX_DIR_FORWARD);
+        if (op->u.moncurve.gamma[c] != 1.0) /* gamma 1 (with offset 0) leaves the channel */
+            vfx__moncurve_span(ch[c], (size_t) n, op->u.moncurve.gamma[c], op->u.moncurve.offset[c],
+                               op->u.moncurve.mirror, op->u.moncurve.dir == VFX_DIR_FORWARD);
 }
 
 /* FORWARD: power == 1: in * gain; else pivot * max(0, in * gain / pivot)^power.
