@@ -4,6 +4,7 @@
  * (names in docs/metadata.md).
  *
  * EXR boxes are inclusive; vfx rects are half-open. The conversion happens only here. */
+#include "io/dwa_int.h"
 #include "io/io_int.h"
 
 #include <errno.h>
@@ -55,10 +56,10 @@ exr_fail(exr_result_t rv, const char *what)
 
 /* ---- the pluggable decompression stages --------------------------------------------------- */
 
-/* OpenEXRCore 3.1.5 has no DWAA/DWAB codec. A future DWA decompressor plugs in here: when
- * non-NULL it replaces decode.decompress_fn for DWAA/DWAB chunks (and reads open normally). */
+/* OpenEXRCore 3.1.5 has no DWAA/DWAB codec: ours (dwa_codec.c) plugs in here and replaces
+ * decode.decompress_fn for DWAA/DWAB chunks (NULL would refuse DWA parts). */
 typedef exr_result_t (*exr_stage_fn)(exr_decode_pipeline_t *decode);
-static const exr_stage_fn dwa_decompress_stage = NULL;
+static const exr_stage_fn dwa_decompress_stage = vfx__exr_dwa_decompress;
 
 /* A chunk stored raw (packed size == unpacked size: the encoder could not shrink it, and the
  * C++ library then writes the bytes as they are) needs no decompression. OpenEXRCore 3.1.5
@@ -968,6 +969,7 @@ typedef struct exr_writer {
     int32_t              *slot_x, *slot_y, *slot_w; /* per slot: tile (x, y) or strip y; width */
     int32_t               lines_per_chunk;
     int                   tiled;
+    int                   dwa;        /* DWAA/DWAB: our compress stage (dwa_codec.c) */
     int                   header_written;
 } exr_writer;
 
@@ -1179,9 +1181,6 @@ parse_compression(const char *name, exr_compression_t *out)
     for (size_t i = 0; i < VFX__COUNTOF(compression_names); i++) {
         if (strcasecmp(name, compression_names[i]) == 0) {
             *out = (exr_compression_t) i;
-            if (*out == EXR_COMPRESSION_DWAA || *out == EXR_COMPRESSION_DWAB)
-                return vfx__fail(VFX_ERR_UNSUPPORTED, "%s compression is not available "
-                                 "(OpenEXRCore 3.1.5 has no DWA codec)", name);
             return VFX_OK;
         }
     }
@@ -1240,6 +1239,13 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
     if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww, lo,
                                            comp)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
+    /* DWA (dwa_codec.c): the level goes in the header, where the compress stage reads it */
+    ew->dwa = comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB;
+    if ((comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB) &&
+        (rv = exr_attr_set_float(ew->ctx, part, "dwaCompressionLevel",
+                                 wr->opt.level >= 0 ? (float) wr->opt.level : 45.0f)) !=
+            EXR_ERR_SUCCESS)
+        return exr_fail(rv, "dwaCompressionLevel");
     if (ew->tiled &&
         (rv = exr_set_tile_descriptor(ew->ctx, part, (uint32_t) wr->opt.tile_w,
                                       (uint32_t) wr->opt.tile_h, EXR_TILE_ONE_LEVEL,
@@ -1464,6 +1470,8 @@ encode_many(exr_writer *ew)
         point_encoder(ew, &enc[k], k);
         if ((rv = exr_encoding_choose_default_routines(ew->ctx, 0, &enc[k])) != EXR_ERR_SUCCESS)
             s = exr_fail(rv, what);
+        else if (ew->dwa)
+            enc[k].compress_fn = vfx__exr_dwa_compress; /* OpenEXRCore 3.1.5 has none */
     }
     if (s == VFX_OK) {
         pack_job j = { ew, enc };
