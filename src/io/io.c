@@ -17,6 +17,7 @@
 
 static const vfx_format *const formats[] = {
     &vfx__fmt_exr,
+    &vfx__fmt_png,
 };
 
 static const char *
