@@ -18,6 +18,7 @@
 static const vfx_format *const formats[] = {
     &vfx__fmt_exr,
     &vfx__fmt_png,
+    &vfx__fmt_tiff,
 };
 
 static const char *

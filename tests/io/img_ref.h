@@ -17,6 +17,19 @@
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN_OF(a, b) ((a) < (b) ? (a) : (b))
 
+/** Path of a file under testdata/images (rotating static buffers). */
+static inline const char *
+img(const char *rel)
+{
+    static char buf[8][1024];
+    static int k;
+    char *b = buf[k++ % 8];
+    char r[512];
+    snprintf(r, sizeof r, "images/%s", rel);
+    snprintf(b, sizeof buf[0], "%s", test_data(r));
+    return b;
+}
+
 typedef struct img_ref {
     int32_t w, h, nc;
     double  max;  /* integer maximum of the native type (255, 65535...), 0 for float */
@@ -65,11 +78,9 @@ img_ref_load(img_ref *r, const char *path, int sub, const char *pre)
             char *comma = strchr(r->type, ',');
             if (comma)
                 *comma = 0;
-            r->max = strcmp(type, "uint8") == 0    ? 255.0
-                     : strcmp(type, "uint16") == 0 ? 65535.0
-                     : strncmp(type, "uint", 4) == 0 && atoi(type + 4) > 0
-                         ? ldexp(1.0, atoi(type + 4)) - 1.0
-                         : 0.0;
+            /* OIIO keeps uint1/2/4 expanded to uint8 codes, uint10/12 in uint16 codes */
+            int bits = strcmp(type, "uint") == 0 ? 32 : strncmp(type, "uint", 4) == 0 ? atoi(type + 4) : 0;
+            r->max = bits <= 0 ? 0.0 : bits <= 8 ? 255.0 : bits <= 16 ? 65535.0 : 4294967295.0;
             cap = (size_t) w * (size_t) h * (size_t) nc;
             r->v = calloc(cap ? cap : 1, sizeof(double));
             ok = 1;

@@ -18,17 +18,6 @@ static const char *const good_files[] = {
 
 #define STRAIGHT "--iconfig oiio:UnassociatedAlpha 1"
 
-static const char *
-img(const char *rel)
-{
-    static char buf[8][1024];
-    static int k;
-    char *b = buf[k++ % 8];
-    snprintf(b, sizeof buf[0], "%s", test_data("images/x"));
-    b[strlen(b) - 1] = 0;
-    strncat(b, rel, sizeof buf[0] - strlen(b) - 1);
-    return b;
-}
 
 static void
 every_file_matches_oiiotool(void **state)
