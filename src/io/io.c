@@ -19,6 +19,7 @@ static const vfx_format *const formats[] = {
     &vfx__fmt_exr,
     &vfx__fmt_png,
     &vfx__fmt_tiff,
+    &vfx__fmt_jpeg,
 };
 
 static const char *

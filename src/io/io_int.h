@@ -108,5 +108,6 @@ vfx_status vfx__part_alloc_levels(vfx__part *p);
 extern const vfx_format vfx__fmt_exr;
 extern const vfx_format vfx__fmt_png;
 extern const vfx_format vfx__fmt_tiff;
+extern const vfx_format vfx__fmt_jpeg;
 
 #endif
