@@ -20,6 +20,7 @@ static const vfx_format *const formats[] = {
     &vfx__fmt_png,
     &vfx__fmt_tiff,
     &vfx__fmt_jpeg,
+    &vfx__fmt_hdr,
 };
 
 static const char *

@@ -109,5 +109,6 @@ extern const vfx_format vfx__fmt_exr;
 extern const vfx_format vfx__fmt_png;
 extern const vfx_format vfx__fmt_tiff;
 extern const vfx_format vfx__fmt_jpeg;
+extern const vfx_format vfx__fmt_hdr;
 
 #endif
