@@ -21,6 +21,7 @@ static const vfx_format *const formats[] = {
     &vfx__fmt_tiff,
     &vfx__fmt_jpeg,
     &vfx__fmt_hdr,
+    &vfx__fmt_dpx,
 };
 
 static const char *

@@ -110,5 +110,6 @@ extern const vfx_format vfx__fmt_png;
 extern const vfx_format vfx__fmt_tiff;
 extern const vfx_format vfx__fmt_jpeg;
 extern const vfx_format vfx__fmt_hdr;
+extern const vfx_format vfx__fmt_dpx;
 
 #endif

@@ -50,7 +50,7 @@ static inline int
 img_ref_load(img_ref *r, const char *path, int sub, const char *pre)
 {
     memset(r, 0, sizeof *r);
-    char cmd[2048];
+    char cmd[12288];
     if (sub == 0) {
         snprintf(cmd, sizeof cmd, "oiiotool %s --dumpdata '%s' 2>&1", pre ? pre : "", path);
     } else { /* --dumpdata prints what is read: extract the subimage losslessly first */

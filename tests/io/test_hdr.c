@@ -99,7 +99,7 @@ damaged_files_fail_cleanly(void **state)
         s = vfx_reader_open_memory(data, k, "cut.hdr", NULL, &r);
         if (s == VFX_OK) {
             double *a = NULL;
-            int32_t w, h, nc;
+            int32_t w = 0, h = 0, nc = 0;
             s = vfx_load_f64(r, 0, &a, &w, &h, &nc);
             free(a);
             vfx_reader_close(r);
@@ -121,7 +121,8 @@ write_and_compare(const char *src_path, const char *out_name, double tol)
     assert_int_equal(VFX_OK, vfx_load_f64(r, 0, &a, &w, &h, &nc));
     const vfx_spec *sp = NULL;
     assert_int_equal(VFX_OK, vfx_reader_spec(r, 0, &sp));
-    const char *path = test_tmp(out_name);
+    char path[4096]; /* a copy: test_tmp() buffers rotate with test_data() ones */
+    snprintf(path, sizeof path, "%s", test_tmp(out_name));
     unlink(path);
     vfx_writer *wr = NULL;
     assert_int_equal(VFX_OK, vfx_writer_open(path, sp, NULL, &wr));

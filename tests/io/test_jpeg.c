@@ -90,7 +90,7 @@ damaged_files_fail_cleanly(void **state)
         s = vfx_reader_open_memory(data, k, "cut.jpg", NULL, &r);
         if (s == VFX_OK) {
             double *a = NULL;
-            int32_t w, h, nc;
+            int32_t w = 0, h = 0, nc = 0;
             s = vfx_load_f64(r, 0, &a, &w, &h, &nc);
             free(a);
             vfx_reader_close(r);
@@ -148,7 +148,8 @@ round_trip(const char *names, const char *subsampling, int progressive, int qual
             for (int32_t c = 0; c < nc; c++)
                 px[((size_t) y * (size_t) w + (size_t) x) * (size_t) nc + (size_t) c] =
                     (uint8_t) (x * 2 + y + c * 20); /* smooth, no wrap */
-    const char *path = test_tmp("rt.jpg");
+    char path[4096]; /* a copy: test_tmp() buffers rotate with test_data() ones */
+    snprintf(path, sizeof path, "%s", test_tmp("rt.jpg"));
     unlink(path);
     vfx_write_options o = VFX_WRITE_OPTIONS_INIT;
     o.level = quality;

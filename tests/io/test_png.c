@@ -253,7 +253,8 @@ round_trip(vfx_pixel_type type, const char *names, int level)
         else
             ((uint16_t *) px)[i] = (uint16_t) v;
     }
-    const char *path = test_tmp("rt.png");
+    char path[4096]; /* a copy: test_tmp() buffers rotate with test_data() ones */
+    snprintf(path, sizeof path, "%s", test_tmp("rt.png"));
     unlink(path);
     vfx_write_options o = VFX_WRITE_OPTIONS_INIT;
     o.level = level;
@@ -323,7 +324,8 @@ writer_refuses_what_png_cannot_store(void **state)
     o.pixel_type = VFX_PIXEL_F32;
     assert_int_equal(VFX_ERR_UNSUPPORTED, vfx_writer_open(test_tmp("no.png"), &spec, &o, &wr));
     /* a writer closed early leaves nothing behind */
-    const char *path = test_tmp("early.png");
+    char path[4096]; /* a copy: test_tmp() buffers rotate with test_data() ones */
+    snprintf(path, sizeof path, "%s", test_tmp("early.png"));
     unlink(path);
     assert_int_equal(VFX_OK, vfx_writer_open(path, &spec, NULL, &wr));
     assert_int_equal(VFX_ERR_STATE, vfx_writer_close(wr, 0));

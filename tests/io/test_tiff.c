@@ -149,7 +149,7 @@ damaged_files_fail_cleanly(void **state)
         vfx_status s = vfx_reader_open_memory(data, k, "cut.tif", NULL, &r);
         if (s == VFX_OK) {
             double *a = NULL;
-            int32_t w, h, nc;
+            int32_t w = 0, h = 0, nc = 0;
             s = vfx_load_f64(r, 0, &a, &w, &h, &nc);
             free(a);
             vfx_reader_close(r);
@@ -234,7 +234,8 @@ round_trip(vfx_pixel_type type, const char *names, const char *comp, int tile, i
         default: ((float *) px)[i] = (float) (v % 100000) / 13.0f - 50.0f; break;
         }
     }
-    const char *path = test_tmp("rt.tif");
+    char path[4096]; /* a copy: test_tmp() buffers rotate with test_data() ones */
+    snprintf(path, sizeof path, "%s", test_tmp("rt.tif"));
     unlink(path);
     vfx_write_options o = VFX_WRITE_OPTIONS_INIT;
     o.compression = comp;
