@@ -519,6 +519,19 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
         VFX_TRY(s);
     }
 
+    /* OpenEXRCore 3.1.5 lays out the FLOAT / UINT channels of a B44(A) chunk differently
+     * from OpenEXR's C++ library (which writes the files in the wild): refuse rather than
+     * return wrong pixels. */
+    if ((ep->compression == EXR_COMPRESSION_B44 || ep->compression == EXR_COMPRESSION_B44A) &&
+        !header_only) {
+        for (int i = 0; i < cl->num_channels; i++)
+            if (cl->entries[i].pixel_type != EXR_PIXEL_HALF)
+                return vfx__fail(VFX_ERR_UNSUPPORTED,
+                                 "part %d: %s compression with FLOAT/UINT channels (%s) is not "
+                                 "supported (OpenEXRCore 3.1.5 decodes it wrongly)",
+                                 pi, compression_name(ep->compression), cl->entries[i].name.str);
+    }
+
     /* levels and chunking */
     if (ep->storage == EXR_STORAGE_TILED || ep->storage == EXR_STORAGE_DEEP_TILED) {
         exr_tile_level_mode_t lm;
@@ -568,7 +581,7 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
             return exr_fail(rv, what);
         if (lpc < 1 || lpc > 256)
             return vfx__fail(VFX_ERR_CORRUPT, "part %d: %d scanlines per chunk", pi, lpc);
-        if ((uint64_t) w * (uint64_t) lpc * (uint64_t) cl->num_channels * 4u > (1ull << 32))
+        if ((uint64_t) w * (uint64_t) lpc * (uint64_t) cl->num_channels * 4u > (1ull << 30))
             return vfx__fail(VFX_ERR_LIMIT, "part %d: chunks of %" PRId64 " x %d x %d "
                              "channels are too large", pi, w, lpc, cl->num_channels);
         ep->lines_per_chunk = lpc;
@@ -703,7 +716,6 @@ scatter_chunk(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const 
               uint8_t *const *plane, vfx_rect chunk)
 {
     size_t tsize = vfx_pixel_type_size(req->type);
-    const exr_chunk_info_t *ci = &dec->chunk;
     for (int32_t k = 0; k < req->n_channels; k++) {
         const exr_coding_channel_info_t *cc = &dec->channels[fch[k]];
         if (!plane[k] || cc->height <= 0 || cc->width <= 0)
@@ -712,9 +724,9 @@ scatter_chunk(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const 
         size_t bpe = (size_t) cc->bytes_per_element;
         int32_t xs = cc->x_samples, ys = cc->y_samples;
         /* the first sampled line of this chunk */
-        int32_t first_y = ci->start_y;
+        int32_t first_y = chunk.y0;
         if (ys > 1)
-            first_y = (int32_t) (((int64_t) floor_div(ci->start_y + ys - 1, ys)) * ys);
+            first_y = (int32_t) (((int64_t) floor_div(chunk.y0 + ys - 1, ys)) * ys);
         for (int32_t r = 0; r < cc->height; r++) {
             int64_t sy = (int64_t) first_y + (int64_t) r * ys;
             int64_t y0 = VFX__MAX(sy, (int64_t) req->rect.y0);
@@ -732,14 +744,14 @@ scatter_chunk(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const 
                 if (x1 <= x0)
                     continue;
                 if (xs == 1) {
-                    VFX_TRY(vfx_convert_values(srow + (size_t) (x0 - ci->start_x) * bpe, st,
+                    VFX_TRY(vfx_convert_values(srow + (size_t) (x0 - chunk.x0) * bpe, st,
                                                (ptrdiff_t) bpe,
                                                drow + (ptrdiff_t) (x0 - req->rect.x0) *
                                                           req->x_stride,
                                                req->type, req->x_stride, (size_t) (x1 - x0)));
                 } else {
                     for (int32_t x = x0; x < x1; x++) {
-                        int32_t i = (x - ci->start_x) / xs;
+                        int32_t i = (x - chunk.x0) / xs;
                         if (i >= cc->width)
                             i = cc->width - 1;
                         VFX_TRY(vfx_convert_values(
@@ -765,7 +777,7 @@ typedef struct read_state {
 
 static vfx_status
 decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chunk_info_t *ci,
-           int32_t chunk_no)
+           vfx_rect chunk, int32_t chunk_no)
 {
     exr_reader *er = rd->priv;
     exr_context_t ctx = er->ctx;
@@ -835,8 +847,6 @@ decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chun
     if ((rv = exr_decoding_run(ctx, pi, d)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, what);
     vfx__rd_count_chunks(rd, 1);
-    vfx_rect chunk = { ci->start_x, ci->start_y, ci->start_x + ci->width,
-                       ci->start_y + ci->height };
     return scatter_chunk(req, d, st->fch, st->plane, chunk);
 }
 
@@ -880,13 +890,19 @@ read_chunks(vfx__rd *rd, const vfx__read_req *req, read_state *st)
                 snprintf(what, sizeof what, "chunk %d", chunk_no);
                 return exr_fail(rv, what);
             }
-            /* the chunk must be the one asked for, inside the level */
-            vfx_rect want = { c->origin_x + i * c->chunk_w, c->origin_y + j * c->chunk_h, 0, 0 };
-            if (ci.start_x != want.x0 || ci.start_y != want.y0 || ci.width <= 0 ||
-                ci.height <= 0 || ci.width > c->chunk_w || ci.height > c->chunk_h ||
-                (int64_t) ci.start_x + ci.width > lr.x1 || (int64_t) ci.start_y + ci.height > lr.y1)
+            /* the chunk must be the one asked for, inside the level (tiles give their
+             * position as tile indexes, strips as pixel coordinates) */
+            vfx_rect chunk = { c->origin_x + i * c->chunk_w, c->origin_y + j * c->chunk_h, 0, 0 };
+            int pos_ok = ep->storage == EXR_STORAGE_TILED
+                             ? ci.start_x == i && ci.start_y == j
+                             : ci.start_x == chunk.x0 && ci.start_y == chunk.y0;
+            if (!pos_ok || ci.width <= 0 || ci.height <= 0 || ci.width > c->chunk_w ||
+                ci.height > c->chunk_h || (int64_t) chunk.x0 + ci.width > lr.x1 ||
+                (int64_t) chunk.y0 + ci.height > lr.y1)
                 return vfx__fail(VFX_ERR_CORRUPT, "chunk %d: bad position or size", chunk_no);
-            VFX_TRY(decode_one(rd, req, st, &ci, chunk_no));
+            chunk.x1 = chunk.x0 + ci.width;
+            chunk.y1 = chunk.y0 + ci.height;
+            VFX_TRY(decode_one(rd, req, st, &ci, chunk, chunk_no));
         }
     }
     return VFX_OK;
@@ -1199,8 +1215,10 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
             swc.y = v->u.v2f[1];
         }
     }
-    if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww,
-                                           EXR_LINEORDER_INCREASING_Y, comp)) != EXR_ERR_SUCCESS)
+    /* tiles may arrive in any order: say so in the file (random y) */
+    exr_lineorder_t lo = ew->tiled ? EXR_LINEORDER_RANDOM_Y : EXR_LINEORDER_INCREASING_Y;
+    if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww, lo,
+                                           comp)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
     if (ew->tiled &&
         (rv = exr_set_tile_descriptor(ew->ctx, part, (uint32_t) wr->opt.tile_w,
@@ -1224,6 +1242,12 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
                              "not supported", ch.name);
         vfx_pixel_type t = wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type : ch.type;
         exr_pixel_type_t et = exr_type_for(t);
+        if ((comp == EXR_COMPRESSION_B44 || comp == EXR_COMPRESSION_B44A) && et != EXR_PIXEL_HALF)
+            return vfx__fail(VFX_ERR_UNSUPPORTED,
+                             "channel %s: %s compression of FLOAT/UINT channels is not supported "
+                             "(OpenEXRCore 3.1.5 writes it incompatibly with OpenEXR's C++ "
+                             "library); store half or choose another compression",
+                             ch.name, compression_name(comp));
         ew->ftype[i] = vfx_type_for(et);
         rv = exr_add_channel(ew->ctx, part, ch.name, et,
                              ch.linear ? EXR_PERCEPTUALLY_LINEAR : EXR_PERCEPTUALLY_LOGARITHMIC,
@@ -1443,6 +1467,6 @@ exr_write_close(vfx__wr *wr, int failed)
 }
 
 const vfx_format vfx__fmt_exr = {
-    sizeof(vfx_format), "openexr", "exr,sxr,mxr", exr_probe, exr_open, exr_read_rect, exr_close,
+    sizeof(vfx_format), "openexr", "exr", "exr,sxr,mxr", exr_probe, exr_open, exr_read_rect, exr_close,
     exr_write_open,     exr_write_rect, exr_write_close,
 };

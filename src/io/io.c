@@ -13,6 +13,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Pin the layouts of the growing public structs (STYLE §3): fields are only ever appended.
+ * (Offsets as on LP64 targets.) */
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(offsetof(vfx_read_options, size) == 0, "vfx_read_options layout");
+_Static_assert(offsetof(vfx_read_options, max_pixels) == 16, "vfx_read_options layout");
+_Static_assert(offsetof(vfx_read_options, io) == 24, "vfx_read_options layout");
+_Static_assert(offsetof(vfx_read_options, format) == 32, "vfx_read_options layout");
+_Static_assert(sizeof(vfx_read_options) == 40, "vfx_read_options layout");
+_Static_assert(offsetof(vfx_io, read) == 16 && offsetof(vfx_io, close) == 32 &&
+                   sizeof(vfx_io) == 40, "vfx_io layout");
+_Static_assert(offsetof(vfx_write_options, compression) == 16 &&
+                   offsetof(vfx_write_options, level) == 24 &&
+                   offsetof(vfx_write_options, pixel_type) == 36 &&
+                   offsetof(vfx_write_options, flags) == 40 && sizeof(vfx_write_options) == 48,
+               "vfx_write_options layout");
+#endif
+
 /* ---- registry ---------------------------------------------------------------------------- */
 
 static const vfx_format *const formats[] = {
@@ -221,11 +238,11 @@ reader_start(vfx_reader *r, const vfx_read_options *opt)
     r->max_pixels = (opt && opt->max_pixels > 0) ? opt->max_pixels : vfx_max_pixels();
     vfx_status s = r->fmt->open(r);
     if (s != VFX_OK) {
-        vfx__error_prefix("%s: %s: ", r->fmt->name == NULL ? "?" : r->fmt->name, r->name);
+        vfx__error_prefix("%s: %s: ", r->fmt->tag, r->name);
         return s;
     }
     if (r->n_parts <= 0 || !r->parts)
-        return vfx__fail(VFX_ERR_INTERNAL, "%s: %s: plugin reported no parts", r->fmt->name,
+        return vfx__fail(VFX_ERR_INTERNAL, "%s: %s: plugin reported no parts", r->fmt->tag,
                          r->name);
     return VFX_OK;
 }
@@ -505,7 +522,7 @@ vfx_reader_read_rect(vfx_reader *r, int32_t part, int32_t level_x, int32_t level
         req.y_stride = y_stride;
         s = r->fmt->read_rect(r, &req);
         if (s != VFX_OK)
-            vfx__error_prefix("%s: %s: ", r->fmt->name, r->name);
+            vfx__error_prefix("%s: %s: ", r->fmt->tag, r->name);
     }
     if (all && all != stack_idx)
         vfx__free(all);
@@ -646,7 +663,7 @@ vfx_writer_open(const char *path, const vfx_spec *spec, const vfx_write_options 
     if (s == VFX_OK) {
         s = fmt->write_open(w);
         if (s != VFX_OK)
-            vfx__error_prefix("%s: %s: ", fmt->name, w->name);
+            vfx__error_prefix("%s: %s: ", fmt->tag, w->name);
     }
     if (s != VFX_OK) {
         writer_free(w);
@@ -693,7 +710,7 @@ vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel_type type, const v
     }
     vfx_status s = w->fmt->write_rect(w, rect, type, src, x_stride, y_stride);
     if (s != VFX_OK) {
-        vfx__error_prefix("%s: %s: ", w->fmt->name, w->name);
+        vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
         return s;
     }
     if (c->access != VFX_ACCESS_RANDOM_TILES)
@@ -716,7 +733,7 @@ vfx_writer_close(vfx_writer *w, int failed)
     }
     vfx_status s2 = w->fmt->write_close(w, failed);
     if (s2 != VFX_OK) {
-        vfx__error_prefix("%s: %s: ", w->fmt->name, w->name);
+        vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
         if (s == VFX_OK)
             s = s2;
         failed = 1;

@@ -42,6 +42,7 @@ typedef struct vfx__read_req {
 typedef struct vfx_format {
     size_t      size;
     const char *name;       /* "openexr" */
+    const char *tag;        /* "exr": the first word of this format's error messages */
     const char *extensions; /* "exr,sxr,mxr" */
     /** 0..100 confidence that @p head (the first n bytes, n may be short) is this format. */
     int (*probe)(const uint8_t *head, size_t n);
