@@ -774,6 +774,15 @@ dpx_write_close(vfx__wr *wr, int failed)
 }
 
 const vfx_format vfx__fmt_dpx = {
-    sizeof(vfx_format), "dpx",          "dpx",          dpx_probe,      dpx_open,
-    dpx_read_rect,      dpx_close,      dpx_write_open, dpx_write_rect, dpx_write_close,
+    .size = sizeof(vfx_format),
+    .name = "dpx",
+    .tag = "dpx",
+    .extensions = "dpx",
+    .probe = dpx_probe,
+    .open = dpx_open,
+    .read_rect = dpx_read_rect,
+    .close = dpx_close,
+    .write_open = dpx_write_open,
+    .write_rect = dpx_write_rect,
+    .write_close = dpx_write_close,
 };

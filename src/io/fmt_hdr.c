@@ -531,6 +531,15 @@ hdr_write_close(vfx__wr *wr, int failed)
 }
 
 const vfx_format vfx__fmt_hdr = {
-    sizeof(vfx_format), "hdr",          "hdr,rgbe,pic", hdr_probe,      hdr_open,
-    hdr_read_rect,      hdr_close,      hdr_write_open, hdr_write_rect, hdr_write_close,
+    .size = sizeof(vfx_format),
+    .name = "hdr",
+    .tag = "hdr",
+    .extensions = "hdr,rgbe,pic",
+    .probe = hdr_probe,
+    .open = hdr_open,
+    .read_rect = hdr_read_rect,
+    .close = hdr_close,
+    .write_open = hdr_write_open,
+    .write_rect = hdr_write_rect,
+    .write_close = hdr_write_close,
 };

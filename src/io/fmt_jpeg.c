@@ -700,6 +700,15 @@ jpeg_write_close(vfx__wr *wr, int failed)
 }
 
 const vfx_format vfx__fmt_jpeg = {
-    sizeof(vfx_format), "jpeg",          "jpg,jpeg,jpe,jfif", jpeg_probe,      jpeg_open,
-    jpeg_read_rect,     jpeg_close,      jpeg_write_open,     jpeg_write_rect, jpeg_write_close,
+    .size = sizeof(vfx_format),
+    .name = "jpeg",
+    .tag = "jpeg",
+    .extensions = "jpg,jpeg,jpe,jfif",
+    .probe = jpeg_probe,
+    .open = jpeg_open,
+    .read_rect = jpeg_read_rect,
+    .close = jpeg_close,
+    .write_open = jpeg_write_open,
+    .write_rect = jpeg_write_rect,
+    .write_close = jpeg_write_close,
 };

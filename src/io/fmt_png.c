@@ -721,6 +721,15 @@ png_write_close(vfx__wr *wr, int failed)
 }
 
 const vfx_format vfx__fmt_png = {
-    sizeof(vfx_format), "png",          "png",          png_probe,      png_open,
-    png_read_rect,      png_close,      png_write_open, png_write_rect, png_write_close,
+    .size = sizeof(vfx_format),
+    .name = "png",
+    .tag = "png",
+    .extensions = "png",
+    .probe = png_probe,
+    .open = png_open,
+    .read_rect = png_read_rect,
+    .close = png_close,
+    .write_open = png_write_open,
+    .write_rect = png_write_rect,
+    .write_close = png_write_close,
 };

@@ -1099,6 +1099,15 @@ tiff_write_close(vfx__wr *wr, int failed)
 }
 
 const vfx_format vfx__fmt_tiff = {
-    sizeof(vfx_format), "tiff",          "tif,tiff,tx,tex", tiff_probe,      tiff_open,
-    tiff_read_rect,     tiff_close,      tiff_write_open,   tiff_write_rect, tiff_write_close,
+    .size = sizeof(vfx_format),
+    .name = "tiff",
+    .tag = "tiff",
+    .extensions = "tif,tiff,tx,tex",
+    .probe = tiff_probe,
+    .open = tiff_open,
+    .read_rect = tiff_read_rect,
+    .close = tiff_close,
+    .write_open = tiff_write_open,
+    .write_rect = tiff_write_rect,
+    .write_close = tiff_write_close,
 };
