@@ -50,6 +50,7 @@
 typedef struct png_errs {
     vfx_status err; /* VFX_OK: a libpng error, i.e. corrupt data */
     char       msg[200];
+    size_t     alloc_cap; /* larger libpng allocations are refused as corrupt; 0 = no cap */
 } png_errs;
 
 static void
@@ -68,15 +69,22 @@ on_png_warning(png_structp png, png_const_charp msg)
     (void) msg;
 }
 
+/* libpng's allocations: chunk buffers, zlib state, row buffers. A chunk buffer is sized by
+ * the chunk's declared length before its data is read, so a damaged length could ask for
+ * gigabytes: anything above the cap (far above any row or any chunk the data can hold) is
+ * refused and reported as corrupt data. */
 static png_voidp
 png_malloc_cb(png_structp png, png_alloc_size_t n)
 {
-    void *p = vfx__alloc(n);
-    if (!p && png) {
-        png_errs *e = png_get_error_ptr(png);
-        if (e)
-            e->err = VFX_ERR_NOMEM;
+    png_errs *e = png ? png_get_error_ptr(png) : NULL;
+    if (e && e->alloc_cap > 0 && n > e->alloc_cap) {
+        if (e->msg[0] == 0)
+            snprintf(e->msg, sizeof e->msg, "a chunk claims %zu bytes", (size_t) n);
+        return NULL;
     }
+    void *p = vfx__alloc(n);
+    if (!p && e && e->msg[0] == 0)
+        e->err = VFX_ERR_NOMEM;
     return p;
 }
 
@@ -162,6 +170,10 @@ g_read_info(png_dec *d)
     if (setjmp(png_jmpbuf(d->png)))
         return -1;
     png_set_user_limits(d->png, 1u << 24, 1u << 24);
+    /* no ancillary chunk (iCCP, text, unknown) may make libpng allocate more than this, and
+     * no file may hold more than this many of them: a fuzzed length must not cost 2 GiB */
+    png_set_chunk_malloc_max(d->png, (png_alloc_size_t) 32 << 20);
+    png_set_chunk_cache_max(d->png, 1000);
     png_set_keep_unknown_chunks(d->png, PNG_HANDLE_CHUNK_ALWAYS, (png_const_bytep) "cICP", 1);
     png_read_info(d->png, d->info);
     return 0;
@@ -215,6 +227,10 @@ dec_start(vfx__rd *rd, png_dec *d)
     dec_close(d);
     memset(d, 0, sizeof *d);
     d->rd = rd;
+    /* rows are at most 2^24 pixels of 8 bytes (the user limits below) */
+    d->e.alloc_cap = (size_t) 256 << 20;
+    if (rd->file_size > 0 && (uint64_t) rd->file_size > d->e.alloc_cap / 2)
+        d->e.alloc_cap = (size_t) VFX__MIN((uint64_t) rd->file_size * 2, (uint64_t) SIZE_MAX / 2);
     d->png = png_create_read_struct_2(PNG_LIBPNG_VER_STRING, &d->e, on_png_error, on_png_warning,
                                       NULL, png_malloc_cb, png_free_cb);
     if (!d->png)

@@ -82,6 +82,12 @@ damaged_files_fail_cleanly(void **state)
             fail_msg("%s: %s (%s)", bad[i], vfx_status_name(s), vfx_error_message());
         assert_true(message_names("png", bad[i]));
     }
+    /* found by libFuzzer: an iTXt chunk claiming 1.7 GB must not be allocated */
+    char oom[4096];
+    snprintf(oom, sizeof oom, "%s/fuzz/corpus/png/oom-huge-chunk.png", VFX_SOURCE_DIR);
+    vfx_reader *big = NULL;
+    assert_int_equal(VFX_ERR_CORRUPT, vfx_reader_open(oom, NULL, &big));
+    assert_non_null(strstr(vfx_error_message(), "claims"));
     /* every truncation of a valid file fails cleanly or reads */
     size_t n = 0;
     uint8_t *data = test_read_file(img("png/basn6a16.png"), &n);
