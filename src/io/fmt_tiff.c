@@ -27,8 +27,7 @@
  * Metadata: "compression", "Orientation", "XResolution", "YResolution", "ResolutionUnit",
  * "ImageDescription", "Make", "Model", "Software", "DateTime", "Artist", "Copyright",
  * "DocumentName", "HostComputer", "PageName", "ICCProfile" (blob "icc"), "XMP" (string),
- * the Exif IFD's common tags (as "Exif:*", via the EXIF parser shared with PNG/JPEG is not
- * needed: libtiff reads it), "BitsPerSample".
+ * "BitsPerSample", and the Exif IFD's common tags as "Exif:*" (read by libtiff).
  *
  * Writing: strips (rows top to bottom, buffered per strip) or tiles (any order) of u8, u16,
  * u32, half or float; compression "none", "lzw", "deflate"/"zip" (default), "zstd",

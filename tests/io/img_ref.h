@@ -226,3 +226,55 @@ open_and_read_all(const char *path)
 }
 
 #endif
+
+#include "core/core_int.h"
+
+/** SQLite-style OOM sweep: open @p data (format by @p name's extension) and read everything
+ *  with allocation 1, 2, 3, ... failing, until a run completes without reaching the fault.
+ *  Every run must succeed or fail with VFX_ERR_NOMEM, and leak nothing. Returns the number
+ *  of allocations swept. */
+static inline int64_t
+oom_sweep(const uint8_t *data, size_t size, const char *name)
+{
+    /* one thread: the fault counter is global, so pool workers starting up or running
+     * their own allocations must not take the armed failure or move the live count */
+    vfx_shutdown();
+    vfx_init_options io = VFX_INIT_OPTIONS_INIT;
+    io.threads = 1;
+    assert_int_equal(VFX_OK, vfx_init(&io));
+    vfx_reader *r = NULL;
+    assert_int_equal(VFX_OK, vfx_reader_open_memory(data, size, name, NULL, &r)); /* warm up */
+    vfx_reader_close(r);
+    int64_t live0 = vfx__alloc_live();
+    for (int64_t k = 1; k < 100000; k++) {
+        vfx__alloc_fail_nth(k);
+        int64_t before = vfx__alloc_count();
+        r = NULL;
+        vfx_status s = vfx_reader_open_memory(data, size, name, NULL, &r);
+        if (s == VFX_OK) {
+            const vfx_spec *sp = NULL;
+            vfx_reader_spec(r, 0, &sp);
+            vfx_rect rc = sp->data;
+            int32_t nc = vfx_channels_count(sp->channels);
+            size_t n = (size_t) vfx_rect_area(rc) * (size_t) nc;
+            float *buf = malloc(n * sizeof(float) + 1);
+            ptrdiff_t xs = (ptrdiff_t) sizeof(float) * nc;
+            s = vfx_reader_read_rect(r, 0, 0, 0, rc, NULL, 0, VFX_PIXEL_F32, buf, xs,
+                                     xs * (ptrdiff_t) vfx_rect_width(rc));
+            free(buf);
+            vfx_reader_close(r);
+        }
+        int64_t used = vfx__alloc_count() - before;
+        vfx__alloc_fail_nth(0);
+        if (vfx__alloc_live() != live0)
+            fail_msg("%s: failing allocation %lld: %lld blocks leaked", name, (long long) k,
+                     (long long) (vfx__alloc_live() - live0));
+        if (s == VFX_OK && used < k)
+            return k - 1;
+        if (s != VFX_OK && s != VFX_ERR_NOMEM)
+            fail_msg("%s: failing allocation %lld: %s (%s)", name, (long long) k,
+                     vfx_status_name(s), vfx_error_message());
+    }
+    fail_msg("%s: OOM sweep did not finish", name);
+    return -1;
+}

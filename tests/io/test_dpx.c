@@ -263,10 +263,23 @@ writer_round_trips(void **state)
     write_one(bars16(), "R,G,B,A", 12, VFX_PIXEL_U16, 0);
 }
 
+static void
+oom_sweep_open_and_read(void **state)
+{
+    (void) state;
+    size_t n = 0;
+    uint8_t *data = test_read_file(img("dpx/bars_nuke_10_le.dpx"), &n);
+    assert_non_null(data);
+    int64_t swept = oom_sweep(data, n, "t.dpx");
+    assert_true(swept > 3);
+    free(data);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(oom_sweep_open_and_read),
         cmocka_unit_test(files_match_oiiotool),
         cmocka_unit_test(cinepaint_matches_the_nuke_bars),
         cmocka_unit_test(oiiotool_variants_match),

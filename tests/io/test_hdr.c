@@ -194,10 +194,23 @@ rows_out_of_order(void **state)
     vfx_reader_close(r);
 }
 
+static void
+oom_sweep_open_and_read(void **state)
+{
+    (void) state;
+    size_t n = 0;
+    uint8_t *data = test_read_file(img("hdr/image1.hdr"), &n);
+    assert_non_null(data);
+    int64_t swept = oom_sweep(data, n, "t.hdr");
+    assert_true(swept > 3);
+    free(data);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(oom_sweep_open_and_read),
         cmocka_unit_test(files_match_oiiotool),
         cmocka_unit_test(orientation_and_headers),
         cmocka_unit_test(damaged_files_fail_cleanly),

@@ -339,10 +339,23 @@ writer_refuses_what_png_cannot_store(void **state)
     vfx_spec_clear(&spec);
 }
 
+static void
+oom_sweep_open_and_read(void **state)
+{
+    (void) state;
+    size_t n = 0;
+    uint8_t *data = test_read_file(img("png/basn6a16.png"), &n);
+    assert_non_null(data);
+    int64_t swept = oom_sweep(data, n, "t.png");
+    assert_true(swept > 3);
+    free(data);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(oom_sweep_open_and_read),
         cmocka_unit_test(every_file_matches_oiiotool),
         cmocka_unit_test(channels_and_access),
         cmocka_unit_test(damaged_files_fail_cleanly),
