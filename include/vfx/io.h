@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "vfx/core.h"
+#include "vfx/image.h"
+#include "vfx/sink.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -200,6 +202,30 @@ VFX_API vfx_status vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel
  *  removed and the destination left as it was. Accepts NULL.
  *  @return VFX_OK, VFX_ERR_STATE when pixels are missing (file removed), VFX_ERR_IO. */
 VFX_API vfx_status vfx_writer_close(vfx_writer *w, int failed);
+
+/* ============================================================================================
+ * Files as lazy images, and the file sink
+ * ========================================================================================== */
+
+/** A lazy image of one part and resolution level of a file. The node's cache grid is the
+ *  file's chunk grid, so rendering any rect decodes only the chunks it touches, each once
+ *  (while cached). The node owns its reader; the spec's channel types are the file's.
+ *  @return as vfx_reader_open(), or VFX_ERR_ARG for a part / level the file lacks.
+ *  *out is a new reference. */
+VFX_API vfx_status vfx_image_read(const char *path, int32_t part, int32_t level_x,
+                                  int32_t level_y, const vfx_read_options *opt,
+                                  vfx_image **out);
+
+/** Reader statistics of an image made by vfx_image_read() (VFX_ERR_ARG for another op). */
+VFX_API vfx_status vfx_image_read_stats(const vfx_image *im, vfx_reader_stats *out);
+
+/** Render @p im into a file. The region is, in order: the sink options' REGION or
+ *  DATA_WINDOW, else the image's data window when finite, else its display window. Tiles
+ *  are rendered on the pool and handed to the writer in its order; on success the file
+ *  appears at @p path, on error or cancel nothing does (and an old file is left alone).
+ *  @p wopt and @p sopt may be NULL. */
+VFX_API vfx_status vfx_image_write(vfx_image *im, const char *path,
+                                   const vfx_write_options *wopt, const vfx_sink_options *sopt);
 
 /* ============================================================================================
  * Formats

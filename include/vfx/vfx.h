@@ -6,6 +6,12 @@
 #include "vfx/version.h"
 #include "vfx/status.h"
 #include "vfx/core.h"
+#include "vfx/image.h"
+#include "vfx/color.h"
+#include "vfx/opendrt.h"
+#include "vfx/spectral.h"
+#include "vfx/ocio.h"
+#include "vfx/sink.h"
 #include "vfx/io.h"
 
 #endif

@@ -943,9 +943,12 @@ typedef struct exr_writer {
     int32_t               n_channels;
     int32_t              *file_of;    /* spec channel -> file channel */
     vfx_pixel_type       *ftype;      /* per spec channel: stored type */
-    uint8_t              *stage;      /* one chunk, planar per spec channel */
-    size_t               *plane_off;  /* per spec channel */
-    int32_t               stage_rows; /* rows held (strips) */
+    uint8_t              *stage;      /* `batch` chunks, each planar per spec channel */
+    size_t                chunk_bytes; /* one chunk in the stage */
+    size_t               *plane_off;  /* per spec channel, within a chunk */
+    int32_t               batch;      /* chunks staged before they are encoded together */
+    int32_t               n_ready;    /* complete chunks staged */
+    int32_t              *slot_x, *slot_y, *slot_w; /* per slot: tile (x, y) or strip y; width */
     int32_t               lines_per_chunk;
     int                   tiled;
     int                   header_written;
@@ -1318,8 +1321,16 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
     }
     if (off > ((size_t) 1 << 32))
         return vfx__fail(VFX_ERR_LIMIT, "chunk of %zu bytes is too large", off);
-    ew->stage = vfx__alloc(off ? off : 1);
-    if (!ew->stage)
+    /* chunks are compressed in parallel, a batch at a time (at most ~256 MiB staged) */
+    ew->chunk_bytes = off ? off : 1;
+    ew->batch = VFX__CLAMP(2 * vfx_threads(), 1, 16);
+    while (ew->batch > 1 && (size_t) ew->batch * ew->chunk_bytes > ((size_t) 256 << 20))
+        ew->batch--;
+    ew->stage = vfx__alloc((size_t) ew->batch * ew->chunk_bytes);
+    ew->slot_x = vfx__calloc((size_t) ew->batch, sizeof *ew->slot_x);
+    ew->slot_y = vfx__calloc((size_t) ew->batch, sizeof *ew->slot_y);
+    ew->slot_w = vfx__calloc((size_t) ew->batch, sizeof *ew->slot_w);
+    if (!ew->stage || !ew->slot_x || !ew->slot_y || !ew->slot_w)
         return vfx__nomem();
     return VFX_OK;
 }
@@ -1340,25 +1351,45 @@ exr_write_open(vfx__wr *wr)
     return s;
 }
 
-/* Encode the staged chunk whose top-left is (x, y) and size cw x ch. */
 static vfx_status
-encode_stage(vfx__wr *wr, exr_writer *ew, int32_t tx, int32_t ty, int32_t y, int32_t cw,
-             int32_t ch)
+chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_t cap)
+{
+    exr_result_t rv;
+    int32_t tx = ew->slot_x[slot], ty = ew->slot_y[slot], y = ew->slot_y[slot];
+    if (ew->tiled) {
+        snprintf(what, cap, "tile (%d, %d)", tx, ty);
+        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, 0, 0, ci);
+    } else {
+        snprintf(what, cap, "scanline chunk at y %d", y);
+        rv = exr_write_scanline_chunk_info(ew->ctx, 0, y, ci);
+    }
+    return rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, what);
+}
+
+/* Point an encoder's channels at the planes of stage slot @p slot. */
+static void
+point_encoder(exr_writer *ew, exr_encode_pipeline_t *enc, int32_t slot)
+{
+    uint8_t *base = ew->stage + (size_t) slot * ew->chunk_bytes;
+    for (int32_t i = 0; i < ew->n_channels; i++) {
+        exr_coding_channel_info_t *cc = &enc->channels[ew->file_of[i]];
+        int32_t bpe = (int32_t) vfx_pixel_type_size(ew->ftype[i]);
+        cc->encode_from_ptr = base + ew->plane_off[i];
+        cc->user_pixel_stride = bpe;
+        cc->user_line_stride = ew->slot_w[slot] * bpe;
+        cc->user_data_type = cc->data_type;
+        cc->user_bytes_per_element = (int16_t) bpe;
+    }
+}
+
+/* Encode and write stage slot 0 with the writer's persistent pipeline. */
+static vfx_status
+encode_one(exr_writer *ew)
 {
     exr_chunk_info_t ci;
     exr_result_t rv;
     char what[64];
-    (void) ch;
-    (void) wr;
-    if (ew->tiled) {
-        snprintf(what, sizeof what, "tile (%d, %d)", tx, ty);
-        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, 0, 0, &ci);
-    } else {
-        snprintf(what, sizeof what, "scanline chunk at y %d", y);
-        rv = exr_write_scanline_chunk_info(ew->ctx, 0, y, &ci);
-    }
-    if (rv != EXR_ERR_SUCCESS)
-        return exr_fail(rv, what);
+    VFX_TRY(chunk_info(ew, 0, &ci, what, sizeof what));
     if (!ew->enc_live) {
         ew->enc = (exr_encode_pipeline_t) EXR_ENCODE_PIPELINE_INITIALIZER;
         if ((rv = exr_encoding_initialize(ew->ctx, 0, &ci, &ew->enc)) != EXR_ERR_SUCCESS)
@@ -1367,15 +1398,7 @@ encode_stage(vfx__wr *wr, exr_writer *ew, int32_t tx, int32_t ty, int32_t y, int
     } else if ((rv = exr_encoding_update(ew->ctx, 0, &ci, &ew->enc)) != EXR_ERR_SUCCESS) {
         return exr_fail(rv, what);
     }
-    for (int32_t i = 0; i < ew->n_channels; i++) {
-        exr_coding_channel_info_t *cc = &ew->enc.channels[ew->file_of[i]];
-        int32_t bpe = (int32_t) vfx_pixel_type_size(ew->ftype[i]);
-        cc->encode_from_ptr = ew->stage + ew->plane_off[i];
-        cc->user_pixel_stride = bpe;
-        cc->user_line_stride = cw * bpe;
-        cc->user_data_type = cc->data_type;
-        cc->user_bytes_per_element = (int16_t) bpe;
-    }
+    point_encoder(ew, &ew->enc, 0);
     if ((rv = exr_encoding_choose_default_routines(ew->ctx, 0, &ew->enc)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, what);
     if ((rv = exr_encoding_run(ew->ctx, 0, &ew->enc)) != EXR_ERR_SUCCESS)
@@ -1383,19 +1406,125 @@ encode_stage(vfx__wr *wr, exr_writer *ew, int32_t tx, int32_t ty, int32_t y, int
     return VFX_OK;
 }
 
+/* Several chunks: pack and compress them in parallel on the pool (OpenEXRCore 3.1's
+ * exr_encoding_run holds the file's lock throughout, so its stages are run here directly),
+ * then write them in order. */
+typedef struct pack_job {
+    exr_writer            *ew;
+    exr_encode_pipeline_t *enc;
+} pack_job;
+
+static vfx_status
+pack_task(void *arg, int64_t k, int worker)
+{
+    pack_job *j = arg;
+    exr_encode_pipeline_t *e = &j->enc[k];
+    (void) worker;
+    size_t bytes = 0;
+    for (int16_t c = 0; c < e->channel_count; c++)
+        bytes += (size_t) e->channels[c].width * (size_t) e->channels[c].height *
+                 (size_t) e->channels[c].bytes_per_element;
+    e->packed_buffer = vfx__alloc(bytes ? bytes : 1);
+    if (!e->packed_buffer)
+        return vfx__nomem();
+    e->packed_alloc_size = bytes ? bytes : 1;
+    exr_result_t rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
+    if (rv == EXR_ERR_SUCCESS) {
+        if (e->compress_fn) {
+            rv = e->compress_fn(e);
+        } else {
+            e->compressed_buffer = e->packed_buffer;
+            e->compressed_bytes = e->packed_bytes;
+            e->compressed_alloc_size = 0; /* borrowed: not freed twice */
+        }
+    }
+    if (rv != EXR_ERR_SUCCESS) {
+        char what[64];
+        snprintf(what, sizeof what, "compressing chunk %d", e->chunk.idx);
+        return exr_fail(rv, what);
+    }
+    return VFX_OK;
+}
+
+static vfx_status
+encode_many(exr_writer *ew)
+{
+    int32_t n = ew->n_ready;
+    exr_encode_pipeline_t *enc = vfx__calloc((size_t) n, sizeof *enc);
+    if (!enc)
+        return vfx__nomem();
+    vfx_status s = VFX_OK;
+    int32_t live = 0;
+    char what[64];
+    for (int32_t k = 0; k < n && s == VFX_OK; k++) {
+        exr_chunk_info_t ci;
+        exr_result_t rv;
+        s = chunk_info(ew, k, &ci, what, sizeof what);
+        if (s != VFX_OK)
+            break;
+        enc[k] = (exr_encode_pipeline_t) EXR_ENCODE_PIPELINE_INITIALIZER;
+        if ((rv = exr_encoding_initialize(ew->ctx, 0, &ci, &enc[k])) != EXR_ERR_SUCCESS) {
+            s = exr_fail(rv, what);
+            break;
+        }
+        live = k + 1;
+        point_encoder(ew, &enc[k], k);
+        if ((rv = exr_encoding_choose_default_routines(ew->ctx, 0, &enc[k])) != EXR_ERR_SUCCESS)
+            s = exr_fail(rv, what);
+    }
+    if (s == VFX_OK) {
+        pack_job j = { ew, enc };
+        s = vfx__parallel_for(vfx__pool_global(), n, pack_task, &j);
+    }
+    for (int32_t k = 0; k < n && s == VFX_OK; k++) {
+        exr_result_t rv;
+        clear_exr_error();
+        if (ew->tiled) {
+            snprintf(what, sizeof what, "tile (%d, %d)", ew->slot_x[k], ew->slot_y[k]);
+            rv = exr_write_tile_chunk(ew->ctx, 0, ew->slot_x[k], ew->slot_y[k], 0, 0,
+                                      enc[k].compressed_buffer, enc[k].compressed_bytes);
+        } else {
+            snprintf(what, sizeof what, "scanline chunk at y %d", ew->slot_y[k]);
+            rv = exr_write_scanline_chunk(ew->ctx, 0, ew->slot_y[k], enc[k].compressed_buffer,
+                                          enc[k].compressed_bytes);
+        }
+        if (rv != EXR_ERR_SUCCESS)
+            s = exr_fail(rv, what);
+    }
+    for (int32_t k = 0; k < live; k++)
+        exr_encoding_destroy(ew->ctx, &enc[k]);
+    vfx__free(enc);
+    return s;
+}
+
+/* Encode and write every complete staged chunk, in slot order. */
+static vfx_status
+flush_stage(exr_writer *ew)
+{
+    vfx_status s = VFX_OK;
+    if (ew->n_ready == 1)
+        s = encode_one(ew);
+    else if (ew->n_ready > 1)
+        s = encode_many(ew);
+    ew->n_ready = 0;
+    return s;
+}
+
 /* Convert rows [y0, y1) x [x0, x1) of the caller's buffer into the stage, whose top-left
  * pixel is (sx, sy) and row length sw. */
 static vfx_status
-stage_pixels(exr_writer *ew, vfx_rect src_rect, vfx_pixel_type type, const uint8_t *src,
-             ptrdiff_t xs, ptrdiff_t ys, vfx_rect part, int32_t sx, int32_t sy, int32_t sw)
+stage_pixels(exr_writer *ew, int32_t slot, vfx_rect src_rect, vfx_pixel_type type,
+             const uint8_t *src, ptrdiff_t xs, ptrdiff_t ys, vfx_rect part, int32_t sx,
+             int32_t sy, int32_t sw)
 {
+    uint8_t *base = ew->stage + (size_t) slot * ew->chunk_bytes;
     size_t tsize = vfx_pixel_type_size(type);
     for (int32_t i = 0; i < ew->n_channels; i++) {
         size_t bpe = vfx_pixel_type_size(ew->ftype[i]);
         for (int32_t y = part.y0; y < part.y1; y++) {
             const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
                                (ptrdiff_t) (part.x0 - src_rect.x0) * xs + (ptrdiff_t) i * (ptrdiff_t) tsize;
-            uint8_t *q = ew->stage + ew->plane_off[i] +
+            uint8_t *q = base + ew->plane_off[i] +
                          ((size_t) (y - sy) * (size_t) sw + (size_t) (part.x0 - sx)) * bpe;
             VFX_TRY(vfx_convert_values(p, type, xs, q, ew->ftype[i], (ptrdiff_t) bpe,
                                        (size_t) (part.x1 - part.x0)));
@@ -1419,25 +1548,44 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
                 vfx_rect t = vfx_rect_make(d.x0 + i * c->chunk_w, d.y0 + j * c->chunk_h,
                                            c->chunk_w, c->chunk_h);
                 t = vfx_rect_intersect(t, d);
-                int32_t tw = t.x1 - t.x0;
-                VFX_TRY(stage_pixels(ew, rect, type, src, x_stride, y_stride, t, t.x0, t.y0, tw));
-                VFX_TRY(encode_stage(wr, ew, i, j, t.y0, tw, t.y1 - t.y0));
+                int32_t k = ew->n_ready, tw = t.x1 - t.x0;
+                VFX_TRY(stage_pixels(ew, k, rect, type, src, x_stride, y_stride, t, t.x0, t.y0,
+                                     tw));
+                ew->slot_x[k] = i;
+                ew->slot_y[k] = j;
+                ew->slot_w[k] = tw;
+                if (++ew->n_ready == ew->batch)
+                    VFX_TRY(flush_stage(ew));
             }
         }
-        return VFX_OK;
+        return flush_stage(ew);
     }
-    /* strips: fill the stage row by row, encode each full chunk */
+    /* strips: fill the current chunk's slot row by row; full chunks are encoded a batch at a
+     * time; a partial chunk at the end stays staged (moved to slot 0) for the next call */
     int32_t lpc = ew->lines_per_chunk, w = d.x1 - d.x0;
     int32_t y = rect.y0;
     while (y < rect.y1) {
         int32_t chunk_y0 = d.y0 + ((y - d.y0) / lpc) * lpc;
         int32_t chunk_y1 = VFX__MIN(chunk_y0 + lpc, d.y1);
         int32_t y1 = VFX__MIN(chunk_y1, rect.y1);
+        int32_t k = ew->n_ready;
         vfx_rect part = { d.x0, y, d.x1, y1 };
-        VFX_TRY(stage_pixels(ew, rect, type, src, x_stride, y_stride, part, d.x0, chunk_y0, w));
-        if (y1 == chunk_y1)
-            VFX_TRY(encode_stage(wr, ew, 0, 0, chunk_y0, w, chunk_y1 - chunk_y0));
+        VFX_TRY(stage_pixels(ew, k, rect, type, src, x_stride, y_stride, part, d.x0, chunk_y0, w));
+        ew->slot_x[k] = 0;
+        ew->slot_y[k] = chunk_y0;
+        ew->slot_w[k] = w;
+        if (y1 == chunk_y1 && ++ew->n_ready == ew->batch)
+            VFX_TRY(flush_stage(ew));
         y = y1;
+    }
+    int32_t partial = ew->n_ready; /* the slot of a partly filled chunk, if any */
+    int has_partial = (rect.y1 - d.y0) % lpc != 0 && rect.y1 != d.y1;
+    VFX_TRY(flush_stage(ew));
+    if (has_partial && partial > 0) {
+        memmove(ew->stage, ew->stage + (size_t) partial * ew->chunk_bytes, ew->chunk_bytes);
+        ew->slot_x[0] = ew->slot_x[partial];
+        ew->slot_y[0] = ew->slot_y[partial];
+        ew->slot_w[0] = ew->slot_w[partial];
     }
     return VFX_OK;
 }
@@ -1458,6 +1606,9 @@ exr_write_close(vfx__wr *wr, int failed)
             s = exr_fail(rv, "finish");
     }
     vfx__free(ew->stage);
+    vfx__free(ew->slot_x);
+    vfx__free(ew->slot_y);
+    vfx__free(ew->slot_w);
     vfx__free(ew->file_of);
     vfx__free(ew->ftype);
     vfx__free(ew->plane_off);

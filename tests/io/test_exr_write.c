@@ -70,10 +70,16 @@ write_pattern(const char *path, vfx_pixel_type t, const char *comp, int tiled)
     s = vfx_writer_chunking(w, &c);
     if (s == VFX_OK && tiled) {
         assert_int_equal(VFX_ACCESS_RANDOM_TILES, c.access);
+        /* bottom tile row first, tile by tile (last first); then the other rows one whole
+         * row of tiles per call (compressed in parallel) */
         for (int j = c.n_y - 1; j >= 0 && s == VFX_OK; j--)
             for (int i = c.n_x - 1; i >= 0 && s == VFX_OK; i--) {
+                int whole_row = j < c.n_y - 1;
+                if (whole_row && i > 0)
+                    continue;
                 vfx_rect r = vfx_rect_intersect(
-                    vfx_rect_make(X0 + i * c.chunk_w, Y0 + j * c.chunk_h, c.chunk_w, c.chunk_h),
+                    vfx_rect_make(X0 + i * c.chunk_w, Y0 + j * c.chunk_h,
+                                  whole_row ? W : c.chunk_w, c.chunk_h),
                     vfx_rect_make(X0, Y0, W, H));
                 const uint8_t *p = (const uint8_t *) base + (r.y0 - Y0) * ys + (r.x0 - X0) * xs;
                 s = vfx_writer_write_rect(w, r, in_type, p, xs, ys);

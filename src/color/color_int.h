@@ -1,0 +1,93 @@
+/* Private colour-layer definitions: the op list a processor is made of. */
+#ifndef VFX_COLOR_INT_H
+#define VFX_COLOR_INT_H
+
+#include "core/core_int.h"
+#include "vfx/color.h"
+#include "color/drt_int.h"
+
+/** One op: a code plus plain parameters (no function pointers), so the list can be
+ *  inspected, optimised, inverted and turned into GPU code. Tables are owned by the op. */
+typedef struct vfx__color_op {
+    vfx_color_op_code code;
+    union {
+        struct {
+            double m[9], offset[3]; /* built and folded in f64 */
+        } matrix;
+        struct {
+            vfx_transfer  tf;
+            vfx_direction dir;
+        } transfer;
+        struct {
+            double             gamma[3]; /* already inverted for INVERSE */
+            vfx_negative_style style;
+        } exponent;
+        struct {
+            vfx_log_params p;
+            vfx_direction  dir;
+        } log;
+        struct {
+            vfx_cdl       cdl;
+            vfx_cdl_style style;
+            vfx_direction dir;
+        } cdl;
+        struct {
+            double scale, offset;  /* out = in * scale + offset */
+            double lo, hi;         /* clamp bounds; -inf / +inf when open */
+        } range;
+        struct {
+            float        *table;   /* n * 3 floats (1-component tables are expanded) */
+            int32_t       n;
+            vfx_direction dir;
+        } lut1d;
+        struct {
+            float     *table;      /* n^3 * 3 floats, red fastest */
+            int32_t    n;
+            vfx_interp interp;     /* LINEAR or TETRAHEDRAL */
+        } lut3d;
+        struct {
+            double        gamma;
+            vfx_direction dir;
+        } hlg;
+        struct {
+            double        gamma[3], offset[3];
+            int           mirror;
+            vfx_direction dir;
+        } moncurve;
+        vfx__opendrt drt; /* OPENDRT: not invertible */
+    } u;
+} vfx__color_op;
+
+struct vfx_color_processor {
+    vfx__color_op *ops;
+    int32_t        n_ops, cap_ops;
+};
+
+/** Append a copy of @p op (tables are deep-copied). */
+vfx_status vfx__color_processor_push(vfx_color_processor *p, const vfx__color_op *op);
+/** Append @p op taking ownership of its table (freed on failure too). */
+vfx_status vfx__color_processor_push_take(vfx_color_processor *p, vfx__color_op *op);
+void       vfx__color_op_clear(vfx__color_op *op);
+
+/** Hot kernels are compiled twice, for AVX2 and for the baseline, and the right one is picked
+ *  at load time (GCC function multiversioning through an ifunc on x86-64 Linux). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define VFX__MULTIVERSION __attribute__((target_clones("avx2", "default"), optimize("no-trapping-math")))
+#else
+#define VFX__MULTIVERSION
+#endif
+
+/** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
+vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,
+                          vfx_color_processor *p);
+
+/** f32 span kernels of transfer functions (transfer.c). */
+void vfx__transfer_encode_span(vfx_transfer tf, float *v, size_t n);
+void vfx__transfer_decode_span(vfx_transfer tf, float *v, size_t n);
+/** LogAffine / LogCamera on f32 for one channel (brk NaN: no linear segment; k its slope). */
+void vfx__log_span(float *v, size_t n, double base, double ls, double lo, double ms, double mo,
+                   double brk, double k, int forward);
+/** CLF monCurve on f32 (vectorised; relative error ~1e-7). */
+void vfx__moncurve_span(float *v, size_t n, double gamma, double offset, int mirror, int forward);
+
+#endif

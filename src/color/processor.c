@@ -1,0 +1,1023 @@
+/* Colour processors: an op list (data), its inverse, an optimiser and the f32 apply kernels.
+ *
+ * Apply works on chunks of up to CHUNK pixels of one row: RGB is gathered from the caller's
+ * interleaved buffer into three planes on the stack, every op runs as a plain loop over the
+ * planes (the compiler vectorises the simple ones), and RGB is scattered back. Channels past
+ * the third (alpha...) are never touched. Nothing is written to the processor, so one
+ * processor serves any number of threads. */
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "color/color_int.h"
+
+#define CHUNK 256
+
+/* ---- op list management -------------------------------------------------------------------- */
+
+void
+vfx__color_op_clear(vfx__color_op *op)
+{
+    if (!op)
+        return;
+    if (op->code == VFX_COLOR_OP_LUT1D)
+        VFX_FREE(op->u.lut1d.table);
+    else if (op->code == VFX_COLOR_OP_LUT3D)
+        VFX_FREE(op->u.lut3d.table);
+}
+
+static vfx_status
+grow(vfx_color_processor *p)
+{
+    if (p->n_ops < p->cap_ops)
+        return VFX_OK;
+    int32_t cap = p->cap_ops ? p->cap_ops * 2 : 8;
+    if (cap > 1 << 20)
+        return vfx__fail(VFX_ERR_LIMIT, "color: too many ops in one processor");
+    vfx__color_op *ops = vfx__realloc(p->ops, (size_t) cap * sizeof *ops);
+    if (!ops)
+        return vfx__nomem();
+    p->ops = ops;
+    p->cap_ops = cap;
+    return VFX_OK;
+}
+
+vfx_status
+vfx__color_processor_push_take(vfx_color_processor *p, vfx__color_op *op)
+{
+    vfx_status s = grow(p);
+    if (s != VFX_OK) {
+        vfx__color_op_clear(op);
+        return s;
+    }
+    p->ops[p->n_ops++] = *op;
+    return VFX_OK;
+}
+
+static vfx_status
+copy_op(const vfx__color_op *src, vfx__color_op *dst)
+{
+    *dst = *src;
+    const float *t = NULL;
+    size_t n = 0;
+    if (src->code == VFX_COLOR_OP_LUT1D) {
+        t = src->u.lut1d.table;
+        n = (size_t) src->u.lut1d.n * 3;
+    } else if (src->code == VFX_COLOR_OP_LUT3D) {
+        size_t e = (size_t) src->u.lut3d.n;
+        t = src->u.lut3d.table;
+        n = e * e * e * 3;
+    }
+    if (!t)
+        return VFX_OK;
+    float *c = vfx__alloc(n * sizeof(float));
+    if (!c) {
+        dst->code = VFX_COLOR_OP_MATRIX; /* owns nothing: clearing it frees nothing */
+        return vfx__nomem();
+    }
+    memcpy(c, t, n * sizeof(float));
+    if (src->code == VFX_COLOR_OP_LUT1D)
+        dst->u.lut1d.table = c;
+    else
+        dst->u.lut3d.table = c;
+    return VFX_OK;
+}
+
+vfx_status
+vfx__color_processor_push(vfx_color_processor *p, const vfx__color_op *op)
+{
+    vfx__color_op c;
+    VFX_TRY(copy_op(op, &c));
+    return vfx__color_processor_push_take(p, &c);
+}
+
+vfx_status
+vfx_color_processor_new(vfx_color_processor **out)
+{
+    if (!out)
+        return vfx__fail(VFX_ERR_ARG, "color: NULL out");
+    *out = vfx__calloc(1, sizeof **out);
+    return *out ? VFX_OK : vfx__nomem();
+}
+
+void
+vfx_color_processor_free(vfx_color_processor *p)
+{
+    if (!p)
+        return;
+    for (int32_t i = 0; i < p->n_ops; i++)
+        vfx__color_op_clear(&p->ops[i]);
+    vfx__free(p->ops);
+    vfx__free(p);
+}
+
+vfx_status
+vfx_color_processor_append_processor(vfx_color_processor *p, const vfx_color_processor *q)
+{
+    if (!p || !q)
+        return vfx__fail(VFX_ERR_ARG, "color: NULL processor");
+    int32_t n0 = p->n_ops, nq = q->n_ops; /* p == q is allowed */
+    for (int32_t i = 0; i < nq; i++) {
+        vfx_status s = vfx__color_processor_push(p, &q->ops[i]);
+        if (s != VFX_OK) {
+            while (p->n_ops > n0)
+                vfx__color_op_clear(&p->ops[--p->n_ops]);
+            return s;
+        }
+    }
+    return VFX_OK;
+}
+
+vfx_status
+vfx_color_processor_copy(const vfx_color_processor *p, vfx_color_processor **out)
+{
+    if (!p || !out)
+        return vfx__fail(VFX_ERR_ARG, "color: NULL argument");
+    *out = NULL;
+    vfx_color_processor *c;
+    VFX_TRY(vfx_color_processor_new(&c));
+    vfx_status s = vfx_color_processor_append_processor(c, p);
+    if (s != VFX_OK) {
+        vfx_color_processor_free(c);
+        return s;
+    }
+    *out = c;
+    return VFX_OK;
+}
+
+int32_t
+vfx_color_processor_op_count(const vfx_color_processor *p)
+{
+    return p ? p->n_ops : 0;
+}
+
+vfx_color_op_code
+vfx_color_processor_op_code(const vfx_color_processor *p, int32_t i)
+{
+    return p && i >= 0 && i < p->n_ops ? p->ops[i].code : (vfx_color_op_code) 0;
+}
+
+const char *
+vfx_color_op_name(vfx_color_op_code c)
+{
+    switch (c) {
+    case VFX_COLOR_OP_MATRIX: return "matrix";
+    case VFX_COLOR_OP_TRANSFER: return "transfer";
+    case VFX_COLOR_OP_EXPONENT: return "exponent";
+    case VFX_COLOR_OP_LOG: return "log";
+    case VFX_COLOR_OP_CDL: return "cdl";
+    case VFX_COLOR_OP_RANGE: return "range";
+    case VFX_COLOR_OP_LUT1D: return "lut1d";
+    case VFX_COLOR_OP_LUT3D: return "lut3d";
+    case VFX_COLOR_OP_HLG_OOTF: return "hlg_ootf";
+    case VFX_COLOR_OP_MONCURVE: return "moncurve";
+    case VFX_COLOR_OP_OPENDRT: return "opendrt";
+    default: return NULL;
+    }
+}
+
+/* ---- append ------------------------------------------------------------------------------ */
+
+/* Flatten reversals of each channel's curve (running max for a rising curve, running min for
+ * a falling one), so that the inverse is well defined, as OCIO does for inverse 1D LUTs. */
+static void
+monotonize(float *t, int32_t n)
+{
+    for (int c = 0; c < 3; c++) {
+        int rising = t[3 * (n - 1) + c] >= t[c];
+        for (int32_t k = 1; k < n; k++) {
+            float prev = t[3 * (k - 1) + c], *e = &t[3 * k + c];
+            if (rising ? *e < prev : *e > prev)
+                *e = prev;
+        }
+    }
+}
+
+static int
+dir_ok(vfx_direction d)
+{
+    return d == VFX_DIR_FORWARD || d == VFX_DIR_INVERSE;
+}
+
+static int
+all_finite(const double *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return 0;
+    return 1;
+}
+
+vfx_status
+vfx_color_processor_append_matrix(vfx_color_processor *p, const double m[9], const double offset[3])
+{
+    if (!p || !m)
+        return vfx__fail(VFX_ERR_ARG, "color: NULL argument");
+    vfx__color_op op = { .code = VFX_COLOR_OP_MATRIX };
+    memcpy(op.u.matrix.m, m, sizeof op.u.matrix.m);
+    if (offset)
+        memcpy(op.u.matrix.offset, offset, sizeof op.u.matrix.offset);
+    if (!all_finite(op.u.matrix.m, 9) || !all_finite(op.u.matrix.offset, 3))
+        return vfx__fail(VFX_ERR_ARG, "color: matrix with a non-finite value");
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_transfer(vfx_color_processor *p, vfx_transfer tf, vfx_direction dir)
+{
+    if (!p || !vfx_transfer_name(tf) || !dir_ok(dir))
+        return vfx__fail(VFX_ERR_ARG, "color: bad transfer op (tf %d, dir %d)", (int) tf, (int) dir);
+    vfx__color_op op = { .code = VFX_COLOR_OP_TRANSFER };
+    op.u.transfer.tf = tf;
+    op.u.transfer.dir = dir;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_exponent(vfx_color_processor *p, const double gamma[3],
+                                    vfx_negative_style style, vfx_direction dir)
+{
+    if (!p || !gamma || !dir_ok(dir) || (int) style < 0 || style > VFX_NEGATIVE_PASS_THRU)
+        return vfx__fail(VFX_ERR_ARG, "color: bad exponent op");
+    vfx__color_op op = { .code = VFX_COLOR_OP_EXPONENT };
+    for (int i = 0; i < 3; i++) {
+        if (!isfinite(gamma[i]) || gamma[i] == 0.0)
+            return vfx__fail(VFX_ERR_ARG, "color: exponent %g is not usable", gamma[i]);
+        op.u.exponent.gamma[i] = dir == VFX_DIR_FORWARD ? gamma[i] : 1.0 / gamma[i];
+    }
+    op.u.exponent.style = style;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3],
+                                    const double offset[3], vfx_negative_style style,
+                                    vfx_direction dir)
+{
+    if (!p || !gamma || !offset || !dir_ok(dir) ||
+        (style != VFX_NEGATIVE_MIRROR && style != VFX_NEGATIVE_PASS_THRU))
+        return vfx__fail(VFX_ERR_ARG, "color: bad moncurve op");
+    vfx__color_op op = { .code = VFX_COLOR_OP_MONCURVE };
+    for (int i = 0; i < 3; i++) {
+        if (!(gamma[i] > 1.0) || !(offset[i] > 0.0) || !isfinite(gamma[i]) || !isfinite(offset[i]))
+            return vfx__fail(VFX_ERR_ARG, "color: moncurve needs gamma > 1 and offset > 0 "
+                                          "(got %g, %g)", gamma[i], offset[i]);
+        op.u.moncurve.gamma[i] = gamma[i];
+        op.u.moncurve.offset[i] = offset[i];
+    }
+    op.u.moncurve.mirror = style == VFX_NEGATIVE_MIRROR;
+    op.u.moncurve.dir = dir;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_log(vfx_color_processor *p, double base, vfx_direction dir)
+{
+    vfx_log_params lp;
+    lp.base = base;
+    for (int i = 0; i < 3; i++) {
+        lp.log_slope[i] = 1.0;
+        lp.log_offset[i] = 0.0;
+        lp.lin_slope[i] = 1.0;
+        lp.lin_offset[i] = 0.0;
+        lp.lin_break[i] = NAN;
+        lp.linear_slope[i] = NAN;
+    }
+    return vfx_color_processor_append_log_params(p, &lp, dir);
+}
+
+vfx_status
+vfx_color_processor_append_log_params(vfx_color_processor *p, const vfx_log_params *lp,
+                                      vfx_direction dir)
+{
+    if (!p || !lp || !dir_ok(dir))
+        return vfx__fail(VFX_ERR_ARG, "color: bad log op");
+    if (!(lp->base > 0.0) || lp->base == 1.0 || !isfinite(lp->base))
+        return vfx__fail(VFX_ERR_ARG, "color: log base %g is not usable", lp->base);
+    for (int i = 0; i < 3; i++) {
+        if (lp->log_slope[i] == 0.0 || lp->lin_slope[i] == 0.0 || !isfinite(lp->log_slope[i]) ||
+            !isfinite(lp->lin_slope[i]) || !isfinite(lp->log_offset[i]) || !isfinite(lp->lin_offset[i]))
+            return vfx__fail(VFX_ERR_ARG, "color: log op with a zero or non-finite slope/offset");
+        if (isfinite(lp->lin_break[i]) && lp->lin_slope[i] * lp->lin_break[i] + lp->lin_offset[i] <= 0.0)
+            return vfx__fail(VFX_ERR_ARG, "color: LogCamera break %g lies below the log's domain",
+                             lp->lin_break[i]);
+    }
+    vfx__color_op op = { .code = VFX_COLOR_OP_LOG };
+    op.u.log.p = *lp;
+    op.u.log.dir = dir;
+    /* derive the linear segment of LogCamera once, so the kernels only read numbers */
+    for (int i = 0; i < 3; i++) {
+        if (!isfinite(lp->lin_break[i]))
+            continue;
+        double arg = lp->lin_slope[i] * lp->lin_break[i] + lp->lin_offset[i];
+        if (!isfinite(lp->linear_slope[i]))
+            op.u.log.p.linear_slope[i] = lp->log_slope[i] * lp->lin_slope[i] / (arg * log(lp->base));
+    }
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_cdl(vfx_color_processor *p, const vfx_cdl *cdl, vfx_cdl_style style,
+                               vfx_direction dir)
+{
+    if (!p || !cdl || !dir_ok(dir) || (style != VFX_CDL_ASC && style != VFX_CDL_NO_CLAMP))
+        return vfx__fail(VFX_ERR_ARG, "color: bad CDL op");
+    for (int i = 0; i < 3; i++) {
+        if (!isfinite(cdl->slope[i]) || !isfinite(cdl->offset[i]) || !isfinite(cdl->power[i]) ||
+            cdl->slope[i] < 0.0 || !(cdl->power[i] > 0.0))
+            return vfx__fail(VFX_ERR_ARG, "color: CDL needs slope >= 0 and power > 0 (channel %d)", i);
+        if (dir == VFX_DIR_INVERSE && cdl->slope[i] == 0.0)
+            return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a CDL with slope 0 has no inverse");
+    }
+    if (!isfinite(cdl->saturation) || cdl->saturation < 0.0 ||
+        (dir == VFX_DIR_INVERSE && cdl->saturation == 0.0))
+        return vfx__fail(VFX_ERR_ARG, "color: CDL saturation %g is not usable", cdl->saturation);
+    vfx__color_op op = { .code = VFX_COLOR_OP_CDL };
+    op.u.cdl.cdl = *cdl;
+    op.u.cdl.style = style;
+    op.u.cdl.dir = dir;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_range(vfx_color_processor *p, double min_in, double max_in,
+                                 double min_out, double max_out, vfx_direction dir)
+{
+    if (!p || !dir_ok(dir))
+        return vfx__fail(VFX_ERR_ARG, "color: bad range op");
+    if (dir == VFX_DIR_INVERSE) {
+        double t = min_in;
+        min_in = min_out;
+        min_out = t;
+        t = max_in;
+        max_in = max_out;
+        max_out = t;
+    }
+    int has_min = !isnan(min_in), has_max = !isnan(max_in);
+    if (has_min != !isnan(min_out) || has_max != !isnan(max_out) || (!has_min && !has_max))
+        return vfx__fail(VFX_ERR_ARG, "color: range needs min in/out and/or max in/out in pairs");
+    vfx__color_op op = { .code = VFX_COLOR_OP_RANGE };
+    if (has_min && has_max) {
+        if (!(max_in != min_in))
+            return vfx__fail(VFX_ERR_ARG, "color: range with min_in == max_in");
+        op.u.range.scale = (max_out - min_out) / (max_in - min_in);
+        op.u.range.offset = min_out - min_in * op.u.range.scale;
+        op.u.range.lo = fmin(min_out, max_out);
+        op.u.range.hi = fmax(min_out, max_out);
+    } else if (has_min) {
+        op.u.range.scale = 1.0;
+        op.u.range.offset = min_out - min_in;
+        op.u.range.lo = min_out;
+        op.u.range.hi = INFINITY;
+    } else {
+        op.u.range.scale = 1.0;
+        op.u.range.offset = max_out - max_in;
+        op.u.range.lo = -INFINITY;
+        op.u.range.hi = max_out;
+    }
+    if (!isfinite(op.u.range.scale) || !isfinite(op.u.range.offset))
+        return vfx__fail(VFX_ERR_ARG, "color: range values are not finite");
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_lut1d(vfx_color_processor *p, const float *table, int32_t n,
+                                 int32_t n_components, vfx_direction dir)
+{
+    if (!p || !table || !dir_ok(dir) || (n_components != 1 && n_components != 3))
+        return vfx__fail(VFX_ERR_ARG, "color: bad 1D LUT op");
+    if (n < 2 || n > (1 << 24))
+        return vfx__fail(VFX_ERR_ARG, "color: 1D LUT size %d out of range 2..2^24", (int) n);
+    float *t = vfx__alloc((size_t) n * 3 * sizeof(float));
+    if (!t)
+        return vfx__nomem();
+    for (int32_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+            t[3 * i + c] = table[n_components == 3 ? 3 * i + c : i];
+    if (dir == VFX_DIR_INVERSE)
+        monotonize(t, n);
+    vfx__color_op op = { .code = VFX_COLOR_OP_LUT1D };
+    op.u.lut1d.table = t;
+    op.u.lut1d.n = n;
+    op.u.lut1d.dir = dir;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_lut3d(vfx_color_processor *p, const float *table, int32_t n,
+                                 vfx_interp interp, vfx_direction dir)
+{
+    if (!p || !table || !dir_ok(dir))
+        return vfx__fail(VFX_ERR_ARG, "color: bad 3D LUT op");
+    if (dir == VFX_DIR_INVERSE)
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "color: inverse 3D LUTs are not supported");
+    if (n < 2 || n > 129)
+        return vfx__fail(VFX_ERR_ARG, "color: 3D LUT size %d out of range 2..129", (int) n);
+    size_t count = (size_t) n * (size_t) n * (size_t) n * 3;
+    float *t = vfx__alloc(count * sizeof(float));
+    if (!t)
+        return vfx__nomem();
+    memcpy(t, table, count * sizeof(float));
+    vfx__color_op op = { .code = VFX_COLOR_OP_LUT3D };
+    op.u.lut3d.table = t;
+    op.u.lut3d.n = n;
+    op.u.lut3d.interp = interp == VFX_INTERP_TETRAHEDRAL || interp == VFX_INTERP_BEST
+                            ? VFX_INTERP_TETRAHEDRAL
+                            : VFX_INTERP_LINEAR;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+double
+vfx_hlg_system_gamma(double peak_nits)
+{
+    return 1.2 + 0.42 * log10(peak_nits / 1000.0);
+}
+
+vfx_status
+vfx_color_processor_append_hlg_ootf(vfx_color_processor *p, double gamma, vfx_direction dir)
+{
+    if (!p || !dir_ok(dir) || !(gamma > 0.0) || !isfinite(gamma))
+        return vfx__fail(VFX_ERR_ARG, "color: bad HLG OOTF op (gamma %g)", gamma);
+    vfx__color_op op = { .code = VFX_COLOR_OP_HLG_OOTF };
+    op.u.hlg.gamma = gamma;
+    op.u.hlg.dir = dir;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+/* ---- inverse ----------------------------------------------------------------------------- */
+
+static vfx_direction
+flip(vfx_direction d)
+{
+    return d == VFX_DIR_FORWARD ? VFX_DIR_INVERSE : VFX_DIR_FORWARD;
+}
+
+static vfx_status
+invert_op(const vfx__color_op *src, vfx__color_op *dst)
+{
+    VFX_TRY(copy_op(src, dst));
+    switch (src->code) {
+    case VFX_COLOR_OP_MATRIX: {
+        double inv[9];
+        const double *o = src->u.matrix.offset;
+        if (vfx_mat3_invert(src->u.matrix.m, inv) != VFX_OK)
+            return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a singular matrix op has no inverse");
+        memcpy(dst->u.matrix.m, inv, sizeof inv);
+        for (int r = 0; r < 3; r++)
+            dst->u.matrix.offset[r] = -(inv[3 * r] * o[0] + inv[3 * r + 1] * o[1] + inv[3 * r + 2] * o[2]);
+        return VFX_OK;
+    }
+    case VFX_COLOR_OP_TRANSFER: dst->u.transfer.dir = flip(src->u.transfer.dir); return VFX_OK;
+    case VFX_COLOR_OP_EXPONENT:
+        for (int i = 0; i < 3; i++)
+            dst->u.exponent.gamma[i] = 1.0 / src->u.exponent.gamma[i];
+        return VFX_OK;
+    case VFX_COLOR_OP_LOG: dst->u.log.dir = flip(src->u.log.dir); return VFX_OK;
+    case VFX_COLOR_OP_CDL:
+        for (int i = 0; i < 3; i++)
+            if (src->u.cdl.cdl.slope[i] == 0.0)
+                return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a CDL with slope 0 has no inverse");
+        if (src->u.cdl.cdl.saturation == 0.0)
+            return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a CDL with saturation 0 has no inverse");
+        dst->u.cdl.dir = flip(src->u.cdl.dir);
+        return VFX_OK;
+    case VFX_COLOR_OP_RANGE: {
+        double s = src->u.range.scale, o = src->u.range.offset;
+        if (s == 0.0)
+            return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a range op onto one value has no inverse");
+        double lo = (src->u.range.lo - o) / s, hi = (src->u.range.hi - o) / s;
+        dst->u.range.scale = 1.0 / s;
+        dst->u.range.offset = -o / s;
+        dst->u.range.lo = isnan(lo) ? -INFINITY : fmin(lo, hi);
+        dst->u.range.hi = isnan(hi) ? INFINITY : fmax(lo, hi);
+        return VFX_OK;
+    }
+    case VFX_COLOR_OP_LUT1D:
+        dst->u.lut1d.dir = flip(src->u.lut1d.dir);
+        if (dst->u.lut1d.dir == VFX_DIR_INVERSE)
+            monotonize(dst->u.lut1d.table, dst->u.lut1d.n);
+        return VFX_OK;
+    case VFX_COLOR_OP_HLG_OOTF: dst->u.hlg.dir = flip(src->u.hlg.dir); return VFX_OK;
+    case VFX_COLOR_OP_MONCURVE: dst->u.moncurve.dir = flip(src->u.moncurve.dir); return VFX_OK;
+    case VFX_COLOR_OP_OPENDRT:
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
+    case VFX_COLOR_OP_LUT3D:
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a 3D LUT has no exact inverse (bake one "
+                                              "with a LUT tool instead)");
+    default: return vfx__fail(VFX_ERR_INTERNAL, "color: unknown op %d", (int) src->code);
+    }
+}
+
+vfx_status
+vfx_color_processor_inverse(const vfx_color_processor *p, vfx_color_processor **out)
+{
+    if (!p || !out)
+        return vfx__fail(VFX_ERR_ARG, "color: NULL argument");
+    *out = NULL;
+    vfx_color_processor *q;
+    VFX_TRY(vfx_color_processor_new(&q));
+    for (int32_t i = p->n_ops - 1; i >= 0; i--) {
+        vfx__color_op op;
+        vfx_status s = invert_op(&p->ops[i], &op);
+        if (s == VFX_OK)
+            s = vfx__color_processor_push_take(q, &op);
+        else
+            vfx__color_op_clear(&op);
+        if (s != VFX_OK) {
+            vfx__error_prefix("op %d (%s): ", (int) i, vfx_color_op_name(p->ops[i].code));
+            vfx_color_processor_free(q);
+            return s;
+        }
+    }
+    *out = q;
+    return VFX_OK;
+}
+
+/* ---- optimiser --------------------------------------------------------------------------- */
+
+static int
+matrix_is_identity(const vfx__color_op *op)
+{
+    for (int i = 0; i < 9; i++)
+        if (fabs(op->u.matrix.m[i] - (i % 4 == 0 ? 1.0 : 0.0)) > 1e-12)
+            return 0;
+    for (int i = 0; i < 3; i++)
+        if (fabs(op->u.matrix.offset[i]) > 1e-12)
+            return 0;
+    return 1;
+}
+
+static int
+is_identity(const vfx__color_op *op)
+{
+    switch (op->code) {
+    case VFX_COLOR_OP_MATRIX: return matrix_is_identity(op);
+    case VFX_COLOR_OP_TRANSFER: return op->u.transfer.tf == VFX_TRANSFER_LINEAR;
+    case VFX_COLOR_OP_EXPONENT:
+        return op->u.exponent.style != VFX_NEGATIVE_CLAMP && op->u.exponent.gamma[0] == 1.0 &&
+               op->u.exponent.gamma[1] == 1.0 && op->u.exponent.gamma[2] == 1.0;
+    case VFX_COLOR_OP_RANGE:
+        return op->u.range.scale == 1.0 && op->u.range.offset == 0.0 && isinf(op->u.range.lo) &&
+               isinf(op->u.range.hi);
+    default: return 0;
+    }
+}
+
+/* a followed by b is the identity (on all reals, up to rounding) */
+static int
+cancels(const vfx__color_op *a, const vfx__color_op *b)
+{
+    if (a->code != b->code)
+        return 0;
+    switch (a->code) {
+    case VFX_COLOR_OP_TRANSFER:
+        return a->u.transfer.tf == b->u.transfer.tf && a->u.transfer.dir != b->u.transfer.dir &&
+               vfx_transfer_is_bijective(a->u.transfer.tf);
+    case VFX_COLOR_OP_EXPONENT:
+        if (a->u.exponent.style != VFX_NEGATIVE_MIRROR || b->u.exponent.style != VFX_NEGATIVE_MIRROR)
+            return 0;
+        for (int i = 0; i < 3; i++)
+            if (fabs(a->u.exponent.gamma[i] * b->u.exponent.gamma[i] - 1.0) > 1e-12)
+                return 0;
+        return 1;
+    case VFX_COLOR_OP_HLG_OOTF:
+        return a->u.hlg.gamma == b->u.hlg.gamma && a->u.hlg.dir != b->u.hlg.dir;
+    case VFX_COLOR_OP_MONCURVE:
+        return a->u.moncurve.dir != b->u.moncurve.dir && a->u.moncurve.mirror == b->u.moncurve.mirror &&
+               memcmp(a->u.moncurve.gamma, b->u.moncurve.gamma, sizeof a->u.moncurve.gamma) == 0 &&
+               memcmp(a->u.moncurve.offset, b->u.moncurve.offset, sizeof a->u.moncurve.offset) == 0;
+    default: return 0;
+    }
+}
+
+static void
+remove_ops(vfx_color_processor *p, int32_t i, int32_t count)
+{
+    for (int32_t k = 0; k < count; k++)
+        vfx__color_op_clear(&p->ops[i + k]);
+    memmove(&p->ops[i], &p->ops[i + count], (size_t) (p->n_ops - i - count) * sizeof *p->ops);
+    p->n_ops -= count;
+}
+
+vfx_status
+vfx_color_processor_optimize(vfx_color_processor *p)
+{
+    if (!p)
+        return vfx__fail(VFX_ERR_ARG, "color: NULL processor");
+    int changed = 1;
+    while (changed) {
+        changed = 0;
+        for (int32_t i = 0; i < p->n_ops; i++) {
+            if (is_identity(&p->ops[i])) {
+                remove_ops(p, i, 1);
+                changed = 1;
+                break;
+            }
+            if (i + 1 >= p->n_ops)
+                break;
+            vfx__color_op *a = &p->ops[i], *b = &p->ops[i + 1];
+            if (cancels(a, b)) {
+                remove_ops(p, i, 2);
+                changed = 1;
+                break;
+            }
+            if (a->code == VFX_COLOR_OP_MATRIX && b->code == VFX_COLOR_OP_MATRIX) {
+                /* b(a(x)) = Mb (Ma x + oa) + ob */
+                double m[9], o[3];
+                const double *oa = a->u.matrix.offset;
+                vfx_mat3_mul(b->u.matrix.m, a->u.matrix.m, m);
+                for (int r = 0; r < 3; r++)
+                    o[r] = b->u.matrix.m[3 * r] * oa[0] + b->u.matrix.m[3 * r + 1] * oa[1] +
+                           b->u.matrix.m[3 * r + 2] * oa[2] + b->u.matrix.offset[r];
+                memcpy(a->u.matrix.m, m, sizeof m);
+                memcpy(a->u.matrix.offset, o, sizeof o);
+                remove_ops(p, i + 1, 1);
+                changed = 1;
+                break;
+            }
+        }
+    }
+    return VFX_OK;
+}
+
+/* ---- kernels ------------------------------------------------------------------------------- */
+
+VFX__MULTIVERSION static void
+k_matrix(const vfx__color_op *op, float *restrict r, float *restrict g, float *restrict b, int n)
+{
+    const double *m = op->u.matrix.m, *o = op->u.matrix.offset;
+    const float m0 = (float) m[0], m1 = (float) m[1], m2 = (float) m[2], m3 = (float) m[3],
+                m4 = (float) m[4], m5 = (float) m[5], m6 = (float) m[6], m7 = (float) m[7],
+                m8 = (float) m[8], o0 = (float) o[0], o1 = (float) o[1], o2 = (float) o[2];
+    for (int i = 0; i < n; i++) {
+        float x = r[i], y = g[i], z = b[i];
+        r[i] = m0 * x + m1 * y + m2 * z + o0;
+        g[i] = m3 * x + m4 * y + m5 * z + o1;
+        b[i] = m6 * x + m7 * y + m8 * z + o2;
+    }
+}
+
+static void
+k_exponent(const vfx__color_op *op, float *const ch[3], int n)
+{
+    for (int c = 0; c < 3; c++) {
+        float *v = ch[c];
+        double g = op->u.exponent.gamma[c];
+        switch (op->u.exponent.style) {
+        case VFX_NEGATIVE_CLAMP:
+            for (int i = 0; i < n; i++)
+                v[i] = v[i] > 0.0f ? (float) pow(v[i], g) : 0.0f;
+            break;
+        case VFX_NEGATIVE_MIRROR:
+            for (int i = 0; i < n; i++)
+                v[i] = v[i] >= 0.0f ? (float) pow(v[i], g) : -(float) pow(-v[i], g);
+            break;
+        default:
+            for (int i = 0; i < n; i++)
+                v[i] = v[i] > 0.0f ? (float) pow(v[i], g) : v[i];
+            break;
+        }
+    }
+}
+
+static void
+k_log(const vfx__color_op *op, float *const ch[3], int n)
+{
+    const vfx_log_params *lp = &op->u.log.p;
+    for (int c = 0; c < 3; c++)
+        vfx__log_span(ch[c], (size_t) n, lp->base, lp->log_slope[c], lp->log_offset[c],
+                      lp->lin_slope[c], lp->lin_offset[c], lp->lin_break[c], lp->linear_slope[c],
+                      op->u.log.dir == VFX_DIR_FORWARD);
+}
+
+static float
+clamp01(float x)
+{
+    return x < 0.0f ? 0.0f : x > 1.0f ? 1.0f : x; /* NaN -> NaN; fixed below where it matters */
+}
+
+static void
+k_cdl(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    const vfx_cdl *c = &op->u.cdl.cdl;
+    const int asc = op->u.cdl.style == VFX_CDL_ASC;
+    const double sat = c->saturation;
+    float *ch[3] = { r, g, b };
+    if (op->u.cdl.dir == VFX_DIR_FORWARD) {
+        for (int i = 0; i < n; i++) {
+            double v[3];
+            for (int k = 0; k < 3; k++) {
+                double x = ch[k][i] * c->slope[k] + c->offset[k];
+                if (asc) {
+                    x = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+                    x = pow(x, c->power[k]);
+                } else if (x > 0.0) {
+                    x = pow(x, c->power[k]);
+                }
+                v[k] = x;
+            }
+            double luma = 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+            for (int k = 0; k < 3; k++) {
+                float y = (float) (luma + sat * (v[k] - luma));
+                ch[k][i] = asc ? clamp01(y) : y;
+            }
+        }
+    } else {
+        for (int i = 0; i < n; i++) {
+            double v[3];
+            for (int k = 0; k < 3; k++) {
+                double x = ch[k][i];
+                v[k] = asc ? (x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x) : x;
+            }
+            double luma = 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+            for (int k = 0; k < 3; k++) {
+                double x = luma + (v[k] - luma) / sat;
+                if (asc) {
+                    x = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+                    x = pow(x, 1.0 / c->power[k]);
+                } else if (x > 0.0) {
+                    x = pow(x, 1.0 / c->power[k]);
+                }
+                x = (x - c->offset[k]) / c->slope[k];
+                if (asc) /* the v1.2 reverse clamps its result too (as OCIO does) */
+                    x = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
+                ch[k][i] = (float) x;
+            }
+        }
+    }
+}
+
+VFX__MULTIVERSION static void
+k_range(const vfx__color_op *op, float *const ch[3], int n)
+{
+    const float s = (float) op->u.range.scale, o = (float) op->u.range.offset;
+    const float lo = (float) op->u.range.lo, hi = (float) op->u.range.hi;
+    for (int c = 0; c < 3; c++) {
+        float *v = ch[c];
+        for (int i = 0; i < n; i++) {
+            float x = v[i] * s + o;
+            x = x < lo ? lo : x;
+            v[i] = x > hi ? hi : x;
+        }
+    }
+}
+
+VFX__MULTIVERSION static void
+k_lut1d_fwd(const vfx__color_op *op, float *const ch[3], int n)
+{
+    const float *t = op->u.lut1d.table;
+    const int32_t len = op->u.lut1d.n;
+    const float scale = (float) (len - 1);
+    for (int c = 0; c < 3; c++) {
+        float *v = ch[c];
+        for (int i = 0; i < n; i++) {
+            float x = v[i] * scale;
+            x = x > 0.0f ? x : 0.0f; /* also maps NaN to 0 */
+            x = x < scale ? x : scale;
+            int32_t k = (int32_t) x;
+            k = k < len - 1 ? k : len - 2;
+            float f = x - (float) k;
+            float a = t[3 * k + c], b = t[3 * (k + 1) + c];
+            v[i] = (1.0f - f) * a + f * b; /* exact at the ends even next to huge entries */
+        }
+    }
+}
+
+/* Exact inverse of the linear interpolation of a monotonic curve. Tables of INVERSE ops are
+ * made monotonic when the op is built (see monotonize), so a binary search finds the segment.
+ * Outputs outside the curve's range clamp to the domain ends; a flat run at either end inverts
+ * to its inner end (the widest invertible part). */
+static void
+k_lut1d_inv(const vfx__color_op *op, float *const ch[3], int n)
+{
+    const float *t = op->u.lut1d.table;
+    const int32_t len = op->u.lut1d.n;
+    const float inv_last = 1.0f / (float) (len - 1);
+    for (int c = 0; c < 3; c++) {
+        float *v = ch[c];
+        const float sgn = t[3 * (len - 1) + c] >= t[c] ? 1.0f : -1.0f; /* work increasing */
+        const float lo_v = sgn * t[c], hi_v = sgn * t[3 * (len - 1) + c];
+        int32_t lo_k = 0, hi_k = len - 1;
+        while (lo_k + 1 < len && sgn * t[3 * (lo_k + 1) + c] <= lo_v)
+            lo_k++;
+        while (hi_k > 0 && sgn * t[3 * (hi_k - 1) + c] >= hi_v)
+            hi_k--;
+        for (int i = 0; i < n; i++) {
+            float yy = sgn * v[i];
+            if (!(yy > lo_v)) { /* also NaN */
+                v[i] = (float) lo_k * inv_last;
+                continue;
+            }
+            if (yy >= hi_v) {
+                v[i] = (float) hi_k * inv_last;
+                continue;
+            }
+            int32_t lo = lo_k, hi = hi_k; /* t[lo] < yy <= t[hi] */
+            while (hi - lo > 1) {
+                int32_t mid = lo + (hi - lo) / 2;
+                if (sgn * t[3 * mid + c] >= yy)
+                    hi = mid;
+                else
+                    lo = mid;
+            }
+            float a = sgn * t[3 * lo + c], b = sgn * t[3 * hi + c];
+            float f = b > a ? (yy - a) / (b - a) : 0.0f;
+            v[i] = ((float) lo + f) * inv_last;
+        }
+    }
+}
+
+VFX__MULTIVERSION static void
+k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    const float *t = op->u.lut3d.table;
+    const int32_t e = op->u.lut3d.n;
+    const float scale = (float) (e - 1);
+    const ptrdiff_t sr = 3, sg = 3 * (ptrdiff_t) e, sb = 3 * (ptrdiff_t) e * e;
+    const int tetra = op->u.lut3d.interp == VFX_INTERP_TETRAHEDRAL;
+    for (int i = 0; i < n; i++) {
+        float x[3] = { r[i] * scale, g[i] * scale, b[i] * scale };
+        int32_t k[3];
+        float f[3];
+        for (int c = 0; c < 3; c++) {
+            float v = x[c] > 0.0f ? x[c] : 0.0f;
+            v = v < scale ? v : scale;
+            int32_t q = (int32_t) v;
+            q = q < e - 1 ? q : e - 2;
+            k[c] = q;
+            f[c] = v - (float) q;
+        }
+        const float *p0 = t + k[0] * sr + k[1] * sg + k[2] * sb;
+        float out[3];
+        if (tetra) {
+            /* split the cube into 6 tetrahedra by the order of the fractions */
+            float fr = f[0], fg = f[1], fb = f[2];
+            ptrdiff_t s1, s2;
+            float w0, w1, w2, w3;
+            if (fr > fg) {
+                if (fg > fb) { /* r > g > b */
+                    s1 = sr; s2 = sr + sg; w1 = fr - fg; w2 = fg - fb; w3 = fb;
+                } else if (fr > fb) { /* r > b >= g */
+                    s1 = sr; s2 = sr + sb; w1 = fr - fb; w2 = fb - fg; w3 = fg;
+                } else { /* b >= r > g */
+                    s1 = sb; s2 = sr + sb; w1 = fb - fr; w2 = fr - fg; w3 = fg;
+                }
+            } else {
+                if (fb > fg) { /* b > g >= r */
+                    s1 = sb; s2 = sg + sb; w1 = fb - fg; w2 = fg - fr; w3 = fr;
+                } else if (fb > fr) { /* g >= b > r */
+                    s1 = sg; s2 = sg + sb; w1 = fg - fb; w2 = fb - fr; w3 = fr;
+                } else { /* g >= r >= b */
+                    s1 = sg; s2 = sr + sg; w1 = fg - fr; w2 = fr - fb; w3 = fb;
+                }
+            }
+            w0 = 1.0f - w1 - w2 - w3;
+            const float *p1 = p0 + s1, *p2 = p0 + s2, *p3 = p0 + sr + sg + sb;
+            for (int c = 0; c < 3; c++)
+                out[c] = w0 * p0[c] + w1 * p1[c] + w2 * p2[c] + w3 * p3[c];
+        } else {
+            for (int c = 0; c < 3; c++) {
+                float c00 = p0[c] + f[0] * (p0[sr + c] - p0[c]);
+                float c10 = p0[sg + c] + f[0] * (p0[sg + sr + c] - p0[sg + c]);
+                float c01 = p0[sb + c] + f[0] * (p0[sb + sr + c] - p0[sb + c]);
+                float c11 = p0[sb + sg + c] + f[0] * (p0[sb + sg + sr + c] - p0[sb + sg + c]);
+                float c0 = c00 + f[1] * (c10 - c00);
+                float c1 = c01 + f[1] * (c11 - c01);
+                out[c] = c0 + f[2] * (c1 - c0);
+            }
+        }
+        r[i] = out[0];
+        g[i] = out[1];
+        b[i] = out[2];
+    }
+}
+
+static void
+k_hlg(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    const double gm = op->u.hlg.gamma;
+    const int fwd = op->u.hlg.dir == VFX_DIR_FORWARD;
+    for (int i = 0; i < n; i++) {
+        double y = 0.2627 * r[i] + 0.6780 * g[i] + 0.0593 * b[i];
+        double s = y > 0.0 ? (fwd ? pow(y, gm - 1.0) : pow(y, (1.0 - gm) / gm)) : 0.0;
+        r[i] = (float) (r[i] * s);
+        g[i] = (float) (g[i] * s);
+        b[i] = (float) (b[i] * s);
+    }
+}
+
+/* CLF monCurve: FORWARD ((x + o) / (1 + o))^g above x_break = o / (g - 1), x * s below, with
+ * s = ((g - 1) / o) ((o g) / ((g - 1)(1 + o)))^g so value and slope are continuous. The
+ * kernel lives with the other vectorised curves in transfer.c. */
+static void
+k_moncurve(const vfx__color_op *op, float *const ch[3], int n)
+{
+    for (int c = 0; c < 3; c++)
+        vfx__moncurve_span(ch[c], (size_t) n, op->u.moncurve.gamma[c], op->u.moncurve.offset[c],
+                           op->u.moncurve.mirror, op->u.moncurve.dir == VFX_DIR_FORWARD);
+}
+
+static void
+run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
+{
+    float *const ch[3] = { r, g, b };
+    for (int32_t k = 0; k < p->n_ops; k++) {
+        const vfx__color_op *op = &p->ops[k];
+        switch (op->code) {
+        case VFX_COLOR_OP_MATRIX: k_matrix(op, r, g, b, n); break;
+        case VFX_COLOR_OP_TRANSFER:
+            for (int c = 0; c < 3; c++) {
+                if (op->u.transfer.dir == VFX_DIR_FORWARD)
+                    vfx__transfer_encode_span(op->u.transfer.tf, ch[c], (size_t) n);
+                else
+                    vfx__transfer_decode_span(op->u.transfer.tf, ch[c], (size_t) n);
+            }
+            break;
+        case VFX_COLOR_OP_EXPONENT: k_exponent(op, ch, n); break;
+        case VFX_COLOR_OP_LOG: k_log(op, ch, n); break;
+        case VFX_COLOR_OP_CDL: k_cdl(op, r, g, b, n); break;
+        case VFX_COLOR_OP_RANGE: k_range(op, ch, n); break;
+        case VFX_COLOR_OP_LUT1D:
+            if (op->u.lut1d.dir == VFX_DIR_FORWARD)
+                k_lut1d_fwd(op, ch, n);
+            else
+                k_lut1d_inv(op, ch, n);
+            break;
+        case VFX_COLOR_OP_LUT3D: k_lut3d(op, r, g, b, n); break;
+        case VFX_COLOR_OP_HLG_OOTF: k_hlg(op, r, g, b, n); break;
+        case VFX_COLOR_OP_MONCURVE: k_moncurve(op, ch, n); break;
+        case VFX_COLOR_OP_OPENDRT: vfx__opendrt_span(&op->u.drt, r, g, b, n); break;
+        default: break;
+        }
+    }
+}
+
+vfx_status
+vfx_color_processor_apply_f32(const vfx_color_processor *p, float *px, int32_t n_channels,
+                              ptrdiff_t x_stride, ptrdiff_t y_stride, int32_t width, int32_t height)
+{
+    if (!p || n_channels < 3 || width < 0 || height < 0)
+        return vfx__fail(VFX_ERR_ARG, "color: apply: bad arguments (channels %d, %dx%d)",
+                         (int) n_channels, (int) width, (int) height);
+    if (width == 0 || height == 0 || p->n_ops == 0)
+        return VFX_OK;
+    if (!px)
+        return vfx__fail(VFX_ERR_ARG, "color: apply: NULL buffer");
+    if (x_stride == 0)
+        x_stride = (ptrdiff_t) n_channels * (ptrdiff_t) sizeof(float);
+    if (y_stride == 0)
+        y_stride = x_stride * width;
+    float r[CHUNK], g[CHUNK], b[CHUNK];
+    const int packed = x_stride == (ptrdiff_t) n_channels * (ptrdiff_t) sizeof(float);
+    for (int32_t y = 0; y < height; y++) {
+        char *row = (char *) px + (ptrdiff_t) y * y_stride;
+        for (int32_t x0 = 0; x0 < width; x0 += CHUNK) {
+            int n = (int) VFX__MIN(CHUNK, width - x0);
+            char *base = row + (ptrdiff_t) x0 * x_stride;
+            if (packed && n_channels == 4) {
+                const float *q = (const float *) base;
+                for (int i = 0; i < n; i++) {
+                    r[i] = q[4 * i];
+                    g[i] = q[4 * i + 1];
+                    b[i] = q[4 * i + 2];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    const float *q = (const float *) (base + (ptrdiff_t) i * x_stride);
+                    r[i] = q[0];
+                    g[i] = q[1];
+                    b[i] = q[2];
+                }
+            }
+            run_ops(p, r, g, b, n);
+            if (packed && n_channels == 4) {
+                float *q = (float *) base;
+                for (int i = 0; i < n; i++) {
+                    q[4 * i] = r[i];
+                    q[4 * i + 1] = g[i];
+                    q[4 * i + 2] = b[i];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    float *q = (float *) (base + (ptrdiff_t) i * x_stride);
+                    q[0] = r[i];
+                    q[1] = g[i];
+                    q[2] = b[i];
+                }
+            }
+        }
+    }
+    return VFX_OK;
+}
+
+void
+vfx_color_processor_apply_rgb(const vfx_color_processor *p, float rgb[3])
+{
+    if (!p || !rgb)
+        return;
+    float r = rgb[0], g = rgb[1], b = rgb[2];
+    run_ops(p, &r, &g, &b, 1);
+    rgb[0] = r;
+    rgb[1] = g;
+    rgb[2] = b;
+}

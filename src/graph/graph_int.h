@@ -1,0 +1,104 @@
+/* Private graph engine: nodes, the tile cache, the scheduler and sinks. */
+#ifndef VFX_GRAPH_INT_H
+#define VFX_GRAPH_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core_int.h"
+#include "ops/op_int.h"
+#include "vfx/image.h"
+#include "vfx/sink.h"
+
+/** Default cache grid and sink tile size. */
+#define VFX__TILE_DEFAULT 256
+#define VFX__MAX_INPUTS 8
+
+struct vfx_image {
+    _Atomic int32_t     refs;
+    const vfx_op_class *op;
+    void               *params;
+    int32_t             n_inputs;
+    int32_t             n_channels;
+    vfx_node           *inputs[VFX__MAX_INPUTS];
+    vfx_rect            rod;
+    vfx_spec            spec;      /* spec.data == rod */
+    vfx_rect            gen_data;  /* the data window asked for at creation */
+    vfx__tiling         tiling;    /* cache grid */
+    pthread_mutex_t     seq_lock;  /* serialises render() of VFX_OP_SEQUENTIAL nodes */
+    _Atomic int64_t     computed;  /* tiles rendered for this node (cache + sink output) */
+};
+
+/** Tiles this node rendered (test hook). */
+int64_t vfx__node_tiles_computed(const vfx_node *n);
+
+/* ---- per-worker arena (scheduler.c): bump allocation, reset per output tile --------------
+ * After the first tiles the base block is big enough and nothing is allocated any more. */
+typedef struct vfx__arena {
+    uint8_t *base;
+    size_t   cap, used;
+    size_t   want;           /* bytes asked since the last reset, for growing */
+    void    *overflow;       /* chain of blocks allocated when base was full */
+} vfx__arena;
+
+void  vfx__arena_reset(vfx__arena *a);
+void  vfx__arena_free(vfx__arena *a);
+/** 64-byte aligned; NULL on out of memory. */
+void *vfx__arena_alloc(vfx__arena *a, size_t n);
+
+/* ---- tile cache (tilecache.c) ------------------------------------------------------------- */
+
+typedef struct vfx__centry vfx__centry;
+
+/** Computes the pixels of a cache tile into t (rect = grid tile & RoD, tight stride). */
+typedef vfx_status (*vfx__compute_fn)(void *ctx, vfx_node *n, vfx_tile *t);
+
+/** Get grid tile (tx, ty) of @p n pinned, computing it with @p fn on this thread when absent,
+ *  or waiting when another thread is computing it. *tile_out views the pixels; valid until
+ *  vfx__cache_unpin(). */
+vfx_status vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ctx,
+                          vfx__centry **entry_out, vfx_tile *tile_out);
+void       vfx__cache_unpin(vfx__centry *e);
+/** Forget every tile of @p n (called when the node is freed; none may be pinned). */
+void       vfx__cache_drop_node(const vfx_node *n);
+/** Count a tile rendered outside the cache (a sink's output tile). */
+void       vfx__cache_count_computed(void);
+/** Override the budget (test hook); 0 = vfx_cache_bytes(). Evicts down to it. */
+void       vfx__cache_set_budget(int64_t bytes);
+/** Free everything (no node may be alive); for vfx_shutdown(). */
+void       vfx__cache_shutdown(void);
+
+/** The rect of grid tile (tx, ty) of @p n, clipped to its RoD. */
+vfx_rect vfx__grid_rect(const vfx_node *n, int64_t tx, int64_t ty);
+
+/* ---- scheduler (scheduler.c) --------------------------------------------------------------- */
+
+/** What a sink asks of the scheduler. The region is split into tile_w x tile_h tiles, indexed
+ *  row-major; workers pull them in index order. */
+typedef struct vfx__sink {
+    vfx_node *node;
+    vfx_rect  region;
+    int32_t   tile_w, tile_h;
+    int       ordered; /* consume() calls strictly in index order */
+    /* Optional: a destination for output tile `r` (index i) so it is rendered in place. Returns
+     * 1 and fills *t (t->rect = r) or 0 to use worker scratch. */
+    int (*target)(void *ctx, int64_t i, vfx_rect r, vfx_tile *t);
+    /* Takes the rendered tile (rect inside the region; pixels outside the RoD are zero). */
+    vfx_status (*consume)(void *ctx, int64_t i, const vfx_tile *t);
+    void *ctx;
+} vfx__sink;
+
+/** Resolve the region a sink covers from its options: REGION, DATA_WINDOW or the display
+ *  window; fails with VFX_ERR_ARG when it is empty or infinite. */
+vfx_status vfx__sink_region(const vfx_node *n, const vfx_sink_options *opt, vfx_rect *out);
+/** Tile counts of a sink over its region. */
+int64_t    vfx__sink_n_tiles(const vfx__sink *s);
+/** Render every tile of s->region; see sink.h for options. */
+vfx_status vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt);
+
+/** Fill the common fields of a sink from its options (tile size, order); callbacks NULL. */
+void vfx__sink_setup(vfx__sink *s, vfx_node *n, vfx_rect region, const vfx_sink_options *opt);
+
+#endif
