@@ -39,6 +39,7 @@ static const vfx_format *const formats[] = {
     &vfx__fmt_jpeg,
     &vfx__fmt_hdr,
     &vfx__fmt_dpx,
+    &vfx__fmt_pnm,
 };
 
 static const char *
