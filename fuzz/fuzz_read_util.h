@@ -32,15 +32,17 @@ fuzz_read_all(vfx_reader *r)
             if (vfx_reader_level_rect(r, p, l, l, &rc) != VFX_OK)
                 return;
             int64_t w = vfx_rect_width(rc);
-            const int32_t strip = 16;
-            float *buf = malloc((size_t) w * strip * 64 * sizeof(float) + 1);
-            if (!buf)
-                return;
             const vfx_spec *sp = NULL;
             vfx_reader_spec(r, p, &sp);
             int32_t nc = vfx_channels_count(sp->channels);
             if (nc > 64)
                 nc = 64;
+            /* strips of up to 16 rows and 2^20 pixels */
+            int32_t strip = (int32_t) ((1 << 20) / (w > 0 ? w : 1));
+            strip = strip < 1 ? 1 : strip > 16 ? 16 : strip;
+            float *buf = malloc((size_t) w * (size_t) strip * (size_t) nc * sizeof(float) + 1);
+            if (!buf)
+                return;
             ptrdiff_t xs = (ptrdiff_t) (nc * (int32_t) sizeof(float));
             int32_t ch[64];
             for (int32_t c = 0; c < nc; c++)
