@@ -170,6 +170,7 @@ g_read_info(png_dec *d)
     if (setjmp(png_jmpbuf(d->png)))
         return -1;
     png_set_user_limits(d->png, 1u << 24, 1u << 24);
+    png_set_option(d->png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);
     /* no ancillary chunk (iCCP, text, unknown) may make libpng allocate more than this, and
      * no file may hold more than this many of them: a fuzzed length must not cost 2 GiB */
     png_set_chunk_malloc_max(d->png, (png_alloc_size_t) 32 << 20);
@@ -536,6 +537,10 @@ g_write_header(png_enc *pe)
 {
     if (setjmp(png_jmpbuf(pe->png)))
         return -1;
+    /* store ICC profiles as given (libpng refuses some widespread sRGB profiles it knows to
+     * be slightly wrong) and let other benign problems be warnings, as on read */
+    png_set_option(pe->png, PNG_SKIP_sRGB_CHECK_PROFILE, PNG_OPTION_ON);
+    png_set_benign_errors(pe->png, 1);
     static const int color_type[] = { PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
                                       PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA };
     png_set_IHDR(pe->png, pe->info, (png_uint_32) pe->width, (png_uint_32) pe->height,

@@ -315,6 +315,81 @@ round_trips(void **state)
     round_trip(VFX_PIXEL_U16, "R,G,B", 1);
 }
 
+/* ICC, cICP, gAMA, cHRM, eXIf written and read back (and the ICC seen by exiftool). */
+static void
+colour_metadata_round_trip(void **state)
+{
+    (void) state;
+    vfx_reader *src = NULL;
+    assert_int_equal(VFX_OK, vfx_reader_open(img("png/icc_profile.png"), NULL, &src));
+    const vfx_spec *ssp = NULL;
+    assert_int_equal(VFX_OK, vfx_reader_spec(src, 0, &ssp));
+    const vfx_attr_value *icc = vfx_attrs_get(ssp->attrs, "ICCProfile");
+    assert_non_null(icc);
+    vfx_spec spec = VFX_SPEC_INIT;
+    assert_int_equal(VFX_OK, vfx_spec_init_simple(&spec, 8, 4, "R,G,B", VFX_PIXEL_U16));
+    assert_int_equal(VFX_OK, vfx_attrs_set(spec.attrs, "ICCProfile", icc));
+    int32_t cicp[4] = { 9, 16, 0, 1 }; /* BT.2020 primaries, PQ */
+    vfx_attr_value v;
+    v.type = VFX_ATTR_INT_VEC;
+    v.u.iv.p = cicp;
+    v.u.iv.n = 4;
+    assert_int_equal(VFX_OK, vfx_attrs_set(spec.attrs, "CICP", &v));
+    assert_int_equal(VFX_OK, vfx_attrs_set_float(spec.attrs, "gamma", 2.2f));
+    v.type = VFX_ATTR_CHROMATICITIES;
+    const float ch[8] = { 0.64f, 0.33f, 0.30f, 0.60f, 0.15f, 0.06f, 0.3127f, 0.3290f };
+    memcpy(v.u.chroma, ch, sizeof ch);
+    assert_int_equal(VFX_OK, vfx_attrs_set(spec.attrs, "chromaticities", &v));
+    static const uint8_t exif[] = { 'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3,
+                                    0, 0, 0, 1, 0, 8, 0, 0, 0, 0, 0, 0 };
+    v.type = VFX_ATTR_BLOB;
+    v.u.blob.type_name = "exif";
+    v.u.blob.data = exif;
+    v.u.blob.size = sizeof exif;
+    assert_int_equal(VFX_OK, vfx_attrs_set(spec.attrs, "exif", &v));
+    char path[4096];
+    snprintf(path, sizeof path, "%s", test_tmp("colour.png"));
+    unlink(path);
+    vfx_writer *wr = NULL;
+    if (vfx_writer_open(path, &spec, NULL, &wr) != VFX_OK)
+        fail_msg("%s", vfx_error_message());
+    uint16_t px[8 * 4 * 3] = { 0 };
+    assert_int_equal(VFX_OK, vfx_writer_write_rect(wr, (vfx_rect){ 0, 0, 8, 4 }, VFX_PIXEL_U16,
+                                                   px, 6, 48));
+    if (vfx_writer_close(wr, 0) != VFX_OK)
+        fail_msg("%s", vfx_error_message());
+    vfx_reader *r = NULL;
+    assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
+    const vfx_spec *sp = NULL;
+    assert_int_equal(VFX_OK, vfx_reader_spec(r, 0, &sp));
+    const vfx_attr_value *b = vfx_attrs_get(sp->attrs, "ICCProfile");
+    assert_non_null(b);
+    assert_int_equal(icc->u.blob.size, b->u.blob.size);
+    assert_memory_equal(icc->u.blob.data, b->u.blob.data, b->u.blob.size);
+    b = vfx_attrs_get(sp->attrs, "CICP");
+    assert_non_null(b);
+    assert_memory_equal(cicp, b->u.iv.p, sizeof cicp);
+    float g = 0;
+    assert_int_equal(VFX_OK, vfx_attrs_get_float(sp->attrs, "gamma", &g));
+    assert_float_equal(2.2, g, 1e-3);
+    b = vfx_attrs_get(sp->attrs, "chromaticities");
+    assert_non_null(b);
+    assert_float_equal(0.3127, b->u.chroma[6], 1e-4);
+    int32_t o = 0;
+    assert_int_equal(VFX_OK, vfx_attrs_get_int(sp->attrs, "Orientation", &o));
+    assert_int_equal(8, o);
+    vfx_reader_close(r);
+    if (test_have_tool("exiftool")) {
+        char out[4096] = "";
+        assert_int_equal(0, run_fmt(out, sizeof out,
+                                    "exiftool -s -ProfileDescription -Orientation -n '%s'", path));
+        assert_non_null(strstr(out, "sRGB IEC61966-2.1"));
+        assert_non_null(strstr(out, "Orientation                     : 8"));
+    }
+    vfx_spec_clear(&spec);
+    vfx_reader_close(src);
+}
+
 static void
 writer_refuses_what_png_cannot_store(void **state)
 {
@@ -363,6 +438,7 @@ main(void)
         cmocka_unit_test(concurrent_reads_agree),
         cmocka_unit_test(metadata_is_reported),
         cmocka_unit_test(round_trips),
+        cmocka_unit_test(colour_metadata_round_trip),
         cmocka_unit_test(writer_refuses_what_png_cannot_store),
     };
     return cmocka_run_group_tests_name("png", tests, NULL, NULL);

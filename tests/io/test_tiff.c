@@ -221,6 +221,19 @@ round_trip(vfx_pixel_type type, const char *names, const char *comp, int tile, i
     int32_t nc = vfx_channels_count(spec.channels);
     assert_int_equal(VFX_OK, vfx_attrs_set_string(spec.attrs, "ImageDescription", "vfx tiff"));
     assert_int_equal(VFX_OK, vfx_attrs_set_int(spec.attrs, "Orientation", 1));
+    assert_int_equal(VFX_OK, vfx_attrs_set_string(spec.attrs, "XMP", "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/>"));
+    assert_int_equal(VFX_OK, vfx_attrs_set_float(spec.attrs, "XResolution", 300.0f));
+    assert_int_equal(VFX_OK, vfx_attrs_set_float(spec.attrs, "YResolution", 300.0f));
+    assert_int_equal(VFX_OK, vfx_attrs_set_int(spec.attrs, "UnassociatedAlpha", 1));
+    static uint8_t icc[200];
+    for (size_t i = 0; i < sizeof icc; i++)
+        icc[i] = (uint8_t) i;
+    vfx_attr_value bv;
+    bv.type = VFX_ATTR_BLOB;
+    bv.u.blob.type_name = "icc";
+    bv.u.blob.data = icc;
+    bv.u.blob.size = sizeof icc;
+    assert_int_equal(VFX_OK, vfx_attrs_set(spec.attrs, "ICCProfile", &bv));
     size_t ts = vfx_pixel_type_size(type);
     size_t n = (size_t) w * (size_t) h * (size_t) nc;
     uint8_t *px = malloc(n * ts);
@@ -280,6 +293,17 @@ round_trip(vfx_pixel_type type, const char *names, const char *comp, int tile, i
     assert_int_equal(VFX_OK, vfx_reader_spec(r, 0, &sp));
     assert_int_equal(VFX_OK, vfx_attrs_get_string(sp->attrs, "ImageDescription", &s));
     assert_string_equal("vfx tiff", s);
+    const vfx_attr_value *iv = vfx_attrs_get(sp->attrs, "ICCProfile");
+    assert_non_null(iv);
+    assert_int_equal(sizeof icc, iv->u.blob.size);
+    assert_memory_equal(icc, iv->u.blob.data, sizeof icc);
+    assert_int_equal(VFX_OK, vfx_attrs_get_string(sp->attrs, "XMP", &s));
+    assert_non_null(strstr(s, "xmpmeta"));
+    if (vfx_channels_find(sp->channels, "A") >= 0) {
+        int32_t ua = 0;
+        assert_int_equal(VFX_OK, vfx_attrs_get_int(sp->attrs, "UnassociatedAlpha", &ua));
+        assert_int_equal(1, ua);
+    }
     vfx_reader_close(r);
     if (test_have_tool("tiffinfo")) {
         char out[8192] = "";
@@ -293,6 +317,11 @@ round_trip(vfx_pixel_type type, const char *names, const char *comp, int tile, i
                 fail_msg("tiffinfo does not report %s:\n%s", cn[i].tiffinfo, out);
         assert_non_null(strstr(out, tile ? "Tile Width" : "Rows/Strip"));
         assert_non_null(strstr(out, "vfx tiff"));
+        assert_non_null(strstr(out, "ICC Profile: <present>, 200 bytes"));
+        assert_non_null(strstr(out, "XMLPacket"));
+        assert_non_null(strstr(out, "Resolution: 300, 300"));
+        if (strstr(names, ",A"))
+            assert_non_null(strstr(out, "unassoc-alpha"));
         if (strcmp(comp, "none") && strcmp(comp, "packbits"))
             assert_non_null(strstr(out, "Predictor"));
     }
