@@ -40,6 +40,7 @@ static const vfx_format *const formats[] = {
     &vfx__fmt_hdr,
     &vfx__fmt_dpx,
     &vfx__fmt_pnm,
+    &vfx__fmt_bmp,
 };
 
 static const char *
