@@ -234,8 +234,28 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_LUT3D      = 8,
     VFX_COLOR_OP_HLG_OOTF   = 9,
     VFX_COLOR_OP_MONCURVE   = 10, /**< exponent with a linear segment (CLF monCurve) */
-    VFX_COLOR_OP_OPENDRT    = 11  /**< OpenDRT view transform, see vfx/opendrt.h */
+    VFX_COLOR_OP_EXPOSURE_CONTRAST = 11, /**< power about a pivot (linear / video styles) */
+    VFX_COLOR_OP_FIXED      = 12, /**< a fixed function (vfx_fixed_function) */
+    VFX_COLOR_OP_OPENDRT    = 13  /**< OpenDRT view transform, see vfx/opendrt.h */
 } vfx_color_op_code;
+
+/** Fixed functions (as OCIO's FixedFunctionTransform). FORWARD is the direction in the name;
+ *  INVERSE the reverse (REC2100_SURROUND INVERSE uses 1 / gamma). */
+typedef enum vfx_fixed_function {
+    VFX_FIXED_REC2100_SURROUND = 0, /**< RGB * Y^(gamma - 1), Y from BT.2100 weights, >= 1e-4 */
+    VFX_FIXED_RGB_TO_HSV       = 1, /**< extended-range HSV: H in [0, 1), S up to 2 */
+    VFX_FIXED_XYZ_TO_XYY       = 2,
+    VFX_FIXED_XYZ_TO_UVY       = 3, /**< CIE 1976 u'v' and Y */
+    VFX_FIXED_XYZ_TO_LUV       = 4, /**< CIE L*u*v* (L* on 0..1), D65 white */
+    VFX_FIXED_COUNT            = 5
+} vfx_fixed_function;
+
+/** Styles of vfx_color_processor_append_exposure_contrast(). */
+typedef enum vfx_ec_style {
+    VFX_EC_LINEAR = 0, /**< scene-linear data */
+    VFX_EC_VIDEO  = 1, /**< video-encoded data (exposure and pivot pass a 1/1.83 power) */
+    VFX_EC_LOG    = 2  /**< log data: an affine map (exposure step 0.088, mid grey 0.435) */
+} vfx_ec_style;
 
 /** An empty processor (identity). Release with vfx_color_processor_free(). */
 VFX_API vfx_status vfx_color_processor_new(vfx_color_processor **out);
@@ -257,10 +277,22 @@ VFX_API vfx_status vfx_color_processor_append_exponent(vfx_color_processor *p, c
  *  FORWARD y = ((x + offset) / (1 + offset))^gamma above x = offset / (gamma - 1), and the
  *  tangent line through 0 below (so sRGB decode is gamma 2.4, offset 0.055). @p style is
  *  VFX_NEGATIVE_PASS_THRU (the linear segment continues below 0) or VFX_NEGATIVE_MIRROR.
- *  Needs gamma > 1 and offset > 0 per channel. */
+ *  Needs gamma > 1 and offset > 0 per channel, or gamma 1 with offset 0 to leave a channel. */
 VFX_API vfx_status vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3],
                                                        const double offset[3],
                                                        vfx_negative_style style, vfx_direction dir);
+/** Exposure / contrast as OCIO's ExposureContrastTransform: exposure in stops, contrast and
+ *  gamma multiply into one power about @p pivot (both clamped below at 0.001). LINEAR:
+ *  out = pivot * max(0, in * 2^exposure / pivot)^(contrast * gamma) (a plain gain when the power
+ *  is 1); VIDEO: the same with 2^exposure and pivot raised to 1/1.83; LOG: out = (in + exposure
+ *  * 0.088 - P) * c + P with P = log2(pivot / 0.18) * 0.088 + 0.435. INVERSE undoes each. */
+VFX_API vfx_status vfx_color_processor_append_exposure_contrast(vfx_color_processor *p,
+                                                                vfx_ec_style style, double exposure,
+                                                                double contrast, double gamma,
+                                                                double pivot, vfx_direction dir);
+/** A fixed function; @p param is the gamma of REC2100_SURROUND (ignored by the others). */
+VFX_API vfx_status vfx_color_processor_append_fixed(vfx_color_processor *p, vfx_fixed_function f,
+                                                    double param, vfx_direction dir);
 /** FORWARD: lin -> log (log_base(x), x clamped to the smallest normal float); INVERSE: antilog. */
 VFX_API vfx_status vfx_color_processor_append_log(vfx_color_processor *p, double base,
                                                   vfx_direction dir);
@@ -308,6 +340,11 @@ VFX_API vfx_status vfx_color_processor_optimize(vfx_color_processor *p);
 VFX_API int32_t            vfx_color_processor_op_count(const vfx_color_processor *p);
 /** Op code of op @p i, or 0 when out of range. */
 VFX_API vfx_color_op_code  vfx_color_processor_op_code(const vfx_color_processor *p, int32_t i);
+/** A text listing of the op list, one op per line with its parameters ("matrix [..] + [..]",
+ *  "transfer srgb encode", "lut3d 33 tetrahedral", ...), into @p buf (truncated to @p size,
+ *  always NUL-terminated when size > 0). Returns the length it wanted, as snprintf. */
+VFX_API size_t             vfx_color_processor_describe(const vfx_color_processor *p, char *buf,
+                                                        size_t size);
 /** "matrix", "transfer", "lut3d", ...; NULL when unknown. */
 VFX_API const char        *vfx_color_op_name(vfx_color_op_code c);
 
@@ -324,9 +361,10 @@ VFX_API void       vfx_color_processor_apply_rgb(const vfx_color_processor *p, f
 /* ---- LUT files ----------------------------------------------------------------------------- */
 
 /** Read a LUT / transform file into a processor: .cube (Iridas and Resolve, 1D, 3D, 1D
- *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .cc, .ccc, .cdl, and .clf / .ctf (Academy CLF
- *  v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D, LUT3D, Range, Log, Exponent, ASC_CDL;
- *  other process nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
+ *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .cc, .ccc,
+ *  .cdl, and .clf / .ctf (Academy CLF v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D,
+ *  LUT3D, Range, Log, Exponent, Gamma, ASC_CDL, ExposureContrast, FixedFunction (Rec.2100
+ *  surround, HSV, xyY, uvY, Luv); other nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
  *  extension. @p cccid selects a correction of a .ccc/.cdl by id or by 0-based index (NULL:
  *  the file must hold exactly one). @p interp applies to 3D LUTs.
  *  @return VFX_OK, VFX_ERR_IO, VFX_ERR_CORRUPT ("file:line: what"), VFX_ERR_UNSUPPORTED (an
@@ -339,6 +377,15 @@ VFX_API vfx_status vfx_color_processor_new_from_memory(const void *data, size_t 
                                                        const char *format, const char *name,
                                                        const char *cccid, vfx_interp interp,
                                                        vfx_color_processor **out);
+
+/** Bake @p p into a LUT file sampled on [0, 1]: .cube and .spi3d hold a 3D LUT of @p size^3
+ *  points (2..129, e.g. 33); .spi1d a 1D LUT of @p size points (2..2^20, e.g. 4096), which
+ *  needs a processor whose ops act on each channel alone (else VFX_ERR_UNSUPPORTED). The file
+ *  is written under a temporary name and renamed on success, so a failure never leaves a
+ *  partial file. @return VFX_OK, VFX_ERR_ARG, VFX_ERR_UNSUPPORTED (extension or ops),
+ *  VFX_ERR_IO. */
+VFX_API vfx_status vfx_color_processor_bake(const vfx_color_processor *p, const char *path,
+                                            int32_t size);
 
 #ifdef __cplusplus
 }

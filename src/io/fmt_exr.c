@@ -60,6 +60,22 @@ exr_fail(exr_result_t rv, const char *what)
 typedef exr_result_t (*exr_stage_fn)(exr_decode_pipeline_t *decode);
 static const exr_stage_fn dwa_decompress_stage = NULL;
 
+/* A chunk stored raw (packed size == unpacked size: the encoder could not shrink it, and the
+ * C++ library then writes the bytes as they are) needs no decompression. OpenEXRCore 3.1.5
+ * points unpacked_buffer at packed_buffer for such chunks but still runs the B44 decoder on
+ * them, which garbles the edge tiles of B44 files; this stage replaces decompression there. */
+static exr_result_t
+raw_chunk_stage(exr_decode_pipeline_t *d)
+{
+    size_t n = (size_t) d->chunk.unpacked_size;
+    if (n == 0 || d->unpacked_buffer == d->packed_buffer)
+        return EXR_ERR_SUCCESS;
+    if (!d->unpacked_buffer || !d->packed_buffer || d->unpacked_alloc_size < n)
+        return EXR_ERR_CORRUPT_CHUNK;
+    memcpy(d->unpacked_buffer, d->packed_buffer, n);
+    return EXR_ERR_SUCCESS;
+}
+
 static int
 compression_decodable(exr_compression_t c)
 {
@@ -140,6 +156,7 @@ static const struct {
     const char *exr, *vfx;
 } name_map[] = {
     { "compression", "compression" },
+    { "chromaticities", "chromaticities" }, /* PNG cHRM, TIFF and DPX carry them too */
     { "pixelAspectRatio", "PixelAspectRatio" },
     { "screenWindowCenter", "screenWindowCenter" },
     { "screenWindowWidth", "screenWindowWidth" },
@@ -159,7 +176,7 @@ static const struct {
 
 /* Standard EXR attributes published as "openexr:<name>". */
 static const char *const openexr_std[] = {
-    "chromaticities",  "whiteLuminance",   "adoptedNeutral",       "renderingTransform",
+    "whiteLuminance",   "adoptedNeutral",       "renderingTransform",
     "lookModTransform", "utcOffset",       "longitude",            "latitude",
     "altitude",        "focus",            "envmap",               "wrapmodes",
     "multiView",       "deepImageState",   "originalDataWindow",   "dwaCompressionLevel",
@@ -844,6 +861,8 @@ decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chun
         return exr_fail(rv, what);
     if ((comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB) && dwa_decompress_stage)
         d->decompress_fn = dwa_decompress_stage;
+    if (comp != EXR_COMPRESSION_NONE && ci->packed_size == ci->unpacked_size && d->decompress_fn)
+        d->decompress_fn = raw_chunk_stage;
     if ((rv = exr_decoding_run(ctx, pi, d)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, what);
     vfx__rd_count_chunks(rd, 1);
@@ -938,8 +957,6 @@ exr_read_rect(vfx__rd *rd, const vfx__read_req *req)
 
 typedef struct exr_writer {
     exr_context_t         ctx;
-    exr_encode_pipeline_t enc;
-    int                   enc_live;
     int32_t               n_channels;
     int32_t              *file_of;    /* spec channel -> file channel */
     vfx_pixel_type       *ftype;      /* per spec channel: stored type */
@@ -1382,31 +1399,7 @@ point_encoder(exr_writer *ew, exr_encode_pipeline_t *enc, int32_t slot)
     }
 }
 
-/* Encode and write stage slot 0 with the writer's persistent pipeline. */
-static vfx_status
-encode_one(exr_writer *ew)
-{
-    exr_chunk_info_t ci;
-    exr_result_t rv;
-    char what[64];
-    VFX_TRY(chunk_info(ew, 0, &ci, what, sizeof what));
-    if (!ew->enc_live) {
-        ew->enc = (exr_encode_pipeline_t) EXR_ENCODE_PIPELINE_INITIALIZER;
-        if ((rv = exr_encoding_initialize(ew->ctx, 0, &ci, &ew->enc)) != EXR_ERR_SUCCESS)
-            return exr_fail(rv, what);
-        ew->enc_live = 1;
-    } else if ((rv = exr_encoding_update(ew->ctx, 0, &ci, &ew->enc)) != EXR_ERR_SUCCESS) {
-        return exr_fail(rv, what);
-    }
-    point_encoder(ew, &ew->enc, 0);
-    if ((rv = exr_encoding_choose_default_routines(ew->ctx, 0, &ew->enc)) != EXR_ERR_SUCCESS)
-        return exr_fail(rv, what);
-    if ((rv = exr_encoding_run(ew->ctx, 0, &ew->enc)) != EXR_ERR_SUCCESS)
-        return exr_fail(rv, what);
-    return VFX_OK;
-}
-
-/* Several chunks: pack and compress them in parallel on the pool (OpenEXRCore 3.1's
+/* Staged chunks: pack and compress them in parallel on the pool (OpenEXRCore 3.1's
  * exr_encoding_run holds the file's lock throughout, so its stages are run here directly),
  * then write them in order. */
 typedef struct pack_job {
@@ -1479,14 +1472,23 @@ encode_many(exr_writer *ew)
     for (int32_t k = 0; k < n && s == VFX_OK; k++) {
         exr_result_t rv;
         clear_exr_error();
+        /* A chunk that does not shrink is stored raw, as OpenEXR's C++ library does and as
+         * every reader expects (packed size == unpacked size means "not compressed").
+         * OpenEXRCore 3.1.5's PXR24 and B44 encoders miss this rule on incompressible chunks
+         * (their output then decodes wrongly or is refused), so it is applied here. */
+        const void *data = enc[k].compressed_buffer;
+        uint64_t size = enc[k].compressed_bytes;
+        if (enc[k].packed_bytes > 0 && (!data || size >= enc[k].packed_bytes)) {
+            data = enc[k].packed_buffer;
+            size = enc[k].packed_bytes;
+        }
         if (ew->tiled) {
             snprintf(what, sizeof what, "tile (%d, %d)", ew->slot_x[k], ew->slot_y[k]);
-            rv = exr_write_tile_chunk(ew->ctx, 0, ew->slot_x[k], ew->slot_y[k], 0, 0,
-                                      enc[k].compressed_buffer, enc[k].compressed_bytes);
+            rv = exr_write_tile_chunk(ew->ctx, 0, ew->slot_x[k], ew->slot_y[k], 0, 0, data,
+                                      size);
         } else {
             snprintf(what, sizeof what, "scanline chunk at y %d", ew->slot_y[k]);
-            rv = exr_write_scanline_chunk(ew->ctx, 0, ew->slot_y[k], enc[k].compressed_buffer,
-                                          enc[k].compressed_bytes);
+            rv = exr_write_scanline_chunk(ew->ctx, 0, ew->slot_y[k], data, size);
         }
         if (rv != EXR_ERR_SUCCESS)
             s = exr_fail(rv, what);
@@ -1502,9 +1504,7 @@ static vfx_status
 flush_stage(exr_writer *ew)
 {
     vfx_status s = VFX_OK;
-    if (ew->n_ready == 1)
-        s = encode_one(ew);
-    else if (ew->n_ready > 1)
+    if (ew->n_ready > 0)
         s = encode_many(ew);
     ew->n_ready = 0;
     return s;
@@ -1597,8 +1597,6 @@ exr_write_close(vfx__wr *wr, int failed)
     vfx_status s = VFX_OK;
     if (!ew)
         return VFX_OK;
-    if (ew->enc_live)
-        exr_encoding_destroy(ew->ctx, &ew->enc);
     if (ew->ctx) {
         clear_exr_error();
         exr_result_t rv = exr_finish(&ew->ctx);
