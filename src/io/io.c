@@ -34,6 +34,13 @@ _Static_assert(offsetof(vfx_write_options, compression) == 16 &&
 
 static const vfx_format *const formats[] = {
     &vfx__fmt_exr,
+    &vfx__fmt_png,
+    &vfx__fmt_tiff,
+    &vfx__fmt_jpeg,
+    &vfx__fmt_hdr,
+    &vfx__fmt_dpx,
+    &vfx__fmt_pnm,
+    &vfx__fmt_bmp,
 };
 
 static const char *
