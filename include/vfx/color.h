@@ -28,8 +28,13 @@ extern "C" {
 
 /** Per-channel transfer functions. Values never change (they are stored in op lists).
  *  Behaviour outside [0, 1] is part of each function's contract:
- *  - SRGB, GAMMA_*, BT709, BT1886, PQ, HLG: odd-symmetric ("mirrored") for negatives, as
- *    OCIO's sRGB built-in does, so they are bijective on all reals.
+ *  - SRGB, GAMMA_*, BT709, BT1886, HLG: odd-symmetric ("mirrored") for negatives, as OCIO's
+ *    "MIRROR NEGS" display built-ins do, so they are bijective on all reals. (OCIO's plain sRGB
+ *    display built-in continues the linear toe below 0 instead; the OCIO layer builds that one
+ *    with a moncurve op, see docs/color.md.)
+ *  - PQ: mirrored for negatives; codes above 1 follow the formula up to the code of linear
+ *    65504 (the half maximum, code 1.54694) and decode to 65504 beyond (the formula has a pole
+ *    at 1.9887), as OCIO's inverse of its PQ encode does. Not bijective beyond 65504.
  *  - The camera logs with a linear toe (ACEScct, LogC3/4, S-Log2/3, V-Log, Log3G10, BMD Film
  *    Gen5, DaVinci Intermediate) extend that toe to negatives; Canon Log 2/3 mirror their log
  *    section as Canon's formulas do. All are bijective.

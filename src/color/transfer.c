@@ -55,13 +55,17 @@ bt709_decode(double v)
 }
 
 /* ---- PQ: SMPTE ST 2084:2014 eq. 4/5. Linear 1.0 = 100 cd/m^2 (OCIO's convention), so
- *      linear 100 = 10000 cd/m^2 = signal 1.0. Mirrored for negatives. ---------------------- */
+ *      linear 100 = 10000 cd/m^2 = signal 1.0. Mirrored for negatives. The decode formula has a
+ *      pole at code 1.9887 (NaN beyond); codes from PQ_CODE_MAX = encode(65504) on decode to
+ *      65504, the half-float maximum, which is what OCIO's inverse of its PQ encode gives. -- */
 
 #define PQ_M1 (2610.0 / 16384.0)
 #define PQ_M2 (2523.0 / 4096.0 * 128.0)
 #define PQ_C1 (3424.0 / 4096.0)
 #define PQ_C2 (2413.0 / 4096.0 * 32.0)
 #define PQ_C3 (2392.0 / 4096.0 * 32.0)
+#define PQ_CODE_MAX 1.546938209602379 /* pq_encode(65504) */
+#define PQ_LIN_MAX 65504.0
 
 static double
 pq_encode(double x)
@@ -75,12 +79,15 @@ pq_encode(double x)
 static double
 pq_decode(double v)
 {
-    double p = pow(fabs(v), 1.0 / PQ_M2);
+    double a = fabs(v);
+    if (!(a < PQ_CODE_MAX)) /* NaN stays NaN */
+        return a == a ? copysign(PQ_LIN_MAX, v) : v;
+    double p = pow(a, 1.0 / PQ_M2);
     double num = p - PQ_C1;
     if (num < 0.0)
         num = 0.0;
     double y = 100.0 * pow(num / (PQ_C2 - PQ_C3 * p), 1.0 / PQ_M1);
-    return v < 0.0 ? -y : y;
+    return fmin(y, PQ_LIN_MAX) * (v < 0.0 ? -1.0 : 1.0);
 }
 
 /* ---- HLG: ITU-R BT.2100-2 table 5 (OETF, scene light E in [0, 1]), mirrored -------------- */
@@ -512,7 +519,7 @@ static const struct {
     [VFX_TRANSFER_GAMMA_2_0] = { "gamma2.0", 1 },
     [VFX_TRANSFER_BT709] = { "bt709", 1 },
     [VFX_TRANSFER_BT1886] = { "bt1886", 1 },
-    [VFX_TRANSFER_PQ] = { "pq", 1 },
+    [VFX_TRANSFER_PQ] = { "pq", 0 },
     [VFX_TRANSFER_HLG] = { "hlg", 1 },
     [VFX_TRANSFER_ACESCC] = { "acescc", 0 },
     [VFX_TRANSFER_ACESCCT] = { "acescct", 1 },

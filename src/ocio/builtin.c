@@ -146,6 +146,8 @@ vfx__ocio_builtin_append(const char *style, vfx_color_processor *p)
             return vfx__fail(VFX_ERR_UNSUPPORTED, "BuiltinTransform '%s' is not supported by vfx yet", style);
         return vfx__fail(VFX_ERR_NOT_FOUND, "unknown BuiltinTransform '%s'", style);
     }
+    if (bi->decode == VFX_TRANSFER_PQ) /* OCIO decodes PQ through a LUT over codes [0, 1] */
+        VFX_TRY(vfx_color_processor_append_range(p, 0.0, 1.0, 0.0, 1.0, VFX_DIR_FORWARD));
     if (bi->decode != VFX_TRANSFER_LINEAR)
         VFX_TRY(vfx_color_processor_append_transfer(p, bi->decode, VFX_DIR_INVERSE));
     double m[9];
@@ -197,8 +199,16 @@ vfx__ocio_builtin_append(const char *style, vfx_color_processor *p)
     }
     if (bi->encode == VFX_TRANSFER_PQ) /* OCIO encodes negatives as PQ(0) */
         VFX_TRY(vfx_color_processor_append_range(p, 0.0, NAN, 0.0, NAN, VFX_DIR_FORWARD));
-    if (bi->encode != VFX_TRANSFER_LINEAR)
+    if (bi->encode == VFX_TRANSFER_SRGB) {
+        /* OCIO's sRGB displays are a moncurve: its linear segment continues below 0 (the
+         * MIRROR NEGS variant mirrors), where VFX_TRANSFER_SRGB mirrors the whole curve */
+        static const double g[3] = { 2.4, 2.4, 2.4 }, o[3] = { 0.055, 0.055, 0.055 };
+        int mirror = strstr(bi->style, "MIRROR NEGS") != NULL;
+        VFX_TRY(vfx_color_processor_append_moncurve(p, g, o, mirror ? VFX_NEGATIVE_MIRROR : VFX_NEGATIVE_PASS_THRU,
+                                                    VFX_DIR_INVERSE));
+    } else if (bi->encode != VFX_TRANSFER_LINEAR) {
         VFX_TRY(vfx_color_processor_append_transfer(p, bi->encode, VFX_DIR_FORWARD));
+    }
     if (bi->gamma_clamp) {
         double g = bi->gamma_clamp / 10.0, gg[3] = { g, g, g };
         VFX_TRY(vfx_color_processor_append_exponent(p, gg, VFX_NEGATIVE_CLAMP, VFX_DIR_INVERSE));

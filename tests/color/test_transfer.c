@@ -167,6 +167,21 @@ transfer_non_bijective_behaviour(void **state)
     ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_ACESCC, 10.0), 65504.0, 0);
     /* Apple Log: below R0 encodes to 0 */
     ASSERT_NEAR(vfx_transfer_encode(VFX_TRANSFER_APPLE_LOG, -1.0), 0.0, 0);
+    /* PQ codes above 1 follow the formula up to the code of 65504, then stay at 65504 (OCIO's
+     * inverse of its PQ encode); never NaN */
+    ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_PQ, 1.0), 100.0, 1e-9);
+    double c12 = vfx_transfer_decode(VFX_TRANSFER_PQ, 1.2);
+    assert_true(c12 > 100.0 && c12 < 65504.0);
+    ASSERT_NEAR(vfx_transfer_encode(VFX_TRANSFER_PQ, c12), 1.2, 1e-9);
+    ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_PQ, 1.6), 65504.0, 0);
+    ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_PQ, 2.5), 65504.0, 0);
+    ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_PQ, -10.0), -65504.0, 0);
+    assert_true(isnan(vfx_transfer_decode(VFX_TRANSFER_PQ, NAN)));
+    float codes[4] = { 1.2f, 1.6f, 2.5f, 100.0f };
+    assert_int_equal(vfx_transfer_decode_f32(VFX_TRANSFER_PQ, codes, codes, 4), VFX_OK);
+    for (int i = 0; i < 4; i++)
+        assert_true(isfinite(codes[i]) && codes[i] <= 65504.0f);
+    assert_false(vfx_transfer_is_bijective(VFX_TRANSFER_PQ));
     assert_false(vfx_transfer_is_bijective(VFX_TRANSFER_ACESCC));
     assert_true(vfx_transfer_is_bijective(VFX_TRANSFER_ACESCCT));
     assert_true(isfinite(vfx_transfer_encode(VFX_TRANSFER_CINEON, -1.0)));

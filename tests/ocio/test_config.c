@@ -247,6 +247,16 @@ bad_configs(void **state)
     expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
                  "    to_reference: !<MatrixTransform> {direction: sideways}\n",
                  VFX_ERR_CORRUPT, "direction must be forward or inverse");
+    /* negative styles each exponent type has (as OCIO 2.1) */
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<ExponentWithLinearTransform> {gamma: 2.2, offset: 0.1, style: clamp}\n",
+                 VFX_ERR_CORRUPT, "t.ocio:5:83: style 'clamp' is not valid for ExponentWithLinearTransform");
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<ExponentTransform> {value: 2.2, style: linear}\n",
+                 VFX_ERR_CORRUPT, "style 'linear' is not valid for ExponentTransform");
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<ExponentWithLinearTransform> {gamma: 0.5, offset: 0.1}\n",
+                 VFX_ERR_CORRUPT, "needs gamma >= 1");
     expect_error("ocio_profile_version: 2\ndisplays:\n  d:\n    - !<View> {name: v, colorspace: nope}\n",
                  VFX_ERR_CORRUPT, "t.ocio:4:7: view refers to colour space 'nope'");
     expect_error("ocio_profile_version: 2\ndisplays:\n  d:\n    - !<Views> [missing]\n",
