@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "ocio/ocio_int.h"
+#include "vfx/opendrt.h"
+#include "vfx/spectral.h"
 
 typedef enum step_kind {
     S_NONE = 0,
@@ -113,9 +115,52 @@ unsupported(const char *style)
     return 0;
 }
 
+/* ---- vfx extension styles ("vfx:...", see docs/color.md) -----------------------------------
+ * vfx:opendrt:<peak>:<gamut>:<encoding>[:<clamp>]   ACES2065-1 -> OpenDRT display code values
+ * vfx:vsf_rgb, vfx:vsf_rgb_gamma2                    VSF RGB (linear / gamma 2) -> ACES2065-1
+ * Their direction follows OCIO's built-ins ("X_to_ACES2065-1" goes to the scene reference, the
+ * DISPLAY styles come from it). */
+
+#define VFX_PREFIX "vfx:"
+#define OPENDRT_PREFIX "vfx:opendrt:"
+
+static int
+is_extension(const char *style)
+{
+    return strncasecmp(style, VFX_PREFIX, strlen(VFX_PREFIX)) == 0;
+}
+
+static int
+extension_known(const char *style)
+{
+    return strncasecmp(style, OPENDRT_PREFIX, strlen(OPENDRT_PREFIX)) == 0 ||
+           strcasecmp(style, "vfx:vsf_rgb") == 0 || strcasecmp(style, "vfx:vsf_rgb_gamma2") == 0;
+}
+
+static vfx_status
+extension_append(const char *style, vfx_color_processor *p)
+{
+    vfx_color_processor *f = NULL;
+    vfx_status st;
+    if (strncasecmp(style, OPENDRT_PREFIX, strlen(OPENDRT_PREFIX)) == 0)
+        st = vfx_opendrt_view_new(style, VFX_PRIMARIES_ACES_AP0, &f);
+    else if (strcasecmp(style, "vfx:vsf_rgb") == 0 || strcasecmp(style, "vfx:vsf_rgb_gamma2") == 0)
+        st = vfx_vsf_processor_from_name(style + strlen(VFX_PREFIX), VFX_PRIMARIES_ACES_AP0,
+                                         VFX_DIR_INVERSE, &f);
+    else
+        return vfx__fail(VFX_ERR_NOT_FOUND, "unknown vfx extension style '%s' (known: "
+                         "vfx:opendrt:<peak>:<gamut>:<encoding>, vfx:vsf_rgb, vfx:vsf_rgb_gamma2)", style);
+    if (st == VFX_OK)
+        st = vfx_color_processor_append_processor(p, f);
+    vfx_color_processor_free(f);
+    return st;
+}
+
 int
 vfx__ocio_builtin_known(const char *style)
 {
+    if (is_extension(style))
+        return extension_known(style);
     return find(style) != NULL || unsupported(style);
 }
 
@@ -140,6 +185,8 @@ rgb_to_xyz_d65(vfx_primaries prim, vfx_cat cat, double m[9])
 vfx_status
 vfx__ocio_builtin_append(const char *style, vfx_color_processor *p)
 {
+    if (is_extension(style))
+        return extension_append(style, p);
     const builtin *bi = find(style);
     if (!bi) {
         if (unsupported(style))

@@ -397,11 +397,9 @@ xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proces
 }
 
 static vfx_status
-xf_builtin(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+builtin_style(vfx__ocio_build *b, const yaml_node_t *xf, const char *style, int inverse,
+              vfx_color_processor *p)
 {
-    const char *style = get_str(b, xf, "style");
-    if (!style[0])
-        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "BuiltinTransform without style");
     if (!vfx__ocio_builtin_known(style))
         return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown BuiltinTransform style '%s'", style);
     if (!p)
@@ -418,8 +416,27 @@ xf_builtin(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_pro
 }
 
 static vfx_status
+xf_builtin(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *style = get_str(b, xf, "style");
+    if (!style[0])
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "BuiltinTransform without style");
+    return builtin_style(b, xf, style, inverse, p);
+}
+
+/* A group may carry `vfx_style: <extension style>` (docs/color.md): vfx then applies that
+ * style in place of the children, which stay the definition OpenColorIO sees (OCIO only warns
+ * about the unknown key), so one config text works in both. */
+static vfx_status
 xf_group(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
 {
+    const yaml_node_t *vs = vfx__ocio_map_get(b->cfg, xf, "vfx_style");
+    if (vs) {
+        const char *style = vfx__ocio_scalar(vs);
+        if (strncasecmp(style, "vfx:", 4) != 0)
+            return vfx__ocio_fail_at(b->cfg, vs, VFX_ERR_CORRUPT, "vfx_style '%s' is not a vfx: style", style);
+        return builtin_style(b, vs, style, inverse, p);
+    }
     const yaml_node_t *ch = vfx__ocio_map_get(b->cfg, xf, "children");
     if (!ch || (ch->type == YAML_SCALAR_NODE && !vfx__ocio_scalar(ch)[0]))
         return VFX_OK;

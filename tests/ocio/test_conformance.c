@@ -27,9 +27,25 @@ static const exception EXCEPTIONS[] = {
     { "|ACEScc", "ACEScc of values <= 0: OCIO gives -0.36, vfx -0.3584 (S-2014-003)" },
 };
 
+/* Conversions not compared at all: vfx extensions (docs/color.md) that OpenColorIO sees as
+ * their fallback definition. They are checked against vfx's own engines in test_config.c and
+ * against the reference vectors in tests/color/test_opendrt.c. */
+static const exception SKIPPED[] = {
+    { "OpenDRT", "vfx_style vfx:opendrt: OCIO renders the fallback children (the Standard view)" },
+};
+
 typedef struct stats {
-    int pairs, checked, failed, unsupported, excepted;
+    int pairs, checked, failed, unsupported, excepted, skipped;
 } stats;
+
+static int
+is_skipped(const char *key)
+{
+    for (size_t i = 0; i < sizeof SKIPPED / sizeof SKIPPED[0]; i++)
+        if (strstr(key, SKIPPED[i].match))
+            return 1;
+    return 0;
+}
 
 static char *
 next_field(char **s)
@@ -106,6 +122,16 @@ run_config(const char *name, const char *cfg_path, stats *st)
         if (!in_s || !out_s || !parse3(in_s, in) || !parse3(out_s, want))
             fail_msg("%s: bad line (%s %s %s)", ref, kind, a ? a : "", b ? b : "");
         snprintf(key, sizeof key, "%s|%s%s%s", a, b, c ? "|" : "", c ? c : "");
+        if (is_skipped(key)) {
+            if (strcmp(key, cur_key) != 0) {
+                snprintf(cur_key, sizeof cur_key, "%s", key);
+                vfx_color_processor_free(p);
+                p = NULL;
+                pst = VFX_ERR_STATE;
+                st->skipped++;
+            }
+            continue;
+        }
         if (strcmp(key, cur_key) != 0) {
             vfx_color_processor_free(p);
             p = NULL;
@@ -156,7 +182,7 @@ static void
 conformance(void **state)
 {
     (void) state;
-    stats st = { 0, 0, 0, 0, 0 };
+    stats st = { 0, 0, 0, 0, 0, 0 };
     char def[1024];
     snprintf(def, sizeof def, "%s/src/ocio/data/default.ocio", VFX_SOURCE_DIR);
     run_config("default", def, &st);
@@ -171,7 +197,10 @@ conformance(void **state)
     snprintf(curves, sizeof curves, "%s/tests/ocio/data/curves.ocio", VFX_SOURCE_DIR);
     run_config("curves", curves, &st);
     print_message("pairs %d, samples checked %d, failed %d, unsupported pairs %d, within documented "
-                  "exceptions %d\n", st.pairs, st.checked, st.failed, st.unsupported, st.excepted);
+                  "exceptions %d, pairs skipped %d\n", st.pairs, st.checked, st.failed, st.unsupported,
+                  st.excepted, st.skipped);
+    for (size_t i = 0; i < sizeof SKIPPED / sizeof SKIPPED[0]; i++)
+        print_message("  skipped '%s': %s\n", SKIPPED[i].match, SKIPPED[i].why);
     for (size_t i = 0; i < sizeof EXCEPTIONS / sizeof EXCEPTIONS[0]; i++)
         print_message("  exception '%s': %s\n", EXCEPTIONS[i].match, EXCEPTIONS[i].why);
     assert_int_equal(st.failed, 0);
