@@ -109,6 +109,7 @@ static void
 transfer_round_trip(void **state)
 {
     (void) state;
+    int bad_decode = 0;
     for (int t = 0; t < VFX_TRANSFER_COUNT; t++) {
         vfx_transfer tf = (vfx_transfer) t;
         const char *name = vfx_transfer_name(tf);
@@ -145,12 +146,46 @@ transfer_round_trip(void **state)
                 fail();
             }
         }
+        /* f32 decode vs the f64 decode of the same codes (the codes of the samples, and a
+         * sweep over [-0.5, 1.6] that takes PQ past its code of 65504) */
+        float codes[4001 + 2101], dec[4001 + 2101];
+        memcpy(codes, fy, sizeof fy);
+        for (int i = 0; i <= 2100; i++)
+            codes[4001 + i] = (float) (-0.5 + i * 0.001);
+        assert_int_equal(vfx_transfer_decode_f32(tf, codes, dec, 4001 + 2101), VFX_OK);
+        for (int i = 0; i < 4001 + 2101; i++) {
+            double ref = vfx_transfer_decode(tf, (double) codes[i]);
+            if (fabs(ref) > 1e30 || !isfinite(ref))
+                continue;
+            if (!near(dec[i], ref, 1e-6, 1e-6)) {
+                print_error("%s: f32 decode(%.9g) = %.9g, f64 %.9g\n", name, codes[i], dec[i], ref);
+                bad_decode++;
+                break;
+            }
+        }
         assert_int_equal(vfx_transfer_decode_f32(tf, fy, fy, 4001), VFX_OK);
         for (int i = 0; i <= 4000; i++) {
             if (!near(fy[i], fx[i], 1e-6, 1e-5)) {
                 print_error("%s: f32 round trip %g -> %.9g\n", name, fx[i], fy[i]);
                 fail();
             }
+        }
+    }
+    assert_int_equal(bad_decode, 0);
+    /* the f64-accurate span kernels pass NaN through, at any length (vector body and tail) */
+    static const vfx_transfer nan_tf[] = { VFX_TRANSFER_PQ, VFX_TRANSFER_HLG, VFX_TRANSFER_LOGC3,
+                                           VFX_TRANSFER_SLOG3, VFX_TRANSFER_LOGC4, VFX_TRANSFER_BT709 };
+    for (size_t k = 0; k < sizeof nan_tf / sizeof nan_tf[0]; k++) {
+        float buf[13];
+        for (int i = 0; i < 13; i++)
+            buf[i] = i == 5 || i == 12 ? NAN : 0.1f * (float) i;
+        assert_int_equal(vfx_transfer_encode_f32(nan_tf[k], buf, buf, 13), VFX_OK);
+        assert_int_equal(vfx_transfer_decode_f32(nan_tf[k], buf, buf, 13), VFX_OK);
+        for (int i = 0; i < 13; i++) {
+            if (i == 5 || i == 12)
+                assert_true(isnan(buf[i]));
+            else
+                assert_true(near(buf[i], 0.1 * i, 1e-6, 1e-5));
         }
     }
     float v = 0;
