@@ -1065,6 +1065,59 @@ DSPAN(gamma2_encode_span, copysign(fast_sqrtd(fabs(x)), x))
 DSPAN(acescct_decode_span, x <= CCT_Y_BRK ? (x - CCT_B) * (1.0 / CCT_A) : fast_exp2d(x * 17.52 - 9.72))
 DSPAN(gamma2_decode_span, x * fabs(x))
 
+DSPAN(clog3_encode_span,
+      legal_to_full_d(x / 0.9 < -0.014 ? -0.42889912 * fast_log10d(-x / 0.9 * 14.98325 + 1.0) + 0.07623209
+                      : x / 0.9 <= 0.014 ? 2.3069815 * (x / 0.9) + 0.073059361
+                                         : 0.42889912 * fast_log10d(x / 0.9 * 14.98325 + 1.0) + 0.069886632))
+DSPAN(clog3_decode_span,
+      0.9 * (full_to_legal_d(x) < 0.04076162
+                 ? -(fast_exp10d((0.07623209 - full_to_legal_d(x)) / 0.42889912) - 1.0) / 14.98325
+             : full_to_legal_d(x) <= 0.105357102
+                 ? (full_to_legal_d(x) - 0.073059361) / 2.3069815
+                 : (fast_exp10d((full_to_legal_d(x) - 0.069886632) / 0.42889912) - 1.0) / 14.98325))
+DSPAN(apple_log_encode_span,
+      x >= ALOG_RT ? ALOG_GAMMA * fast_log2d(x + ALOG_BETA) + ALOG_DELTA
+      : x >= ALOG_R0 ? ALOG_C * (x - ALOG_R0) * (x - ALOG_R0) : 0.0)
+DSPAN(apple_log_decode_span,
+      x >= ALOG_C * (ALOG_RT - ALOG_R0) * (ALOG_RT - ALOG_R0) ? fast_exp2d((x - ALOG_DELTA) / ALOG_GAMMA) - ALOG_BETA
+      : x >= 0.0 ? fast_sqrtd(x / ALOG_C) + ALOG_R0 : ALOG_R0)
+DSPAN(acescc_encode_span,
+      x <= 0.0 ? (-16.0 + 9.72) / 17.52
+      : x < 0x1p-15 ? (fast_log2d(0x1p-16 + x * 0.5) + 9.72) / 17.52 : (fast_log2d(x) + 9.72) / 17.52)
+DSPAN(acescc_decode_span,
+      x < (9.72 - 15.0) / 17.52 ? (fast_exp2d(x * 17.52 - 9.72) - 0x1p-16) * 2.0
+      : x < (15.99929538702341 + 9.72) / 17.52 ? fast_exp2d(x * 17.52 - 9.72) : 65504.0)
+
+/* Cineon / REDLogFilm: k is the black offset 10^((95 - 685) / 300). */
+VFX__MULTIVERSION static void
+cineon_span(float *v, size_t n, double k, int encode)
+{
+    for (size_t i = 0; i < n; i++) {
+        double x = (double) v[i];
+        double arg = x * (1.0 - k) + k;
+        double enc = (685.0 + 300.0 * fast_log10d(arg > 1e-30 ? arg : 1e-30)) / 1023.0;
+        double dec = (fast_exp10d((x * 1023.0 - 685.0) / 300.0) - k) / (1.0 - k);
+        double r = encode ? enc : dec;
+        v[i] = x == x ? (float) r : v[i];
+    }
+}
+
+/* ACESproxy 10-bit (unquantised), codes clamped to 64..940. */
+VFX__MULTIVERSION static void
+acesproxy10_span(float *v, size_t n, int encode)
+{
+    for (size_t i = 0; i < n; i++) {
+        double x = (double) v[i];
+        double cv = (fast_log2d(x) + 2.5) * 50.0 + 425.0;
+        cv = x <= 0.0011857371917920374 ? 64.0 : cv; /* exp2(-9.72) */
+        cv = cv < 64.0 ? 64.0 : cv > 940.0 ? 940.0 : cv;
+        double d = x * 1023.0;
+        d = d < 64.0 ? 64.0 : d > 940.0 ? 940.0 : d;
+        double r = encode ? cv / 1023.0 : fast_exp2d((d - 425.0) / 50.0 - 2.5);
+        v[i] = x == x ? (float) r : v[i];
+    }
+}
+
 /* LogC3 at one EI: the parameters come in as arguments. */
 VFX__MULTIVERSION static void
 logc3_span(float *v, size_t n, double cut, double a, double b, double c, double d, double e,
@@ -1111,6 +1164,12 @@ dspan(vfx_transfer tf, float *v, size_t n, int encode)
         return 1;
     case VFX_TRANSFER_CANON_LOG2: encode ? clog2_encode_span(v, n) : clog2_decode_span(v, n); return 1;
     case VFX_TRANSFER_LOGC4: logc4_span(v, n, logc4_s(), logc4_t(), encode); return 1;
+    case VFX_TRANSFER_CANON_LOG3: encode ? clog3_encode_span(v, n) : clog3_decode_span(v, n); return 1;
+    case VFX_TRANSFER_APPLE_LOG: encode ? apple_log_encode_span(v, n) : apple_log_decode_span(v, n); return 1;
+    case VFX_TRANSFER_ACESCC: encode ? acescc_encode_span(v, n) : acescc_decode_span(v, n); return 1;
+    case VFX_TRANSFER_CINEON:
+    case VFX_TRANSFER_REDLOGFILM: cineon_span(v, n, cineon_black(), encode); return 1;
+    case VFX_TRANSFER_ACESPROXY10: acesproxy10_span(v, n, encode); return 1;
     case VFX_TRANSFER_ACESCCT:
         if (encode)
             return 0;
