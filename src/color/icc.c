@@ -22,11 +22,11 @@ icc_log(cmsContext ctx, cmsUInt32Number code, const char *text)
 }
 
 static vfx_status
-open_profile(const char *path, cmsHPROFILE *out)
+open_profile(cmsContext ctx, const char *path, cmsHPROFILE *out)
 {
     *out = NULL;
     if (!path) {
-        *out = cmsCreate_sRGBProfile();
+        *out = cmsCreate_sRGBProfileTHR(ctx);
         return *out ? VFX_OK : vfx__fail(VFX_ERR_NOMEM, "icc: cannot make the sRGB profile");
     }
     FILE *f = fopen(path, "rb");
@@ -34,7 +34,7 @@ open_profile(const char *path, cmsHPROFILE *out)
         return vfx__fail(VFX_ERR_IO, "icc: %s: cannot open", path);
     fclose(f);
     icc_msg[0] = 0;
-    *out = cmsOpenProfileFromFile(path, "r");
+    *out = cmsOpenProfileFromFileTHR(ctx, path, "r");
     if (!*out)
         return vfx__fail(VFX_ERR_CORRUPT, "icc: %s: not a valid ICC profile%s%s", path, icc_msg[0] ? ": " : "",
                          icc_msg);
@@ -142,11 +142,11 @@ build_matrix_shaper(vfx_color_processor *p, cmsHPROFILE in, cmsHPROFILE out)
 }
 
 static vfx_status
-build_baked(vfx_color_processor *p, cmsHPROFILE in, cmsHPROFILE out, vfx_icc_intent intent)
+build_baked(cmsContext ctx, vfx_color_processor *p, cmsHPROFILE in, cmsHPROFILE out, vfx_icc_intent intent)
 {
     icc_msg[0] = 0;
-    cmsHTRANSFORM xf = cmsCreateTransform(in, TYPE_RGB_FLT, out, TYPE_RGB_FLT, (cmsUInt32Number) intent,
-                                          cmsFLAGS_NOCACHE | cmsFLAGS_NOOPTIMIZE);
+    cmsHTRANSFORM xf = cmsCreateTransformTHR(ctx, in, TYPE_RGB_FLT, out, TYPE_RGB_FLT, (cmsUInt32Number) intent,
+                                             cmsFLAGS_NOCACHE | cmsFLAGS_NOOPTIMIZE);
     if (!xf)
         return vfx__fail(VFX_ERR_UNSUPPORTED, "icc: lcms2 cannot make this transform%s%s",
                          icc_msg[0] ? ": " : "", icc_msg);
@@ -183,11 +183,16 @@ vfx_color_processor_new_from_icc(const char *path_in, const char *path_out, vfx_
         return vfx__fail(VFX_ERR_ARG, "icc: NULL input profile");
     if ((int) intent < 0 || (int) intent > 3)
         return vfx__fail(VFX_ERR_ARG, "icc: unknown intent %d", (int) intent);
-    cmsSetLogErrorHandler(icc_log);
+    /* a private lcms2 context per call: its error handler is ours, and calls from several
+     * threads share no lcms2 state */
+    cmsContext ctx = cmsCreateContext(NULL, NULL);
+    if (!ctx)
+        return vfx__fail(VFX_ERR_NOMEM, "icc: cannot make an lcms2 context");
+    cmsSetLogErrorHandlerTHR(ctx, icc_log);
     cmsHPROFILE in = NULL, o = NULL;
-    vfx_status st = open_profile(path_in, &in);
+    vfx_status st = open_profile(ctx, path_in, &in);
     if (st == VFX_OK)
-        st = open_profile(path_out, &o);
+        st = open_profile(ctx, path_out, &o);
     vfx_color_processor *p = NULL;
     if (st == VFX_OK)
         st = vfx_color_processor_new(&p);
@@ -201,12 +206,13 @@ vfx_color_processor_new_from_icc(const char *path_in, const char *path_out, vfx_
             cmsGetPCS(o) == cmsSigXYZData)
             st = build_matrix_shaper(p, in, o);
         else
-            st = build_baked(p, in, o, intent);
+            st = build_baked(ctx, p, in, o, intent);
     }
     if (in)
         cmsCloseProfile(in);
     if (o)
         cmsCloseProfile(o);
+    cmsDeleteContext(ctx);
     if (st != VFX_OK) {
         vfx_color_processor_free(p);
         return st;
