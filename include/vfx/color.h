@@ -28,8 +28,13 @@ extern "C" {
 
 /** Per-channel transfer functions. Values never change (they are stored in op lists).
  *  Behaviour outside [0, 1] is part of each function's contract:
- *  - SRGB, GAMMA_*, BT709, BT1886, PQ, HLG: odd-symmetric ("mirrored") for negatives, as
- *    OCIO's sRGB built-in does, so they are bijective on all reals.
+ *  - SRGB, GAMMA_*, BT709, BT1886, HLG: odd-symmetric ("mirrored") for negatives, as OCIO's
+ *    "MIRROR NEGS" display built-ins do, so they are bijective on all reals. (OCIO's plain sRGB
+ *    display built-in continues the linear toe below 0 instead; the OCIO layer builds that one
+ *    with a moncurve op, see docs/color.md.)
+ *  - PQ: mirrored for negatives; codes above 1 follow the formula up to the code of linear
+ *    65504 (the half maximum, code 1.54694) and decode to 65504 beyond (the formula has a pole
+ *    at 1.9887), as OCIO's inverse of its PQ encode does. Not bijective beyond 65504.
  *  - The camera logs with a linear toe (ACEScct, LogC3/4, S-Log2/3, V-Log, Log3G10, BMD Film
  *    Gen5, DaVinci Intermediate) extend that toe to negatives; Canon Log 2/3 mirror their log
  *    section as Canon's formulas do. All are bijective.
@@ -360,6 +365,29 @@ VFX_API void       vfx_color_processor_apply_rgb(const vfx_color_processor *p, f
 
 /* ---- LUT files ----------------------------------------------------------------------------- */
 
+/** ICC rendering intents (the ICC numbering). */
+typedef enum vfx_icc_intent {
+    VFX_ICC_PERCEPTUAL            = 0,
+    VFX_ICC_RELATIVE_COLORIMETRIC = 1,
+    VFX_ICC_SATURATION            = 2,
+    VFX_ICC_ABSOLUTE_COLORIMETRIC = 3
+} vfx_icc_intent;
+
+/** A processor from RGB of the ICC profile @p path_in to RGB of @p path_out (NULL: the
+ *  built-in sRGB profile of lcms2), through lcms2. Two matrix/TRC profiles with the relative
+ *  intent (or perceptual / saturation when both are ICC v2: lcms2 adds black point
+ *  compensation to those intents for v4 profiles) become exact ops:
+ *  per-channel curves (a gamma TRC is an exponent op, negatives clamp to 0 as in lcms2; an
+ *  sRGB-form TRC, as in the built-in sRGB profile, a moncurve op that extends below 0 and
+ *  above 1 as lcms2 does; other curves are 16384-entry 1D LUTs over [0, 1], inverted exactly
+ *  for the output, so their results are limited to [0, 1]),
+ *  then one matrix through the D50 PCS. Anything else (LUT-based profiles, Lab PCS, the
+ *  absolute intent, v4 perceptual) is the lcms2 float transform baked into a 65^3
+ *  tetrahedral 3D LUT over [0, 1]. See docs/color.md for the accuracy of each path against lcms2.
+ *  @return VFX_ERR_IO (unreadable), VFX_ERR_CORRUPT (lcms2 rejects the profile) or
+ *  VFX_ERR_UNSUPPORTED (not an RGB profile); *out is NULL on error. */
+VFX_API vfx_status vfx_color_processor_new_from_icc(const char *path_in, const char *path_out,
+                                                    vfx_icc_intent intent, vfx_color_processor **out);
 /** Read a LUT / transform file into a processor: .cube (Iridas and Resolve, 1D, 3D, 1D
  *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .cc, .ccc,
  *  .cdl, and .clf / .ctf (Academy CLF v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D,
