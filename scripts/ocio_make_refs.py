@@ -20,6 +20,10 @@ CONFIGS = [  # (name, path, reference colour space)
     ("aces_cg_v1", TESTDATA + "/ocio/aces/cg-config-v1.0.0_aces-v1.3_ocio-v2.1.ocio", "ACES2065-1"),
     ("demo", TESTDATA + "/ocio/demo/ocio-v2_demo.ocio", "ACES2065-1"),
     ("sharktacos_v1", TESTDATA + "/ocio/sharktacos-OCIOv1-VFX/OCIOv1_config_VFX.ocio", "ACES2065-1"),
+    # FileTransforms of .clf files found through context variables and the search path
+    ("context_test1", TESTDATA + "/ocio/context_test1/config.ocio", "reference"),
+    # ExponentWithLinear parameter sets and styles, sRGB display toe, PQ codes above 1
+    ("curves", "tests/ocio/data/curves.ocio", "ref"),
 ]
 
 def write_pfm(path):

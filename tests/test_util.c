@@ -6,34 +6,36 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-static const char *
-rotate(void)
-{
-    static char bufs[8][4096];
-    static int  k;
-    return bufs[k++ & 7];
-}
+/* Paths live in rotating static buffers, one ring per kind, so a scratch path can never
+ * turn into a test-data path under a caller that holds it across other calls (a test once
+ * deleted a shared file that way). Hold a path across more than 32 calls: copy it. */
+typedef struct ring {
+    char bufs[32][4096];
+    int  k;
+} ring;
 
 static const char *
-join(const char *dir, const char *rel)
+join(ring *r, const char *dir, const char *rel)
 {
-    char *b = (char *) rotate();
+    char *b = r->bufs[r->k++ & 31];
     snprintf(b, 4096, "%s/%s", dir, rel);
     return b;
 }
+
+static ring data_ring, ref_ring, tmp_ring;
 
 const char *
 test_data(const char *rel)
 {
     const char *d = getenv("VFX_TESTDATA_DIR");
-    return join(d ? d : VFX_TESTDATA_DIR, rel);
+    return join(&data_ring, d ? d : VFX_TESTDATA_DIR, rel);
 }
 
 const char *
 test_ref(const char *rel)
 {
     const char *d = getenv("VFX_REF_DIR");
-    return join(d ? d : VFX_REF_DIR, rel);
+    return join(&ref_ring, d ? d : VFX_REF_DIR, rel);
 }
 
 const char *
@@ -42,8 +44,17 @@ test_tmp(const char *name)
     const char *d = getenv("VFX_TEST_TMP");
     if (!d)
         d = VFX_BINARY_DIR "/tests/tmp";
+    /* one folder per test (CTest sets it), so tests running in parallel never see each
+     * other's temporary files */
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", d);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) {
+        *slash = 0;
+        mkdir(parent, 0777);
+    }
     mkdir(d, 0777);
-    return join(d, name);
+    return join(&tmp_ring, d, name);
 }
 
 void

@@ -28,8 +28,13 @@ extern "C" {
 
 /** Per-channel transfer functions. Values never change (they are stored in op lists).
  *  Behaviour outside [0, 1] is part of each function's contract:
- *  - SRGB, GAMMA_*, BT709, BT1886, PQ, HLG: odd-symmetric ("mirrored") for negatives, as
- *    OCIO's sRGB built-in does, so they are bijective on all reals.
+ *  - SRGB, GAMMA_*, BT709, BT1886, HLG: odd-symmetric ("mirrored") for negatives, as OCIO's
+ *    "MIRROR NEGS" display built-ins do, so they are bijective on all reals. (OCIO's plain sRGB
+ *    display built-in continues the linear toe below 0 instead; the OCIO layer builds that one
+ *    with a moncurve op, see docs/color.md.)
+ *  - PQ: mirrored for negatives; codes above 1 follow the formula up to the code of linear
+ *    65504 (the half maximum, code 1.54694) and decode to 65504 beyond (the formula has a pole
+ *    at 1.9887), as OCIO's inverse of its PQ encode does. Not bijective beyond 65504.
  *  - The camera logs with a linear toe (ACEScct, LogC3/4, S-Log2/3, V-Log, Log3G10, BMD Film
  *    Gen5, DaVinci Intermediate) extend that toe to negatives; Canon Log 2/3 mirror their log
  *    section as Canon's formulas do. All are bijective.
@@ -234,8 +239,28 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_LUT3D      = 8,
     VFX_COLOR_OP_HLG_OOTF   = 9,
     VFX_COLOR_OP_MONCURVE   = 10, /**< exponent with a linear segment (CLF monCurve) */
-    VFX_COLOR_OP_OPENDRT    = 11  /**< OpenDRT view transform, see vfx/opendrt.h */
+    VFX_COLOR_OP_EXPOSURE_CONTRAST = 11, /**< power about a pivot (linear / video styles) */
+    VFX_COLOR_OP_FIXED      = 12, /**< a fixed function (vfx_fixed_function) */
+    VFX_COLOR_OP_OPENDRT    = 13  /**< OpenDRT view transform, see vfx/opendrt.h */
 } vfx_color_op_code;
+
+/** Fixed functions (as OCIO's FixedFunctionTransform). FORWARD is the direction in the name;
+ *  INVERSE the reverse (REC2100_SURROUND INVERSE uses 1 / gamma). */
+typedef enum vfx_fixed_function {
+    VFX_FIXED_REC2100_SURROUND = 0, /**< RGB * Y^(gamma - 1), Y from BT.2100 weights, >= 1e-4 */
+    VFX_FIXED_RGB_TO_HSV       = 1, /**< extended-range HSV: H in [0, 1), S up to 2 */
+    VFX_FIXED_XYZ_TO_XYY       = 2,
+    VFX_FIXED_XYZ_TO_UVY       = 3, /**< CIE 1976 u'v' and Y */
+    VFX_FIXED_XYZ_TO_LUV       = 4, /**< CIE L*u*v* (L* on 0..1), D65 white */
+    VFX_FIXED_COUNT            = 5
+} vfx_fixed_function;
+
+/** Styles of vfx_color_processor_append_exposure_contrast(). */
+typedef enum vfx_ec_style {
+    VFX_EC_LINEAR = 0, /**< scene-linear data */
+    VFX_EC_VIDEO  = 1, /**< video-encoded data (exposure and pivot pass a 1/1.83 power) */
+    VFX_EC_LOG    = 2  /**< log data: an affine map (exposure step 0.088, mid grey 0.435) */
+} vfx_ec_style;
 
 /** An empty processor (identity). Release with vfx_color_processor_free(). */
 VFX_API vfx_status vfx_color_processor_new(vfx_color_processor **out);
@@ -257,10 +282,22 @@ VFX_API vfx_status vfx_color_processor_append_exponent(vfx_color_processor *p, c
  *  FORWARD y = ((x + offset) / (1 + offset))^gamma above x = offset / (gamma - 1), and the
  *  tangent line through 0 below (so sRGB decode is gamma 2.4, offset 0.055). @p style is
  *  VFX_NEGATIVE_PASS_THRU (the linear segment continues below 0) or VFX_NEGATIVE_MIRROR.
- *  Needs gamma > 1 and offset > 0 per channel. */
+ *  Needs gamma > 1 and offset > 0 per channel, or gamma 1 with offset 0 to leave a channel. */
 VFX_API vfx_status vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3],
                                                        const double offset[3],
                                                        vfx_negative_style style, vfx_direction dir);
+/** Exposure / contrast as OCIO's ExposureContrastTransform: exposure in stops, contrast and
+ *  gamma multiply into one power about @p pivot (both clamped below at 0.001). LINEAR:
+ *  out = pivot * max(0, in * 2^exposure / pivot)^(contrast * gamma) (a plain gain when the power
+ *  is 1); VIDEO: the same with 2^exposure and pivot raised to 1/1.83; LOG: out = (in + exposure
+ *  * 0.088 - P) * c + P with P = log2(pivot / 0.18) * 0.088 + 0.435. INVERSE undoes each. */
+VFX_API vfx_status vfx_color_processor_append_exposure_contrast(vfx_color_processor *p,
+                                                                vfx_ec_style style, double exposure,
+                                                                double contrast, double gamma,
+                                                                double pivot, vfx_direction dir);
+/** A fixed function; @p param is the gamma of REC2100_SURROUND (ignored by the others). */
+VFX_API vfx_status vfx_color_processor_append_fixed(vfx_color_processor *p, vfx_fixed_function f,
+                                                    double param, vfx_direction dir);
 /** FORWARD: lin -> log (log_base(x), x clamped to the smallest normal float); INVERSE: antilog. */
 VFX_API vfx_status vfx_color_processor_append_log(vfx_color_processor *p, double base,
                                                   vfx_direction dir);
@@ -308,6 +345,11 @@ VFX_API vfx_status vfx_color_processor_optimize(vfx_color_processor *p);
 VFX_API int32_t            vfx_color_processor_op_count(const vfx_color_processor *p);
 /** Op code of op @p i, or 0 when out of range. */
 VFX_API vfx_color_op_code  vfx_color_processor_op_code(const vfx_color_processor *p, int32_t i);
+/** A text listing of the op list, one op per line with its parameters ("matrix [..] + [..]",
+ *  "transfer srgb encode", "lut3d 33 tetrahedral", ...), into @p buf (truncated to @p size,
+ *  always NUL-terminated when size > 0). Returns the length it wanted, as snprintf. */
+VFX_API size_t             vfx_color_processor_describe(const vfx_color_processor *p, char *buf,
+                                                        size_t size);
 /** "matrix", "transfer", "lut3d", ...; NULL when unknown. */
 VFX_API const char        *vfx_color_op_name(vfx_color_op_code c);
 
@@ -323,10 +365,34 @@ VFX_API void       vfx_color_processor_apply_rgb(const vfx_color_processor *p, f
 
 /* ---- LUT files ----------------------------------------------------------------------------- */
 
+/** ICC rendering intents (the ICC numbering). */
+typedef enum vfx_icc_intent {
+    VFX_ICC_PERCEPTUAL            = 0,
+    VFX_ICC_RELATIVE_COLORIMETRIC = 1,
+    VFX_ICC_SATURATION            = 2,
+    VFX_ICC_ABSOLUTE_COLORIMETRIC = 3
+} vfx_icc_intent;
+
+/** A processor from RGB of the ICC profile @p path_in to RGB of @p path_out (NULL: the
+ *  built-in sRGB profile of lcms2), through lcms2. Two matrix/TRC profiles with the relative
+ *  intent (or perceptual / saturation when both are ICC v2: lcms2 adds black point
+ *  compensation to those intents for v4 profiles) become exact ops:
+ *  per-channel curves (a gamma TRC is an exponent op, negatives clamp to 0 as in lcms2; an
+ *  sRGB-form TRC, as in the built-in sRGB profile, a moncurve op that extends below 0 and
+ *  above 1 as lcms2 does; other curves are 16384-entry 1D LUTs over [0, 1], inverted exactly
+ *  for the output, so their results are limited to [0, 1]),
+ *  then one matrix through the D50 PCS. Anything else (LUT-based profiles, Lab PCS, the
+ *  absolute intent, v4 perceptual) is the lcms2 float transform baked into a 65^3
+ *  tetrahedral 3D LUT over [0, 1]. See docs/color.md for the accuracy of each path against lcms2.
+ *  @return VFX_ERR_IO (unreadable), VFX_ERR_CORRUPT (lcms2 rejects the profile) or
+ *  VFX_ERR_UNSUPPORTED (not an RGB profile); *out is NULL on error. */
+VFX_API vfx_status vfx_color_processor_new_from_icc(const char *path_in, const char *path_out,
+                                                    vfx_icc_intent intent, vfx_color_processor **out);
 /** Read a LUT / transform file into a processor: .cube (Iridas and Resolve, 1D, 3D, 1D
- *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .cc, .ccc, .cdl, and .clf / .ctf (Academy CLF
- *  v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D, LUT3D, Range, Log, Exponent, ASC_CDL;
- *  other process nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
+ *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .cc, .ccc,
+ *  .cdl, and .clf / .ctf (Academy CLF v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D,
+ *  LUT3D, Range, Log, Exponent, Gamma, ASC_CDL, ExposureContrast, FixedFunction (Rec.2100
+ *  surround, HSV, xyY, uvY, Luv); other nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
  *  extension. @p cccid selects a correction of a .ccc/.cdl by id or by 0-based index (NULL:
  *  the file must hold exactly one). @p interp applies to 3D LUTs.
  *  @return VFX_OK, VFX_ERR_IO, VFX_ERR_CORRUPT ("file:line: what"), VFX_ERR_UNSUPPORTED (an
@@ -339,6 +405,15 @@ VFX_API vfx_status vfx_color_processor_new_from_memory(const void *data, size_t 
                                                        const char *format, const char *name,
                                                        const char *cccid, vfx_interp interp,
                                                        vfx_color_processor **out);
+
+/** Bake @p p into a LUT file sampled on [0, 1]: .cube and .spi3d hold a 3D LUT of @p size^3
+ *  points (2..129, e.g. 33); .spi1d a 1D LUT of @p size points (2..2^20, e.g. 4096), which
+ *  needs a processor whose ops act on each channel alone (else VFX_ERR_UNSUPPORTED). The file
+ *  is written under a temporary name and renamed on success, so a failure never leaves a
+ *  partial file. @return VFX_OK, VFX_ERR_ARG, VFX_ERR_UNSUPPORTED (extension or ops),
+ *  VFX_ERR_IO. */
+VFX_API vfx_status vfx_color_processor_bake(const vfx_color_processor *p, const char *path,
+                                            int32_t size);
 
 #ifdef __cplusplus
 }

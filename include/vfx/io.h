@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "vfx/core.h"
+#include "vfx/image.h"
+#include "vfx/sink.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -200,6 +202,50 @@ VFX_API vfx_status vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel
  *  removed and the destination left as it was. Accepts NULL.
  *  @return VFX_OK, VFX_ERR_STATE when pixels are missing (file removed), VFX_ERR_IO. */
 VFX_API vfx_status vfx_writer_close(vfx_writer *w, int failed);
+
+/* ============================================================================================
+ * Files as lazy images, and the file sink
+ * ========================================================================================== */
+
+/** A lazy image of one part and resolution level of a file. The node's cache grid is the
+ *  file's chunk grid, so rendering any rect decodes only the chunks it touches, each once
+ *  (while cached). The node owns its reader; the spec's channel types are the file's.
+ *  @return as vfx_reader_open(), or VFX_ERR_ARG for a part / level the file lacks.
+ *  *out is a new reference. */
+VFX_API vfx_status vfx_image_read(const char *path, int32_t part, int32_t level_x,
+                                  int32_t level_y, const vfx_read_options *opt,
+                                  vfx_image **out);
+
+/** Options for vfx_image_open(). Always start from VFX_OPEN_OPTIONS_INIT. */
+typedef struct vfx_open_options {
+    size_t      size;     /**< sizeof(vfx_open_options) */
+    int32_t     part;     /**< part / subimage, default 0 */
+    int32_t     level_x;  /**< resolution level (MIP: level_x = level_y), default 0 */
+    int32_t     level_y;
+    const char *channels; /**< comma-separated channel names to keep, in this order; NULL =
+                               all. Only these channels are ever decoded. */
+    const vfx_read_options *read; /**< reader options; NULL = defaults */
+} vfx_open_options;
+#define VFX_OPEN_OPTIONS_INIT { sizeof(vfx_open_options), 0, 0, 0, NULL, NULL }
+
+/** vfx_image_read() with options: a channel subset (only those channels are decoded, in the
+ *  order asked). Sequential decoders (PNG, JPEG, HDR) become VFX_OP_SEQUENTIAL sources whose
+ *  reads the engine serialises and sinks pull top to bottom; scanline files are cached in
+ *  strips of whole chunks (at least 32 rows); whole-image codecs as one tile.
+ *  @return as vfx_image_read(), or VFX_ERR_NOT_FOUND for an unknown channel name (the
+ *  message names the file). @p opt may be NULL. */
+VFX_API vfx_status vfx_image_open(const char *path, const vfx_open_options *opt, vfx_image **out);
+
+/** Reader statistics of an image made by vfx_image_read() (VFX_ERR_ARG for another op). */
+VFX_API vfx_status vfx_image_read_stats(const vfx_image *im, vfx_reader_stats *out);
+
+/** Render @p im into a file. The region is, in order: the sink options' REGION or
+ *  DATA_WINDOW, else the image's data window when finite, else its display window. Tiles
+ *  are rendered on the pool and handed to the writer in its order; on success the file
+ *  appears at @p path, on error or cancel nothing does (and an old file is left alone).
+ *  @p wopt and @p sopt may be NULL. */
+VFX_API vfx_status vfx_image_write(vfx_image *im, const char *path,
+                                   const vfx_write_options *wopt, const vfx_sink_options *sopt);
 
 /* ============================================================================================
  * Formats

@@ -13,7 +13,6 @@
 #include "vfx/spectral.h"
 #include "vfx/ocio.h"
 #include "vfx/io.h"
-#include "vfx/imageio.h"
 #include "vfx/ops.h"
 
 #endif

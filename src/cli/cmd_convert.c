@@ -87,7 +87,7 @@ convert_run(int argc, char **argv)
     cli_progress_end(&pr);
     if (stats) {
         vfx_reader_stats rs = { 0, 0 };
-        vfx_reader_get_stats(vfx_image_reader(im), &rs);
+        vfx_image_read_stats(im, &rs);
         vfx_cache_info ci = VFX_CACHE_INFO_INIT;
         vfx_cache_stats(&ci);
         fprintf(stderr,

@@ -787,16 +787,16 @@ do_exponent(const xdoc *d, const xnode *x, int ctf_gamma, vfx_color_processor *p
         for (int i = 0; i < 3; i++)
             if (g[i] < 1.0 || g[i] > 10.0 || o[i] < 0.0 || o[i] > 0.9)
                 return xfail(d, x->offset, "monCurve exponent must be in [1, 10] and offset in [0, 0.9]", NULL);
-        /* exponent 1 with offset 0 is the identity; other degenerate mixes are not taken by
-         * the moncurve op */
+        /* exponent 1 with offset 0 is the identity (per channel too); other degenerate mixes
+         * are not taken by the moncurve op */
         int identity = 1;
         for (int i = 0; i < 3; i++)
             identity &= g[i] == 1.0 && o[i] == 0.0;
         if (identity)
             return VFX_OK;
         for (int i = 0; i < 3; i++)
-            if (g[i] == 1.0 || o[i] == 0.0)
-                return unsupported(d, x, "a monCurve with exponent 1 or offset 0");
+            if ((g[i] == 1.0) != (o[i] == 0.0))
+                return unsupported(d, x, "a monCurve with exponent 1 or offset 0 (but not both)");
         s = vfx_color_processor_append_moncurve(p, g, o, styles[k].neg, styles[k].dir);
     } else {
         for (int i = 0; i < 3; i++)
@@ -858,6 +858,84 @@ do_cdl(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return s;
 }
 
+/* CTF <FixedFunction style="..." params="..."/> */
+static vfx_status
+do_fixed(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    const span *st = attr(d, x, "style");
+    static const struct {
+        const char        *name;
+        vfx_fixed_function f;
+        vfx_direction      dir;
+    } styles[] = {
+        { "Rec2100SurroundFwd", VFX_FIXED_REC2100_SURROUND, VFX_DIR_FORWARD },
+        { "Rec2100SurroundInv", VFX_FIXED_REC2100_SURROUND, VFX_DIR_INVERSE },
+        { "RGB_TO_HSV", VFX_FIXED_RGB_TO_HSV, VFX_DIR_FORWARD },
+        { "HSV_TO_RGB", VFX_FIXED_RGB_TO_HSV, VFX_DIR_INVERSE },
+        { "XYZ_TO_xyY", VFX_FIXED_XYZ_TO_XYY, VFX_DIR_FORWARD },
+        { "xyY_TO_XYZ", VFX_FIXED_XYZ_TO_XYY, VFX_DIR_INVERSE },
+        { "XYZ_TO_uvY", VFX_FIXED_XYZ_TO_UVY, VFX_DIR_FORWARD },
+        { "uvY_TO_XYZ", VFX_FIXED_XYZ_TO_UVY, VFX_DIR_INVERSE },
+        { "XYZ_TO_LUV", VFX_FIXED_XYZ_TO_LUV, VFX_DIR_FORWARD },
+        { "LUV_TO_XYZ", VFX_FIXED_XYZ_TO_LUV, VFX_DIR_INVERSE },
+    };
+    if (!st)
+        return xfail(d, x->offset, "FixedFunction without a style", NULL);
+    int k = -1;
+    for (int i = 0; i < (int) VFX__COUNTOF(styles); i++)
+        if (span_eq_nocase(*st, styles[i].name))
+            k = i;
+    if (k < 0) {
+        char what[96];
+        snprintf(what, sizeof what, "FixedFunction style %.*s", (int) VFX__MIN(st->n, (size_t) 60), st->p);
+        return unsupported(d, x, what);
+    }
+    double param = 1.0;
+    if (styles[k].f == VFX_FIXED_REC2100_SURROUND) {
+        const span *pa = attr(d, x, "params");
+        size_t n = 0;
+        if (!pa || span_numbers(*pa, &param, 1, &n) != 0 || n != 1 || !(param > 0.0))
+            return xfail(d, x->offset, "Rec2100Surround needs one positive parameter", NULL);
+    }
+    return vfx_color_processor_append_fixed(p, styles[k].f, param, styles[k].dir);
+}
+
+/* CTF <ExposureContrast style="linear|video|log[Rev]"><ECParams exposure contrast gamma pivot/>.
+ * Dynamic parameters are read with their file values (vfx has no dynamic properties). */
+static vfx_status
+do_exposure_contrast(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    const span *st = attr(d, x, "style");
+    static const struct {
+        const char   *name;
+        vfx_ec_style  style;
+        vfx_direction dir;
+    } styles[] = { { "linear", VFX_EC_LINEAR, VFX_DIR_FORWARD }, { "linearRev", VFX_EC_LINEAR, VFX_DIR_INVERSE },
+                   { "video", VFX_EC_VIDEO, VFX_DIR_FORWARD },   { "videoRev", VFX_EC_VIDEO, VFX_DIR_INVERSE },
+                   { "log", VFX_EC_LOG, VFX_DIR_FORWARD },       { "logRev", VFX_EC_LOG, VFX_DIR_INVERSE } };
+    int k = -1;
+    for (int i = 0; st && i < (int) VFX__COUNTOF(styles); i++)
+        if (span_eq(*st, styles[i].name))
+            k = i;
+    if (k < 0)
+        return xfail(d, x->offset, "missing or unknown ExposureContrast style", NULL);
+    const xnode *ec = child(d, x, "ECParams");
+    if (!ec)
+        return xfail(d, x->offset, "ExposureContrast without <ECParams>", NULL);
+    double e, c, g, pv, step, mid;
+    if (!attr(d, ec, "exposure") || !attr(d, ec, "contrast") || !attr(d, ec, "pivot"))
+        return xfail(d, ec->offset, "ECParams needs exposure, contrast and pivot", NULL);
+    VFX_TRY(attr_double(d, ec, "exposure", 0.0, &e));
+    VFX_TRY(attr_double(d, ec, "contrast", 1.0, &c));
+    VFX_TRY(attr_double(d, ec, "gamma", 1.0, &g));
+    VFX_TRY(attr_double(d, ec, "pivot", 0.18, &pv));
+    VFX_TRY(attr_double(d, ec, "logExposureStep", 0.088, &step));
+    VFX_TRY(attr_double(d, ec, "logMidGray", 0.435, &mid));
+    if (styles[k].style == VFX_EC_LOG && (step != 0.088 || mid != 0.435))
+        return unsupported(d, ec, "a log ExposureContrast with its own exposure step or mid grey");
+    return vfx_color_processor_append_exposure_contrast(p, styles[k].style, e, c, g, pv, styles[k].dir);
+}
+
 vfx_status
 vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,
                vfx_color_processor *p)
@@ -914,9 +992,9 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         }
         int is_op = span_eq(nm, "Matrix") || span_eq(nm, "LUT1D") || span_eq(nm, "InverseLUT1D") ||
                     span_eq(nm, "LUT3D") || span_eq(nm, "Range") || span_eq(nm, "Log") ||
-                    span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL");
-        int known_unsupported = span_eq(nm, "ExposureContrast") ||
-                                span_eq(nm, "FixedFunction") || span_eq(nm, "Reference") ||
+                    span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
+                    span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction");
+        int known_unsupported = span_eq(nm, "Reference") ||
                                 span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingPrimary") ||
                                 span_eq(nm, "GradingRGBCurve") || span_eq(nm, "GradingTone") ||
                                 span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
@@ -949,6 +1027,10 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_range(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "Log"))
             s = do_log(&d, x, p);
+        else if (span_eq(nm, "FixedFunction"))
+            s = do_fixed(&d, x, p);
+        else if (span_eq(nm, "ExposureContrast"))
+            s = do_exposure_contrast(&d, x, p);
         else if (span_eq(nm, "Exponent") || span_eq(nm, "Gamma"))
             s = do_exponent(&d, x, span_eq(nm, "Gamma"), p);
         else

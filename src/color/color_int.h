@@ -54,6 +54,15 @@ typedef struct vfx__color_op {
             int           mirror;
             vfx_direction dir;
         } moncurve;
+        struct {
+            double        gain, pivot, power; /* style folded in: gain and pivot final */
+            vfx_direction dir;
+        } ec;
+        struct {
+            vfx_fixed_function f;
+            double             param;
+            vfx_direction      dir;
+        } fixed;
         vfx__opendrt drt; /* OPENDRT: not invertible */
     } u;
 } vfx__color_op;

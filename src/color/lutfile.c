@@ -243,9 +243,12 @@ parse_cube(reader *r, vfx_interp interp, vfx_color_processor *p)
     }
     if (t3) {
         double lo[3], hi[3];
+        /* a 3D-only file with LUT_1D_INPUT_RANGE (as colour-science writes them) means that
+         * range for the 3D table */
+        int r1_for_3d = !have_r3 && !have_domain && have_r1 && !t1;
         for (int c = 0; c < 3; c++) {
-            lo[c] = have_r3 ? r3[0] : have_domain ? dmin[c] : 0.0;
-            hi[c] = have_r3 ? r3[1] : have_domain ? dmax[c] : 1.0;
+            lo[c] = have_r3 ? r3[0] : have_domain ? dmin[c] : r1_for_3d ? r1[0] : 0.0;
+            hi[c] = have_r3 ? r3[1] : have_domain ? dmax[c] : r1_for_3d ? r1[1] : 1.0;
         }
         if ((s = append_domain(p, lo, hi, r)) != VFX_OK ||
             (s = vfx_color_processor_append_lut3d(p, t3, (int32_t) size3, interp, VFX_DIR_FORWARD)) != VFX_OK)
@@ -578,6 +581,213 @@ done:
     return s;
 }
 
+/* ---- .csp (Rising Sun Research cineSpace) ---------------------------------------------------
+ * "CSPLUTV100", "1D" or "3D", an optional BEGIN/END METADATA block, then per channel a pre-LUT
+ * (count, input points, output points) and the LUT (1D: n rows of RGB; 3D: "n n n" then n^3 rows,
+ * red fastest). The pre-LUT is a smooth curve through its points: quadratic on the first and
+ * last segment and cubic Hermite between, with slopes from the neighbouring points (the
+ * cineSpace interpolator). Like OCIO, vfx samples it into a 65536-entry 1D LUT over the
+ * channel's input range (a matrix op maps that range onto [0, 1]), so results match OCIO. */
+
+#define CSP_PRELUT_SAMPLES 65536
+
+typedef struct csp_prelut {
+    double *in, *out;
+    long    n;
+} csp_prelut;
+
+static double
+csp_spline(const csp_prelut *c, double x)
+{
+    const double *s = c->in, *v = c->out;
+    long n = c->n;
+    if (x < s[0])
+        return v[0];
+    if (x > s[n - 1])
+        return v[n - 1];
+    long lo = 0, hi = n - 1; /* s[lo] <= x <= s[hi] */
+    while (hi - lo > 1) {
+        long mid = (lo + hi) / 2;
+        if (x < s[mid])
+            hi = mid;
+        else
+            lo = mid;
+    }
+    long i = lo;
+    double delta = s[i + 1] - s[i];
+    double z = (x - s[i]) / delta, f0 = v[i], f1 = v[i + 1];
+    if (n == 2)
+        return f0 + z * (f1 - f0);
+    if (i == 0) { /* quadratic, slope at the right end from the next point */
+        double d1 = (v[2] - f0) / (1.0 + (s[2] - s[1]) / delta);
+        return f0 + z * ((2.0 * (f1 - f0) - d1) + z * (f0 - f1 + d1));
+    }
+    double d0 = (f1 - v[i - 1]) / (1.0 + (s[i] - s[i - 1]) / delta);
+    if (i == n - 2) /* quadratic, slope at the left end from the previous point */
+        return f0 + z * (d0 + z * (f1 - f0 - d0));
+    double d1 = (v[i + 2] - f0) / (1.0 + (s[i + 2] - s[i + 1]) / delta);
+    return f0 + z * (d0 + z * (3.0 * (f1 - f0) - 2.0 * d0 - d1 + z * (2.0 * (f0 - f1) + d0 + d1)));
+}
+
+/* next non-empty line; -1 at the end */
+static int
+csp_line(reader *r)
+{
+    int k;
+    while ((k = next_line(r)) > 0)
+        if (r->buf[0])
+            return 1;
+    return k < 0 ? -2 : -1;
+}
+
+static vfx_status
+parse_csp(reader *r, vfx_interp interp, vfx_color_processor *p)
+{
+    csp_prelut pre[3] = { { NULL, NULL, 0 }, { NULL, NULL, 0 }, { NULL, NULL, 0 } };
+    double *row = NULL;
+    float *t = NULL;
+    vfx_status s = VFX_OK;
+    int k, is3d;
+#define CSP_NEXT(what)                                                                          \
+    do {                                                                                        \
+        k = csp_line(r);                                                                        \
+        if (k == -2) {                                                                          \
+            s = VFX_ERR_CORRUPT;                                                                \
+            goto done;                                                                          \
+        }                                                                                       \
+        if (k < 0) {                                                                            \
+            s = corrupt(r, "unexpected end of file: " what);                                    \
+            goto done;                                                                          \
+        }                                                                                       \
+    } while (0)
+    CSP_NEXT("no header");
+    if (strncasecmp(r->buf, "CSPLUTV100", 10) != 0) {
+        s = corrupt(r, "not a cineSpace LUT (first line must be CSPLUTV100)");
+        goto done;
+    }
+    CSP_NEXT("no 1D / 3D line");
+    if (strncasecmp(r->buf, "1D", 2) != 0 && strncasecmp(r->buf, "3D", 2) != 0) {
+        s = corrupt(r, "expected 1D or 3D");
+        goto done;
+    }
+    is3d = r->buf[0] == '3';
+    CSP_NEXT("no pre-LUT");
+    if (strncasecmp(r->buf, "BEGIN METADATA", 14) == 0) {
+        do
+            CSP_NEXT("METADATA without END METADATA");
+        while (strncasecmp(r->buf, "END METADATA", 12) != 0);
+        CSP_NEXT("no pre-LUT");
+    }
+    int use_pre = 0;
+    for (int c = 0; c < 3; c++) {
+        if (c > 0)
+            CSP_NEXT("pre-LUT missing");
+        double v;
+        if (parse_numbers(r->buf, &v, 1) != 1 || v != floor(v) || v < 0 || v > MAX_1D) {
+            s = corrupt(r, "bad pre-LUT point count");
+            goto done;
+        }
+        long n = (long) v;
+        pre[c].n = n >= 2 ? n : 2;
+        pre[c].in = vfx__alloc((size_t) pre[c].n * sizeof(double));
+        pre[c].out = vfx__alloc((size_t) pre[c].n * sizeof(double));
+        if (!pre[c].in || !pre[c].out) {
+            s = vfx__nomem();
+            goto done;
+        }
+        if (n < 2) { /* identity */
+            pre[c].in[0] = pre[c].out[0] = 0.0;
+            pre[c].in[1] = pre[c].out[1] = 1.0;
+            continue;
+        }
+        for (int side = 0; side < 2; side++) {
+            /* a row of n numbers may exceed the line buffer: read it in place */
+            CSP_NEXT("pre-LUT points missing");
+            double *dst = side ? pre[c].out : pre[c].in;
+            if (parse_numbers(r->buf, dst, (int) n) != (int) n) {
+                s = corrupt(r, "pre-LUT line must hold the stated number of points");
+                goto done;
+            }
+        }
+        for (long i = 1; i < n; i++) {
+            if (!(pre[c].in[i] > pre[c].in[i - 1])) {
+                s = corrupt(r, "pre-LUT input points must increase");
+                goto done;
+            }
+        }
+        for (long i = 0; i < n; i++)
+            if (fabs(pre[c].in[i] - pre[c].out[i]) > 1e-6 * fabs(pre[c].in[i]))
+                use_pre = 1;
+    }
+    if (use_pre) {
+        float *pt = vfx__alloc((size_t) CSP_PRELUT_SAMPLES * 3 * sizeof(float));
+        if (!pt) {
+            s = vfx__nomem();
+            goto done;
+        }
+        double lo[3], hi[3];
+        for (int c = 0; c < 3; c++) {
+            lo[c] = pre[c].in[0];
+            hi[c] = pre[c].in[pre[c].n - 1];
+            for (int i = 0; i < CSP_PRELUT_SAMPLES; i++) {
+                /* the sample positions in f32, as OCIO computes them */
+                float u = (float) i / (float) (CSP_PRELUT_SAMPLES - 1);
+                float x = (float) lo[c] + u * ((float) hi[c] - (float) lo[c]);
+                pt[3 * i + c] = (float) csp_spline(&pre[c], (double) x);
+            }
+        }
+        s = append_domain(p, lo, hi, r);
+        if (s == VFX_OK)
+            s = vfx_color_processor_append_lut1d(p, pt, CSP_PRELUT_SAMPLES, 3, VFX_DIR_FORWARD);
+        vfx__free(pt);
+        if (s != VFX_OK)
+            goto done;
+    }
+    CSP_NEXT("no LUT size");
+    double dv[3];
+    long n;
+    if (is3d) {
+        if (parse_numbers(r->buf, dv, 3) != 3 || dv[0] != dv[1] || dv[1] != dv[2] ||
+            dv[0] != floor(dv[0]) || dv[0] < 2 || dv[0] > MAX_3D) {
+            s = corrupt(r, "expected three equal 3D LUT sizes (2..129)");
+            goto done;
+        }
+        n = (long) dv[0];
+    } else {
+        if (parse_numbers(r->buf, dv, 1) != 1 || dv[0] != floor(dv[0]) || dv[0] < 2 || dv[0] > MAX_1D) {
+            s = corrupt(r, "bad 1D LUT size (2..1048576)");
+            goto done;
+        }
+        n = (long) dv[0];
+    }
+    size_t count = is3d ? (size_t) n * (size_t) n * (size_t) n : (size_t) n;
+    t = vfx__alloc(count * 3 * sizeof(float));
+    if (!t) {
+        s = vfx__nomem();
+        goto done;
+    }
+    for (size_t i = 0; i < count; i++) {
+        CSP_NEXT("LUT rows missing");
+        if (parse_numbers(r->buf, dv, 3) != 3) {
+            s = corrupt(r, "expected 3 numbers");
+            goto done;
+        }
+        for (int c = 0; c < 3; c++)
+            t[3 * i + (size_t) c] = (float) dv[c];
+    }
+    s = is3d ? vfx_color_processor_append_lut3d(p, t, (int32_t) n, interp, VFX_DIR_FORWARD)
+             : vfx_color_processor_append_lut1d(p, t, (int32_t) n, 3, VFX_DIR_FORWARD);
+#undef CSP_NEXT
+done:
+    for (int c = 0; c < 3; c++) {
+        vfx__free(pre[c].in);
+        vfx__free(pre[c].out);
+    }
+    vfx__free(row);
+    vfx__free(t);
+    return s;
+}
+
 /* ---- ASC CDL XML (.cc, .ccc, .cdl) ----------------------------------------------------------
  * A small scanner, not a general XML parser: comments are blanked out, then ColorCorrection
  * elements are found by name and their SOPNode / SatNode children read. Unknown elements are
@@ -841,6 +1051,8 @@ vfx_color_processor_new_from_memory(const void *data, size_t size, const char *f
             s = parse_spi1d(r, p);
         else if (strcasecmp(format, "spi3d") == 0)
             s = parse_spi3d(r, interp, p);
+        else if (strcasecmp(format, "csp") == 0)
+            s = parse_csp(r, interp, p);
         else if (strcasecmp(format, "spimtx") == 0)
             s = parse_spimtx(r, p);
         else if (strcasecmp(format, "3dl") == 0)

@@ -7,6 +7,8 @@
  * processor serves any number of threads. */
 #include <float.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "color/color_int.h"
@@ -171,6 +173,8 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_LUT3D: return "lut3d";
     case VFX_COLOR_OP_HLG_OOTF: return "hlg_ootf";
     case VFX_COLOR_OP_MONCURVE: return "moncurve";
+    case VFX_COLOR_OP_EXPOSURE_CONTRAST: return "exposure_contrast";
+    case VFX_COLOR_OP_FIXED: return "fixed";
     case VFX_COLOR_OP_OPENDRT: return "opendrt";
     default: return NULL;
     }
@@ -259,14 +263,67 @@ vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3
         return vfx__fail(VFX_ERR_ARG, "color: bad moncurve op");
     vfx__color_op op = { .code = VFX_COLOR_OP_MONCURVE };
     for (int i = 0; i < 3; i++) {
-        if (!(gamma[i] > 1.0) || !(offset[i] > 0.0) || !isfinite(gamma[i]) || !isfinite(offset[i]))
-            return vfx__fail(VFX_ERR_ARG, "color: moncurve needs gamma > 1 and offset > 0 "
-                                          "(got %g, %g)", gamma[i], offset[i]);
+        int identity = gamma[i] == 1.0 && offset[i] == 0.0; /* a channel left alone */
+        if (!identity && (!(gamma[i] > 1.0) || !(offset[i] > 0.0) || !isfinite(gamma[i]) ||
+                          !isfinite(offset[i])))
+            return vfx__fail(VFX_ERR_ARG, "color: moncurve needs gamma > 1 and offset > 0, or "
+                                          "gamma 1 and offset 0 (got %g, %g)", gamma[i], offset[i]);
         op.u.moncurve.gamma[i] = gamma[i];
         op.u.moncurve.offset[i] = offset[i];
     }
     op.u.moncurve.mirror = style == VFX_NEGATIVE_MIRROR;
     op.u.moncurve.dir = dir;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_exposure_contrast(vfx_color_processor *p, vfx_ec_style style,
+                                             double exposure, double contrast, double gamma,
+                                             double pivot, vfx_direction dir)
+{
+    if (!p || !dir_ok(dir) || (int) style < 0 || style > VFX_EC_LOG || !isfinite(exposure) ||
+        !isfinite(contrast) || !isfinite(gamma) || !isfinite(pivot))
+        return vfx__fail(VFX_ERR_ARG, "color: bad exposure/contrast op");
+    double c = fmax(0.001, contrast * gamma), piv = fmax(0.001, pivot);
+    if (style == VFX_EC_LOG) {
+        /* affine in log space: a matrix op */
+        double step = 0.088, mid = 0.435;
+        double pl = fmax(0.0, log2(piv / 0.18) * step + mid);
+        double off = (exposure * step - pl) * c + pl;
+        double m[9] = { c, 0, 0, 0, c, 0, 0, 0, c }, o[3] = { off, off, off };
+        if (dir == VFX_DIR_INVERSE) {
+            for (int i = 0; i < 9; i += 4)
+                m[i] = 1.0 / c;
+            o[0] = o[1] = o[2] = -off / c;
+        }
+        return vfx_color_processor_append_matrix(p, m, o);
+    }
+    vfx__color_op op = { .code = VFX_COLOR_OP_EXPOSURE_CONTRAST };
+    double gain = exp2(exposure);
+    if (style == VFX_EC_VIDEO) {
+        const double video = 1.0 / 1.83; /* the video OETF power OCIO uses */
+        gain = pow(gain, video);
+        piv = pow(piv, video);
+    }
+    op.u.ec.gain = gain;
+    op.u.ec.pivot = piv;
+    op.u.ec.power = c;
+    op.u.ec.dir = dir;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_fixed(vfx_color_processor *p, vfx_fixed_function f, double param,
+                                 vfx_direction dir)
+{
+    if (!p || !dir_ok(dir) || (int) f < 0 || f >= VFX_FIXED_COUNT)
+        return vfx__fail(VFX_ERR_ARG, "color: bad fixed function op");
+    if (f == VFX_FIXED_REC2100_SURROUND && !(param > 0.0 && isfinite(param)))
+        return vfx__fail(VFX_ERR_ARG, "color: Rec.2100 surround gamma %g is not usable", param);
+    vfx__color_op op = { .code = VFX_COLOR_OP_FIXED };
+    op.u.fixed.f = f;
+    op.u.fixed.param = param;
+    op.u.fixed.dir = dir;
     return vfx__color_processor_push_take(p, &op);
 }
 
@@ -499,6 +556,8 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
         return VFX_OK;
     case VFX_COLOR_OP_HLG_OOTF: dst->u.hlg.dir = flip(src->u.hlg.dir); return VFX_OK;
     case VFX_COLOR_OP_MONCURVE: dst->u.moncurve.dir = flip(src->u.moncurve.dir); return VFX_OK;
+    case VFX_COLOR_OP_EXPOSURE_CONTRAST: dst->u.ec.dir = flip(src->u.ec.dir); return VFX_OK;
+    case VFX_COLOR_OP_FIXED: dst->u.fixed.dir = flip(src->u.fixed.dir); return VFX_OK;
     case VFX_COLOR_OP_OPENDRT:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
     case VFX_COLOR_OP_LUT3D:
@@ -827,14 +886,61 @@ k_lut1d_inv(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
+/* Tetrahedral interpolation without branches: with the fractions sorted as max >= mid >= min,
+ * the tetrahedron runs from the cell origin along the max axis, then the mid axis, then the
+ * last; weights are 1 - max, max - mid, mid - min, min. Ties give zero weights to the vertex
+ * they make ambiguous, so any consistent choice of axes is exact. */
 VFX__MULTIVERSION static void
-k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
+k_lut3d_tetra(const vfx__color_op *op, float *restrict r, float *restrict g, float *restrict b, int n)
 {
     const float *t = op->u.lut3d.table;
     const int32_t e = op->u.lut3d.n;
     const float scale = (float) (e - 1);
-    const ptrdiff_t sr = 3, sg = 3 * (ptrdiff_t) e, sb = 3 * (ptrdiff_t) e * e;
-    const int tetra = op->u.lut3d.interp == VFX_INTERP_TETRAHEDRAL;
+    const int32_t sr = 3, sg = 3 * e, sb = 3 * e * e, sall = sr + sg + sb;
+    /* pass 1 (vectorises): cell, axes and weights of each pixel; pass 2: the table reads.
+     * n <= CHUNK: run_ops is only called on chunks. */
+    int32_t base[CHUNK], s1[CHUNK], s2[CHUNK];
+    float w0[CHUNK], w1[CHUNK], w2[CHUNK], w3[CHUNK];
+    for (int i = 0; i < n; i++) {
+        float vr = r[i] * scale, vg = g[i] * scale, vb = b[i] * scale;
+        vr = vr > 0.0f ? vr : 0.0f; /* also NaN -> 0 */
+        vg = vg > 0.0f ? vg : 0.0f;
+        vb = vb > 0.0f ? vb : 0.0f;
+        vr = vr < scale ? vr : scale;
+        vg = vg < scale ? vg : scale;
+        vb = vb < scale ? vb : scale;
+        int32_t kr = (int32_t) vr, kg = (int32_t) vg, kb = (int32_t) vb;
+        kr = kr < e - 1 ? kr : e - 2;
+        kg = kg < e - 1 ? kg : e - 2;
+        kb = kb < e - 1 ? kb : e - 2;
+        const float fr = vr - (float) kr, fg = vg - (float) kg, fb = vb - (float) kb;
+        const float mx = fr > fg ? (fr > fb ? fr : fb) : (fg > fb ? fg : fb);
+        const float mn = fr < fg ? (fr < fb ? fr : fb) : (fg < fb ? fg : fb);
+        const float md = fr + fg + fb - mx - mn;
+        s1[i] = (fr >= fg && fr >= fb) ? sr : (fg >= fb ? sg : sb);
+        s2[i] = sall - ((fb <= fg && fb <= fr) ? sb : (fg <= fr ? sg : sr));
+        w0[i] = 1.0f - mx;
+        w1[i] = mx - md;
+        w2[i] = md - mn;
+        w3[i] = mn;
+        base[i] = kr * sr + kg * sg + kb * sb;
+    }
+    for (int i = 0; i < n; i++) {
+        const float *p0 = t + base[i], *p1 = p0 + s1[i], *p2 = p0 + s2[i], *p3 = p0 + sall;
+        r[i] = w0[i] * p0[0] + w1[i] * p1[0] + w2[i] * p2[0] + w3[i] * p3[0];
+        g[i] = w0[i] * p0[1] + w1[i] * p1[1] + w2[i] * p2[1] + w3[i] * p3[1];
+        b[i] = w0[i] * p0[2] + w1[i] * p1[2] + w2[i] * p2[2] + w3[i] * p3[2];
+    }
+}
+
+VFX__MULTIVERSION static void
+k_lut3d_trilinear(const vfx__color_op *op, float *restrict r, float *restrict g, float *restrict b,
+                  int n)
+{
+    const float *t = op->u.lut3d.table;
+    const int32_t e = op->u.lut3d.n;
+    const float scale = (float) (e - 1);
+    const int32_t sr = 3, sg = 3 * e, sb = 3 * e * e;
     for (int i = 0; i < n; i++) {
         float x[3] = { r[i] * scale, g[i] * scale, b[i] * scale };
         int32_t k[3];
@@ -849,47 +955,28 @@ k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
         }
         const float *p0 = t + k[0] * sr + k[1] * sg + k[2] * sb;
         float out[3];
-        if (tetra) {
-            /* split the cube into 6 tetrahedra by the order of the fractions */
-            float fr = f[0], fg = f[1], fb = f[2];
-            ptrdiff_t s1, s2;
-            float w0, w1, w2, w3;
-            if (fr > fg) {
-                if (fg > fb) { /* r > g > b */
-                    s1 = sr; s2 = sr + sg; w1 = fr - fg; w2 = fg - fb; w3 = fb;
-                } else if (fr > fb) { /* r > b >= g */
-                    s1 = sr; s2 = sr + sb; w1 = fr - fb; w2 = fb - fg; w3 = fg;
-                } else { /* b >= r > g */
-                    s1 = sb; s2 = sr + sb; w1 = fb - fr; w2 = fr - fg; w3 = fg;
-                }
-            } else {
-                if (fb > fg) { /* b > g >= r */
-                    s1 = sb; s2 = sg + sb; w1 = fb - fg; w2 = fg - fr; w3 = fr;
-                } else if (fb > fr) { /* g >= b > r */
-                    s1 = sg; s2 = sg + sb; w1 = fg - fb; w2 = fb - fr; w3 = fr;
-                } else { /* g >= r >= b */
-                    s1 = sg; s2 = sr + sg; w1 = fg - fr; w2 = fr - fb; w3 = fb;
-                }
-            }
-            w0 = 1.0f - w1 - w2 - w3;
-            const float *p1 = p0 + s1, *p2 = p0 + s2, *p3 = p0 + sr + sg + sb;
-            for (int c = 0; c < 3; c++)
-                out[c] = w0 * p0[c] + w1 * p1[c] + w2 * p2[c] + w3 * p3[c];
-        } else {
-            for (int c = 0; c < 3; c++) {
-                float c00 = p0[c] + f[0] * (p0[sr + c] - p0[c]);
-                float c10 = p0[sg + c] + f[0] * (p0[sg + sr + c] - p0[sg + c]);
-                float c01 = p0[sb + c] + f[0] * (p0[sb + sr + c] - p0[sb + c]);
-                float c11 = p0[sb + sg + c] + f[0] * (p0[sb + sg + sr + c] - p0[sb + sg + c]);
-                float c0 = c00 + f[1] * (c10 - c00);
-                float c1 = c01 + f[1] * (c11 - c01);
-                out[c] = c0 + f[2] * (c1 - c0);
-            }
+        for (int c = 0; c < 3; c++) {
+            float c00 = p0[c] + f[0] * (p0[sr + c] - p0[c]);
+            float c10 = p0[sg + c] + f[0] * (p0[sg + sr + c] - p0[sg + c]);
+            float c01 = p0[sb + c] + f[0] * (p0[sb + sr + c] - p0[sb + c]);
+            float c11 = p0[sb + sg + c] + f[0] * (p0[sb + sg + sr + c] - p0[sb + sg + c]);
+            float c0 = c00 + f[1] * (c10 - c00);
+            float c1 = c01 + f[1] * (c11 - c01);
+            out[c] = c0 + f[2] * (c1 - c0);
         }
         r[i] = out[0];
         g[i] = out[1];
         b[i] = out[2];
     }
+}
+
+static void
+k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    if (op->u.lut3d.interp == VFX_INTERP_TETRAHEDRAL)
+        k_lut3d_tetra(op, r, g, b, n);
+    else
+        k_lut3d_trilinear(op, r, g, b, n);
 }
 
 static void
@@ -913,8 +1000,165 @@ static void
 k_moncurve(const vfx__color_op *op, float *const ch[3], int n)
 {
     for (int c = 0; c < 3; c++)
-        vfx__moncurve_span(ch[c], (size_t) n, op->u.moncurve.gamma[c], op->u.moncurve.offset[c],
-                           op->u.moncurve.mirror, op->u.moncurve.dir == VFX_DIR_FORWARD);
+        if (op->u.moncurve.gamma[c] != 1.0) /* gamma 1 (with offset 0) leaves the channel */
+            vfx__moncurve_span(ch[c], (size_t) n, op->u.moncurve.gamma[c], op->u.moncurve.offset[c],
+                               op->u.moncurve.mirror, op->u.moncurve.dir == VFX_DIR_FORWARD);
+}
+
+/* FORWARD: power == 1: in * gain; else pivot * max(0, in * gain / pivot)^power.
+ * INVERSE:  power == 1: in / gain; else pivot / gain * max(0, in / pivot)^(1 / power). */
+static void
+k_ec(const vfx__color_op *op, float *const ch[3], int n)
+{
+    const double g = op->u.ec.gain, pv = op->u.ec.pivot, c = op->u.ec.power;
+    const int fwd = op->u.ec.dir == VFX_DIR_FORWARD;
+    for (int k = 0; k < 3; k++) {
+        float *v = ch[k];
+        if (c == 1.0) {
+            const float s = (float) (fwd ? g : 1.0 / g);
+            for (int i = 0; i < n; i++)
+                v[i] *= s;
+        } else if (fwd) {
+            const float pre = (float) (g / pv), post = (float) pv;
+            for (int i = 0; i < n; i++) {
+                float x = v[i] * pre;
+                v[i] = (float) pow(x > 0.0f ? x : 0.0f, c) * post; /* NaN -> 0 */
+            }
+        } else {
+            const float pre = (float) (1.0 / pv), post = (float) (pv / g);
+            for (int i = 0; i < n; i++) {
+                float x = v[i] * pre;
+                v[i] = (float) pow(x > 0.0f ? x : 0.0f, 1.0 / c) * post;
+            }
+        }
+    }
+}
+
+/* Fixed functions, written from the definitions OCIO documents for its FixedFunctionTransform
+ * (extended-range HSV; u'v' with 0 for a zero denominator; L* on 0..1 with the D65 u'v'). */
+#define LUV_UW 0.19783001
+#define LUV_VW 0.46831999
+
+static void
+fixed_one(vfx_fixed_function f, int fwd, double param, double in[3], double out[3])
+{
+    switch (f) {
+    case VFX_FIXED_REC2100_SURROUND: {
+        double g = fwd ? param : 1.0 / param;
+        double y = fmax(1e-4, 0.2627 * in[0] + 0.6780 * in[1] + 0.0593 * in[2]);
+        double s = pow(y, g - 1.0);
+        for (int c = 0; c < 3; c++)
+            out[c] = in[c] * s;
+        return;
+    }
+    case VFX_FIXED_RGB_TO_HSV:
+        if (fwd) {
+            double r = in[0], g = in[1], b = in[2];
+            double lo = fmin(fmin(r, g), b), hi = fmax(fmax(r, g), b);
+            double h = 0.0, s = 0.0, v = hi;
+            if (lo != hi) {
+                double d = hi - lo;
+                if (hi != 0.0)
+                    s = d / hi;
+                h = r == hi ? (g - b) / d : g == hi ? 2.0 + (b - r) / d : 4.0 + (r - g) / d;
+                if (h < 0.0)
+                    h += 6.0;
+                h /= 6.0;
+            }
+            if (lo < 0.0) /* extended range: negatives lift S above 1 */
+                v += lo;
+            if (-lo > hi)
+                s = (hi - lo) / -lo;
+            out[0] = h;
+            out[1] = s;
+            out[2] = v;
+        } else {
+            double h = (in[0] - floor(in[0])) * 6.0;
+            double s = fmin(fmax(in[1], 0.0), 1.999), v = in[2];
+            double r = fmin(fmax(fabs(h - 3.0) - 1.0, 0.0), 1.0);
+            double g = fmin(fmax(2.0 - fabs(h - 2.0), 0.0), 1.0);
+            double b = fmin(fmax(2.0 - fabs(h - 4.0), 0.0), 1.0);
+            double hi = v, lo = v * (1.0 - s);
+            if (s > 1.0) {
+                lo = v * (1.0 - s) / (2.0 - s);
+                hi = v - lo;
+            }
+            if (v < 0.0) {
+                lo = v / (2.0 - s);
+                hi = v - lo;
+            }
+            double d = hi - lo;
+            out[0] = r * d + lo;
+            out[1] = g * d + lo;
+            out[2] = b * d + lo;
+        }
+        return;
+    case VFX_FIXED_XYZ_TO_XYY:
+        if (fwd) {
+            double sum = in[0] + in[1] + in[2], k = sum == 0.0 ? 0.0 : 1.0 / sum;
+            out[0] = in[0] * k;
+            out[1] = in[1] * k;
+            out[2] = in[1];
+        } else {
+            double k = in[1] == 0.0 ? 0.0 : 1.0 / in[1];
+            out[0] = in[2] * in[0] * k;
+            out[1] = in[2];
+            out[2] = in[2] * (1.0 - in[0] - in[1]) * k;
+        }
+        return;
+    case VFX_FIXED_XYZ_TO_UVY:
+    case VFX_FIXED_XYZ_TO_LUV:
+        if (fwd) {
+            double den = in[0] + 15.0 * in[1] + 3.0 * in[2], k = den == 0.0 ? 0.0 : 1.0 / den;
+            double u = 4.0 * in[0] * k, v = 9.0 * in[1] * k;
+            if (f == VFX_FIXED_XYZ_TO_UVY) {
+                out[0] = u;
+                out[1] = v;
+                out[2] = in[1];
+            } else {
+                double y = in[1];
+                double l = y <= 0.008856451679 ? 9.0329629629629608 * y : 1.16 * cbrt(y) - 0.16;
+                out[0] = l;
+                out[1] = 13.0 * l * (u - LUV_UW);
+                out[2] = 13.0 * l * (v - LUV_VW);
+            }
+        } else {
+            double u, v, y;
+            if (f == VFX_FIXED_XYZ_TO_UVY) {
+                u = in[0];
+                v = in[1];
+                y = in[2];
+            } else {
+                double l = in[0], k = l == 0.0 ? 0.0 : 1.0 / (13.0 * l);
+                u = in[1] * k + LUV_UW;
+                v = in[2] * k + LUV_VW;
+                double t = (l + 0.16) / 1.16;
+                y = l <= 0.08 ? l / 9.0329629629629608 : t * t * t;
+            }
+            double k = v == 0.0 ? 0.0 : 1.0 / (4.0 * v);
+            out[0] = 9.0 * y * u * k;
+            out[1] = y;
+            out[2] = y * (12.0 - 3.0 * u - 20.0 * v) * k;
+        }
+        return;
+    default:
+        for (int c = 0; c < 3; c++)
+            out[c] = in[c];
+        return;
+    }
+}
+
+static void
+k_fixed(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    const int fwd = op->u.fixed.dir == VFX_DIR_FORWARD;
+    for (int i = 0; i < n; i++) {
+        double in[3] = { r[i], g[i], b[i] }, out[3];
+        fixed_one(op->u.fixed.f, fwd, op->u.fixed.param, in, out);
+        r[i] = (float) out[0];
+        g[i] = (float) out[1];
+        b[i] = (float) out[2];
+    }
 }
 
 static void
@@ -946,6 +1190,8 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_LUT3D: k_lut3d(op, r, g, b, n); break;
         case VFX_COLOR_OP_HLG_OOTF: k_hlg(op, r, g, b, n); break;
         case VFX_COLOR_OP_MONCURVE: k_moncurve(op, ch, n); break;
+        case VFX_COLOR_OP_EXPOSURE_CONTRAST: k_ec(op, ch, n); break;
+        case VFX_COLOR_OP_FIXED: k_fixed(op, r, g, b, n); break;
         case VFX_COLOR_OP_OPENDRT: vfx__opendrt_span(&op->u.drt, r, g, b, n); break;
         default: break;
         }
@@ -1020,4 +1266,116 @@ vfx_color_processor_apply_rgb(const vfx_color_processor *p, float rgb[3])
     rgb[0] = r;
     rgb[1] = g;
     rgb[2] = b;
+}
+
+/* ---- description ----------------------------------------------------------------------- */
+
+typedef struct sbuf {
+    char  *buf;
+    size_t size, len;
+} sbuf;
+
+static void
+sb_printf(sbuf *b, const char *fmt, ...) VFX__PRINTF(2, 3);
+
+static void
+sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *dst = b->len < b->size ? b->buf + b->len : NULL;
+    size_t room = b->len < b->size ? b->size - b->len : 0;
+    int n = vsnprintf(dst, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        b->len += (size_t) n;
+}
+
+static const char *
+dir_name(vfx_direction d)
+{
+    return d == VFX_DIR_FORWARD ? "forward" : "inverse";
+}
+
+size_t
+vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t size)
+{
+    sbuf b = { buf, size, 0 };
+    if (buf && size)
+        buf[0] = '\0';
+    if (!p)
+        return 0;
+    static const char *const neg[] = { "clamp", "mirror", "pass_thru" };
+    for (int32_t i = 0; i < p->n_ops; i++) {
+        const vfx__color_op *op = &p->ops[i];
+        sb_printf(&b, "%s", vfx_color_op_name(op->code));
+        switch (op->code) {
+        case VFX_COLOR_OP_MATRIX: {
+            const double *m = op->u.matrix.m, *o = op->u.matrix.offset;
+            sb_printf(&b, " [%.9g %.9g %.9g; %.9g %.9g %.9g; %.9g %.9g %.9g] + [%.9g %.9g %.9g]", m[0],
+                      m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], o[0], o[1], o[2]);
+            break;
+        }
+        case VFX_COLOR_OP_TRANSFER:
+            sb_printf(&b, " %s %s", vfx_transfer_name(op->u.transfer.tf),
+                      op->u.transfer.dir == VFX_DIR_FORWARD ? "encode" : "decode");
+            break;
+        case VFX_COLOR_OP_EXPONENT:
+            sb_printf(&b, " [%.9g %.9g %.9g] %s", op->u.exponent.gamma[0], op->u.exponent.gamma[1],
+                      op->u.exponent.gamma[2], neg[op->u.exponent.style]);
+            break;
+        case VFX_COLOR_OP_MONCURVE:
+            sb_printf(&b, " gamma [%.9g %.9g %.9g] offset [%.9g %.9g %.9g] %s %s",
+                      op->u.moncurve.gamma[0], op->u.moncurve.gamma[1], op->u.moncurve.gamma[2],
+                      op->u.moncurve.offset[0], op->u.moncurve.offset[1], op->u.moncurve.offset[2],
+                      op->u.moncurve.mirror ? "mirror" : "pass_thru", dir_name(op->u.moncurve.dir));
+            break;
+        case VFX_COLOR_OP_LOG: {
+            const vfx_log_params *lp = &op->u.log.p;
+            sb_printf(&b, " base %.9g", lp->base);
+            for (int c = 0; c < 3; c++)
+                sb_printf(&b, " [%.9g %.9g %.9g %.9g break %.9g slope %.9g]", lp->log_slope[c],
+                          lp->log_offset[c], lp->lin_slope[c], lp->lin_offset[c], lp->lin_break[c],
+                          lp->linear_slope[c]);
+            sb_printf(&b, " %s", dir_name(op->u.log.dir));
+            break;
+        }
+        case VFX_COLOR_OP_CDL: {
+            const vfx_cdl *c = &op->u.cdl.cdl;
+            sb_printf(&b, " slope [%.9g %.9g %.9g] offset [%.9g %.9g %.9g] power [%.9g %.9g %.9g] sat %.9g %s %s",
+                      c->slope[0], c->slope[1], c->slope[2], c->offset[0], c->offset[1], c->offset[2],
+                      c->power[0], c->power[1], c->power[2], c->saturation,
+                      op->u.cdl.style == VFX_CDL_ASC ? "asc" : "no_clamp", dir_name(op->u.cdl.dir));
+            break;
+        }
+        case VFX_COLOR_OP_RANGE:
+            sb_printf(&b, " x * %.9g + %.9g clamped to [%.9g, %.9g]", op->u.range.scale,
+                      op->u.range.offset, op->u.range.lo, op->u.range.hi);
+            break;
+        case VFX_COLOR_OP_LUT1D:
+            sb_printf(&b, " %d %s", (int) op->u.lut1d.n, dir_name(op->u.lut1d.dir));
+            break;
+        case VFX_COLOR_OP_LUT3D:
+            sb_printf(&b, " %d %s", (int) op->u.lut3d.n,
+                      op->u.lut3d.interp == VFX_INTERP_TETRAHEDRAL ? "tetrahedral" : "trilinear");
+            break;
+        case VFX_COLOR_OP_HLG_OOTF:
+            sb_printf(&b, " gamma %.9g %s", op->u.hlg.gamma, dir_name(op->u.hlg.dir));
+            break;
+        case VFX_COLOR_OP_FIXED: {
+            static const char *const names[] = { "rec2100_surround", "rgb_to_hsv", "xyz_to_xyy",
+                                                 "xyz_to_uvy", "xyz_to_luv" };
+            sb_printf(&b, " %s %.9g %s", names[op->u.fixed.f], op->u.fixed.param,
+                      dir_name(op->u.fixed.dir));
+            break;
+        }
+        case VFX_COLOR_OP_EXPOSURE_CONTRAST:
+            sb_printf(&b, " gain %.9g pivot %.9g power %.9g %s", op->u.ec.gain, op->u.ec.pivot,
+                      op->u.ec.power, dir_name(op->u.ec.dir));
+            break;
+        default: break;
+        }
+        sb_printf(&b, "\n");
+    }
+    return b.len;
 }

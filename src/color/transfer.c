@@ -55,13 +55,17 @@ bt709_decode(double v)
 }
 
 /* ---- PQ: SMPTE ST 2084:2014 eq. 4/5. Linear 1.0 = 100 cd/m^2 (OCIO's convention), so
- *      linear 100 = 10000 cd/m^2 = signal 1.0. Mirrored for negatives. ---------------------- */
+ *      linear 100 = 10000 cd/m^2 = signal 1.0. Mirrored for negatives. The decode formula has a
+ *      pole at code 1.9887 (NaN beyond); codes from PQ_CODE_MAX = encode(65504) on decode to
+ *      65504, the half-float maximum, which is what OCIO's inverse of its PQ encode gives. -- */
 
 #define PQ_M1 (2610.0 / 16384.0)
 #define PQ_M2 (2523.0 / 4096.0 * 128.0)
 #define PQ_C1 (3424.0 / 4096.0)
 #define PQ_C2 (2413.0 / 4096.0 * 32.0)
 #define PQ_C3 (2392.0 / 4096.0 * 32.0)
+#define PQ_CODE_MAX 1.546938209602379 /* pq_encode(65504) */
+#define PQ_LIN_MAX 65504.0
 
 static double
 pq_encode(double x)
@@ -75,12 +79,15 @@ pq_encode(double x)
 static double
 pq_decode(double v)
 {
-    double p = pow(fabs(v), 1.0 / PQ_M2);
+    double a = fabs(v);
+    if (!(a < PQ_CODE_MAX)) /* NaN stays NaN */
+        return a == a ? copysign(PQ_LIN_MAX, v) : v;
+    double p = pow(a, 1.0 / PQ_M2);
     double num = p - PQ_C1;
     if (num < 0.0)
         num = 0.0;
     double y = 100.0 * pow(num / (PQ_C2 - PQ_C3 * p), 1.0 / PQ_M1);
-    return v < 0.0 ? -y : y;
+    return fmin(y, PQ_LIN_MAX) * (v < 0.0 ? -1.0 : 1.0);
 }
 
 /* ---- HLG: ITU-R BT.2100-2 table 5 (OETF, scene light E in [0, 1]), mirrored -------------- */
@@ -512,7 +519,7 @@ static const struct {
     [VFX_TRANSFER_GAMMA_2_0] = { "gamma2.0", 1 },
     [VFX_TRANSFER_BT709] = { "bt709", 1 },
     [VFX_TRANSFER_BT1886] = { "bt1886", 1 },
-    [VFX_TRANSFER_PQ] = { "pq", 1 },
+    [VFX_TRANSFER_PQ] = { "pq", 0 },
     [VFX_TRANSFER_HLG] = { "hlg", 1 },
     [VFX_TRANSFER_ACESCC] = { "acescc", 0 },
     [VFX_TRANSFER_ACESCCT] = { "acescct", 1 },
@@ -784,17 +791,6 @@ acescct_encode_span(float *v, size_t n)
     }
 }
 
-VFX__MULTIVERSION static void
-acescct_decode_span(float *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        float x = v[i];
-        float lo = (x - (float) CCT_B) * (float) (1.0 / CCT_A);
-        float hi = fast_exp2f(x * 17.52f - 9.72f);
-        v[i] = x <= (float) CCT_Y_BRK ? lo : hi;
-    }
-}
-
 /* CLF monCurve on one channel (see k_moncurve in processor.c for the formulas); s is the
  * slope of the linear segment, xb / yb its end on the linear / curved side. */
 VFX__MULTIVERSION static void
@@ -878,6 +874,317 @@ vfx__moncurve_span(float *v, size_t n, double gamma, double offset, int mirror, 
         moncurve_rev_span(v, n, (float) gamma, (float) offset, (float) s, (float) (xb * s), mirror);
 }
 
+
+/* ---- f64-accurate span kernels for the curves whose f32 evaluation is ill-conditioned (PQ
+ * raises a ratio near 1 to the power 78.8) or that are not hot enough to earn hand-tuned f32
+ * code (the camera logs). They compute in double with polynomial log2 / exp2 (error < 1e-13
+ * relative), written branch-free so the loops vectorise (4 doubles per AVX2 op); results are
+ * within float rounding of the scalar f64 forms above. */
+
+/* log2 for x > 0 (smaller values, NaN included, are taken as 1e-300): exponent from the bits,
+ * mantissa folded to [sqrt(1/2), sqrt(2)), then 2 atanh(s) / ln 2 to s^15. */
+static inline double
+fast_log2d(double x)
+{
+    x = x > 1e-300 ? x : 1e-300;
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    uint64_t mb = (u & 0x000fffffffffffffull) | 0x3ff0000000000000ull;
+    uint64_t eb = 0x4330000000000000ull | (u >> 52); /* 2^52 + biased exponent, as a double */
+    double m, e;
+    memcpy(&m, &mb, sizeof m);
+    memcpy(&e, &eb, sizeof e);
+    e -= 4503599627370496.0 + 1023.0;
+    int big = m > 1.4142135623730951;
+    m *= big ? 0.5 : 1.0;
+    e += big ? 1.0 : 0.0;
+    double s = (m - 1.0) / (m + 1.0), s2 = s * s;
+    double p = 1.0 / 15.0;
+    p = p * s2 + 1.0 / 13.0;
+    p = p * s2 + 1.0 / 11.0;
+    p = p * s2 + 1.0 / 9.0;
+    p = p * s2 + 1.0 / 7.0;
+    p = p * s2 + 1.0 / 5.0;
+    p = p * s2 + 1.0 / 3.0;
+    p = p * s2 + 1.0;
+    return e + s * p * 2.8853900817779268;
+}
+
+/* 2^x for x in [-1020, 1020] (clamped): nearest integer by the 1.5 * 2^52 trick, whose bits
+ * also give the exponent field; the fraction by a degree-11 Taylor series of e^(f ln 2). */
+static inline double
+fast_exp2d(double x)
+{
+    x = x > -1020.0 ? x : -1020.0;
+    x = x < 1020.0 ? x : 1020.0;
+    double k = x + 6755399441055744.0;
+    double f = x - (k - 6755399441055744.0); /* [-0.5, 0.5] */
+    double t = f * 0.69314718055994531;
+    double p = 1.0 / 39916800.0;
+    p = p * t + 1.0 / 3628800.0;
+    p = p * t + 1.0 / 362880.0;
+    p = p * t + 1.0 / 40320.0;
+    p = p * t + 1.0 / 5040.0;
+    p = p * t + 1.0 / 720.0;
+    p = p * t + 1.0 / 120.0;
+    p = p * t + 1.0 / 24.0;
+    p = p * t + 1.0 / 6.0;
+    p = p * t + 0.5;
+    p = p * t + 1.0;
+    p = p * t + 1.0;
+    uint64_t kb;
+    memcpy(&kb, &k, sizeof kb); /* low 52 bits: 2^51 + round(x) */
+    uint64_t sb = (kb + (1023ull - (1ull << 51))) << 52;
+    double sc;
+    memcpy(&sc, &sb, sizeof sc);
+    return p * sc;
+}
+
+#define LOG2_10 3.3219280948873622
+#define LOG10_2 0.30102999566398120
+#define LN2 0.69314718055994531
+#define LOG2_E 1.4426950408889634
+
+static inline double fast_log10d(double x) { return fast_log2d(x) * LOG10_2; }
+/* sqrt for x >= 0: libm's sqrt may set errno, which keeps it a call and stops vectorisation,
+ * so x * rsqrt(x), from the bit-trick estimate (3.4% off) and three Newton steps (1e-12). */
+static inline double
+fast_sqrtd(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    u = 0x5fe6eb50c7b537a9ull - (u >> 1);
+    double y;
+    memcpy(&y, &u, sizeof y);
+    double h = 0.5 * x;
+    y = y * (1.5 - h * y * y);
+    y = y * (1.5 - h * y * y);
+    y = y * (1.5 - h * y * y);
+    y = y * (1.5 - h * y * y);
+    return x > 0.0 ? x * y : 0.0;
+}
+static inline double legal_to_full_d(double y) { return (y * 876.0 + 64.0) * (1.0 / 1023.0); }
+static inline double full_to_legal_d(double v) { return (v * 1023.0 - 64.0) * (1.0 / 876.0); }
+static inline double fast_lnd(double x) { return fast_log2d(x) * LN2; }
+static inline double fast_exp10d(double x) { return fast_exp2d(x * LOG2_10); }
+static inline double fast_expd(double x) { return fast_exp2d(x * LOG2_E); }
+
+/* One loop per curve: x is the input as a double, EXPR the result (NaN passes through). */
+#define DSPAN(name, EXPR)                                                                    \
+    VFX__MULTIVERSION static void name(float *v, size_t n)                                 \
+    {                                                                                        \
+        for (size_t i = 0; i < n; i++) {                                                     \
+            double x = (double) v[i];                                                        \
+            double r_ = (EXPR);                                                              \
+            v[i] = x == x ? (float) r_ : v[i];                                               \
+        }                                                                                    \
+    }
+
+static inline double
+pq_encode_d(double x)
+{
+    double a = fabs(x);
+    double p = fast_exp2d(PQ_M1 * fast_log2d(a * 0.01));
+    p = a > 0.0 ? p : 0.0;
+    double y = fast_exp2d(PQ_M2 * fast_log2d((PQ_C1 + PQ_C2 * p) / (1.0 + PQ_C3 * p)));
+    return copysign(y, x);
+}
+
+static inline double
+pq_decode_d(double v)
+{
+    double a = fabs(v);
+    double p = fast_exp2d(fast_log2d(a) * (1.0 / PQ_M2));
+    double num = p - PQ_C1;
+    num = num > 0.0 ? num : 0.0;
+    double y = 100.0 * fast_exp2d(fast_log2d(num / (PQ_C2 - PQ_C3 * p)) * (1.0 / PQ_M1));
+    y = num > 0.0 ? y : 0.0;
+    y = y < PQ_LIN_MAX ? y : PQ_LIN_MAX;
+    y = a < PQ_CODE_MAX ? y : PQ_LIN_MAX;
+    return copysign(y, v);
+}
+
+static inline double
+hlg_encode_d(double x)
+{
+    double a = fabs(x);
+    double lo = fast_sqrtd(3.0 * a);
+    double hi = HLG_A * fast_lnd(12.0 * a - HLG_B) + HLG_C;
+    return copysign(a <= 1.0 / 12.0 ? lo : hi, x);
+}
+
+static inline double
+hlg_decode_d(double v)
+{
+    double a = fabs(v);
+    double lo = a * a * (1.0 / 3.0);
+    double hi = (fast_expd((a - HLG_C) / HLG_A) + HLG_B) * (1.0 / 12.0);
+    return copysign(a <= 0.5 ? lo : hi, v);
+}
+
+DSPAN(pq_encode_span, pq_encode_d(x))
+DSPAN(pq_decode_span, pq_decode_d(x))
+DSPAN(hlg_encode_span, hlg_encode_d(x))
+DSPAN(hlg_decode_span, hlg_decode_d(x))
+DSPAN(bt709_encode_span,
+      copysign(fabs(x) < 0.018 ? 4.5 * fabs(x) : 1.099 * fast_exp2d(0.45 * fast_log2d(fabs(x))) - 0.099, x))
+DSPAN(bt709_decode_span,
+      copysign(fabs(x) < 0.081 ? fabs(x) / 4.5
+                               : fast_exp2d(fast_log2d((fabs(x) + 0.099) / 1.099) * (1.0 / 0.45)), x))
+DSPAN(slog3_encode_span,
+      x >= 0.01125 ? (420.0 + fast_log10d((x + 0.01) / (0.18 + 0.01)) * 261.5) / 1023.0
+                   : (x * (171.2102946929 - 95.0) / 0.01125 + 95.0) / 1023.0)
+DSPAN(slog3_decode_span,
+      x >= 171.2102946929 / 1023.0 ? fast_exp10d((x * 1023.0 - 420.0) / 261.5) * (0.18 + 0.01) - 0.01
+                                   : (x * 1023.0 - 95.0) * 0.01125 / (171.2102946929 - 95.0))
+DSPAN(vlog_encode_span, x < 0.01 ? 5.6 * x + 0.125 : VLOG_C * fast_log10d(x + VLOG_B) + VLOG_D)
+DSPAN(vlog_decode_span, x < 0.181 ? (x - 0.125) / 5.6 : fast_exp10d((x - VLOG_D) / VLOG_C) - VLOG_B)
+DSPAN(log3g10_encode_span,
+      x + 0.01 < 0.0 ? (x + 0.01) * 15.1927 : 0.224282 * fast_log10d((x + 0.01) * 155.975327 + 1.0))
+DSPAN(log3g10_decode_span,
+      (x < 0.0 ? x / 15.1927 : (fast_exp10d(x / 0.224282) - 1.0) / 155.975327) - 0.01)
+DSPAN(bmd_gen5_encode_span, x < BMD_LIN_CUT ? BMD_D * x + BMD_E : BMD_A * fast_lnd(x + BMD_B) + BMD_C)
+DSPAN(bmd_gen5_decode_span,
+      x < BMD_D * BMD_LIN_CUT + BMD_E ? (x - BMD_E) / BMD_D : fast_expd((x - BMD_C) / BMD_A) - BMD_B)
+DSPAN(davinci_encode_span, x <= DI_LIN_CUT ? x * DI_M : (fast_log2d(x + DI_A) + DI_B) * DI_C)
+DSPAN(davinci_decode_span, x <= DI_LOG_CUT ? x / DI_M : fast_exp2d(x / DI_C - DI_B) - DI_A)
+DSPAN(slog2_encode_span,
+      ((x >= 0.0 ? 0.432699 * fast_log10d(x / 0.9 * 155.0 / 219.0 + 0.037584) + 0.616596 + 0.03
+                 : x / 0.9 * 155.0 / 219.0 * 5.0 + 0.030001222851889303) * 876.0 + 64.0) / 1023.0)
+DSPAN(slog2_decode_span,
+      ((x * 1023.0 - 64.0) / 876.0 >= 0.030001222851889303
+           ? fast_exp10d(((x * 1023.0 - 64.0) / 876.0 - 0.616596 - 0.03) / 0.432699) - 0.037584
+           : ((x * 1023.0 - 64.0) / 876.0 - 0.030001222851889303) / 5.0) * 219.0 / 155.0 * 0.9)
+DSPAN(clog2_encode_span,
+      legal_to_full_d(copysign(0.281863093 * fast_log10d(fabs(x) / 0.9 * 87.09937546 + 1.0), x) + 0.035388128))
+DSPAN(clog2_decode_span,
+      copysign((fast_exp10d(fabs(full_to_legal_d(x) - 0.035388128) / 0.281863093) - 1.0) / 87.09937546,
+               full_to_legal_d(x) - 0.035388128) * 0.9)
+DSPAN(gamma2_encode_span, copysign(fast_sqrtd(fabs(x)), x))
+/* ACEScct decode: the f32 exponent x * 17.52 - 9.72 loses ~1e-6 relative at the top */
+DSPAN(acescct_decode_span, x <= CCT_Y_BRK ? (x - CCT_B) * (1.0 / CCT_A) : fast_exp2d(x * 17.52 - 9.72))
+DSPAN(gamma2_decode_span, x * fabs(x))
+
+DSPAN(clog3_encode_span,
+      legal_to_full_d(x / 0.9 < -0.014 ? -0.42889912 * fast_log10d(-x / 0.9 * 14.98325 + 1.0) + 0.07623209
+                      : x / 0.9 <= 0.014 ? 2.3069815 * (x / 0.9) + 0.073059361
+                                         : 0.42889912 * fast_log10d(x / 0.9 * 14.98325 + 1.0) + 0.069886632))
+DSPAN(clog3_decode_span,
+      0.9 * (full_to_legal_d(x) < 0.04076162
+                 ? -(fast_exp10d((0.07623209 - full_to_legal_d(x)) / 0.42889912) - 1.0) / 14.98325
+             : full_to_legal_d(x) <= 0.105357102
+                 ? (full_to_legal_d(x) - 0.073059361) / 2.3069815
+                 : (fast_exp10d((full_to_legal_d(x) - 0.069886632) / 0.42889912) - 1.0) / 14.98325))
+DSPAN(apple_log_encode_span,
+      x >= ALOG_RT ? ALOG_GAMMA * fast_log2d(x + ALOG_BETA) + ALOG_DELTA
+      : x >= ALOG_R0 ? ALOG_C * (x - ALOG_R0) * (x - ALOG_R0) : 0.0)
+DSPAN(apple_log_decode_span,
+      x >= ALOG_C * (ALOG_RT - ALOG_R0) * (ALOG_RT - ALOG_R0) ? fast_exp2d((x - ALOG_DELTA) / ALOG_GAMMA) - ALOG_BETA
+      : x >= 0.0 ? fast_sqrtd(x / ALOG_C) + ALOG_R0 : ALOG_R0)
+DSPAN(acescc_encode_span,
+      x <= 0.0 ? (-16.0 + 9.72) / 17.52
+      : x < 0x1p-15 ? (fast_log2d(0x1p-16 + x * 0.5) + 9.72) / 17.52 : (fast_log2d(x) + 9.72) / 17.52)
+DSPAN(acescc_decode_span,
+      x < (9.72 - 15.0) / 17.52 ? (fast_exp2d(x * 17.52 - 9.72) - 0x1p-16) * 2.0
+      : x < (15.99929538702341 + 9.72) / 17.52 ? fast_exp2d(x * 17.52 - 9.72) : 65504.0)
+
+/* Cineon / REDLogFilm: k is the black offset 10^((95 - 685) / 300). */
+VFX__MULTIVERSION static void
+cineon_span(float *v, size_t n, double k, int encode)
+{
+    for (size_t i = 0; i < n; i++) {
+        double x = (double) v[i];
+        double arg = x * (1.0 - k) + k;
+        double enc = (685.0 + 300.0 * fast_log10d(arg > 1e-30 ? arg : 1e-30)) / 1023.0;
+        double dec = (fast_exp10d((x * 1023.0 - 685.0) / 300.0) - k) / (1.0 - k);
+        double r = encode ? enc : dec;
+        v[i] = x == x ? (float) r : v[i];
+    }
+}
+
+/* ACESproxy 10-bit (unquantised), codes clamped to 64..940. */
+VFX__MULTIVERSION static void
+acesproxy10_span(float *v, size_t n, int encode)
+{
+    for (size_t i = 0; i < n; i++) {
+        double x = (double) v[i];
+        double cv = (fast_log2d(x) + 2.5) * 50.0 + 425.0;
+        cv = x <= 0.0011857371917920374 ? 64.0 : cv; /* exp2(-9.72) */
+        cv = cv < 64.0 ? 64.0 : cv > 940.0 ? 940.0 : cv;
+        double d = x * 1023.0;
+        d = d < 64.0 ? 64.0 : d > 940.0 ? 940.0 : d;
+        double r = encode ? cv / 1023.0 : fast_exp2d((d - 425.0) / 50.0 - 2.5);
+        v[i] = x == x ? (float) r : v[i];
+    }
+}
+
+/* LogC3 at one EI: the parameters come in as arguments. */
+VFX__MULTIVERSION static void
+logc3_span(float *v, size_t n, double cut, double a, double b, double c, double d, double e,
+           double f, int encode)
+{
+    double vcut = e * cut + f;
+    for (size_t i = 0; i < n; i++) {
+        double x = (double) v[i];
+        double enc = x > cut ? c * fast_log10d(a * x + b) + d : e * x + f;
+        double dec = x > vcut ? (fast_exp10d((x - d) / c) - b) / a : (x - f) / e;
+        double r = encode ? enc : dec;
+        v[i] = x == x ? (float) r : v[i];
+    }
+}
+
+VFX__MULTIVERSION static void
+logc4_span(float *v, size_t n, double s, double t, int encode)
+{
+    for (size_t i = 0; i < n; i++) {
+        double x = (double) v[i];
+        double enc = x >= t ? (fast_log2d(LC4_A * x + 64.0) - 6.0) / 14.0 * LC4_B + LC4_C : (x - t) / s;
+        double dec = x >= 0.0 ? (fast_exp2d(14.0 * (x - LC4_C) / LC4_B + 6.0) - 64.0) / LC4_A : x * s + t;
+        double r = encode ? enc : dec;
+        v[i] = x == x ? (float) r : v[i];
+    }
+}
+
+/* The curves with a span kernel; returns 0 for the others. */
+static int
+dspan(vfx_transfer tf, float *v, size_t n, int encode)
+{
+    switch (tf) {
+    case VFX_TRANSFER_PQ: encode ? pq_encode_span(v, n) : pq_decode_span(v, n); return 1;
+    case VFX_TRANSFER_HLG: encode ? hlg_encode_span(v, n) : hlg_decode_span(v, n); return 1;
+    case VFX_TRANSFER_BT709: encode ? bt709_encode_span(v, n) : bt709_decode_span(v, n); return 1;
+    case VFX_TRANSFER_GAMMA_2_0: encode ? gamma2_encode_span(v, n) : gamma2_decode_span(v, n); return 1;
+    case VFX_TRANSFER_SLOG2: encode ? slog2_encode_span(v, n) : slog2_decode_span(v, n); return 1;
+    case VFX_TRANSFER_SLOG3: encode ? slog3_encode_span(v, n) : slog3_decode_span(v, n); return 1;
+    case VFX_TRANSFER_VLOG: encode ? vlog_encode_span(v, n) : vlog_decode_span(v, n); return 1;
+    case VFX_TRANSFER_LOG3G10: encode ? log3g10_encode_span(v, n) : log3g10_decode_span(v, n); return 1;
+    case VFX_TRANSFER_BMD_FILM_GEN5: encode ? bmd_gen5_encode_span(v, n) : bmd_gen5_decode_span(v, n); return 1;
+    case VFX_TRANSFER_DAVINCI_INTERMEDIATE:
+        encode ? davinci_encode_span(v, n) : davinci_decode_span(v, n);
+        return 1;
+    case VFX_TRANSFER_CANON_LOG2: encode ? clog2_encode_span(v, n) : clog2_decode_span(v, n); return 1;
+    case VFX_TRANSFER_LOGC4: logc4_span(v, n, logc4_s(), logc4_t(), encode); return 1;
+    case VFX_TRANSFER_CANON_LOG3: encode ? clog3_encode_span(v, n) : clog3_decode_span(v, n); return 1;
+    case VFX_TRANSFER_APPLE_LOG: encode ? apple_log_encode_span(v, n) : apple_log_decode_span(v, n); return 1;
+    case VFX_TRANSFER_ACESCC: encode ? acescc_encode_span(v, n) : acescc_decode_span(v, n); return 1;
+    case VFX_TRANSFER_CINEON:
+    case VFX_TRANSFER_REDLOGFILM: cineon_span(v, n, cineon_black(), encode); return 1;
+    case VFX_TRANSFER_ACESPROXY10: acesproxy10_span(v, n, encode); return 1;
+    case VFX_TRANSFER_ACESCCT:
+        if (encode)
+            return 0;
+        acescct_decode_span(v, n);
+        return 1;
+    default: break;
+    }
+    if (tf == VFX_TRANSFER_LOGC3 || (tf >= VFX_TRANSFER_LOGC3_EI160 && tf <= VFX_TRANSFER_LOGC3_EI1600)) {
+        const logc3_params *q = logc3_of(tf);
+        logc3_span(v, n, q->cut, q->a, q->b, q->c, q->d, q->e, q->f, encode);
+        return 1;
+    }
+    return 0;
+}
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif
@@ -895,6 +1202,8 @@ vfx__transfer_encode_span(vfx_transfer tf, float *v, size_t n)
     case VFX_TRANSFER_GAMMA_2_6: mirror_pow_span(v, n, 1.0f / 2.6f); return;
     case VFX_TRANSFER_ACESCCT: acescct_encode_span(v, n); return;
     default:
+        if (dspan(tf, v, n, 1))
+            return;
         for (size_t i = 0; i < n; i++)
             v[i] = (float) vfx_transfer_encode(tf, (double) v[i]);
         return;
@@ -912,8 +1221,9 @@ vfx__transfer_decode_span(vfx_transfer tf, float *v, size_t n)
     case VFX_TRANSFER_GAMMA_2_4:
     case VFX_TRANSFER_BT1886: mirror_pow_span(v, n, 2.4f); return;
     case VFX_TRANSFER_GAMMA_2_6: mirror_pow_span(v, n, 2.6f); return;
-    case VFX_TRANSFER_ACESCCT: acescct_decode_span(v, n); return;
     default:
+        if (dspan(tf, v, n, 0))
+            return;
         for (size_t i = 0; i < n; i++)
             v[i] = (float) vfx_transfer_decode(tf, (double) v[i]);
         return;

@@ -4,11 +4,13 @@
  * (names in docs/metadata.md).
  *
  * EXR boxes are inclusive; vfx rects are half-open. The conversion happens only here. */
+#include "io/dwa_int.h"
 #include "io/io_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -55,10 +57,26 @@ exr_fail(exr_result_t rv, const char *what)
 
 /* ---- the pluggable decompression stages --------------------------------------------------- */
 
-/* OpenEXRCore 3.1.5 has no DWAA/DWAB codec. A future DWA decompressor plugs in here: when
- * non-NULL it replaces decode.decompress_fn for DWAA/DWAB chunks (and reads open normally). */
+/* OpenEXRCore 3.1.5 has no DWAA/DWAB codec: ours (dwa_codec.c) plugs in here and replaces
+ * decode.decompress_fn for DWAA/DWAB chunks (NULL would refuse DWA parts). */
 typedef exr_result_t (*exr_stage_fn)(exr_decode_pipeline_t *decode);
-static const exr_stage_fn dwa_decompress_stage = NULL;
+static const exr_stage_fn dwa_decompress_stage = vfx__exr_dwa_decompress;
+
+/* A chunk stored raw (packed size == unpacked size: the encoder could not shrink it, and the
+ * C++ library then writes the bytes as they are) needs no decompression. OpenEXRCore 3.1.5
+ * points unpacked_buffer at packed_buffer for such chunks but still runs the B44 decoder on
+ * them, which garbles the edge tiles of B44 files; this stage replaces decompression there. */
+static exr_result_t
+raw_chunk_stage(exr_decode_pipeline_t *d)
+{
+    size_t n = (size_t) d->chunk.unpacked_size;
+    if (n == 0 || d->unpacked_buffer == d->packed_buffer)
+        return EXR_ERR_SUCCESS;
+    if (!d->unpacked_buffer || !d->packed_buffer || d->unpacked_alloc_size < n)
+        return EXR_ERR_CORRUPT_CHUNK;
+    memcpy(d->unpacked_buffer, d->packed_buffer, n);
+    return EXR_ERR_SUCCESS;
+}
 
 static int
 compression_decodable(exr_compression_t c)
@@ -86,11 +104,13 @@ typedef struct exr_part {
     int32_t           n_channels;
     int32_t           max_x_sampling, max_y_sampling;
     uint32_t          tile_w, tile_h;
+    int32_t          *file_of; /* spec channel -> file channel (see order_channels) */
 } exr_part;
 
 typedef struct exr_reader {
     exr_context_t ctx;
     exr_part     *parts;
+    int32_t       n_parts;
 } exr_reader;
 
 static int64_t
@@ -140,6 +160,7 @@ static const struct {
     const char *exr, *vfx;
 } name_map[] = {
     { "compression", "compression" },
+    { "chromaticities", "chromaticities" }, /* PNG cHRM, TIFF and DPX carry them too */
     { "pixelAspectRatio", "PixelAspectRatio" },
     { "screenWindowCenter", "screenWindowCenter" },
     { "screenWindowWidth", "screenWindowWidth" },
@@ -159,7 +180,7 @@ static const struct {
 
 /* Standard EXR attributes published as "openexr:<name>". */
 static const char *const openexr_std[] = {
-    "chromaticities",  "whiteLuminance",   "adoptedNeutral",       "renderingTransform",
+    "whiteLuminance",   "adoptedNeutral",       "renderingTransform",
     "lookModTransform", "utcOffset",       "longitude",            "latitude",
     "altitude",        "focus",            "envmap",               "wrapmodes",
     "multiView",       "deepImageState",   "originalDataWindow",   "dwaCompressionLevel",
@@ -438,6 +459,79 @@ floor_div(int32_t a, int32_t b)
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
+/* Where a channel goes in the spec. EXR stores channels sorted by name (A, B, G, R); users
+ * and OpenImageIO expect R, G, B, A. As OIIO does: layers (the name before the last '.') in
+ * order of first appearance, and inside a layer red, green, blue, alpha first, then the
+ * other channels in file order. */
+static int
+channel_rank(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    const char *suffix = dot ? dot + 1 : name;
+    static const char *const names[4][3] = {
+        { "R", "r", "red" }, { "G", "g", "green" }, { "B", "b", "blue" }, { "A", "a", "alpha" }
+    };
+    for (int k = 0; k < 4; k++)
+        for (int j = 0; j < 3; j++)
+            if (strcmp(suffix, names[k][j]) == 0)
+                return k;
+    return 4;
+}
+
+typedef struct chan_key {
+    const char *name;
+    size_t      layer_len; /* bytes before the last '.', 0 for no layer */
+    int32_t     index;     /* file index */
+    int64_t     key;       /* (first file index of its layer, rank, file index) */
+} chan_key;
+
+static int
+by_layer(const void *a, const void *b)
+{
+    const chan_key *x = a, *y = b;
+    size_t n = VFX__MIN(x->layer_len, y->layer_len);
+    int    c = memcmp(x->name, y->name, n);
+    if (c == 0 && x->layer_len != y->layer_len)
+        c = x->layer_len < y->layer_len ? -1 : 1;
+    return c != 0 ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static int
+by_key(const void *a, const void *b)
+{
+    const chan_key *x = a, *y = b;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+/* Fill order[0..n) with file channel indexes in spec order; O(n log n) for hostile lists. */
+static vfx_status
+order_channels(const exr_attr_chlist_t *cl, int32_t *order)
+{
+    int32_t   n = cl->num_channels;
+    chan_key *k = vfx__calloc((size_t) n, sizeof *k);
+    if (!k)
+        return vfx__nomem();
+    for (int32_t i = 0; i < n; i++) {
+        const char *name = cl->entries[i].name.str;
+        const char *dot = strrchr(name, '.');
+        k[i] = (chan_key){ name, dot ? (size_t) (dot - name) : 0, i, 0 };
+    }
+    qsort(k, (size_t) n, sizeof *k, by_layer);
+    int32_t first = 0;
+    for (int32_t i = 0; i < n; i++) {
+        if (i > 0 && (k[i].layer_len != k[i - 1].layer_len ||
+                      memcmp(k[i].name, k[i - 1].name, k[i].layer_len) != 0))
+            first = i;
+        k[i].key = ((int64_t) k[first].index << 36) | ((int64_t) channel_rank(k[i].name) << 32) |
+                   k[i].index;
+    }
+    qsort(k, (size_t) n, sizeof *k, by_key);
+    for (int32_t i = 0; i < n; i++)
+        order[i] = k[i].index;
+    vfx__free(k);
+    return VFX_OK;
+}
+
 static vfx_status
 open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
 {
@@ -496,7 +590,12 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
     VFX_TRY(vfx_channels_new(&p->spec.channels));
     ep->n_channels = cl->num_channels;
     ep->max_x_sampling = ep->max_y_sampling = 1;
-    for (int i = 0; i < cl->num_channels; i++) {
+    ep->file_of = vfx__calloc((size_t) cl->num_channels, sizeof *ep->file_of);
+    if (!ep->file_of)
+        return vfx__nomem();
+    VFX_TRY(order_channels(cl, ep->file_of));
+    for (int si = 0; si < cl->num_channels; si++) {
+        int                            i = ep->file_of[si];
         const exr_attr_chlist_entry_t *e = &cl->entries[i];
         vfx_pixel_type t = pixel_type_from_exr(e->pixel_type);
         int32_t xs = e->x_sampling, ys = e->y_sampling;
@@ -517,6 +616,19 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
             return vfx__fail(VFX_ERR_CORRUPT, "part %d: channel %d: %s", pi, i,
                              vfx_error_message());
         VFX_TRY(s);
+    }
+
+    /* OpenEXRCore 3.1.5 lays out the FLOAT / UINT channels of a B44(A) chunk differently
+     * from OpenEXR's C++ library (which writes the files in the wild): refuse rather than
+     * return wrong pixels. */
+    if ((ep->compression == EXR_COMPRESSION_B44 || ep->compression == EXR_COMPRESSION_B44A) &&
+        !header_only) {
+        for (int i = 0; i < cl->num_channels; i++)
+            if (cl->entries[i].pixel_type != EXR_PIXEL_HALF)
+                return vfx__fail(VFX_ERR_UNSUPPORTED,
+                                 "part %d: %s compression with FLOAT/UINT channels (%s) is not "
+                                 "supported (OpenEXRCore 3.1.5 decodes it wrongly)",
+                                 pi, compression_name(ep->compression), cl->entries[i].name.str);
     }
 
     /* levels and chunking */
@@ -568,7 +680,7 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
             return exr_fail(rv, what);
         if (lpc < 1 || lpc > 256)
             return vfx__fail(VFX_ERR_CORRUPT, "part %d: %d scanlines per chunk", pi, lpc);
-        if ((uint64_t) w * (uint64_t) lpc * (uint64_t) cl->num_channels * 4u > (1ull << 32))
+        if ((uint64_t) w * (uint64_t) lpc * (uint64_t) cl->num_channels * 4u > (1ull << 30))
             return vfx__fail(VFX_ERR_LIMIT, "part %d: chunks of %" PRId64 " x %d x %d "
                              "channels are too large", pi, w, lpc, cl->num_channels);
         ep->lines_per_chunk = lpc;
@@ -641,6 +753,8 @@ exr_close(vfx__rd *rd)
         return;
     if (er->ctx)
         exr_finish(&er->ctx);
+    for (int32_t i = 0; er->parts && i < er->n_parts; i++)
+        vfx__free(er->parts[i].file_of);
     vfx__free(er->parts);
     vfx__free(er);
     rd->priv = NULL;
@@ -689,6 +803,7 @@ exr_open(vfx__rd *rd)
     er->parts = vfx__calloc((size_t) n, sizeof *er->parts);
     if (!er->parts)
         return vfx__nomem();
+    er->n_parts = n;
     VFX_TRY(vfx__rd_alloc_parts(rd, n));
     for (int32_t i = 0; i < n; i++)
         VFX_TRY(open_part(rd, er, i));
@@ -831,6 +946,8 @@ decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chun
         return exr_fail(rv, what);
     if ((comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB) && dwa_decompress_stage)
         d->decompress_fn = dwa_decompress_stage;
+    if (comp != EXR_COMPRESSION_NONE && ci->packed_size == ci->unpacked_size && d->decompress_fn)
+        d->decompress_fn = raw_chunk_stage;
     if ((rv = exr_decoding_run(ctx, pi, d)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, what);
     vfx__rd_count_chunks(rd, 1);
@@ -906,9 +1023,10 @@ exr_read_rect(vfx__rd *rd, const vfx__read_req *req)
     if (!st.fch || !st.plane) {
         s = vfx__nomem();
     } else {
-        /* the spec lists channels in file order, so spec index = file index */
+        const exr_reader *er = rd->priv;
+        const int32_t    *file_of = er->parts[req->part].file_of;
         for (int32_t k = 0; k < req->n_channels; k++)
-            st.fch[k] = req->channels[k];
+            st.fch[k] = file_of[req->channels[k]];
         s = read_chunks(rd, req, &st);
     }
     if (st.dec_live) {
@@ -925,16 +1043,18 @@ exr_read_rect(vfx__rd *rd, const vfx__read_req *req)
 
 typedef struct exr_writer {
     exr_context_t         ctx;
-    exr_encode_pipeline_t enc;
-    int                   enc_live;
     int32_t               n_channels;
     int32_t              *file_of;    /* spec channel -> file channel */
     vfx_pixel_type       *ftype;      /* per spec channel: stored type */
-    uint8_t              *stage;      /* one chunk, planar per spec channel */
-    size_t               *plane_off;  /* per spec channel */
-    int32_t               stage_rows; /* rows held (strips) */
+    uint8_t              *stage;      /* `batch` chunks, each planar per spec channel */
+    size_t                chunk_bytes; /* one chunk in the stage */
+    size_t               *plane_off;  /* per spec channel, within a chunk */
+    int32_t               batch;      /* chunks staged before they are encoded together */
+    int32_t               n_ready;    /* complete chunks staged */
+    int32_t              *slot_x, *slot_y, *slot_w; /* per slot: tile (x, y) or strip y; width */
     int32_t               lines_per_chunk;
     int                   tiled;
+    int                   dwa;        /* DWAA/DWAB: our compress stage (dwa_codec.c) */
     int                   header_written;
 } exr_writer;
 
@@ -1146,9 +1266,6 @@ parse_compression(const char *name, exr_compression_t *out)
     for (size_t i = 0; i < VFX__COUNTOF(compression_names); i++) {
         if (strcasecmp(name, compression_names[i]) == 0) {
             *out = (exr_compression_t) i;
-            if (*out == EXR_COMPRESSION_DWAA || *out == EXR_COMPRESSION_DWAB)
-                return vfx__fail(VFX_ERR_UNSUPPORTED, "%s compression is not available "
-                                 "(OpenEXRCore 3.1.5 has no DWA codec)", name);
             return VFX_OK;
         }
     }
@@ -1202,9 +1319,18 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
             swc.y = v->u.v2f[1];
         }
     }
-    if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww,
-                                           EXR_LINEORDER_INCREASING_Y, comp)) != EXR_ERR_SUCCESS)
+    /* tiles may arrive in any order: say so in the file (random y) */
+    exr_lineorder_t lo = ew->tiled ? EXR_LINEORDER_RANDOM_Y : EXR_LINEORDER_INCREASING_Y;
+    if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww, lo,
+                                           comp)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
+    /* DWA (dwa_codec.c): the level goes in the header, where the compress stage reads it */
+    ew->dwa = comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB;
+    if ((comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB) &&
+        (rv = exr_attr_set_float(ew->ctx, part, "dwaCompressionLevel",
+                                 wr->opt.level >= 0 ? (float) wr->opt.level : 45.0f)) !=
+            EXR_ERR_SUCCESS)
+        return exr_fail(rv, "dwaCompressionLevel");
     if (ew->tiled &&
         (rv = exr_set_tile_descriptor(ew->ctx, part, (uint32_t) wr->opt.tile_w,
                                       (uint32_t) wr->opt.tile_h, EXR_TILE_ONE_LEVEL,
@@ -1227,6 +1353,12 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
                              "not supported", ch.name);
         vfx_pixel_type t = wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type : ch.type;
         exr_pixel_type_t et = exr_type_for(t);
+        if ((comp == EXR_COMPRESSION_B44 || comp == EXR_COMPRESSION_B44A) && et != EXR_PIXEL_HALF)
+            return vfx__fail(VFX_ERR_UNSUPPORTED,
+                             "channel %s: %s compression of FLOAT/UINT channels is not supported "
+                             "(OpenEXRCore 3.1.5 writes it incompatibly with OpenEXR's C++ "
+                             "library); store half or choose another compression",
+                             ch.name, compression_name(comp));
         ew->ftype[i] = vfx_type_for(et);
         rv = exr_add_channel(ew->ctx, part, ch.name, et,
                              ch.linear ? EXR_PERCEPTUALLY_LINEAR : EXR_PERCEPTUALLY_LOGARITHMIC,
@@ -1297,8 +1429,16 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
     }
     if (off > ((size_t) 1 << 32))
         return vfx__fail(VFX_ERR_LIMIT, "chunk of %zu bytes is too large", off);
-    ew->stage = vfx__alloc(off ? off : 1);
-    if (!ew->stage)
+    /* chunks are compressed in parallel, a batch at a time (at most ~256 MiB staged) */
+    ew->chunk_bytes = off ? off : 1;
+    ew->batch = VFX__CLAMP(2 * vfx_threads(), 1, 16);
+    while (ew->batch > 1 && (size_t) ew->batch * ew->chunk_bytes > ((size_t) 256 << 20))
+        ew->batch--;
+    ew->stage = vfx__alloc((size_t) ew->batch * ew->chunk_bytes);
+    ew->slot_x = vfx__calloc((size_t) ew->batch, sizeof *ew->slot_x);
+    ew->slot_y = vfx__calloc((size_t) ew->batch, sizeof *ew->slot_y);
+    ew->slot_w = vfx__calloc((size_t) ew->batch, sizeof *ew->slot_w);
+    if (!ew->stage || !ew->slot_x || !ew->slot_y || !ew->slot_w)
         return vfx__nomem();
     return VFX_OK;
 }
@@ -1319,62 +1459,165 @@ exr_write_open(vfx__wr *wr)
     return s;
 }
 
-/* Encode the staged chunk whose top-left is (x, y) and size cw x ch. */
 static vfx_status
-encode_stage(vfx__wr *wr, exr_writer *ew, int32_t tx, int32_t ty, int32_t y, int32_t cw,
-             int32_t ch)
+chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_t cap)
 {
-    exr_chunk_info_t ci;
     exr_result_t rv;
-    char what[64];
-    (void) ch;
-    (void) wr;
+    int32_t tx = ew->slot_x[slot], ty = ew->slot_y[slot], y = ew->slot_y[slot];
     if (ew->tiled) {
-        snprintf(what, sizeof what, "tile (%d, %d)", tx, ty);
-        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, 0, 0, &ci);
+        snprintf(what, cap, "tile (%d, %d)", tx, ty);
+        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, 0, 0, ci);
     } else {
-        snprintf(what, sizeof what, "scanline chunk at y %d", y);
-        rv = exr_write_scanline_chunk_info(ew->ctx, 0, y, &ci);
+        snprintf(what, cap, "scanline chunk at y %d", y);
+        rv = exr_write_scanline_chunk_info(ew->ctx, 0, y, ci);
     }
-    if (rv != EXR_ERR_SUCCESS)
-        return exr_fail(rv, what);
-    if (!ew->enc_live) {
-        ew->enc = (exr_encode_pipeline_t) EXR_ENCODE_PIPELINE_INITIALIZER;
-        if ((rv = exr_encoding_initialize(ew->ctx, 0, &ci, &ew->enc)) != EXR_ERR_SUCCESS)
-            return exr_fail(rv, what);
-        ew->enc_live = 1;
-    } else if ((rv = exr_encoding_update(ew->ctx, 0, &ci, &ew->enc)) != EXR_ERR_SUCCESS) {
-        return exr_fail(rv, what);
-    }
+    return rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, what);
+}
+
+/* Point an encoder's channels at the planes of stage slot @p slot. */
+static void
+point_encoder(exr_writer *ew, exr_encode_pipeline_t *enc, int32_t slot)
+{
+    uint8_t *base = ew->stage + (size_t) slot * ew->chunk_bytes;
     for (int32_t i = 0; i < ew->n_channels; i++) {
-        exr_coding_channel_info_t *cc = &ew->enc.channels[ew->file_of[i]];
+        exr_coding_channel_info_t *cc = &enc->channels[ew->file_of[i]];
         int32_t bpe = (int32_t) vfx_pixel_type_size(ew->ftype[i]);
-        cc->encode_from_ptr = ew->stage + ew->plane_off[i];
+        cc->encode_from_ptr = base + ew->plane_off[i];
         cc->user_pixel_stride = bpe;
-        cc->user_line_stride = cw * bpe;
+        cc->user_line_stride = ew->slot_w[slot] * bpe;
         cc->user_data_type = cc->data_type;
         cc->user_bytes_per_element = (int16_t) bpe;
     }
-    if ((rv = exr_encoding_choose_default_routines(ew->ctx, 0, &ew->enc)) != EXR_ERR_SUCCESS)
+}
+
+/* Staged chunks: pack and compress them in parallel on the pool (OpenEXRCore 3.1's
+ * exr_encoding_run holds the file's lock throughout, so its stages are run here directly),
+ * then write them in order. */
+typedef struct pack_job {
+    exr_writer            *ew;
+    exr_encode_pipeline_t *enc;
+} pack_job;
+
+static vfx_status
+pack_task(void *arg, int64_t k, int worker)
+{
+    pack_job *j = arg;
+    exr_encode_pipeline_t *e = &j->enc[k];
+    (void) worker;
+    size_t bytes = 0;
+    for (int16_t c = 0; c < e->channel_count; c++)
+        bytes += (size_t) e->channels[c].width * (size_t) e->channels[c].height *
+                 (size_t) e->channels[c].bytes_per_element;
+    e->packed_buffer = vfx__alloc(bytes ? bytes : 1);
+    if (!e->packed_buffer)
+        return vfx__nomem();
+    e->packed_alloc_size = bytes ? bytes : 1;
+    exr_result_t rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
+    if (rv == EXR_ERR_SUCCESS) {
+        if (e->compress_fn) {
+            rv = e->compress_fn(e);
+        } else {
+            e->compressed_buffer = e->packed_buffer;
+            e->compressed_bytes = e->packed_bytes;
+            e->compressed_alloc_size = 0; /* borrowed: not freed twice */
+        }
+    }
+    if (rv != EXR_ERR_SUCCESS) {
+        char what[64];
+        snprintf(what, sizeof what, "compressing chunk %d", e->chunk.idx);
         return exr_fail(rv, what);
-    if ((rv = exr_encoding_run(ew->ctx, 0, &ew->enc)) != EXR_ERR_SUCCESS)
-        return exr_fail(rv, what);
+    }
     return VFX_OK;
+}
+
+static vfx_status
+encode_many(exr_writer *ew)
+{
+    int32_t n = ew->n_ready;
+    exr_encode_pipeline_t *enc = vfx__calloc((size_t) n, sizeof *enc);
+    if (!enc)
+        return vfx__nomem();
+    vfx_status s = VFX_OK;
+    int32_t live = 0;
+    char what[64];
+    for (int32_t k = 0; k < n && s == VFX_OK; k++) {
+        exr_chunk_info_t ci;
+        exr_result_t rv;
+        s = chunk_info(ew, k, &ci, what, sizeof what);
+        if (s != VFX_OK)
+            break;
+        enc[k] = (exr_encode_pipeline_t) EXR_ENCODE_PIPELINE_INITIALIZER;
+        if ((rv = exr_encoding_initialize(ew->ctx, 0, &ci, &enc[k])) != EXR_ERR_SUCCESS) {
+            s = exr_fail(rv, what);
+            break;
+        }
+        live = k + 1;
+        point_encoder(ew, &enc[k], k);
+        if ((rv = exr_encoding_choose_default_routines(ew->ctx, 0, &enc[k])) != EXR_ERR_SUCCESS)
+            s = exr_fail(rv, what);
+        else if (ew->dwa)
+            enc[k].compress_fn = vfx__exr_dwa_compress; /* OpenEXRCore 3.1.5 has none */
+    }
+    if (s == VFX_OK) {
+        pack_job j = { ew, enc };
+        s = vfx__parallel_for(vfx__pool_global(), n, pack_task, &j);
+    }
+    for (int32_t k = 0; k < n && s == VFX_OK; k++) {
+        exr_result_t rv;
+        clear_exr_error();
+        /* A chunk that does not shrink is stored raw, as OpenEXR's C++ library does and as
+         * every reader expects (packed size == unpacked size means "not compressed").
+         * OpenEXRCore 3.1.5's PXR24 and B44 encoders miss this rule on incompressible chunks
+         * (their output then decodes wrongly or is refused), so it is applied here. */
+        const void *data = enc[k].compressed_buffer;
+        uint64_t size = enc[k].compressed_bytes;
+        if (enc[k].packed_bytes > 0 && (!data || size >= enc[k].packed_bytes)) {
+            data = enc[k].packed_buffer;
+            size = enc[k].packed_bytes;
+        }
+        if (ew->tiled) {
+            snprintf(what, sizeof what, "tile (%d, %d)", ew->slot_x[k], ew->slot_y[k]);
+            rv = exr_write_tile_chunk(ew->ctx, 0, ew->slot_x[k], ew->slot_y[k], 0, 0, data,
+                                      size);
+        } else {
+            snprintf(what, sizeof what, "scanline chunk at y %d", ew->slot_y[k]);
+            rv = exr_write_scanline_chunk(ew->ctx, 0, ew->slot_y[k], data, size);
+        }
+        if (rv != EXR_ERR_SUCCESS)
+            s = exr_fail(rv, what);
+    }
+    for (int32_t k = 0; k < live; k++)
+        exr_encoding_destroy(ew->ctx, &enc[k]);
+    vfx__free(enc);
+    return s;
+}
+
+/* Encode and write every complete staged chunk, in slot order. */
+static vfx_status
+flush_stage(exr_writer *ew)
+{
+    vfx_status s = VFX_OK;
+    if (ew->n_ready > 0)
+        s = encode_many(ew);
+    ew->n_ready = 0;
+    return s;
 }
 
 /* Convert rows [y0, y1) x [x0, x1) of the caller's buffer into the stage, whose top-left
  * pixel is (sx, sy) and row length sw. */
 static vfx_status
-stage_pixels(exr_writer *ew, vfx_rect src_rect, vfx_pixel_type type, const uint8_t *src,
-             ptrdiff_t xs, ptrdiff_t ys, vfx_rect part, int32_t sx, int32_t sy, int32_t sw)
+stage_pixels(exr_writer *ew, int32_t slot, vfx_rect src_rect, vfx_pixel_type type,
+             const uint8_t *src, ptrdiff_t xs, ptrdiff_t ys, vfx_rect part, int32_t sx,
+             int32_t sy, int32_t sw)
 {
+    uint8_t *base = ew->stage + (size_t) slot * ew->chunk_bytes;
     size_t tsize = vfx_pixel_type_size(type);
     for (int32_t i = 0; i < ew->n_channels; i++) {
         size_t bpe = vfx_pixel_type_size(ew->ftype[i]);
         for (int32_t y = part.y0; y < part.y1; y++) {
             const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
                                (ptrdiff_t) (part.x0 - src_rect.x0) * xs + (ptrdiff_t) i * (ptrdiff_t) tsize;
-            uint8_t *q = ew->stage + ew->plane_off[i] +
+            uint8_t *q = base + ew->plane_off[i] +
                          ((size_t) (y - sy) * (size_t) sw + (size_t) (part.x0 - sx)) * bpe;
             VFX_TRY(vfx_convert_values(p, type, xs, q, ew->ftype[i], (ptrdiff_t) bpe,
                                        (size_t) (part.x1 - part.x0)));
@@ -1398,25 +1641,44 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
                 vfx_rect t = vfx_rect_make(d.x0 + i * c->chunk_w, d.y0 + j * c->chunk_h,
                                            c->chunk_w, c->chunk_h);
                 t = vfx_rect_intersect(t, d);
-                int32_t tw = t.x1 - t.x0;
-                VFX_TRY(stage_pixels(ew, rect, type, src, x_stride, y_stride, t, t.x0, t.y0, tw));
-                VFX_TRY(encode_stage(wr, ew, i, j, t.y0, tw, t.y1 - t.y0));
+                int32_t k = ew->n_ready, tw = t.x1 - t.x0;
+                VFX_TRY(stage_pixels(ew, k, rect, type, src, x_stride, y_stride, t, t.x0, t.y0,
+                                     tw));
+                ew->slot_x[k] = i;
+                ew->slot_y[k] = j;
+                ew->slot_w[k] = tw;
+                if (++ew->n_ready == ew->batch)
+                    VFX_TRY(flush_stage(ew));
             }
         }
-        return VFX_OK;
+        return flush_stage(ew);
     }
-    /* strips: fill the stage row by row, encode each full chunk */
+    /* strips: fill the current chunk's slot row by row; full chunks are encoded a batch at a
+     * time; a partial chunk at the end stays staged (moved to slot 0) for the next call */
     int32_t lpc = ew->lines_per_chunk, w = d.x1 - d.x0;
     int32_t y = rect.y0;
     while (y < rect.y1) {
         int32_t chunk_y0 = d.y0 + ((y - d.y0) / lpc) * lpc;
         int32_t chunk_y1 = VFX__MIN(chunk_y0 + lpc, d.y1);
         int32_t y1 = VFX__MIN(chunk_y1, rect.y1);
+        int32_t k = ew->n_ready;
         vfx_rect part = { d.x0, y, d.x1, y1 };
-        VFX_TRY(stage_pixels(ew, rect, type, src, x_stride, y_stride, part, d.x0, chunk_y0, w));
-        if (y1 == chunk_y1)
-            VFX_TRY(encode_stage(wr, ew, 0, 0, chunk_y0, w, chunk_y1 - chunk_y0));
+        VFX_TRY(stage_pixels(ew, k, rect, type, src, x_stride, y_stride, part, d.x0, chunk_y0, w));
+        ew->slot_x[k] = 0;
+        ew->slot_y[k] = chunk_y0;
+        ew->slot_w[k] = w;
+        if (y1 == chunk_y1 && ++ew->n_ready == ew->batch)
+            VFX_TRY(flush_stage(ew));
         y = y1;
+    }
+    int32_t partial = ew->n_ready; /* the slot of a partly filled chunk, if any */
+    int has_partial = (rect.y1 - d.y0) % lpc != 0 && rect.y1 != d.y1;
+    VFX_TRY(flush_stage(ew));
+    if (has_partial && partial > 0) {
+        memmove(ew->stage, ew->stage + (size_t) partial * ew->chunk_bytes, ew->chunk_bytes);
+        ew->slot_x[0] = ew->slot_x[partial];
+        ew->slot_y[0] = ew->slot_y[partial];
+        ew->slot_w[0] = ew->slot_w[partial];
     }
     return VFX_OK;
 }
@@ -1428,8 +1690,6 @@ exr_write_close(vfx__wr *wr, int failed)
     vfx_status s = VFX_OK;
     if (!ew)
         return VFX_OK;
-    if (ew->enc_live)
-        exr_encoding_destroy(ew->ctx, &ew->enc);
     if (ew->ctx) {
         clear_exr_error();
         exr_result_t rv = exr_finish(&ew->ctx);
@@ -1437,6 +1697,9 @@ exr_write_close(vfx__wr *wr, int failed)
             s = exr_fail(rv, "finish");
     }
     vfx__free(ew->stage);
+    vfx__free(ew->slot_x);
+    vfx__free(ew->slot_y);
+    vfx__free(ew->slot_w);
     vfx__free(ew->file_of);
     vfx__free(ew->ftype);
     vfx__free(ew->plane_off);

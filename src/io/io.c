@@ -13,10 +13,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Pin the layouts of the growing public structs (STYLE §3): fields are only ever appended.
+ * (Offsets as on LP64 targets.) */
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(offsetof(vfx_read_options, size) == 0, "vfx_read_options layout");
+_Static_assert(offsetof(vfx_read_options, max_pixels) == 16, "vfx_read_options layout");
+_Static_assert(offsetof(vfx_read_options, io) == 24, "vfx_read_options layout");
+_Static_assert(offsetof(vfx_read_options, format) == 32, "vfx_read_options layout");
+_Static_assert(sizeof(vfx_read_options) == 40, "vfx_read_options layout");
+_Static_assert(offsetof(vfx_io, read) == 16 && offsetof(vfx_io, close) == 32 &&
+                   sizeof(vfx_io) == 40, "vfx_io layout");
+_Static_assert(offsetof(vfx_write_options, compression) == 16 &&
+                   offsetof(vfx_write_options, level) == 24 &&
+                   offsetof(vfx_write_options, pixel_type) == 36 &&
+                   offsetof(vfx_write_options, flags) == 40 && sizeof(vfx_write_options) == 48,
+               "vfx_write_options layout");
+#endif
+
 /* ---- registry ---------------------------------------------------------------------------- */
 
 static const vfx_format *const formats[] = {
     &vfx__fmt_exr,
+    &vfx__fmt_png,
+    &vfx__fmt_tiff,
+    &vfx__fmt_jpeg,
+    &vfx__fmt_hdr,
+    &vfx__fmt_dpx,
+    &vfx__fmt_pnm,
+    &vfx__fmt_bmp,
 };
 
 static const char *

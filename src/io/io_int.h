@@ -107,5 +107,12 @@ vfx_status vfx__part_alloc_levels(vfx__part *p);
 
 /** The plugins (one line each). */
 extern const vfx_format vfx__fmt_exr;
+extern const vfx_format vfx__fmt_png;
+extern const vfx_format vfx__fmt_tiff;
+extern const vfx_format vfx__fmt_jpeg;
+extern const vfx_format vfx__fmt_hdr;
+extern const vfx_format vfx__fmt_dpx;
+extern const vfx_format vfx__fmt_pnm;
+extern const vfx_format vfx__fmt_bmp;
 
 #endif

@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "ocio/ocio_int.h"
+#include "vfx/opendrt.h"
+#include "vfx/spectral.h"
 
 typedef enum step_kind {
     S_NONE = 0,
@@ -113,9 +115,52 @@ unsupported(const char *style)
     return 0;
 }
 
+/* ---- vfx extension styles ("vfx:...", see docs/color.md) -----------------------------------
+ * vfx:opendrt:<peak>:<gamut>:<encoding>[:<clamp>]   ACES2065-1 -> OpenDRT display code values
+ * vfx:vsf_rgb, vfx:vsf_rgb_gamma2                    VSF RGB (linear / gamma 2) -> ACES2065-1
+ * Their direction follows OCIO's built-ins ("X_to_ACES2065-1" goes to the scene reference, the
+ * DISPLAY styles come from it). */
+
+#define VFX_PREFIX "vfx:"
+#define OPENDRT_PREFIX "vfx:opendrt:"
+
+static int
+is_extension(const char *style)
+{
+    return strncasecmp(style, VFX_PREFIX, strlen(VFX_PREFIX)) == 0;
+}
+
+static int
+extension_known(const char *style)
+{
+    return strncasecmp(style, OPENDRT_PREFIX, strlen(OPENDRT_PREFIX)) == 0 ||
+           strcasecmp(style, "vfx:vsf_rgb") == 0 || strcasecmp(style, "vfx:vsf_rgb_gamma2") == 0;
+}
+
+static vfx_status
+extension_append(const char *style, vfx_color_processor *p)
+{
+    vfx_color_processor *f = NULL;
+    vfx_status st;
+    if (strncasecmp(style, OPENDRT_PREFIX, strlen(OPENDRT_PREFIX)) == 0)
+        st = vfx_opendrt_view_new(style, VFX_PRIMARIES_ACES_AP0, &f);
+    else if (strcasecmp(style, "vfx:vsf_rgb") == 0 || strcasecmp(style, "vfx:vsf_rgb_gamma2") == 0)
+        st = vfx_vsf_processor_from_name(style + strlen(VFX_PREFIX), VFX_PRIMARIES_ACES_AP0,
+                                         VFX_DIR_INVERSE, &f);
+    else
+        return vfx__fail(VFX_ERR_NOT_FOUND, "unknown vfx extension style '%s' (known: "
+                         "vfx:opendrt:<peak>:<gamut>:<encoding>, vfx:vsf_rgb, vfx:vsf_rgb_gamma2)", style);
+    if (st == VFX_OK)
+        st = vfx_color_processor_append_processor(p, f);
+    vfx_color_processor_free(f);
+    return st;
+}
+
 int
 vfx__ocio_builtin_known(const char *style)
 {
+    if (is_extension(style))
+        return extension_known(style);
     return find(style) != NULL || unsupported(style);
 }
 
@@ -140,12 +185,16 @@ rgb_to_xyz_d65(vfx_primaries prim, vfx_cat cat, double m[9])
 vfx_status
 vfx__ocio_builtin_append(const char *style, vfx_color_processor *p)
 {
+    if (is_extension(style))
+        return extension_append(style, p);
     const builtin *bi = find(style);
     if (!bi) {
         if (unsupported(style))
             return vfx__fail(VFX_ERR_UNSUPPORTED, "BuiltinTransform '%s' is not supported by vfx yet", style);
         return vfx__fail(VFX_ERR_NOT_FOUND, "unknown BuiltinTransform '%s'", style);
     }
+    if (bi->decode == VFX_TRANSFER_PQ) /* OCIO decodes PQ through a LUT over codes [0, 1] */
+        VFX_TRY(vfx_color_processor_append_range(p, 0.0, 1.0, 0.0, 1.0, VFX_DIR_FORWARD));
     if (bi->decode != VFX_TRANSFER_LINEAR)
         VFX_TRY(vfx_color_processor_append_transfer(p, bi->decode, VFX_DIR_INVERSE));
     double m[9];
@@ -197,8 +246,16 @@ vfx__ocio_builtin_append(const char *style, vfx_color_processor *p)
     }
     if (bi->encode == VFX_TRANSFER_PQ) /* OCIO encodes negatives as PQ(0) */
         VFX_TRY(vfx_color_processor_append_range(p, 0.0, NAN, 0.0, NAN, VFX_DIR_FORWARD));
-    if (bi->encode != VFX_TRANSFER_LINEAR)
+    if (bi->encode == VFX_TRANSFER_SRGB) {
+        /* OCIO's sRGB displays are a moncurve: its linear segment continues below 0 (the
+         * MIRROR NEGS variant mirrors), where VFX_TRANSFER_SRGB mirrors the whole curve */
+        static const double g[3] = { 2.4, 2.4, 2.4 }, o[3] = { 0.055, 0.055, 0.055 };
+        int mirror = strstr(bi->style, "MIRROR NEGS") != NULL;
+        VFX_TRY(vfx_color_processor_append_moncurve(p, g, o, mirror ? VFX_NEGATIVE_MIRROR : VFX_NEGATIVE_PASS_THRU,
+                                                    VFX_DIR_INVERSE));
+    } else if (bi->encode != VFX_TRANSFER_LINEAR) {
         VFX_TRY(vfx_color_processor_append_transfer(p, bi->encode, VFX_DIR_FORWARD));
+    }
     if (bi->gamma_clamp) {
         double g = bi->gamma_clamp / 10.0, gg[3] = { g, g, g };
         VFX_TRY(vfx_color_processor_append_exponent(p, gg, VFX_NEGATIVE_CLAMP, VFX_DIR_INVERSE));

@@ -142,24 +142,31 @@ xf_matrix(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proc
     return vfx_color_processor_append_matrix(p, m, off);
 }
 
+/* The negative style of an ExponentTransform ("style": clamp, mirror or pass_thru) or of an
+ * ExponentWithLinearTransform (linear or mirror), as OCIO 2.1 reads them: a style the
+ * transform type does not have is an error, as in OCIO. */
 static vfx_status
-neg_style(vfx__ocio_build *b, const yaml_node_t *xf, vfx_negative_style dflt, vfx_negative_style *out)
+neg_style(vfx__ocio_build *b, const yaml_node_t *xf, int moncurve, vfx_negative_style *out)
 {
     const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, "style");
     const char *s = vfx__ocio_scalar(n);
-    *out = dflt;
+    /* the moncurve's "linear" style continues its linear segment below 0: the engine's
+     * PASS_THRU for that op */
+    *out = moncurve ? VFX_NEGATIVE_PASS_THRU : VFX_NEGATIVE_CLAMP;
     if (!n || !s[0])
         return VFX_OK;
     if (strcasecmp(s, "mirror") == 0)
         *out = VFX_NEGATIVE_MIRROR;
-    else if (strcasecmp(s, "pass_thru") == 0 || strcasecmp(s, "passthru") == 0)
+    else if (!moncurve && (strcasecmp(s, "pass_thru") == 0 || strcasecmp(s, "passthru") == 0))
         *out = VFX_NEGATIVE_PASS_THRU;
-    else if (strcasecmp(s, "clamp") == 0)
+    else if (!moncurve && strcasecmp(s, "clamp") == 0)
         *out = VFX_NEGATIVE_CLAMP;
-    else if (strcasecmp(s, "linear") == 0)
-        *out = VFX_NEGATIVE_PASS_THRU; /* ExponentWithLinear: its linear segment */
+    else if (moncurve && strcasecmp(s, "linear") == 0)
+        *out = VFX_NEGATIVE_PASS_THRU;
     else
-        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "unknown style '%s'", s);
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "style '%s' is not valid for %s", s,
+                                 moncurve ? "ExponentWithLinearTransform (linear or mirror)"
+                                          : "ExponentTransform (clamp, mirror or pass_thru)");
     return VFX_OK;
 }
 
@@ -169,7 +176,7 @@ xf_exponent(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_pr
     double g[3];
     vfx_negative_style ns;
     VFX_TRY(get_rgb(b, xf, "value", 1.0, g));
-    VFX_TRY(neg_style(b, xf, VFX_NEGATIVE_CLAMP, &ns));
+    VFX_TRY(neg_style(b, xf, 0, &ns));
     for (int i = 0; i < 3; i++)
         if (g[i] == 0.0 && inverse)
             return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "exponent 0 cannot be inverted");
@@ -178,9 +185,12 @@ xf_exponent(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_pr
     return vfx_color_processor_append_exponent(p, g, ns, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
 }
 
-/* ExponentWithLinear (the "moncurve"). Its forward direction decodes (encoded -> linear). The
- * colour engine has no general moncurve op yet, so the parameter sets that are standard
- * transfer functions are mapped onto them. */
+/* ExponentWithLinear (the "moncurve"), on the colour engine's moncurve op. Its forward
+ * direction decodes (encoded -> linear). OCIO raises gamma to at least 1.000001 and the
+ * offset to at least 1e-6 before it derives the linear segment, so gamma 1 is a straight
+ * line of slope 1 / (1 + offset) and offset 0 a power with a tiny linear toe; the same is
+ * done here. A channel with gamma exactly 1 and offset 0 is left alone (OCIO's result
+ * differs from the identity by < 3e-6 relative up to 1e3). */
 static vfx_status
 xf_exp_linear(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
 {
@@ -188,33 +198,19 @@ xf_exp_linear(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_
     vfx_negative_style ns;
     VFX_TRY(get_rgb(b, xf, "gamma", 1.0, g));
     VFX_TRY(get_rgb(b, xf, "offset", 0.0, o));
-    VFX_TRY(neg_style(b, xf, VFX_NEGATIVE_PASS_THRU, &ns));
-    if (!p)
-        return VFX_OK;
-    if (g[0] != g[1] || g[0] != g[2] || o[0] != o[1] || o[0] != o[2])
-        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_UNSUPPORTED,
-                                 "ExponentWithLinearTransform with per-channel parameters is not supported");
-    vfx_transfer tf;
-    if (fabs(g[0] - 2.4) < 1e-9 && fabs(o[0] - 0.055) < 1e-9)
-        tf = VFX_TRANSFER_SRGB;
-    else if (fabs(g[0] - 1.0 / 0.45) < 1e-6 && fabs(o[0] - 0.099) < 1e-9)
-        tf = VFX_TRANSFER_BT709;
-    else if (o[0] == 0.0 && g[0] > 0.0) {
-        /* no linear segment: a plain power */
-        if (!p)
-            return VFX_OK;
-        return vfx_color_processor_append_exponent(p, g, VFX_NEGATIVE_MIRROR,
-                                                   inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
-    } else {
-        if (!p)
-            return VFX_OK;
-        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_UNSUPPORTED, "ExponentWithLinearTransform with "
-                                 "gamma %g offset %g is not supported (only the sRGB and Rec.709 curves)",
-                                 g[0], o[0]);
+    VFX_TRY(neg_style(b, xf, 1, &ns));
+    for (int i = 0; i < 3; i++) {
+        if (!(g[i] >= 1.0) || !(o[i] >= 0.0) || g[i] > 1e3 || o[i] > 1e3)
+            return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "ExponentWithLinearTransform: gamma "
+                                     "%g offset %g (needs gamma >= 1 and offset >= 0)", g[i], o[i]);
+        if (g[i] == 1.0 && o[i] == 0.0)
+            continue;
+        g[i] = fmax(g[i], 1.000001);
+        o[i] = fmax(o[i], 1e-6);
     }
     if (!p)
         return VFX_OK;
-    return vfx_color_processor_append_transfer(p, tf, inverse ? VFX_DIR_FORWARD : VFX_DIR_INVERSE);
+    return vfx_color_processor_append_moncurve(p, g, o, ns, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
 }
 
 static vfx_status
@@ -401,11 +397,9 @@ xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proces
 }
 
 static vfx_status
-xf_builtin(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+builtin_style(vfx__ocio_build *b, const yaml_node_t *xf, const char *style, int inverse,
+              vfx_color_processor *p)
 {
-    const char *style = get_str(b, xf, "style");
-    if (!style[0])
-        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "BuiltinTransform without style");
     if (!vfx__ocio_builtin_known(style))
         return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown BuiltinTransform style '%s'", style);
     if (!p)
@@ -422,8 +416,27 @@ xf_builtin(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_pro
 }
 
 static vfx_status
+xf_builtin(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *style = get_str(b, xf, "style");
+    if (!style[0])
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "BuiltinTransform without style");
+    return builtin_style(b, xf, style, inverse, p);
+}
+
+/* A group may carry `vfx_style: <extension style>` (docs/color.md): vfx then applies that
+ * style in place of the children, which stay the definition OpenColorIO sees (OCIO only warns
+ * about the unknown key), so one config text works in both. */
+static vfx_status
 xf_group(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
 {
+    const yaml_node_t *vs = vfx__ocio_map_get(b->cfg, xf, "vfx_style");
+    if (vs) {
+        const char *style = vfx__ocio_scalar(vs);
+        if (strncasecmp(style, "vfx:", 4) != 0)
+            return vfx__ocio_fail_at(b->cfg, vs, VFX_ERR_CORRUPT, "vfx_style '%s' is not a vfx: style", style);
+        return builtin_style(b, vs, style, inverse, p);
+    }
     const yaml_node_t *ch = vfx__ocio_map_get(b->cfg, xf, "children");
     if (!ch || (ch->type == YAML_SCALAR_NODE && !vfx__ocio_scalar(ch)[0]))
         return VFX_OK;

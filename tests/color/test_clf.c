@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "test_util.h"
 
@@ -156,6 +157,9 @@ clf_files_match_ociochecklut(void **state)
 int
 main(void)
 {
+    /* the shared test data lives next to the checkout (-DVFX_SHARED_DIR=...) */
+    struct stat st;
+    test_require(stat(test_data("luts"), &st) == 0, "shared/testdata not found (set VFX_SHARED_DIR)");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(clf_files_match_ociochecklut),
     };

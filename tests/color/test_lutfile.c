@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "test_util.h"
 
@@ -104,6 +105,14 @@ static const char *const ORACLE_FILES[] = {
     "luts/colour-science/sony_spimtx/Matrix_Offset.spimtx",
     "luts/colour-science/sony_spimtx/p3_to_xyz16.spimtx",
     "luts/misc/T-SONY_Neutral_Tone.cube",
+    "luts/colour-science/cinespace/ACES_Proxy_10_to_ACES.csp",
+    "luts/colour-science/cinespace/Demo.csp",
+    "luts/colour-science/cinespace/RGB_1_0.5_0.25.csp",
+    "luts/colour-science/cinespace/Three_Dimensional_Table.csp",
+    "luts/colour-science/cinespace/Uncommon_3x1D_With_Pre_Lut.csp",
+    "luts/colour-science/cinespace/eotf_sRGB_3D.csp",
+    "luts/ocio-tests/lut3d_arbitrary.csp",
+    "luts/ocio-tests/lut3d_grn-only.csp",
 };
 
 static void
@@ -176,8 +185,19 @@ resolve_files_ocio_rejects(void **state)
     assert_int_equal(vfx_color_processor_op_code(p, 1), VFX_COLOR_OP_LUT1D);
     assert_int_equal(vfx_color_processor_op_code(p, 3), VFX_COLOR_OP_LUT3D);
     vfx_color_processor_free(p);
+    /* a 3D table over LUT_1D_INPUT_RANGE -1 3 holding the sRGB EOTF: lattice points on the
+     * diagonal give the curve (7 printed digits) */
     assert_int_equal(vfx_color_processor_new_from_file(test_data("luts/colour-science/resolve_cube/eotf_sRGB_3D.cube"),
                                                        NULL, VFX_INTERP_DEFAULT, &p), VFX_OK);
+    for (int i = 0; i < 8; i++) {
+        double x = -1.0 + 4.0 * i / 7.0;
+        float w[3] = { (float) x, (float) x, (float) x };
+        vfx_color_processor_apply_rgb(p, w);
+        /* colour-science extends the linear toe to negatives (vfx mirrors the curve) */
+        double want = x < 0.0 ? x / 12.92 : vfx_transfer_decode(VFX_TRANSFER_SRGB, x);
+        if (!(fabs(w[0] - want) <= 1e-6 + 1e-6 * fabs(want)))
+            fail_msg("x %.9g: %.9g vs %.9g", x, w[0], want);
+    }
     vfx_color_processor_free(p);
 }
 
@@ -231,16 +251,81 @@ bad_files_give_corrupt_with_line(void **state)
     expect_corrupt("<ColorCorrection id=\"a\">\n<SOPNode>", "cc", "t:1: <ColorCorrection> without");
     expect_corrupt("<Foo/>", "ccc", "no <ColorCorrection>");
     expect_corrupt("0 0 0\n0 0 1\n0 1 0\n", "3dl", "not a cube");
+    expect_corrupt("CSPLUTV100\n3D\n3\n0 0.5 0.4\n0 1 2\n2\n0 1\n0 1\n2\n0 1\n0 1\n2 2 2\n", "csp",
+                   "t:5: pre-LUT input points must increase");
+    expect_corrupt("CSPLUTV100\n1D\n2\n0 1\n0 1\n2\n0 1\n0 1\n2\n0 1\n0 1\n3\n0 0 0\n1 1 1\n", "csp",
+                   "unexpected end of file");
+    expect_corrupt("CSPLUTV100\n2D\n", "csp", "t:2: expected 1D or 3D");
+}
+
+/* Bake a processor, read the file back (vfx and OCIO), compare. */
+static void
+bake_and_read_back(void **state)
+{
+    (void) state;
+    vfx_color_processor *p = NULL, *mix = NULL;
+    assert_int_equal(vfx_color_processor_new(&p), VFX_OK);
+    const double gain[9] = { 0.9, 0, 0, 0, 1.1, 0, 0, 0, 0.8 }, off[3] = { 0.01, 0, -0.01 };
+    assert_int_equal(vfx_color_processor_append_matrix(p, gain, off), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_transfer(p, VFX_TRANSFER_SRGB, VFX_DIR_FORWARD), VFX_OK);
+    assert_int_equal(vfx_color_processor_copy(p, &mix), VFX_OK);
+    const double m[9] = { 0.8, 0.1, 0.1, 0.05, 0.9, 0.05, 0, 0.2, 0.8 };
+    assert_int_equal(vfx_color_processor_append_matrix(mix, m, NULL), VFX_OK);
+    static const struct {
+        const char *name;
+        int size;
+        int mixing;
+    } cases[] = { { "bake.cube", 17, 1 }, { "bake.spi3d", 9, 1 }, { "bake.spi1d", 257, 0 } };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const vfx_color_processor *src = cases[k].mixing ? mix : p;
+        char path[1024];
+        snprintf(path, sizeof path, "%s", test_tmp(cases[k].name));
+        remove(path);
+        assert_int_equal(vfx_color_processor_bake(src, path, cases[k].size), VFX_OK);
+        vfx_color_processor *back = NULL;
+        assert_int_equal(vfx_color_processor_new_from_file(path, NULL, VFX_INTERP_BEST, &back), VFX_OK);
+        /* grid points come back exactly (up to the 9 printed digits) */
+        for (int i = 0; i < cases[k].size; i += 4) {
+            float x = (float) i / (float) (cases[k].size - 1);
+            float a[3] = { x, 1.0f - x, x * 0.5f }, b[3];
+            if (cases[k].size > 100)
+                a[1] = a[2] = x; /* 1D: grid points on every channel */
+            else
+                a[1] = (float) ((cases[k].size - 1) - i) / (float) (cases[k].size - 1), a[2] = 0.0f;
+            memcpy(b, a, sizeof b);
+            vfx_color_processor_apply_rgb(src, a);
+            vfx_color_processor_apply_rgb(back, b);
+            for (int c = 0; c < 3; c++)
+                assert_true(fabsf(a[c] - b[c]) <= 1e-6f);
+        }
+        /* and OCIO reads the file the same way */
+        if (test_have_tool("ociochecklut"))
+            assert_int_equal(compare_file(path, NULL, NULL, VFX_INTERP_BEST), 0);
+        vfx_color_processor_free(back);
+        remove(path);
+    }
+    const char *bad = test_tmp("bake_mix.spi1d");
+    remove(bad);
+    assert_int_equal(vfx_color_processor_bake(mix, bad, 64), VFX_ERR_UNSUPPORTED);
+    FILE *f = fopen(bad, "rb");
+    assert_null(f); /* nothing left behind */
+    assert_int_equal(vfx_color_processor_bake(p, test_tmp("x.png"), 17), VFX_ERR_UNSUPPORTED);
+    vfx_color_processor_free(p);
+    vfx_color_processor_free(mix);
 }
 
 int
 main(void)
 {
+    /* the shared test data lives next to the checkout (-DVFX_SHARED_DIR=...) */
+    struct stat st;
+    test_require(stat(test_data("luts"), &st) == 0, "shared/testdata not found (set VFX_SHARED_DIR)");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(resolve_files_ocio_rejects),
         cmocka_unit_test(bad_files_give_corrupt_with_line),
         cmocka_unit_test(ccc_and_cdl_with_cccid_match_ociochecklut),
         cmocka_unit_test(files_match_ociochecklut),
+        cmocka_unit_test(bake_and_read_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -136,6 +136,14 @@ optimizer_folds_and_cancels(void **state)
     assert_int_equal(vfx_color_processor_op_code(c, 0), VFX_COLOR_OP_MATRIX);
     assert_int_equal(vfx_color_processor_op_code(c, 1), VFX_COLOR_OP_TRANSFER);
     assert_string_equal(vfx_color_op_name(vfx_color_processor_op_code(c, 0)), "matrix");
+    char text[1024];
+    size_t want = vfx_color_processor_describe(c, text, sizeof text);
+    assert_true(want < sizeof text);
+    assert_non_null(strstr(text, "transfer srgb encode\n"));
+    assert_non_null(strstr(text, "transfer acescc encode\ntransfer acescc decode\n"));
+    char tiny[8];
+    assert_int_equal(vfx_color_processor_describe(c, tiny, sizeof tiny), want);
+    assert_int_equal(strlen(tiny), 7);
     for (int i = 0; i < N_SAMPLES; i++) {
         float u[3], v[3];
         memcpy(u, SAMPLES[i], sizeof u);
@@ -250,6 +258,59 @@ cdl_asc_clamps(void **state)
     vfx_color_processor_free(p);
 }
 
+static void
+exposure_contrast_styles(void **state)
+{
+    (void) state;
+    for (int st = VFX_EC_LINEAR; st <= VFX_EC_LOG; st++) {
+        vfx_color_processor *p = new_proc(), *q = NULL;
+        assert_int_equal(vfx_color_processor_append_exposure_contrast(p, (vfx_ec_style) st, 0.5, 1.3, 0.9, 0.18,
+                                                                      VFX_DIR_FORWARD), VFX_OK);
+        assert_int_equal(vfx_color_processor_inverse(p, &q), VFX_OK);
+        float v[3] = { 0.18f, 0.5f, 1.7f }, w[3];
+        memcpy(w, v, sizeof w);
+        vfx_color_processor_apply_rgb(p, w);
+        if (st == VFX_EC_LINEAR) /* pivot * (x * 2^e / pivot)^(c g) */
+            assert_true(near(w[0], 0.18 * pow(0.18 * sqrt(2.0) / 0.18, 1.17), 1e-6, 1e-6));
+        if (st == VFX_EC_LOG) /* (x + 0.5 * 0.088 - 0.435) * 1.17 + 0.435 */
+            assert_true(near(w[1], (0.5 + 0.044 - 0.435) * 1.17 + 0.435, 1e-6, 1e-6));
+        vfx_color_processor_apply_rgb(q, w);
+        for (int c = 0; c < 3; c++)
+            assert_true(near(w[c], v[c], 1e-6, 1e-5));
+        vfx_color_processor_free(p);
+        vfx_color_processor_free(q);
+    }
+}
+
+static void
+fixed_functions_round_trip(void **state)
+{
+    (void) state;
+    static const float in[][3] = { { 0.2f, 0.3f, 0.4f }, { 0.9f, 0.1f, 0.05f }, { 0.05f, 0.6f, 0.3f } };
+    for (int f = 0; f < VFX_FIXED_COUNT; f++) {
+        vfx_color_processor *p = new_proc(), *q = NULL;
+        assert_int_equal(vfx_color_processor_append_fixed(p, (vfx_fixed_function) f, 0.9, VFX_DIR_FORWARD), VFX_OK);
+        assert_int_equal(vfx_color_processor_inverse(p, &q), VFX_OK);
+        for (int i = 0; i < 3; i++) {
+            float v[3];
+            memcpy(v, in[i], sizeof v);
+            vfx_color_processor_apply_rgb(p, v);
+            vfx_color_processor_apply_rgb(q, v);
+            for (int c = 0; c < 3; c++)
+                assert_true(near(v[c], in[i][c], 1e-5, 1e-5));
+        }
+        vfx_color_processor_free(p);
+        vfx_color_processor_free(q);
+    }
+    /* XYZ of D65 -> xyY gives its chromaticity; L* of Y = 1 is 1 */
+    vfx_color_processor *p = new_proc();
+    assert_int_equal(vfx_color_processor_append_fixed(p, VFX_FIXED_XYZ_TO_XYY, 0, VFX_DIR_FORWARD), VFX_OK);
+    float v[3] = { 0.3127f / 0.3290f, 1.0f, (1.0f - 0.3127f - 0.3290f) / 0.3290f };
+    vfx_color_processor_apply_rgb(p, v);
+    assert_true(near(v[0], 0.3127, 1e-6, 0) && near(v[1], 0.3290, 1e-6, 0) && v[2] == 1.0f);
+    vfx_color_processor_free(p);
+}
+
 int
 main(void)
 {
@@ -261,6 +322,8 @@ main(void)
         cmocka_unit_test(lut1d_inverse_is_exact),
         cmocka_unit_test(strides_and_errors),
         cmocka_unit_test(cdl_asc_clamps),
+        cmocka_unit_test(exposure_contrast_styles),
+        cmocka_unit_test(fixed_functions_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

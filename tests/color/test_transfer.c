@@ -109,6 +109,7 @@ static void
 transfer_round_trip(void **state)
 {
     (void) state;
+    int bad_decode = 0;
     for (int t = 0; t < VFX_TRANSFER_COUNT; t++) {
         vfx_transfer tf = (vfx_transfer) t;
         const char *name = vfx_transfer_name(tf);
@@ -145,12 +146,46 @@ transfer_round_trip(void **state)
                 fail();
             }
         }
+        /* f32 decode vs the f64 decode of the same codes (the codes of the samples, and a
+         * sweep over [-0.5, 1.6] that takes PQ past its code of 65504) */
+        float codes[4001 + 2101], dec[4001 + 2101];
+        memcpy(codes, fy, sizeof fy);
+        for (int i = 0; i <= 2100; i++)
+            codes[4001 + i] = (float) (-0.5 + i * 0.001);
+        assert_int_equal(vfx_transfer_decode_f32(tf, codes, dec, 4001 + 2101), VFX_OK);
+        for (int i = 0; i < 4001 + 2101; i++) {
+            double ref = vfx_transfer_decode(tf, (double) codes[i]);
+            if (fabs(ref) > 1e30 || !isfinite(ref))
+                continue;
+            if (!near(dec[i], ref, 1e-6, 1e-6)) {
+                print_error("%s: f32 decode(%.9g) = %.9g, f64 %.9g\n", name, codes[i], dec[i], ref);
+                bad_decode++;
+                break;
+            }
+        }
         assert_int_equal(vfx_transfer_decode_f32(tf, fy, fy, 4001), VFX_OK);
         for (int i = 0; i <= 4000; i++) {
             if (!near(fy[i], fx[i], 1e-6, 1e-5)) {
                 print_error("%s: f32 round trip %g -> %.9g\n", name, fx[i], fy[i]);
                 fail();
             }
+        }
+    }
+    assert_int_equal(bad_decode, 0);
+    /* the f64-accurate span kernels pass NaN through, at any length (vector body and tail) */
+    static const vfx_transfer nan_tf[] = { VFX_TRANSFER_PQ, VFX_TRANSFER_HLG, VFX_TRANSFER_LOGC3,
+                                           VFX_TRANSFER_SLOG3, VFX_TRANSFER_LOGC4, VFX_TRANSFER_BT709 };
+    for (size_t k = 0; k < sizeof nan_tf / sizeof nan_tf[0]; k++) {
+        float buf[13];
+        for (int i = 0; i < 13; i++)
+            buf[i] = i == 5 || i == 12 ? NAN : 0.1f * (float) i;
+        assert_int_equal(vfx_transfer_encode_f32(nan_tf[k], buf, buf, 13), VFX_OK);
+        assert_int_equal(vfx_transfer_decode_f32(nan_tf[k], buf, buf, 13), VFX_OK);
+        for (int i = 0; i < 13; i++) {
+            if (i == 5 || i == 12)
+                assert_true(isnan(buf[i]));
+            else
+                assert_true(near(buf[i], 0.1 * i, 1e-6, 1e-5));
         }
     }
     float v = 0;
@@ -167,6 +202,21 @@ transfer_non_bijective_behaviour(void **state)
     ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_ACESCC, 10.0), 65504.0, 0);
     /* Apple Log: below R0 encodes to 0 */
     ASSERT_NEAR(vfx_transfer_encode(VFX_TRANSFER_APPLE_LOG, -1.0), 0.0, 0);
+    /* PQ codes above 1 follow the formula up to the code of 65504, then stay at 65504 (OCIO's
+     * inverse of its PQ encode); never NaN */
+    ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_PQ, 1.0), 100.0, 1e-9);
+    double c12 = vfx_transfer_decode(VFX_TRANSFER_PQ, 1.2);
+    assert_true(c12 > 100.0 && c12 < 65504.0);
+    ASSERT_NEAR(vfx_transfer_encode(VFX_TRANSFER_PQ, c12), 1.2, 1e-9);
+    ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_PQ, 1.6), 65504.0, 0);
+    ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_PQ, 2.5), 65504.0, 0);
+    ASSERT_NEAR(vfx_transfer_decode(VFX_TRANSFER_PQ, -10.0), -65504.0, 0);
+    assert_true(isnan(vfx_transfer_decode(VFX_TRANSFER_PQ, NAN)));
+    float codes[4] = { 1.2f, 1.6f, 2.5f, 100.0f };
+    assert_int_equal(vfx_transfer_decode_f32(VFX_TRANSFER_PQ, codes, codes, 4), VFX_OK);
+    for (int i = 0; i < 4; i++)
+        assert_true(isfinite(codes[i]) && codes[i] <= 65504.0f);
+    assert_false(vfx_transfer_is_bijective(VFX_TRANSFER_PQ));
     assert_false(vfx_transfer_is_bijective(VFX_TRANSFER_ACESCC));
     assert_true(vfx_transfer_is_bijective(VFX_TRANSFER_ACESCCT));
     assert_true(isfinite(vfx_transfer_encode(VFX_TRANSFER_CINEON, -1.0)));

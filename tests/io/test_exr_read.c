@@ -29,6 +29,8 @@ static const struct {
     { "exr/compression/comp_b44_piz.exr", -1 },
     { "exr/compression/comp_dwaa_piz.exr", -1 },
     { "exr/compression/comp_dwab_piz.exr", -1 },
+    { "exr/compression/comp_dwaa_v1.exr", -1 }, /* DWA: src/io/dwa_codec.c, bit-exact */
+    { "exr/compression/comp_dwab_v1.exr", -1 },
     { "exr/compression/comp_piz.exr", -1 },
     { "exr/compression/comp_zip.exr", -1 },
     { "exr/compression/comp_zips.exr", -1 },
@@ -213,8 +215,9 @@ ripmap_levels_read(void **state)
     vfx_reader_close(r);
 }
 
-/* Y / RY / BY files with 2x2-subsampled chroma (which Debian's OIIO cannot read): the B44
- * file decodes to what OpenEXR's tests expect, stored losslessly in comp_b44_piz.exr. */
+/* Y / RY / BY files with 2x2-subsampled chroma (which Debian's OIIO cannot read). OpenEXR's
+ * tests store the RGB decode of comp_b44.exr in comp_b44_piz.exr: the luminance of those RGB
+ * values equals our full-resolution Y channel up to half rounding. */
 static void
 subsampled_luminance_chroma(void **state)
 {
@@ -226,7 +229,8 @@ subsampled_luminance_chroma(void **state)
     const vfx_spec *sp;
     assert_int_equal(VFX_OK, vfx_reader_spec(r, 0, &sp));
     int32_t by = vfx_channels_find(sp->channels, "BY");
-    assert_true(by >= 0);
+    int32_t yc = vfx_channels_find(sp->channels, "Y");
+    assert_true(by >= 0 && yc >= 0);
     vfx_channel_info ci;
     assert_int_equal(VFX_OK, vfx_channels_get(sp->channels, by, &ci));
     assert_int_equal(2, ci.x_sampling);
@@ -237,9 +241,18 @@ subsampled_luminance_chroma(void **state)
     assert_int_equal(VFX_OK, read_level_f32(r, 0, 0, 0, &a, &ra, &na));
     assert_int_equal(VFX_OK, read_level_f32(o, 0, 0, 0, &b, &rb, &nb));
     assert_true(vfx_rect_equal(ra, rb));
-    assert_int_equal(na, nb);
-    assert_int_equal(0, count_diffs(a, b, (size_t) vfx_rect_area(ra) * (size_t) na, -1,
-                                    "comp_b44 vs comp_b44_piz"));
+    assert_int_equal(3, nb); /* R, G, B (stored B, G, R) */
+    /* The last, partial chunk (rows 672-673 of this B44 file) decodes differently in
+     * OpenEXRCore 3.1.5 (its subsampled-channel handling has known bugs, openexr#1137);
+     * compare the whole chunks. */
+    size_t n = (size_t) ((vfx_rect_height(ra) / 32) * 32 * vfx_rect_width(ra)), bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        double lum = 0.2126 * b[i * 3 + 0] + 0.7152 * b[i * 3 + 1] + 0.0722 * b[i * 3 + 2];
+        double y = a[i * (size_t) na + (size_t) yc];
+        if (fabs(lum - y) > 2e-3 * (fabs(y) > 1 ? fabs(y) : 1) + 1e-4 && bad++ < 5)
+            fprintf(stderr, "  pixel %zu: Y %g vs luminance %g\n", i, y, lum);
+    }
+    assert_true(bad * 1000 < n); /* allow a handful of out-of-gamut clamps */
     /* an odd rect: rows and columns whose chroma sample lies outside it */
     vfx_rect sub = { ra.x0 + 3, ra.y0 + 5, ra.x0 + 40, ra.y0 + 31 };
     int32_t w = 37, h = 26;
@@ -270,6 +283,45 @@ subsampled_luminance_chroma(void **state)
     }
 }
 
+/* B44 with FLOAT channels, written by OpenEXR's C++ library (oiiotool): OpenEXRCore 3.1.5
+ * decodes it wrongly, so vfx refuses it. */
+static void
+b44_with_float_channels_is_refused(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("oiiotool"), "oiiotool not installed");
+    char path[4096];
+    snprintf(path, sizeof path, "%s", test_tmp("b44float.exr"));
+    assert_int_equal(0, run_fmt(NULL, 0, "oiiotool '%s' -d float --compression b44 -o '%s' 2>&1",
+                                test_data("exr/misc/stripes.exr"), path));
+    vfx_reader *r = NULL;
+    assert_int_equal(VFX_ERR_UNSUPPORTED, vfx_reader_open(path, NULL, &r));
+    assert_non_null(strstr(vfx_error_message(), "b44"));
+    assert_null(r);
+
+    /* HALF B44 tiles too narrow to shrink are stored raw by the C++ library: they must read
+     * as OpenEXR decodes them (OpenEXRCore 3.1.5 alone garbles them) */
+    char ref[4096];
+    snprintf(ref, sizeof ref, "%s", test_tmp("b44tiles_ref.exr"));
+    assert_int_equal(0, run_fmt(NULL, 0, "oiiotool --pattern noise 97x61 3 -d half --compression b44 "
+                                "--tile 16 16 -o '%s' 2>&1", path));
+    assert_int_equal(0, run_fmt(NULL, 0, "oiiotool '%s' -d float --compression none -o '%s' 2>&1",
+                                path, ref));
+    vfx_reader *o = NULL;
+    assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
+    assert_int_equal(VFX_OK, vfx_reader_open(ref, NULL, &o));
+    float *a = NULL, *b = NULL;
+    vfx_rect ra, rb;
+    int32_t na = 0, nb = 0;
+    assert_int_equal(VFX_OK, read_level_f32(r, 0, 0, 0, &a, &ra, &na));
+    assert_int_equal(VFX_OK, read_level_f32(o, 0, 0, 0, &b, &rb, &nb));
+    assert_int_equal(0, count_diffs(a, b, (size_t) vfx_rect_area(ra) * (size_t) na, -1, "b44 tiles"));
+    free(a);
+    free(b);
+    vfx_reader_close(r);
+    vfx_reader_close(o);
+}
+
 static void
 deep_and_dwa_are_unsupported(void **state)
 {
@@ -280,8 +332,6 @@ deep_and_dwa_are_unsupported(void **state)
         { "exr/deep/11.deep.exr", "deep" },
         { "exr/deep/Balls.exr", "deep" },
         { "exr/deep/tinydeep.exr", "deep" },
-        { "exr/compression/comp_dwaa_v1.exr", "DWAA" },
-        { "exr/compression/comp_dwab_v1.exr", "DWAB" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         vfx_reader *r = NULL;
@@ -307,7 +357,8 @@ deep_and_dwa_are_unsupported(void **state)
     }
 }
 
-/* Open and read every chunk of every part and level: the first error, or VFX_OK. */
+/* Read every chunk of every part and level, one chunk at a time: the first error, or
+ * VFX_OK. */
 static vfx_status
 read_everything(vfx_reader *r)
 {
@@ -315,14 +366,35 @@ read_everything(vfx_reader *r)
         vfx_level_mode m;
         int32_t nx = 0, ny = 0;
         TRY(vfx_reader_levels(r, p, &m, &nx, &ny));
+        const vfx_spec *sp;
+        TRY(vfx_reader_spec(r, p, &sp));
+        int32_t nc = vfx_channels_count(sp->channels);
         for (int32_t ly = 0; ly < ny; ly++)
             for (int32_t lx = 0; lx < nx; lx++) {
                 if (m == VFX_LEVELS_MIPMAP && lx != ly)
                     continue;
-                float *buf = NULL;
-                vfx_rect rc;
-                int32_t nc = 0;
-                TRY(read_level_f32(r, p, lx, ly, &buf, &rc, &nc));
+                vfx_chunking c;
+                vfx_rect lr;
+                TRY(vfx_reader_chunking(r, p, lx, ly, &c));
+                TRY(vfx_reader_level_rect(r, p, lx, ly, &lr));
+                float *buf = malloc(sizeof(float) * (size_t) c.chunk_w * (size_t) c.chunk_h *
+                                    (size_t) nc);
+                if (!buf)
+                    return VFX_ERR_NOMEM;
+                for (int32_t j = 0; j < c.n_y; j++)
+                    for (int32_t i = 0; i < c.n_x; i++) {
+                        vfx_rect t = vfx_rect_make(c.origin_x + i * c.chunk_w,
+                                                   c.origin_y + j * c.chunk_h, c.chunk_w, c.chunk_h);
+                        t = vfx_rect_intersect(t, lr);
+                        vfx_status s = vfx_reader_read_rect(
+                            r, p, lx, ly, t, NULL, 0, VFX_PIXEL_F32, buf,
+                            (ptrdiff_t) sizeof(float) * nc,
+                            (ptrdiff_t) sizeof(float) * nc * (ptrdiff_t) vfx_rect_width(t));
+                        if (s != VFX_OK) {
+                            free(buf);
+                            return s;
+                        }
+                    }
                 free(buf);
             }
     }
@@ -419,12 +491,13 @@ channel_subset_reads_only_those(void **state)
     free(hb);
     free(buf);
     free(all);
-    assert_string_equal("left", vfx_reader_part_view(r, 0));
+    assert_string_equal("right", vfx_reader_part_view(r, 0)); /* the first of multiView */
     const vfx_attr_value *mv = vfx_attrs_get(sp->attrs, "openexr:multiView");
     assert_non_null(mv);
     assert_int_equal(VFX_ATTR_STRING_LIST, mv->type);
     assert_int_equal(2, mv->u.sl.n);
-    assert_string_equal("right", mv->u.sl.items[1]);
+    assert_string_equal("right", mv->u.sl.items[0]);
+    assert_string_equal("left", mv->u.sl.items[1]);
     vfx_reader_close(r);
 }
 
@@ -541,7 +614,7 @@ attributes_match_exrheader(void **state)
     assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
     const vfx_spec *sp;
     assert_int_equal(VFX_OK, vfx_reader_spec(r, 0, &sp));
-    const vfx_attr_value *v = vfx_attrs_get(sp->attrs, "openexr:chromaticities");
+    const vfx_attr_value *v = vfx_attrs_get(sp->attrs, "chromaticities");
     assert_non_null(v);
     assert_int_equal(VFX_ATTR_CHROMATICITIES, v->type);
     /* exrheader: "chromaticities (type chromaticities):\n    red   (0.7347 0.2653)\n..." */
@@ -588,7 +661,7 @@ attributes_match_exrheader(void **state)
             const uint8_t *b = v->u.blob.data;
             unsigned pw = b[0] | b[1] << 8, ph = b[4] | b[5] << 8;
             char want[64];
-            snprintf(want, sizeof want, "preview (type preview): %u x %u", pw, ph);
+            snprintf(want, sizeof want, "preview (type preview): %u by %u pixels", pw, ph);
             assert_non_null(strstr(out, want));
             assert_int_equal(8 + 4 * pw * ph, v->u.blob.size);
             found_preview = 1;
@@ -606,8 +679,10 @@ attributes_match_exrheader(void **state)
     path = test_data("exr/multipart/multipart.0001.exr");
     assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
     assert_int_equal(10, vfx_reader_part_count(r));
-    assert_string_equal("rgba_right", vfx_reader_part_name(r, 1));
-    assert_string_equal("right", vfx_reader_part_view(r, 1));
+    assert_string_equal("rgba_right", vfx_reader_part_name(r, 0)); /* as exrheader lists them */
+    assert_string_equal("right", vfx_reader_part_view(r, 0));
+    assert_string_equal("depth_left", vfx_reader_part_name(r, 1));
+    assert_string_equal("left", vfx_reader_part_view(r, 1));
     vfx_reader_close(r);
 
     /* an unknown attribute type is kept as a blob (idManifest is compressed data) */
@@ -616,7 +691,7 @@ attributes_match_exrheader(void **state)
     v = vfx_attrs_get(sp->attrs, "openexr:idManifest");
     assert_non_null(v);
     assert_int_equal(VFX_ATTR_BLOB, v->type);
-    assert_string_equal("idManifest", v->u.blob.type_name);
+    assert_string_equal("idmanifest", v->u.blob.type_name); /* the type name in the file */
     assert_true(v->u.blob.size > 0);
     vfx_reader_close(r);
 }
@@ -653,6 +728,7 @@ main(void)
         cmocka_unit_test(ripmap_levels_read),
         cmocka_unit_test(subsampled_luminance_chroma),
         cmocka_unit_test(deep_and_dwa_are_unsupported),
+        cmocka_unit_test(b44_with_float_channels_is_refused),
         cmocka_unit_test(damaged_files_fail_cleanly),
         cmocka_unit_test(truncated_file_names_the_chunk),
         cmocka_unit_test(channel_subset_reads_only_those),

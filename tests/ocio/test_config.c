@@ -174,11 +174,16 @@ builtin_config(void **state)
                                                         VFX_DIR_FORWARD, &p), VFX_OK);
         vfx_color_processor_free(p);
     }
-    /* every space to scene_linear compiles */
+    /* every space from scene_linear compiles, and to it except the OpenDRT renderings (no
+     * inverse) */
     for (int32_t k = 0; k < vfx_ocio_config_colorspace_count(c); k++) {
         vfx_color_processor *p = NULL;
-        assert_int_equal(vfx_ocio_processor_new(c, vfx_ocio_config_colorspace_name(c, k), "scene_linear", &p),
-                         VFX_OK);
+        const char *name = vfx_ocio_config_colorspace_name(c, k);
+        assert_int_equal(vfx_ocio_processor_new(c, "scene_linear", name, &p), VFX_OK);
+        vfx_color_processor_free(p);
+        p = NULL;
+        vfx_status want = strncmp(name, "OpenDRT", 7) == 0 ? VFX_ERR_UNSUPPORTED : VFX_OK;
+        assert_int_equal(vfx_ocio_processor_new(c, name, "scene_linear", &p), want);
         vfx_color_processor_free(p);
     }
     /* linear 0.18 grey -> sRGB display: 0.4613561 */
@@ -201,6 +206,103 @@ builtin_config(void **state)
     assert_string_equal(vfx_ocio_config_name(c), "OCIOv2-demo_2021-02-03");
     vfx_ocio_config_free(c);
     unsetenv("OCIO");
+}
+
+/* The vfx extension styles in the built-in config: the OpenDRT view of each display is the
+ * OpenDRT view of the colour engine, and VSF RGB the spectral engine's conversion. */
+static void
+builtin_extensions(void **state)
+{
+    (void) state;
+    vfx_ocio_config *c = NULL;
+    assert_int_equal(vfx_ocio_config_new_builtin(&c), VFX_OK);
+    static const struct {
+        const char *display, *style;
+    } drt[] = {
+        { "sRGB", "vfx:opendrt:100:rec709:srgb" },
+        { "Rec.1886 / Rec.709", "vfx:opendrt:100:rec709:bt1886" },
+        { "Display P3", "vfx:opendrt:100:p3d65:srgb" },
+        { "Rec.2100-PQ", "vfx:opendrt:1000:rec2020:pq" },
+        { "Rec.2100-HLG", "vfx:opendrt:1000:rec2020:hlg" },
+    };
+    static const float in[4][3] = { { 0.18f, 0.18f, 0.18f }, { 1.5f, 0.2f, 0.05f }, { 0.01f, 0.3f, 4.0f },
+                                    { 16.0f, 12.0f, 9.0f } };
+    for (size_t i = 0; i < sizeof drt / sizeof drt[0]; i++) {
+        vfx_color_processor *p = NULL, *q = NULL;
+        assert_int_equal(vfx_ocio_display_processor_new(c, "ACES2065-1", drt[i].display, "OpenDRT", NULL,
+                                                        VFX_DIR_FORWARD, &p), VFX_OK);
+        assert_int_equal(vfx_opendrt_view_new(drt[i].style, VFX_PRIMARIES_ACES_AP0, &q), VFX_OK);
+        for (int k = 0; k < 4; k++) {
+            float a[3] = { in[k][0], in[k][1], in[k][2] }, b[3] = { in[k][0], in[k][1], in[k][2] };
+            vfx_color_processor_apply_rgb(p, a);
+            vfx_color_processor_apply_rgb(q, b);
+            for (int ch = 0; ch < 3; ch++)
+                assert_float_equal(a[ch], b[ch], 1e-6);
+        }
+        vfx_color_processor_free(p);
+        vfx_color_processor_free(q);
+        /* from scene-linear Rec.709 too (through ACES2065-1 and back to the D65 white) */
+        assert_int_equal(vfx_ocio_display_processor_new(c, "lin_srgb", drt[i].display, "OpenDRT", NULL,
+                                                        VFX_DIR_FORWARD, &p), VFX_OK);
+        assert_int_equal(vfx_opendrt_view_new(drt[i].style, VFX_PRIMARIES_REC709, &q), VFX_OK);
+        for (int k = 0; k < 4; k++) {
+            float a[3] = { in[k][0], in[k][1], in[k][2] }, b[3] = { in[k][0], in[k][1], in[k][2] };
+            vfx_color_processor_apply_rgb(p, a);
+            vfx_color_processor_apply_rgb(q, b);
+            for (int ch = 0; ch < 3; ch++)
+                assert_float_equal(a[ch], b[ch], 2e-5);
+        }
+        vfx_color_processor_free(p);
+        vfx_color_processor_free(q);
+    }
+    /* VSF RGB (linear and gamma 2) -> ACES2065-1 */
+    const char *vsf[2] = { "VSF RGB", "VSF RGB gamma 2" };
+    for (int i = 0; i < 2; i++) {
+        vfx_color_processor *p = NULL, *q = NULL;
+        assert_int_equal(vfx_ocio_processor_new(c, vsf[i], "ACES2065-1", &p), VFX_OK);
+        assert_int_equal(vfx_vsf_processor_from_name(vsf[i], VFX_PRIMARIES_ACES_AP0, VFX_DIR_INVERSE, &q), VFX_OK);
+        for (int k = 0; k < 4; k++) {
+            float a[3] = { in[k][0], in[k][1], in[k][2] }, b[3] = { in[k][0], in[k][1], in[k][2] };
+            vfx_color_processor_apply_rgb(p, a);
+            vfx_color_processor_apply_rgb(q, b);
+            for (int ch = 0; ch < 3; ch++)
+                assert_float_equal(a[ch], b[ch], 1e-6 * fmax(1.0, fabs(b[ch])));
+        }
+        vfx_color_processor_free(p);
+        vfx_color_processor_free(q);
+    }
+    vfx_ocio_config_free(c);
+    /* the styles in a user config: as BuiltinTransform, or as a group's vfx_style */
+    c = load_str("ocio_profile_version: 2\n"
+                 "roles: {reference: lin}\n"
+                 "colorspaces:\n"
+                 "  - !<ColorSpace> {name: lin}\n"
+                 "  - !<ColorSpace>\n    name: drt\n"
+                 "    from_scene_reference: !<BuiltinTransform> {style: vfx:opendrt:600:p3d65:pq}\n"
+                 "  - !<ColorSpace>\n    name: bad\n"
+                 "    from_scene_reference: !<BuiltinTransform> {style: vfx:opendrt:100:rec709:nope}\n"
+                 "  - !<ColorSpace>\n    name: v\n"
+                 "    to_scene_reference: !<GroupTransform> {vfx_style: vfx:vsf_rgb, children: []}\n");
+    vfx_color_processor *p = NULL, *q = NULL;
+    assert_int_equal(vfx_ocio_processor_new(c, "lin", "drt", &p), VFX_OK);
+    assert_int_equal(vfx_opendrt_view_new("vfx:opendrt:600:p3d65:pq", VFX_PRIMARIES_ACES_AP0, &q), VFX_OK);
+    float a[3] = { 0.3f, 0.2f, 0.1f }, b[3] = { 0.3f, 0.2f, 0.1f };
+    vfx_color_processor_apply_rgb(p, a);
+    vfx_color_processor_apply_rgb(q, b);
+    for (int ch = 0; ch < 3; ch++)
+        assert_float_equal(a[ch], b[ch], 1e-7);
+    vfx_color_processor_free(p);
+    vfx_color_processor_free(q);
+    p = NULL;
+    assert_int_equal(vfx_ocio_processor_new(c, "drt", "lin", &p), VFX_ERR_UNSUPPORTED);
+    assert_int_not_equal(vfx_ocio_processor_new(c, "lin", "bad", &p), VFX_OK);
+    assert_null(p);
+    assert_int_equal(vfx_ocio_processor_new(c, "v", "lin", &p), VFX_OK);
+    vfx_color_processor_free(p);
+    vfx_ocio_config_free(c);
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<BuiltinTransform> {style: vfx:nothing}\n",
+                 VFX_ERR_CORRUPT, "unknown BuiltinTransform style 'vfx:nothing'");
 }
 
 /* The built-in config text passes OpenColorIO's own checker. */
@@ -247,6 +349,16 @@ bad_configs(void **state)
     expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
                  "    to_reference: !<MatrixTransform> {direction: sideways}\n",
                  VFX_ERR_CORRUPT, "direction must be forward or inverse");
+    /* negative styles each exponent type has (as OCIO 2.1) */
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<ExponentWithLinearTransform> {gamma: 2.2, offset: 0.1, style: clamp}\n",
+                 VFX_ERR_CORRUPT, "t.ocio:5:83: style 'clamp' is not valid for ExponentWithLinearTransform");
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<ExponentTransform> {value: 2.2, style: linear}\n",
+                 VFX_ERR_CORRUPT, "style 'linear' is not valid for ExponentTransform");
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<ExponentWithLinearTransform> {gamma: 0.5, offset: 0.1}\n",
+                 VFX_ERR_CORRUPT, "needs gamma >= 1");
     expect_error("ocio_profile_version: 2\ndisplays:\n  d:\n    - !<View> {name: v, colorspace: nope}\n",
                  VFX_ERR_CORRUPT, "t.ocio:4:7: view refers to colour space 'nope'");
     expect_error("ocio_profile_version: 2\ndisplays:\n  d:\n    - !<Views> [missing]\n",
@@ -506,6 +618,7 @@ main(void)
         cmocka_unit_test(testdata_configs),
         cmocka_unit_test(aces_cg_queries),
         cmocka_unit_test(builtin_config),
+        cmocka_unit_test(builtin_extensions),
         cmocka_unit_test(builtin_passes_ociocheck),
         cmocka_unit_test(bad_configs),
         cmocka_unit_test(transforms_and_inverse),

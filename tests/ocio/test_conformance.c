@@ -21,25 +21,31 @@ typedef struct exception {
     const char *why;
 } exception;
 
-#define SRGB_WHY "the sRGB curve below 0: OCIO extends its linear segment, VFX_TRANSFER_SRGB mirrors " \
-                 "the curve (the colour engine needs a negative-linear style)"
-#define PQ_WHY "OCIO clamps negatives to 0 before the PQ encode and extrapolates codes > 1; vfx mirrors " \
-               "negatives and decodes codes > 1 to NaN"
 static const exception EXCEPTIONS[] = {
-    { "sRGB", SRGB_WHY },
-    { "P3 - Display", SRGB_WHY },
-    { "Display P3", SRGB_WHY },
-    { "PQ", PQ_WHY },
-    { "ST2084", PQ_WHY },
-    { "HLG", "OCIO clamps the HLG signal to [0, 1]; vfx extends the curve" },
     { "Canon Log", "OCIO's Canon Log built-ins are LUTs over [0, 1] (clamped); vfx uses the formulas" },
     { "ACEScc|", "ACEScc codes above the half-float maximum: OCIO and S-2014-003 cap differently" },
     { "|ACEScc", "ACEScc of values <= 0: OCIO gives -0.36, vfx -0.3584 (S-2014-003)" },
 };
 
+/* Conversions not compared at all: vfx extensions (docs/color.md) that OpenColorIO sees as
+ * their fallback definition. They are checked against vfx's own engines in test_config.c and
+ * against the reference vectors in tests/color/test_opendrt.c. */
+static const exception SKIPPED[] = {
+    { "OpenDRT", "vfx_style vfx:opendrt: OCIO renders the fallback children (the Standard view)" },
+};
+
 typedef struct stats {
-    int pairs, checked, failed, unsupported, excepted;
+    int pairs, checked, failed, unsupported, excepted, skipped;
 } stats;
+
+static int
+is_skipped(const char *key)
+{
+    for (size_t i = 0; i < sizeof SKIPPED / sizeof SKIPPED[0]; i++)
+        if (strstr(key, SKIPPED[i].match))
+            return 1;
+    return 0;
+}
 
 static char *
 next_field(char **s)
@@ -116,6 +122,16 @@ run_config(const char *name, const char *cfg_path, stats *st)
         if (!in_s || !out_s || !parse3(in_s, in) || !parse3(out_s, want))
             fail_msg("%s: bad line (%s %s %s)", ref, kind, a ? a : "", b ? b : "");
         snprintf(key, sizeof key, "%s|%s%s%s", a, b, c ? "|" : "", c ? c : "");
+        if (is_skipped(key)) {
+            if (strcmp(key, cur_key) != 0) {
+                snprintf(cur_key, sizeof cur_key, "%s", key);
+                vfx_color_processor_free(p);
+                p = NULL;
+                pst = VFX_ERR_STATE;
+                st->skipped++;
+            }
+            continue;
+        }
         if (strcmp(key, cur_key) != 0) {
             vfx_color_processor_free(p);
             p = NULL;
@@ -166,7 +182,7 @@ static void
 conformance(void **state)
 {
     (void) state;
-    stats st = { 0, 0, 0, 0, 0 };
+    stats st = { 0, 0, 0, 0, 0, 0 };
     char def[1024];
     snprintf(def, sizeof def, "%s/src/ocio/data/default.ocio", VFX_SOURCE_DIR);
     run_config("default", def, &st);
@@ -174,8 +190,17 @@ conformance(void **state)
     run_config("demo", test_data("ocio/demo/ocio-v2_demo.ocio"), &st);
     /* OCIO v1, spi1d LUTs and a .cc look through the colour engine's LUT readers */
     run_config("sharktacos_v1", test_data("ocio/sharktacos-OCIOv1-VFX/OCIOv1_config_VFX.ocio"), &st);
+    /* .clf FileTransforms found through context variables and the search path */
+    run_config("context_test1", test_data("ocio/context_test1/config.ocio"), &st);
+    /* ExponentWithLinear parameter sets and styles, the sRGB display toe, PQ codes above 1 */
+    char curves[1024];
+    snprintf(curves, sizeof curves, "%s/tests/ocio/data/curves.ocio", VFX_SOURCE_DIR);
+    run_config("curves", curves, &st);
     print_message("pairs %d, samples checked %d, failed %d, unsupported pairs %d, within documented "
-                  "exceptions %d\n", st.pairs, st.checked, st.failed, st.unsupported, st.excepted);
+                  "exceptions %d, pairs skipped %d\n", st.pairs, st.checked, st.failed, st.unsupported,
+                  st.excepted, st.skipped);
+    for (size_t i = 0; i < sizeof SKIPPED / sizeof SKIPPED[0]; i++)
+        print_message("  skipped '%s': %s\n", SKIPPED[i].match, SKIPPED[i].why);
     for (size_t i = 0; i < sizeof EXCEPTIONS / sizeof EXCEPTIONS[0]; i++)
         print_message("  exception '%s': %s\n", EXCEPTIONS[i].match, EXCEPTIONS[i].why);
     assert_int_equal(st.failed, 0);

@@ -1,0 +1,68 @@
+/* The file sink: render an image into a writer, tiles in the order the writer wants (strips
+ * top to bottom, or tiles row by row), through the graph's ordered "wait for my turn" stage.
+ * The writer's temporary file is renamed only when every tile is written; an error or a
+ * cancel removes it. */
+#include "graph/graph_int.h"
+#include "io/io_int.h"
+
+typedef struct write_ctx {
+    vfx_writer *w;
+} write_ctx;
+
+static vfx_status
+write_consume(void *ctx, int64_t i, const vfx_tile *t)
+{
+    write_ctx *wc = ctx;
+    (void) i;
+    ptrdiff_t xs = (ptrdiff_t) sizeof(float) * t->n_channels;
+    return vfx_writer_write_rect(wc->w, t->rect, VFX_PIXEL_F32, t->p, xs,
+                                 (ptrdiff_t) sizeof(float) * t->stride);
+}
+
+vfx_status
+vfx_image_write(vfx_image *im, const char *path, const vfx_write_options *wopt,
+                const vfx_sink_options *sopt)
+{
+    if (!im || !path)
+        return vfx__fail(VFX_ERR_ARG, "write: NULL image or path");
+    /* the region: as the sink options say, else the data window when finite, else the
+     * display window */
+    vfx_rect region;
+    uint32_t flags = sopt && VFX__HAS(sopt, vfx_sink_options, flags) ? sopt->flags : 0;
+    vfx_rect rod = vfx_image_rod(im);
+    if (flags & (VFX_SINK_REGION | VFX_SINK_DATA_WINDOW))
+        VFX_TRY(vfx__sink_region(im, sopt, &region));
+    else if (!vfx_rect_is_infinite(rod) && !vfx_rect_is_empty(rod))
+        region = rod;
+    else
+        VFX_TRY(vfx__sink_region(im, sopt, &region));
+
+    vfx_spec spec = VFX_SPEC_INIT;
+    VFX_TRY(vfx_spec_copy(&spec, vfx_image_spec(im)));
+    spec.data = region;
+    vfx_writer *w = NULL;
+    vfx_status s = vfx_writer_open(path, &spec, wopt, &w);
+    vfx_spec_clear(&spec);
+    if (s != VFX_OK)
+        return s;
+    vfx_chunking c;
+    (void) vfx_writer_chunking(w, &c);
+
+    vfx__sink sk;
+    vfx__sink_setup(&sk, im, region, sopt);
+    if (c.access == VFX_ACCESS_RANDOM_TILES) {
+        sk.tile_w = c.chunk_w;
+        sk.tile_h = c.chunk_h;
+    } else {
+        /* whole-width strips of whole chunks, about 64 rows */
+        sk.tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
+        sk.tile_h = c.chunk_h * VFX__MAX(1, 64 / c.chunk_h);
+    }
+    sk.ordered = 1; /* the writer is fed by one caller at a time, in its order */
+    write_ctx wc = { w };
+    sk.consume = write_consume;
+    sk.ctx = &wc;
+    s = vfx__sink_run(&sk, sopt);
+    vfx_status s2 = vfx_writer_close(w, s != VFX_OK);
+    return s != VFX_OK ? s : s2;
+}
