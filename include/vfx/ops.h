@@ -34,6 +34,22 @@ VFX_API vfx_status vfx_image_arith(vfx_image *a, vfx_image *b, vfx_arith op, vfx
  *  ("A=1.0"). Up to 64 output channels. */
 VFX_API vfx_status vfx_image_channels(vfx_image *in, const char *list, vfx_image **out);
 
+/* ---- resampling and filtering (oiiotool's names and semantics) ------------------------- */
+
+/** Resize to the display window @p display (the result's data window too), as oiiotool
+ *  --resize: output pixel centres map linearly from the input's display window to @p display,
+ *  input pixels past the input's data window read as the nearest edge pixel. @p filter: box,
+ *  triangle, gaussian, sharp-gaussian, catmull-rom, mitchell, bspline, cubic, keys, simon,
+ *  rifman, lanczos3, radial-lanczos3, blackman-harris, sinc, disk; NULL or "" picks oiiotool's
+ *  default (lanczos3 when shrinking, blackman-harris when enlarging). @p filter_width 0 = the
+ *  filter's default width, widened by the enlargement factor. Separable filters run as two
+ *  passes through precomputed weight tables. */
+VFX_API vfx_status vfx_image_resize(vfx_image *in, vfx_rect display, const char *filter,
+                                    float filter_width, vfx_image **out);
+/** As oiiotool --resample: nearest pixel (@p interpolate 0) or bilinear (1). */
+VFX_API vfx_status vfx_image_resample(vfx_image *in, vfx_rect display, int interpolate,
+                                      vfx_image **out);
+
 #ifdef __cplusplus
 }
 #endif

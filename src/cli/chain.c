@@ -634,6 +634,59 @@ cmd_skip(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return 0;
 }
 
+/* ---- resampling and filtering -------------------------------------------------------------- */
+
+/* oiiotool's resize geometry against the display window @p d: "WxH", "WxH+X+Y", "S%",
+ * "Sx%Sy%", a 0 in either size keeps the aspect ratio. */
+static int
+parse_resize_geom(const char *s, vfx_rect d, vfx_rect *r)
+{
+    int64_t dw = vfx_rect_width(d), dh = vfx_rect_height(d);
+    double  sx, sy;
+    int     w = 0, h = 0, x = d.x0, y = d.y0, n;
+    char    pc;
+    if (sscanf(s, "%lf%%x%lf%%", &sx, &sy) == 2 ||
+        (sscanf(s, "%lf%c", &sx, &pc) == 2 && pc == '%' && (sy = sx, 1))) {
+        w = (int) (sx / 100.0 * (double) dw + 0.5);
+        h = (int) (sy / 100.0 * (double) dh + 0.5);
+    } else if ((n = sscanf(s, "%dx%d%d%d", &w, &h, &x, &y)) != 2 && n != 4) {
+        return -1;
+    }
+    if (w == 0 && h > 0)
+        w = (int) ((double) h * (double) dw / (double) dh + 0.5);
+    if (h == 0 && w > 0)
+        h = (int) ((double) w * (double) dh / (double) dw + 0.5);
+    if (w <= 0 || h <= 0)
+        return -1;
+    *r = vfx_rect_make(x, y, w, h);
+    return 0;
+}
+
+static int
+cmd_resize(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_rect r;
+    if (parse_resize_geom(args[0], vfx_image_spec(in)->display, &r) != 0) {
+        vfx_image_unref(in);
+        return usage("bad size '%s' (WxH, WxH+X+Y or N%%)", args[0]);
+    }
+    vfx_status s;
+    if (strcmp(cmd->name, "--resample") == 0) {
+        const char *ip = mod_get(mods, n_mods, "interp");
+        s = vfx_image_resample(in, r, ip ? atoi(ip) : 1, &im);
+    } else {
+        const char *fw = mod_get(mods, n_mods, "filterwidth");
+        s = vfx_image_resize(in, r, mod_get(mods, n_mods, "filter"),
+                             fw ? (float) atof(fw) : 0.0f, &im);
+    }
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -665,6 +718,8 @@ static const chain_cmd commands[] = {
     { "--ociodisplay", 2, cmd_ociodisplay,
       "DISPLAY VIEW: to a display and view (\"\" = default; :from= :looks= :inverse=1)" },
     { "--ociolook", 1, cmd_ociolook, "LOOKS: apply looks (:from= :to=)" },
+    { "--resize", 1, cmd_resize, "WxH|N%: resize (:filter=NAME :filterwidth=W)" },
+    { "--resample", 1, cmd_resize, "WxH|N%: resample, bilinear (:interp=0 nearest)" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },
