@@ -50,6 +50,27 @@ VFX_API vfx_status vfx_image_resize(vfx_image *in, vfx_rect display, const char 
 VFX_API vfx_status vfx_image_resample(vfx_image *in, vfx_rect display, int interpolate,
                                       vfx_image **out);
 
+/** A convolution kernel image, as oiiotool --kernel / OIIO make_kernel: the filter @p name
+ *  (any resize filter name, or "laplacian" at 3x3) sampled at integer offsets on an odd
+ *  ceil(width) x ceil(height) grid centred on (0, 0) (its data window), one channel "Y",
+ *  normalised to sum 1 when @p normalize. */
+VFX_API vfx_status vfx_image_make_kernel(const char *name, float width, float height,
+                                         int normalize, vfx_image **out);
+/** 2-D correlation with channel 0 of @p kernel over its data window (offsets from (0, 0)),
+ *  divided by the kernel's sum when @p normalize; edges clamp; the RoD is @p in's
+ *  (oiiotool --convolve). The kernel is read once, at creation (at most 1025 x 1025). */
+VFX_API vfx_status vfx_image_convolve(vfx_image *in, vfx_image *kernel, int normalize,
+                                      vfx_image **out);
+/** oiiotool --blur WxH: convolve with the normalised kernel @p kernel (NULL = "gaussian") of
+ *  @p width x @p height; separable kernels run as two 1-D passes. */
+VFX_API vfx_status vfx_image_blur(vfx_image *in, const char *kernel, float width, float height,
+                                  vfx_image **out);
+/** oiiotool --unsharp: in + contrast * (in - blur) where |in - blur| > threshold. */
+VFX_API vfx_status vfx_image_unsharp(vfx_image *in, const char *kernel, float width,
+                                     float contrast, float threshold, vfx_image **out);
+/** oiiotool --laplacian: the 5-point Laplacian stencil, edges clamped. */
+VFX_API vfx_status vfx_image_laplacian(vfx_image *in, vfx_image **out);
+
 #ifdef __cplusplus
 }
 #endif

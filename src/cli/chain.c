@@ -687,6 +687,81 @@ cmd_resize(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+static int
+cmd_blur(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    float w, h;
+    if (sscanf(args[0], "%fx%f", &w, &h) != 2)
+        return usage("bad size '%s' (WxH)", args[0]);
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_image_blur(in, mod_get(mods, n_mods, "kernel"), w, h, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_unsharp(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    const char *k = mod_get(mods, n_mods, "kernel"), *w = mod_get(mods, n_mods, "width");
+    const char *ct = mod_get(mods, n_mods, "contrast"), *th = mod_get(mods, n_mods, "threshold");
+    vfx_image  *in, *im = NULL;
+    int         rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_image_unsharp(in, k ? k : "gaussian", w ? (float) atof(w) : 3.0f,
+                                     ct ? (float) atof(ct) : 1.0f, th ? (float) atof(th) : 0.0f,
+                                     &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_laplacian(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_image_laplacian(in, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_kernel(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    float w, h;
+    if (sscanf(args[1], "%fx%f", &w, &h) != 2)
+        return usage("bad size '%s' (WxH)", args[1]);
+    vfx_image *im = NULL;
+    vfx_status s = vfx_image_make_kernel(args[0], w, h, 1, &im);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_convolve(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *k, *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &k);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, cmd->name, &in))) {
+        vfx_image_unref(k);
+        return rc;
+    }
+    vfx_status s = vfx_image_convolve(in, k, 1, &im);
+    vfx_image_unref(in);
+    vfx_image_unref(k);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -720,6 +795,11 @@ static const chain_cmd commands[] = {
     { "--ociolook", 1, cmd_ociolook, "LOOKS: apply looks (:from= :to=)" },
     { "--resize", 1, cmd_resize, "WxH|N%: resize (:filter=NAME :filterwidth=W)" },
     { "--resample", 1, cmd_resize, "WxH|N%: resample, bilinear (:interp=0 nearest)" },
+    { "--blur", 1, cmd_blur, "WxH: blur with a WxH kernel (:kernel=gaussian)" },
+    { "--unsharp", 0, cmd_unsharp, "unsharp mask (:kernel=gaussian :width=3 :contrast=1 :threshold=0)" },
+    { "--laplacian", 0, cmd_laplacian, "Laplacian (5-point stencil)" },
+    { "--kernel", 2, cmd_kernel, "NAME WxH: push a convolution kernel image" },
+    { "--convolve", 0, cmd_convolve, "convolve the image below with the kernel on top" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },

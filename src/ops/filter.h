@@ -45,4 +45,17 @@ vfx_status vfx__sepfilter_new(vfx_image *in, const vfx__axis_table *tx,
 vfx_status vfx__resize2d_new(vfx_image *in, vfx_rect display, vfx_rect rod, int id,
                              float fwidth, vfx_image **out);
 
+/** The values of make_kernel(@p name, @p width, @p height): an odd w x h grid centred on 0
+ *  (row-major, *v_out from vfx__alloc). "laplacian" 3x3 is the 5-point stencil. */
+vfx_status vfx__kernel_values(const char *name, float width, float height, int normalize,
+                              float **v_out, int32_t *w_out, int32_t *h_out);
+/** 2-D correlation of @p in with the w x h kernel @p k (copied) whose top-left tap is at
+ *  offset (kx0, ky0), times @p scale; clamped edges, RoD = the input's (op_convolve.c). */
+vfx_status vfx__convolve_new(vfx_image *in, const float *k, int32_t w, int32_t h, int32_t kx0,
+                             int32_t ky0, float scale, vfx_rect rod, vfx_image **out);
+/** OIIO reads an image clamped to its display window, and black where the display window
+ *  has no data: @p in made exactly its display window that way (a new reference; @p in
+ *  itself when data == display). Filters then clamp at its RoD (op_resize.c). */
+vfx_status vfx__pad_to_display(vfx_image *in, vfx_image **ready);
+
 #endif

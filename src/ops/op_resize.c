@@ -390,13 +390,16 @@ resize_common(vfx_image *in, vfx_rect data, vfx_rect display, int mode, const ch
 /* OIIO wraps coordinates against the display window, and pixels of the display window
  * outside the data window read black: when the two differ, resample the input made
  * exactly the display window (black-padded, cropped) with clamped edges. */
-static vfx_status
-resize_prepare(vfx_image *in, vfx_image **ready)
+vfx_status
+vfx__pad_to_display(vfx_image *in, vfx_image **ready)
 {
     const vfx_spec *is = vfx_image_spec(in);
     *ready = NULL;
     if (vfx_rect_equal(is->data, is->display) || vfx_rect_is_empty(is->display))
-        return vfx_image_ref(in) ? VFX_OK : VFX_ERR_ARG;
+    {
+        *ready = vfx_image_ref(in);
+        return VFX_OK;
+    }
     int32_t    nc = vfx_image_n_channels(in);
     float      zero[64] = { 0 };
     vfx_spec   spec = VFX_SPEC_INIT;
@@ -428,7 +431,7 @@ resize_entry(vfx_image *in, vfx_rect display, int mode, const char *filter, floa
     if (!in)
         return vfx__fail(VFX_ERR_ARG, "resize: input is NULL");
     vfx_image *ready;
-    vfx_status s = resize_prepare(in, &ready);
+    vfx_status s = vfx__pad_to_display(in, &ready);
     if (s != VFX_OK)
         return s;
     s = resize_common(ready, vfx_image_rod(in), display, mode, filter, fwidth, out);

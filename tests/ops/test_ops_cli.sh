@@ -47,5 +47,22 @@ same 1e-6 "resample nearest" $s --resample:interp=0 200x150
 same 1e-6 "resample bilinear" $s --resample 200x150
 same 1e-6 "resample bilinear up" $s --resample 1000x1100
 
+# ---- convolution: --blur (separable kernels run as two 1-D passes), --unsharp, --laplacian,
+# --kernel + --convolve. 1e-5: OIIO's gaussian uses an approximate exp (~1e-6 here).
+same 1e-5 "blur 5x5" $s --blur 5x5
+same 1e-5 "blur 20x20" $s --blur 20x20
+same 1e-5 "blur 7x3" $s --blur 7x3
+same 1e-5 "blur mitchell" $s --blur:kernel=mitchell 6x6
+same 1e-5 "blur disk (2-D)" $s --blur:kernel=disk 7x7
+same 1e-5 "blur lanczos3" $s --blur:kernel=lanczos3 6x6
+same 1e-5 "blur of a cropped image" $s --crop 200x150+40+30 --blur 9x9
+same 1e-5 "laplacian of a cropped image" $s --crop 200x150+40+30 --laplacian
+same 1e-5 "unsharp" $s --unsharp
+same 1e-5 "unsharp width contrast threshold" $s --unsharp:width=5:contrast=2:threshold=0.01
+same 1e-6 "laplacian" $s --laplacian
+same 1e-5 "convolve gaussian" $s --kernel gaussian 5x5 --convolve
+same 1e-6 "convolve laplacian" $s --kernel laplacian 3x3 --convolve
+same 1e-5 "convolve bspline 6x4" $s --kernel bspline 6x4 --convolve
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

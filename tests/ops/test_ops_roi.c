@@ -42,6 +42,10 @@ BUILD(b_resize_down, vfx_image_resize(in, vfx_rect_make(0, 0, 41, 37), "lanczos3
 BUILD(b_resize_up, vfx_image_resize(in, vfx_rect_make(5, 7, 200, 150), "mitchell", 0, &out))
 BUILD(b_resize_disk, vfx_image_resize(in, vfx_rect_make(0, 0, 46, 40), "disk", 0, &out))
 BUILD(b_resample, vfx_image_resample(in, vfx_rect_make(0, 0, 70, 50), 1, &out))
+BUILD(b_blur, vfx_image_blur(in, NULL, 9, 5, &out))
+BUILD(b_blur_disk, vfx_image_blur(in, "disk", 5, 5, &out))
+BUILD(b_unsharp, vfx_image_unsharp(in, "gaussian", 5, 1.5f, 0.01f, &out))
+BUILD(b_laplacian, vfx_image_laplacian(in, &out))
 
 static const struct {
     const char *name;
@@ -51,6 +55,10 @@ static const struct {
     { "resize up mitchell", b_resize_up },
     { "resize disk", b_resize_disk },
     { "resample bilinear", b_resample },
+    { "blur gaussian 9x5", b_blur },
+    { "blur disk", b_blur_disk },
+    { "unsharp", b_unsharp },
+    { "laplacian", b_laplacian },
 };
 
 static float *
