@@ -71,6 +71,21 @@ VFX_API vfx_status vfx_image_unsharp(vfx_image *in, const char *kernel, float wi
 /** oiiotool --laplacian: the 5-point Laplacian stencil, edges clamped. */
 VFX_API vfx_status vfx_image_laplacian(vfx_image *in, vfx_image **out);
 
+/* ---- compositing ------------------------------------------------------------------------ */
+
+/** Premultiplied @p a over @p b (oiiotool --over): out = a + (1 - a.alpha) b on every channel;
+ *  both need an alpha channel at the same index and the same channel count. The RoD is the
+ *  union of theirs (each reads 0 outside its own); the spec is a's. */
+VFX_API vfx_status vfx_image_over(vfx_image *a, vfx_image *b, vfx_image **out);
+/** Depth composite (oiiotool --zover): per pixel the input with the smaller Z is the front,
+ *  composited over the other; the result's Z is the front's where its alpha is not 0. With
+ *  @p zero_is_inf a Z of 0 counts as infinitely far. Both need alpha and Z channels. */
+VFX_API vfx_status vfx_image_zover(vfx_image *a, vfx_image *b, int zero_is_inf, vfx_image **out);
+/** Multiply (premult) or divide (unpremult; alpha 0 or 1 leaves the pixel) every channel but
+ *  alpha and Z by alpha. Without an alpha channel the image passes unchanged. Pointwise. */
+VFX_API vfx_status vfx_image_premult(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_unpremult(vfx_image *in, vfx_image **out);
+
 #ifdef __cplusplus
 }
 #endif

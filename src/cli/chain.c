@@ -762,6 +762,45 @@ cmd_convolve(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+static int
+cmd_over(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    vfx_image *b, *a, *im = NULL;
+    int        rc = pop(c, cmd->name, &b);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, cmd->name, &a))) {
+        vfx_image_unref(b);
+        return rc;
+    }
+    /* oiiotool: the image below is A (foreground), the top one B */
+    vfx_status s;
+    if (strcmp(cmd->name, "--zover") == 0) {
+        const char *zi = mod_get(mods, n_mods, "zeroisinf");
+        s = vfx_image_zover(a, b, zi ? atoi(zi) : 0, &im);
+    } else {
+        s = vfx_image_over(a, b, &im);
+    }
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_premult(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = strcmp(cmd->name, "--premult") == 0 ? vfx_image_premult(in, &im)
+                                                      : vfx_image_unpremult(in, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -800,6 +839,10 @@ static const chain_cmd commands[] = {
     { "--laplacian", 0, cmd_laplacian, "Laplacian (5-point stencil)" },
     { "--kernel", 2, cmd_kernel, "NAME WxH: push a convolution kernel image" },
     { "--convolve", 0, cmd_convolve, "convolve the image below with the kernel on top" },
+    { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
+    { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
+    { "--premult", 0, cmd_premult, "multiply colour channels by alpha" },
+    { "--unpremult", 0, cmd_premult, "divide colour channels by alpha (alpha 0 left alone)" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },

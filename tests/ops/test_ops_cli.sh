@@ -64,5 +64,18 @@ same 1e-5 "convolve gaussian" $s --kernel gaussian 5x5 --convolve
 same 1e-6 "convolve laplacian" $s --kernel laplacian 3x3 --convolve
 same 1e-5 "convolve bspline 6x4" $s --kernel bspline 6x4 --convolve
 
+# ---- compositing --------------------------------------------------------------------------------
+FG="--pattern fill:top=0.9,0.2,0.1,0.9:bottom=0.1,0.4,0.05,0.1 64x48 4"
+BG="--pattern checker:width=8:color1=0.2,0.3,0.4,1:color2=0.6,0.1,0,0.5 80x40 4"
+same 1e-6 "over" $FG $BG --over
+same 1e-6 "over, offset data windows (RoD = union)" $FG --crop 40x30+10+5 $BG --crop 50x30+20+12 --over
+same 1e-6 "premult" $FG --premult
+same 1e-5 "unpremult" $FG --unpremult
+same 1e-6 "premult/unpremult of the test image" $s --unpremult --premult
+ZA="--pattern fill:top=0.9,0.2,0.1,0.9,1:bottom=0.1,0.4,0.05,0.1,5 64x48 5 --ch R,G,B,A,Z=channel4"
+ZB="--pattern checker:width=8:color1=0.2,0.3,0.4,1,0:color2=0.6,0.1,0,0.5,3 64x48 5 --ch R,G,B,A,Z=channel4"
+same 1e-6 "zover" $ZA $ZB --zover
+same 1e-6 "zover zeroisinf" $ZA $ZB --zover:zeroisinf=1
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -46,6 +46,18 @@ BUILD(b_blur, vfx_image_blur(in, NULL, 9, 5, &out))
 BUILD(b_blur_disk, vfx_image_blur(in, "disk", 5, 5, &out))
 BUILD(b_unsharp, vfx_image_unsharp(in, "gaussian", 5, 1.5f, 0.01f, &out))
 BUILD(b_laplacian, vfx_image_laplacian(in, &out))
+static vfx_image *
+b_over(int nc)
+{
+    vfx_image *a = noise((vfx_rect){ 3, 2, 50, 40 }, (vfx_rect){ 0, 0, 93, 80 }, nc, 7);
+    vfx_image *b = noise((vfx_rect){ 20, 30, 93, 80 }, (vfx_rect){ 0, 0, 93, 80 }, nc, 8);
+    vfx_image *out = NULL;
+    vfx_status s = nc == 4 ? vfx_image_over(a, b, &out) : vfx_image_arith(a, b, VFX_ARITH_ADD, &out);
+    assert_int_equal(s, VFX_OK);
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    return out;
+}
 
 static const struct {
     const char *name;
@@ -59,6 +71,7 @@ static const struct {
     { "blur disk", b_blur_disk },
     { "unsharp", b_unsharp },
     { "laplacian", b_laplacian },
+    { "over", b_over },
 };
 
 static float *
