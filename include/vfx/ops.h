@@ -86,6 +86,23 @@ VFX_API vfx_status vfx_image_zover(vfx_image *a, vfx_image *b, int zero_is_inf, 
 VFX_API vfx_status vfx_image_premult(vfx_image *in, vfx_image **out);
 VFX_API vfx_status vfx_image_unpremult(vfx_image *in, vfx_image **out);
 
+/* ---- geometry: pixel re-indexing, as oiiotool ------------------------------------------- */
+
+/** Mirror top-bottom (flip) or left-right (flop) within the display window; rotate by 180,
+ *  90 or 270 degrees clockwise (rotate90/270 swap the display size and keep its origin);
+ *  transpose (x <-> y, display window too). The data window moves with the pixels. */
+VFX_API vfx_status vfx_image_flip(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_flop(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_rotate90(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_rotate180(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_rotate270(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_transpose(vfx_image *in, vfx_image **out);
+/** Move the pixels by (dx, dy) and set the display window to @p display. */
+VFX_API vfx_status vfx_image_translate(vfx_image *in, int32_t dx, int32_t dy, vfx_rect display,
+                                       vfx_image **out);
+/** oiiotool --cut: crop to @p rect, move it to the origin, display window = the result. */
+VFX_API vfx_status vfx_image_cut(vfx_image *in, vfx_rect rect, vfx_image **out);
+
 #ifdef __cplusplus
 }
 #endif

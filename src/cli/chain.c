@@ -801,6 +801,56 @@ cmd_premult(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+static int
+cmd_reorient(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    static const struct {
+        const char *name;
+        vfx_status (*fn)(vfx_image *, vfx_image **);
+    } ops[] = {
+        { "--flip", vfx_image_flip }, { "--flop", vfx_image_flop },
+        { "--rotate90", vfx_image_rotate90 }, { "--rotate180", vfx_image_rotate180 },
+        { "--rotate270", vfx_image_rotate270 }, { "--transpose", vfx_image_transpose },
+    };
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = VFX_ERR_ARG;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(ops[i].name, cmd->name) == 0)
+            s = ops[i].fn(in, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+/* --cut GEOM, --origin +X+Y, --fullsize GEOM */
+static int
+cmd_window(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    vfx_rect   r = { 0, 0, 0, 0 };
+    int        x, y;
+    int        origin = strcmp(cmd->name, "--origin") == 0;
+    if (origin ? sscanf(args[0], "%d%d", &x, &y) != 2 : parse_geom(args[0], &r) != 0)
+        return usage("bad geometry '%s'", args[0]);
+    int rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    const vfx_spec *sp = vfx_image_spec(in);
+    vfx_status      s;
+    if (strcmp(cmd->name, "--cut") == 0)
+        s = vfx_image_cut(in, r, &im);
+    else if (origin) /* moves the data window's origin to (x, y) */
+        s = vfx_image_translate(in, x - sp->data.x0, y - sp->data.y0, sp->display, &im);
+    else
+        s = vfx_image_translate(in, 0, 0, r, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -843,6 +893,15 @@ static const chain_cmd commands[] = {
     { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
     { "--premult", 0, cmd_premult, "multiply colour channels by alpha" },
     { "--unpremult", 0, cmd_premult, "divide colour channels by alpha (alpha 0 left alone)" },
+    { "--flip", 0, cmd_reorient, "mirror top to bottom" },
+    { "--flop", 0, cmd_reorient, "mirror left to right" },
+    { "--rotate90", 0, cmd_reorient, "rotate 90 degrees clockwise" },
+    { "--rotate180", 0, cmd_reorient, "rotate 180 degrees" },
+    { "--rotate270", 0, cmd_reorient, "rotate 270 degrees clockwise" },
+    { "--transpose", 0, cmd_reorient, "swap x and y" },
+    { "--cut", 1, cmd_window, "GEOM: crop, move to the origin, display window = data window" },
+    { "--origin", 1, cmd_window, "+X+Y: move the data window's origin" },
+    { "--fullsize", 1, cmd_window, "GEOM: set the display window" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },

@@ -22,6 +22,13 @@ same() {
     oiiotool "$@" -d float -o "$tmp/b.exr" >/dev/null 2>&1 || { bad "$d (oiiotool failed)"; return; }
     idiff -fail "$tol" "$tmp/a.exr" "$tmp/b.exr" >"$tmp/out.txt" 2>&1 && ok || { bad "$d differs"; tail -4 "$tmp/out.txt"; }
 }
+# samewin: also the data and display windows must agree
+samewin() {
+    same "$@"
+    [ -s "$tmp/a.exr" ] && [ -s "$tmp/b.exr" ] || return
+    win() { oiiotool --info -v "$1" | grep -E "channel,|full/display|data origin" | sed 's/^[^:]*://'; }
+    [ "$(win "$tmp/a.exr")" = "$(win "$tmp/b.exr")" ] && ok || bad "$2: windows differ"
+}
 src="$T/exr/compression/comp_piz.exr"
 s="$src --mulc 0.002"
 
@@ -76,6 +83,14 @@ ZA="--pattern fill:top=0.9,0.2,0.1,0.9,1:bottom=0.1,0.4,0.05,0.1,5 64x48 5 --ch 
 ZB="--pattern checker:width=8:color1=0.2,0.3,0.4,1,0:color2=0.6,0.1,0,0.5,3 64x48 5 --ch R,G,B,A,Z=channel4"
 same 1e-6 "zover" $ZA $ZB --zover
 same 1e-6 "zover zeroisinf" $ZA $ZB --zover:zeroisinf=1
+
+# ---- geometry: pixels exact, windows as oiiotool's (offset display windows included) -----------
+for op in --flip --flop --rotate90 --rotate180 --rotate270 --transpose "--cut 100x80+30+40" \
+          "--cut 100x80+250+40" "--origin +10+20" "--fullsize 700x800+5+6"; do
+    samewin 0 "$op" $s $op
+    samewin 0 "crop $op" $s --crop 200x100+30+40 $op
+    samewin 0 "offset windows $op" $s --crop 200x100+30+40 --origin +7+9 --fullsize 300x200+3+2 $op
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -45,7 +45,12 @@ BUILD(b_resample, vfx_image_resample(in, vfx_rect_make(0, 0, 70, 50), 1, &out))
 BUILD(b_blur, vfx_image_blur(in, NULL, 9, 5, &out))
 BUILD(b_blur_disk, vfx_image_blur(in, "disk", 5, 5, &out))
 BUILD(b_unsharp, vfx_image_unsharp(in, "gaussian", 5, 1.5f, 0.01f, &out))
-BUILD(b_laplacian, vfx_image_laplacian(in, &out))
+BUILD(b_laplacian, vfx_image_laplacian(in, &out))BUILD(b_rot90, vfx_image_rotate90(in, &out))
+BUILD(b_rot270, vfx_image_rotate270(in, &out))
+BUILD(b_transpose, vfx_image_transpose(in, &out))
+BUILD(b_flip, vfx_image_flip(in, &out))
+BUILD(b_cut, vfx_image_cut(in, vfx_rect_make(50, 40, 60, 50), &out))
+
 static vfx_image *
 b_over(int nc)
 {
@@ -72,6 +77,11 @@ static const struct {
     { "unsharp", b_unsharp },
     { "laplacian", b_laplacian },
     { "over", b_over },
+    { "rotate90", b_rot90 },
+    { "rotate270", b_rot270 },
+    { "transpose", b_transpose },
+    { "flip", b_flip },
+    { "cut", b_cut },
 };
 
 static float *
