@@ -103,6 +103,23 @@ VFX_API vfx_status vfx_image_translate(vfx_image *in, int32_t dx, int32_t dy, vf
 /** oiiotool --cut: crop to @p rect, move it to the origin, display window = the result. */
 VFX_API vfx_status vfx_image_cut(vfx_image *in, vfx_rect rect, vfx_image **out);
 
+/* ---- more arithmetic (pointwise unless noted) ------------------------------------------- */
+
+/** |x| on every channel. */
+VFX_API vfx_status vfx_image_abs(vfx_image *in, vfx_image **out);
+/** 1 - x on channels [ch_begin, ch_end) (oiiotool --invert: 0, 3, so alpha is kept). */
+VFX_API vfx_status vfx_image_invert(vfx_image *in, int32_t ch_begin, int32_t ch_end,
+                                    vfx_image **out);
+/** x^v[c] per channel (powf; one value per channel). */
+VFX_API vfx_status vfx_image_pow(vfx_image *in, const float *v, vfx_image **out);
+/** Clamp channel c to [lo[c], hi[c]] (NULL = unbounded); with @p clamp_alpha01 alpha is also
+ *  clamped to [0, 1]. */
+VFX_API vfx_status vfx_image_clamp(vfx_image *in, const float *lo, const float *hi,
+                                   int clamp_alpha01, vfx_image **out);
+/** a * b + c of three images with the same channel count (not pointwise: three inputs); the
+ *  RoD is the union of theirs. */
+VFX_API vfx_status vfx_image_mad3(vfx_image *a, vfx_image *b, vfx_image *c, vfx_image **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -851,6 +851,61 @@ cmd_window(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+/* --abs --invert --powc --clamp */
+static int
+cmd_unary(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    int32_t    nc = vfx_image_n_channels(in);
+    float      lo[64], hi[64];
+    vfx_status s = VFX_ERR_ARG;
+    if (nc > 64) {
+        vfx_image_unref(in);
+        return usage("%s: more than 64 channels", cmd->name);
+    }
+    if (strcmp(cmd->name, "--abs") == 0) {
+        s = vfx_image_abs(in, &im);
+    } else if (strcmp(cmd->name, "--invert") == 0) {
+        const char *b = mod_get(mods, n_mods, "chbegin"), *e = mod_get(mods, n_mods, "chend");
+        s = vfx_image_invert(in, b ? atoi(b) : 0, e ? atoi(e) : 3, &im);
+    } else if (strcmp(cmd->name, "--powc") == 0) {
+        if (parse_floats(args[0], lo, nc) != nc) {
+            vfx_image_unref(in);
+            return usage("bad values '%s' (one, or one per channel)", args[0]);
+        }
+        s = vfx_image_pow(in, lo, &im);
+    } else { /* --clamp:min=:max=:clampalpha= */
+        const char *mn = mod_get(mods, n_mods, "min"), *mx = mod_get(mods, n_mods, "max");
+        const char *ca = mod_get(mods, n_mods, "clampalpha");
+        if ((mn && parse_floats(mn, lo, nc) != nc) || (mx && parse_floats(mx, hi, nc) != nc)) {
+            vfx_image_unref(in);
+            return usage("bad clamp bounds '%s'", mn ? mn : mx);
+        }
+        s = vfx_image_clamp(in, mn ? lo : NULL, mx ? hi : NULL, ca ? atoi(ca) : 0, &im);
+    }
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_mad3(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *v[3] = { NULL, NULL, NULL }, *im = NULL;
+    int        rc = 0;
+    for (int i = 2; i >= 0 && !rc; i--)
+        rc = pop(c, cmd->name, &v[i]);
+    vfx_status s = rc ? VFX_ERR_ARG : vfx_image_mad3(v[0], v[1], v[2], &im);
+    for (int i = 0; i < 3; i++)
+        vfx_image_unref(v[i]);
+    if (rc)
+        return rc;
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -902,6 +957,11 @@ static const chain_cmd commands[] = {
     { "--cut", 1, cmd_window, "GEOM: crop, move to the origin, display window = data window" },
     { "--origin", 1, cmd_window, "+X+Y: move the data window's origin" },
     { "--fullsize", 1, cmd_window, "GEOM: set the display window" },
+    { "--abs", 0, cmd_unary, "absolute value" },
+    { "--invert", 0, cmd_unary, "1 - x on channels 0..2 (:chbegin= :chend=)" },
+    { "--powc", 1, cmd_unary, "V[,V...]: raise to a power per channel" },
+    { "--clamp", 0, cmd_unary, "clamp (:min=V[,V...] :max=V[,V...] :clampalpha=1)" },
+    { "--mad", 0, cmd_mad3, "multiply the two images below the top one, add the top one" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },

@@ -92,5 +92,18 @@ for op in --flip --flop --rotate90 --rotate180 --rotate270 --transpose "--cut 10
     samewin 0 "offset windows $op" $s --crop 200x100+30+40 --origin +7+9 --fullsize 300x200+3+2 $op
 done
 
+# ---- arithmetic -----------------------------------------------------------------------------------
+AR="--pattern fill:top=0.9,-0.2,1.5,1.3:bottom=0.1,0.4,0.05,-0.1 64x48 4"
+same 1e-6 "abs" $AR --abs
+same 1e-6 "invert" $AR --invert
+same 1e-6 "invert chbegin chend" $AR --invert:chbegin=1:chend=4
+same 1e-6 "powc" $AR --abs --powc 2.2
+same 1e-6 "powc per channel" $AR --abs --powc 2.2,0.5,1,3
+same 1e-6 "clamp" $AR --clamp:min=0:max=1
+same 1e-6 "clamp per channel" $AR --clamp:min=0.1,0.2,0.3,0.4
+same 1e-6 "clamp clampalpha" $AR --clamp:max=0.5:clampalpha=1
+same 1e-6 "mad" $AR $BG --crop 64x48 $AR --mad
+same 1e-6 "mad, offset windows" $AR --crop 30x20+5+5 $BG --crop 64x48 $AR --crop 20x20+30+20 --mad
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
