@@ -46,6 +46,12 @@ VFX_API vfx_status vfx_image_channels(vfx_image *in, const char *list, vfx_image
  *  passes through precomputed weight tables. */
 VFX_API vfx_status vfx_image_resize(vfx_image *in, vfx_rect display, const char *filter,
                                     float filter_width, vfx_image **out);
+/** As oiiotool --fit: resize (keeping the aspect ratio) to fit @p box, centred in it;
+ *  @p fillmode "letterbox" (NULL: fill the limiting dimension), "width" or "height". The
+ *  display window becomes @p box; with @p pad the data window is the whole box (black
+ *  borders), else the resized image. */
+VFX_API vfx_status vfx_image_fit(vfx_image *in, vfx_rect box, const char *filter,
+                                 const char *fillmode, int pad, vfx_image **out);
 /** As oiiotool --resample: nearest pixel (@p interpolate 0) or bilinear (1). */
 VFX_API vfx_status vfx_image_resample(vfx_image *in, vfx_rect display, int interpolate,
                                       vfx_image **out);

@@ -451,3 +451,73 @@ vfx_image_resample(vfx_image *in, vfx_rect display, int interpolate, vfx_image *
 {
     return resize_entry(in, display, interpolate ? 1 : 2, NULL, 0, out);
 }
+
+vfx_status
+vfx_image_fit(vfx_image *in, vfx_rect box, const char *filter, const char *fillmode, int pad,
+              vfx_image **out)
+{
+    if (!out)
+        return vfx__fail(VFX_ERR_ARG, "fit: out is NULL");
+    *out = NULL;
+    if (!in)
+        return vfx__fail(VFX_ERR_ARG, "fit: input is NULL");
+    const vfx_spec *is = vfx_image_spec(in);
+    int32_t         fw = (int32_t) vfx_rect_width(box), fh = (int32_t) vfx_rect_height(box);
+    int32_t         sw = (int32_t) vfx_rect_width(is->display);
+    int32_t         sh = (int32_t) vfx_rect_height(is->display);
+    if (fw <= 0 || fh <= 0 || sw <= 0 || sh <= 0)
+        return vfx__fail(VFX_ERR_ARG, "fit: empty box or display window");
+    /* oiiotool's arithmetic, float rounding included */
+    float   old_aspect = (float) sw / (float) sh, new_aspect = (float) fw / (float) fh;
+    int32_t rw = fw, rh = fh, xoff = 0, yoff = 0;
+    int     by_height;
+    if (fillmode && strcmp(fillmode, "height") == 0)
+        by_height = 1;
+    else if (fillmode && strcmp(fillmode, "width") == 0)
+        by_height = 0;
+    else /* letterbox */
+        by_height = new_aspect >= old_aspect;
+    if (by_height) {
+        rw = (int32_t) ((float) rh * old_aspect + 0.5f);
+        xoff = (fw - rw) / 2;
+    } else {
+        rh = (int32_t) ((float) rw / old_aspect + 0.5f);
+        yoff = (fh - rh) / 2;
+    }
+    vfx_image *r = NULL, *r0 = NULL, *sum = NULL, *black = NULL;
+    vfx_rect   rr = vfx_rect_make(box.x0 + xoff, box.y0 + yoff, rw, rh);
+    vfx_status s = vfx_image_resize(in, rr, filter, 0, &r0);
+    if (s != VFX_OK)
+        return s;
+    s = vfx_image_crop(r0, rr, &r); /* the data window is exactly the resized rect here */
+    vfx_image_unref(r0);
+    if (s != VFX_OK)
+        return s;
+    /* the display window becomes the box; with pad the data window is the box too (black) */
+    vfx_image *cur = vfx_image_ref(r);
+    vfx_spec   spec = VFX_SPEC_INIT;
+    if (pad) {
+        float zero[64] = { 0 };
+        s = vfx_spec_copy(&spec, vfx_image_spec(r));
+        if (s == VFX_OK && vfx_image_n_channels(r) > 64)
+            s = vfx__fail(VFX_ERR_ARG, "fit: more than 64 channels");
+        if (s == VFX_OK) {
+            spec.data = box;
+            s = vfx_image_new_constant(zero, &spec, &black);
+        }
+        if (s == VFX_OK)
+            s = vfx_image_arith(r, black, VFX_ARITH_ADD, &sum);
+        vfx_image_unref(cur);
+        cur = NULL;
+        if (s == VFX_OK)
+            s = vfx_image_crop(sum, box, &cur);
+    }
+    if (s == VFX_OK)
+        s = vfx_image_translate(cur, 0, 0, box, out);
+    vfx_image_unref(cur);
+    vfx_spec_clear(&spec);
+    vfx_image_unref(sum);
+    vfx_image_unref(black);
+    vfx_image_unref(r);
+    return s;
+}
