@@ -72,6 +72,9 @@ same 1e-5 "laplacian of a cropped image" $s --crop 200x150+40+30 --laplacian
 same 1e-5 "unsharp" $s --unsharp
 same 1e-5 "unsharp width contrast threshold" $s --unsharp:width=5:contrast=2:threshold=0.01
 same 1e-6 "laplacian" $s --laplacian
+for k in "gaussian 5x5" "bspline 7x3" "laplacian 3x3" "disk 5x5" "lanczos3 6x6"; do
+    samewin 1e-6 "kernel $k" --kernel $k
+done
 same 1e-5 "convolve gaussian" $s --kernel gaussian 5x5 --convolve
 same 1e-6 "convolve laplacian" $s --kernel laplacian 3x3 --convolve
 same 1e-5 "convolve bspline 6x4" $s --kernel bspline 6x4 --convolve
