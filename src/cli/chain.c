@@ -634,6 +634,282 @@ cmd_skip(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return 0;
 }
 
+/* ---- resampling and filtering -------------------------------------------------------------- */
+
+/* oiiotool's resize geometry against the display window @p d: "WxH", "WxH+X+Y", "S%",
+ * "Sx%Sy%", a 0 in either size keeps the aspect ratio. */
+static int
+parse_resize_geom(const char *s, vfx_rect d, vfx_rect *r)
+{
+    int64_t dw = vfx_rect_width(d), dh = vfx_rect_height(d);
+    double  sx, sy;
+    int     w = 0, h = 0, x = d.x0, y = d.y0, n;
+    char    pc;
+    if (sscanf(s, "%lf%%x%lf%%", &sx, &sy) == 2 ||
+        (sscanf(s, "%lf%c", &sx, &pc) == 2 && pc == '%' && (sy = sx, 1))) {
+        w = (int) (sx / 100.0 * (double) dw + 0.5);
+        h = (int) (sy / 100.0 * (double) dh + 0.5);
+    } else if ((n = sscanf(s, "%dx%d%d%d", &w, &h, &x, &y)) != 2 && n != 4) {
+        return -1;
+    }
+    if (w == 0 && h > 0)
+        w = (int) ((double) h * (double) dw / (double) dh + 0.5);
+    if (h == 0 && w > 0)
+        h = (int) ((double) w * (double) dh / (double) dw + 0.5);
+    if (w <= 0 || h <= 0)
+        return -1;
+    *r = vfx_rect_make(x, y, w, h);
+    return 0;
+}
+
+static int
+cmd_resize(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_rect r;
+    if (parse_resize_geom(args[0], vfx_image_spec(in)->display, &r) != 0) {
+        vfx_image_unref(in);
+        return usage("bad size '%s' (WxH, WxH+X+Y or N%%)", args[0]);
+    }
+    vfx_status s;
+    if (strcmp(cmd->name, "--fit") == 0) {
+        const char *pad = mod_get(mods, n_mods, "pad");
+        s = vfx_image_fit(in, r, mod_get(mods, n_mods, "filter"),
+                          mod_get(mods, n_mods, "fillmode"), pad ? atoi(pad) : 0, &im);
+    } else if (strcmp(cmd->name, "--resample") == 0) {
+        const char *ip = mod_get(mods, n_mods, "interp");
+        s = vfx_image_resample(in, r, ip ? atoi(ip) : 1, &im);
+    } else {
+        const char *fw = mod_get(mods, n_mods, "filterwidth");
+        s = vfx_image_resize(in, r, mod_get(mods, n_mods, "filter"),
+                             fw ? (float) atof(fw) : 0.0f, &im);
+    }
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_blur(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    float w, h;
+    if (sscanf(args[0], "%fx%f", &w, &h) != 2)
+        return usage("bad size '%s' (WxH)", args[0]);
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_image_blur(in, mod_get(mods, n_mods, "kernel"), w, h, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_unsharp(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    const char *k = mod_get(mods, n_mods, "kernel"), *w = mod_get(mods, n_mods, "width");
+    const char *ct = mod_get(mods, n_mods, "contrast"), *th = mod_get(mods, n_mods, "threshold");
+    vfx_image  *in, *im = NULL;
+    int         rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_image_unsharp(in, k ? k : "gaussian", w ? (float) atof(w) : 3.0f,
+                                     ct ? (float) atof(ct) : 1.0f, th ? (float) atof(th) : 0.0f,
+                                     &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_laplacian(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_image_laplacian(in, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_kernel(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    float w, h;
+    if (sscanf(args[1], "%fx%f", &w, &h) != 2)
+        return usage("bad size '%s' (WxH)", args[1]);
+    vfx_image *im = NULL;
+    vfx_status s = vfx_image_make_kernel(args[0], w, h, 1, &im);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_convolve(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *k, *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &k);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, cmd->name, &in))) {
+        vfx_image_unref(k);
+        return rc;
+    }
+    vfx_status s = vfx_image_convolve(in, k, 1, &im);
+    vfx_image_unref(in);
+    vfx_image_unref(k);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_over(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    vfx_image *b, *a, *im = NULL;
+    int        rc = pop(c, cmd->name, &b);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, cmd->name, &a))) {
+        vfx_image_unref(b);
+        return rc;
+    }
+    /* oiiotool: the image below is A (foreground), the top one B */
+    vfx_status s;
+    if (strcmp(cmd->name, "--zover") == 0) {
+        const char *zi = mod_get(mods, n_mods, "zeroisinf");
+        s = vfx_image_zover(a, b, zi ? atoi(zi) : 0, &im);
+    } else {
+        s = vfx_image_over(a, b, &im);
+    }
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_premult(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = strcmp(cmd->name, "--premult") == 0 ? vfx_image_premult(in, &im)
+                                                      : vfx_image_unpremult(in, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_reorient(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    static const struct {
+        const char *name;
+        vfx_status (*fn)(vfx_image *, vfx_image **);
+    } ops[] = {
+        { "--flip", vfx_image_flip }, { "--flop", vfx_image_flop },
+        { "--rotate90", vfx_image_rotate90 }, { "--rotate180", vfx_image_rotate180 },
+        { "--rotate270", vfx_image_rotate270 }, { "--transpose", vfx_image_transpose },
+    };
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = VFX_ERR_ARG;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(ops[i].name, cmd->name) == 0)
+            s = ops[i].fn(in, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+/* --cut GEOM, --origin +X+Y, --fullsize GEOM */
+static int
+cmd_window(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    vfx_rect   r = { 0, 0, 0, 0 };
+    int        x, y;
+    int        origin = strcmp(cmd->name, "--origin") == 0;
+    if (origin ? sscanf(args[0], "%d%d", &x, &y) != 2 : parse_geom(args[0], &r) != 0)
+        return usage("bad geometry '%s'", args[0]);
+    int rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    const vfx_spec *sp = vfx_image_spec(in);
+    vfx_status      s;
+    if (strcmp(cmd->name, "--cut") == 0)
+        s = vfx_image_cut(in, r, &im);
+    else if (origin) /* moves the data window's origin to (x, y) */
+        s = vfx_image_translate(in, x - sp->data.x0, y - sp->data.y0, sp->display, &im);
+    else
+        s = vfx_image_translate(in, 0, 0, r, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+/* --abs --invert --powc --clamp */
+static int
+cmd_unary(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    int32_t    nc = vfx_image_n_channels(in);
+    float      lo[64], hi[64];
+    vfx_status s = VFX_ERR_ARG;
+    if (nc > 64) {
+        vfx_image_unref(in);
+        return usage("%s: more than 64 channels", cmd->name);
+    }
+    if (strcmp(cmd->name, "--abs") == 0) {
+        s = vfx_image_abs(in, &im);
+    } else if (strcmp(cmd->name, "--invert") == 0) {
+        const char *b = mod_get(mods, n_mods, "chbegin"), *e = mod_get(mods, n_mods, "chend");
+        s = vfx_image_invert(in, b ? atoi(b) : 0, e ? atoi(e) : 3, &im);
+    } else if (strcmp(cmd->name, "--powc") == 0) {
+        if (parse_floats(args[0], lo, nc) != nc) {
+            vfx_image_unref(in);
+            return usage("bad values '%s' (one, or one per channel)", args[0]);
+        }
+        s = vfx_image_pow(in, lo, &im);
+    } else { /* --clamp:min=:max=:clampalpha= */
+        const char *mn = mod_get(mods, n_mods, "min"), *mx = mod_get(mods, n_mods, "max");
+        const char *ca = mod_get(mods, n_mods, "clampalpha");
+        if ((mn && parse_floats(mn, lo, nc) != nc) || (mx && parse_floats(mx, hi, nc) != nc)) {
+            vfx_image_unref(in);
+            return usage("bad clamp bounds '%s'", mn ? mn : mx);
+        }
+        s = vfx_image_clamp(in, mn ? lo : NULL, mx ? hi : NULL, ca ? atoi(ca) : 0, &im);
+    }
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_mad3(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *v[3] = { NULL, NULL, NULL }, *im = NULL;
+    int        rc = 0;
+    for (int i = 2; i >= 0 && !rc; i--)
+        rc = pop(c, cmd->name, &v[i]);
+    vfx_status s = rc ? VFX_ERR_ARG : vfx_image_mad3(v[0], v[1], v[2], &im);
+    for (int i = 0; i < 3; i++)
+        vfx_image_unref(v[i]);
+    if (rc)
+        return rc;
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -665,6 +941,32 @@ static const chain_cmd commands[] = {
     { "--ociodisplay", 2, cmd_ociodisplay,
       "DISPLAY VIEW: to a display and view (\"\" = default; :from= :looks= :inverse=1)" },
     { "--ociolook", 1, cmd_ociolook, "LOOKS: apply looks (:from= :to=)" },
+    { "--resize", 1, cmd_resize, "WxH|N%: resize (:filter=NAME :filterwidth=W)" },
+    { "--fit", 1, cmd_resize, "WxH: resize to fit, keeping the aspect (:filter= :fillmode= :pad=1)" },
+    { "--resample", 1, cmd_resize, "WxH|N%: resample, bilinear (:interp=0 nearest)" },
+    { "--blur", 1, cmd_blur, "WxH: blur with a WxH kernel (:kernel=gaussian)" },
+    { "--unsharp", 0, cmd_unsharp, "unsharp mask (:kernel=gaussian :width=3 :contrast=1 :threshold=0)" },
+    { "--laplacian", 0, cmd_laplacian, "Laplacian (5-point stencil)" },
+    { "--kernel", 2, cmd_kernel, "NAME WxH: push a convolution kernel image" },
+    { "--convolve", 0, cmd_convolve, "convolve the image below with the kernel on top" },
+    { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
+    { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
+    { "--premult", 0, cmd_premult, "multiply colour channels by alpha" },
+    { "--unpremult", 0, cmd_premult, "divide colour channels by alpha (alpha 0 left alone)" },
+    { "--flip", 0, cmd_reorient, "mirror top to bottom" },
+    { "--flop", 0, cmd_reorient, "mirror left to right" },
+    { "--rotate90", 0, cmd_reorient, "rotate 90 degrees clockwise" },
+    { "--rotate180", 0, cmd_reorient, "rotate 180 degrees" },
+    { "--rotate270", 0, cmd_reorient, "rotate 270 degrees clockwise" },
+    { "--transpose", 0, cmd_reorient, "swap x and y" },
+    { "--cut", 1, cmd_window, "GEOM: crop, move to the origin, display window = data window" },
+    { "--origin", 1, cmd_window, "+X+Y: move the data window's origin" },
+    { "--fullsize", 1, cmd_window, "GEOM: set the display window" },
+    { "--abs", 0, cmd_unary, "absolute value" },
+    { "--invert", 0, cmd_unary, "1 - x on channels 0..2 (:chbegin= :chend=)" },
+    { "--powc", 1, cmd_unary, "V[,V...]: raise to a power per channel" },
+    { "--clamp", 0, cmd_unary, "clamp (:min=V[,V...] :max=V[,V...] :clampalpha=1)" },
+    { "--mad", 0, cmd_mad3, "multiply the two images below the top one, add the top one" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },

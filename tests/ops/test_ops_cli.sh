@@ -1,0 +1,117 @@
+#!/bin/sh
+# Image ops against oiiotool: the same chain through both tools, compared with idiff.
+# The test image (587x675 RGBA half, values up to ~600) is scaled into [0, 1.2] first (--mulc),
+# so tolerances are absolute on [0, 1]-ish data. Skips (77) without oiiotool/idiff.
+set -u
+V=${VFX_CLI:?}
+T=${VFX_TESTDATA_DIR:?}
+command -v oiiotool >/dev/null 2>&1 && command -v idiff >/dev/null 2>&1 || exit 77
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# same TOL DESCRIPTION chain-args...: vfx and oiiotool give the same pixels within TOL
+same() {
+    tol=$1; d=$2; shift 2
+    rm -f "$tmp/a.exr" "$tmp/b.exr"
+    if ! "$V" "$@" -q -d float -o "$tmp/a.exr" >"$tmp/out.txt" 2>&1; then
+        bad "$d (vfx failed)"; sed 's/^/    /' "$tmp/out.txt" | head; return
+    fi
+    oiiotool "$@" -d float -o "$tmp/b.exr" >/dev/null 2>&1 || { bad "$d (oiiotool failed)"; return; }
+    idiff -fail "$tol" "$tmp/a.exr" "$tmp/b.exr" >"$tmp/out.txt" 2>&1 && ok || { bad "$d differs"; tail -4 "$tmp/out.txt"; }
+}
+# samewin: also the data and display windows must agree
+samewin() {
+    same "$@"
+    [ -s "$tmp/a.exr" ] && [ -s "$tmp/b.exr" ] || return
+    win() { oiiotool --info -v "$1" | grep -E "channel,|full/display|data origin" | sed 's/^[^:]*://'; }
+    [ "$(win "$tmp/a.exr")" = "$(win "$tmp/b.exr")" ] && ok || bad "$2: windows differ"
+}
+src="$T/exr/compression/comp_piz.exr"
+s="$src --mulc 0.002"
+
+# ---- resize: every filter, shrink (odd ratio, 50 %, 25 %) and enlarge --------------------------
+# Tolerance 1e-5 absolute: float rounding of a differently ordered sum (OIIO sums 2-D products).
+# radial-lanczos3 and disk are 2-D; OIIO 2.4 aborts on them when the x and y ratios differ
+# (its iterator range uses radi for y), so they are tested at uniform scales only.
+for f in box triangle gaussian sharp-gaussian catmull-rom blackman-harris sinc lanczos3 \
+         mitchell bspline cubic keys simon rifman; do
+    same 1e-5 "resize $f 200x150" $s --resize:filter=$f 200x150
+    same 1e-5 "resize $f 50%" $s --resize:filter=$f 50%
+    same 1e-5 "resize $f 1000x700" $s --resize:filter=$f 1000x700
+done
+for f in radial-lanczos3 disk; do
+    same 1e-5 "resize $f 50%" $s --resize:filter=$f 50%
+    same 1e-5 "resize $f 200%" $s --resize:filter=$f 200%
+done
+same 1e-5 "resize default (shrink)" $s --resize 25%
+same 1e-5 "resize default (enlarge)" $s --resize 150%
+same 1e-5 "resize keep aspect" $s --resize 0x100
+same 1e-5 "resize of a cropped image" $s --crop 300x200+50+60 --resize 50%
+# --fit: shrinking only (enlarging, OIIO 2.4's fit uses a filter width we have not matched yet)
+for m in "" ":pad=1" ":fillmode=width" ":pad=1:fillmode=width" ":filter=box" ":fillmode=height"; do
+    samewin 1e-5 "fit$m 300x200" $s --fit$m 300x200
+    samewin 1e-5 "fit$m 200x400" $s --fit$m 200x400
+done
+same 1e-6 "resample nearest" $s --resample:interp=0 200x150
+same 1e-6 "resample bilinear" $s --resample 200x150
+same 1e-6 "resample bilinear up" $s --resample 1000x1100
+
+# ---- convolution: --blur (separable kernels run as two 1-D passes), --unsharp, --laplacian,
+# --kernel + --convolve. 1e-5: OIIO's gaussian uses an approximate exp (~1e-6 here).
+same 1e-5 "blur 5x5" $s --blur 5x5
+same 1e-5 "blur 20x20" $s --blur 20x20
+same 1e-5 "blur 7x3" $s --blur 7x3
+same 1e-5 "blur mitchell" $s --blur:kernel=mitchell 6x6
+same 1e-5 "blur disk (2-D)" $s --blur:kernel=disk 7x7
+same 1e-5 "blur lanczos3" $s --blur:kernel=lanczos3 6x6
+same 1e-5 "blur of a cropped image" $s --crop 200x150+40+30 --blur 9x9
+same 1e-5 "laplacian of a cropped image" $s --crop 200x150+40+30 --laplacian
+same 1e-5 "unsharp" $s --unsharp
+same 1e-5 "unsharp width contrast threshold" $s --unsharp:width=5:contrast=2:threshold=0.01
+same 1e-6 "laplacian" $s --laplacian
+for k in "gaussian 5x5" "bspline 7x3" "laplacian 3x3" "disk 5x5" "lanczos3 6x6"; do
+    samewin 1e-6 "kernel $k" --kernel $k
+done
+same 1e-5 "convolve gaussian" $s --kernel gaussian 5x5 --convolve
+same 1e-6 "convolve laplacian" $s --kernel laplacian 3x3 --convolve
+same 1e-5 "convolve bspline 6x4" $s --kernel bspline 6x4 --convolve
+
+# ---- compositing --------------------------------------------------------------------------------
+FG="--pattern fill:top=0.9,0.2,0.1,0.9:bottom=0.1,0.4,0.05,0.1 64x48 4"
+BG="--pattern checker:width=8:color1=0.2,0.3,0.4,1:color2=0.6,0.1,0,0.5 80x40 4"
+same 1e-6 "over" $FG $BG --over
+same 1e-6 "over, offset data windows (RoD = union)" $FG --crop 40x30+10+5 $BG --crop 50x30+20+12 --over
+same 1e-6 "premult" $FG --premult
+same 1e-5 "unpremult" $FG --unpremult
+same 1e-6 "premult/unpremult of the test image" $s --unpremult --premult
+ZA="--pattern fill:top=0.9,0.2,0.1,0.9,1:bottom=0.1,0.4,0.05,0.1,5 64x48 5 --ch R,G,B,A,Z=channel4"
+ZB="--pattern checker:width=8:color1=0.2,0.3,0.4,1,0:color2=0.6,0.1,0,0.5,3 64x48 5 --ch R,G,B,A,Z=channel4"
+same 1e-6 "zover" $ZA $ZB --zover
+same 1e-6 "zover zeroisinf" $ZA $ZB --zover:zeroisinf=1
+
+# ---- geometry: pixels exact, windows as oiiotool's (offset display windows included) -----------
+for op in --flip --flop --rotate90 --rotate180 --rotate270 --transpose "--cut 100x80+30+40" \
+          "--cut 100x80+250+40" "--origin +10+20" "--fullsize 700x800+5+6"; do
+    samewin 0 "$op" $s $op
+    samewin 0 "crop $op" $s --crop 200x100+30+40 $op
+    samewin 0 "offset windows $op" $s --crop 200x100+30+40 --origin +7+9 --fullsize 300x200+3+2 $op
+done
+
+# ---- arithmetic -----------------------------------------------------------------------------------
+AR="--pattern fill:top=0.9,-0.2,1.5,1.3:bottom=0.1,0.4,0.05,-0.1 64x48 4"
+same 1e-6 "abs" $AR --abs
+same 1e-6 "invert" $AR --invert
+same 1e-6 "invert chbegin chend" $AR --invert:chbegin=1:chend=4
+same 1e-6 "powc" $AR --abs --powc 2.2
+same 1e-6 "powc per channel" $AR --abs --powc 2.2,0.5,1,3
+same 1e-6 "clamp" $AR --clamp:min=0:max=1
+same 1e-6 "clamp per channel" $AR --clamp:min=0.1,0.2,0.3,0.4
+same 1e-6 "clamp clampalpha" $AR --clamp:max=0.5:clampalpha=1
+same 1e-6 "mad" $AR $BG --crop 64x48 $AR --mad
+same 1e-6 "mad, offset windows" $AR --crop 30x20+5+5 $BG --crop 64x48 $AR --crop 20x20+30+20 --mad
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
