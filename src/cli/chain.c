@@ -1063,6 +1063,11 @@ cli_chain_main(int argc, char **argv)
         char name[64];
         mod  mods[MOD_MAX];
         int  n_mods;
+        if (argv[i][0] != '-' || !argv[i][1]) { /* a bare file name is an input */
+            char *args[1] = { argv[i] };
+            rc = cmd_input(&c, &commands[0], args, mods, 0);
+            continue;
+        }
         if (split_mods(argv[i], name, sizeof name, mods, &n_mods) != 0) {
             rc = usage("bad modifiers in '%s'", argv[i]);
             break;

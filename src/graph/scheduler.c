@@ -631,6 +631,18 @@ vfx__sink_setup(vfx__sink *s, vfx_node *n, vfx_rect region, const vfx_sink_optio
     if (has_sequential(n, 0)) {
         s->tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
         s->tile_h = 64;
+    } else {
+        /* A source at the base of the fused chain the sink renders (a file's read op) is
+         * rendered straight into the sink's tiles, not through the cache: give the sink the
+         * source's grid, or every chunk would be decoded once per tile that touches it (a
+         * 256-wide tile of a full-width scanline strip decodes the whole strip). */
+        const vfx_node *b = n;
+        while ((b->op->flags & VFX_OP_POINTWISE) && b->n_inputs == 1)
+            b = b->inputs[0];
+        if (b->op->tiling && b->n_inputs == 0 && !(b->op->flags & VFX_OP_POINTWISE)) {
+            s->tile_w = (int32_t) VFX__MIN(b->tiling.w, VFX__MAX(1, vfx_rect_width(region)));
+            s->tile_h = VFX__MIN(b->tiling.h, 256);
+        }
     }
     if (opt && VFX__HAS(opt, vfx_sink_options, tile_height)) {
         if (opt->tile_width > 0)
