@@ -81,6 +81,10 @@ typedef struct vfx__sink {
     vfx_node *node;
     vfx_rect  region;
     int32_t   tile_w, tile_h;
+    /* The tile grid starts skew_x, skew_y (0 <= skew < tile size) before the region's corner,
+     * so output tiles can line up with a source's chunks; the first row and column of tiles
+     * are then narrower. 0, 0 = tiles start at the region's corner. */
+    int32_t   skew_x, skew_y;
     int       ordered; /* consume() calls strictly in index order */
     /* Optional: a destination for output tile `r` (index i) so it is rendered in place. Returns
      * 1 and fills *t (t->rect = r) or 0 to use worker scratch. */

@@ -404,8 +404,8 @@ produce(worker *w, vfx_node *n, vfx_tile *t)
 int64_t
 vfx__sink_n_tiles(const vfx__sink *s)
 {
-    int64_t nx = (vfx_rect_width(s->region) + s->tile_w - 1) / s->tile_w;
-    int64_t ny = (vfx_rect_height(s->region) + s->tile_h - 1) / s->tile_h;
+    int64_t nx = (vfx_rect_width(s->region) + s->skew_x + s->tile_w - 1) / s->tile_w;
+    int64_t ny = (vfx_rect_height(s->region) + s->skew_y + s->tile_h - 1) / s->tile_h;
     return nx * ny;
 }
 
@@ -414,8 +414,10 @@ tile_rect(const run *r, int64_t i)
 {
     const vfx__sink *s = r->s;
     int64_t tx = i % r->n_tx, ty = i / r->n_tx;
-    int64_t x0 = s->region.x0 + tx * s->tile_w, y0 = s->region.y0 + ty * s->tile_h;
-    vfx_rect t = { (int32_t) x0, (int32_t) y0, (int32_t) VFX__MIN(x0 + s->tile_w, s->region.x1),
+    int64_t x0 = (int64_t) s->region.x0 - s->skew_x + tx * s->tile_w;
+    int64_t y0 = (int64_t) s->region.y0 - s->skew_y + ty * s->tile_h;
+    vfx_rect t = { (int32_t) VFX__MAX(x0, s->region.x0), (int32_t) VFX__MAX(y0, s->region.y0),
+                   (int32_t) VFX__MIN(x0 + s->tile_w, s->region.x1),
                    (int32_t) VFX__MIN(y0 + s->tile_h, s->region.y1) };
     return t;
 }
@@ -533,7 +535,7 @@ vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt)
     if (!r)
         return vfx__nomem();
     r->s = s;
-    r->n_tx = (vfx_rect_width(s->region) + s->tile_w - 1) / s->tile_w;
+    r->n_tx = (vfx_rect_width(s->region) + s->skew_x + s->tile_w - 1) / s->tile_w;
     r->n_tiles = vfx__sink_n_tiles(s);
     r->cancel_ptr = (opt && VFX__HAS(opt, vfx_sink_options, cancel)) ? opt->cancel : NULL;
     atomic_init(&r->next, 0);
@@ -642,13 +644,23 @@ vfx__sink_setup(vfx__sink *s, vfx_node *n, vfx_rect region, const vfx_sink_optio
         if (b->op->tiling && b->n_inputs == 0 && !(b->op->flags & VFX_OP_POINTWISE)) {
             s->tile_w = (int32_t) VFX__MIN(b->tiling.w, VFX__MAX(1, vfx_rect_width(region)));
             s->tile_h = VFX__MIN(b->tiling.h, 256);
+            if (s->tile_w == b->tiling.w) /* line up with the source's chunks */
+                s->skew_x = (int32_t) ((((int64_t) region.x0 - b->tiling.x0) % s->tile_w +
+                                        s->tile_w) % s->tile_w);
+            if (s->tile_h == b->tiling.h)
+                s->skew_y = (int32_t) ((((int64_t) region.y0 - b->tiling.y0) % s->tile_h +
+                                        s->tile_h) % s->tile_h);
         }
     }
     if (opt && VFX__HAS(opt, vfx_sink_options, tile_height)) {
-        if (opt->tile_width > 0)
+        if (opt->tile_width > 0) {
             s->tile_w = opt->tile_width;
-        if (opt->tile_height > 0)
+            s->skew_x = 0;
+        }
+        if (opt->tile_height > 0) {
             s->tile_h = opt->tile_height;
+            s->skew_y = 0;
+        }
     }
     if (opt && VFX__HAS(opt, vfx_sink_options, flags))
         s->ordered = (opt->flags & VFX_SINK_ORDERED) != 0;

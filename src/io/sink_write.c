@@ -53,10 +53,12 @@ vfx_image_write(vfx_image *im, const char *path, const vfx_write_options *wopt,
     if (c.access == VFX_ACCESS_RANDOM_TILES) {
         sk.tile_w = c.chunk_w;
         sk.tile_h = c.chunk_h;
+        sk.skew_x = sk.skew_y = 0; /* the writer's grid starts at the region's corner */
     } else {
         /* whole-width strips of whole chunks, about 64 rows */
         sk.tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
         sk.tile_h = c.chunk_h * VFX__MAX(1, 64 / c.chunk_h);
+        sk.skew_x = sk.skew_y = 0;
     }
     sk.ordered = 1; /* the writer is fed by one caller at a time, in its order */
     write_ctx wc = { w };
