@@ -16,7 +16,7 @@ import sys
 
 TOOLS = ["vfx", "oiiotool", "vips", "convert"]
 ORDER = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W8s", "W9", "W10", "W11",
-         "Dexr", "Dexrt", "Dtif", "Dpng", "Djpg", "Dexr16k", "Dtif11"]
+         "Dexrt", "Dtif", "Dpng", "Djpg", "Dexr16k", "Dtif11"]
 TITLES = {
     "W1": "EXR ZIP scanline -> EXR PIZ",
     "W2": "Lanczos3 resize 8192 -> 4096, EXR -> EXR",
@@ -50,7 +50,8 @@ NOTES = {
           "vips writes PNG without row filters (faster, larger files).",
     "W7": "vips writes `.v` (uncompressed float); ImageMagick's Over assumes straight alpha and its "
           "Q16 build clips to [0,1], so its pixels differ.",
-    "W8": "vips writes `.v`. Outputs are compared with both data windows moved to the origin.",
+    "W8": "vips writes `.v`. Outputs are compared with both data windows moved to the origin (a vfx "
+          "without `--cut` uses `--crop`, which leaves the window where it was in the data window).",
     "W8s": "vips writes `.v`. Outputs are compared with both data windows moved to the origin.",
     "W9": "vips runs `vipsthumbnail` (its `resize` writes linear values to 8 bits with no transfer "
           "function); it shrinks by 2 with a box filter before the Lanczos3 step.",
@@ -290,6 +291,8 @@ def table(results):
     aux = os.path.join(results, "aux")
 
     def short(cmd):
+        lk = meta.get("links", "@@")
+        cmd = cmd.replace(lk + "/out/", "$OUT/").replace(lk + "/aux/", "$AUX/").replace(lk + "/in/", "$IN/")
         cmd = cmd.replace(out + "/", "$OUT/").replace(aux + "/", "$AUX/").replace(inputs + "/", "$IN/")
         if meta.get("shared"):
             cmd = cmd.replace(meta["shared"] + "/", "$SHARED/")
@@ -337,6 +340,9 @@ def table(results):
       "rounds. %s run(s) per tool; a tool whose first run takes longer than %s s runs once (marked `1` "
       "in the runs column), which keeps the whole matrix near 15 minutes on 2 cores. When vfx cannot "
       "run a workload yet, its peers run once, for reference." % (meta.get("runs"), long_))
+    if meta.get("over_budget", "").strip():
+        w("* The measuring took longer than its budget (%s s), so these ran once: %s." % (
+            meta.get("budget"), ", ".join("`%s`" % x for x in meta["over_budget"].split())))
     w("* Reported: the median over the clean runs. A run is clean when the rest of the machine used "
       "less than 0.15 core on average during it (CPU time from `/proc/stat` minus the tool's own). "
       "Before each run the harness waits up to %s s (%s s in total) for the machine to go quiet; "
@@ -388,9 +394,14 @@ def table(results):
     w("")
 
     # per workload
-    def section(cases_, heading):
+    def section(cases_, heading, intro=""):
+        if not any((c, t) in S for c in cases_ for t in TOOLS):
+            return
         w("## " + heading)
         w("")
+        if intro:
+            w(intro)
+            w("")
         for case in cases_:
             if not any((case, t) in S for t in TOOLS):
                 continue
@@ -425,7 +436,9 @@ def table(results):
 
     section([c for c in ORDER if c.startswith("W")], "Workloads")
     section([c for c in ORDER if c.startswith("D")],
-            "Floors: decode only (vfx `stats`, oiiotool `--stats`, vips `avg`, ImageMagick to `null:`)")
+            "Floors: decode only (vfx `stats`, oiiotool `--stats`, vips `avg`, ImageMagick to `null:`)",
+            "The scanline 8192^2 EXR's decode floor is W10 (the same commands). vfx and oiiotool also "
+            "compute statistics; vips sums the pixels; ImageMagick converts to its Q16 pixel cache.")
 
     w("## Floor: memory bandwidth")
     w("")
