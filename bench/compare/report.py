@@ -54,7 +54,8 @@ NOTES = {
           "without `--cut` uses `--crop`, which leaves the window where it was in the data window).",
     "W8s": "vips writes `.v`. Outputs are compared with both data windows moved to the origin.",
     "W9": "vips runs `vipsthumbnail` (its `resize` writes linear values to 8 bits with no transfer "
-          "function); it shrinks by 2 with a box filter before the Lanczos3 step.",
+          "function); it shrinks by 2 with a box filter before the Lanczos3 step, and ImageMagick resizes "
+          "the Q16-clipped values, so both differ from a float Lanczos3 around the HDR highlights.",
     "W10": "Agreement: the printed min/max/mean of every channel against vfx's. vips reports alpha on "
            "a 0-255 scale; ImageMagick Q16 clips EXR values to [0,1].",
     "W11": "The vips CLI cannot chain operations, so it passes `.v` temporaries between `crop`, "
@@ -333,7 +334,8 @@ def table(results):
     w("## Method")
     w("")
     long_ = meta.get("long", "8")
-    w("* Every command runs as `/usr/bin/time -f '%e %M %U %S' timeout 400 bash -c CMD`: wall seconds, "
+    w("* Every command runs as `/usr/bin/time -f '%e %M %U %S' timeout 400 bash -c CMD` (180 s for the "
+      "decode floors): wall seconds, "
       "peak RSS of the largest process, CPU seconds. Inputs are read once before each workload, so "
       "the page cache is warm. Every tool runs at its default thread count.")
     w("* The tools of a workload alternate: one run of each per round, the order rotating between "
