@@ -1,5 +1,6 @@
-/* Fuzz the LUT file readers (src/color/lutfile.c) from memory. The first byte picks the format
- * (low 3 bits) and whether a cccid "0" is passed (bit 3); the rest is the file. A file that
+/* Fuzz the LUT file readers (src/color/lutfile.c, clf.c) from memory. The first byte picks the
+ * format (low 3 bits; with bit 5 set: clf, or ctf when bit 0 is set too), whether a cccid "0"
+ * is passed (bit 3) and the 3D interpolation (bit 4); the rest is the file. A file that
  * parses is also applied to a few colours, inverted when it can be, and optimised. */
 #include <math.h>
 #include <stddef.h>
@@ -16,7 +17,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                             "3dl",  "cc",    "ccc",   "cdl" };
     if (size < 1)
         return 0;
-    const char *fmt = formats[data[0] & 7];
+    const char *fmt = (data[0] & 32) ? ((data[0] & 1) ? "ctf" : "clf") : formats[data[0] & 7];
     const char *cccid = (data[0] & 8) ? "0" : NULL;
     vfx_color_processor *p = NULL;
     if (vfx_color_processor_new_from_memory(data + 1, size - 1, fmt, "fuzz", cccid,

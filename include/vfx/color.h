@@ -232,7 +232,9 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_RANGE      = 6,
     VFX_COLOR_OP_LUT1D      = 7,
     VFX_COLOR_OP_LUT3D      = 8,
-    VFX_COLOR_OP_HLG_OOTF   = 9
+    VFX_COLOR_OP_HLG_OOTF   = 9,
+    VFX_COLOR_OP_MONCURVE   = 10, /**< exponent with a linear segment (CLF monCurve) */
+    VFX_COLOR_OP_OPENDRT    = 11  /**< OpenDRT view transform, see vfx/opendrt.h */
 } vfx_color_op_code;
 
 /** An empty processor (identity). Release with vfx_color_processor_free(). */
@@ -250,6 +252,14 @@ VFX_API vfx_status vfx_color_processor_append_transfer(vfx_color_processor *p, v
                                                        vfx_direction dir);
 /** out = in^gamma per channel (INVERSE: in^(1/gamma)). */
 VFX_API vfx_status vfx_color_processor_append_exponent(vfx_color_processor *p, const double gamma[3],
+                                                       vfx_negative_style style, vfx_direction dir);
+/** Exponent with a linear segment near zero (CLF "monCurve", OCIO ExponentWithLinear):
+ *  FORWARD y = ((x + offset) / (1 + offset))^gamma above x = offset / (gamma - 1), and the
+ *  tangent line through 0 below (so sRGB decode is gamma 2.4, offset 0.055). @p style is
+ *  VFX_NEGATIVE_PASS_THRU (the linear segment continues below 0) or VFX_NEGATIVE_MIRROR.
+ *  Needs gamma > 1 and offset > 0 per channel. */
+VFX_API vfx_status vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3],
+                                                       const double offset[3],
                                                        vfx_negative_style style, vfx_direction dir);
 /** FORWARD: lin -> log (log_base(x), x clamped to the smallest normal float); INVERSE: antilog. */
 VFX_API vfx_status vfx_color_processor_append_log(vfx_color_processor *p, double base,
@@ -314,7 +324,9 @@ VFX_API void       vfx_color_processor_apply_rgb(const vfx_color_processor *p, f
 /* ---- LUT files ----------------------------------------------------------------------------- */
 
 /** Read a LUT / transform file into a processor: .cube (Iridas and Resolve, 1D, 3D, 1D
- *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .cc, .ccc, .cdl. The format is chosen by the
+ *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .cc, .ccc, .cdl, and .clf / .ctf (Academy CLF
+ *  v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D, LUT3D, Range, Log, Exponent, ASC_CDL;
+ *  other process nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
  *  extension. @p cccid selects a correction of a .ccc/.cdl by id or by 0-based index (NULL:
  *  the file must hold exactly one). @p interp applies to 3D LUTs.
  *  @return VFX_OK, VFX_ERR_IO, VFX_ERR_CORRUPT ("file:line: what"), VFX_ERR_UNSUPPORTED (an

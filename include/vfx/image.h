@@ -56,9 +56,10 @@ VFX_API vfx_status vfx_image_new_constant(const float *values, const vfx_spec *s
 /** A checkerboard of @p size x @p size squares, @p a at (0, 0), @p b next to it. size >= 1. */
 VFX_API vfx_status vfx_image_checker(const vfx_spec *spec, int32_t size, const float *a,
                                      const float *b, vfx_image **out);
-/** A linear ramp from @p start at the display window's left (top, when @p vertical) pixel
- *  centre edge to @p end at its right (bottom) edge: v = start + (end - start) * t with
- *  t = (x + 0.5 - display.x0) / display width. Extrapolates outside the display window. */
+/** A linear ramp across the display window, left to right (top to bottom when @p vertical):
+ *  v = start + (end - start) * t at pixel centres, t = (x + 0.5 - display.x0) / display width
+ *  (y and height when vertical). Extrapolates outside the display window, which must be
+ *  finite. */
 VFX_API vfx_status vfx_image_ramp(const vfx_spec *spec, int vertical, const float *start,
                                   const float *end, vfx_image **out);
 /** Uniform white noise in [@p lo, @p hi), a pure function of (seed, x, y, channel): the same
@@ -73,7 +74,8 @@ VFX_API vfx_status vfx_image_noise(const vfx_spec *spec, uint64_t seed, float lo
 VFX_API vfx_status vfx_image_crop(vfx_image *in, vfx_rect rect, vfx_image **out);
 /** Separable box blur: the mean over a (2 rx + 1) x (2 ry + 1) window, rx, ry in [0, 4096].
  *  @p edge says how pixels outside the input's RoD read. With VFX_EDGE_BLACK the RoD grows by
- *  (rx, ry); with the other modes it stays the input's RoD. */
+ *  (rx, ry); with the other modes it stays the input's RoD. An Inf or NaN affects exactly
+ *  the windows that hold it (tiles holding one take a slower exact path). */
 VFX_API vfx_status vfx_image_box_blur(vfx_image *in, int32_t rx, int32_t ry, vfx_edge edge,
                                       vfx_image **out);
 /** Per channel c: out = a[c] * in + b[c]. @p a and @p b hold one value per channel. */

@@ -20,7 +20,7 @@ typedef int (*vfx_progress_fn)(void *user, int64_t done, int64_t total);
 
 /** Sink flags. */
 enum {
-    VFX_SINK_REGION      = 1u << 0, /**< use vfx_sink_options.region instead of the display window */
+    VFX_SINK_REGION      = 1u << 0, /**< use vfx_sink_options.region, not the display window */
     VFX_SINK_DATA_WINDOW = 1u << 1, /**< use the data window (RoD; must be finite) */
     VFX_SINK_ORDERED     = 1u << 2  /**< consume tiles strictly in row-major order */
 };
@@ -29,8 +29,9 @@ enum {
 typedef struct vfx_sink_options {
     size_t   size;        /**< sizeof(vfx_sink_options): lets the struct grow */
     uint32_t flags;       /**< VFX_SINK_* */
-    int32_t  tile_width;  /**< output tile size; 0 = 256 */
-    int32_t  tile_height; /**< 0 = 256 */
+    int32_t  tile_width;  /**< output tile size; 0 = 256, or the region's width when a
+                               stream decoder is upstream (full-width strips) */
+    int32_t  tile_height; /**< 0 = 256, or 64 for strips */
     int32_t  threads;     /**< 0 = vfx_threads(); 1 = only the calling thread */
     vfx_rect region;      /**< with VFX_SINK_REGION: the rect to compute */
     vfx_progress_fn progress; /**< optional */

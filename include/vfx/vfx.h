@@ -11,6 +11,9 @@
 #include "vfx/io.h"
 #include "vfx/imageio.h"
 #include "vfx/color.h"
+#include "vfx/opendrt.h"
+#include "vfx/spectral.h"
+#include "vfx/ocio.h"
 #include "vfx/ops.h"
 
 #endif

@@ -4,6 +4,7 @@
 
 #include "core/core_int.h"
 #include "vfx/color.h"
+#include "color/drt_int.h"
 
 /** One op: a code plus plain parameters (no function pointers), so the list can be
  *  inspected, optimised, inverted and turned into GPU code. Tables are owned by the op. */
@@ -48,6 +49,12 @@ typedef struct vfx__color_op {
             double        gamma;
             vfx_direction dir;
         } hlg;
+        struct {
+            double        gamma[3], offset[3];
+            int           mirror;
+            vfx_direction dir;
+        } moncurve;
+        vfx__opendrt drt; /* OPENDRT: not invertible */
     } u;
 } vfx__color_op;
 
@@ -62,8 +69,25 @@ vfx_status vfx__color_processor_push(vfx_color_processor *p, const vfx__color_op
 vfx_status vfx__color_processor_push_take(vfx_color_processor *p, vfx__color_op *op);
 void       vfx__color_op_clear(vfx__color_op *op);
 
+/** Hot kernels are compiled twice, for AVX2 and for the baseline, and the right one is picked
+ *  at load time (GCC function multiversioning through an ifunc on x86-64 Linux). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define VFX__MULTIVERSION __attribute__((target_clones("avx2", "default"), optimize("no-trapping-math")))
+#else
+#define VFX__MULTIVERSION
+#endif
+
+/** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
+vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,
+                          vfx_color_processor *p);
+
 /** f32 span kernels of transfer functions (transfer.c). */
 void vfx__transfer_encode_span(vfx_transfer tf, float *v, size_t n);
 void vfx__transfer_decode_span(vfx_transfer tf, float *v, size_t n);
+/** LogAffine / LogCamera on f32 for one channel (brk NaN: no linear segment; k its slope). */
+void vfx__log_span(float *v, size_t n, double base, double ls, double lo, double ms, double mo,
+                   double brk, double k, int forward);
+/** CLF monCurve on f32 (vectorised; relative error ~1e-7). */
+void vfx__moncurve_span(float *v, size_t n, double gamma, double offset, int mirror, int forward);
 
 #endif

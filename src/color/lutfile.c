@@ -527,6 +527,19 @@ parse_3dl(reader *r, vfx_interp interp, vfx_color_processor *p)
         goto done;
     }
     long n = (long) floor(cbrt((double) got) + 0.5);
+    if (!seen_shaper && got > 1 && (size_t) n * (size_t) n * (size_t) n != got) {
+        /* a 3-entry shaper line ("0 512 1023") looks like a triplet: drop it when the rest is
+         * a cube */
+        long m = (long) floor(cbrt((double) (got - 1)) + 0.5);
+        if ((size_t) m * (size_t) m * (size_t) m == got - 1) {
+            memmove(t, t + 3, (got - 1) * 3 * sizeof(float));
+            got--;
+            n = m;
+            vmax = 0.0;
+            for (size_t i = 0; i < got * 3; i++)
+                vmax = fmax(vmax, (double) t[i]);
+        }
+    }
     if (got == 0 || (size_t) n * (size_t) n * (size_t) n != got || n < 2) {
         char msg[128];
         snprintf(msg, sizeof msg, "%zu lattice entries is not a cube of an edge length >= 2", got);
@@ -789,7 +802,7 @@ parse_cdl_xml(reader *r, const char *cccid, vfx_color_processor *p)
         if (k > 0 && (s = read_triple(r, doc, text, text + len, "Saturation", &cdl.saturation, 1)) != VFX_OK)
             goto done;
         s = vfx_color_processor_append_cdl(p, &cdl, VFX_CDL_NO_CLAMP, VFX_DIR_FORWARD);
-        if (s != VFX_OK) {
+        if (s != VFX_OK && s != VFX_ERR_NOMEM) { /* values the CDL op refuses */
             vfx__error_prefix("%s: ", r->name);
             s = VFX_ERR_CORRUPT;
         }
@@ -832,6 +845,8 @@ vfx_color_processor_new_from_memory(const void *data, size_t size, const char *f
             s = parse_spimtx(r, p);
         else if (strcasecmp(format, "3dl") == 0)
             s = parse_3dl(r, interp, p);
+        else if (strcasecmp(format, "clf") == 0 || strcasecmp(format, "ctf") == 0)
+            s = vfx__parse_clf(r->p, (size_t) (r->end - r->p), r->name, interp, p);
         else if (strcasecmp(format, "cc") == 0 || strcasecmp(format, "ccc") == 0 ||
                  strcasecmp(format, "cdl") == 0)
             s = parse_cdl_xml(r, cccid, p);

@@ -71,8 +71,10 @@ copy_op(const vfx__color_op *src, vfx__color_op *dst)
     if (!t)
         return VFX_OK;
     float *c = vfx__alloc(n * sizeof(float));
-    if (!c)
+    if (!c) {
+        dst->code = VFX_COLOR_OP_MATRIX; /* owns nothing: clearing it frees nothing */
         return vfx__nomem();
+    }
     memcpy(c, t, n * sizeof(float));
     if (src->code == VFX_COLOR_OP_LUT1D)
         dst->u.lut1d.table = c;
@@ -168,6 +170,8 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_LUT1D: return "lut1d";
     case VFX_COLOR_OP_LUT3D: return "lut3d";
     case VFX_COLOR_OP_HLG_OOTF: return "hlg_ootf";
+    case VFX_COLOR_OP_MONCURVE: return "moncurve";
+    case VFX_COLOR_OP_OPENDRT: return "opendrt";
     default: return NULL;
     }
 }
@@ -242,6 +246,27 @@ vfx_color_processor_append_exponent(vfx_color_processor *p, const double gamma[3
         op.u.exponent.gamma[i] = dir == VFX_DIR_FORWARD ? gamma[i] : 1.0 / gamma[i];
     }
     op.u.exponent.style = style;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3],
+                                    const double offset[3], vfx_negative_style style,
+                                    vfx_direction dir)
+{
+    if (!p || !gamma || !offset || !dir_ok(dir) ||
+        (style != VFX_NEGATIVE_MIRROR && style != VFX_NEGATIVE_PASS_THRU))
+        return vfx__fail(VFX_ERR_ARG, "color: bad moncurve op");
+    vfx__color_op op = { .code = VFX_COLOR_OP_MONCURVE };
+    for (int i = 0; i < 3; i++) {
+        if (!(gamma[i] > 1.0) || !(offset[i] > 0.0) || !isfinite(gamma[i]) || !isfinite(offset[i]))
+            return vfx__fail(VFX_ERR_ARG, "color: moncurve needs gamma > 1 and offset > 0 "
+                                          "(got %g, %g)", gamma[i], offset[i]);
+        op.u.moncurve.gamma[i] = gamma[i];
+        op.u.moncurve.offset[i] = offset[i];
+    }
+    op.u.moncurve.mirror = style == VFX_NEGATIVE_MIRROR;
+    op.u.moncurve.dir = dir;
     return vfx__color_processor_push_take(p, &op);
 }
 
@@ -473,6 +498,9 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
             monotonize(dst->u.lut1d.table, dst->u.lut1d.n);
         return VFX_OK;
     case VFX_COLOR_OP_HLG_OOTF: dst->u.hlg.dir = flip(src->u.hlg.dir); return VFX_OK;
+    case VFX_COLOR_OP_MONCURVE: dst->u.moncurve.dir = flip(src->u.moncurve.dir); return VFX_OK;
+    case VFX_COLOR_OP_OPENDRT:
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
     case VFX_COLOR_OP_LUT3D:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a 3D LUT has no exact inverse (bake one "
                                               "with a LUT tool instead)");
@@ -554,6 +582,10 @@ cancels(const vfx__color_op *a, const vfx__color_op *b)
         return 1;
     case VFX_COLOR_OP_HLG_OOTF:
         return a->u.hlg.gamma == b->u.hlg.gamma && a->u.hlg.dir != b->u.hlg.dir;
+    case VFX_COLOR_OP_MONCURVE:
+        return a->u.moncurve.dir != b->u.moncurve.dir && a->u.moncurve.mirror == b->u.moncurve.mirror &&
+               memcmp(a->u.moncurve.gamma, b->u.moncurve.gamma, sizeof a->u.moncurve.gamma) == 0 &&
+               memcmp(a->u.moncurve.offset, b->u.moncurve.offset, sizeof a->u.moncurve.offset) == 0;
     default: return 0;
     }
 }
@@ -610,7 +642,7 @@ vfx_color_processor_optimize(vfx_color_processor *p)
 
 /* ---- kernels ------------------------------------------------------------------------------- */
 
-static void
+VFX__MULTIVERSION static void
 k_matrix(const vfx__color_op *op, float *restrict r, float *restrict g, float *restrict b, int n)
 {
     const double *m = op->u.matrix.m, *o = op->u.matrix.offset;
@@ -652,36 +684,10 @@ static void
 k_log(const vfx__color_op *op, float *const ch[3], int n)
 {
     const vfx_log_params *lp = &op->u.log.p;
-    double ln_base = log(lp->base);
-    for (int c = 0; c < 3; c++) {
-        float *v = ch[c];
-        double ls = lp->log_slope[c], lo = lp->log_offset[c], ms = lp->lin_slope[c],
-               mo = lp->lin_offset[c], brk = lp->lin_break[c], k = lp->linear_slope[c];
-        int camera = isfinite(brk);
-        /* the linear segment meets the log at the break */
-        double ko = camera ? ls * log(ms * brk + mo) / ln_base + lo - k * brk : 0.0;
-        if (op->u.log.dir == VFX_DIR_FORWARD) {
-            for (int i = 0; i < n; i++) {
-                double x = v[i];
-                if (camera && x <= brk) {
-                    v[i] = (float) (k * x + ko);
-                } else {
-                    double arg = ms * x + mo;
-                    arg = arg > FLT_MIN ? arg : FLT_MIN;
-                    v[i] = (float) (ls * log(arg) / ln_base + lo);
-                }
-            }
-        } else {
-            double ybrk = camera ? k * brk + ko : 0.0;
-            for (int i = 0; i < n; i++) {
-                double y = v[i];
-                if (camera && y <= ybrk)
-                    v[i] = (float) ((y - ko) / k);
-                else
-                    v[i] = (float) ((exp((y - lo) / ls * ln_base) - mo) / ms);
-            }
-        }
-    }
+    for (int c = 0; c < 3; c++)
+        vfx__log_span(ch[c], (size_t) n, lp->base, lp->log_slope[c], lp->log_offset[c],
+                      lp->lin_slope[c], lp->lin_offset[c], lp->lin_break[c], lp->linear_slope[c],
+                      op->u.log.dir == VFX_DIR_FORWARD);
 }
 
 static float
@@ -733,13 +739,15 @@ k_cdl(const vfx__color_op *op, float *r, float *g, float *b, int n)
                     x = pow(x, 1.0 / c->power[k]);
                 }
                 x = (x - c->offset[k]) / c->slope[k];
+                if (asc) /* the v1.2 reverse clamps its result too (as OCIO does) */
+                    x = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
                 ch[k][i] = (float) x;
             }
         }
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 k_range(const vfx__color_op *op, float *const ch[3], int n)
 {
     const float s = (float) op->u.range.scale, o = (float) op->u.range.offset;
@@ -754,7 +762,7 @@ k_range(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 k_lut1d_fwd(const vfx__color_op *op, float *const ch[3], int n)
 {
     const float *t = op->u.lut1d.table;
@@ -770,7 +778,7 @@ k_lut1d_fwd(const vfx__color_op *op, float *const ch[3], int n)
             k = k < len - 1 ? k : len - 2;
             float f = x - (float) k;
             float a = t[3 * k + c], b = t[3 * (k + 1) + c];
-            v[i] = a + f * (b - a);
+            v[i] = (1.0f - f) * a + f * b; /* exact at the ends even next to huge entries */
         }
     }
 }
@@ -819,7 +827,7 @@ k_lut1d_inv(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 k_lut3d(const vfx__color_op *op, float *r, float *g, float *b, int n)
 {
     const float *t = op->u.lut3d.table;
@@ -898,6 +906,17 @@ k_hlg(const vfx__color_op *op, float *r, float *g, float *b, int n)
     }
 }
 
+/* CLF monCurve: FORWARD ((x + o) / (1 + o))^g above x_break = o / (g - 1), x * s below, with
+ * s = ((g - 1) / o) ((o g) / ((g - 1)(1 + o)))^g so value and slope are continuous. The
+ * kernel lives with the other vectorised curves in transfer.c. */
+static void
+k_moncurve(const vfx__color_op *op, float *const ch[3], int n)
+{
+    for (int c = 0; c < 3; c++)
+        vfx__moncurve_span(ch[c], (size_t) n, op->u.moncurve.gamma[c], op->u.moncurve.offset[c],
+                           op->u.moncurve.mirror, op->u.moncurve.dir == VFX_DIR_FORWARD);
+}
+
 static void
 run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
 {
@@ -926,6 +945,8 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
             break;
         case VFX_COLOR_OP_LUT3D: k_lut3d(op, r, g, b, n); break;
         case VFX_COLOR_OP_HLG_OOTF: k_hlg(op, r, g, b, n); break;
+        case VFX_COLOR_OP_MONCURVE: k_moncurve(op, ch, n); break;
+        case VFX_COLOR_OP_OPENDRT: vfx__opendrt_span(&op->u.drt, r, g, b, n); break;
         default: break;
         }
     }

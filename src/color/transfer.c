@@ -3,6 +3,7 @@
  * Constants come from the published specifications cited at each function; the formulas are
  * written out here from those documents. Every function is defined on all reals (see the
  * contract in include/vfx/color.h); NaN in gives NaN out. */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -679,6 +680,14 @@ vfx_transfer_decode(vfx_transfer tf, double v)
  * The hot curves get f32 kernels written as plain loops the compiler can vectorise; the rest
  * go through the f64 scalar forms (exact, slower). */
 
+/* GCC keeps FP selects as branches under its default -ftrapping-math (computing both sides
+ * could raise a flag), which stops vectorisation. These kernels never rely on FP exception
+ * flags, so they are compiled without that assumption. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+
 /* log2 / exp2 in f32 with ~2 ulp error over the normal range, branch-free so loops vectorise.
  * log2: split mantissa m in [sqrt(1/2), sqrt(2)), then a series in s = (m - 1) / (m + 1).
  * exp2: integer part into the exponent, fractional part by a degree-6 polynomial. */
@@ -689,8 +698,8 @@ fast_log2f(float x)
     int32_t e = (int32_t) ((v.u >> 23) & 0xff) - 127;
     v.u = (v.u & 0x007fffffu) | 0x3f800000u; /* m in [1, 2) */
     float m = v.f;
-    int big = m > 1.41421356f;
-    m = big ? m * 0.5f : m;
+    int32_t big = m > 1.41421356f; /* fold to [sqrt(1/2), sqrt(2)) */
+    m *= big ? 0.5f : 1.0f;        /* selects of constants only: stays branch-free */
     e += big;
     float s = (m - 1.0f) / (m + 1.0f);
     float s2 = s * s;
@@ -706,9 +715,12 @@ fast_log2f(float x)
 static inline float
 fast_exp2f(float x)
 {
-    x = x < -126.0f ? -126.0f : x > 127.99f ? 127.99f : x;
-    float fl = (float) (int32_t) (x + (x >= 0.0f ? 0.5f : -0.5f)); /* nearest integer */
-    float f = x - fl;                                               /* [-0.5, 0.5] */
+    x = x > -126.0f ? x : -126.0f; /* not fminf/fmaxf: those become calls */
+    x = x < 127.0f ? x : 127.0f;
+    /* nearest integer by the 1.5 * 2^23 trick (exact for |x| < 2^22; no float -> int -> float
+     * round trip, which GCC's AVX2 if-conversion dislikes) */
+    float fl = (x + 12582912.0f) - 12582912.0f;
+    float f = x - fl; /* [-0.5, 0.5] */
     /* Taylor series of e^(f ln2) to degree 7: relative error < 1e-8 on [-0.5, 0.5] */
     float t = f * 0.6931471806f;
     float p = 1.0f / 5040.0f;
@@ -724,55 +736,55 @@ fast_exp2f(float x)
     return p * v.f;
 }
 
-static void
+/* The span kernels compute every branch of a piecewise curve and select the result, so
+ * loops contain no control flow and vectorise. */
+VFX__MULTIVERSION static void
 srgb_encode_span(float *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float x = v[i];
-        float a = x < 0.0f ? -x : x;
+        float a = fabsf(x);
         float lo = 12.92f * a;
-        float hi = 1.055f * fast_exp2f(fast_log2f(a > 1e-30f ? a : 1e-30f) * (1.0f / 2.4f)) - 0.055f;
-        float y = a <= 0.0031308f ? lo : hi;
-        v[i] = x < 0.0f ? -y : y;
+        float hi = 1.055f * fast_exp2f(fast_log2f((a > 1e-30f ? a : 1e-30f)) * (1.0f / 2.4f)) - 0.055f;
+        v[i] = copysignf(a <= 0.0031308f ? lo : hi, x);
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 srgb_decode_span(float *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float x = v[i];
-        float a = x < 0.0f ? -x : x;
+        float a = fabsf(x);
         float lo = a * (1.0f / 12.92f);
         float hi = fast_exp2f(fast_log2f((a + 0.055f) * (1.0f / 1.055f)) * 2.4f);
-        float y = a <= 0.04045f ? lo : hi;
-        v[i] = x < 0.0f ? -y : y;
+        v[i] = copysignf(a <= 0.04045f ? lo : hi, x);
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 mirror_pow_span(float *v, size_t n, float g)
 {
     for (size_t i = 0; i < n; i++) {
         float x = v[i];
-        float a = x < 0.0f ? -x : x;
-        float y = a > 0.0f ? fast_exp2f(fast_log2f(a > 1e-30f ? a : 1e-30f) * g) : 0.0f;
-        v[i] = x < 0.0f ? -y : y;
+        float a = fabsf(x);
+        float y = fast_exp2f(fast_log2f((a > 1e-30f ? a : 1e-30f)) * g);
+        v[i] = copysignf(a > 0.0f ? y : 0.0f, x);
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 acescct_encode_span(float *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float x = v[i];
         float lo = (float) CCT_A * x + (float) CCT_B;
-        float hi = (fast_log2f(x > 1e-30f ? x : 1e-30f) + 9.72f) * (1.0f / 17.52f);
+        float hi = (fast_log2f((x > 1e-30f ? x : 1e-30f)) + 9.72f) * (1.0f / 17.52f);
         v[i] = x <= (float) CCT_X_BRK ? lo : hi;
     }
 }
 
-static void
+VFX__MULTIVERSION static void
 acescct_decode_span(float *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -782,6 +794,93 @@ acescct_decode_span(float *v, size_t n)
         v[i] = x <= (float) CCT_Y_BRK ? lo : hi;
     }
 }
+
+/* CLF monCurve on one channel (see k_moncurve in processor.c for the formulas); s is the
+ * slope of the linear segment, xb / yb its end on the linear / curved side. */
+VFX__MULTIVERSION static void
+moncurve_fwd_span(float *v, size_t n, float g, float o, float s, float xb, int mirror)
+{
+    const float inv1o = 1.0f / (1.0f + o);
+    for (size_t i = 0; i < n; i++) {
+        float x = v[i];
+        float a = mirror ? fabsf(x) : x;
+        float t = (a + o) * inv1o;
+        float hi = fast_exp2f(fast_log2f(t > 1e-30f ? t : 1e-30f) * g);
+        float y = a >= xb ? hi : a * s;
+        v[i] = mirror ? copysignf(y, x) : y;
+    }
+}
+
+VFX__MULTIVERSION static void
+moncurve_rev_span(float *v, size_t n, float g, float o, float s, float yb, int mirror)
+{
+    const float inv_g = 1.0f / g, inv_s = 1.0f / s;
+    for (size_t i = 0; i < n; i++) {
+        float x = v[i];
+        float a = mirror ? fabsf(x) : x;
+        float hi = (1.0f + o) * fast_exp2f(fast_log2f(a > 1e-30f ? a : 1e-30f) * inv_g) - o;
+        float y = a >= yb ? hi : a * inv_s;
+        v[i] = mirror ? copysignf(y, x) : y;
+    }
+}
+
+/* LogAffine / LogCamera on one channel: y = ls log2(ms x + mo) / log2(base) + lo, with the
+ * linear segment k x + ko at and below brk when camera is set (see k_log in processor.c). */
+VFX__MULTIVERSION static void
+log_fwd_span(float *v, size_t n, float ls_l2, float lo, float ms, float mo, int camera, float brk,
+             float k, float ko)
+{
+    for (size_t i = 0; i < n; i++) {
+        float x = v[i];
+        float arg = ms * x + mo;
+        float y = ls_l2 * fast_log2f(arg > FLT_MIN ? arg : FLT_MIN) + lo;
+        float lin = k * x + ko;
+        v[i] = camera && x <= brk ? lin : y;
+    }
+}
+
+VFX__MULTIVERSION static void
+log_inv_span(float *v, size_t n, float inv_ls_l2, float lo, float inv_ms, float mo, int camera,
+             float ybrk, float inv_k, float ko)
+{
+    for (size_t i = 0; i < n; i++) {
+        float y = v[i];
+        float x = (fast_exp2f((y - lo) * inv_ls_l2) - mo) * inv_ms;
+        float lin = (y - ko) * inv_k;
+        v[i] = camera && y <= ybrk ? lin : x;
+    }
+}
+
+void
+vfx__log_span(float *v, size_t n, double base, double ls, double lo, double ms, double mo,
+              double brk, double k, int forward)
+{
+    int camera = isfinite(brk);
+    double l2b = log2(base);
+    double ko = camera ? ls * log2(ms * brk + mo) / l2b + lo - k * brk : 0.0;
+    if (forward)
+        log_fwd_span(v, n, (float) (ls / l2b), (float) lo, (float) ms, (float) mo, camera,
+                     (float) (camera ? brk : 0.0), (float) (camera ? k : 0.0), (float) ko);
+    else
+        log_inv_span(v, n, (float) (l2b / ls), (float) lo, (float) (1.0 / ms), (float) mo, camera,
+                     (float) (camera ? k * brk + ko : 0.0), (float) (camera ? 1.0 / k : 0.0),
+                     (float) ko);
+}
+
+void
+vfx__moncurve_span(float *v, size_t n, double gamma, double offset, int mirror, int forward)
+{
+    double s = (gamma - 1.0) / offset * pow(offset * gamma / ((gamma - 1.0) * (1.0 + offset)), gamma);
+    double xb = offset / (gamma - 1.0);
+    if (forward)
+        moncurve_fwd_span(v, n, (float) gamma, (float) offset, (float) s, (float) xb, mirror);
+    else
+        moncurve_rev_span(v, n, (float) gamma, (float) offset, (float) s, (float) (xb * s), mirror);
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
 
 void
 vfx__transfer_encode_span(vfx_transfer tf, float *v, size_t n)

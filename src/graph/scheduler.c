@@ -285,7 +285,8 @@ get_input(worker *w, vfx_node *m, vfx_rect need, int64_t want_area, vfx_edge edg
     }
     vfx_rect f = { (int32_t) fx0, (int32_t) fy0, (int32_t) fx1, (int32_t) fy1 };
     ptrdiff_t fstride = (ptrdiff_t) vfx_rect_width(f) * nc;
-    float *fb = vfx__arena_alloc(&w->arena, (size_t) vfx_rect_area(f) * (size_t) nc * sizeof(float));
+    size_t fbytes = (size_t) vfx_rect_area(f) * (size_t) nc * sizeof(float);
+    float *fb = vfx__arena_alloc(&w->arena, fbytes);
     if (!fb)
         return vfx__nomem();
     VFX_TRY(fetch(w, m, f, fb, fstride, direct));
@@ -604,6 +605,20 @@ out:
     return st;
 }
 
+/* True when a SEQUENTIAL node (a stream decoder) feeds @p n. */
+static int
+has_sequential(const vfx_node *n, int depth)
+{
+    if (n->op->flags & VFX_OP_SEQUENTIAL)
+        return 1;
+    if (depth > 64) /* deep graphs: assume not; the hint only picks the tile shape */
+        return 0;
+    for (int32_t k = 0; k < n->n_inputs; k++)
+        if (has_sequential(n->inputs[k], depth + 1))
+            return 1;
+    return 0;
+}
+
 void
 vfx__sink_setup(vfx__sink *s, vfx_node *n, vfx_rect region, const vfx_sink_options *opt)
 {
@@ -611,6 +626,12 @@ vfx__sink_setup(vfx__sink *s, vfx_node *n, vfx_rect region, const vfx_sink_optio
     s->node = n;
     s->region = region;
     s->tile_w = s->tile_h = VFX__TILE_DEFAULT;
+    /* Demand hint (libvips): a stream decoder upstream wants full-width strips, top to bottom,
+     * so it decodes forward once. */
+    if (has_sequential(n, 0)) {
+        s->tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
+        s->tile_h = 64;
+    }
     if (opt && VFX__HAS(opt, vfx_sink_options, tile_height)) {
         if (opt->tile_width > 0)
             s->tile_w = opt->tile_width;

@@ -37,8 +37,9 @@ buf_consume(void *ctx, int64_t i, const vfx_tile *t)
     (void) i;
     if (b->direct)
         return VFX_OK;
-    return vfx_convert_image(t->p, VFX_PIXEL_F32, (ptrdiff_t) (t->n_channels * sizeof(float)),
-                             t->stride * (ptrdiff_t) sizeof(float), dst_at(b, t->rect.x0, t->rect.y0),
+    ptrdiff_t xs = (ptrdiff_t) (t->n_channels * sizeof(float));
+    ptrdiff_t ys = t->stride * (ptrdiff_t) sizeof(float);
+    return vfx_convert_image(t->p, VFX_PIXEL_F32, xs, ys, dst_at(b, t->rect.x0, t->rect.y0),
                              b->type, b->x_stride, b->y_stride, (int32_t) vfx_rect_width(t->rect),
                              (int32_t) vfx_rect_height(t->rect), t->n_channels);
 }

@@ -22,6 +22,7 @@ struct vfx__centry {
     int32_t         pins;
     int32_t         state;
     vfx_status      fail_code;
+    char           *fail_msg;         /* the computing thread's message, for the waiters */
     int             in_table;
     vfx_tile        tile;
     size_t          cap;              /* bytes of the pixel buffer */
@@ -104,6 +105,7 @@ table_remove(vfx__centry *e)
 static void
 entry_free(vfx__centry *e)
 {
+    vfx__free(e->fail_msg);
     vfx__free_aligned(e->pixels);
     vfx__free(e);
 }
@@ -198,13 +200,27 @@ vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ct
             while (e->state == ST_COMPUTING)
                 pthread_cond_wait(&C.done, &C.lock);
         }
-        if (e->state == ST_FAILED) {
-            vfx_status code = e->fail_code;
+        if (e->state == ST_FAILED && e->fail_code == VFX_ERR_CANCELLED) {
+            /* Another sink gave up on this tile; it is no longer listed, so compute it here
+             * (if this sink is cancelled too, the compute function says so at once). */
             if (--e->pins == 0)
                 entry_free(e);
             pthread_mutex_unlock(&C.lock);
-            return vfx__fail(code, "%s: tile (%lld, %lld) failed in another worker",
-                             n->op->name, (long long) tx, (long long) ty);
+            return vfx__cache_get(n, tx, ty, fn, ctx, entry_out, tile_out);
+        }
+        if (e->state == ST_FAILED) {
+            /* Re-raise the computing thread's error, so whichever worker reports first, the
+             * caller sees the real cause. */
+            vfx_status code = e->fail_code;
+            if (e->fail_msg)
+                vfx__error_set(e->fail_msg);
+            else
+                vfx__fail(code, "%s: tile (%lld, %lld) failed in another worker", n->op->name,
+                          (long long) tx, (long long) ty);
+            if (--e->pins == 0)
+                entry_free(e);
+            pthread_mutex_unlock(&C.lock);
+            return code;
         }
         lru_unlink(e);
         lru_push_front(e);
@@ -240,6 +256,7 @@ vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ct
     e->pins = 1;
     e->state = ST_COMPUTING;
     e->fail_code = VFX_OK;
+    VFX_FREE(e->fail_msg);
     e->tile = (vfx_tile){ r, n->n_channels, (ptrdiff_t) vfx_rect_width(r) * n->n_channels,
                           e->pixels };
     if ((size_t) C.n_entries >= C.n_buckets)
@@ -258,6 +275,7 @@ vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ct
 
     vfx_tile t = e->tile;
     vfx_status s = fn(ctx, n, &t);
+    char *msg = s != VFX_OK ? vfx__strdup(vfx_error_message()) : NULL;
 
     pthread_mutex_lock(&C.lock);
     if (s == VFX_OK) {
@@ -270,6 +288,7 @@ vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ct
         /* Unlist it so the next request recomputes; waiters holding pins free it last. */
         e->state = ST_FAILED;
         e->fail_code = s;
+        e->fail_msg = msg;
         table_remove(e);
         if (--e->pins == 0)
             entry_free(e);

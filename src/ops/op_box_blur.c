@@ -47,6 +47,54 @@ blur_scratch(const vfx_node *n, const vfx_rect *tile)
     return h * w * nc * sizeof(float) + 64 + (w + 1) * nc * sizeof(double);
 }
 
+/* True when the input rows hold an Inf or NaN: running sums would smear it (inf - inf). */
+static int
+has_nonfinite(const vfx_tile *src, int64_t width, int64_t height)
+{
+    uint32_t bad = 0;
+    int64_t n = width * src->n_channels;
+    for (int64_t r = 0; r < height; r++) {
+        const float *s = src->p + r * src->stride;
+        for (int64_t i = 0; i < n; i++) {
+            uint32_t bits;
+            memcpy(&bits, s + i, sizeof bits);
+            bad |= (uint32_t) ((bits & 0x7f800000u) == 0x7f800000u);
+        }
+    }
+    return bad != 0;
+}
+
+/* The exact path for tiles with Inf or NaN: every window summed afresh, so a non-finite value
+ * affects only the windows that hold it (as the definition says). O(r) per pixel. */
+static void
+blur_direct(const blur_params *p, vfx_tile *out, const vfx_tile *src, float *hbuf)
+{
+    int32_t nc = out->n_channels;
+    int64_t w = vfx_rect_width(out->rect), h = vfx_rect_height(out->rect);
+    int64_t hh = h + 2 * (int64_t) p->ry, win_x = 2 * (int64_t) p->rx + 1;
+    int64_t win_y = 2 * (int64_t) p->ry + 1;
+    ptrdiff_t hstride = (ptrdiff_t) w * nc;
+    for (int64_t r = 0; r < hh; r++) {
+        const float *s = src->p + r * src->stride;
+        for (int64_t i = 0; i < w * nc; i++) {
+            double sum = 0;
+            for (int64_t k = 0; k < win_x; k++)
+                sum += s[i + k * nc];
+            hbuf[r * hstride + i] = (float) sum;
+        }
+    }
+    double norm = 1.0 / ((double) win_x * (double) win_y);
+    for (int64_t y = 0; y < h; y++) {
+        float *d = out->p + y * out->stride;
+        for (int64_t i = 0; i < w * nc; i++) {
+            double sum = 0;
+            for (int64_t k = 0; k < win_y; k++)
+                sum += hbuf[(y + k) * hstride + i];
+            d[i] = (float) (sum * norm);
+        }
+    }
+}
+
 static vfx_status
 blur_render(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in, void *scratch)
 {
@@ -57,9 +105,13 @@ blur_render(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in, void *s
     int64_t hh = h + 2 * (int64_t) p->ry, win_x = 2 * (int64_t) p->rx + 1;
     ptrdiff_t hstride = (ptrdiff_t) w * nc;
     float *hbuf = scratch;
-    double *col = (double *) (void *) ((uint8_t *) scratch +
-                                        (((size_t) (hh * hstride) * sizeof(float) + 63) & ~(size_t) 63));
+    size_t hbytes = ((size_t) (hh * hstride) * sizeof(float) + 63) & ~(size_t) 63;
+    double *col = (double *) (void *) ((uint8_t *) scratch + hbytes);
     double *acc = col + w * nc;
+    if (has_nonfinite(src, w + win_x - 1, hh)) {
+        blur_direct(p, out, src, hbuf);
+        return VFX_OK;
+    }
 
     /* Horizontal: hbuf row r = window sums of input row r (input covers x0-rx .. x1+rx). */
     for (int64_t r = 0; r < hh; r++) {
@@ -71,12 +123,14 @@ blur_render(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in, void *s
                 sum += s[k * nc + c];
             acc[c] = sum;
         }
-        for (int64_t j = 0; j < w; j++) {
-            for (int32_t c = 0; c < nc; c++) {
+        for (int64_t j = 0;; j++) {
+            for (int32_t c = 0; c < nc; c++)
                 d[j * nc + c] = (float) acc[c];
-                if (j + 1 < w)
-                    acc[c] += (double) s[(j + win_x) * nc + c] - (double) s[j * nc + c];
-            }
+            if (j + 1 == w)
+                break;
+            const float *add = s + (j + win_x) * nc, *sub = s + j * nc;
+            for (int32_t c = 0; c < nc; c++)
+                acc[c] += (double) add[c] - (double) sub[c];
         }
     }
     /* Vertical: running column sums over 2 ry + 1 hbuf rows. */
@@ -87,15 +141,16 @@ blur_render(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in, void *s
             sum += hbuf[k * hstride + i];
         col[i] = sum;
     }
-    for (int64_t y = 0; y < h; y++) {
+    for (int64_t y = 0;; y++) {
         float *d = out->p + y * out->stride;
+        for (int64_t i = 0; i < w * nc; i++)
+            d[i] = (float) (col[i] * norm);
+        if (y + 1 == h)
+            break;
         const float *add = hbuf + (y + 2 * (int64_t) p->ry + 1) * hstride;
         const float *sub = hbuf + y * hstride;
-        for (int64_t i = 0; i < w * nc; i++) {
-            d[i] = (float) (col[i] * norm);
-            if (y + 1 < h)
-                col[i] += (double) add[i] - (double) sub[i];
-        }
+        for (int64_t i = 0; i < w * nc; i++)
+            col[i] += (double) add[i] - (double) sub[i];
     }
     return VFX_OK;
 }

@@ -9,6 +9,18 @@ typedef struct constant_params {
     float   v[]; /* n_channels */
 } constant_params;
 
+VFX__HOT_KERNEL static void
+fill4(float *out, const float *v, int32_t n_px)
+{
+    float a = v[0], b = v[1], c = v[2], d = v[3];
+    for (int32_t i = 0; i < n_px; i++) {
+        out[4 * i + 0] = a;
+        out[4 * i + 1] = b;
+        out[4 * i + 2] = c;
+        out[4 * i + 3] = d;
+    }
+}
+
 static void
 constant_row(const vfx_node *n, const float *in, float *out, int32_t x, int32_t y, int32_t n_px)
 {
@@ -18,13 +30,7 @@ constant_row(const vfx_node *n, const float *in, float *out, int32_t x, int32_t 
     (void) y;
     int32_t nc = p->n_channels;
     if (nc == 4) {
-        float a = p->v[0], b = p->v[1], c = p->v[2], d = p->v[3];
-        for (int32_t i = 0; i < n_px; i++) {
-            out[4 * i + 0] = a;
-            out[4 * i + 1] = b;
-            out[4 * i + 2] = c;
-            out[4 * i + 3] = d;
-        }
+        fill4(out, p->v, n_px);
         return;
     }
     for (int32_t i = 0; i < n_px; i++)

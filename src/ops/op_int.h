@@ -17,6 +17,8 @@
  * (the row stays in L1), with no intermediate tiles. A pointwise op with no inputs is a
  * generator: row() gets in == NULL and fills the row; it then fuses as the chain's base.
  * Invariant: a pointwise node's RoD lies inside its input's RoD (checked at creation).
+ * Pointwise nodes are cached only when a consumer's RoI is much larger than its output tile
+ * (a wide blur); otherwise they are recomputed, fused, inside whatever reads them.
  *
  * ---- Source ops with their own tiling, and sequential access (for the I/O layer) ----------
  * A file reader is a source op (no inputs, not pointwise) whose render() decodes chunks:
@@ -47,6 +49,21 @@
 
 #include "core/core_int.h"
 #include "vfx/image.h"
+
+/** Hot row kernels: also compiled for AVX-512 and AVX2, picked at load time (GCC/Clang ifunc).
+ *  ISO C mode keeps mul + add uncontracted (no FMA), so results stay bit-identical to the
+ *  baseline build on every CPU. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && !defined(__SANITIZE_THREAD__)
+#define VFX__HOT_KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VFX__HOT_KERNEL
+#endif
+/* GCC in ISO C mode never contracts a * b + c into an FMA; Clang does by default, which would
+ * make the AVX-512 clones round differently from the baseline. Results must not depend on the
+ * CPU (hashes are compared across machines), so contraction is off for every op. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#endif
 
 /** Inside the library a node is called what it is. */
 typedef struct vfx_image vfx_node;
@@ -95,8 +112,10 @@ typedef struct vfx_op_class {
     vfx_status (*render)(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in,
                          void *scratch);
     size_t (*scratch_bytes)(const vfx_node *n, const vfx_rect *tile); /* optional */
-    /* Pointwise ops: one row of n_px pixels starting at (x, y). in may equal out (in place);
-     * in is NULL for generators. Does not fail. */
+    /* Pointwise ops: one row of n_px pixels starting at (x, y). in is NULL for generators.
+     * Inside a fused chain every kernel but the first runs in place (in == out): test for it
+     * and use a one-pointer loop, or the compiler, fearing partial overlap, will not
+     * vectorise. in and out never partly overlap. Does not fail. */
     void (*row)(const vfx_node *n, const float *in, float *out, int32_t x, int32_t y,
                 int32_t n_px);
     /* Edge mode for input k; NULL = VFX_EDGE_BLACK. */

@@ -25,10 +25,14 @@ noise_row(const vfx_node *n, const float *in, float *out, int32_t x, int32_t y, 
     uint64_t row = mix64(p->seed ^ ((uint64_t) (uint32_t) y * 0x9E3779B97F4A7C15u));
     for (int32_t i = 0; i < n_px; i++) {
         uint64_t px = row + (uint64_t) (uint32_t) (x + i) * 0xD1B54A32D192ED03u;
-        for (int32_t c = 0; c < nc; c++) {
+        float *q = out + (ptrdiff_t) i * nc;
+        /* One 64-bit hash feeds two channels (24 bits each). */
+        for (int32_t c = 0; c < nc; c += 2) {
             uint64_t h = mix64(px + (uint64_t) c * 0x9E3779B97F4A7C15u);
-            float u = (float) (h >> 40) * (1.0f / 16777216.0f);
-            out[(ptrdiff_t) i * nc + c] = p->lo + p->scale * u;
+            q[c] = p->lo + p->scale * ((float) (h >> 40) * (1.0f / 16777216.0f));
+            if (c + 1 < nc)
+                q[c + 1] = p->lo + p->scale *
+                                       ((float) ((h >> 16) & 0xFFFFFFu) * (1.0f / 16777216.0f));
         }
     }
 }

@@ -1,0 +1,846 @@
+/* Compiling OCIO transforms (YAML nodes) into colour processors, and the colour-space, look and
+ * display/view pipelines built from them.
+ *
+ * Every transform is compiled through the colour engine's public API. Directions compose: a
+ * transform marked `direction: inverse` inside an inverted group is forward again. Transforms
+ * with a parameterised inverse (matrix, exponent, log, CDL, range, group) are inverted
+ * directly; files and built-ins are built forward and inverted by the engine. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ocio/ocio_int.h"
+
+/* ---- parameters --------------------------------------------------------------------------- */
+
+/* Read key @p key of @p xf as one number or a list of up to @p max numbers into @p v.
+ * A single number fills the first three entries. Returns the count read (0 when absent). */
+static vfx_status
+get_nums(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, double *v, int max, int *n_out)
+{
+    const vfx_ocio_config *cfg = b->cfg;
+    const yaml_node_t *n = vfx__ocio_map_get(cfg, xf, key);
+    *n_out = 0;
+    if (!n)
+        return VFX_OK;
+    if (n->type == YAML_SCALAR_NODE) {
+        const char *s = vfx__ocio_scalar(n);
+        char *end = NULL;
+        double d = strtod(s, &end);
+        if (end == s || *end || !isfinite(d))
+            return vfx__ocio_fail_at(cfg, n, VFX_ERR_CORRUPT, "%s: '%s' is not a number", key, s);
+        for (int i = 0; i < max && i < 3; i++)
+            v[i] = d;
+        *n_out = 1;
+        return VFX_OK;
+    }
+    if (n->type != YAML_SEQUENCE_NODE)
+        return vfx__ocio_fail_at(cfg, n, VFX_ERR_CORRUPT, "%s must be a number or a list", key);
+    int i = 0;
+    for (const yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        const yaml_node_t *c = vfx__ocio_node(cfg, *it);
+        const char *s = vfx__ocio_scalar(c);
+        char *end = NULL;
+        double d = strtod(s, &end);
+        if (!c || c->type != YAML_SCALAR_NODE || end == s || *end || !isfinite(d))
+            return vfx__ocio_fail_at(cfg, c ? c : n, VFX_ERR_CORRUPT, "%s: '%s' is not a number", key, s);
+        if (i >= max)
+            return vfx__ocio_fail_at(cfg, n, VFX_ERR_CORRUPT, "%s: more than %d values", key, max);
+        v[i++] = d;
+    }
+    *n_out = i;
+    return VFX_OK;
+}
+
+/* A list of exactly 3 or 4 values (the 4th, alpha, is ignored), or a single number. */
+static vfx_status
+get_rgb(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, double dflt, double rgb[3])
+{
+    double v[4] = { dflt, dflt, dflt, dflt };
+    int n = 0;
+    VFX_TRY(get_nums(b, xf, key, v, 4, &n));
+    if (n == 2)
+        return vfx__ocio_fail_at(b->cfg, vfx__ocio_map_get(b->cfg, xf, key), VFX_ERR_CORRUPT,
+                                 "%s: expected 1, 3 or 4 values", key);
+    rgb[0] = v[0];
+    rgb[1] = v[1];
+    rgb[2] = v[2];
+    return VFX_OK;
+}
+
+static vfx_status
+get_one(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, double dflt, double *out)
+{
+    double v[3] = { dflt, dflt, dflt };
+    int n = 0;
+    VFX_TRY(get_nums(b, xf, key, v, 1, &n));
+    *out = v[0];
+    return VFX_OK;
+}
+
+static const char *
+get_str(vfx__ocio_build *b, const yaml_node_t *xf, const char *key)
+{
+    return vfx__ocio_scalar(vfx__ocio_map_get(b->cfg, xf, key));
+}
+
+static vfx_status
+append_inverted(vfx__ocio_build *b, const yaml_node_t *xf, vfx_color_processor *fwd,
+                vfx_color_processor *p)
+{
+    vfx_color_processor *inv = NULL;
+    vfx_status st = vfx_color_processor_inverse(fwd, &inv);
+    if (st == VFX_OK)
+        st = vfx_color_processor_append_processor(p, inv);
+    else
+        st = vfx__ocio_fail_at(b->cfg, xf, st, "cannot invert: %s", vfx_error_message());
+    vfx_color_processor_free(inv);
+    return st;
+}
+
+static int
+parse_bool_str(const char *s)
+{
+    return strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0;
+}
+
+/* ---- each transform type ------------------------------------------------------------------ */
+
+static vfx_status
+xf_matrix(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    double m16[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 }, off[4] = { 0, 0, 0, 0 };
+    int n = 0, no = 0;
+    VFX_TRY(get_nums(b, xf, "matrix", m16, 16, &n));
+    if (n != 0 && n != 16 && n != 9)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "matrix: expected 16 values, got %d", n);
+    double m[9];
+    if (n == 9)
+        memcpy(m, m16, sizeof m);
+    else
+        for (int r = 0; r < 3; r++)
+            for (int c = 0; c < 3; c++)
+                m[3 * r + c] = m16[4 * r + c];
+    VFX_TRY(get_nums(b, xf, "offset", off, 4, &no));
+    if (no != 0 && no != 3 && no != 4)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "offset: expected 4 values, got %d", no);
+    if (no == 1)
+        off[0] = off[1] = off[2] = 0; /* a lone number is not an offset vector */
+    if (inverse) {
+        double mi[9];
+        if (vfx_mat3_invert(m, mi) != VFX_OK)
+            return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "matrix is singular, cannot invert");
+        double oi[3];
+        for (int r = 0; r < 3; r++)
+            oi[r] = -(mi[3 * r] * off[0] + mi[3 * r + 1] * off[1] + mi[3 * r + 2] * off[2]);
+        memcpy(m, mi, sizeof m);
+        memcpy(off, oi, sizeof oi);
+    }
+    if (!p)
+        return VFX_OK;
+    return vfx_color_processor_append_matrix(p, m, off);
+}
+
+static vfx_status
+neg_style(vfx__ocio_build *b, const yaml_node_t *xf, vfx_negative_style dflt, vfx_negative_style *out)
+{
+    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, "style");
+    const char *s = vfx__ocio_scalar(n);
+    *out = dflt;
+    if (!n || !s[0])
+        return VFX_OK;
+    if (strcasecmp(s, "mirror") == 0)
+        *out = VFX_NEGATIVE_MIRROR;
+    else if (strcasecmp(s, "pass_thru") == 0 || strcasecmp(s, "passthru") == 0)
+        *out = VFX_NEGATIVE_PASS_THRU;
+    else if (strcasecmp(s, "clamp") == 0)
+        *out = VFX_NEGATIVE_CLAMP;
+    else if (strcasecmp(s, "linear") == 0)
+        *out = VFX_NEGATIVE_PASS_THRU; /* ExponentWithLinear: its linear segment */
+    else
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "unknown style '%s'", s);
+    return VFX_OK;
+}
+
+static vfx_status
+xf_exponent(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    double g[3];
+    vfx_negative_style ns;
+    VFX_TRY(get_rgb(b, xf, "value", 1.0, g));
+    VFX_TRY(neg_style(b, xf, VFX_NEGATIVE_CLAMP, &ns));
+    for (int i = 0; i < 3; i++)
+        if (g[i] == 0.0 && inverse)
+            return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "exponent 0 cannot be inverted");
+    if (!p)
+        return VFX_OK;
+    return vfx_color_processor_append_exponent(p, g, ns, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+}
+
+/* ExponentWithLinear (the "moncurve"). Its forward direction decodes (encoded -> linear). The
+ * colour engine has no general moncurve op yet, so the parameter sets that are standard
+ * transfer functions are mapped onto them. */
+static vfx_status
+xf_exp_linear(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    double g[3] = { 1, 1, 1 }, o[3] = { 0, 0, 0 };
+    vfx_negative_style ns;
+    VFX_TRY(get_rgb(b, xf, "gamma", 1.0, g));
+    VFX_TRY(get_rgb(b, xf, "offset", 0.0, o));
+    VFX_TRY(neg_style(b, xf, VFX_NEGATIVE_PASS_THRU, &ns));
+    if (!p)
+        return VFX_OK;
+    if (g[0] != g[1] || g[0] != g[2] || o[0] != o[1] || o[0] != o[2])
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_UNSUPPORTED,
+                                 "ExponentWithLinearTransform with per-channel parameters is not supported");
+    vfx_transfer tf;
+    if (fabs(g[0] - 2.4) < 1e-9 && fabs(o[0] - 0.055) < 1e-9)
+        tf = VFX_TRANSFER_SRGB;
+    else if (fabs(g[0] - 1.0 / 0.45) < 1e-6 && fabs(o[0] - 0.099) < 1e-9)
+        tf = VFX_TRANSFER_BT709;
+    else if (o[0] == 0.0 && g[0] > 0.0) {
+        /* no linear segment: a plain power */
+        if (!p)
+            return VFX_OK;
+        return vfx_color_processor_append_exponent(p, g, VFX_NEGATIVE_MIRROR,
+                                                   inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+    } else {
+        if (!p)
+            return VFX_OK;
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_UNSUPPORTED, "ExponentWithLinearTransform with "
+                                 "gamma %g offset %g is not supported (only the sRGB and Rec.709 curves)",
+                                 g[0], o[0]);
+    }
+    if (!p)
+        return VFX_OK;
+    return vfx_color_processor_append_transfer(p, tf, inverse ? VFX_DIR_FORWARD : VFX_DIR_INVERSE);
+}
+
+static vfx_status
+xf_log(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    double base;
+    VFX_TRY(get_one(b, xf, "base", 2.0, &base));
+    if (!(base > 0.0) || base == 1.0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "log base %g is invalid", base);
+    if (!p)
+        return VFX_OK;
+    return vfx_color_processor_append_log(p, base, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+}
+
+static vfx_status
+xf_log_params(vfx__ocio_build *b, const yaml_node_t *xf, int camera, int inverse, vfx_color_processor *p)
+{
+    vfx_log_params lp;
+    VFX_TRY(get_one(b, xf, "base", 2.0, &lp.base));
+    VFX_TRY(get_rgb(b, xf, "log_side_slope", 1.0, lp.log_slope));
+    VFX_TRY(get_rgb(b, xf, "log_side_offset", 0.0, lp.log_offset));
+    VFX_TRY(get_rgb(b, xf, "lin_side_slope", 1.0, lp.lin_slope));
+    VFX_TRY(get_rgb(b, xf, "lin_side_offset", 0.0, lp.lin_offset));
+    for (int i = 0; i < 3; i++)
+        lp.lin_break[i] = lp.linear_slope[i] = NAN;
+    if (!(lp.base > 0.0) || lp.base == 1.0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "log base %g is invalid", lp.base);
+    for (int i = 0; i < 3; i++)
+        if (lp.log_slope[i] == 0.0 || lp.lin_slope[i] == 0.0)
+            return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "log slopes must not be 0");
+    if (camera) {
+        if (!vfx__ocio_map_get(b->cfg, xf, "lin_side_break"))
+            return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "LogCameraTransform needs lin_side_break");
+        VFX_TRY(get_rgb(b, xf, "lin_side_break", 0.0, lp.lin_break));
+        if (vfx__ocio_map_get(b->cfg, xf, "linear_slope"))
+            VFX_TRY(get_rgb(b, xf, "linear_slope", 1.0, lp.linear_slope));
+        for (int i = 0; i < 3; i++)
+            if (!(lp.lin_slope[i] * lp.lin_break[i] + lp.lin_offset[i] > 0.0))
+                return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "LogCameraTransform: the log is "
+                                         "undefined at lin_side_break");
+    }
+    if (!p)
+        return VFX_OK;
+    return vfx_color_processor_append_log_params(p, &lp, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+}
+
+static vfx_status
+xf_cdl(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    vfx_cdl cdl;
+    VFX_TRY(get_rgb(b, xf, "slope", 1.0, cdl.slope));
+    VFX_TRY(get_rgb(b, xf, "offset", 0.0, cdl.offset));
+    VFX_TRY(get_rgb(b, xf, "power", 1.0, cdl.power));
+    VFX_TRY(get_one(b, xf, "sat", 1.0, &cdl.saturation));
+    if (vfx__ocio_map_get(b->cfg, xf, "saturation"))
+        VFX_TRY(get_one(b, xf, "saturation", 1.0, &cdl.saturation));
+    const char *style = get_str(b, xf, "style");
+    vfx_cdl_style cs = VFX_CDL_ASC;
+    if (strcasecmp(style, "noclamp") == 0 || strcasecmp(style, "FwdNoClamp") == 0)
+        cs = VFX_CDL_NO_CLAMP;
+    else if (style[0] && strcasecmp(style, "asc") != 0 && strcasecmp(style, "Fwd") != 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown CDL style '%s'", style);
+    for (int i = 0; i < 3; i++)
+        if (!(cdl.power[i] > 0.0) || (inverse && cdl.slope[i] == 0.0))
+            return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "CDL power must be > 0");
+    if (!p)
+        return VFX_OK;
+    return vfx_color_processor_append_cdl(p, &cdl, cs, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+}
+
+static vfx_status
+xf_range(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    double v[4];
+    const char *keys[4] = { "min_in_value", "max_in_value", "min_out_value", "max_out_value" };
+    for (int i = 0; i < 4; i++) {
+        if (vfx__ocio_map_get(b->cfg, xf, keys[i]))
+            VFX_TRY(get_one(b, xf, keys[i], 0.0, &v[i]));
+        else
+            v[i] = NAN;
+    }
+    if (isnan(v[0]) != isnan(v[2]) || isnan(v[1]) != isnan(v[3]))
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "RangeTransform: in and out values must "
+                                 "come in pairs");
+    if (!isnan(v[0]) && !isnan(v[1]) && v[0] == v[1])
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "RangeTransform: empty input range");
+    const char *style = get_str(b, xf, "style");
+    int noclamp = strcasecmp(style, "noClamp") == 0;
+    if (!p)
+        return VFX_OK;
+    if (!noclamp)
+        return vfx_color_processor_append_range(p, v[0], v[1], v[2], v[3],
+                                                inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+    /* no clamping: a scale and offset */
+    double mi = v[0], ma = v[1], mo = v[2], xo = v[3];
+    if (inverse) {
+        mi = v[2];
+        ma = v[3];
+        mo = v[0];
+        xo = v[1];
+    }
+    double s = 1.0, o = 0.0;
+    if (!isnan(mi) && !isnan(ma)) {
+        s = (xo - mo) / (ma - mi);
+        o = mo - s * mi;
+    } else if (!isnan(mi)) {
+        o = mo - mi;
+    } else if (!isnan(ma)) {
+        o = xo - ma;
+    }
+    double m[9] = { s, 0, 0, 0, s, 0, 0, 0, s }, off[3] = { o, o, o };
+    return vfx_color_processor_append_matrix(p, m, off);
+}
+
+static vfx_status
+xf_allocation(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *alloc = get_str(b, xf, "allocation");
+    int lg2 = strcasecmp(alloc, "lg2") == 0;
+    if (alloc[0] && !lg2 && strcasecmp(alloc, "uniform") != 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown allocation '%s'", alloc);
+    double vars[3] = { lg2 ? -10.0 : 0.0, lg2 ? 6.0 : 1.0, 0.0 };
+    int n = 0;
+    VFX_TRY(get_nums(b, xf, "vars", vars, 3, &n));
+    if (n == 1 || vars[0] == vars[1])
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "AllocationTransform: bad vars");
+    if (!p)
+        return VFX_OK;
+    vfx_color_processor *f = NULL;
+    VFX_TRY(vfx_color_processor_new(&f));
+    vfx_status st = VFX_OK;
+    if (lg2) {
+        double id[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 }, off[3] = { vars[2], vars[2], vars[2] };
+        if (vars[2] != 0.0)
+            st = vfx_color_processor_append_matrix(f, id, off);
+        if (st == VFX_OK)
+            st = vfx_color_processor_append_log(f, 2.0, VFX_DIR_FORWARD);
+    }
+    double s = 1.0 / (vars[1] - vars[0]);
+    double m[9] = { s, 0, 0, 0, s, 0, 0, 0, s }, o[3] = { -vars[0] * s, -vars[0] * s, -vars[0] * s };
+    if (st == VFX_OK)
+        st = vfx_color_processor_append_matrix(f, m, o);
+    if (st == VFX_OK)
+        st = inverse ? append_inverted(b, xf, f, p) : vfx_color_processor_append_processor(p, f);
+    vfx_color_processor_free(f);
+    return st;
+}
+
+static vfx_interp
+parse_interp(const char *s)
+{
+    if (strcasecmp(s, "tetrahedral") == 0)
+        return VFX_INTERP_TETRAHEDRAL;
+    if (strcasecmp(s, "best") == 0)
+        return VFX_INTERP_BEST;
+    if (strcasecmp(s, "linear") == 0)
+        return VFX_INTERP_LINEAR;
+    return VFX_INTERP_DEFAULT; /* nearest, cubic, unknown: the engine's default */
+}
+
+static vfx_status
+xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *src = get_str(b, xf, "src");
+    if (!src[0])
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "FileTransform without src");
+    if (!p)
+        return VFX_OK; /* files are looked for when processors are built */
+    char path[4096], cccid[512];
+    vfx_status st = vfx_ocio_config_resolve_file(b->cfg, src, path, sizeof path);
+    if (st != VFX_OK)
+        return vfx__ocio_fail_at(b->cfg, xf, st, "%s", vfx_error_message());
+    const char *cc = get_str(b, xf, "cccid");
+    if (cc[0])
+        VFX_TRY(vfx_ocio_config_expand(b->cfg, cc, cccid, sizeof cccid));
+    vfx_color_processor *f = NULL;
+    st = vfx_color_processor_new_from_file(path, cc[0] ? cccid : NULL,
+                                           parse_interp(get_str(b, xf, "interpolation")), &f);
+    if (st != VFX_OK)
+        return vfx__ocio_fail_at(b->cfg, xf, st, "%s", vfx_error_message());
+    st = inverse ? append_inverted(b, xf, f, p) : vfx_color_processor_append_processor(p, f);
+    vfx_color_processor_free(f);
+    return st;
+}
+
+static vfx_status
+xf_builtin(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *style = get_str(b, xf, "style");
+    if (!style[0])
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "BuiltinTransform without style");
+    if (!vfx__ocio_builtin_known(style))
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown BuiltinTransform style '%s'", style);
+    if (!p)
+        return VFX_OK;
+    vfx_color_processor *f = NULL;
+    VFX_TRY(vfx_color_processor_new(&f));
+    vfx_status st = vfx__ocio_builtin_append(style, f);
+    if (st != VFX_OK)
+        st = vfx__ocio_fail_at(b->cfg, xf, st, "%s", vfx_error_message());
+    else
+        st = inverse ? append_inverted(b, xf, f, p) : vfx_color_processor_append_processor(p, f);
+    vfx_color_processor_free(f);
+    return st;
+}
+
+static vfx_status
+xf_group(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const yaml_node_t *ch = vfx__ocio_map_get(b->cfg, xf, "children");
+    if (!ch || (ch->type == YAML_SCALAR_NODE && !vfx__ocio_scalar(ch)[0]))
+        return VFX_OK;
+    if (ch->type != YAML_SEQUENCE_NODE)
+        return vfx__ocio_fail_at(b->cfg, ch, VFX_ERR_CORRUPT, "GroupTransform children must be a list");
+    const yaml_node_item_t *s = ch->data.sequence.items.start, *e = ch->data.sequence.items.top;
+    ptrdiff_t n = e - s;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        const yaml_node_t *c = vfx__ocio_node(b->cfg, s[inverse ? n - 1 - i : i]);
+        VFX_TRY(vfx__ocio_build_xf(b, c, inverse, p));
+    }
+    return VFX_OK;
+}
+
+static vfx_status
+find_named_cs(vfx__ocio_build *b, const yaml_node_t *at, const char *name, int32_t *out)
+{
+    *out = vfx__ocio_find_cs(b->cfg, name);
+    if (*out >= 0)
+        return VFX_OK;
+    if (!b->check_only || !strchr(name, '$'))
+        return vfx__ocio_fail_at(b->cfg, at, VFX_ERR_CORRUPT, "colour space '%s' is not defined", name);
+    return VFX_OK;
+}
+
+static vfx_status
+xf_cs(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    int32_t s, d;
+    VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "src"), &s));
+    VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "dst"), &d));
+    if (!p)
+        return VFX_OK;
+    /* data_bypass: false would convert data spaces anyway; vfx always bypasses them */
+    return inverse ? vfx__ocio_build_convert(b, d, s, p) : vfx__ocio_build_convert(b, s, d, p);
+}
+
+static vfx_status
+forward_then_maybe_invert(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p,
+                          vfx_status (*fn)(vfx__ocio_build *, const yaml_node_t *, vfx_color_processor *))
+{
+    if (!p || !inverse)
+        return fn(b, xf, p);
+    vfx_color_processor *f = NULL;
+    VFX_TRY(vfx_color_processor_new(&f));
+    vfx_status st = fn(b, xf, f);
+    if (st == VFX_OK)
+        st = append_inverted(b, xf, f, p);
+    vfx_color_processor_free(f);
+    return st;
+}
+
+static vfx_status
+xf_look_fwd(vfx__ocio_build *b, const yaml_node_t *xf, vfx_color_processor *p)
+{
+    int32_t s, d;
+    VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "src"), &s));
+    VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "dst"), &d));
+    const char *looks = get_str(b, xf, "looks");
+    int32_t cur = s;
+    vfx_status st = vfx__ocio_build_looks(b, looks, &cur, p);
+    if (st != VFX_OK)
+        return vfx__ocio_fail_at(b->cfg, xf, st, "%s", vfx_error_message());
+    if (!p)
+        return VFX_OK;
+    return vfx__ocio_build_convert(b, cur, d, p);
+}
+
+static vfx_status
+xf_display_fwd(vfx__ocio_build *b, const yaml_node_t *xf, vfx_color_processor *p)
+{
+    int32_t s;
+    VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "src"), &s));
+    const char *disp = get_str(b, xf, "display"), *view = get_str(b, xf, "view");
+    if (!vfx__ocio_find_view(b->cfg, disp, view))
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "display '%s' view '%s' is not defined",
+                                 disp, view);
+    if (!p)
+        return VFX_OK;
+    const char *lb = get_str(b, xf, "looks_bypass");
+    return vfx__ocio_build_display(b, s, disp, view, parse_bool_str(lb) ? "" : NULL, p);
+}
+
+/* ---- dispatch ----------------------------------------------------------------------------- */
+
+vfx_status
+vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const vfx_ocio_config *cfg = b->cfg;
+    if (!xf)
+        return VFX_OK;
+    if (++b->visits > VFX__OCIO_MAX_VISITS)
+        return vfx__ocio_fail_at(cfg, xf, VFX_ERR_LIMIT, "transforms too large (over %d nodes)",
+                                 VFX__OCIO_MAX_VISITS);
+    if (b->depth >= VFX__OCIO_MAX_DEPTH)
+        return vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "transforms nested too deeply (or a cycle)");
+    if (p && vfx_color_processor_op_count(p) > VFX__OCIO_MAX_OPS)
+        return vfx__ocio_fail_at(cfg, xf, VFX_ERR_LIMIT, "more than %d colour ops", VFX__OCIO_MAX_OPS);
+    if (xf->type != YAML_MAPPING_NODE || !xf->tag || strncmp((const char *) xf->tag, "tag:", 4) == 0)
+        return vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "expected a transform such as "
+                                 "!<MatrixTransform> {...}");
+    const char *tag = (const char *) xf->tag;
+    const yaml_node_t *dn = vfx__ocio_map_get(cfg, xf, "direction");
+    const char *dir = vfx__ocio_scalar(dn);
+    if (dn) {
+        if (strcasecmp(dir, "inverse") == 0)
+            inverse = !inverse;
+        else if (strcasecmp(dir, "forward") != 0)
+            return vfx__ocio_fail_at(cfg, dn, VFX_ERR_CORRUPT, "direction must be forward or inverse, "
+                                     "not '%s'", dir);
+    }
+    b->depth++;
+    vfx_status st;
+    if (strcmp(tag, "MatrixTransform") == 0)
+        st = xf_matrix(b, xf, inverse, p);
+    else if (strcmp(tag, "ExponentTransform") == 0)
+        st = xf_exponent(b, xf, inverse, p);
+    else if (strcmp(tag, "ExponentWithLinearTransform") == 0)
+        st = xf_exp_linear(b, xf, inverse, p);
+    else if (strcmp(tag, "LogTransform") == 0)
+        st = xf_log(b, xf, inverse, p);
+    else if (strcmp(tag, "LogAffineTransform") == 0)
+        st = xf_log_params(b, xf, 0, inverse, p);
+    else if (strcmp(tag, "LogCameraTransform") == 0)
+        st = xf_log_params(b, xf, 1, inverse, p);
+    else if (strcmp(tag, "CDLTransform") == 0)
+        st = xf_cdl(b, xf, inverse, p);
+    else if (strcmp(tag, "RangeTransform") == 0)
+        st = xf_range(b, xf, inverse, p);
+    else if (strcmp(tag, "AllocationTransform") == 0)
+        st = xf_allocation(b, xf, inverse, p);
+    else if (strcmp(tag, "FileTransform") == 0)
+        st = xf_file(b, xf, inverse, p);
+    else if (strcmp(tag, "BuiltinTransform") == 0)
+        st = xf_builtin(b, xf, inverse, p);
+    else if (strcmp(tag, "GroupTransform") == 0)
+        st = xf_group(b, xf, inverse, p);
+    else if (strcmp(tag, "ColorSpaceTransform") == 0)
+        st = xf_cs(b, xf, inverse, p);
+    else if (strcmp(tag, "LookTransform") == 0)
+        st = forward_then_maybe_invert(b, xf, inverse, p, xf_look_fwd);
+    else if (strcmp(tag, "DisplayViewTransform") == 0)
+        st = forward_then_maybe_invert(b, xf, inverse, p, xf_display_fwd);
+    else if (strcmp(tag, "ExposureContrastTransform") == 0 || strcmp(tag, "FixedFunctionTransform") == 0 ||
+             strcmp(tag, "GradingPrimaryTransform") == 0 || strcmp(tag, "GradingRGBCurveTransform") == 0 ||
+             strcmp(tag, "GradingToneTransform") == 0 || strcmp(tag, "Lut1DTransform") == 0 ||
+             strcmp(tag, "Lut3DTransform") == 0)
+        st = p ? vfx__ocio_fail_at(cfg, xf, VFX_ERR_UNSUPPORTED, "%s is not supported yet", tag) : VFX_OK;
+    else
+        st = vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "unknown transform !<%s>", tag);
+    b->depth--;
+    return st;
+}
+
+/* ============================================================================================
+ * Pipelines
+ * ========================================================================================== */
+
+/* Colour space @p i to its own reference (scene or display). */
+static vfx_status
+cs_to_ref(vfx__ocio_build *b, int32_t i, vfx_color_processor *p)
+{
+    const vfx__ocio_cs *cs = &b->cfg->cs[i];
+    if (cs->to_ref)
+        return vfx__ocio_build_xf(b, cs->to_ref, 0, p);
+    return vfx__ocio_build_xf(b, cs->from_ref, 1, p);
+}
+
+static vfx_status
+cs_from_ref(vfx__ocio_build *b, int32_t i, vfx_color_processor *p)
+{
+    const vfx__ocio_cs *cs = &b->cfg->cs[i];
+    if (cs->from_ref)
+        return vfx__ocio_build_xf(b, cs->from_ref, 0, p);
+    return vfx__ocio_build_xf(b, cs->to_ref, 1, p);
+}
+
+static const vfx__ocio_vt *
+default_vt(const vfx_ocio_config *cfg)
+{
+    if (cfg->default_vt[0])
+        return vfx__ocio_find_vt(cfg, cfg->default_vt);
+    for (int32_t i = 0; i < cfg->n_vts; i++)
+        if (cfg->vts[i].to_scene || cfg->vts[i].from_scene)
+            return &cfg->vts[i];
+    return NULL;
+}
+
+/* Scene reference -> display reference through view transform @p vt (inverse: back). */
+static vfx_status
+apply_vt(vfx__ocio_build *b, const vfx__ocio_vt *vt, int inverse, vfx_color_processor *p)
+{
+    if (!vt)
+        return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: %s: no view transform connects the scene and display "
+                         "references", b->cfg->src_name);
+    if (!vt->from_scene && !vt->to_scene)
+        return vfx__ocio_fail_at(b->cfg, vt->node, VFX_ERR_UNSUPPORTED, "view transform '%s' is "
+                                 "display-referred; vfx only uses scene-referred view transforms", vt->name);
+    if (!inverse)
+        return vt->from_scene ? vfx__ocio_build_xf(b, vt->from_scene, 0, p)
+                              : vfx__ocio_build_xf(b, vt->to_scene, 1, p);
+    return vt->to_scene ? vfx__ocio_build_xf(b, vt->to_scene, 0, p)
+                        : vfx__ocio_build_xf(b, vt->from_scene, 1, p);
+}
+
+vfx_status
+vfx__ocio_build_convert(vfx__ocio_build *b, int32_t src, int32_t dst, vfx_color_processor *p)
+{
+    const vfx_ocio_config *cfg = b->cfg;
+    if (src < 0 || dst < 0 || src == dst)
+        return VFX_OK;
+    if (cfg->cs[src].isdata || cfg->cs[dst].isdata)
+        return VFX_OK;
+    if (b->depth >= VFX__OCIO_MAX_DEPTH)
+        return vfx__ocio_fail_at(cfg, cfg->cs[src].node, VFX_ERR_CORRUPT, "colour spaces refer to each "
+                                 "other in a cycle");
+    b->depth++;
+    vfx_status st = cs_to_ref(b, src, p);
+    if (st == VFX_OK && cfg->cs[src].is_display != cfg->cs[dst].is_display)
+        st = apply_vt(b, default_vt(cfg), cfg->cs[src].is_display, p);
+    if (st == VFX_OK)
+        st = cs_from_ref(b, dst, p);
+    b->depth--;
+    return st;
+}
+
+vfx_status
+vfx__ocio_build_looks(vfx__ocio_build *b, const char *looks, int32_t *cur, vfx_color_processor *p)
+{
+    const vfx_ocio_config *cfg = b->cfg;
+    if (!looks)
+        return VFX_OK;
+    char tok[512];
+    for (const char *s = looks; *s;) {
+        size_t len = strcspn(s, ",:");
+        const char *t = s;
+        s += len;
+        if (*s)
+            s++;
+        while (len && (*t == ' ' || *t == '\t')) {
+            t++;
+            len--;
+        }
+        while (len && (t[len - 1] == ' ' || t[len - 1] == '\t'))
+            len--;
+        if (!len)
+            continue;
+        if (len >= sizeof tok)
+            return vfx__fail(VFX_ERR_CORRUPT, "ocio: look name too long");
+        memcpy(tok, t, len);
+        tok[len] = 0;
+        /* "a|b": the first alternative that exists */
+        const vfx__ocio_look *lk = NULL;
+        int inv = 0;
+        for (char *alt = tok, *next; alt; alt = next) {
+            next = strchr(alt, '|');
+            if (next)
+                *next++ = 0;
+            int ai = 0;
+            while (*alt == '+' || *alt == '-' || *alt == ' ') {
+                if (*alt == '-')
+                    ai = 1;
+                alt++;
+            }
+            char nm[512];
+            if (vfx_ocio_config_expand(cfg, alt, nm, sizeof nm) != VFX_OK)
+                continue;
+            for (size_t l = strlen(nm); l && nm[l - 1] == ' '; l--)
+                nm[l - 1] = 0;
+            lk = vfx__ocio_find_look(cfg, nm);
+            if (lk) {
+                inv = ai;
+                break;
+            }
+            if (!next)
+                return vfx__fail(VFX_ERR_NOT_FOUND, "look '%s' is not defined", nm);
+        }
+        if (!lk)
+            continue;
+        int32_t ps = lk->process_space[0] ? vfx__ocio_find_cs(cfg, lk->process_space) : *cur;
+        if (lk->process_space[0] && ps < 0 && !b->check_only)
+            return vfx__ocio_fail_at(cfg, lk->node, VFX_ERR_CORRUPT, "look '%s': process space '%s' is "
+                                     "not defined", lk->name, lk->process_space);
+        if (p)
+            VFX_TRY(vfx__ocio_build_convert(b, *cur, ps, p));
+        if (b->check_only) {
+            *cur = ps;
+            continue;
+        }
+        if (!inv)
+            VFX_TRY(lk->xf ? vfx__ocio_build_xf(b, lk->xf, 0, p) : vfx__ocio_build_xf(b, lk->inv, 1, p));
+        else
+            VFX_TRY(lk->inv ? vfx__ocio_build_xf(b, lk->inv, 0, p) : vfx__ocio_build_xf(b, lk->xf, 1, p));
+        *cur = ps;
+    }
+    return VFX_OK;
+}
+
+vfx_status
+vfx__ocio_build_display(vfx__ocio_build *b, int32_t src, const char *display, const char *view,
+                        const char *looks, vfx_color_processor *p)
+{
+    const vfx_ocio_config *cfg = b->cfg;
+    const vfx__ocio_view *v = vfx__ocio_find_view(cfg, display, view);
+    if (!v)
+        return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: %s: no view '%s' in display '%s'", cfg->src_name,
+                         view ? view : "", display ? display : "");
+    int vt_view = v->view_transform[0] != 0;
+    const char *csn = vt_view && v->display_colorspace[0] ? v->display_colorspace
+                      : v->colorspace[0] ? v->colorspace : v->display_colorspace;
+    if (strcmp(csn, "<USE_DISPLAY_NAME>") == 0)
+        csn = display;
+    int32_t dcs = vfx__ocio_find_cs(cfg, csn);
+    if (dcs < 0)
+        return vfx__ocio_fail_at(cfg, v->node, VFX_ERR_CORRUPT, "view '%s': colour space '%s' is not "
+                                 "defined", v->name, csn);
+    if (cfg->cs[src].isdata || cfg->cs[dcs].isdata)
+        return VFX_OK;
+    int32_t cur = src;
+    VFX_TRY(vfx__ocio_build_looks(b, looks ? looks : v->looks, &cur, p));
+    if (!vt_view)
+        return vfx__ocio_build_convert(b, cur, dcs, p);
+    const vfx__ocio_vt *vt = vfx__ocio_find_vt(cfg, v->view_transform);
+    if (!vt)
+        return vfx__ocio_fail_at(cfg, v->node, VFX_ERR_CORRUPT, "view '%s': view transform '%s' is not "
+                                 "defined", v->name, v->view_transform);
+    /* current space -> scene reference -> (view transform) -> display reference -> display.
+     * A display-referred view transform starts from the display reference, reached through
+     * the default view transform. */
+    int scene_vt = vt->from_scene || vt->to_scene;
+    VFX_TRY(cs_to_ref(b, cur, p));
+    if (cfg->cs[cur].is_display == scene_vt)
+        VFX_TRY(apply_vt(b, default_vt(cfg), scene_vt, p));
+    if (scene_vt)
+        VFX_TRY(apply_vt(b, vt, 0, p));
+    else if (vt->from_display)
+        VFX_TRY(vfx__ocio_build_xf(b, vt->from_display, 0, p));
+    else
+        VFX_TRY(vfx__ocio_build_xf(b, vt->to_display, 1, p));
+    if (!cfg->cs[dcs].is_display)
+        VFX_TRY(apply_vt(b, default_vt(cfg), 1, p));
+    return cs_from_ref(b, dcs, p);
+}
+
+/* ============================================================================================
+ * Public processors
+ * ========================================================================================== */
+
+static vfx_status
+finish(vfx_status st, vfx_color_processor *p, vfx_color_processor **out)
+{
+    if (st == VFX_OK)
+        st = vfx_color_processor_optimize(p);
+    if (st != VFX_OK) {
+        vfx_color_processor_free(p);
+        return st;
+    }
+    *out = p;
+    return VFX_OK;
+}
+
+static vfx_status
+lookup(const vfx_ocio_config *cfg, const char *name, int32_t *out)
+{
+    *out = name ? vfx__ocio_find_cs(cfg, name) : -1;
+    if (*out < 0)
+        return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: %s: no colour space '%s'", cfg->src_name,
+                         name ? name : "(null)");
+    return VFX_OK;
+}
+
+VFX_API vfx_status
+vfx_ocio_look_processor_new(const vfx_ocio_config *cfg, const char *src, const char *dst,
+                            const char *looks, vfx_color_processor **out)
+{
+    if (!cfg || !out)
+        return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
+    *out = NULL;
+    int32_t s, d;
+    VFX_TRY(lookup(cfg, src, &s));
+    VFX_TRY(lookup(cfg, dst, &d));
+    vfx_color_processor *p = NULL;
+    VFX_TRY(vfx_color_processor_new(&p));
+    vfx__ocio_build b = { cfg, 0, 0, 0 };
+    int32_t cur = s;
+    vfx_status st = vfx__ocio_build_looks(&b, looks, &cur, p);
+    if (st == VFX_OK)
+        st = vfx__ocio_build_convert(&b, cur, d, p);
+    return finish(st, p, out);
+}
+
+VFX_API vfx_status
+vfx_ocio_processor_new(const vfx_ocio_config *cfg, const char *src, const char *dst,
+                       vfx_color_processor **out)
+{
+    return vfx_ocio_look_processor_new(cfg, src, dst, NULL, out);
+}
+
+VFX_API vfx_status
+vfx_ocio_display_processor_new(const vfx_ocio_config *cfg, const char *src, const char *display,
+                               const char *view, const char *looks, vfx_direction dir,
+                               vfx_color_processor **out)
+{
+    if (!cfg || !out || !display || !view)
+        return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
+    *out = NULL;
+    int32_t s;
+    VFX_TRY(lookup(cfg, src, &s));
+    vfx_color_processor *p = NULL;
+    VFX_TRY(vfx_color_processor_new(&p));
+    vfx__ocio_build b = { cfg, 0, 0, 0 };
+    vfx_status st = vfx__ocio_build_display(&b, s, display, view, looks, p);
+    if (st == VFX_OK && dir == VFX_DIR_INVERSE) {
+        vfx_color_processor *inv = NULL;
+        st = vfx_color_processor_inverse(p, &inv);
+        vfx_color_processor_free(p);
+        p = inv;
+    }
+    return finish(st, p, out);
+}

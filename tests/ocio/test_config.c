@@ -1,0 +1,518 @@
+/* OCIO config loading: every config under testdata/ocio, the built-in config, bad configs with
+ * precise errors, context variables and search paths, active display/view overrides. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+#include "core/core_int.h"
+
+static vfx_ocio_config *
+load_str(const char *text)
+{
+    vfx_ocio_config *c = NULL;
+    vfx_status s = vfx_ocio_config_new_from_memory(text, strlen(text), NULL, "t.ocio", &c);
+    if (s != VFX_OK)
+        fail_msg("load: %s", vfx_error_message());
+    return c;
+}
+
+static void
+expect_error(const char *text, vfx_status code, const char *msg_part)
+{
+    vfx_ocio_config *c = NULL;
+    vfx_status s = vfx_ocio_config_new_from_memory(text, strlen(text), NULL, "t.ocio", &c);
+    assert_null(c);
+    if (s != code || !strstr(vfx_error_message(), msg_part))
+        fail_msg("got %s '%s', want %s containing '%s'", vfx_status_name(s), vfx_error_message(),
+                 vfx_status_name(code), msg_part);
+}
+
+/* ---- testdata configs ----------------------------------------------------------------------- */
+
+static void
+testdata_configs(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *path;
+        vfx_status  want;
+        int32_t     n_cs;
+    } CASES[] = {
+        { "ocio/aces/cg-config-v1.0.0_aces-v1.3_ocio-v2.1.ocio", VFX_OK, 20 },
+        /* newer than OCIO 2.1 can read; vfx reads them (unknown keys are ignored) */
+        { "ocio/aces/cg-config-v4.0.0_aces-v2.0_ocio-v2.5.ocio", VFX_OK, 27 },
+        { "ocio/aces/studio-config-v2.1.0_aces-v1.3_ocio-v2.3.ocio", VFX_OK, 52 },
+        { "ocio/context_test1/config.ocio", VFX_OK, 13 },
+        { "ocio/demo/ocio-v2_demo.ocio", VFX_OK, 14 },
+        { "ocio/sharktacos-OCIOv1-VFX/OCIOv1_config_VFX.ocio", VFX_OK, 20 },
+        { "ocio/mergeconfigs/merged3/input.ocio", VFX_OK, 5 },
+        /* a look whose process space is undefined (ociocheck rejects it too) */
+        { "ocio/mergeconfigs/merged3/base.ocio", VFX_ERR_CORRUPT, 0 },
+        /* a merge recipe, not a config; zip archives (.ocioz) are not read yet */
+        { "ocio/mergeconfigs/merged3/merged.ociom", VFX_ERR_CORRUPT, 0 },
+        { "ocio/context_test1/context_test1_linux.ocioz", VFX_ERR_CORRUPT, 0 },
+        { "ocio/context_test1/context_test1_windows.ocioz", VFX_ERR_CORRUPT, 0 },
+        { "ocio/ocioz/empty.ocioz", VFX_ERR_CORRUPT, 0 },
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        vfx_ocio_config *c = NULL;
+        vfx_status s = vfx_ocio_config_new_from_file(test_data(CASES[i].path), &c);
+        print_message("%s: %s %s\n", CASES[i].path, vfx_status_name(s), s ? vfx_error_message() : "");
+        if (s != CASES[i].want)
+            fail_msg("%s: %s (%s)", CASES[i].path, vfx_status_name(s), vfx_error_message());
+        if (s != VFX_OK) {
+            assert_null(c);
+            assert_non_null(strstr(vfx_error_message(), CASES[i].path));
+            continue;
+        }
+        assert_int_equal(vfx_ocio_config_colorspace_count(c), CASES[i].n_cs);
+        /* every space to every role and back compiles, or fails cleanly */
+        for (int32_t k = 0; k < vfx_ocio_config_colorspace_count(c); k++) {
+            vfx_color_processor *p = NULL;
+            const char *name = vfx_ocio_config_colorspace_name(c, k);
+            assert_int_equal(vfx_ocio_config_colorspace_index(c, name), k);
+            s = vfx_ocio_processor_new(c, name, vfx_ocio_config_colorspace_name(c, 0), &p);
+            assert_true(s == VFX_OK || s == VFX_ERR_UNSUPPORTED || s == VFX_ERR_NOT_FOUND);
+            assert_true((s == VFX_OK) == (p != NULL));
+            vfx_color_processor_free(p);
+        }
+        vfx_ocio_config_free(c);
+    }
+    vfx_ocio_config_free(NULL);
+}
+
+static void
+aces_cg_queries(void **state)
+{
+    (void) state;
+    vfx_ocio_config *c = NULL;
+    assert_int_equal(vfx_ocio_config_new_from_file(
+                         test_data("ocio/aces/cg-config-v1.0.0_aces-v1.3_ocio-v2.1.ocio"), &c), VFX_OK);
+    assert_int_equal(vfx_ocio_config_version_major(c), 2);
+    assert_int_equal(vfx_ocio_config_version_minor(c), 1);
+    assert_string_equal(vfx_ocio_config_role_colorspace(c, "scene_linear"), "ACEScg");
+    assert_string_equal(vfx_ocio_config_role_colorspace(c, "aces_interchange"), "ACES2065-1");
+    /* aliases and roles name spaces too, case-insensitively */
+    assert_int_equal(vfx_ocio_config_colorspace_index(c, "acescg"), vfx_ocio_config_colorspace_index(c, "ACEScg"));
+    assert_int_equal(vfx_ocio_config_colorspace_index(c, "lin_ap1"), vfx_ocio_config_colorspace_index(c, "ACEScg"));
+    assert_int_equal(vfx_ocio_config_colorspace_index(c, "SCENE_LINEAR"), vfx_ocio_config_colorspace_index(c, "ACEScg"));
+    assert_int_equal(vfx_ocio_config_colorspace_index(c, "nope"), -1);
+    vfx_ocio_colorspace_info ci;
+    assert_int_equal(vfx_ocio_config_colorspace_info(c, "ACEScct", &ci), VFX_OK);
+    assert_string_equal(ci.encoding, "log");
+    assert_string_equal(ci.family, "ACES");
+    assert_int_equal(ci.isdata, 0);
+    assert_int_equal(ci.is_display, 0);
+    assert_true(ci.has_to_reference);
+    assert_int_equal(vfx_ocio_config_colorspace_info(c, "sRGB - Display", &ci), VFX_OK);
+    assert_int_equal(ci.is_display, 1);
+    assert_int_equal(vfx_ocio_config_colorspace_info(c, "Raw", &ci), VFX_OK);
+    assert_int_equal(ci.isdata, 1);
+    assert_int_equal(vfx_ocio_config_colorspace_info(c, "nope", &ci), VFX_ERR_NOT_FOUND);
+    /* displays, shared views, view transforms */
+    assert_string_equal(vfx_ocio_config_default_display(c), "sRGB - Display");
+    assert_string_equal(vfx_ocio_config_default_view(c, "sRGB - Display"), "ACES 1.0 - SDR Video");
+    vfx_ocio_view_info vi;
+    assert_int_equal(vfx_ocio_config_view_info(c, "sRGB - Display", "Un-tone-mapped", &vi), VFX_OK);
+    assert_string_equal(vi.view_transform, "Un-tone-mapped");
+    assert_string_equal(vi.display_colorspace, "sRGB - Display"); /* <USE_DISPLAY_NAME> */
+    assert_int_equal(vfx_ocio_config_look_count(c), 1);
+    assert_int_equal(vfx_ocio_config_view_transform_count(c), 5);
+    /* Raw views and data spaces are identities */
+    vfx_color_processor *p = NULL;
+    assert_int_equal(vfx_ocio_display_processor_new(c, "ACEScg", "sRGB - Display", "Raw", NULL,
+                                                    VFX_DIR_FORWARD, &p), VFX_OK);
+    assert_int_equal(vfx_color_processor_op_count(p), 0);
+    vfx_color_processor_free(p);
+    /* a view vfx cannot express fails cleanly, naming the place */
+    assert_int_equal(vfx_ocio_display_processor_new(c, "ACEScg", "sRGB - Display", "ACES 1.0 - SDR Video",
+                                                    NULL, VFX_DIR_FORWARD, &p), VFX_ERR_UNSUPPORTED);
+    assert_null(p);
+    assert_non_null(strstr(vfx_error_message(), ".ocio:81:27:"));
+    /* round trip ACEScct -> ACEScg -> ACEScct */
+    vfx_color_processor *f = NULL, *g = NULL;
+    assert_int_equal(vfx_ocio_processor_new(c, "ACEScct", "ACEScg", &f), VFX_OK);
+    assert_int_equal(vfx_ocio_processor_new(c, "ACEScg", "ACEScct", &g), VFX_OK);
+    float v[3] = { 0.4135884f, 0.2f, 0.6f };
+    vfx_color_processor_apply_rgb(f, v);
+    assert_float_equal(v[0], 0.18f, 1e-5);
+    vfx_color_processor_apply_rgb(g, v);
+    assert_float_equal(v[0], 0.4135884f, 1e-5);
+    assert_float_equal(v[1], 0.2f, 1e-5);
+    vfx_color_processor_free(f);
+    vfx_color_processor_free(g);
+    vfx_ocio_config_free(c);
+}
+
+/* ---- the built-in config ----------------------------------------------------------------- */
+
+static void
+builtin_config(void **state)
+{
+    (void) state;
+    vfx_ocio_config *c = NULL;
+    assert_int_equal(vfx_ocio_config_new_builtin(&c), VFX_OK);
+    assert_string_equal(vfx_ocio_config_name(c), "vfx-default-1");
+    const char *need[] = { "Linear Rec.709 (sRGB)", "sRGB Encoded Rec.709 (sRGB)", "Linear Rec.2020",
+                           "sRGB Encoded P3-D65", "ACES2065-1", "ACEScg", "ACEScct", "CIE XYZ D65",
+                           "ARRI LogC3 (EI800) AWG3", "Sony S-Log3 S-Gamut3", "Panasonic V-Log V-Gamut",
+                           "RED Log3G10 REDWideGamutRGB", "Raw", "srgb", "lin_srgb" };
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        assert_true(vfx_ocio_config_colorspace_index(c, need[i]) >= 0);
+    assert_string_equal(vfx_ocio_config_role_colorspace(c, "scene_linear"), "Linear Rec.709 (sRGB)");
+    assert_string_equal(vfx_ocio_config_role_colorspace(c, "data"), "Raw");
+    assert_string_equal(vfx_ocio_config_role_colorspace(c, "compositing_log"), "ACEScct");
+    assert_int_equal(vfx_ocio_config_display_count(c), 5);
+    const char *disp[] = { "sRGB", "Rec.1886 / Rec.709", "Display P3", "Rec.2100-PQ", "Rec.2100-HLG" };
+    for (int i = 0; i < 5; i++) {
+        assert_string_equal(vfx_ocio_config_display_name(c, i), disp[i]);
+        assert_string_equal(vfx_ocio_config_default_view(c, disp[i]), "Standard");
+        vfx_color_processor *p = NULL;
+        assert_int_equal(vfx_ocio_display_processor_new(c, "scene_linear", disp[i], "Standard", NULL,
+                                                        VFX_DIR_FORWARD, &p), VFX_OK);
+        vfx_color_processor_free(p);
+    }
+    /* every space to scene_linear compiles */
+    for (int32_t k = 0; k < vfx_ocio_config_colorspace_count(c); k++) {
+        vfx_color_processor *p = NULL;
+        assert_int_equal(vfx_ocio_processor_new(c, vfx_ocio_config_colorspace_name(c, k), "scene_linear", &p),
+                         VFX_OK);
+        vfx_color_processor_free(p);
+    }
+    /* linear 0.18 grey -> sRGB display: 0.4613561 */
+    vfx_color_processor *p = NULL;
+    assert_int_equal(vfx_ocio_display_processor_new(c, "lin_srgb", "sRGB", "Standard", NULL, VFX_DIR_FORWARD,
+                                                    &p), VFX_OK);
+    float v[3] = { 0.18f, 0.18f, 0.18f };
+    vfx_color_processor_apply_rgb(p, v);
+    assert_float_equal(v[1], 0.4613561f, 2e-6);
+    vfx_color_processor_free(p);
+    vfx_ocio_config_free(c);
+
+    /* $OCIO unset: the built-in config; set: that file */
+    unsetenv("OCIO");
+    assert_int_equal(vfx_ocio_config_new_from_env(&c), VFX_OK);
+    assert_string_equal(vfx_ocio_config_name(c), "vfx-default-1");
+    vfx_ocio_config_free(c);
+    setenv("OCIO", test_data("ocio/demo/ocio-v2_demo.ocio"), 1);
+    assert_int_equal(vfx_ocio_config_new_from_env(&c), VFX_OK);
+    assert_string_equal(vfx_ocio_config_name(c), "OCIOv2-demo_2021-02-03");
+    vfx_ocio_config_free(c);
+    unsetenv("OCIO");
+}
+
+/* The built-in config text passes OpenColorIO's own checker. */
+static void
+builtin_passes_ociocheck(void **state)
+{
+    (void) state;
+    if (!test_have_tool("ociocheck")) {
+        print_message("ociocheck not installed: skipped\n");
+        return;
+    }
+    const char *path = test_tmp("vfx_builtin.ocio");
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(vfx_ocio_builtin_config_text(), f);
+    fclose(f);
+    char cmd[2048], out[65536];
+    snprintf(cmd, sizeof cmd, "ociocheck --iconfig '%s' 2>&1", path);
+    int rc = test_run(cmd, out, sizeof out);
+    if (rc != 0 || !strstr(out, "passed"))
+        fail_msg("ociocheck rc %d:\n%s", rc, out);
+}
+
+/* ---- bad configs ---------------------------------------------------------------------------- */
+
+static void
+bad_configs(void **state)
+{
+    (void) state;
+    expect_error("ocio_profile_version: 2\nroles: [a\n", VFX_ERR_CORRUPT, "t.ocio:3:1:");
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace> {name: a}\n  - !<ColorSpace> {name: a}\n",
+                 VFX_ERR_CORRUPT, "t.ocio:4:5: colour space 'a' defined twice");
+    expect_error("ocio_profile_version: 2\nroles: {scene_linear: b}\ncolorspaces:\n  - !<ColorSpace> {name: a}\n",
+                 VFX_ERR_CORRUPT, "role 'scene_linear' refers to colour space 'b'");
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<FooTransform> {}\n",
+                 VFX_ERR_CORRUPT, "t.ocio:5:19: unknown transform !<FooTransform>");
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<ColorSpaceTransform> {src: a, dst: zz}\n",
+                 VFX_ERR_CORRUPT, "t.ocio:5:19: colour space 'zz' is not defined");
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<MatrixTransform> {matrix: [1, 2, x]}\n",
+                 VFX_ERR_CORRUPT, "t.ocio:5:");
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: !<MatrixTransform> {direction: sideways}\n",
+                 VFX_ERR_CORRUPT, "direction must be forward or inverse");
+    expect_error("ocio_profile_version: 2\ndisplays:\n  d:\n    - !<View> {name: v, colorspace: nope}\n",
+                 VFX_ERR_CORRUPT, "t.ocio:4:7: view refers to colour space 'nope'");
+    expect_error("ocio_profile_version: 2\ndisplays:\n  d:\n    - !<Views> [missing]\n",
+                 VFX_ERR_CORRUPT, "shared view 'missing' is not defined");
+    expect_error("ocio_profile_version: 3\n", VFX_ERR_UNSUPPORTED, "ocio_profile_version 3");
+    expect_error("roles: {}\n", VFX_ERR_CORRUPT, "ocio_profile_version is missing");
+    expect_error("", VFX_ERR_CORRUPT, "empty config");
+    expect_error("- a\n- b\n", VFX_ERR_CORRUPT, "t.ocio:1:1:");
+    /* a cycle through aliases and a group that refers to itself */
+    expect_error("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace>\n    name: a\n"
+                 "    to_reference: &g !<GroupTransform> {children: [*g]}\n",
+                 VFX_ERR_CORRUPT, "nested too deeply");
+    /* a space converting through itself fails when used, without recursing forever */
+    vfx_ocio_config *c = load_str("ocio_profile_version: 2\ncolorspaces:\n  - !<ColorSpace> {name: r}\n"
+                                  "  - !<ColorSpace>\n    name: a\n"
+                                  "    to_reference: !<ColorSpaceTransform> {src: a, dst: r}\n");
+    vfx_color_processor *p = NULL;
+    assert_int_equal(vfx_ocio_processor_new(c, "a", "r", &p), VFX_ERR_CORRUPT);
+    assert_null(p);
+    assert_int_equal(vfx_ocio_processor_new(c, "a", "nope", &p), VFX_ERR_NOT_FOUND);
+    vfx_ocio_config_free(c);
+    assert_int_equal(vfx_ocio_config_new_from_file("/nonexistent/x.ocio", &c), VFX_ERR_IO);
+}
+
+/* ---- transforms ------------------------------------------------------------------------------ */
+
+static void
+transforms_and_inverse(void **state)
+{
+    (void) state;
+    vfx_ocio_config *c = load_str(
+        "ocio_profile_version: 2\n"
+        "roles: {reference: lin}\n"
+        "colorspaces:\n"
+        "  - !<ColorSpace> {name: lin}\n"
+        "  - !<ColorSpace>\n    name: m\n"
+        "    from_reference: !<MatrixTransform> {matrix: [2,0,0,0, 0,3,0,0, 0,0,4,0, 0,0,0,1], offset: [0.1,0.2,0.3,0]}\n"
+        "  - !<ColorSpace>\n    name: g\n"
+        "    to_reference: !<GroupTransform>\n"
+        "      children:\n"
+        "        - !<ExponentTransform> {value: [2.2, 2.2, 2.2, 1]}\n"
+        "        - !<RangeTransform> {min_in_value: 0, max_in_value: 1, min_out_value: 0, max_out_value: 2, style: noClamp}\n"
+        "        - !<LogAffineTransform> {base: 10, log_side_slope: 0.5, lin_side_offset: 1, direction: inverse}\n"
+        "  - !<ColorSpace>\n    name: cdl\n"
+        "    to_reference: !<CDLTransform> {slope: [1.1, 1, 0.9], offset: [0.01, 0, -0.01], power: [1, 1.2, 1], sat: 0.9}\n"
+        "  - !<ColorSpace>\n    name: gi\n"
+        "    to_reference: !<GroupTransform> {direction: inverse, children: [!<ColorSpaceTransform> {src: lin, dst: g}]}\n");
+    vfx_color_processor *p = NULL;
+    /* matrix with offset */
+    assert_int_equal(vfx_ocio_processor_new(c, "lin", "m", &p), VFX_OK);
+    float v[3] = { 1, 1, 1 };
+    vfx_color_processor_apply_rgb(p, v);
+    assert_float_equal(v[0], 2.1f, 1e-6);
+    assert_float_equal(v[1], 3.2f, 1e-6);
+    assert_float_equal(v[2], 4.3f, 1e-6);
+    vfx_color_processor_free(p);
+    assert_int_equal(vfx_ocio_processor_new(c, "m", "lin", &p), VFX_OK);
+    vfx_color_processor_apply_rgb(p, v);
+    assert_float_equal(v[0], 1.0f, 1e-6);
+    assert_float_equal(v[2], 1.0f, 1e-6);
+    vfx_color_processor_free(p);
+    /* group: x^2.2 * 2, then antilog-affine: (10^(y / 0.5) - 1) */
+    assert_int_equal(vfx_ocio_processor_new(c, "g", "lin", &p), VFX_OK);
+    float w[3] = { 0.5f, 0.25f, 0.1f };
+    vfx_color_processor_apply_rgb(p, w);
+    for (int i = 0; i < 3; i++) {
+        double x = i == 0 ? 0.5 : i == 1 ? 0.25 : 0.1;
+        double want = pow(10.0, 2.0 * pow(x, 2.2) / 0.5) - 1.0;
+        assert_float_equal(w[i], want, 1e-5 * fmax(1.0, want));
+    }
+    vfx_color_processor_free(p);
+    /* an inverted group of a colour-space transform is the forward g -> lin */
+    vfx_color_processor *q = NULL;
+    assert_int_equal(vfx_ocio_processor_new(c, "gi", "lin", &q), VFX_OK);
+    float u[3] = { 0.5f, 0.25f, 0.1f };
+    vfx_color_processor_apply_rgb(q, u);
+    float t[3] = { 0.5f, 0.25f, 0.1f };
+    assert_int_equal(vfx_ocio_processor_new(c, "g", "lin", &p), VFX_OK);
+    vfx_color_processor_apply_rgb(p, t);
+    for (int i = 0; i < 3; i++)
+        assert_float_equal(u[i], t[i], 1e-6);
+    vfx_color_processor_free(p);
+    vfx_color_processor_free(q);
+    /* CDL (ASC clamp) round trip inside [0, 1] */
+    assert_int_equal(vfx_ocio_processor_new(c, "cdl", "lin", &p), VFX_OK);
+    assert_int_equal(vfx_ocio_processor_new(c, "lin", "cdl", &q), VFX_OK);
+    float k[3] = { 0.4f, 0.5f, 0.6f };
+    vfx_color_processor_apply_rgb(p, k);
+    vfx_color_processor_apply_rgb(q, k);
+    assert_float_equal(k[0], 0.4f, 1e-5);
+    assert_float_equal(k[1], 0.5f, 1e-5);
+    assert_float_equal(k[2], 0.6f, 1e-5);
+    vfx_color_processor_free(p);
+    vfx_color_processor_free(q);
+    vfx_ocio_config_free(c);
+}
+
+static void
+looks_and_views(void **state)
+{
+    (void) state;
+    vfx_ocio_config *c = load_str(
+        "ocio_profile_version: 2\n"
+        "roles: {reference: lin}\n"
+        "shared_views:\n"
+        "  - !<View> {name: Lin, colorspace: lin}\n"
+        "displays:\n"
+        "  d1:\n"
+        "    - !<View> {name: Graded, colorspace: lin, looks: +grade}\n"
+        "    - !<Views> [Lin]\n"
+        "  d2:\n"
+        "    - !<View> {name: Graded, colorspace: lin, looks: \"-grade\"}\n"
+        "active_displays: [d2, d1]\n"
+        "looks:\n"
+        "  - !<Look>\n    name: grade\n    process_space: twice\n"
+        "    transform: !<MatrixTransform> {offset: [0.1, 0.1, 0.1, 0]}\n"
+        "colorspaces:\n"
+        "  - !<ColorSpace> {name: lin}\n"
+        "  - !<ColorSpace>\n    name: twice\n"
+        "    from_reference: !<MatrixTransform> {matrix: [2,0,0,0, 0,2,0,0, 0,0,2,0, 0,0,0,1]}\n");
+    assert_int_equal(vfx_ocio_config_display_count(c), 2);
+    assert_string_equal(vfx_ocio_config_default_display(c), "d2"); /* active order */
+    assert_int_equal(vfx_ocio_config_view_count(c, "d1"), 2);
+    assert_string_equal(vfx_ocio_config_view_name(c, "d1", 1), "Lin");
+    vfx_color_processor *p = NULL;
+    float v[3] = { 1, 1, 1 };
+    /* lin -> twice (x2) -> +0.1 -> lin (/2): 1.05 */
+    assert_int_equal(vfx_ocio_display_processor_new(c, "lin", "d1", "Graded", NULL, VFX_DIR_FORWARD, &p), VFX_OK);
+    vfx_color_processor_apply_rgb(p, v);
+    assert_float_equal(v[0], 1.05f, 1e-6);
+    vfx_color_processor_free(p);
+    /* the inverse look: 0.95 */
+    v[0] = 1;
+    assert_int_equal(vfx_ocio_display_processor_new(c, "lin", "d2", "Graded", NULL, VFX_DIR_FORWARD, &p), VFX_OK);
+    vfx_color_processor_apply_rgb(p, v);
+    assert_float_equal(v[0], 0.95f, 1e-6);
+    vfx_color_processor_free(p);
+    /* looks overridden (none), and the inverse direction */
+    v[0] = 1;
+    assert_int_equal(vfx_ocio_display_processor_new(c, "lin", "d1", "Graded", "", VFX_DIR_FORWARD, &p), VFX_OK);
+    vfx_color_processor_apply_rgb(p, v);
+    assert_float_equal(v[0], 1.0f, 1e-6);
+    vfx_color_processor_free(p);
+    v[0] = 1.05f;
+    assert_int_equal(vfx_ocio_display_processor_new(c, "lin", "d1", "Graded", NULL, VFX_DIR_INVERSE, &p), VFX_OK);
+    vfx_color_processor_apply_rgb(p, v);
+    assert_float_equal(v[0], 1.0f, 1e-6);
+    vfx_color_processor_free(p);
+    /* look processor between spaces */
+    v[0] = 1;
+    assert_int_equal(vfx_ocio_look_processor_new(c, "lin", "twice", "grade", &p), VFX_OK);
+    vfx_color_processor_apply_rgb(p, v);
+    assert_float_equal(v[0], 2.1f, 1e-6);
+    vfx_color_processor_free(p);
+    assert_int_equal(vfx_ocio_look_processor_new(c, "lin", "twice", "nolook", &p), VFX_ERR_NOT_FOUND);
+    vfx_ocio_config_free(c);
+
+    /* $OCIO_ACTIVE_DISPLAYS / $OCIO_ACTIVE_VIEWS override the config */
+    setenv("OCIO_ACTIVE_DISPLAYS", "d1", 1);
+    setenv("OCIO_ACTIVE_VIEWS", "Lin:Graded", 1);
+    c = load_str("ocio_profile_version: 2\ndisplays:\n  d1:\n    - !<View> {name: Graded, colorspace: lin}\n"
+                 "    - !<View> {name: Lin, colorspace: lin}\n  d2:\n    - !<View> {name: Lin, colorspace: lin}\n"
+                 "active_displays: [d2]\ncolorspaces:\n  - !<ColorSpace> {name: lin}\n");
+    assert_int_equal(vfx_ocio_config_display_count(c), 1);
+    assert_string_equal(vfx_ocio_config_display_name(c, 0), "d1");
+    assert_string_equal(vfx_ocio_config_default_view(c, "d1"), "Lin");
+    vfx_ocio_config_free(c);
+    unsetenv("OCIO_ACTIVE_DISPLAYS");
+    unsetenv("OCIO_ACTIVE_VIEWS");
+}
+
+/* ---- context variables and search paths ----------------------------------------------------- */
+
+static void
+context_and_search_path(void **state)
+{
+    (void) state;
+    unsetenv("SHOT");
+    vfx_ocio_config *c = NULL;
+    assert_int_equal(vfx_ocio_config_new_from_file(test_data("ocio/context_test1/config.ocio"), &c), VFX_OK);
+    char buf[4096];
+    assert_int_equal(vfx_ocio_config_expand(c, "a/$SHOT/${CCCID}_x/$UNKNOWN", buf, sizeof buf), VFX_OK);
+    assert_string_equal(buf, "a/shot4/look-02_x/$UNKNOWN");
+    /* the first search path entry is ./$SHOT = shot4 */
+    assert_int_equal(vfx_ocio_config_resolve_file(c, "lut1.clf", buf, sizeof buf), VFX_OK);
+    assert_non_null(strstr(buf, "shot4/lut1.clf"));
+    assert_int_equal(vfx_ocio_config_resolve_file(c, "lut3.clf", buf, sizeof buf), VFX_OK);
+    assert_non_null(strstr(buf, "shot3/subdir/lut3.clf"));
+    assert_int_equal(vfx_ocio_config_resolve_file(c, "./$LUT_PATH", buf, sizeof buf), VFX_OK);
+    assert_non_null(strstr(buf, "shot3/lut1.clf"));
+    assert_int_equal(vfx_ocio_config_resolve_file(c, "nope.clf", buf, sizeof buf), VFX_ERR_NOT_FOUND);
+    /* the process environment overrides the config's defaults, the API overrides both */
+    setenv("SHOT", "shot2", 1);
+    assert_int_equal(vfx_ocio_config_resolve_file(c, "lut1.clf", buf, sizeof buf), VFX_OK);
+    assert_non_null(strstr(buf, "shot2/lut1.clf"));
+    assert_int_equal(vfx_ocio_config_set_context(c, "SHOT", "shot1"), VFX_OK);
+    assert_int_equal(vfx_ocio_config_resolve_file(c, "lut1.clf", buf, sizeof buf), VFX_OK);
+    assert_non_null(strstr(buf, "shot1/lut1.clf"));
+    unsetenv("SHOT");
+    /* $CAMERA in a ColorSpaceTransform resolves through the context */
+    assert_int_equal(vfx_ocio_config_set_context(c, "CAMERA", "sony"), VFX_OK);
+    assert_int_equal(vfx_ocio_config_colorspace_index(c, "$CAMERA"), vfx_ocio_config_colorspace_index(c, "sony"));
+    char small[4];
+    assert_int_equal(vfx_ocio_config_expand(c, "$SHOT", small, sizeof small), VFX_ERR_LIMIT);
+    vfx_ocio_config_free(c);
+}
+
+/* ---- file rules ----------------------------------------------------------------------------- */
+
+static void
+file_rules(void **state)
+{
+    (void) state;
+    vfx_ocio_config *c = NULL;
+    assert_int_equal(vfx_ocio_config_new_from_file(test_data("ocio/demo/ocio-v2_demo.ocio"), &c), VFX_OK);
+    const char *cs = NULL;
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/show/tex/wood.tx", &cs), VFX_OK);
+    assert_string_equal(cs, "Raw");
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/show/plates/A001_LogC_v2.exr", &cs), VFX_OK);
+    assert_string_equal(cs, "ARRI LogC");
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/show/scan.TIF", &cs), VFX_OK);
+    assert_string_equal(cs, "sRGB");
+    /* ColorSpaceNamePathSearch: the rightmost name in the path */
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/ACEScg/render_ACEScct.exr", &cs), VFX_OK);
+    assert_string_equal(cs, "ACEScct");
+    /* Default: the default role */
+    assert_int_equal(vfx_ocio_config_colorspace_from_path(c, "/show/plain.exr", &cs), VFX_OK);
+    assert_string_equal(cs, "sRGB");
+    vfx_ocio_config_free(c);
+}
+
+/* ---- allocation failures ------------------------------------------------------------------ */
+
+static void
+nomem_sweep(void **state)
+{
+    (void) state;
+    const char *text = vfx_ocio_builtin_config_text();
+    for (int64_t n = 1; n < 100000; n++) {
+        vfx__alloc_fail_nth(n);
+        vfx_ocio_config *c = NULL;
+        vfx_status s = vfx_ocio_config_new_from_memory(text, strlen(text), NULL, NULL, &c);
+        vfx__alloc_fail_nth(0);
+        if (s == VFX_OK) {
+            vfx_ocio_config_free(c);
+            break;
+        }
+        assert_int_equal(s, VFX_ERR_NOMEM);
+        assert_null(c);
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(testdata_configs),
+        cmocka_unit_test(aces_cg_queries),
+        cmocka_unit_test(builtin_config),
+        cmocka_unit_test(builtin_passes_ociocheck),
+        cmocka_unit_test(bad_configs),
+        cmocka_unit_test(transforms_and_inverse),
+        cmocka_unit_test(looks_and_views),
+        cmocka_unit_test(context_and_search_path),
+        cmocka_unit_test(file_rules),
+        cmocka_unit_test(nomem_sweep),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
