@@ -465,6 +465,23 @@ def table(results):
     else:
         w("not measured in this run.")
     w("")
+    if raw:
+        w("## Every run")
+        w("")
+        w("In the order they ran. foreign CPU = CPU seconds the rest of the machine used during the "
+          "run; clean = below max(0.15 x wall, 0.1 s).")
+        w("")
+        w("| case | tool | run | exit | wall s | peak MiB | CPU s | foreign CPU s | clean | load |")
+        w("|---|---|---|---|---|---|---|---|---|---|")
+        for r in raw:
+            try:
+                cpu = "%.2f" % (float(r["user_s"]) + float(r["sys_s"]))
+            except ValueError:
+                cpu = ""
+            w("| %s | %s | %s | %s | %s | %.0f | %s | %s | %s | %s |" % (
+                r["case"], r["tool"], r["run"], r["rc"], r["wall_s"], int(r["maxrss_kib"] or 0) / 1024,
+                cpu, r["foreign_cpu_s"], "yes" if is_clean(r) else "no", r["load1"]))
+        w("")
     na = [(c["case"], c["tool"], c["command"]) for c in cases if c["status"] == "na"]
     if na:
         w("## Not measured")
