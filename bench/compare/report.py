@@ -176,15 +176,25 @@ def cmd_stats_agree(results, case, tool):
     if not common:
         print(json.dumps({"error": "no statistics to compare"}))
         return
-    worst, worst_rel, where = 0.0, 0.0, ""
-    for n in common:
-        for what, x, y in zip(("min", "max", "mean"), ours[n], theirs[n]):
-            d = abs(x - y)
-            rel = d / max(abs(x), abs(y), 1e-12)
-            if d > worst:
-                worst, worst_rel, where = d, rel, "%s %s: %.6g vs %.6g" % (n, what, x, y)
-    print(json.dumps({"stats_max": worst, "stats_rel": worst_rel, "values": 3 * len(common),
-                      "where": where}))
+    def compare(scale):
+        worst, worst_rel, where = 0.0, 0.0, ""
+        for n in common:
+            for what, x, y in zip(("min", "max", "mean"), ours[n], theirs[n]):
+                x *= scale
+                d = abs(x - y)
+                rel = d / max(abs(x), abs(y), 1e-12)
+                if d > worst:
+                    worst, worst_rel, where = d, rel, "%s %s: %.6g vs %.6g" % (n, what, x, y)
+        return worst, worst_rel, where
+    # integer files: one tool may print code values (0-255, 0-65535), the other 0-1
+    best = min((compare(sc) + (sc,) for sc in (1.0, 1 / 255.0, 1 / 65535.0, 255.0, 65535.0)), key=lambda t: t[0])
+    worst, worst_rel, where, scale = best
+    res = {"stats_max": worst, "stats_rel": worst_rel, "values": 3 * len(common), "where": where}
+    if scale < 1.0:
+        res["note"] = "vfx's code values scaled by 1/%d" % round(1 / scale)
+    elif scale > 1.0:
+        res["note"] = "%s prints code values: vfx's scaled by %d" % (tool, scale)
+    print(json.dumps(res))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -250,9 +260,10 @@ def agree_text(a):
         return d["error"]
     if "stats_max" in d:
         if d["stats_max"] == 0:
-            return "identical (%d values)" % d["values"]
-        return "max abs diff %.3g (rel %.2g) over %d values; worst %s" % (
-            d["stats_max"], d["stats_rel"], d["values"], d["where"])
+            return "identical (%d values%s)" % (d["values"], "; " + d["note"] if d.get("note") else "")
+        return "max abs diff %.3g (rel %.2g) over %d values; worst %s%s" % (
+            d["stats_max"], d["stats_rel"], d["values"], d["where"],
+            " (%s)" % d["note"] if d.get("note") else "")
     note = " (%s)" % d["note"] if d.get("note") else ""
     if d["max"] == 0:
         return "identical" + note
