@@ -359,8 +359,8 @@ def table(results):
     w("* Reported: the median over the clean runs. A run is clean when the rest of the machine used "
       "less than 0.15 core on average during it (CPU time from `/proc/stat` minus the tool's own). "
       "Before each run the harness waits up to %s s (%s s in total) for the machine to go quiet; "
-      "tools with noisy runs get up to two extra runs. `~` marks a median that had to include noisy "
-      "runs." % (meta.get("quiet_wait"), meta.get("quiet_waited_s")))
+      "tools with noisy runs get up to two extra runs while the run is in the first half of its time "
+      "budget. `~` marks a median that had to include noisy runs." % (meta.get("quiet_wait"), meta.get("quiet_waited_s")))
     w("* `vfx/tool` = vfx's median time (or peak RSS) divided by the tool's: below 1, vfx is faster "
       "(or smaller). Agreement compares each tool's output with vfx's: `oiiotool --diff` on the "
       "pixels (values as floats, 8-bit as 0-1; data windows moved to the origin), PSNR with peak 1.0; "
