@@ -8,12 +8,12 @@
 #include "vfx/core.h"
 #include "vfx/image.h"
 #include "vfx/sink.h"
-#include "vfx/io.h"
-#include "vfx/imageio.h"
 #include "vfx/color.h"
 #include "vfx/opendrt.h"
 #include "vfx/spectral.h"
 #include "vfx/ocio.h"
+#include "vfx/io.h"
+#include "vfx/imageio.h"
 #include "vfx/ops.h"
 
 #endif
