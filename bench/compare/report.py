@@ -187,7 +187,7 @@ def cmd_stats_agree(results, case, tool):
                     worst, worst_rel, where = d, rel, "%s %s: %.6g vs %.6g" % (n, what, x, y)
         return worst, worst_rel, where
     # integer files: one tool may print code values (0-255, 0-65535), the other 0-1
-    best = min((compare(sc) + (sc,) for sc in (1.0, 1 / 255.0, 1 / 65535.0, 255.0, 65535.0)), key=lambda t: t[0])
+    best = min((compare(sc) + (sc,) for sc in ((1.0, 1 / 255.0, 1 / 65535.0, 255.0, 65535.0) if tool == "oiiotool" else (1.0,))), key=lambda t: t[0])
     worst, worst_rel, where, scale = best
     res = {"stats_max": worst, "stats_rel": worst_rel, "values": 3 * len(common), "where": where}
     if scale < 1.0:
