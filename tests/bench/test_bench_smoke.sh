@@ -1,0 +1,42 @@
+#!/bin/sh
+# The benchmark harness must not rot: bench/compare/run --smoke on 512^2 inputs, one repetition,
+# report to a temp file (never docs/). Checks that a table with vfx rows came out.
+# Skips (77) when oiiotool, which makes the inputs and compares the outputs, is absent.
+set -u
+V=${VFX_CLI:?}
+S=${VFX_SOURCE_DIR:?}
+command -v oiiotool >/dev/null 2>&1 || { echo "SKIP: no oiiotool"; exit 77; }
+command -v python3 >/dev/null 2>&1 || { echo "SKIP: no python3"; exit 77; }
+# the shared folder (input recipe, membw.c, OCIO config) sits next to testdata/
+if [ -z "${VFX_SHARED_DIR:-}" ] && [ -n "${VFX_TESTDATA_DIR:-}" ]; then
+    VFX_SHARED_DIR=$(dirname "$VFX_TESTDATA_DIR"); export VFX_SHARED_DIR
+fi
+tmp=$(mktemp -d "${VFX_TEST_TMP:-${TMPDIR:-/tmp}}/bench-smoke.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { fail=1; echo "FAIL: $*"; }
+
+# the 512^2 inputs are deterministic: kept in the build tree between runs (~10 MB)
+inputs=${VFX_BINARY_DIR:-$tmp}/bench-inputs-512
+if ! bash "$S/bench/compare/run" --smoke --vfx "$V" --inputs "$inputs" --results "$tmp/r" \
+        --out "$tmp/bench.md" >"$tmp/log" 2>&1; then
+    bad "run --smoke failed"; tail -30 "$tmp/log"
+fi
+md=$tmp/bench.md
+[ -s "$md" ] || { bad "no report written"; tail -30 "$tmp/log"; exit 1; }
+grep -q '^| workload | vfx | oiiotool | vips | convert |' "$md" || bad "no summary table"
+# W1 (EXR transcode) and the EXR decode floor work since the first vfx: they must have numbers
+grep -E '^\| W1 .*\| [0-9.~]+ s / [0-9]+ MiB \|' "$md" >/dev/null || bad "no vfx figures for W1"
+grep -E '^\| vfx \| ~?[0-9.]+ \|' "$md" >/dev/null || bad "no vfx rows in the per-workload tables"
+grep -q '^### W11 ' "$md" || bad "no W11 section"
+grep -q '^## Floor: memory bandwidth' "$md" || bad "no memory floor"
+# every workload has a vfx row: figures, n/a with a reason, or a failure
+for w in W1 W2 W3 W4 W5 W6 W7 W8 W8s W9 W10 W11; do
+    grep -E "^\| $w .*" "$md" >/dev/null || bad "$w missing from the summary"
+done
+# vfx's W1 output agrees with oiiotool's (lossless transcode)
+grep -A8 '^### W1 ' "$md" | grep -E '^\| oiiotool .*identical' >/dev/null || bad "W1 vfx vs oiiotool not identical"
+# the report went to the temp file, and docs/ was left alone
+[ "$(grep -c 'Smoke run' "$md")" = 1 ] || bad "report is not marked as a smoke run"
+[ $fail = 0 ] && echo "PASS: $(grep -c '^| ' "$md") table rows" || { sed -n '1,40p' "$md"; }
+exit $fail
