@@ -14,7 +14,7 @@ demo_help(FILE *out)
                  "Generates a 1920x1080 HDR test pattern (colour ramp x soft checker, values up to 4)\n"
                  "in ACEScg, converts it to linear Rec.709 with the colour config ($OCIO, else\n"
                  "the built-in one) and writes OUTDIR/pattern_lin709.exr (half, ZIP), then\n"
-                 "renders it for the sRGB display (view Standard) and writes\n"
+                 "renders it for the sRGB display (view OpenDRT, else Standard) and writes\n"
                  "OUTDIR/pattern_srgb.png when PNG support is built in (else .tif / .exr).\n");
 }
 
@@ -78,14 +78,18 @@ demo_run(int argc, char **argv)
         s = vfx_ocio_processor_new(cfg, "ACEScg", lin, &to709);
     if (s == VFX_OK)
         s = vfx_image_color(pat, to709, 0, lin, &lin709);
+    /* the OpenDRT view (tone-mapped) when the config has it, else Standard */
+    const char *view = "Standard";
+    for (int32_t k = 0; s == VFX_OK && k < vfx_ocio_config_view_count(cfg, "sRGB"); k++)
+        if (strcmp(vfx_ocio_config_view_name(cfg, "sRGB", k), "OpenDRT") == 0)
+            view = "OpenDRT";
     if (s == VFX_OK)
-        s = vfx_ocio_display_processor_new(cfg, lin, "sRGB", "Standard", NULL, VFX_DIR_FORWARD,
-                                           &todisp);
+        s = vfx_ocio_display_processor_new(cfg, lin, "sRGB", view, NULL, VFX_DIR_FORWARD, &todisp);
     if (s == VFX_OK)
         s = vfx_image_color(lin709, todisp, 0, "sRGB Encoded Rec.709 (sRGB)", &srgb);
     if (s == VFX_OK)
-        printf("demo: colour config '%s': ACEScg -> %s -> display sRGB, view Standard\n",
-               vfx_ocio_config_name(cfg), lin);
+        printf("demo: colour config '%s': ACEScg -> %s -> display sRGB, view %s\n",
+               vfx_ocio_config_name(cfg), lin, view);
     vfx_color_processor_free(to709);
     vfx_color_processor_free(todisp);
     vfx_ocio_config_free(cfg);
