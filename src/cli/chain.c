@@ -586,6 +586,33 @@ cmd_ociolook(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
     return apply_proc(c, cmd->name, in, p, s, mods, n_mods, to);
 }
 
+/* --opendrt: OpenDRT (Base look) from scene-linear to a display, as one op */
+static int
+cmd_opendrt(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    vfx_image *in;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    const char   *v;
+    double        peak = (v = mod_get(mods, n_mods, "peak")) ? atof(v) : 100.0;
+    const char   *gamut = (v = mod_get(mods, n_mods, "gamut")) ? v : "rec709";
+    const char   *enc = (v = mod_get(mods, n_mods, "encoding")) ? v : peak > 100.0 ? "pq" : "srgb";
+    const char   *clamp = mod_get(mods, n_mods, "clamp");
+    vfx_primaries input = VFX_PRIMARIES_REC709;
+    vfx_status    s = VFX_OK;
+    if ((v = mod_get(mods, n_mods, "input")))
+        s = vfx_primaries_from_name(v, &input);
+    char name[1024];
+    snprintf(name, sizeof name, "vfx:opendrt:%g:%s:%s%s%s", peak, gamut, enc, clamp ? ":" : "",
+             clamp ? clamp : "");
+    vfx_color_processor *p = NULL;
+    if (s == VFX_OK)
+        s = vfx_opendrt_view_new(name, input, &p);
+    return apply_proc(c, cmd->name, in, p, s, mods, n_mods, NULL);
+}
+
 static int
 cmd_stats(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -940,6 +967,9 @@ static const chain_cmd commands[] = {
     { "--tocolorspace", 1, cmd_tocolorspace, "TO: convert from the image's colour space" },
     { "--ociodisplay", 2, cmd_ociodisplay,
       "DISPLAY VIEW: to a display and view (\"\" = default; :from= :looks= :inverse=1)" },
+    { "--opendrt", 0, cmd_opendrt,
+      "OpenDRT (Base) to a display (:peak=100 :gamut=rec709|p3d65|rec2020 :encoding=srgb|bt1886|"
+      "gamma2.2|gamma2.6|pq|hlg|linear :input=rec709|acesap1|... :clamp=peak|pqrange|none)" },
     { "--ociolook", 1, cmd_ociolook, "LOOKS: apply looks (:from= :to=)" },
     { "--resize", 1, cmd_resize, "WxH|N%: resize (:filter=NAME :filterwidth=W)" },
     { "--fit", 1, cmd_resize, "WxH: resize to fit, keeping the aspect (:filter= :fillmode= :pad=1)" },

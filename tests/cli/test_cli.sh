@@ -135,6 +135,14 @@ CFG
     "$V" colors --json | python3 -c "import json,sys; d=json.load(sys.stdin); assert 'ACEScg' in d['colorspaces'] and 'sRGB' in d['displays']" && ok || bad "colors --json"
 fi
 
+# --opendrt is the built-in config's OpenDRT view, and refuses bad parameters cleanly
+if have idiff; then
+    "$V" --pattern fill:left=0,0.001,0.01:right=8,4,2 256x16 3 --opendrt -d float -o "$tmp/d1.exr" -q &&
+    "$V" --pattern fill:left=0,0.001,0.01:right=8,4,2 256x16 3 --ociodisplay:from="Linear Rec.709 (sRGB)" sRGB OpenDRT -d float -o "$tmp/d2.exr" -q &&
+    idiff -fail 1e-6 "$tmp/d1.exr" "$tmp/d2.exr" >/dev/null 2>&1 && ok || bad "--opendrt equals the OpenDRT view"
+fi
+"$V" --pattern constant:color=1 4x4 3 --opendrt:input=bogus -o "$tmp/x.exr" >/dev/null 2>&1; [ $? -eq 1 ] && ok || bad "--opendrt bad input primaries -> exit 1"
+
 # the demo job writes its files
 check "demo" "$V" demo "$tmp/demo"
 [ -s "$tmp/demo/pattern_lin709.exr" ] && ok || bad "demo EXR"
