@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install dependencies, build and run the whole test suite.
 #   scripts/test.sh          release build (GCC, -Werror) + ctest
-#   scripts/test.sh --all    also an ASan+UBSan build (clang) and a ThreadSanitizer build of the
-#                            core and graph tests, all through ctest (what .ci/run does)
+#   scripts/test.sh --all    also an ASan+UBSan build (clang, -O2 -g; the install test and the
+#                            benchmark smoke test run in the release build only) and a
+#                            ThreadSanitizer build of the core and graph tests (what .ci/run does)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -26,7 +27,7 @@ run_suite() { # name, ctest args..., cmake args after --
 run_suite release -- -DCMAKE_BUILD_TYPE=Release
 if [ $all = 1 ]; then
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-        run_suite asan -LE install -- -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+        run_suite asan -LE "install|bench" -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
         -DVFX_SANITIZE=address,undefined -DVFX_BUILD_BENCH=OFF
     TSAN_OPTIONS=halt_on_error=1 \
         run_suite tsan -L "core|graph" -- -DCMAKE_BUILD_TYPE=RelWithDebInfo \
