@@ -330,7 +330,7 @@ cmd_pattern(chain *c, const chain_cmd *cmd, char **args, const mod *cmd_mods, in
         if ((v = mod_get(mods, n_mods, "right")))
             rc |= parse_floats(v, b, nc) < 0;
         if ((v = mod_get(mods, n_mods, "color")))
-            rc |= (parse_floats(v, a, nc) < 0) | (parse_floats(v, b, nc) < 0);
+            rc |= parse_floats(v, a, nc) < 0 || parse_floats(v, b, nc) < 0;
         if (rc) {
             rc = usage("bad fill colours in '%s'", kind);
         } else {
