@@ -498,7 +498,7 @@ build_part(vfx__rd *rd, TIFF *tif, tiff_priv *tp, int32_t pi)
         c->n_y = (int32_t) ((d->height + d->chunk_h - 1) / d->chunk_h);
     }
     p->spec.data = p->spec.display = p->level_rect[0];
-    char names[64][16];
+    char names[64][24]; /* "channel" + any int fits */
     const char *list[64];
     int colour = d0->mode != MODE_NATIVE || d0->photometric == PHOTOMETRIC_RGB ||
                  d0->photometric == PHOTOMETRIC_YCBCR;
