@@ -711,4 +711,6 @@ const vfx_format vfx__fmt_jpeg = {
     .write_open = jpeg_write_open,
     .write_rect = jpeg_write_rect,
     .write_close = jpeg_write_close,
+    .description = "JPEG (libjpeg-turbo): grey, RGB, CMYK/YCCK, progressive; ICC, EXIF, XMP",
+    .write_notes = "u8; 1 or 3 channels; quality 1-100 (--compression jpeg:QUALITY, default 95); attributes jpeg:subsampling, jpeg:progressive",
 };
