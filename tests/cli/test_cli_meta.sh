@@ -74,5 +74,18 @@ fi
 "$V" --pattern constant:color=0 4x4 3 --orientation 9 -o "$tmp/b.exr" >/dev/null 2>&1
 [ $? -eq 2 ] && ok || bad "--orientation 9 -> exit 2"
 
+# convert --colorconvert --resize: the same pixels as oiiotool's chain
+if have oiiotool && have idiff; then
+    "$V" colors --dump >"$tmp/builtin.ocio"
+    "$V" --pattern fill:left=0.02,0.1,0.5:right=4,1,0.05 320x180 3 -d half -o "$tmp/s.exr" -q
+    "$V" convert "$tmp/s.exr" "$tmp/c1.exr" --config "$tmp/builtin.ocio" --colorconvert ACEScg \
+        "sRGB Encoded Rec.709 (sRGB)" --resize 160x0 --filter mitchell -d float -q &&
+    oiiotool --colorconfig "$tmp/builtin.ocio" "$tmp/s.exr" --colorconvert ACEScg "sRGB Encoded Rec.709 (sRGB)" \
+        --resize:filter=mitchell 160x0 -d float -o "$tmp/c2.exr" &&
+    idiff -fail 1e-5 "$tmp/c1.exr" "$tmp/c2.exr" >/dev/null 2>&1 && ok || bad "convert --colorconvert --resize vs oiiotool"
+fi
+"$V" convert "$tmp/nope.exr" "$tmp/n.exr" 2>"$tmp/err.txt"
+[ "$(grep -o nope.exr "$tmp/err.txt" | wc -l)" = 1 ] && ok || bad "an error names the file once: $(cat "$tmp/err.txt")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
