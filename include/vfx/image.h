@@ -80,6 +80,10 @@ VFX_API vfx_status vfx_image_box_blur(vfx_image *in, int32_t rx, int32_t ry, vfx
                                       vfx_image **out);
 /** Per channel c: out = a[c] * in + b[c]. @p a and @p b hold one value per channel. */
 VFX_API vfx_status vfx_image_mad(vfx_image *in, const float *a, const float *b, vfx_image **out);
+/** The same pixels, channels and windows as @p in under the metadata @p attrs (copied; NULL =
+ *  none). Costs nothing at render time (a pointwise no-op that fuses). Writers store what
+ *  the top image's spec carries, so this is how an output gets its attributes. */
+VFX_API vfx_status vfx_image_set_attrs(vfx_image *in, const vfx_attrs *attrs, vfx_image **out);
 
 /* ---- the tile cache ----------------------------------------------------------------------
  * One process-wide LRU of rendered tiles keyed by (node, tile), with the byte budget

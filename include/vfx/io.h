@@ -254,6 +254,21 @@ VFX_API vfx_status vfx_image_write(vfx_image *im, const char *path,
 /** Name of the format that would read @p path by its extension, or NULL. Static storage. */
 VFX_API const char *vfx_format_from_extension(const char *path);
 
+/** What a built-in format is and can do (static strings, never NULL: "" when unknown). */
+typedef struct vfx_format_info {
+    const char *name;        /**< "openexr": the name vfx_read_options.format takes */
+    const char *extensions;  /**< "exr,sxr,mxr" */
+    int         can_read;
+    int         can_write;
+    const char *description; /**< one line: what, and through which library */
+    const char *write_notes; /**< one line: types, channels, compressions the writer takes */
+} vfx_format_info;
+
+/** Number of built-in formats. */
+VFX_API int32_t    vfx_format_count(void);
+/** The @p i-th format (0 <= i < vfx_format_count()); VFX_ERR_ARG otherwise. */
+VFX_API vfx_status vfx_format_info_at(int32_t i, vfx_format_info *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,8 @@
  * until an output (-o) or a statistics command pulls the top image, so a chain streams.
  * Commands take oiiotool's ":key=value" modifiers, e.g. -o:compression=piz:tile=64x64.
  * The same option names and meanings as oiiotool wherever oiiotool has them. */
+#include <regex.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -663,32 +665,6 @@ cmd_skip(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
 
 /* ---- resampling and filtering -------------------------------------------------------------- */
 
-/* oiiotool's resize geometry against the display window @p d: "WxH", "WxH+X+Y", "S%",
- * "Sx%Sy%", a 0 in either size keeps the aspect ratio. */
-static int
-parse_resize_geom(const char *s, vfx_rect d, vfx_rect *r)
-{
-    int64_t dw = vfx_rect_width(d), dh = vfx_rect_height(d);
-    double  sx, sy;
-    int     w = 0, h = 0, x = d.x0, y = d.y0, n;
-    char    pc;
-    if (sscanf(s, "%lf%%x%lf%%", &sx, &sy) == 2 ||
-        (sscanf(s, "%lf%c", &sx, &pc) == 2 && pc == '%' && (sy = sx, 1))) {
-        w = (int) (sx / 100.0 * (double) dw + 0.5);
-        h = (int) (sy / 100.0 * (double) dh + 0.5);
-    } else if ((n = sscanf(s, "%dx%d%d%d", &w, &h, &x, &y)) != 2 && n != 4) {
-        return -1;
-    }
-    if (w == 0 && h > 0)
-        w = (int) ((double) h * (double) dw / (double) dh + 0.5);
-    if (h == 0 && w > 0)
-        h = (int) ((double) w * (double) dh / (double) dw + 0.5);
-    if (w <= 0 || h <= 0)
-        return -1;
-    *r = vfx_rect_make(x, y, w, h);
-    return 0;
-}
-
 static int
 cmd_resize(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -697,7 +673,7 @@ cmd_resize(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     if (rc)
         return rc;
     vfx_rect r;
-    if (parse_resize_geom(args[0], vfx_image_spec(in)->display, &r) != 0) {
+    if (cli_parse_resize_geom(args[0], vfx_image_spec(in)->display, &r) != 0) {
         vfx_image_unref(in);
         return usage("bad size '%s' (WxH, WxH+X+Y or N%%)", args[0]);
     }
@@ -937,6 +913,179 @@ cmd_mad3(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+/* ---- metadata --------------------------------------------------------------------------- */
+
+/* The value of --attrib as oiiotool types it: :type= int, float, double, string, matrix (16
+ * floats), matrix33 (9), timecode (HH:MM:SS:FF), rational (N/D), int[N] / float[N] (commas);
+ * without a type, an integer, then a float, else a string. */
+static int
+attrib_value(const char *type, const char *text, vfx_attrs *a, const char *name)
+{
+    char  *end;
+    float  fv[16];
+    int    n;
+    vfx_attr_value v = { .type = VFX_ATTR_NONE };
+    if (!type) {
+        long l = strtol(text, &end, 10);
+        if (*text && !*end && l >= INT32_MIN && l <= INT32_MAX)
+            return vfx_attrs_set_int(a, name, (int32_t) l) != VFX_OK;
+        double d = strtod(text, &end);
+        if (*text && !*end)
+            return vfx_attrs_set_float(a, name, (float) d) != VFX_OK;
+        return vfx_attrs_set_string(a, name, text) != VFX_OK;
+    }
+    if (strcmp(type, "string") == 0)
+        return vfx_attrs_set_string(a, name, text) != VFX_OK;
+    if (strcmp(type, "int") == 0) {
+        long l = strtol(text, &end, 10);
+        return (!*text || *end) ? -1 : vfx_attrs_set_int(a, name, (int32_t) l) != VFX_OK;
+    }
+    if (strcmp(type, "float") == 0 || strcmp(type, "double") == 0) {
+        double d = strtod(text, &end);
+        if (!*text || *end)
+            return -1;
+        return (type[0] == 'f' ? vfx_attrs_set_float(a, name, (float) d)
+                               : vfx_attrs_set_double(a, name, d)) != VFX_OK;
+    }
+    if (strcmp(type, "matrix") == 0 || strcmp(type, "matrix33") == 0) {
+        int want = type[6] ? 9 : 16;
+        if (parse_floats(text, fv, want) != want || !strchr(text, ','))
+            return -1;
+        v.type = want == 9 ? VFX_ATTR_M33F : VFX_ATTR_M44F;
+        memcpy(want == 9 ? v.u.m33f : v.u.m44f, fv, (size_t) want * sizeof(float));
+        return vfx_attrs_set(a, name, &v) != VFX_OK;
+    }
+    if (strcmp(type, "rational") == 0) {
+        long num;
+        unsigned long den;
+        if (sscanf(text, "%ld/%lu", &num, &den) != 2)
+            return -1;
+        v.type = VFX_ATTR_RATIONAL;
+        v.u.rational.num = (int32_t) num;
+        v.u.rational.den = (uint32_t) den;
+        return vfx_attrs_set(a, name, &v) != VFX_OK;
+    }
+    if (strcmp(type, "timecode") == 0) {
+        unsigned h, m, sec, f;
+        if (sscanf(text, "%u:%u:%u:%u", &h, &m, &sec, &f) != 4 || h > 23 || m > 59 ||
+            sec > 59 || f > 59)
+            return -1;
+        /* SMPTE 12M: BCD digits, frames in the low byte */
+        unsigned bcd[4] = { f, sec, m, h };
+        uint32_t w = 0;
+        for (int k = 0; k < 4; k++)
+            w |= (uint32_t) (((bcd[k] / 10) << 4) | (bcd[k] % 10)) << (8 * k);
+        v.type = VFX_ATTR_TIMECODE;
+        v.u.timecode.time_and_flags = w;
+        return vfx_attrs_set(a, name, &v) != VFX_OK;
+    }
+    if (sscanf(type, "int[%d]", &n) == 1 || sscanf(type, "float[%d]", &n) == 1) {
+        if (n < 1 || n > 16)
+            return -1;
+        int is_int = type[0] == 'i';
+        int32_t iv[16];
+        const char *t = text;
+        for (int k = 0; k < n; k++) {
+            double d = strtod(t, &end);
+            if (end == t || (k + 1 < n ? *end != ',' : *end != '\0'))
+                return -1;
+            fv[k] = (float) d;
+            iv[k] = (int32_t) d;
+            t = end + (k + 1 < n);
+        }
+        /* two and three values are vectors (EXR v2i/v3i/v2f/v3f), as oiiotool stores them */
+        if (n == 2 || n == 3) {
+            v.type = is_int ? (n == 2 ? VFX_ATTR_V2I : VFX_ATTR_V3I)
+                            : (n == 2 ? VFX_ATTR_V2F : VFX_ATTR_V3F);
+            for (int k = 0; k < n; k++) {
+                if (is_int)
+                    v.u.v3i[k] = iv[k];
+                else
+                    v.u.v3f[k] = fv[k];
+            }
+        } else if (is_int) {
+            v.type = VFX_ATTR_INT_VEC;
+            v.u.iv.p = iv, v.u.iv.n = n;
+        } else {
+            v.type = VFX_ATTR_FLOAT_VEC;
+            v.u.fv.p = fv, v.u.fv.n = n;
+        }
+        return vfx_attrs_set(a, name, &v) != VFX_OK;
+    }
+    return -2;
+}
+
+/* Case-insensitive whole-name match of an extended regular expression (oiiotool's
+ * --eraseattrib). */
+static int
+attrib_erase(vfx_attrs *a, const char *pattern)
+{
+    char    full[600];
+    regex_t re;
+    snprintf(full, sizeof full, "^(%s)$", pattern);
+    if (regcomp(&re, full, REG_EXTENDED | REG_ICASE | REG_NOSUB) != 0)
+        return -1;
+    for (int32_t i = vfx_attrs_count(a) - 1; i >= 0; i--) {
+        const char *name;
+        if (vfx_attrs_at(a, i, &name, NULL) == VFX_OK && regexec(&re, name, 0, NULL, 0) == 0)
+            vfx_attrs_remove(a, name);
+    }
+    regfree(&re);
+    return 0;
+}
+
+/* --attrib[:type=T] NAME VALUE, --sattrib NAME VALUE, --eraseattrib REGEX, --caption TEXT,
+ * --orientation N: a new top image whose metadata is edited (pixels untouched) */
+static int
+cmd_attrib(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    vfx_attrs *a = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    const vfx_spec *sp = vfx_image_spec(in);
+    vfx_status      s = sp->attrs ? vfx_attrs_copy(sp->attrs, &a) : vfx_attrs_new(&a);
+    if (s != VFX_OK) {
+        vfx_image_unref(in);
+        return fail(cmd->name, s);
+    }
+    const char *name = cmd->name;
+    int         lib = 0; /* 1: the attribute set failed (the library says why) */
+    if (strcmp(name, "--eraseattrib") == 0) {
+        if (attrib_erase(a, args[0]) != 0)
+            rc = usage("bad regular expression '%s'", args[0]);
+    } else if (strcmp(name, "--caption") == 0) {
+        lib = vfx_attrs_set_string(a, "ImageDescription", args[0]) != VFX_OK;
+    } else if (strcmp(name, "--orientation") == 0) {
+        char *end;
+        long  o = strtol(args[0], &end, 10);
+        if (*end || o < 1 || o > 8)
+            rc = usage("bad orientation '%s' (1 to 8, as EXIF)", args[0]);
+        else
+            lib = vfx_attrs_set_int(a, "Orientation", (int32_t) o) != VFX_OK;
+    } else {
+        const char *type = strcmp(name, "--sattrib") == 0 ? "string"
+                                                           : mod_get(mods, n_mods, "type");
+        int r = attrib_value(type, args[1], a, args[0]);
+        if (r == -2)
+            rc = usage("unknown attribute type '%s' (int, float, double, string, matrix, "
+                       "matrix33, rational, timecode, int[N], float[N])", type);
+        else if (r == -1)
+            rc = usage("bad attribute value '%s'", args[1]);
+        lib = r == 1;
+    }
+    if (lib)
+        rc = fail(cmd->name, VFX_ERR_ARG);
+    if (!rc)
+        s = vfx_image_set_attrs(in, a, &im);
+    vfx_attrs_free(a);
+    vfx_image_unref(in);
+    if (rc)
+        return rc;
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -997,6 +1146,13 @@ static const chain_cmd commands[] = {
     { "--powc", 1, cmd_unary, "V[,V...]: raise to a power per channel" },
     { "--clamp", 0, cmd_unary, "clamp (:min=V[,V...] :max=V[,V...] :clampalpha=1)" },
     { "--mad", 0, cmd_mad3, "multiply the two images below the top one, add the top one" },
+    { "--attrib", 2, cmd_attrib, "NAME VALUE: set metadata (:type=int|float|double|string|matrix|"
+                                  "matrix33|rational|timecode|int[N]|float[N]; else guessed)" },
+    { "--sattrib", 2, cmd_attrib, "NAME VALUE: set a string attribute" },
+    { "--eraseattrib", 1, cmd_attrib, "REGEX: remove the attributes whose whole name matches "
+                                      "(case-insensitive)" },
+    { "--caption", 1, cmd_attrib, "TEXT: set ImageDescription" },
+    { "--orientation", 1, cmd_attrib, "N: set the EXIF orientation attribute (1-8)" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },

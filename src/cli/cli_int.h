@@ -33,6 +33,9 @@ void cli_chain_help(FILE *out);
 void cli_json_string(FILE *out, const char *s);
 /** Parse "WxH" into two positive ints; 0 on success. */
 int cli_parse_size(const char *s, int32_t *w, int32_t *h);
+/** oiiotool's resize geometry against the display window @p d: "WxH", "WxH+X+Y", "S%",
+ *  "Sx%Sy%"; a 0 in either size keeps the aspect ratio. 0 on success. */
+int cli_parse_resize_geom(const char *s, vfx_rect d, vfx_rect *r);
 /** Parse a "NAME[:LEVEL]" compression argument into the write options (name copied into
  *  @p name_buf). 0 on success. */
 int cli_parse_compression(const char *arg, char *name_buf, size_t cap, int32_t *level_out);

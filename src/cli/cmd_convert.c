@@ -19,15 +19,44 @@ convert_help(FILE *out)
             "  --compression NAME[:L]  e.g. zip, piz, none, zips, rle, pxr24, b44, b44a;\n"
             "                          L = level or quality where the format has one\n"
             "  --tile WxH              write tiles of W x H\n"
+            "  --colorconvert FROM TO  convert between colour spaces of the colour config\n"
+            "  --config FILE           the OCIO config (default: $OCIO, else the built-in one)\n"
+            "  --resize WxH|N%%         resize (WxH, W or H 0 keeps the aspect ratio, or N%%),\n"
+            "                          after the colour conversion\n"
+            "  --filter NAME           resize filter (lanczos3, mitchell, box, ...; default as\n"
+            "                          oiiotool: lanczos3 down, blackman-harris up)\n"
             "  --scanline              write scanlines / strips (the default)\n"
             "  -q                      no progress line\n"
             "  --stats                 print time, peak memory, cache and reader counters\n");
+}
+
+/* *im := *im converted from colour space @p from to @p to of @p config ($OCIO / built in). */
+static vfx_status
+convert_color(vfx_image **im, const char *config, const char *from, const char *to)
+{
+    vfx_ocio_config     *cfg = NULL;
+    vfx_color_processor *proc = NULL;
+    vfx_image           *out = NULL;
+    vfx_status s = config ? vfx_ocio_config_new_from_file(config, &cfg)
+                          : vfx_ocio_config_new_from_env(&cfg);
+    if (s == VFX_OK)
+        s = vfx_ocio_processor_new(cfg, from, to, &proc);
+    if (s == VFX_OK)
+        s = vfx_image_color(*im, proc, 0, to, &out);
+    if (s == VFX_OK) {
+        vfx_image_unref(*im);
+        *im = out;
+    }
+    vfx_color_processor_free(proc);
+    vfx_ocio_config_free(cfg);
+    return s;
 }
 
 static int
 convert_run(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *ch = NULL;
+    const char *cc_from = NULL, *cc_to = NULL, *config = NULL, *resize = NULL, *filter = NULL;
     int32_t     part = 0;
     int         quiet = 0, stats = 0;
     char        comp[64];
@@ -50,6 +79,15 @@ convert_run(int argc, char **argv)
         } else if (strcmp(a, "--tile") == 0 && more) {
             if (cli_parse_size(argv[++i], &wo.tile_w, &wo.tile_h) != 0)
                 return cli_usage_error("convert", "bad tile size '%s' (want WxH)", argv[i]);
+        } else if (strcmp(a, "--colorconvert") == 0 && i + 2 < argc) {
+            cc_from = argv[++i];
+            cc_to = argv[++i];
+        } else if (strcmp(a, "--config") == 0 && more) {
+            config = argv[++i];
+        } else if (strcmp(a, "--resize") == 0 && more) {
+            resize = argv[++i];
+        } else if (strcmp(a, "--filter") == 0 && more) {
+            filter = argv[++i];
         } else if (strcmp(a, "--scanline") == 0) {
             wo.tile_w = wo.tile_h = 0;
         } else if (strcmp(a, "-q") == 0) {
@@ -77,6 +115,23 @@ convert_run(int argc, char **argv)
     vfx_status s = vfx_image_open(in, &oo, &im);
     if (s != VFX_OK)
         return cli_fail(in, s);
+    if (cc_from && (s = convert_color(&im, config, cc_from, cc_to)) != VFX_OK) {
+        vfx_image_unref(im);
+        return cli_fail("--colorconvert", s);
+    }
+    if (resize) {
+        vfx_rect   r;
+        vfx_image *sized = NULL;
+        if (cli_parse_resize_geom(resize, vfx_image_spec(im)->display, &r) != 0) {
+            vfx_image_unref(im);
+            return cli_usage_error("convert", "bad size '%s' (WxH, WxH+X+Y or N%%)", resize);
+        }
+        s = vfx_image_resize(im, r, filter, 0.0f, &sized);
+        vfx_image_unref(im);
+        if (s != VFX_OK)
+            return cli_fail("--resize", s);
+        im = sized;
+    }
     cli_progress pr;
     vfx_rect     rod = vfx_image_rod(im);
     cli_progress_init(&pr, out, vfx_rect_area(rod), quiet);

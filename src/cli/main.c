@@ -5,7 +5,7 @@
 #include "cli/cli_int.h"
 
 /* The subcommands, one line each (cmd_<name>.c defines cli_cmd_<name>). */
-#define VFX_CLI_COMMANDS(X) X(info) X(convert) X(stats) X(colors) X(demo)
+#define VFX_CLI_COMMANDS(X) X(info) X(convert) X(stats) X(colors) X(formats) X(demo)
 
 #define X(name) extern const cli_command cli_cmd_##name;
 VFX_CLI_COMMANDS(X)
@@ -21,7 +21,13 @@ static const cli_command *const commands[] = {
 int
 cli_fail(const char *what, vfx_status s)
 {
-    fprintf(stderr, "vfx: %s: %s (%s)\n", what, vfx_error_message(), vfx_status_name(s));
+    const char *msg = vfx_error_message();
+    size_t      n = strlen(what);
+    /* the library's message usually names the file already: say it once */
+    if (strncmp(msg, what, n) == 0 && msg[n] == ':')
+        fprintf(stderr, "vfx: %s (%s)\n", msg, vfx_status_name(s));
+    else
+        fprintf(stderr, "vfx: %s: %s (%s)\n", what, msg, vfx_status_name(s));
     return 1;
 }
 

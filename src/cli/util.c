@@ -115,3 +115,29 @@ cli_progress_end(cli_progress *p)
     if (p->shown)
         fputc('\n', stderr);
 }
+
+/* oiiotool's resize geometry against the display window @p d: "WxH", "WxH+X+Y", "S%",
+ * "Sx%Sy%", a 0 in either size keeps the aspect ratio. */
+int
+cli_parse_resize_geom(const char *s, vfx_rect d, vfx_rect *r)
+{
+    int64_t dw = vfx_rect_width(d), dh = vfx_rect_height(d);
+    double  sx, sy;
+    int     w = 0, h = 0, x = d.x0, y = d.y0, n;
+    char    pc;
+    if (sscanf(s, "%lf%%x%lf%%", &sx, &sy) == 2 ||
+        (sscanf(s, "%lf%c", &sx, &pc) == 2 && pc == '%' && (sy = sx, 1))) {
+        w = (int) (sx / 100.0 * (double) dw + 0.5);
+        h = (int) (sy / 100.0 * (double) dh + 0.5);
+    } else if ((n = sscanf(s, "%dx%d%d%d", &w, &h, &x, &y)) != 2 && n != 4) {
+        return -1;
+    }
+    if (w == 0 && h > 0)
+        w = (int) ((double) h * (double) dw / (double) dh + 0.5);
+    if (h == 0 && w > 0)
+        h = (int) ((double) w * (double) dh / (double) dw + 0.5);
+    if (w <= 0 || h <= 0)
+        return -1;
+    *r = vfx_rect_make(x, y, w, h);
+    return 0;
+}

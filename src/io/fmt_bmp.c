@@ -466,4 +466,6 @@ const vfx_format vfx__fmt_bmp = {
     .write_open = bmp_write_open,
     .write_rect = bmp_write_rect,
     .write_close = bmp_write_close,
+    .description = "BMP (own code): 1-32 bit, RLE4/RLE8, bit fields, V4/V5 alpha",
+    .write_notes = "u8; 1 or 3 channels as 24-bit, 4 as 32-bit BGRA (V4 header with alpha mask)",
 };

@@ -785,4 +785,6 @@ const vfx_format vfx__fmt_dpx = {
     .write_open = dpx_write_open,
     .write_rect = dpx_write_rect,
     .write_close = dpx_write_close,
+    .description = "DPX (SMPTE 268M, own code): 8/10/12/16-bit, packed and filled, both endians, several elements",
+    .write_notes = "8, 10, 12 or 16 bits (u8, u16 + BitsPerSample); 1, 3 or 4 channels; uncompressed",
 };

@@ -1711,4 +1711,7 @@ exr_write_close(vfx__wr *wr, int failed)
 const vfx_format vfx__fmt_exr = {
     sizeof(vfx_format), "openexr", "exr", "exr,sxr,mxr", exr_probe, exr_open, exr_read_rect, exr_close,
     exr_write_open,     exr_write_rect, exr_write_close,
+    "OpenEXR (OpenEXRCore; DWAA/DWAB own code): scanline, tiled, multi-part, multi-view, MIP/RIP",
+    "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default)|"
+    "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]",
 };

@@ -542,4 +542,6 @@ const vfx_format vfx__fmt_hdr = {
     .write_open = hdr_write_open,
     .write_rect = hdr_write_rect,
     .write_close = hdr_write_close,
+    .description = "Radiance HDR (own code): RGBE and XYZE, old and new RLE",
+    .write_notes = "3 channels as new-RLE RGBE (float in)",
 };

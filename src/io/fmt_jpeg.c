@@ -22,9 +22,10 @@
  * "jpeg:subsampling" ("4:2:0", "4:2:2", "4:4:4", ...), "jpeg:progressive"; "colorspace" =
  * "sRGB".
  *
- * Writing: 1 (grey) or 3 (RGB) channels, stored as u8; opt.level is the quality (1..100,
- * default 95); the spec attributes "jpeg:subsampling" ("4:4:4", "4:2:2", "4:2:0" (default))
- * and "jpeg:progressive" (int) choose the coding; "ICCProfile", "exif" and "XMP" are written,
+ * Writing: grey (1-2 channels) or RGB (3 or more: alpha and further channels are dropped, as
+ * oiiotool does), stored as u8; opt.level is the quality (1..100, default 95); the spec
+ * attributes "jpeg:subsampling" ("4:4:4", "4:2:2", "4:2:0" (default)) and "jpeg:progressive"
+ * (int) choose the coding; "ICCProfile", "exif" and "XMP" are written,
  * and an "Orientation" other than 1 without an "exif" blob gets a minimal EXIF block. */
 #include <jerror.h>
 #include <pthread.h>
@@ -619,9 +620,11 @@ gather(vfx__wr *wr, jenc *je, uint8_t **exif_copy, uint8_t **xmp_copy)
 static vfx_status
 jpeg_write_open(vfx__wr *wr)
 {
+    /* JPEG has no alpha: grey+alpha stores the grey, 4+ channels the first three (as oiiotool) */
     int32_t nc = vfx_channels_count(wr->spec.channels);
-    if (nc != 1 && nc != 3)
-        return vfx__fail(VFX_ERR_UNSUPPORTED, "JPEG stores 1 or 3 channels, not %d", nc);
+    if (nc < 1)
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "JPEG needs at least 1 channel");
+    nc = nc >= 3 ? 3 : 1;
     if (wr->opt.pixel_type != VFX_PIXEL_UNKNOWN && wr->opt.pixel_type != VFX_PIXEL_U8)
         return vfx__fail(VFX_ERR_UNSUPPORTED, "JPEG stores u8 only");
     if (wr->opt.tile_w > 0 || wr->opt.tile_h > 0)
@@ -711,4 +714,6 @@ const vfx_format vfx__fmt_jpeg = {
     .write_open = jpeg_write_open,
     .write_rect = jpeg_write_rect,
     .write_close = jpeg_write_close,
+    .description = "JPEG (libjpeg-turbo): grey, RGB, CMYK/YCCK, progressive; ICC, EXIF, XMP",
+    .write_notes = "u8; grey or RGB (alpha and further channels are dropped); quality 1-100 (--compression jpeg:QUALITY, default 95); attributes jpeg:subsampling, jpeg:progressive",
 };

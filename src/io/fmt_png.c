@@ -753,4 +753,6 @@ const vfx_format vfx__fmt_png = {
     .write_open = png_write_open,
     .write_rect = png_write_rect,
     .write_close = png_write_close,
+    .description = "PNG (libpng): 1-16 bit grey/RGB(A)/palette, interlaced, colour chunks, text",
+    .write_notes = "u8/u16; 1-4 channels; zlib level 0-9 (--compression zip:LEVEL)",
 };

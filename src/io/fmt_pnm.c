@@ -486,4 +486,6 @@ const vfx_format vfx__fmt_pnm = {
     .write_open = pnm_write_open,
     .write_rect = pnm_write_rect,
     .write_close = pnm_write_close,
+    .description = "PNM/PFM (own code): P1-P6, 16-bit PNM, PFM both endians",
+    .write_notes = "u8/u16 as binary PGM/PPM, half/float as PFM; 1 or 3 channels",
 };

@@ -1109,4 +1109,6 @@ const vfx_format vfx__fmt_tiff = {
     .write_open = tiff_write_open,
     .write_rect = tiff_write_rect,
     .write_close = tiff_write_close,
+    .description = "TIFF (libtiff): strips and tiles, 1-32 bit int, half, float, planar, multi-page, BigTIFF",
+    .write_notes = "u8/u16/u32/half/float; any channels; strips or --tile; compression none|lzw|zip (default)|zstd|packbits",
 };

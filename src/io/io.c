@@ -98,6 +98,28 @@ vfx_format_from_extension(const char *path)
     return NULL;
 }
 
+int32_t
+vfx_format_count(void)
+{
+    return (int32_t) VFX__COUNTOF(formats);
+}
+
+vfx_status
+vfx_format_info_at(int32_t i, vfx_format_info *out)
+{
+    if (!out || i < 0 || i >= vfx_format_count())
+        return vfx__fail(VFX_ERR_ARG, "format %d: no such format (0 to %d)", (int) i,
+                         (int) vfx_format_count() - 1);
+    const vfx_format *f = formats[i];
+    out->name = f->name;
+    out->extensions = f->extensions;
+    out->can_read = f->open != NULL;
+    out->can_write = f->write_open != NULL;
+    out->description = f->description ? f->description : "";
+    out->write_notes = f->write_notes ? f->write_notes : "";
+    return VFX_OK;
+}
+
 /* Highest probe score wins; among equal scores the one claiming the extension. */
 static const vfx_format *
 detect(const uint8_t *head, size_t n, const char *name)

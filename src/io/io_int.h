@@ -55,6 +55,9 @@ typedef struct vfx_format {
                              ptrdiff_t x_stride, ptrdiff_t y_stride);
     /** Complete (failed = 0) or abandon the file contents; io.c then renames or removes. */
     vfx_status (*write_close)(vfx__wr *wr, int failed);
+    /* For `vfx formats` and vfx_format_info_at(): one line each, NULL = none. */
+    const char *description;  /* "OpenEXR (OpenEXRCore 3.1)": what and through which library */
+    const char *write_notes;  /* what the writer takes: types, channels, compressions, options */
 } vfx_format;
 
 struct vfx_reader {
