@@ -18,6 +18,13 @@ extern "C" {
  *  becomes the result's "colorspace" attribute. */
 VFX_API vfx_status vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult,
                                    const char *colorspace, vfx_image **out);
+/** oiiotool --ccmatrix: out = (R, G, B, A) * M with @p m a row-major 4x4 matrix (a 3x3 one
+ *  goes in the upper left of the identity), A = 0 without a fourth channel; the fourth row
+ *  adds alpha-scaled offsets, the fourth column makes the new alpha. @p transpose and @p invert
+ *  apply to M first; @p unpremult divides R, G, B by alpha first and multiplies the results
+ *  by that same alpha (as oiiotool). */
+VFX_API vfx_status vfx_image_ccmatrix(vfx_image *in, const float m[16], int transpose, int invert,
+                                      int unpremult, vfx_image **out);
 
 /** Per-pixel arithmetic of two images with the same channel count. */
 typedef enum vfx_arith {

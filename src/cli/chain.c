@@ -913,6 +913,27 @@ cmd_mad3(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+/* --ccmatrix M (9 or 16 values; :transpose=1 :invert=1 :unpremult=1), as oiiotool */
+static int
+cmd_ccmatrix(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    float v[16], m[16] = { 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1 };
+    int   n = parse_floats(args[0], v, 16);
+    if ((n != 9 && n != 16) || !strchr(args[0], ','))
+        return usage("bad matrix '%s' (9 or 16 comma-separated values)", args[0]);
+    for (int i = 0; i < n; i++)
+        m[n == 9 ? (i / 3) * 4 + i % 3 : i] = v[i];
+    const char *t = mod_get(mods, n_mods, "transpose"), *inv = mod_get(mods, n_mods, "invert");
+    const char *up = mod_get(mods, n_mods, "unpremult");
+    vfx_image  *in, *im = NULL;
+    int         rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_image_ccmatrix(in, m, t && atoi(t), inv && atoi(inv), up && atoi(up), &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 /* ---- metadata --------------------------------------------------------------------------- */
 
 /* The value of --attrib as oiiotool types it: :type= int, float, double, string, matrix (16
@@ -1116,6 +1137,8 @@ static const chain_cmd commands[] = {
     { "--tocolorspace", 1, cmd_tocolorspace, "TO: convert from the image's colour space" },
     { "--ociodisplay", 2, cmd_ociodisplay,
       "DISPLAY VIEW: to a display and view (\"\" = default; :from= :looks= :inverse=1)" },
+    { "--ccmatrix", 1, cmd_ccmatrix, "M: multiply (R,G,B,A) by a 3x3 or 4x4 row-major matrix, as "
+                                      "oiiotool (:transpose=1 :invert=1 :unpremult=1)" },
     { "--opendrt", 0, cmd_opendrt,
       "OpenDRT (Base) to a display (:peak=100 :gamut=rec709|p3d65|rec2020 :encoding=srgb|bt1886|"
       "gamma2.2|gamma2.6|pq|hlg|linear :input=rec709|acesap1|... :clamp=peak|pqrange|none)" },
