@@ -30,6 +30,8 @@ typedef struct chain {
     int32_t        level;
     int32_t        tile_w, tile_h;
     int            quiet, runstats;
+    vfx_image     *inputs[STACK_MAX]; /* every file read (refs), for --runstats' read counters */
+    int            n_inputs;
     double         t0;
     vfx_ocio_config *cfg;         /* loaded on first use: --colorconfig, $OCIO or built-in */
     const char      *cfg_path;
@@ -154,6 +156,8 @@ cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     vfx_status s = vfx_image_open(args[0], &o, &im);
     if (s != VFX_OK)
         return fail(args[0], s);
+    if (c->n_inputs < STACK_MAX)
+        c->inputs[c->n_inputs++] = vfx_image_ref(im);
     return push(c, im);
 }
 
@@ -1178,7 +1182,7 @@ static const chain_cmd commands[] = {
     { "--orientation", 1, cmd_attrib, "N: set the EXIF orientation attribute (1-8)" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
-    { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },
+    { "--runstats", 0, cmd_flag, "print time, peak memory, bytes read and cache counters at the end" },
     { "--threads", 1, cmd_skip, "N: worker threads" },
     { "--memory", 1, cmd_skip, "SIZE: tile cache budget (512M, 4G, 25%)" },
 };
@@ -1301,12 +1305,20 @@ cli_chain_main(int argc, char **argv)
     if (rc == 0 && c.runstats) {
         vfx_cache_info ci = VFX_CACHE_INFO_INIT;
         vfx_cache_stats(&ci);
-        fprintf(stderr, "vfx: %.3f s, peak RSS %.1f MiB, cache: %lld tiles computed, %lld hits, "
-                        "peak %.1f MiB of %.0f MiB\n",
-                cli_now() - c.t0, (double) cli_peak_rss() / 1048576.0,
-                (long long) ci.tiles_computed, (long long) ci.hits,
+        int64_t chunks = 0, bytes = 0;
+        for (int k = 0; k < c.n_inputs; k++) {
+            vfx_reader_stats rs = { 0, 0 };
+            if (vfx_image_read_stats(c.inputs[k], &rs) == VFX_OK)
+                chunks += rs.chunks_read, bytes += rs.bytes_read;
+        }
+        fprintf(stderr, "vfx: %.3f s, peak RSS %.1f MiB, %lld chunks / %.1f MiB read, cache: "
+                        "%lld tiles computed, %lld hits, peak %.1f MiB of %.0f MiB\n",
+                cli_now() - c.t0, (double) cli_peak_rss() / 1048576.0, (long long) chunks,
+                (double) bytes / 1048576.0, (long long) ci.tiles_computed, (long long) ci.hits,
                 (double) ci.peak_bytes / 1048576.0, (double) ci.budget / 1048576.0);
     }
+    while (c.n_inputs > 0)
+        vfx_image_unref(c.inputs[--c.n_inputs]);
     while (c.n > 0)
         vfx_image_unref(c.stack[--c.n]);
     vfx_ocio_config_free(c.cfg);

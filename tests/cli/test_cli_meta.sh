@@ -87,5 +87,12 @@ fi
 "$V" convert "$tmp/nope.exr" "$tmp/n.exr" 2>"$tmp/err.txt"
 [ "$(grep -o nope.exr "$tmp/err.txt" | wc -l)" = 1 ] && ok || bad "an error names the file once: $(cat "$tmp/err.txt")"
 
+# --runstats counts what was read: a crop of a 16-line PIZ file reads only the chunks it spans
+T=${VFX_TESTDATA_DIR:-}
+if [ -n "$T" ] && [ -f "$T/exr/compression/comp_piz.exr" ]; then
+    "$V" "$T/exr/compression/comp_piz.exr" --crop 64x16+100+96 -o "$tmp/crop.exr" --runstats -q 2>"$tmp/rs.txt"
+    grep -q "s, peak RSS .* 1 chunks / .* MiB read, cache:" "$tmp/rs.txt" && ok || { bad "--runstats"; cat "$tmp/rs.txt"; }
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
