@@ -20,55 +20,33 @@ convert_help(FILE *out)
             "                          L = level or quality where the format has one\n"
             "  --tile WxH              write tiles of W x H\n"
             "  --scanline              write scanlines / strips (the default)\n"
+            "  --frames RANGE          convert a sequence: IN and OUT are patterns, each frame\n"
+            "                          streams in turn and OUT gets the same frame number\n"
             "  -q                      no progress line\n"
-            "  --stats                 print time, peak memory, cache and reader counters\n");
+            "  --stats                 print time, peak memory, cache and reader counters\n\n"
+            "Sequences: IN and OUT may hold frame tokens (#### or # = 4 digits, @ = 1 digit,\n"
+            "%%04d) or UDIM tokens (<UDIM>, <u>, <v>, <U>, <V>, <uvtile>, <UVTILE>). RANGE is\n"
+            "1-100, 1-100x2 (every 2nd), 1,3,5-9 or -10--1; 'img.1-10#.exr' carries its own\n"
+            "range (oiiotool style). Without a range, every existing frame (or UDIM tile) of IN\n"
+            "is converted. Example: vfx convert 'plate.####.dpx' 'plate.####.exr' --frames 1-48\n");
 }
 
-static int
-convert_run(int argc, char **argv)
-{
-    const char *in = NULL, *out = NULL, *ch = NULL;
-    int32_t     part = 0;
-    int         quiet = 0, stats = 0;
-    char        comp[64];
-    vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int         more = i + 1 < argc;
-        if (strcmp(a, "--ch") == 0 && more) {
-            ch = argv[++i];
-        } else if (strcmp(a, "--part") == 0 && more) {
-            part = (int32_t) atoi(argv[++i]);
-        } else if ((strcmp(a, "-d") == 0 || strcmp(a, "--bits") == 0) && more) {
-            wo.pixel_type = vfx_pixel_type_from_name(argv[++i]);
-            if (wo.pixel_type == VFX_PIXEL_UNKNOWN)
-                return cli_usage_error("convert", "unknown type '%s'", argv[i]);
-        } else if (strcmp(a, "--compression") == 0 && more) {
-            if (cli_parse_compression(argv[++i], comp, sizeof comp, &wo.level) != 0)
-                return cli_usage_error("convert", "bad compression '%s'", argv[i]);
-            wo.compression = comp;
-        } else if (strcmp(a, "--tile") == 0 && more) {
-            if (cli_parse_size(argv[++i], &wo.tile_w, &wo.tile_h) != 0)
-                return cli_usage_error("convert", "bad tile size '%s' (want WxH)", argv[i]);
-        } else if (strcmp(a, "--scanline") == 0) {
-            wo.tile_w = wo.tile_h = 0;
-        } else if (strcmp(a, "-q") == 0) {
-            quiet = 1;
-        } else if (strcmp(a, "--stats") == 0) {
-            stats = 1;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("convert", "unknown option '%s'", a);
-        } else if (!in) {
-            in = a;
-        } else if (!out) {
-            out = a;
-        } else {
-            return cli_usage_error("convert", "too many files ('%s')", a);
-        }
-    }
-    if (!in || !out)
-        return cli_usage_error("convert", "need IN and OUT");
+typedef struct convert_job {
+    const char        *ch;
+    int32_t            part;
+    int                quiet, stats;
+    vfx_write_options *wo;
+} convert_job;
 
+/* One image: IN to OUT, streamed. Returns the exit code. */
+static int
+convert_one(void *user, const char *in, const char *out)
+{
+    convert_job *job = user;
+    const char  *ch = job->ch;
+    int32_t      part = job->part;
+    int          quiet = job->quiet, stats = job->stats;
+    vfx_write_options wo = *job->wo;
     double           t0 = cli_now();
     vfx_open_options oo = VFX_OPEN_OPTIONS_INIT;
     oo.part = part;
@@ -102,6 +80,56 @@ convert_run(int argc, char **argv)
     if (s != VFX_OK)
         return cli_fail(out, s);
     return 0;
+}
+
+static int
+convert_run(int argc, char **argv)
+{
+    const char *in = NULL, *out = NULL, *ch = NULL, *frames = NULL;
+    int32_t     part = 0;
+    int         quiet = 0, stats = 0;
+    char        comp[64];
+    vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int         more = i + 1 < argc;
+        if (strcmp(a, "--ch") == 0 && more) {
+            ch = argv[++i];
+        } else if (strcmp(a, "--part") == 0 && more) {
+            part = (int32_t) atoi(argv[++i]);
+        } else if ((strcmp(a, "-d") == 0 || strcmp(a, "--bits") == 0) && more) {
+            wo.pixel_type = vfx_pixel_type_from_name(argv[++i]);
+            if (wo.pixel_type == VFX_PIXEL_UNKNOWN)
+                return cli_usage_error("convert", "unknown type '%s'", argv[i]);
+        } else if (strcmp(a, "--compression") == 0 && more) {
+            if (cli_parse_compression(argv[++i], comp, sizeof comp, &wo.level) != 0)
+                return cli_usage_error("convert", "bad compression '%s'", argv[i]);
+            wo.compression = comp;
+        } else if (strcmp(a, "--tile") == 0 && more) {
+            if (cli_parse_size(argv[++i], &wo.tile_w, &wo.tile_h) != 0)
+                return cli_usage_error("convert", "bad tile size '%s' (want WxH)", argv[i]);
+        } else if (strcmp(a, "--scanline") == 0) {
+            wo.tile_w = wo.tile_h = 0;
+        } else if (strcmp(a, "--frames") == 0 && more) {
+            frames = argv[++i];
+        } else if (strcmp(a, "-q") == 0) {
+            quiet = 1;
+        } else if (strcmp(a, "--stats") == 0) {
+            stats = 1;
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("convert", "unknown option '%s'", a);
+        } else if (!in) {
+            in = a;
+        } else if (!out) {
+            out = a;
+        } else {
+            return cli_usage_error("convert", "too many files ('%s')", a);
+        }
+    }
+    if (!in || !out)
+        return cli_usage_error("convert", "need IN and OUT");
+    convert_job job = { ch, part, quiet, stats, &wo };
+    return cli_seq_run("convert", in, out, frames, convert_one, &job);
 }
 
 const cli_command cli_cmd_convert = { "convert", "convert an image to another format, type or layout",
