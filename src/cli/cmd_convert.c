@@ -17,6 +17,7 @@ convert_help(FILE *out)
             "  --part N                read part (subimage) N, default 0\n"
             "  -d, --bits TYPE         store as u8, u16, u32, half or float (default: as read)\n"
             "  --compression NAME[:L]  e.g. zip, piz, none, zips, rle, pxr24, b44, b44a;\n"
+            "                          JPEG 2000: lossless (default) or lossy:RATIO;\n"
             "                          L = level or quality where the format has one\n"
             "  --tile WxH              write tiles of W x H\n"
             "  --scanline              write scanlines / strips (the default)\n"
