@@ -354,6 +354,7 @@ jp2_read_rect(vfx__rd *rd, const vfx__read_req *req)
     VFX_TRY(decoder_open(rd, jp->codec, &io, &c, &s, &im));
     vfx_status st = VFX_OK;
     uint8_t *buf = NULL;
+    uint32_t *xidx = NULL;
     if ((int32_t) im->numcomps != jp->n_ch) {
         st = vfx__fail(VFX_ERR_CORRUPT, "component count changed between reads");
         goto done;
@@ -381,32 +382,39 @@ jp2_read_rect(vfx__rd *rd, const vfx__read_req *req)
     size_t ts = vfx_pixel_type_size(jp->type);
     uint32_t max = jp->type == VFX_PIXEL_U8 ? 255u : 65535u;
     buf = vfx__alloc((size_t) w * (size_t) h * (size_t) nc * ts);
-    if (!buf) {
+    /* per component, the sample column of each output column (reference-grid position ->
+     * component sample: floor division by dx, relative to the decoded area's origin) */
+    xidx = vfx__alloc((size_t) w * (size_t) nc * sizeof *xidx);
+    if (!buf || !xidx) {
         st = vfx__nomem();
         goto done;
     }
+    for (int32_t k = 0; k < nc; k++) {
+        const opj_image_comp_t *cp = &im->comps[k];
+        for (int32_t x = 0; x < w; x++) {
+            int64_t gx = (int64_t) jp->x0 + r.x0 + x;
+            int64_t cx = gx / cp->dx - cp->x0;
+            xidx[(size_t) k * (size_t) w + (size_t) x] =
+                (uint32_t) (cx < 0 ? 0 : cx >= cp->w ? (int64_t) cp->w - 1 : cx);
+        }
+    }
     for (int32_t y = 0; y < h; y++) {
+        const OPJ_INT32 *rows[64];
+        for (int32_t k = 0; k < nc; k++) {
+            const opj_image_comp_t *cp = &im->comps[k];
+            int64_t gy = (int64_t) jp->y0 + r.y0 + y;
+            int64_t cy = gy / cp->dy - cp->y0;
+            cy = cy < 0 ? 0 : cy >= cp->h ? (int64_t) cp->h - 1 : cy;
+            rows[k] = cp->data + (size_t) cy * cp->w;
+        }
         for (int32_t x = 0; x < w; x++) {
             uint32_t v[64];
             for (int32_t k = 0; k < nc; k++) {
-                const opj_image_comp_t *cp = &im->comps[k];
-                /* reference-grid position -> component sample (ceil-div origins) */
-                int64_t gx = (int64_t) jp->x0 + r.x0 + x, gy = (int64_t) jp->y0 + r.y0 + y;
-                int64_t cx = gx / cp->dx - cp->x0, cy = gy / cp->dy - cp->y0;
-                if (cx < 0)
-                    cx = 0;
-                if (cy < 0)
-                    cy = 0;
-                if (cx >= cp->w)
-                    cx = (int64_t) cp->w - 1;
-                if (cy >= cp->h)
-                    cy = (int64_t) cp->h - 1;
-                int32_t raw = cx < 0 || cy < 0 ? 0 : cp->data[(size_t) cy * cp->w + (size_t) cx];
-                if (jp->sycc && k < 3) {
+                int32_t raw = rows[k][xidx[(size_t) k * (size_t) w + (size_t) x]];
+                if (jp->sycc && k < 3)
                     v[k] = (uint32_t) raw; /* converted below */
-                    continue;
-                }
-                v[k] = scale_value(raw, cp, max);
+                else
+                    v[k] = scale_value(raw, &im->comps[k], max);
             }
             if (jp->sycc) {
                 const opj_image_comp_t *c0 = &im->comps[0];
@@ -436,6 +444,7 @@ jp2_read_rect(vfx__rd *rd, const vfx__read_req *req)
                             (size_t) w * (size_t) nc * ts);
 done:
     vfx__free(buf);
+    vfx__free(xidx);
     decoder_close(c, s, im);
     return st;
 }
