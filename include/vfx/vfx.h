@@ -13,6 +13,7 @@
 #include "vfx/spectral.h"
 #include "vfx/ocio.h"
 #include "vfx/io.h"
+#include "vfx/sequence.h"
 #include "vfx/ops.h"
 
 #endif

@@ -917,6 +917,7 @@ cmd_mad3(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+<<<<<<< HEAD
 /* --ccmatrix M (9 or 16 values; :transpose=1 :invert=1 :unpremult=1), as oiiotool */
 static int
 cmd_ccmatrix(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
@@ -1111,8 +1112,24 @@ cmd_attrib(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+=======
+/* --frames is applied before the chain runs (cli_chain_main -> seq.c): nothing to do here. */
+static int
+cmd_frames(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) c;
+    (void) cmd;
+    (void) args;
+    (void) mods;
+    (void) n_mods;
+    return 0;
+}
+
+>>>>>>> fmtb
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
+    { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
+                                 "files with #### / %04d / @ / <UDIM> tokens get the frame" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
     { "-d", 1, cmd_type, "TYPE: data type of later outputs (u8 u16 u32 half float)" },
     { "--compression", 1, cmd_compression, "NAME[:LEVEL]: compression of later outputs" },
@@ -1243,6 +1260,8 @@ split_mods(const char *arg, char *name, size_t cap, mod *mods, int *n_mods)
     return split_mods_any(arg, 0, name, cap, mods, n_mods);
 }
 
+static int chain_run(int argc, char **argv);
+
 int
 cli_chain_main(int argc, char **argv)
 {
@@ -1267,6 +1286,44 @@ cli_chain_main(int argc, char **argv)
     if (s != VFX_OK)
         return fail("init", s);
 
+    /* Sequences: find the file arguments (bare inputs, -i FILE, -o FILE) and --frames, then
+     * run the whole chain once per frame with the patterns filled in (seq.c). */
+    int        *is_file = calloc((size_t) argc, sizeof *is_file);
+    const char *frames = NULL;
+    if (!is_file)
+        return fail("chain", VFX_ERR_NOMEM);
+    for (int i = 1; i < argc; i++) {
+        char name[64];
+        mod  mods[MOD_MAX];
+        int  n_mods;
+        if (argv[i][0] != '-' || !argv[i][1]) {
+            is_file[i] = 1;
+            continue;
+        }
+        if (split_mods(argv[i], name, sizeof name, mods, &n_mods) != 0)
+            break; /* reported by chain_run */
+        const chain_cmd *cmd = find_cmd(name);
+        if (!cmd)
+            break;
+        if (cmd->n_args >= 1 && i + 1 < argc) {
+            if (strcmp(cmd->name, "-i") == 0)
+                is_file[i + 1] = 1;
+            else if (strcmp(cmd->name, "-o") == 0)
+                is_file[i + 1] = 2;
+            else if (strcmp(cmd->name, "--frames") == 0)
+                frames = argv[i + 1];
+        }
+        i += cmd->n_args;
+    }
+    int rc = cli_seq_chain(argc, argv, is_file, frames, chain_run);
+    free(is_file);
+    return rc;
+}
+
+/* One run of the chain over argv (file names already resolved). */
+static int
+chain_run(int argc, char **argv)
+{
     chain c;
     memset(&c, 0, sizeof c);
     c.level = -1;

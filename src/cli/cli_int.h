@@ -23,6 +23,17 @@ int cli_is_help(const char *arg);
 
 
 
+/** Sequence jobs (seq.c). Run fn once for IN -> OUT, or, when they are frame or UDIM
+ *  patterns (see vfx/sequence.h), once per frame of @p frames (a range; NULL = an implicit
+ *  range in IN / OUT, else every existing frame of IN) or per existing UDIM tile of IN. The
+ *  first failure stops the run and names the frame. Returns the exit code. */
+int cli_seq_run(const char *cmd, const char *in, const char *out, const char *frames,
+                int (*fn)(void *user, const char *in, const char *out), void *user);
+/** The same for a whole chain: is_file[i] is 1 for input file arguments, 2 for outputs, 0
+ *  otherwise; @p run runs the chain once on an argv whose patterns were replaced. */
+int cli_seq_chain(int argc, char **argv, const int *is_file, const char *frames,
+                  int (*run)(int argc, char **argv));
+
 /** Chain mode (chain.c): oiiotool-style commands; argv[0] is the program. */
 int  cli_chain_main(int argc, char **argv);
 void cli_chain_help(FILE *out);

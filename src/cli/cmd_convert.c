@@ -17,6 +17,7 @@ convert_help(FILE *out)
             "  --part N                read part (subimage) N, default 0\n"
             "  -d, --bits TYPE         store as u8, u16, u32, half or float (default: as read)\n"
             "  --compression NAME[:L]  e.g. zip, piz, none, zips, rle, pxr24, b44, b44a;\n"
+            "                          JPEG 2000: lossless (default) or lossy:RATIO;\n"
             "                          L = level or quality where the format has one\n"
             "  --tile WxH              write tiles of W x H\n"
             "  --colorconvert FROM TO  convert between colour spaces of the colour config\n"
@@ -26,9 +27,24 @@ convert_help(FILE *out)
             "  --filter NAME           resize filter (lanczos3, mitchell, box, ...; default as\n"
             "                          oiiotool: lanczos3 down, blackman-harris up)\n"
             "  --scanline              write scanlines / strips (the default)\n"
+            "  --frames RANGE          convert a sequence: IN and OUT are patterns, each frame\n"
+            "                          streams in turn and OUT gets the same frame number\n"
             "  -q                      no progress line\n"
-            "  --stats                 print time, peak memory, cache and reader counters\n");
+            "  --stats                 print time, peak memory, cache and reader counters\n\n"
+            "Sequences: IN and OUT may hold frame tokens (#### or # = 4 digits, @ = 1 digit,\n"
+            "%%04d) or UDIM tokens (<UDIM>, <u>, <v>, <U>, <V>, <uvtile>, <UVTILE>). RANGE is\n"
+            "1-100, 1-100x2 (every 2nd), 1,3,5-9 or -10--1; 'img.1-10#.exr' carries its own\n"
+            "range (oiiotool style). Without a range, every existing frame (or UDIM tile) of IN\n"
+            "is converted. Example: vfx convert 'plate.####.dpx' 'plate.####.exr' --frames 1-48\n");
 }
+
+typedef struct convert_job {
+    const char        *ch;
+    int32_t            part;
+    int                quiet, stats;
+    vfx_write_options *wo;
+    const char        *cc_from, *cc_to, *config, *resize, *filter;
+} convert_job;
 
 /* *im := *im converted from colour space @p from to @p to of @p config ($OCIO / built in). */
 static vfx_status
@@ -52,10 +68,71 @@ convert_color(vfx_image **im, const char *config, const char *from, const char *
     return s;
 }
 
+/* One image: IN to OUT, streamed. Returns the exit code. */
+static int
+convert_one(void *user, const char *in, const char *out)
+{
+    convert_job *job = user;
+    const char  *ch = job->ch;
+    int32_t      part = job->part;
+    int          quiet = job->quiet, stats = job->stats;
+    vfx_write_options wo = *job->wo;
+    double           t0 = cli_now();
+    vfx_open_options oo = VFX_OPEN_OPTIONS_INIT;
+    oo.part = part;
+    oo.channels = ch;
+    vfx_image *im = NULL;
+    vfx_status s = vfx_image_open(in, &oo, &im);
+    if (s != VFX_OK)
+        return cli_fail(in, s);
+    if (job->cc_from && (s = convert_color(&im, job->config, job->cc_from, job->cc_to)) != VFX_OK) {
+        vfx_image_unref(im);
+        return cli_fail("--colorconvert", s);
+    }
+    if (job->resize) {
+        vfx_rect   r;
+        vfx_image *sized = NULL;
+        if (cli_parse_resize_geom(job->resize, vfx_image_spec(im)->display, &r) != 0) {
+            vfx_image_unref(im);
+            return cli_usage_error("convert", "bad size '%s' (WxH, WxH+X+Y or N%%)", job->resize);
+        }
+        s = vfx_image_resize(im, r, job->filter, 0.0f, &sized);
+        vfx_image_unref(im);
+        if (s != VFX_OK)
+            return cli_fail("--resize", s);
+        im = sized;
+    }
+    cli_progress pr;
+    vfx_rect     rod = vfx_image_rod(im);
+    cli_progress_init(&pr, out, vfx_rect_area(rod), quiet);
+    vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
+    so.progress = cli_progress_fn;
+    so.progress_user = &pr;
+    s = vfx_image_write(im, out, &wo, &so);
+    cli_progress_end(&pr);
+    if (stats) {
+        vfx_reader_stats rs = { 0, 0 };
+        vfx_image_read_stats(im, &rs);
+        vfx_cache_info ci = VFX_CACHE_INFO_INIT;
+        vfx_cache_stats(&ci);
+        fprintf(stderr,
+                "vfx convert: %.3f s, peak RSS %.1f MiB, %lld chunks / %.1f MiB read, cache: "
+                "%lld tiles computed, %lld hits, peak %.1f MiB of %.0f MiB\n",
+                cli_now() - t0, (double) cli_peak_rss() / 1048576.0, (long long) rs.chunks_read,
+                (double) rs.bytes_read / 1048576.0, (long long) ci.tiles_computed,
+                (long long) ci.hits, (double) ci.peak_bytes / 1048576.0,
+                (double) ci.budget / 1048576.0);
+    }
+    vfx_image_unref(im);
+    if (s != VFX_OK)
+        return cli_fail(out, s);
+    return 0;
+}
+
 static int
 convert_run(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL, *ch = NULL;
+    const char *in = NULL, *out = NULL, *ch = NULL, *frames = NULL;
     const char *cc_from = NULL, *cc_to = NULL, *config = NULL, *resize = NULL, *filter = NULL;
     int32_t     part = 0;
     int         quiet = 0, stats = 0;
@@ -90,6 +167,8 @@ convert_run(int argc, char **argv)
             filter = argv[++i];
         } else if (strcmp(a, "--scanline") == 0) {
             wo.tile_w = wo.tile_h = 0;
+        } else if (strcmp(a, "--frames") == 0 && more) {
+            frames = argv[++i];
         } else if (strcmp(a, "-q") == 0) {
             quiet = 1;
         } else if (strcmp(a, "--stats") == 0) {
@@ -106,57 +185,8 @@ convert_run(int argc, char **argv)
     }
     if (!in || !out)
         return cli_usage_error("convert", "need IN and OUT");
-
-    double           t0 = cli_now();
-    vfx_open_options oo = VFX_OPEN_OPTIONS_INIT;
-    oo.part = part;
-    oo.channels = ch;
-    vfx_image *im = NULL;
-    vfx_status s = vfx_image_open(in, &oo, &im);
-    if (s != VFX_OK)
-        return cli_fail(in, s);
-    if (cc_from && (s = convert_color(&im, config, cc_from, cc_to)) != VFX_OK) {
-        vfx_image_unref(im);
-        return cli_fail("--colorconvert", s);
-    }
-    if (resize) {
-        vfx_rect   r;
-        vfx_image *sized = NULL;
-        if (cli_parse_resize_geom(resize, vfx_image_spec(im)->display, &r) != 0) {
-            vfx_image_unref(im);
-            return cli_usage_error("convert", "bad size '%s' (WxH, WxH+X+Y or N%%)", resize);
-        }
-        s = vfx_image_resize(im, r, filter, 0.0f, &sized);
-        vfx_image_unref(im);
-        if (s != VFX_OK)
-            return cli_fail("--resize", s);
-        im = sized;
-    }
-    cli_progress pr;
-    vfx_rect     rod = vfx_image_rod(im);
-    cli_progress_init(&pr, out, vfx_rect_area(rod), quiet);
-    vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
-    so.progress = cli_progress_fn;
-    so.progress_user = &pr;
-    s = vfx_image_write(im, out, &wo, &so);
-    cli_progress_end(&pr);
-    if (stats) {
-        vfx_reader_stats rs = { 0, 0 };
-        vfx_image_read_stats(im, &rs);
-        vfx_cache_info ci = VFX_CACHE_INFO_INIT;
-        vfx_cache_stats(&ci);
-        fprintf(stderr,
-                "vfx convert: %.3f s, peak RSS %.1f MiB, %lld chunks / %.1f MiB read, cache: "
-                "%lld tiles computed, %lld hits, peak %.1f MiB of %.0f MiB\n",
-                cli_now() - t0, (double) cli_peak_rss() / 1048576.0, (long long) rs.chunks_read,
-                (double) rs.bytes_read / 1048576.0, (long long) ci.tiles_computed,
-                (long long) ci.hits, (double) ci.peak_bytes / 1048576.0,
-                (double) ci.budget / 1048576.0);
-    }
-    vfx_image_unref(im);
-    if (s != VFX_OK)
-        return cli_fail(out, s);
-    return 0;
+    convert_job job = { ch, part, quiet, stats, &wo, cc_from, cc_to, config, resize, filter };
+    return cli_seq_run("convert", in, out, frames, convert_one, &job);
 }
 
 const cli_command cli_cmd_convert = { "convert", "convert an image to another format, type or layout",

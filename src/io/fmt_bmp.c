@@ -17,7 +17,7 @@
  * past the end of the file are VFX_ERR_CORRUPT.
  *
  * Writing: 1 or 3 channels as 24-bit BGR (grey is replicated), 4 channels as 32-bit BGRA
- * with a BITMAPV4 header and an alpha mask; u8 (anything else converted), rows top to bottom
+ * with a BITMAPV5 header (alpha mask, sRGB colour space, "images" rendering intent); u8 (anything else converted), rows top to bottom
  * (stored bottom-up in place). */
 #include <inttypes.h>
 #include <pthread.h>
@@ -372,7 +372,7 @@ bmp_write_open(vfx__wr *wr)
     int64_t w = vfx_rect_width(wr->spec.data), h = vfx_rect_height(wr->spec.data);
     int out_ch = nc == 4 ? 4 : 3;
     uint64_t stride = (((uint64_t) w * (uint64_t) out_ch * 8 + 31) / 32) * 4;
-    uint32_t hs = nc == 4 ? 108 : 40, data = 14 + hs;
+    uint32_t hs = nc == 4 ? 124 : 40, data = 14 + hs;
     if (w > INT32_MAX || h > INT32_MAX || data + stride * (uint64_t) h > UINT32_MAX)
         return vfx__fail(VFX_ERR_UNSUPPORTED, "image too large for BMP");
     bmp_enc *be = vfx__calloc(1, sizeof *be);
@@ -389,7 +389,7 @@ bmp_write_open(vfx__wr *wr)
     be->line = vfx__calloc(1, (size_t) stride);
     if (!be->row || !be->line)
         return vfx__nomem();
-    uint8_t hd[14 + 108];
+    uint8_t hd[14 + 124];
     memset(hd, 0, sizeof hd);
     hd[0] = 'B';
     hd[1] = 'M';
@@ -410,6 +410,7 @@ bmp_write_open(vfx__wr *wr)
         put32(hd + 62, 0x000000FF);
         put32(hd + 66, 0xFF000000);
         memcpy(hd + 70, "BGRs", 4); /* LCS_sRGB, stored little endian */
+        put32(hd + 122, 4);         /* bV5Intent: LCS_GM_IMAGES */
     }
     VFX_TRY(vfx__wr_write(wr, hd, data, 0));
     wr->chunking = (vfx_chunking){ VFX_ACCESS_RANDOM_STRIPS, be->width, 32, wr->spec.data.x0,

@@ -41,6 +41,8 @@ static const vfx_format *const formats[] = {
     &vfx__fmt_dpx,
     &vfx__fmt_pnm,
     &vfx__fmt_bmp,
+    &vfx__fmt_tga,
+    &vfx__fmt_jp2,
 };
 
 static const char *

@@ -117,5 +117,7 @@ extern const vfx_format vfx__fmt_hdr;
 extern const vfx_format vfx__fmt_dpx;
 extern const vfx_format vfx__fmt_pnm;
 extern const vfx_format vfx__fmt_bmp;
+extern const vfx_format vfx__fmt_tga;
+extern const vfx_format vfx__fmt_jp2;
 
 #endif

@@ -7,6 +7,7 @@
 
 typedef struct write_ctx {
     vfx_writer *w;
+    int32_t     band_tile_w; /* > 0: tiles arrive as full-width bands, cut them */
 } write_ctx;
 
 static vfx_status
@@ -15,8 +16,31 @@ write_consume(void *ctx, int64_t i, const vfx_tile *t)
     write_ctx *wc = ctx;
     (void) i;
     ptrdiff_t xs = (ptrdiff_t) sizeof(float) * t->n_channels;
-    return vfx_writer_write_rect(wc->w, t->rect, VFX_PIXEL_F32, t->p, xs,
-                                 (ptrdiff_t) sizeof(float) * t->stride);
+    ptrdiff_t ys = (ptrdiff_t) sizeof(float) * t->stride;
+    if (wc->band_tile_w <= 0)
+        return vfx_writer_write_rect(wc->w, t->rect, VFX_PIXEL_F32, t->p, xs, ys);
+    for (int64_t x0 = t->rect.x0; x0 < t->rect.x1; x0 += wc->band_tile_w) {
+        vfx_rect r = { (int32_t) x0, t->rect.y0,
+                       (int32_t) VFX__MIN(x0 + wc->band_tile_w, (int64_t) t->rect.x1),
+                       t->rect.y1 };
+        const float *p = t->p + (size_t) (x0 - t->rect.x0) * (size_t) t->n_channels;
+        VFX_TRY(vfx_writer_write_rect(wc->w, r, VFX_PIXEL_F32, p, xs, ys));
+    }
+    return VFX_OK;
+}
+
+/* True when a stream decoder (VFX_OP_SEQUENTIAL: PNG, JPEG, HDR) feeds @p n. */
+static int
+fed_by_stream(const vfx_node *n, int depth)
+{
+    if (n->op->flags & VFX_OP_SEQUENTIAL)
+        return 1;
+    if (depth > 64)
+        return 0;
+    for (int32_t k = 0; k < n->n_inputs; k++)
+        if (fed_by_stream(n->inputs[k], depth + 1))
+            return 1;
+    return 0;
 }
 
 vfx_status
@@ -50,7 +74,16 @@ vfx_image_write(vfx_image *im, const char *path, const vfx_write_options *wopt,
 
     vfx__sink sk;
     vfx__sink_setup(&sk, im, region, sopt);
-    if (c.access == VFX_ACCESS_RANDOM_TILES) {
+    write_ctx wc = { w, 0 };
+    if (c.access == VFX_ACCESS_RANDOM_TILES && fed_by_stream(im, 0)) {
+        /* A stream decoder upstream can only go forward: render full-width bands one tile
+         * row high, top to bottom, and cut each band into the writer's tiles. Rendering
+         * tile by tile would restart the decoder for every tile of a row. */
+        sk.tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
+        sk.tile_h = c.chunk_h;
+        sk.skew_x = sk.skew_y = 0;
+        wc.band_tile_w = c.chunk_w;
+    } else if (c.access == VFX_ACCESS_RANDOM_TILES) {
         sk.tile_w = c.chunk_w;
         sk.tile_h = c.chunk_h;
         sk.skew_x = sk.skew_y = 0; /* the writer's grid starts at the region's corner */
@@ -61,7 +94,6 @@ vfx_image_write(vfx_image *im, const char *path, const vfx_write_options *wopt,
         sk.skew_x = sk.skew_y = 0;
     }
     sk.ordered = 1; /* the writer is fed by one caller at a time, in its order */
-    write_ctx wc = { w };
     sk.consume = write_consume;
     sk.ctx = &wc;
     s = vfx__sink_run(&sk, sopt);

@@ -1,5 +1,6 @@
 /* BMP: every valid file of ../shared/testdata/images/bmp against OpenImageIO, damaged files,
- * an OOM sweep, and our writer (24-bit, 32-bit with alpha) read back by oiiotool. */
+ * an OOM sweep, and our writer (24-bit, 32-bit with alpha in a V5 header) read back by
+ * oiiotool. */
 #include <unistd.h>
 
 #include "img_ref.h"
@@ -107,6 +108,13 @@ write_one(const char *names)
                                                        VFX_PIXEL_U8, px + (size_t) y * (size_t) w * (size_t) nc,
                                                        nc, nc * w));
     assert_int_equal(VFX_OK, vfx_writer_close(wr, 0));
+    size_t fsize = 0;
+    uint8_t *bytes = test_read_file(path, &fsize);
+    assert_true(fsize > 30);
+    /* alpha goes into a BITMAPV5 header (124 bytes) with 32 bits per pixel */
+    assert_int_equal(nc == 4 ? 124 : 40, bytes[14] | bytes[15] << 8);
+    assert_int_equal(nc == 4 ? 32 : 24, bytes[28]);
+    free(bytes);
     vfx_reader *r = NULL;
     assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
     const vfx_spec *sp = NULL;

@@ -1,0 +1,19 @@
+/* Fuzz the TGA reader (header, colour maps, RLE packets, TGA 2.0 extension area). */
+#include "fuzz_read_util.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void) argc;
+    (void) argv;
+    return fuzz_init();
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_one(data, size, "tga");
+}
