@@ -3,13 +3,7 @@
 # --orientation) against oiiotool doing the same, read back by exrheader / oiiotool.
 set -u
 V=${VFX_CLI:?}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-have() { command -v "$1" >/dev/null 2>&1; }
+. "${VFX_SOURCE_DIR:?}/tests/lib.sh"
 
 # formats: every built-in format listed once, JSON valid, EXR reads and writes
 "$V" formats --help | grep -q "usage: vfx formats" && ok || bad "formats --help"
@@ -94,5 +88,4 @@ if [ -n "$T" ] && [ -f "$T/exr/compression/comp_piz.exr" ]; then
     grep -q "s, peak RSS .* 1 chunks / .* MiB read, cache:" "$tmp/rs.txt" && ok || { bad "--runstats"; cat "$tmp/rs.txt"; }
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -4,11 +4,8 @@
 set -u
 V=${VFX_CLI:?}
 S=${VFX_SOURCE_DIR:?}
+. "${VFX_SOURCE_DIR:?}/tests/lib.sh"
 man="$S/docs/vfx.1"
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
 [ -s "$man" ] && ok || { echo "FAIL: no $man"; exit 1; }
 # subcommands: the lines under "commands:"; chain ops: the lines starting with "  -"
@@ -27,5 +24,4 @@ if command -v groff >/dev/null 2>&1; then
     [ -z "$warn" ] && ok || bad "groff warns: $warn"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,12 +5,7 @@
 set -u
 V=${VFX_CLI:?}
 S=${VFX_SOURCE_DIR:?}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "${VFX_SOURCE_DIR:?}/tests/lib.sh"
 
 cd "$tmp" || exit 1
 "$V" --pattern fill:left=0.02,0.1,0.5,1:right=4,1,0.05,1 640x360 4 -d half -o shot.exr -q || exit 1
@@ -40,5 +35,4 @@ while IFS= read -r line; do
     fi
 done <examples.txt
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

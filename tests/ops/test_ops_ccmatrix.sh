@@ -3,11 +3,8 @@
 # from the fourth column, :transpose, :invert, :unpremult, on RGB, RGBA and 5-channel images.
 set -u
 V=${VFX_CLI:?}
-command -v oiiotool >/dev/null 2>&1 && command -v idiff >/dev/null 2>&1 || { echo "no oiiotool: skipped"; exit 0; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "${VFX_SOURCE_DIR:?}/tests/lib.sh"
+have oiiotool && have idiff || { echo "no oiiotool: skipped"; exit 0; }
 same() { # nch, ccmatrix args...
     n=$1; shift
     L=$(echo 0.1,0.2,0.3,0.5,0.7 | cut -d, -f1-"$n"); R=$(echo 2,-0.5,0.25,0,1 | cut -d, -f1-"$n")
@@ -16,9 +13,9 @@ same() { # nch, ccmatrix args...
     oiiotool --pattern fill:left=$L:right=$R 32x16 "$n" \
         "$@" -d float -o "$tmp/o.exr" 2>/dev/null
     if idiff -fail 1e-6 -failrelative 1e-6 "$tmp/v.exr" "$tmp/o.exr" >/dev/null 2>&1; then
-        pass=$((pass + 1))
+        ok
     else
-        fail=$((fail + 1)); echo "FAIL: $n channels $*"; cat "$tmp/err.txt"
+        bad "$n channels $*"; cat "$tmp/err.txt"
     fi
 }
 same 3 --ccmatrix 1,2,0,0,0,1,0,0,0,0,1,0,0.5,0,0,1
@@ -38,11 +35,10 @@ M=0.9,0.05,0.05,0.1,0.8,0.1,0,0.2,0.8
 "$V" --pattern $P --ch channel4 -d float -o "$tmp/i1.exr" -q &&
 oiiotool --pattern fill:left=0.1,0.2,0.3,0.5:right=2,-0.5,0.25,0 32x16 4 --ccmatrix $M -d float -o "$tmp/o4.exr" &&
 idiff -fail 1e-6 -failrelative 1e-6 "$tmp/v4.exr" "$tmp/o4.exr" >/dev/null 2>&1 && idiff "$tmp/v1.exr" "$tmp/i1.exr" >/dev/null 2>&1 &&
-    pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: 5 channels"; }
+    ok || bad "5 channels"
 # bad input: usage errors, singular matrices refused
 "$V" --pattern constant:color=1 4x4 3 --ccmatrix 1,2,3 -o "$tmp/x.exr" >/dev/null 2>&1
-[ $? -eq 2 ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: 3 values -> exit 2"; }
+[ $? -eq 2 ] && ok || bad "3 values -> exit 2"
 "$V" --pattern constant:color=1 4x4 3 --ccmatrix:invert=1 1,0,0,0,0,0,0,0,1 -o "$tmp/x.exr" >/dev/null 2>&1
-[ $? -eq 1 ] && [ ! -e "$tmp/x.exr" ] && pass=$((pass + 1)) || { fail=$((fail + 1)); echo "FAIL: singular inverse -> exit 1"; }
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+[ $? -eq 1 ] && [ ! -e "$tmp/x.exr" ] && ok || bad "singular inverse -> exit 1"
+finish
