@@ -917,7 +917,6 @@ cmd_mad3(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
-<<<<<<< HEAD
 /* --ccmatrix M (9 or 16 values; :transpose=1 :invert=1 :unpremult=1), as oiiotool */
 static int
 cmd_ccmatrix(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
@@ -1112,7 +1111,6 @@ cmd_attrib(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
-=======
 /* --frames is applied before the chain runs (cli_chain_main -> seq.c): nothing to do here. */
 static int
 cmd_frames(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
@@ -1125,7 +1123,6 @@ cmd_frames(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     return 0;
 }
 
->>>>>>> fmtb
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
