@@ -41,6 +41,7 @@ static const vfx_format *const formats[] = {
     &vfx__fmt_dpx,
     &vfx__fmt_pnm,
     &vfx__fmt_bmp,
+    &vfx__fmt_webp,
 };
 
 static const char *
