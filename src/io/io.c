@@ -42,6 +42,7 @@ static const vfx_format *const formats[] = {
     &vfx__fmt_pnm,
     &vfx__fmt_bmp,
     &vfx__fmt_webp,
+    &vfx__fmt_avif,
 };
 
 static const char *
