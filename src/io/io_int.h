@@ -116,5 +116,6 @@ extern const vfx_format vfx__fmt_pnm;
 extern const vfx_format vfx__fmt_bmp;
 extern const vfx_format vfx__fmt_webp;
 extern const vfx_format vfx__fmt_avif;
+extern const vfx_format vfx__fmt_heif;
 
 #endif
