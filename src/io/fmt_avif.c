@@ -476,8 +476,11 @@ encode(vfx__wr *wr, avif_enc *ae)
         enc->minQuantizer = enc->maxQuantizer = q;
         enc->minQuantizerAlpha = enc->maxQuantizerAlpha = ae->lossless ? 0 : VFX__MIN(q, 10);
         r = avifEncoderWrite(enc, im, &out);
-        if (r != AVIF_RESULT_OK)
-            s = avif_err(r, &enc->diag, "encoding");
+        if (r == AVIF_RESULT_OUT_OF_MEMORY)
+            s = vfx__nomem();
+        else if (r != AVIF_RESULT_OK) /* e.g. SVT-AV1 1.4 takes 4:2:0 only */
+            s = vfx__fail(VFX_ERR_UNSUPPORTED, "encoding with these settings failed: %s%s%s",
+                          avifResultToString(r), enc->diag.error[0] ? ": " : "", enc->diag.error);
     }
     if (s == VFX_OK)
         s = vfx__wr_write(wr, out.data, out.size, 0);
