@@ -86,7 +86,9 @@ new_decoder(const vfx__rd *rd)
     if (!d)
         return NULL;
     d->maxThreads = 2;
-    d->imageSizeLimit = (uint32_t) VFX__MIN(rd->max_pixels, (int64_t) AVIF_DEFAULT_IMAGE_SIZE_LIMIT);
+    if (rd->max_pixels > 0) /* libavif's own limit is 16384 x 16384 */
+        d->imageSizeLimit =
+            (uint32_t) VFX__MIN(rd->max_pixels, (int64_t) AVIF_DEFAULT_IMAGE_SIZE_LIMIT);
     d->imageCountLimit = 100000;
     d->strictFlags = AVIF_STRICT_DISABLED; /* files from common encoders miss e.g. pixi */
     return d;

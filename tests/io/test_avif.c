@@ -310,6 +310,17 @@ damaged_files_fail_cleanly(void **state)
     assert_null(r);
 }
 
+static void
+oom_sweep_open_and_read(void **state)
+{
+    (void) state;
+    size_t n = 0;
+    uint8_t *data = test_read_file(VFX_SOURCE_DIR "/fuzz/corpus/avif/rgba8.avif", &n);
+    assert_non_null(data);
+    assert_true(oom_sweep(data, n, "t.avif") > 2);
+    free(data);
+}
+
 int
 main(void)
 {
@@ -317,6 +328,7 @@ main(void)
         cmocka_unit_test(round_trips),       cmocka_unit_test(encoders),
         cmocka_unit_test(cicp_pq_hlg),       cmocka_unit_test(hdr_boxes),
         cmocka_unit_test(metadata_survives), cmocka_unit_test(damaged_files_fail_cleanly),
+        cmocka_unit_test(oom_sweep_open_and_read), /* last: it restarts the library */
     };
     return cmocka_run_group_tests_name("avif", tests, NULL, NULL);
 }

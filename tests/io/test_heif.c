@@ -194,6 +194,17 @@ damaged_files_fail_cleanly(void **state)
     assert_null(r);
 }
 
+static void
+oom_sweep_open_and_read(void **state)
+{
+    (void) state;
+    size_t n = 0;
+    uint8_t *data = test_read_file(VFX_SOURCE_DIR "/fuzz/corpus/heif/rgba8.heic", &n);
+    assert_non_null(data);
+    assert_true(oom_sweep(data, n, "t.heic") > 2);
+    free(data);
+}
+
 int
 main(void)
 {
@@ -202,6 +213,7 @@ main(void)
         cmocka_unit_test(several_images_are_parts),
         cmocka_unit_test(colour_and_hdr_metadata),
         cmocka_unit_test(damaged_files_fail_cleanly),
+        cmocka_unit_test(oom_sweep_open_and_read), /* last: it restarts the library */
     };
     return cmocka_run_group_tests_name("heif", tests, NULL, NULL);
 }

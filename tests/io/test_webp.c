@@ -231,6 +231,17 @@ damaged_files_fail_cleanly(void **state)
     assert_null(r);
 }
 
+static void
+oom_sweep_open_and_read(void **state)
+{
+    (void) state;
+    size_t n = 0;
+    uint8_t *data = test_read_file(VFX_SOURCE_DIR "/fuzz/corpus/webp/anim.webp", &n);
+    assert_non_null(data);
+    assert_true(oom_sweep(data, n, "t.webp") > 2);
+    free(data);
+}
+
 int
 main(void)
 {
@@ -241,6 +252,7 @@ main(void)
         cmocka_unit_test(animation_frames_are_parts),
         cmocka_unit_test(strips_equal_whole),
         cmocka_unit_test(damaged_files_fail_cleanly),
+        cmocka_unit_test(oom_sweep_open_and_read), /* last: it restarts the library */
     };
     return cmocka_run_group_tests_name("webp", tests, NULL, NULL);
 }
