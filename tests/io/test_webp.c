@@ -218,6 +218,35 @@ strips_equal_whole(void **state)
 }
 
 static void
+decoded_once_into_the_cache(void **state)
+{
+    (void) state;
+    /* the graph asks a whole-image source for strips: one decode, held by the tile cache
+     * (counted in the budget), not once per strip */
+    vfx_image *im = NULL;
+    assert_int_equal(VFX_OK, vfx_image_open(img("webp/1.webp"), NULL, &im));
+    char out[1024];
+    snprintf(out, sizeof out, "%s", test_tmp("once.tif"));
+    vfx_cache_reset_stats();
+    assert_int_equal(VFX_OK, vfx_image_write(im, out, NULL, NULL));
+    vfx_reader_stats rs = { 0, 0 };
+    vfx_image_read_stats(im, &rs);
+    assert_int_equal(1, rs.chunks_read);
+    vfx_cache_info ci = VFX_CACHE_INFO_INIT;
+    assert_int_equal(VFX_OK, vfx_cache_stats(&ci));
+    assert_true(ci.peak_bytes >= (int64_t) 550 * 368 * 3 * 4);
+    vfx_image_unref(im);
+    if (test_have_tool("dwebp") && test_have_tool("oiiotool")) { /* the pixels are right */
+        char png[1024], cmd[4096];
+        snprintf(png, sizeof png, "%s", test_tmp("once_ref.png"));
+        snprintf(cmd, sizeof cmd, "dwebp -quiet '%s' -o '%s'", img("webp/1.webp"), png);
+        assert_int_equal(0, test_run(cmd, NULL, 0));
+        double d = max_diff_vs_png(out, png, 0);
+        assert_true(d >= 0 && d < EXACT);
+    }
+}
+
+static void
 damaged_files_fail_cleanly(void **state)
 {
     (void) state;
@@ -251,6 +280,7 @@ main(void)
         cmocka_unit_test(metadata_survives),
         cmocka_unit_test(animation_frames_are_parts),
         cmocka_unit_test(strips_equal_whole),
+        cmocka_unit_test(decoded_once_into_the_cache),
         cmocka_unit_test(damaged_files_fail_cleanly),
         cmocka_unit_test(oom_sweep_open_and_read), /* last: it restarts the library */
     };
