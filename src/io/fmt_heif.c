@@ -138,6 +138,10 @@ metadata(const struct heif_image_handle *h, const heif_part_info *pi, const heif
                                   1));
     struct heif_color_profile_nclx *nclx = NULL;
     struct heif_error e = heif_image_handle_get_nclx_color_profile(h, &nclx);
+    if (e.code != heif_error_Ok && nclx) { /* libheif 1.15 can fail after allocating */
+        heif_nclx_color_profile_free(nclx);
+        nclx = NULL;
+    }
     if (e.code == heif_error_Ok && nclx) {
         int32_t c[4] = { (int32_t) nclx->color_primaries, (int32_t) nclx->transfer_characteristics,
                          (int32_t) nclx->matrix_coefficients, nclx->full_range_flag != 0 };
