@@ -4,7 +4,7 @@
  * Reading. Each top-level image of the file is one part (the primary image is not moved
  * first: parts keep the file's order; "heif:primary" = 1 marks it). A part gives "R,G,B",
  * plus "A" when the image has an alpha auxiliary image, plus "Z" when it has a depth
- * auxiliary image (decoded as grey and, when its size differs, sampled nearest to the main
+ * auxiliary image (its luma plane as decoded, and, when its size differs, sampled nearest to the main
  * image's size; values are the stored depth codes, normalised). 8-bit images give u8; when
  * the image or its depth map has more than 8 bits, every channel is u16, scaled from the
  * stored range to the full 16-bit range (v * 65535 / (2^bits - 1), rounded). libheif applies
@@ -299,10 +299,13 @@ heif_rd_open(vfx__rd *rd)
     return s;
 }
 
-/* Decode @p h as @p cs / @p chroma; *bits_out is the stored range of @p ch. */
+/* Decode @p h as @p cs / @p chroma; *bits_out is the stored range of *ch (for a depth map
+ * decoded as coded, *ch becomes its luma: Y, or G when coded as RGB with the identity
+ * matrix, as lossless encoders do). */
 static vfx_status
 decode_handle(const struct heif_image_handle *h, enum heif_colorspace cs, enum heif_chroma chroma,
-              enum heif_channel ch, struct heif_image **img_out, int *bits_out, const char *what)
+              enum heif_channel *ch, struct heif_image **img_out, int *bits_out,
+              const char *what)
 {
     struct heif_decoding_options *o = heif_decoding_options_alloc();
     if (!o)
@@ -312,7 +315,13 @@ decode_handle(const struct heif_image_handle *h, enum heif_colorspace cs, enum h
     heif_decoding_options_free(o);
     if (e.code != heif_error_Ok)
         return herr(e, what);
-    *bits_out = heif_image_get_bits_per_pixel_range(*img_out, ch);
+    if (*ch == heif_channel_Y && !heif_image_has_channel(*img_out, heif_channel_Y) &&
+        heif_image_get_colorspace(*img_out) == heif_colorspace_RGB &&
+        heif_image_has_channel(*img_out, heif_channel_G))
+        *ch = heif_channel_G;
+    *bits_out = heif_image_has_channel(*img_out, *ch)
+                    ? heif_image_get_bits_per_pixel_range(*img_out, *ch)
+                    : -1;
     if (*bits_out < 1 || *bits_out > 16) {
         heif_image_release(*img_out);
         *img_out = NULL;
@@ -361,13 +370,14 @@ decode_part(vfx__rd *rd, int32_t k, uint8_t *dst)
     if (e.code != heif_error_Ok)
         s = herr(e, "image");
     int bits = 8, dbits = 8, in_ch = pi->has_alpha ? 4 : 3;
+    enum heif_channel dch = heif_channel_Y;
     if (s == VFX_OK) {
         enum heif_chroma chroma = pi->bits > 8 ? (pi->has_alpha ? heif_chroma_interleaved_RRGGBBAA_LE
                                                                : heif_chroma_interleaved_RRGGBB_LE)
                                                : (pi->has_alpha ? heif_chroma_interleaved_RGBA
                                                                 : heif_chroma_interleaved_RGB);
-        s = decode_handle(h, heif_colorspace_RGB, chroma, heif_channel_interleaved, &img, &bits,
-                          "image");
+        enum heif_channel ich = heif_channel_interleaved;
+        s = decode_handle(h, heif_colorspace_RGB, chroma, &ich, &img, &bits, "image");
     }
     if (s == VFX_OK && (heif_image_get_width(img, heif_channel_interleaved) != w ||
                         heif_image_get_height(img, heif_channel_interleaved) != ht))
@@ -390,16 +400,18 @@ decode_part(vfx__rd *rd, int32_t k, uint8_t *dst)
     }
     if (s == VFX_OK && pi->has_depth) {
         e = heif_image_handle_get_depth_image_handle(h, pi->depth_id, &dh);
-        s = e.code == heif_error_Ok ? decode_handle(dh, heif_colorspace_monochrome,
-                                                    heif_chroma_monochrome, heif_channel_Y,
-                                                    &dimg, &dbits, "depth image")
+        /* decoded as coded (libheif 1.15 cannot convert 4:4:4 to monochrome): the depth
+         * values are the luma plane */
+        s = e.code == heif_error_Ok ? decode_handle(dh, heif_colorspace_undefined,
+                                                    heif_chroma_undefined, &dch, &dimg, &dbits,
+                                                    "depth image")
                                     : herr(e, "depth image");
     }
     if (s == VFX_OK && pi->has_depth) {
         int stride = 0;
-        const uint8_t *d = heif_image_get_plane_readonly(dimg, heif_channel_Y, &stride);
-        int dw = heif_image_get_width(dimg, heif_channel_Y);
-        int dht = heif_image_get_height(dimg, heif_channel_Y);
+        const uint8_t *d = heif_image_get_plane_readonly(dimg, dch, &stride);
+        int dw = heif_image_get_width(dimg, dch);
+        int dht = heif_image_get_height(dimg, dch);
         if (!d || dw < 1 || dht < 1)
             s = vfx__fail(VFX_ERR_CORRUPT, "empty depth image");
         size_t in_ts = dbits > 8 ? 2 : 1;

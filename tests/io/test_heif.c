@@ -177,6 +177,65 @@ colour_and_hdr_metadata(void **state)
 }
 
 static void
+depth_map_is_a_channel(void **state)
+{
+    (void) state;
+    /* libheif 1.15 cannot encode a depth image: encode RGBA, then relabel the alpha
+     * auxiliary image as a depth map (the two URNs have the same length). Lossless codes it
+     * as RGB with the identity matrix (luma = G), lossy as YCbCr (luma = Y). */
+    const int32_t w = 64, h = 40;
+    char path[1024];
+    snprintf(path, sizeof path, "%s", test_tmp("depth.heic"));
+    float *src = pattern_f32(w, h, 4);
+    quantise(src, (size_t) w * h * 4, VFX_PIXEL_U8);
+    for (int lossless = 1; lossless >= 0; lossless--) {
+        assert_int_equal(VFX_OK, write_image(path, "R,G,B,A", VFX_PIXEL_U8, w, h, src,
+                                             lossless ? "heic,lossless" : "heic", 90, NULL));
+        size_t n = 0;
+        uint8_t *d = test_read_file(path, &n);
+        assert_non_null(d);
+        static const char urn[] = "urn:mpeg:hevc:2015:auxid:1";
+        int found = 0;
+        for (size_t i = 0; i + sizeof urn - 1 <= n; i++)
+            if (memcmp(d + i, urn, sizeof urn - 1) == 0) {
+                d[i + sizeof urn - 2] = '2';
+                found++;
+            }
+        assert_int_equal(1, found);
+        vfx_reader *r = NULL;
+        assert_int_equal(VFX_OK, vfx_reader_open_memory(d, n, "depth.heic", NULL, &r));
+        const vfx_spec *sp = NULL;
+        assert_int_equal(VFX_OK, vfx_reader_spec(r, 0, &sp));
+        assert_int_equal(4, vfx_channels_count(sp->channels));
+        assert_int_equal(3, vfx_channels_find(sp->channels, "Z"));
+        assert_int_equal(-1, vfx_channels_find(sp->channels, "A"));
+        float *buf = NULL;
+        vfx_rect rc;
+        int32_t nc = 0;
+        if (read_level_f32(r, 0, 0, 0, &buf, &rc, &nc) != VFX_OK)
+            fail_msg("%s", vfx_error_message());
+        if (lossless) {
+            assert_int_equal(0, count_diffs(buf, src, (size_t) w * h * 4, 0.0, "RGBZ"));
+        } else {
+            float *z = malloc((size_t) w * h * sizeof(float)), *a = malloc((size_t) w * h * sizeof(float));
+            for (size_t i = 0; i < (size_t) w * h; i++) {
+                z[i] = buf[i * 4 + 3];
+                a[i] = src[i * 4 + 3];
+            }
+            double q = psnr(z, a, (size_t) w * h);
+            fprintf(stderr, "HEIC depth (lossy, luma plane): PSNR %.1f dB\n", q);
+            assert_true(q > 30.0);
+            free(z);
+            free(a);
+        }
+        free(buf);
+        vfx_reader_close(r);
+        free(d);
+    }
+    free(src);
+}
+
+static void
 damaged_files_fail_cleanly(void **state)
 {
     (void) state;
@@ -212,6 +271,7 @@ main(void)
         cmocka_unit_test(round_trips),
         cmocka_unit_test(several_images_are_parts),
         cmocka_unit_test(colour_and_hdr_metadata),
+        cmocka_unit_test(depth_map_is_a_channel),
         cmocka_unit_test(damaged_files_fail_cleanly),
         cmocka_unit_test(oom_sweep_open_and_read), /* last: it restarts the library */
     };
