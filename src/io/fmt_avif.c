@@ -419,7 +419,8 @@ encode(vfx__wr *wr, avif_enc *ae)
     const vfx_attr_value *v;
     if ((v = vfx__wr_attr(wr, "CICP", VFX_ATTR_INT_VEC)) && v->u.iv.n == 4) {
         im->colorPrimaries = (avifColorPrimaries) VFX__CLAMP(v->u.iv.p[0], 0, 255);
-        im->transferCharacteristics = (avifTransferCharacteristics) VFX__CLAMP(v->u.iv.p[1], 0, 255);
+        im->transferCharacteristics =
+            (avifTransferCharacteristics) VFX__CLAMP(v->u.iv.p[1], 0, 255);
         im->matrixCoefficients = (avifMatrixCoefficients) VFX__CLAMP(v->u.iv.p[2], 0, 255);
         if (!ae->range_set)
             im->yuvRange = v->u.iv.p[3] ? AVIF_RANGE_FULL : AVIF_RANGE_LIMITED;

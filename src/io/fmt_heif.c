@@ -4,12 +4,12 @@
  * Reading. Each top-level image of the file is one part (the primary image is not moved
  * first: parts keep the file's order; "heif:primary" = 1 marks it). A part gives "R,G,B",
  * plus "A" when the image has an alpha auxiliary image, plus "Z" when it has a depth
- * auxiliary image (its luma plane as decoded, and, when its size differs, sampled nearest to the main
- * image's size; values are the stored depth codes, normalised). 8-bit images give u8; when
- * the image or its depth map has more than 8 bits, every channel is u16, scaled from the
- * stored range to the full 16-bit range (v * 65535 / (2^bits - 1), rounded). libheif applies
- * the file's transformations (irot, imir, clap), as heif-convert does, and the reported size
- * is the transformed one.
+ * auxiliary image (its luma plane as decoded, and, when its size differs, sampled nearest
+ * to the main image's size; values are the stored depth codes, normalised). 8-bit images
+ * give u8; when the image or its depth map has more than 8 bits, every channel is u16, scaled
+ * from the stored range to the full 16-bit range (v * 65535 / (2^bits - 1), rounded). libheif
+ * applies the file's transformations (irot, imir, clap), as heif-convert does, and the
+ * reported size is the transformed one.
  *
  * Access: VFX_ACCESS_WHOLE_IMAGE (see fmt_whole.h); open() parses the container from the
  * file in memory and drops the bytes; decoding reads them again.
@@ -355,7 +355,8 @@ decode_part(vfx__rd *rd, int32_t k, uint8_t *dst)
     heif_priv *hp = rd->priv;
     const heif_part_info *pi = &hp->info[k];
     const vfx__part *p = &rd->parts[k];
-    int32_t w = (int32_t) vfx_rect_width(p->spec.data), ht = (int32_t) vfx_rect_height(p->spec.data);
+    int32_t w = (int32_t) vfx_rect_width(p->spec.data);
+    int32_t ht = (int32_t) vfx_rect_height(p->spec.data);
     int32_t nc = vfx_channels_count(p->spec.channels);
     vfx_channel_info ci;
     VFX_TRY(vfx_channels_get(p->spec.channels, 0, &ci));
@@ -372,10 +373,11 @@ decode_part(vfx__rd *rd, int32_t k, uint8_t *dst)
     int bits = 8, dbits = 8, in_ch = pi->has_alpha ? 4 : 3;
     enum heif_channel dch = heif_channel_Y;
     if (s == VFX_OK) {
-        enum heif_chroma chroma = pi->bits > 8 ? (pi->has_alpha ? heif_chroma_interleaved_RRGGBBAA_LE
-                                                               : heif_chroma_interleaved_RRGGBB_LE)
-                                               : (pi->has_alpha ? heif_chroma_interleaved_RGBA
-                                                                : heif_chroma_interleaved_RGB);
+        enum heif_chroma chroma =
+            pi->bits > 8 ? (pi->has_alpha ? heif_chroma_interleaved_RRGGBBAA_LE
+                                          : heif_chroma_interleaved_RRGGBB_LE)
+                         : (pi->has_alpha ? heif_chroma_interleaved_RGBA
+                                          : heif_chroma_interleaved_RGB);
         enum heif_channel ich = heif_channel_interleaved;
         s = decode_handle(h, heif_colorspace_RGB, chroma, &ich, &img, &bits, "image");
     }
@@ -384,7 +386,8 @@ decode_part(vfx__rd *rd, int32_t k, uint8_t *dst)
         s = vfx__fail(VFX_ERR_CORRUPT, "decoded size differs from the header");
     if (s == VFX_OK) {
         int stride = 0;
-        const uint8_t *src_px = heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);
+        const uint8_t *src_px =
+            heif_image_get_plane_readonly(img, heif_channel_interleaved, &stride);
         size_t in_ts = bits > 8 ? 2 : 1;
         if (!src_px)
             s = vfx__fail(VFX_ERR_CORRUPT, "no pixels decoded");
@@ -442,7 +445,8 @@ static vfx_status
 read_locked(vfx__rd *rd, heif_priv *hp, const vfx__read_req *req)
 {
     const vfx__part *p = &rd->parts[req->part];
-    int32_t w = (int32_t) vfx_rect_width(p->spec.data), ht = (int32_t) vfx_rect_height(p->spec.data);
+    int32_t w = (int32_t) vfx_rect_width(p->spec.data);
+    int32_t ht = (int32_t) vfx_rect_height(p->spec.data);
     int32_t nc = vfx_channels_count(p->spec.channels);
     vfx_channel_info ci;
     VFX_TRY(vfx_channels_get(p->spec.channels, 0, &ci));
@@ -527,7 +531,9 @@ heif_wr_open(vfx__wr *wr)
     if (s == VFX_OK) {
         vfx_pixel_type t = wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type : ci.type;
         const vfx_attr_value *bps = vfx__wr_attr(wr, "BitsPerSample", VFX_ATTR_INT);
-        he->bits = t == VFX_PIXEL_U8 ? 8 : bps && (bps->u.i == 10 || bps->u.i == 12) ? bps->u.i : 10;
+        he->bits = t == VFX_PIXEL_U8                               ? 8
+                   : bps && (bps->u.i == 10 || bps->u.i == 12) ? bps->u.i
+                                                                 : 10;
         s = vfx__codec_opt_int(comp, "bits", 8, 12, &he->bits);
         if (s == VFX_OK && he->bits != 8 && he->bits != 10 && he->bits != 12)
             s = vfx__fail(VFX_ERR_ARG, "compression option bits=%d (8, 10, 12)", he->bits);
@@ -622,7 +628,8 @@ set_color(vfx__wr *wr, heif_enc *he, struct heif_image *img,
         nclx->color_primaries = (enum heif_color_primaries) VFX__CLAMP(v->u.iv.p[0], 0, 255);
         nclx->transfer_characteristics =
             (enum heif_transfer_characteristics) VFX__CLAMP(v->u.iv.p[1], 0, 255);
-        nclx->matrix_coefficients = (enum heif_matrix_coefficients) VFX__CLAMP(v->u.iv.p[2], 0, 255);
+        nclx->matrix_coefficients =
+            (enum heif_matrix_coefficients) VFX__CLAMP(v->u.iv.p[2], 0, 255);
         nclx->full_range_flag = v->u.iv.p[3] != 0;
     }
     if (he->lossless) {
@@ -642,8 +649,10 @@ set_color(vfx__wr *wr, heif_enc *he, struct heif_image *img,
         struct heif_mastering_display_colour_volume m;
         const float *f = v->u.fv.p;
         for (int c = 0; c < 3; c++) {
-            m.display_primaries_x[c] = (uint16_t) VFX__CLAMP(f[2 * c] / 0.00002f + 0.5f, 0.f, 65535.f);
-            m.display_primaries_y[c] = (uint16_t) VFX__CLAMP(f[2 * c + 1] / 0.00002f + 0.5f, 0.f, 65535.f);
+            m.display_primaries_x[c] =
+                (uint16_t) VFX__CLAMP(f[2 * c] / 0.00002f + 0.5f, 0.f, 65535.f);
+            m.display_primaries_y[c] =
+                (uint16_t) VFX__CLAMP(f[2 * c + 1] / 0.00002f + 0.5f, 0.f, 65535.f);
         }
         m.white_point_x = (uint16_t) VFX__CLAMP(f[6] / 0.00002f + 0.5f, 0.f, 65535.f);
         m.white_point_y = (uint16_t) VFX__CLAMP(f[7] / 0.00002f + 0.5f, 0.f, 65535.f);

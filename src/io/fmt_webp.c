@@ -407,7 +407,8 @@ encode(webp_enc *we, WebPMemoryWriter *out)
         px = rgb;
         nc += 2;
     }
-    int ok = nc == 4 ? WebPPictureImportRGBA(&pic, px, w * 4) : WebPPictureImportRGB(&pic, px, w * 3);
+    int ok = nc == 4 ? WebPPictureImportRGBA(&pic, px, w * 4)
+                     : WebPPictureImportRGB(&pic, px, w * 3);
     vfx__free(rgb);
     if (!ok) {
         WebPPictureFree(&pic);

@@ -216,22 +216,25 @@ hdr_boxes(void **state)
     /* libavif 0.11 writes no clli / mdcv: libheif's AV1 encoder makes the file */
     struct heif_context *ctx = heif_context_alloc();
     struct heif_encoder *enc = NULL;
-    if (heif_context_get_encoder_for_format(ctx, heif_compression_AV1, &enc).code != heif_error_Ok) {
+    struct heif_error he = heif_context_get_encoder_for_format(ctx, heif_compression_AV1, &enc);
+    if (he.code != heif_error_Ok) {
         heif_context_free(ctx);
         test_require(0, "libheif has no AV1 encoder");
     }
     heif_encoder_set_lossy_quality(enc, 50);
     struct heif_image *im = NULL;
-    assert_int_equal(heif_error_Ok,
-                     heif_image_create(64, 64, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &im).code);
-    assert_int_equal(heif_error_Ok, heif_image_add_plane(im, heif_channel_interleaved, 64, 64, 8).code);
+    he = heif_image_create(64, 64, heif_colorspace_RGB, heif_chroma_interleaved_RGB, &im);
+    assert_int_equal(heif_error_Ok, he.code);
+    he = heif_image_add_plane(im, heif_channel_interleaved, 64, 64, 8);
+    assert_int_equal(heif_error_Ok, he.code);
     int stride = 0;
     uint8_t *p = heif_image_get_plane(im, heif_channel_interleaved, &stride);
     for (int y = 0; y < 64; y++)
         memset(p + y * stride, y * 4, 64 * 3);
     struct heif_content_light_level cll = { 1000, 400 };
     heif_image_set_content_light_level(im, &cll);
-    struct heif_mastering_display_colour_volume m = { { 13250, 7500, 34000 }, { 34500, 3000, 16000 },
+    struct heif_mastering_display_colour_volume m = { { 13250, 7500, 34000 },
+                                                      { 34500, 3000, 16000 },
                                                       15635, 16450, 10000000, 50 };
     heif_image_set_mastering_display_colour_volume(im, &m);
     assert_int_equal(heif_error_Ok, heif_context_encode_image(ctx, im, enc, NULL, NULL).code);
@@ -305,7 +308,8 @@ damaged_files_fail_cleanly(void **state)
     assert_int_equal(0, damage_sweep(path, "cut.avif", "avif"));
     static const uint8_t junk[] = "\0\0\0\x14" "ftypavif\0\0\0\0avif\0\0\0\x08meta";
     vfx_reader *r = NULL;
-    assert_int_not_equal(VFX_OK, vfx_reader_open_memory(junk, sizeof junk - 1, "junk.avif", NULL, &r));
+    assert_int_not_equal(VFX_OK,
+                         vfx_reader_open_memory(junk, sizeof junk - 1, "junk.avif", NULL, &r));
     assert_true(message_names("avif", "junk.avif"));
     assert_null(r);
 }

@@ -217,7 +217,8 @@ depth_map_is_a_channel(void **state)
         if (lossless) {
             assert_int_equal(0, count_diffs(buf, src, (size_t) w * h * 4, 0.0, "RGBZ"));
         } else {
-            float *z = malloc((size_t) w * h * sizeof(float)), *a = malloc((size_t) w * h * sizeof(float));
+            float *z = malloc((size_t) w * h * sizeof(float));
+            float *a = malloc((size_t) w * h * sizeof(float));
             for (size_t i = 0; i < (size_t) w * h; i++) {
                 z[i] = buf[i * 4 + 3];
                 a[i] = src[i * 4 + 3];
@@ -248,7 +249,8 @@ damaged_files_fail_cleanly(void **state)
     assert_int_equal(0, damage_sweep(path, "cut.heic", "heif"));
     static const uint8_t junk[] = "\0\0\0\x14" "ftypheic\0\0\0\0mif1\0\0\0\x08meta";
     vfx_reader *r = NULL;
-    assert_int_not_equal(VFX_OK, vfx_reader_open_memory(junk, sizeof junk - 1, "junk.heic", NULL, &r));
+    assert_int_not_equal(VFX_OK,
+                         vfx_reader_open_memory(junk, sizeof junk - 1, "junk.heic", NULL, &r));
     assert_true(message_names("heif", "junk.heic"));
     assert_null(r);
 }
