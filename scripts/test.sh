@@ -27,6 +27,7 @@ run_suite() { # name, ctest args..., cmake args after --
 run_suite release -- -DCMAKE_BUILD_TYPE=Release
 if [ $all = 1 ]; then
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        LSAN_OPTIONS=suppressions=$root/suppressions/lsan.supp \
         run_suite asan -LE "install|bench" -- -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
         -DVFX_SANITIZE=address,undefined -DVFX_BUILD_BENCH=OFF
     TSAN_OPTIONS=halt_on_error=1 \

@@ -153,12 +153,25 @@ compute_cb(void *ctx, vfx_node *n, vfx_tile *t)
     return render_node(ctx, n, t);
 }
 
+/* A source whose one grid tile covers its whole RoD (a whole-image decoder: WebP, AVIF,
+ * HEIF, interlaced PNG) asked for less than that: rendering it straight into a sink's strip
+ * would decode the whole picture for every strip (or make the reader keep a copy outside the
+ * budget). Such requests go through the cache instead, so the picture is decoded once and
+ * counted in the budget (op_int.h). */
+static int
+whole_source(const vfx_node *n, vfx_rect r)
+{
+    return n->n_inputs == 0 && n->op->tiling && !(n->op->flags & VFX_OP_POINTWISE) &&
+           (int64_t) n->tiling.w >= vfx_rect_width(n->rod) &&
+           (int64_t) n->tiling.h >= vfx_rect_height(n->rod) && !vfx_rect_equal(r, n->rod);
+}
+
 /* Copy rect r (inside n's RoD) into dst, from n's cached grid tiles; or, when `direct`,
  * render it straight into dst (pointwise inputs, see get_input()). */
 static vfx_status
 fetch(worker *w, vfx_node *n, vfx_rect r, float *dst, ptrdiff_t stride, int direct)
 {
-    if (direct) {
+    if (direct && !whole_source(n, r)) {
         vfx_tile t = { r, n->n_channels, stride, dst };
         return render_node(w, n, &t);
     }
@@ -393,7 +406,10 @@ produce(worker *w, vfx_node *n, vfx_tile *t)
     if (vfx_rect_is_empty(c))
         return VFX_OK;
     vfx_tile sub = { c, t->n_channels, t->stride, vfx__tile_at(t, c.x0, c.y0) };
-    VFX_TRY(render_node(w, n, &sub));
+    if (whole_source(n, c))
+        VFX_TRY(fetch(w, n, c, sub.p, sub.stride, 0));
+    else
+        VFX_TRY(render_node(w, n, &sub));
     atomic_fetch_add_explicit(&n->computed, 1, memory_order_relaxed);
     vfx__cache_count_computed();
     return VFX_OK;

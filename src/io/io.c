@@ -43,6 +43,9 @@ static const vfx_format *const formats[] = {
     &vfx__fmt_bmp,
     &vfx__fmt_tga,
     &vfx__fmt_jp2,
+    &vfx__fmt_webp,
+    &vfx__fmt_avif,
+    &vfx__fmt_heif,
 };
 
 static const char *

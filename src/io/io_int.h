@@ -119,5 +119,8 @@ extern const vfx_format vfx__fmt_pnm;
 extern const vfx_format vfx__fmt_bmp;
 extern const vfx_format vfx__fmt_tga;
 extern const vfx_format vfx__fmt_jp2;
+extern const vfx_format vfx__fmt_webp;
+extern const vfx_format vfx__fmt_avif;
+extern const vfx_format vfx__fmt_heif;
 
 #endif
