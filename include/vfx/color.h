@@ -389,7 +389,9 @@ typedef enum vfx_icc_intent {
 VFX_API vfx_status vfx_color_processor_new_from_icc(const char *path_in, const char *path_out,
                                                     vfx_icc_intent intent, vfx_color_processor **out);
 /** Read a LUT / transform file into a processor: .cube (Iridas and Resolve, 1D, 3D, 1D
- *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .cc, .ccc,
+ *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .itx and
+ *  .look (Iridas), .mga / .m3d (Pandora), .cub (Truelight), .vf (Nuke), .lut (Houdini C / RGB /
+ *  3D / 3D+1D, and Discreet 1D incl. 16-bit float input as a half-domain LUT), .cc, .ccc,
  *  .cdl, and .clf / .ctf (Academy CLF v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D,
  *  LUT3D, Range, Log, Exponent, Gamma, ASC_CDL, ExposureContrast, FixedFunction (Rec.2100
  *  surround, HSV, xyY, uvY, Luv); other nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the

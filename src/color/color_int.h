@@ -39,6 +39,7 @@ typedef struct vfx__color_op {
             float        *table;   /* n * 3 floats (1-component tables are expanded) */
             int32_t       n;
             vfx_direction dir;
+            int32_t       half_domain; /* 1: n == 65536, indexed by the half bits of the input */
         } lut1d;
         struct {
             float     *table;      /* n^3 * 3 floats, red fastest */
@@ -85,6 +86,11 @@ void       vfx__color_op_clear(vfx__color_op *op);
 #else
 #define VFX__MULTIVERSION
 #endif
+
+/** A half-domain 1D LUT (CLF halfDomain, Discreet 16-bit float input): 65536 entries, entry i
+ *  is the output for the half whose bits are i; inputs between two halves interpolate
+ *  linearly, as OCIO does. FORWARD only (an INVERSE gives VFX_ERR_UNSUPPORTED). */
+vfx_status vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components);
 
 /** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
 vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,

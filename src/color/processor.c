@@ -461,6 +461,26 @@ vfx_color_processor_append_lut1d(vfx_color_processor *p, const float *table, int
 }
 
 vfx_status
+vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components)
+{
+    if (!p || !table || (n_components != 1 && n_components != 3))
+        return vfx__fail(VFX_ERR_ARG, "color: bad half-domain 1D LUT op");
+    const int32_t n = 65536;
+    float *t = vfx__alloc((size_t) n * 3 * sizeof(float));
+    if (!t)
+        return vfx__nomem();
+    for (int32_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+            t[3 * i + c] = table[n_components == 3 ? 3 * i + c : i];
+    vfx__color_op op = { .code = VFX_COLOR_OP_LUT1D };
+    op.u.lut1d.table = t;
+    op.u.lut1d.n = n;
+    op.u.lut1d.dir = VFX_DIR_FORWARD;
+    op.u.lut1d.half_domain = 1;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
 vfx_color_processor_append_lut3d(vfx_color_processor *p, const float *table, int32_t n,
                                  vfx_interp interp, vfx_direction dir)
 {
@@ -550,6 +570,8 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
         return VFX_OK;
     }
     case VFX_COLOR_OP_LUT1D:
+        if (src->u.lut1d.half_domain)
+            return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a half-domain 1D LUT has no inverse here");
         dst->u.lut1d.dir = flip(src->u.lut1d.dir);
         if (dst->u.lut1d.dir == VFX_DIR_INVERSE)
             monotonize(dst->u.lut1d.table, dst->u.lut1d.n);
@@ -838,6 +860,46 @@ k_lut1d_fwd(const vfx__color_op *op, float *const ch[3], int n)
             float f = x - (float) k;
             float a = t[3 * k + c], b = t[3 * (k + 1) + c];
             v[i] = (1.0f - f) * a + f * b; /* exact at the ends even next to huge entries */
+        }
+    }
+}
+
+/* Half-domain 1D LUT: the input's nearest half gives the entry; the input then interpolates
+ * linearly between that half and its neighbour on the far side of the input (towards larger
+ * magnitude, or smaller when rounding went up), as OCIO does. Infinities clamp to the largest
+ * finite half; NaN takes the fraction 0. */
+static void
+k_lut1d_half(const vfx__color_op *op, float *const ch[3], int n)
+{
+    const float *t = op->u.lut1d.table;
+    for (int c = 0; c < 3; c++) {
+        float *v = ch[c];
+        for (int i = 0; i < n; i++) {
+            float x = v[i];
+            uint16_t h = vfx_float_to_half(x);
+            if ((h & 0x7fff) == 0x7c00) { /* infinity: the largest finite half */
+                h = (uint16_t) (h - 1);
+                x = vfx_half_to_float(h);
+            }
+            float hf = vfx_half_to_float(h);
+            uint16_t a, b;
+            if (fabsf(hf) > fabsf(x)) {
+                b = h;
+                a = (uint16_t) (h - 1);
+            } else {
+                a = h;
+                b = (uint16_t) (h + 1);
+                if ((b & 0x7fff) == 0x7c00) {
+                    b = (uint16_t) (b - 1);
+                    x = vfx_half_to_float(b);
+                }
+            }
+            float fa = vfx_half_to_float(a), fb = vfx_half_to_float(b);
+            float f = (x - fa) / (fb - fa);
+            if (isnan(f))
+                f = 0.0f;
+            float va = t[3 * (size_t) a + (size_t) c], vb = t[3 * (size_t) b + (size_t) c];
+            v[i] = vb + (va - vb) * (1.0f - f);
         }
     }
 }
@@ -1182,7 +1244,9 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_CDL: k_cdl(op, r, g, b, n); break;
         case VFX_COLOR_OP_RANGE: k_range(op, ch, n); break;
         case VFX_COLOR_OP_LUT1D:
-            if (op->u.lut1d.dir == VFX_DIR_FORWARD)
+            if (op->u.lut1d.half_domain)
+                k_lut1d_half(op, ch, n);
+            else if (op->u.lut1d.dir == VFX_DIR_FORWARD)
                 k_lut1d_fwd(op, ch, n);
             else
                 k_lut1d_inv(op, ch, n);
@@ -1353,7 +1417,8 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
                       op->u.range.offset, op->u.range.lo, op->u.range.hi);
             break;
         case VFX_COLOR_OP_LUT1D:
-            sb_printf(&b, " %d %s", (int) op->u.lut1d.n, dir_name(op->u.lut1d.dir));
+            sb_printf(&b, " %d %s%s", (int) op->u.lut1d.n, dir_name(op->u.lut1d.dir),
+                      op->u.lut1d.half_domain ? " half_domain" : "");
             break;
         case VFX_COLOR_OP_LUT3D:
             sb_printf(&b, " %d %s", (int) op->u.lut3d.n,
