@@ -408,9 +408,14 @@ VFX_API vfx_status vfx_color_processor_new_from_memory(const void *data, size_t 
                                                        const char *cccid, vfx_interp interp,
                                                        vfx_color_processor **out);
 
-/** Bake @p p into a LUT file sampled on [0, 1]: .cube and .spi3d hold a 3D LUT of @p size^3
- *  points (2..129, e.g. 33); .spi1d a 1D LUT of @p size points (2..2^20, e.g. 4096), which
- *  needs a processor whose ops act on each channel alone (else VFX_ERR_UNSUPPORTED). The file
+/** Write @p p into a LUT file. .cube and .spi3d hold a 3D LUT of @p size^3 points (2..129,
+ *  e.g. 33) sampled on [0, 1]; .3dl the same as 12-bit codes (clamped to [0, 1]); .spi1d a 1D
+ *  LUT of @p size points (2..2^20, e.g. 4096), which needs a processor whose ops act on each
+ *  channel alone (else VFX_ERR_UNSUPPORTED). .clf (CLF v3) and .ctf write each op exactly as a
+ *  process node when all have one (matrix, LUTs, range, exponent, monCurve, log, CDL, pure
+ *  gamma; fixed functions and inverse 1D LUTs in .ctf only), else bake the whole processor
+ *  into a 4096-entry LUT1D (per-channel processors) or a @p size^3 LUT3D over [0, 1]. .cc and
+ *  .cdl need a processor that is one forward CDL (or empty). The file
  *  is written under a temporary name and renamed on success, so a failure never leaves a
  *  partial file. @return VFX_OK, VFX_ERR_ARG, VFX_ERR_UNSUPPORTED (extension or ops),
  *  VFX_ERR_IO. */

@@ -338,6 +338,205 @@ half_domain_lut_is_forward_only(void **state)
     vfx_color_processor_free(p);
 }
 
+/* ---- writers: read back by ociochecklut ----------------------------------------------------- */
+
+/* Compare ociochecklut on @p path with the processor @p want (the one that was written). */
+static int
+compare_with(const char *path, const vfx_color_processor *want, float abs_tol, float rel_tol,
+             int in_range_only)
+{
+    int bad = 0;
+    for (int i = 0; i < N_SAMPLES; i++) {
+        const float *in = SAMPLES[i];
+        if (in_range_only && (in[0] < 0 || in[0] > 1 || in[1] < 0 || in[1] > 1 || in[2] < 0 || in[2] > 1))
+            continue;
+        float ocio[3], ours[3];
+        memcpy(ours, in, sizeof ours);
+        vfx_color_processor_apply_rgb(want, ours);
+        if (oracle(path, in, ocio) != 0) {
+            print_error("%s: ociochecklut failed\n", path);
+            return 1000;
+        }
+        for (int c = 0; c < 3; c++) {
+            if (!(fabsf(ours[c] - ocio[c]) <= abs_tol + rel_tol * fabsf(ocio[c]))) {
+                print_error("%s: (%g %g %g) ch %d: written %.7g, OCIO reads %.7g\n", path, in[0], in[1],
+                            in[2], c, ours[c], ocio[c]);
+                bad++;
+            }
+        }
+    }
+    return bad;
+}
+
+/* Write @p p to @p name, read it back with vfx (within @p self_tol of @p p) and with OCIO
+ * (within @p tol). */
+static int
+write_and_check(const vfx_color_processor *p, const char *name, int size, float tol, float self_tol,
+                int in_range_only)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s", test_tmp(name));
+    remove(path);
+    vfx_status s = vfx_color_processor_bake(p, path, size);
+    if (s != VFX_OK) {
+        print_error("%s: %s: %s\n", name, vfx_status_name(s), vfx_error_message());
+        return 1000;
+    }
+    vfx_color_processor *back = NULL;
+    s = vfx_color_processor_new_from_file(path, NULL, VFX_INTERP_BEST, &back);
+    if (s != VFX_OK) {
+        print_error("%s: read back: %s: %s\n", name, vfx_status_name(s), vfx_error_message());
+        return 1000;
+    }
+    int bad = 0;
+    for (int i = 0; i < N_SAMPLES; i++) {
+        const float *in = SAMPLES[i];
+        if (in_range_only && (in[0] < 0 || in[0] > 1 || in[1] < 0 || in[1] > 1 || in[2] < 0 || in[2] > 1))
+            continue;
+        float a[3], b[3];
+        memcpy(a, in, sizeof a);
+        memcpy(b, in, sizeof b);
+        vfx_color_processor_apply_rgb(p, a);
+        vfx_color_processor_apply_rgb(back, b);
+        for (int c = 0; c < 3; c++)
+            if (!(fabsf(a[c] - b[c]) <= self_tol + self_tol * fabsf(a[c]))) {
+                print_error("%s: (%g %g %g) ch %d: written %.7g, vfx reads back %.7g\n", name, in[0],
+                            in[1], in[2], c, a[c], b[c]);
+                bad++;
+            }
+    }
+    vfx_color_processor_free(back);
+    const char *dot = strrchr(name, '.');
+    if (test_have_tool("ociochecklut") && strcmp(dot, ".cdl") != 0) /* .cdl: see the caller */
+        bad += compare_with(path, p, tol, tol, in_range_only);
+    return bad;
+}
+
+static void
+writers_read_back_equal(void **state)
+{
+    (void) state;
+    int bad = 0;
+    /* every op with a CLF node, written exactly */
+    vfx_color_processor *p = NULL;
+    assert_int_equal(vfx_color_processor_new(&p), VFX_OK);
+    const double m[9] = { 0.8, 0.15, 0.05, 0.1, 0.85, 0.05, 0.02, 0.08, 0.9 }, off[3] = { 0.01, -0.02, 0.0 };
+    assert_int_equal(vfx_color_processor_append_matrix(p, m, off), VFX_OK);
+    vfx_log_params lp = { 10.0, { 0.25, 0.25, 0.25 }, { 0.6, 0.6, 0.6 }, { 5.5, 5.5, 5.5 },
+                          { 0.05, 0.05, 0.05 }, { 0.01, 0.01, 0.01 }, { NAN, NAN, NAN } };
+    assert_int_equal(vfx_color_processor_append_log_params(p, &lp, VFX_DIR_FORWARD), VFX_OK);
+    float t1[16];
+    for (int i = 0; i < 16; i++)
+        t1[i] = (float) pow(i / 15.0, 1.3) * 1.1f - 0.02f;
+    assert_int_equal(vfx_color_processor_append_lut1d(p, t1, 16, 1, VFX_DIR_FORWARD), VFX_OK);
+    float t3[5 * 5 * 5 * 3];
+    for (int b = 0; b < 5; b++)
+        for (int g = 0; g < 5; g++)
+            for (int r = 0; r < 5; r++) {
+                double o[3];
+                shade(r / 4.0, g / 4.0, b / 4.0, o);
+                for (int c = 0; c < 3; c++)
+                    t3[3 * (r + 5 * (g + 5 * b)) + c] = (float) o[c];
+            }
+    assert_int_equal(vfx_color_processor_append_lut3d(p, t3, 5, VFX_INTERP_TETRAHEDRAL, VFX_DIR_FORWARD), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_range(p, 0.0, 1.0, 0.05, 0.95, VFX_DIR_FORWARD), VFX_OK);
+    const double gm[3] = { 2.2, 2.0, 1.8 }, mo[3] = { 0.055, 0.055, 0.099 };
+    assert_int_equal(vfx_color_processor_append_moncurve(p, gm, mo, VFX_NEGATIVE_MIRROR, VFX_DIR_INVERSE), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_exponent(p, gm, VFX_NEGATIVE_PASS_THRU, VFX_DIR_FORWARD), VFX_OK);
+    vfx_cdl cdl = { { 1.1, 0.9, 1.0 }, { 0.01, 0.0, -0.02 }, { 1.2, 1.0, 0.8 }, 0.85 };
+    assert_int_equal(vfx_color_processor_append_cdl(p, &cdl, VFX_CDL_NO_CLAMP, VFX_DIR_FORWARD), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_transfer(p, VFX_TRANSFER_GAMMA_2_4, VFX_DIR_FORWARD), VFX_OK);
+    vfx_log_params cam = { 2.0, { 0.2, 0.2, 0.2 }, { 0.4, 0.4, 0.4 }, { 3.0, 3.0, 3.0 },
+                           { 0.1, 0.1, 0.1 }, { 0.02, 0.02, 0.02 }, { NAN, NAN, NAN } };
+    assert_int_equal(vfx_color_processor_append_log_params(p, &cam, VFX_DIR_INVERSE), VFX_OK);
+    bad += write_and_check(p, "exact.clf", 33, 1e-5f, 1e-6f, 0);
+    bad += write_and_check(p, "exact.ctf", 33, 1e-5f, 1e-6f, 0);
+
+    /* .ctf only: fixed functions and inverse 1D LUTs */
+    vfx_color_processor *q = NULL;
+    assert_int_equal(vfx_color_processor_new(&q), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_lut1d(q, t1, 16, 1, VFX_DIR_INVERSE), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_fixed(q, VFX_FIXED_RGB_TO_HSV, 0.0, VFX_DIR_FORWARD), VFX_OK);
+    bad += write_and_check(q, "fixed.ctf", 33, 1e-5f, 1e-6f, 0);
+
+    /* no process node: baked (per channel: LUT1D; mixing: LUT3D), compared inside [0, 1] */
+    vfx_color_processor *pq = NULL, *mix = NULL;
+    assert_int_equal(vfx_color_processor_new(&pq), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_transfer(pq, VFX_TRANSFER_SLOG3, VFX_DIR_INVERSE), VFX_OK);
+    bad += write_and_check(pq, "baked1d.clf", 33, 1e-5f, 2e-4f, 1);
+    assert_int_equal(vfx_color_processor_copy(pq, &mix), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_matrix(mix, m, NULL), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_transfer(mix, VFX_TRANSFER_SRGB, VFX_DIR_FORWARD), VFX_OK);
+    /* vfx and OCIO read the same baked table: they agree to 1e-5; the table itself is within
+     * 1e-2 of the processor on a 33^3 grid (sRGB's steep toe) */
+    bad += write_and_check(mix, "baked3d.ctf", 33, 1e-2f, 1e-2f, 1);
+    {
+        char path[1024];
+        snprintf(path, sizeof path, "%s", test_tmp("baked3d.ctf"));
+        vfx_color_processor *back = NULL;
+        assert_int_equal(vfx_color_processor_new_from_file(path, NULL, VFX_INTERP_BEST, &back), VFX_OK);
+        if (test_have_tool("ociochecklut"))
+            bad += compare_with(path, back, 1e-5f, 1e-5f, 0);
+        vfx_color_processor_free(back);
+    }
+
+    /* .3dl: 12-bit codes in [0, 1] (a display-referred processor); vfx and OCIO read the same
+     * codes */
+    vfx_color_processor *disp = NULL;
+    assert_int_equal(vfx_color_processor_new(&disp), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_matrix(disp, m, NULL), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_transfer(disp, VFX_TRANSFER_SRGB, VFX_DIR_FORWARD), VFX_OK);
+    bad += write_and_check(disp, "disp.3dl", 33, 2e-2f, 2e-2f, 1);
+    {
+        char path[1024];
+        snprintf(path, sizeof path, "%s", test_tmp("disp.3dl"));
+        vfx_color_processor *back = NULL;
+        assert_int_equal(vfx_color_processor_new_from_file(path, NULL, VFX_INTERP_BEST, &back), VFX_OK);
+        if (test_have_tool("ociochecklut"))
+            bad += compare_with(path, back, 1e-5f, 1e-5f, 0);
+        vfx_color_processor_free(back);
+    }
+
+    /* .cc / .cdl: one CDL */
+    vfx_color_processor *c = NULL;
+    assert_int_equal(vfx_color_processor_new(&c), VFX_OK);
+    assert_int_equal(vfx_color_processor_append_cdl(c, &cdl, VFX_CDL_NO_CLAMP, VFX_DIR_FORWARD), VFX_OK);
+    bad += write_and_check(c, "grade.cc", 0, 1e-5f, 1e-6f, 0);
+    bad += write_and_check(c, "grade.cdl", 0, 1e-5f, 1e-6f, 0);
+    if (test_have_tool("ociochecklut")) {
+        /* OCIO 2.1 wants a cccid for every .cdl and ociochecklut cannot pass one: OCIO reads
+         * the correction cut out into a .cc */
+        size_t n = 0;
+        char *doc = test_read_file(test_tmp("grade.cdl"), &n);
+        assert_non_null(doc);
+        char *a = strstr(doc, "<ColorCorrection"), *e = strstr(doc, "</ColorCorrection>");
+        assert_true(a && e);
+        e += strlen("</ColorCorrection>");
+        char cc[1024];
+        snprintf(cc, sizeof cc, "%s", test_tmp("grade_from_cdl.cc"));
+        FILE *g = fopen(cc, "wb");
+        assert_non_null(g);
+        fwrite(a, 1, (size_t) (e - a), g);
+        fclose(g);
+        free(doc);
+        bad += compare_with(cc, c, 1e-5f, 1e-5f, 0);
+    }
+    const char *nope = test_tmp("nope.cc");
+    remove(nope);
+    assert_int_equal(vfx_color_processor_bake(mix, nope, 0), VFX_ERR_UNSUPPORTED);
+    assert_non_null(strstr(vfx_error_message(), "single forward ASC CDL"));
+    FILE *f = fopen(nope, "rb");
+    assert_null(f);
+
+    vfx_color_processor_free(p);
+    vfx_color_processor_free(q);
+    vfx_color_processor_free(pq);
+    vfx_color_processor_free(mix);
+    vfx_color_processor_free(disp);
+    vfx_color_processor_free(c);
+    assert_int_equal(bad, 0);
+}
+
 int
 main(void)
 {
@@ -348,6 +547,7 @@ main(void)
         cmocka_unit_test(half_domain_lut_is_forward_only),
         cmocka_unit_test(real_files_match_ociochecklut),
         cmocka_unit_test(written_files_match_ociochecklut),
+        cmocka_unit_test(writers_read_back_equal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
