@@ -241,7 +241,8 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_MONCURVE   = 10, /**< exponent with a linear segment (CLF monCurve) */
     VFX_COLOR_OP_EXPOSURE_CONTRAST = 11, /**< power about a pivot (linear / video styles) */
     VFX_COLOR_OP_FIXED      = 12, /**< a fixed function (vfx_fixed_function) */
-    VFX_COLOR_OP_OPENDRT    = 13  /**< OpenDRT view transform, see vfx/opendrt.h */
+    VFX_COLOR_OP_OPENDRT    = 13, /**< OpenDRT view transform, see vfx/opendrt.h */
+    VFX_COLOR_OP_GRADING_PRIMARY = 20 /**< OCIO GradingPrimary (log / lin / video) */
 } vfx_color_op_code;
 
 /** Fixed functions (as OCIO's FixedFunctionTransform). FORWARD is the direction in the name;
@@ -261,6 +262,36 @@ typedef enum vfx_ec_style {
     VFX_EC_VIDEO  = 1, /**< video-encoded data (exposure and pivot pass a 1/1.83 power) */
     VFX_EC_LOG    = 2  /**< log data: an affine map (exposure step 0.088, mid grey 0.435) */
 } vfx_ec_style;
+
+/** Styles of the grading ops (as OCIO's GradingStyle). */
+typedef enum vfx_grading_style {
+    VFX_GRADING_LOG   = 0, /**< log-encoded data */
+    VFX_GRADING_LIN   = 1, /**< scene-linear data */
+    VFX_GRADING_VIDEO = 2  /**< video (display) encoded data */
+} vfx_grading_style;
+
+/** Red, green, blue and master values of one grading control. */
+typedef struct vfx_grading_rgbm {
+    double r, g, b, master;
+} vfx_grading_rgbm;
+
+/** OCIO GradingPrimary values. Each style reads some of them (the rest are ignored):
+ *  LOG: brightness (added, in 10-bit code units / 1023 * 6.25), contrast about pivot
+ *  (0.5 + pivot * 0.5), gamma between pivot_black and pivot_white, saturation, clamp.
+ *  LIN: offset, exposure (stops), contrast as a power about 0.18 * 2^pivot, saturation, clamp.
+ *  VIDEO: offset + lift, lift/gain as a slope about pivot_black, gamma, saturation, clamp.
+ *  Channel values combine with master by + (brightness, offset, exposure, lift) or *
+ *  (contrast, gamma, gain). Start from vfx_grading_primary_default(). */
+typedef struct vfx_grading_primary {
+    vfx_grading_rgbm brightness, contrast, gamma, offset, exposure, lift, gain;
+    double saturation;
+    double pivot;                    /**< LOG default -0.2, LIN / VIDEO 0.18 */
+    double pivot_black, pivot_white; /**< 0 and 1 */
+    double clamp_black, clamp_white; /**< -HUGE_VAL / HUGE_VAL: no clamp */
+} vfx_grading_primary;
+
+/** The neutral values of @p style (an identity). Does not fail. */
+VFX_API void vfx_grading_primary_default(vfx_grading_style style, vfx_grading_primary *out);
 
 /** An empty processor (identity). Release with vfx_color_processor_free(). */
 VFX_API vfx_status vfx_color_processor_new(vfx_color_processor **out);
@@ -323,6 +354,14 @@ VFX_API vfx_status vfx_color_processor_append_lut1d(vfx_color_processor *p, cons
  *  (VFX_ERR_UNSUPPORTED). */
 VFX_API vfx_status vfx_color_processor_append_lut3d(vfx_color_processor *p, const float *table,
                                                     int32_t n, vfx_interp interp, vfx_direction dir);
+/** OCIO's GradingPrimaryTransform: the same arithmetic in f32, in the same order, both
+ *  directions. @return VFX_ERR_ARG for values OCIO refuses (gamma below 0.01 for LOG and
+ *  VIDEO, contrast below 0.01 for LIN, pivot_white - pivot_black below 0.01, clamp_black above
+ *  clamp_white) or non-finite values. */
+VFX_API vfx_status vfx_color_processor_append_grading_primary(vfx_color_processor *p,
+                                                              vfx_grading_style style,
+                                                              const vfx_grading_primary *gp,
+                                                              vfx_direction dir);
 /** BT.2100 HLG OOTF on scene-linear RGB (0..1) to display light (0..1):
  *  Fd = Ys^(gamma - 1) * E, Ys from BT.2100 luma weights. @p gamma is the system gamma
  *  (1.2 at 1000 cd/m^2; see vfx_hlg_system_gamma()). INVERSE is the exact inverse. */

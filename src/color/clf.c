@@ -936,6 +936,93 @@ do_exposure_contrast(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return vfx_color_processor_append_exposure_contrast(p, styles[k].style, e, c, g, pv, styles[k].dir);
 }
 
+/* CTF <GradingPrimary style="log|linear|video[Rev]"> with <Brightness rgb="r g b" master="m"/>,
+ * Contrast, Gamma, Offset, Exposure, Lift, Gain (rgb and master both required), <Pivot
+ * contrast= black= white=/>, <Saturation master=/>, <Clamp black= white=/>. */
+static vfx_status
+grading_style(const xdoc *d, const xnode *x, vfx_grading_style *style, vfx_direction *dir)
+{
+    static const struct {
+        const char       *name;
+        vfx_grading_style style;
+        vfx_direction     dir;
+    } styles[] = {
+        { "log", VFX_GRADING_LOG, VFX_DIR_FORWARD },     { "logRev", VFX_GRADING_LOG, VFX_DIR_INVERSE },
+        { "linear", VFX_GRADING_LIN, VFX_DIR_FORWARD },  { "linearRev", VFX_GRADING_LIN, VFX_DIR_INVERSE },
+        { "video", VFX_GRADING_VIDEO, VFX_DIR_FORWARD }, { "videoRev", VFX_GRADING_VIDEO, VFX_DIR_INVERSE },
+    };
+    const span *st = attr(d, x, "style");
+    for (int i = 0; st && i < (int) VFX__COUNTOF(styles); i++) {
+        if (span_eq_nocase(*st, styles[i].name)) {
+            *style = styles[i].style;
+            *dir = styles[i].dir;
+            return VFX_OK;
+        }
+    }
+    return xfail(d, x->offset, "missing or unknown grading style (log, linear, video, logRev, ...)", NULL);
+}
+
+static vfx_status
+grading_rgbm(const xdoc *d, const xnode *x, const char *name, vfx_grading_rgbm *out)
+{
+    const xnode *c = child(d, x, name);
+    if (!c)
+        return VFX_OK;
+    const span *rgb = attr(d, c, "rgb"), *m = attr(d, c, "master");
+    double v[3];
+    size_t n;
+    if (!rgb || !m)
+        return xfail(d, c->offset, "<%s> needs both rgb and master attributes", name);
+    if (span_numbers(*rgb, v, 3, &n) != 0 || n != 3 || !isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
+        return xfail(d, c->offset, "<%s> rgb must be 3 numbers", name);
+    out->r = v[0];
+    out->g = v[1];
+    out->b = v[2];
+    return attr_double(d, c, "master", 0.0, &out->master);
+}
+
+static vfx_status
+do_grading_primary(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    vfx_grading_style style = VFX_GRADING_LOG;
+    vfx_direction dir = VFX_DIR_FORWARD;
+    VFX_TRY(grading_style(d, x, &style, &dir));
+    vfx_grading_primary g;
+    vfx_grading_primary_default(style, &g);
+    VFX_TRY(grading_rgbm(d, x, "Brightness", &g.brightness));
+    VFX_TRY(grading_rgbm(d, x, "Contrast", &g.contrast));
+    VFX_TRY(grading_rgbm(d, x, "Gamma", &g.gamma));
+    VFX_TRY(grading_rgbm(d, x, "Offset", &g.offset));
+    VFX_TRY(grading_rgbm(d, x, "Exposure", &g.exposure));
+    VFX_TRY(grading_rgbm(d, x, "Lift", &g.lift));
+    VFX_TRY(grading_rgbm(d, x, "Gain", &g.gain));
+    const xnode *c;
+    if ((c = child(d, x, "Pivot")) != NULL) {
+        if (!attr(d, c, "contrast") && !attr(d, c, "black") && !attr(d, c, "white"))
+            return xfail(d, c->offset, "<Pivot> needs contrast, black or white", NULL);
+        VFX_TRY(attr_double(d, c, "contrast", g.pivot, &g.pivot));
+        VFX_TRY(attr_double(d, c, "black", g.pivot_black, &g.pivot_black));
+        VFX_TRY(attr_double(d, c, "white", g.pivot_white, &g.pivot_white));
+    }
+    if ((c = child(d, x, "Saturation")) != NULL) {
+        if (!attr(d, c, "master"))
+            return xfail(d, c->offset, "<Saturation> needs a master attribute", NULL);
+        VFX_TRY(attr_double(d, c, "master", 1.0, &g.saturation));
+    }
+    if ((c = child(d, x, "Clamp")) != NULL) {
+        if (!attr(d, c, "black") && !attr(d, c, "white"))
+            return xfail(d, c->offset, "<Clamp> needs black or white", NULL);
+        VFX_TRY(attr_double(d, c, "black", g.clamp_black, &g.clamp_black));
+        VFX_TRY(attr_double(d, c, "white", g.clamp_white, &g.clamp_white));
+    }
+    vfx_status s = vfx_color_processor_append_grading_primary(p, style, &g, dir);
+    if (s == VFX_ERR_ARG) {
+        vfx__error_prefix("%s:%d: ", d->name, line_at(d, x->offset));
+        s = VFX_ERR_CORRUPT;
+    }
+    return s;
+}
+
 vfx_status
 vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,
                vfx_color_processor *p)
@@ -993,9 +1080,10 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         int is_op = span_eq(nm, "Matrix") || span_eq(nm, "LUT1D") || span_eq(nm, "InverseLUT1D") ||
                     span_eq(nm, "LUT3D") || span_eq(nm, "Range") || span_eq(nm, "Log") ||
                     span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
-                    span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction");
+                    span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction") ||
+                    span_eq(nm, "GradingPrimary");
         int known_unsupported = span_eq(nm, "Reference") ||
-                                span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingPrimary") ||
+                                span_eq(nm, "InverseLUT3D") ||
                                 span_eq(nm, "GradingRGBCurve") || span_eq(nm, "GradingTone") ||
                                 span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
         if (known_unsupported) {
@@ -1033,6 +1121,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_exposure_contrast(&d, x, p);
         else if (span_eq(nm, "Exponent") || span_eq(nm, "Gamma"))
             s = do_exponent(&d, x, span_eq(nm, "Gamma"), p);
+        else if (span_eq(nm, "GradingPrimary"))
+            s = do_grading_primary(&d, x, p);
         else
             s = do_cdl(&d, x, p);
     }

@@ -65,6 +65,11 @@ typedef struct vfx__color_op {
             vfx_direction      dir;
         } fixed;
         vfx__opendrt drt; /* OPENDRT: not invertible */
+        struct {
+            vfx_grading_primary v;
+            vfx_grading_style   style;
+            vfx_direction       dir;
+        } gprim;
     } u;
 } vfx__color_op;
 
@@ -91,6 +96,9 @@ void       vfx__color_op_clear(vfx__color_op *op);
  *  is the output for the half whose bits are i; inputs between two halves interpolate
  *  linearly, as OCIO does. FORWARD only (an INVERSE gives VFX_ERR_UNSUPPORTED). */
 vfx_status vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components);
+
+/** GradingPrimary on f32 planes (grading.c). Does not fail. */
+void vfx__grading_primary_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
 
 /** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
 vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,

@@ -29,7 +29,8 @@ per_channel(const vfx_color_processor *p)
         case VFX_COLOR_OP_LUT3D:
         case VFX_COLOR_OP_HLG_OOTF:
         case VFX_COLOR_OP_FIXED:
-        case VFX_COLOR_OP_OPENDRT: return 0;
+        case VFX_COLOR_OP_OPENDRT:
+        case VFX_COLOR_OP_GRADING_PRIMARY: return 0;
         default: break;
         }
     }

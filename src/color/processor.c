@@ -176,6 +176,7 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_EXPOSURE_CONTRAST: return "exposure_contrast";
     case VFX_COLOR_OP_FIXED: return "fixed";
     case VFX_COLOR_OP_OPENDRT: return "opendrt";
+    case VFX_COLOR_OP_GRADING_PRIMARY: return "grading_primary";
     default: return NULL;
     }
 }
@@ -580,6 +581,7 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
     case VFX_COLOR_OP_MONCURVE: dst->u.moncurve.dir = flip(src->u.moncurve.dir); return VFX_OK;
     case VFX_COLOR_OP_EXPOSURE_CONTRAST: dst->u.ec.dir = flip(src->u.ec.dir); return VFX_OK;
     case VFX_COLOR_OP_FIXED: dst->u.fixed.dir = flip(src->u.fixed.dir); return VFX_OK;
+    case VFX_COLOR_OP_GRADING_PRIMARY: dst->u.gprim.dir = flip(src->u.gprim.dir); return VFX_OK;
     case VFX_COLOR_OP_OPENDRT:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
     case VFX_COLOR_OP_LUT3D:
@@ -1257,6 +1259,7 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_EXPOSURE_CONTRAST: k_ec(op, ch, n); break;
         case VFX_COLOR_OP_FIXED: k_fixed(op, r, g, b, n); break;
         case VFX_COLOR_OP_OPENDRT: vfx__opendrt_span(&op->u.drt, r, g, b, n); break;
+        case VFX_COLOR_OP_GRADING_PRIMARY: vfx__grading_primary_span(op, r, g, b, n); break;
         default: break;
         }
     }
@@ -1438,6 +1441,14 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
             sb_printf(&b, " gain %.9g pivot %.9g power %.9g %s", op->u.ec.gain, op->u.ec.pivot,
                       op->u.ec.power, dir_name(op->u.ec.dir));
             break;
+        case VFX_COLOR_OP_GRADING_PRIMARY: {
+            static const char *const st[] = { "log", "lin", "video" };
+            const vfx_grading_primary *v = &op->u.gprim.v;
+            sb_printf(&b, " %s saturation %.9g pivot %.9g [%.9g %.9g] %s", st[op->u.gprim.style],
+                      v->saturation, v->pivot, v->pivot_black, v->pivot_white,
+                      dir_name(op->u.gprim.dir));
+            break;
+        }
         default: break;
         }
         sb_printf(&b, "\n");

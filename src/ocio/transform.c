@@ -6,6 +6,7 @@
  * with a parameterised inverse (matrix, exponent, log, CDL, range, group) are inverted
  * directly; files and built-ins are built forward and inverted by the engine. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -279,6 +280,71 @@ xf_cdl(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_process
     if (!p)
         return VFX_OK;
     return vfx_color_processor_append_cdl(p, &cdl, cs, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+}
+
+/* GradingPrimaryTransform: {style: log|linear|video, brightness|contrast|gamma|offset|exposure|
+ * lift|gain: {rgb: [r, g, b], master: m}, pivot: {contrast, black, white}, saturation,
+ * clamp: {black, white}} */
+static vfx_status
+grading_rgbm(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, vfx_grading_rgbm *v)
+{
+    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, key);
+    if (!n)
+        return VFX_OK;
+    if (n->type != YAML_MAPPING_NODE)
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s must be {rgb: [r, g, b], master: m}", key);
+    double rgb[3] = { v->r, v->g, v->b };
+    VFX_TRY(get_rgb(b, n, "rgb", 0.0, rgb));
+    v->r = rgb[0];
+    v->g = rgb[1];
+    v->b = rgb[2];
+    return get_one(b, n, "master", v->master, &v->master);
+}
+
+static vfx_status
+xf_grading_primary(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *st = get_str(b, xf, "style");
+    vfx_grading_style style = VFX_GRADING_LOG;
+    if (strcasecmp(st, "linear") == 0)
+        style = VFX_GRADING_LIN;
+    else if (strcasecmp(st, "video") == 0)
+        style = VFX_GRADING_VIDEO;
+    else if (st[0] && strcasecmp(st, "log") != 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown grading style '%s'", st);
+    vfx_grading_primary g;
+    vfx_grading_primary_default(style, &g);
+    VFX_TRY(grading_rgbm(b, xf, "brightness", &g.brightness));
+    VFX_TRY(grading_rgbm(b, xf, "contrast", &g.contrast));
+    VFX_TRY(grading_rgbm(b, xf, "gamma", &g.gamma));
+    VFX_TRY(grading_rgbm(b, xf, "offset", &g.offset));
+    VFX_TRY(grading_rgbm(b, xf, "exposure", &g.exposure));
+    VFX_TRY(grading_rgbm(b, xf, "lift", &g.lift));
+    VFX_TRY(grading_rgbm(b, xf, "gain", &g.gain));
+    VFX_TRY(get_one(b, xf, "saturation", 1.0, &g.saturation));
+    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, "pivot");
+    if (n) {
+        VFX_TRY(get_one(b, n, "contrast", g.pivot, &g.pivot));
+        VFX_TRY(get_one(b, n, "black", g.pivot_black, &g.pivot_black));
+        VFX_TRY(get_one(b, n, "white", g.pivot_white, &g.pivot_white));
+    }
+    if ((n = vfx__ocio_map_get(b->cfg, xf, "clamp")) != NULL) {
+        VFX_TRY(get_one(b, n, "black", g.clamp_black, &g.clamp_black));
+        VFX_TRY(get_one(b, n, "white", g.clamp_white, &g.clamp_white));
+    }
+    vfx_color_processor *tmp = NULL;
+    vfx_status s = vfx_color_processor_new(&tmp);
+    if (s == VFX_OK)
+        s = vfx_color_processor_append_grading_primary(tmp, style, &g, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+    if (s == VFX_OK && p)
+        s = vfx_color_processor_append_processor(p, tmp);
+    else if (s != VFX_OK && s != VFX_ERR_NOMEM) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", vfx_error_message());
+        s = vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "%s", why);
+    }
+    vfx_color_processor_free(tmp);
+    return s;
 }
 
 static vfx_status
@@ -580,6 +646,8 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
         st = forward_then_maybe_invert(b, xf, inverse, p, xf_look_fwd);
     else if (strcmp(tag, "DisplayViewTransform") == 0)
         st = forward_then_maybe_invert(b, xf, inverse, p, xf_display_fwd);
+    else if (strcmp(tag, "GradingPrimaryTransform") == 0)
+        st = xf_grading_primary(b, xf, inverse, p);
     else if (strcmp(tag, "ExposureContrastTransform") == 0 || strcmp(tag, "FixedFunctionTransform") == 0 ||
              strcmp(tag, "GradingPrimaryTransform") == 0 || strcmp(tag, "GradingRGBCurveTransform") == 0 ||
              strcmp(tag, "GradingToneTransform") == 0 || strcmp(tag, "Lut1DTransform") == 0 ||

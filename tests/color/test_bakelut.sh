@@ -80,6 +80,41 @@ for rgb in "0.1 0.2 0.3" "0.9 0.5 0.02" "0 1 0.7" "1 1 1"; do
         END { exit !ok }' && ok || bad ".clf $rgb: vfx file gives '$a', OCIO's bake '$b'"
 done
 
+# a config whose colour spaces use GradingPrimaryTransform (each style, one inverse)
+cat >"$tmp/grading.ocio" <<'EOF'
+ocio_profile_version: 2.1
+roles:
+  default: raw
+  scene_linear: raw
+file_rules:
+  - !<Rule> {name: Default, colorspace: raw}
+displays:
+  sRGB:
+    - !<View> {name: Raw, colorspace: raw}
+colorspaces:
+  - !<ColorSpace>
+    name: raw
+  - !<ColorSpace>
+    name: graded_log
+    from_scene_reference: !<GradingPrimaryTransform> {style: log, brightness: {rgb: [-10, 5, 20], master: 3}, contrast: {rgb: [1.2, 0.9, 1.1], master: 1.05}, gamma: {rgb: [0.9, 1.1, 1.05], master: 1.02}, pivot: {contrast: 0.1, black: 0.05, white: 0.95}, saturation: 1.2, clamp: {black: -0.5, white: 3}}
+  - !<ColorSpace>
+    name: graded_lin
+    from_scene_reference: !<GradingPrimaryTransform> {style: linear, offset: {rgb: [0.01, -0.02, 0.03], master: 0.005}, exposure: {rgb: [0.5, -0.3, 0.2], master: 0.1}, contrast: {rgb: [1.2, 0.9, 1.1], master: 1.05}, pivot: {contrast: 0.1}, saturation: 0.8, direction: inverse}
+  - !<ColorSpace>
+    name: graded_video
+    from_scene_reference: !<GradingPrimaryTransform> {style: video, gamma: {rgb: [0.9, 1.1, 1.05], master: 1.02}, offset: {rgb: [0.01, -0.02, 0.03], master: 0.005}, lift: {rgb: [0.02, -0.01, 0], master: 0.01}, gain: {rgb: [1.1, 0.95, 1.2], master: 1.05}, pivot: {black: 0.05, white: 0.95}, saturation: 1.1}
+EOF
+for cs in graded_log graded_lin graded_video; do
+    "$V" bakelut --config "$tmp/grading.ocio" --from raw --to $cs --size 9 "$tmp/g.cube" &&
+        ociobakelut --iconfig "$tmp/grading.ocio" --inputspace raw --outputspace $cs --format iridas_cube \
+            --cubesize 9 "$tmp/og.cube" 2>/dev/null &&
+        same_rows "$tmp/g.cube" "$tmp/og.cube" 2e-6 1e-5 && ok || bad "GradingPrimaryTransform $cs"
+    "$V" bakelut --config "$tmp/grading.ocio" --from $cs --to raw --size 9 "$tmp/g.cube" &&
+        ociobakelut --iconfig "$tmp/grading.ocio" --inputspace $cs --outputspace raw --format iridas_cube \
+            --cubesize 9 "$tmp/og.cube" 2>/dev/null &&
+        same_rows "$tmp/g.cube" "$tmp/og.cube" 2e-6 1e-5 && ok || bad "GradingPrimaryTransform $cs inverse"
+done
+
 # errors: usage 2, bad input 1 with the file named, no partial output
 "$V" bakelut >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "no output -> exit 2"
 "$V" bakelut --from ACEScct "$tmp/x.cube" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--from alone -> exit 2"
