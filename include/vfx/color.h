@@ -242,7 +242,8 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_EXPOSURE_CONTRAST = 11, /**< power about a pivot (linear / video styles) */
     VFX_COLOR_OP_FIXED      = 12, /**< a fixed function (vfx_fixed_function) */
     VFX_COLOR_OP_OPENDRT    = 13, /**< OpenDRT view transform, see vfx/opendrt.h */
-    VFX_COLOR_OP_GRADING_PRIMARY = 20 /**< OCIO GradingPrimary (log / lin / video) */
+    VFX_COLOR_OP_GRADING_PRIMARY = 20, /**< OCIO GradingPrimary (log / lin / video) */
+    VFX_COLOR_OP_GRADING_RGB_CURVE = 21 /**< OCIO GradingRGBCurve (B-spline curves) */
 } vfx_color_op_code;
 
 /** Fixed functions (as OCIO's FixedFunctionTransform). FORWARD is the direction in the name;
@@ -292,6 +293,19 @@ typedef struct vfx_grading_primary {
 
 /** The neutral values of @p style (an identity). Does not fail. */
 VFX_API void vfx_grading_primary_default(vfx_grading_style style, vfx_grading_primary *out);
+
+#define VFX_GRADING_CURVE_MAX_POINTS 64
+/** One GradingRGBCurve curve: @p n control points (2..64) with x non-decreasing, and the slope
+ *  at each (all 0 = estimated from the points, as OCIO does). */
+typedef struct vfx_grading_curve {
+    int32_t n;
+    float   x[VFX_GRADING_CURVE_MAX_POINTS], y[VFX_GRADING_CURVE_MAX_POINTS];
+    float   slope[VFX_GRADING_CURVE_MAX_POINTS];
+} vfx_grading_curve;
+
+/** The identity curves of @p style into out[4] (red, green, blue, master): (0,0) (0.5,0.5)
+ *  (1,1) for LOG and VIDEO, (-7,-7) (0,0) (7,7) for LIN. Does not fail. */
+VFX_API void vfx_grading_rgb_curve_default(vfx_grading_style style, vfx_grading_curve out[4]);
 
 /** An empty processor (identity). Release with vfx_color_processor_free(). */
 VFX_API vfx_status vfx_color_processor_new(vfx_color_processor **out);
@@ -362,6 +376,16 @@ VFX_API vfx_status vfx_color_processor_append_grading_primary(vfx_color_processo
                                                               vfx_grading_style style,
                                                               const vfx_grading_primary *gp,
                                                               vfx_direction dir);
+/** OCIO's GradingRGBCurveTransform: a monotonic-friendly quadratic B-spline per curve through
+ *  the control points (red, green, blue, then master on all three), evaluated in f32 as OCIO
+ *  does, with linear extrapolation beyond the end points. LIN runs the curves on a log2 encoding
+ *  of the input (0.18 -> 0) unless @p bypass_lin_to_log. INVERSE solves each quadratic segment.
+ *  @return VFX_ERR_ARG for fewer than 2 or more than 64 points, or x decreasing. */
+VFX_API vfx_status vfx_color_processor_append_grading_rgb_curve(vfx_color_processor *p,
+                                                                vfx_grading_style style,
+                                                                const vfx_grading_curve curves[4],
+                                                                int bypass_lin_to_log,
+                                                                vfx_direction dir);
 /** BT.2100 HLG OOTF on scene-linear RGB (0..1) to display light (0..1):
  *  Fd = Ys^(gamma - 1) * E, Ys from BT.2100 luma weights. @p gamma is the system gamma
  *  (1.2 at 1000 cd/m^2; see vfx_hlg_system_gamma()). INVERSE is the exact inverse. */

@@ -1023,6 +1023,77 @@ do_grading_primary(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return s;
 }
 
+/* CTF <GradingRGBCurve style="log|linear|video[Rev]" [bypassLinToLog="true"]> with <Red>,
+ * <Green>, <Blue>, <Master>, each <ControlPoints>x0 y0 x1 y1 ...</ControlPoints> and optional
+ * <Slopes>s0 s1 ...</Slopes>; a missing curve is the identity of the style. */
+static vfx_status
+do_grading_rgb_curve(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    vfx_grading_style style = VFX_GRADING_LOG;
+    vfx_direction dir = VFX_DIR_FORWARD;
+    VFX_TRY(grading_style(d, x, &style, &dir));
+    int bypass = 0;
+    const span *bp = attr(d, x, "bypassLinToLog");
+    if (bp) {
+        if (!span_eq_nocase(*bp, "true"))
+            return xfail(d, x->offset, "bypassLinToLog must be \"true\" when present", NULL);
+        bypass = 1;
+    }
+    vfx_grading_curve *cv = vfx__alloc(4 * sizeof *cv);
+    double *v = vfx__alloc(2 * (VFX_GRADING_CURVE_MAX_POINTS + 1) * sizeof(double));
+    vfx_status s = VFX_OK;
+    if (!cv || !v) {
+        s = vfx__nomem();
+        goto done;
+    }
+    vfx_grading_rgb_curve_default(style, cv);
+    static const char *const names[4] = { "Red", "Green", "Blue", "Master" };
+    for (int c = 0; c < 4 && s == VFX_OK; c++) {
+        const xnode *e = child(d, x, names[c]);
+        if (!e)
+            continue;
+        const xnode *cp = child(d, e, "ControlPoints");
+        size_t n = 0;
+        if (!cp) {
+            s = xfail(d, e->offset, "<%s> without <ControlPoints>", names[c]);
+            break;
+        }
+        if (span_numbers(cp->text, v, 2 * (VFX_GRADING_CURVE_MAX_POINTS + 1), &n) != 0 || n % 2 ||
+            n < 4 || n > 2 * VFX_GRADING_CURVE_MAX_POINTS) {
+            s = xfail(d, cp->offset, "<ControlPoints> must hold 2 to 64 x y pairs", NULL);
+            break;
+        }
+        memset(&cv[c], 0, sizeof cv[c]);
+        cv[c].n = (int32_t) (n / 2);
+        for (size_t k = 0; k < n / 2; k++) {
+            cv[c].x[k] = (float) v[2 * k];
+            cv[c].y[k] = (float) v[2 * k + 1];
+        }
+        const xnode *sl = child(d, e, "Slopes");
+        if (sl) {
+            size_t m = 0;
+            if (span_numbers(sl->text, v, 2 * (VFX_GRADING_CURVE_MAX_POINTS + 1), &m) != 0 ||
+                m != (size_t) cv[c].n) {
+                s = xfail(d, sl->offset, "<Slopes> must hold one number per control point", NULL);
+                break;
+            }
+            for (size_t k = 0; k < m; k++)
+                cv[c].slope[k] = (float) v[k];
+        }
+    }
+    if (s == VFX_OK) {
+        s = vfx_color_processor_append_grading_rgb_curve(p, style, cv, bypass, dir);
+        if (s == VFX_ERR_ARG) {
+            vfx__error_prefix("%s:%d: ", d->name, line_at(d, x->offset));
+            s = VFX_ERR_CORRUPT;
+        }
+    }
+done:
+    vfx__free(cv);
+    vfx__free(v);
+    return s;
+}
+
 vfx_status
 vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,
                vfx_color_processor *p)
@@ -1081,10 +1152,9 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
                     span_eq(nm, "LUT3D") || span_eq(nm, "Range") || span_eq(nm, "Log") ||
                     span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
                     span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction") ||
-                    span_eq(nm, "GradingPrimary");
+                    span_eq(nm, "GradingPrimary") || span_eq(nm, "GradingRGBCurve");
         int known_unsupported = span_eq(nm, "Reference") ||
-                                span_eq(nm, "InverseLUT3D") ||
-                                span_eq(nm, "GradingRGBCurve") || span_eq(nm, "GradingTone") ||
+                                span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingTone") ||
                                 span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
         if (known_unsupported) {
             char what[80];
@@ -1123,6 +1193,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_exponent(&d, x, span_eq(nm, "Gamma"), p);
         else if (span_eq(nm, "GradingPrimary"))
             s = do_grading_primary(&d, x, p);
+        else if (span_eq(nm, "GradingRGBCurve"))
+            s = do_grading_rgb_curve(&d, x, p);
         else
             s = do_cdl(&d, x, p);
     }

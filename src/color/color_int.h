@@ -70,6 +70,16 @@ typedef struct vfx__color_op {
             vfx_grading_style   style;
             vfx_direction       dir;
         } gprim;
+        struct {
+            float            *data;     /* knots and coefficients of the 4 curves (owned) */
+            int32_t           n_data;
+            int32_t           off[4][4]; /* per curve: knot offset, knot count, coef offset,
+                                            coef count (A, B, C blocks); count 0 = identity */
+            vfx_grading_style style;
+            vfx_direction     dir;
+            int32_t           lin_to_log; /* LIN style without bypass */
+            int32_t           bypass;     /* all four curves are identities */
+        } rgbcurve;
     } u;
 } vfx__color_op;
 
@@ -97,8 +107,9 @@ void       vfx__color_op_clear(vfx__color_op *op);
  *  linearly, as OCIO does. FORWARD only (an INVERSE gives VFX_ERR_UNSUPPORTED). */
 vfx_status vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components);
 
-/** GradingPrimary on f32 planes (grading.c). Does not fail. */
+/** GradingPrimary / GradingRGBCurve on f32 planes (grading.c). Do not fail. */
 void vfx__grading_primary_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
+void vfx__grading_rgb_curve_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
 
 /** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
 vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,

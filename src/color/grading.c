@@ -252,3 +252,308 @@ vfx__grading_primary_span(const vfx__color_op *op, float *r, float *g, float *b,
         b[i] = x[2];
     }
 }
+
+/* ---- GradingRGBCurve ------------------------------------------------------------------------
+ * Each curve is a quadratic B-spline through its control points with given or estimated
+ * slopes: each segment between two points is one parabola when the end slopes agree with the
+ * secant, else two parabolas joined at an extra knot; slopes that would make a segment fall
+ * are scaled down once and the spline refitted (OCIO's construction, in f32 like OCIO). */
+
+#define CURVE_MAXK (2 * VFX_GRADING_CURVE_MAX_POINTS)
+
+void
+vfx_grading_rgb_curve_default(vfx_grading_style style, vfx_grading_curve out[4])
+{
+    if (!out)
+        return;
+    for (int c = 0; c < 4; c++) {
+        memset(&out[c], 0, sizeof out[c]);
+        out[c].n = 3;
+        float lo = style == VFX_GRADING_LIN ? -7.0f : 0.0f, hi = style == VFX_GRADING_LIN ? 7.0f : 1.0f;
+        out[c].x[0] = out[c].y[0] = lo;
+        out[c].x[1] = out[c].y[1] = style == VFX_GRADING_LIN ? 0.0f : 0.5f;
+        out[c].x[2] = out[c].y[2] = hi;
+    }
+}
+
+typedef struct spline {
+    float knots[CURVE_MAXK];
+    float a[CURVE_MAXK], b[CURVE_MAXK], c[CURVE_MAXK];
+    int   n_knots, n_coefs;
+} spline;
+
+static int
+curve_is_identity(const vfx_grading_curve *cv)
+{
+    for (int i = 0; i < cv->n; i++)
+        if (cv->x[i] != cv->y[i] || cv->slope[i] != 0.0f)
+            return 0;
+    return 1;
+}
+
+static void
+estimate_slopes(const vfx_grading_curve *cv, float *slopes)
+{
+    const int n = cv->n;
+    float sec[VFX_GRADING_CURVE_MAX_POINTS], len[VFX_GRADING_CURVE_MAX_POINTS];
+    for (int i = 0; i < n - 1; i++) {
+        float dx = cv->x[i + 1] - cv->x[i], dy = cv->y[i + 1] - cv->y[i];
+        sec[i] = dy / dx;
+        len[i] = sqrtf(dx * dx + dy * dy);
+    }
+    if (n == 2) {
+        slopes[0] = slopes[1] = sec[0];
+        return;
+    }
+    /* runs of (nearly) equal secants share their total length */
+    for (int i = 0;;) {
+        int j = i;
+        float dl = len[i];
+        while (j < n - 2 && fabsf(sec[j + 1] - sec[j]) < 1e-6f) {
+            dl += len[j + 1];
+            j++;
+        }
+        for (int k = i; k <= j; k++)
+            len[k] = dl;
+        if (j >= n - 3)
+            break;
+        i = j + 1;
+    }
+    for (int k = 1; k < n - 1; k++)
+        slopes[k] = (len[k] * sec[k] + len[k - 1] * sec[k - 1]) / (len[k] + len[k - 1]);
+    slopes[n - 1] = fmaxf(0.01f, 0.5f * (3.0f * sec[n - 2] - slopes[n - 2]));
+    slopes[0] = fmaxf(0.01f, 0.5f * (3.0f * sec[0] - slopes[1]));
+}
+
+static void
+fit_spline(const vfx_grading_curve *cv, const float *sl, spline *s)
+{
+    s->n_knots = 0;
+    s->n_coefs = 0;
+    s->knots[s->n_knots++] = cv->x[0];
+    for (int i = 0; i < cv->n - 1; i++) {
+        const float xi = cv->x[i], x1 = cv->x[i + 1], yi = cv->y[i], y1 = cv->y[i + 1];
+        const float dx = x1 - xi, sec = (y1 - yi) / dx;
+        if (fabsf((sl[i] + sl[i + 1]) - 2.0f * sec) < 1e-6f) {
+            s->c[s->n_coefs] = yi;
+            s->b[s->n_coefs] = sl[i];
+            s->a[s->n_coefs++] = 0.5f * (sl[i + 1] - sl[i]) / dx;
+        } else {
+            float ksi;
+            const float aa = sl[i] - sec, bb = sl[i + 1] - sec;
+            if (aa * bb >= 0.0f)
+                ksi = (xi + x1) * 0.5f;
+            else if (fabsf(aa) > fabsf(bb))
+                ksi = x1 + aa * dx / (sl[i + 1] - sl[i]);
+            else
+                ksi = xi + bb * dx / (sl[i + 1] - sl[i]);
+            const float sbar = (2.0f * sec - sl[i + 1]) + (sl[i + 1] - sl[i]) * (ksi - xi) / dx;
+            const float eta = (sbar - sl[i]) / (ksi - xi);
+            s->c[s->n_coefs] = yi;
+            s->b[s->n_coefs] = sl[i];
+            s->a[s->n_coefs++] = 0.5f * eta;
+            s->c[s->n_coefs] = yi + sl[i] * (ksi - xi) + 0.5f * eta * (ksi - xi) * (ksi - xi);
+            s->b[s->n_coefs] = sbar;
+            s->a[s->n_coefs++] = 0.5f * (sl[i + 1] - sbar) / (x1 - ksi);
+            s->knots[s->n_knots++] = ksi;
+        }
+        s->knots[s->n_knots++] = x1;
+    }
+}
+
+/* Scale down the slopes of segments whose middle slope would go negative; 1 when any did. */
+static int
+adjust_slopes(const vfx_grading_curve *cv, float *sl, const spline *s)
+{
+    int done = 0;
+    for (int i = 0, j = 0; j < s->n_knots && i < cv->n - 1; j++) {
+        if (cv->x[i] == s->knots[j])
+            continue;
+        const float ksi = s->knots[j], xi = cv->x[i], x1 = cv->x[i + 1], yi = cv->y[i], y1 = cv->y[i + 1];
+        const float sbar = (2.0f * (y1 - yi) - (ksi - xi) * sl[i] - (x1 - ksi) * sl[i + 1]) / (x1 - xi);
+        if (sbar < 0.0f) {
+            done = 1;
+            const float sec = (y1 - yi) / (x1 - xi);
+            const float blend = ((ksi - xi) * sl[i] + (x1 - ksi) * sl[i + 1]) / (x1 - xi);
+            float aim = 0.01f * 0.5f * (sl[i] + sl[i + 1]);
+            if (aim > sec)
+                aim = sec;
+            const float adj = (2.0f * sec - aim) / blend;
+            sl[i] *= adj;
+            sl[i + 1] *= adj;
+        }
+        i++;
+    }
+    return done;
+}
+
+vfx_status
+vfx_color_processor_append_grading_rgb_curve(vfx_color_processor *p, vfx_grading_style style,
+                                             const vfx_grading_curve curves[4], int bypass_lin_to_log,
+                                             vfx_direction dir)
+{
+    if (!p || !curves || (dir != VFX_DIR_FORWARD && dir != VFX_DIR_INVERSE) ||
+        (style != VFX_GRADING_LOG && style != VFX_GRADING_LIN && style != VFX_GRADING_VIDEO))
+        return vfx__fail(VFX_ERR_ARG, "color: bad grading RGB curve op");
+    static const char *const names[4] = { "red", "green", "blue", "master" };
+    for (int c = 0; c < 4; c++) {
+        const vfx_grading_curve *cv = &curves[c];
+        if (cv->n < 2 || cv->n > VFX_GRADING_CURVE_MAX_POINTS)
+            return vfx__fail(VFX_ERR_ARG, "color: %s curve: %d control points (2..%d)", names[c],
+                             (int) cv->n, VFX_GRADING_CURVE_MAX_POINTS);
+        for (int i = 0; i < cv->n; i++) {
+            if (!isfinite(cv->x[i]) || !isfinite(cv->y[i]) || !isfinite(cv->slope[i]))
+                return vfx__fail(VFX_ERR_ARG, "color: %s curve: values must be finite", names[c]);
+            if (i > 0 && cv->x[i] < cv->x[i - 1])
+                return vfx__fail(VFX_ERR_ARG, "color: %s curve: control point %d has a smaller x "
+                                              "than the one before", names[c], i);
+        }
+    }
+    spline *sp = vfx__alloc(4 * sizeof(spline));
+    if (!sp)
+        return vfx__nomem();
+    vfx__color_op op = { .code = VFX_COLOR_OP_GRADING_RGB_CURVE };
+    op.u.rgbcurve.style = style;
+    op.u.rgbcurve.dir = dir;
+    op.u.rgbcurve.lin_to_log = style == VFX_GRADING_LIN && !bypass_lin_to_log;
+    int total = 0, identities = 0;
+    for (int c = 0; c < 4; c++) {
+        const vfx_grading_curve *cv = &curves[c];
+        sp[c].n_knots = sp[c].n_coefs = 0;
+        if (curve_is_identity(cv)) {
+            identities++;
+            continue;
+        }
+        float sl[VFX_GRADING_CURVE_MAX_POINTS];
+        int given = 0;
+        for (int i = 0; i < cv->n; i++)
+            given |= cv->slope[i] != 0.0f;
+        if (given)
+            memcpy(sl, cv->slope, (size_t) cv->n * sizeof(float));
+        else
+            estimate_slopes(cv, sl);
+        fit_spline(cv, sl, &sp[c]);
+        if (adjust_slopes(cv, sl, &sp[c]))
+            fit_spline(cv, sl, &sp[c]);
+        total += sp[c].n_knots + 3 * sp[c].n_coefs;
+    }
+    op.u.rgbcurve.bypass = identities == 4;
+    vfx_status s = VFX_OK;
+    if (total > 0) {
+        float *d = vfx__alloc((size_t) total * sizeof(float));
+        if (!d) {
+            vfx__free(sp);
+            return vfx__nomem();
+        }
+        int at = 0;
+        for (int c = 0; c < 4; c++) {
+            int32_t *o = op.u.rgbcurve.off[c];
+            o[0] = at;
+            o[1] = sp[c].n_knots;
+            memcpy(d + at, sp[c].knots, (size_t) sp[c].n_knots * sizeof(float));
+            at += sp[c].n_knots;
+            o[2] = at;
+            o[3] = sp[c].n_coefs;
+            memcpy(d + at, sp[c].a, (size_t) sp[c].n_coefs * sizeof(float));
+            memcpy(d + at + sp[c].n_coefs, sp[c].b, (size_t) sp[c].n_coefs * sizeof(float));
+            memcpy(d + at + 2 * sp[c].n_coefs, sp[c].c, (size_t) sp[c].n_coefs * sizeof(float));
+            at += 3 * sp[c].n_coefs;
+        }
+        op.u.rgbcurve.data = d;
+        op.u.rgbcurve.n_data = total;
+    }
+    vfx__free(sp);
+    s = vfx__color_processor_push_take(p, &op);
+    return s;
+}
+
+static float
+curve_eval(const float *d, const int32_t *o, float x)
+{
+    const int n = o[3];
+    if (n == 0)
+        return x;
+    const float *kn = d + o[0], *A = d + o[2], *B = A + n, *C = B + n;
+    const int nk = o[1];
+    const float k0 = kn[0], k1 = kn[nk - 1];
+    if (x <= k0)
+        return (x - k0) * B[0] + C[0];
+    if (x >= k1) {
+        const float t = k1 - kn[nk - 2];
+        const float slope = 2.0f * A[n - 1] * t + B[n - 1];
+        const float offs = (A[n - 1] * t + B[n - 1]) * t + C[n - 1];
+        return (x - k1) * slope + offs;
+    }
+    int i = 0;
+    while (i < nk - 2 && !(x < kn[i + 1]))
+        i++;
+    const float t = x - kn[i];
+    return (A[i] * t + B[i]) * t + C[i];
+}
+
+static float
+curve_eval_inv(const float *d, const int32_t *o, float y)
+{
+    const int n = o[3];
+    if (n == 0)
+        return y;
+    const float *kn = d + o[0], *A = d + o[2], *B = A + n, *C = B + n;
+    const int nk = o[1];
+    const float k0 = kn[0], k1 = kn[nk - 1];
+    const float y0 = C[0];
+    const float te = k1 - kn[nk - 2];
+    const float y1 = (A[n - 1] * te + B[n - 1]) * te + C[n - 1];
+    if (y <= y0)
+        return fabsf(B[0]) < 1e-5f ? k0 : (y - C[0]) / B[0] + k0;
+    if (y >= y1) {
+        const float slope = 2.0f * A[n - 1] * te + B[n - 1];
+        return fabsf(slope) < 1e-5f ? k1 : (y - y1) / slope + k1;
+    }
+    int i = 0;
+    while (i < nk - 2 && !(y < C[i + 1]))
+        i++;
+    const float c0 = C[i] - y;
+    const float disc = sqrtf(B[i] * B[i] - 4.0f * A[i] * c0);
+    return kn[i] + (-2.0f * c0) / (disc + B[i]);
+}
+
+/* The log2 encoding LIN-style curves work in: 0.18 -> 0, a linear toe below 0.0041318. */
+#define LL_XBRK 0.0041318374739483946f
+#define LL_SHIFT (-0.000157849851665374f)
+#define LL_GAIN 363.034608563f
+#define LL_OFFS (-7.0f)
+#define LL_YBRK (-5.5f)
+
+static float
+lin_to_log(float x)
+{
+    return x > LL_XBRK ? log2f((x + LL_SHIFT) * (1.0f / (0.18f + LL_SHIFT))) : x * LL_GAIN + LL_OFFS;
+}
+
+static float
+log_to_lin(float y)
+{
+    return y > LL_YBRK ? exp2f(y) * (0.18f + LL_SHIFT) - LL_SHIFT : (y - LL_OFFS) * (1.0f / LL_GAIN);
+}
+
+void
+vfx__grading_rgb_curve_span(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    if (op->u.rgbcurve.bypass)
+        return;
+    const float *d = op->u.rgbcurve.data;
+    const int32_t(*o)[4] = op->u.rgbcurve.off;
+    const int fwd = op->u.rgbcurve.dir == VFX_DIR_FORWARD, ll = op->u.rgbcurve.lin_to_log;
+    float *ch[3] = { r, g, b };
+    for (int c = 0; c < 3; c++) {
+        float *v = ch[c];
+        for (int i = 0; i < n; i++) {
+            float x = ll ? lin_to_log(v[i]) : v[i];
+            if (fwd)
+                x = curve_eval(d, o[3], curve_eval(d, o[c], x));
+            else
+                x = curve_eval_inv(d, o[c], curve_eval_inv(d, o[3], x));
+            v[i] = ll ? log_to_lin(x) : x;
+        }
+    }
+}

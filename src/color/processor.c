@@ -26,6 +26,8 @@ vfx__color_op_clear(vfx__color_op *op)
         VFX_FREE(op->u.lut1d.table);
     else if (op->code == VFX_COLOR_OP_LUT3D)
         VFX_FREE(op->u.lut3d.table);
+    else if (op->code == VFX_COLOR_OP_GRADING_RGB_CURVE)
+        VFX_FREE(op->u.rgbcurve.data);
 }
 
 static vfx_status
@@ -69,6 +71,9 @@ copy_op(const vfx__color_op *src, vfx__color_op *dst)
         size_t e = (size_t) src->u.lut3d.n;
         t = src->u.lut3d.table;
         n = e * e * e * 3;
+    } else if (src->code == VFX_COLOR_OP_GRADING_RGB_CURVE) {
+        t = src->u.rgbcurve.data;
+        n = (size_t) src->u.rgbcurve.n_data;
     }
     if (!t)
         return VFX_OK;
@@ -80,8 +85,10 @@ copy_op(const vfx__color_op *src, vfx__color_op *dst)
     memcpy(c, t, n * sizeof(float));
     if (src->code == VFX_COLOR_OP_LUT1D)
         dst->u.lut1d.table = c;
-    else
+    else if (src->code == VFX_COLOR_OP_LUT3D)
         dst->u.lut3d.table = c;
+    else
+        dst->u.rgbcurve.data = c;
     return VFX_OK;
 }
 
@@ -177,6 +184,7 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_FIXED: return "fixed";
     case VFX_COLOR_OP_OPENDRT: return "opendrt";
     case VFX_COLOR_OP_GRADING_PRIMARY: return "grading_primary";
+    case VFX_COLOR_OP_GRADING_RGB_CURVE: return "grading_rgb_curve";
     default: return NULL;
     }
 }
@@ -582,6 +590,7 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
     case VFX_COLOR_OP_EXPOSURE_CONTRAST: dst->u.ec.dir = flip(src->u.ec.dir); return VFX_OK;
     case VFX_COLOR_OP_FIXED: dst->u.fixed.dir = flip(src->u.fixed.dir); return VFX_OK;
     case VFX_COLOR_OP_GRADING_PRIMARY: dst->u.gprim.dir = flip(src->u.gprim.dir); return VFX_OK;
+    case VFX_COLOR_OP_GRADING_RGB_CURVE: dst->u.rgbcurve.dir = flip(src->u.rgbcurve.dir); return VFX_OK;
     case VFX_COLOR_OP_OPENDRT:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
     case VFX_COLOR_OP_LUT3D:
@@ -1260,6 +1269,7 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_FIXED: k_fixed(op, r, g, b, n); break;
         case VFX_COLOR_OP_OPENDRT: vfx__opendrt_span(&op->u.drt, r, g, b, n); break;
         case VFX_COLOR_OP_GRADING_PRIMARY: vfx__grading_primary_span(op, r, g, b, n); break;
+        case VFX_COLOR_OP_GRADING_RGB_CURVE: vfx__grading_rgb_curve_span(op, r, g, b, n); break;
         default: break;
         }
     }
@@ -1447,6 +1457,12 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
             sb_printf(&b, " %s saturation %.9g pivot %.9g [%.9g %.9g] %s", st[op->u.gprim.style],
                       v->saturation, v->pivot, v->pivot_black, v->pivot_white,
                       dir_name(op->u.gprim.dir));
+            break;
+        }
+        case VFX_COLOR_OP_GRADING_RGB_CURVE: {
+            static const char *const st[] = { "log", "lin", "video" };
+            sb_printf(&b, " %s%s %s", st[op->u.rgbcurve.style],
+                      op->u.rgbcurve.lin_to_log ? " lin_to_log" : "", dir_name(op->u.rgbcurve.dir));
             break;
         }
         default: break;

@@ -347,6 +347,83 @@ xf_grading_primary(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
     return s;
 }
 
+/* GradingRGBCurveTransform: {style, red|green|blue|master: {control_points: [x0, y0, ...],
+ * slopes: [...]}, lintolog_bypass: true} */
+static vfx_status
+xf_grading_rgb_curve(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *st = get_str(b, xf, "style");
+    vfx_grading_style style = VFX_GRADING_LOG;
+    if (strcasecmp(st, "linear") == 0)
+        style = VFX_GRADING_LIN;
+    else if (strcasecmp(st, "video") == 0)
+        style = VFX_GRADING_VIDEO;
+    else if (st[0] && strcasecmp(st, "log") != 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown grading style '%s'", st);
+    vfx_grading_curve *cv = vfx__alloc(4 * sizeof *cv);
+    double *v = vfx__alloc(2 * VFX_GRADING_CURVE_MAX_POINTS * sizeof(double));
+    vfx_status s = VFX_OK;
+    vfx_color_processor *tmp = NULL;
+    if (!cv || !v) {
+        s = vfx__nomem();
+        goto done;
+    }
+    vfx_grading_rgb_curve_default(style, cv);
+    static const char *const names[4] = { "red", "green", "blue", "master" };
+    for (int c = 0; c < 4 && s == VFX_OK; c++) {
+        const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, names[c]);
+        if (!n)
+            continue;
+        int k = 0;
+        if (n->type != YAML_MAPPING_NODE) {
+            s = vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s must be {control_points: [...]}", names[c]);
+            break;
+        }
+        if ((s = get_nums(b, n, "control_points", v, 2 * VFX_GRADING_CURVE_MAX_POINTS, &k)) != VFX_OK)
+            break;
+        if (k < 4 || k % 2) {
+            s = vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s: control_points must hold 2 to 64 x, y pairs",
+                                  names[c]);
+            break;
+        }
+        memset(&cv[c], 0, sizeof cv[c]);
+        cv[c].n = k / 2;
+        for (int i = 0; i < k / 2; i++) {
+            cv[c].x[i] = (float) v[2 * i];
+            cv[c].y[i] = (float) v[2 * i + 1];
+        }
+        if (vfx__ocio_map_get(b->cfg, n, "slopes")) {
+            if ((s = get_nums(b, n, "slopes", v, VFX_GRADING_CURVE_MAX_POINTS, &k)) != VFX_OK)
+                break;
+            if (k != cv[c].n) {
+                s = vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s: one slope per control point", names[c]);
+                break;
+            }
+            for (int i = 0; i < k; i++)
+                cv[c].slope[i] = (float) v[i];
+        }
+    }
+    if (s != VFX_OK)
+        goto done;
+    const char *bp = get_str(b, xf, "lintolog_bypass");
+    if ((s = vfx_color_processor_new(&tmp)) != VFX_OK)
+        goto done;
+    s = vfx_color_processor_append_grading_rgb_curve(tmp, style, cv, parse_bool_str(bp),
+                                                     inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+    if (s == VFX_OK && p) {
+        s = vfx_color_processor_append_processor(p, tmp);
+    } else if (s != VFX_OK && s != VFX_ERR_NOMEM) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", vfx_error_message());
+        s = vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "%s", why);
+    }
+done:
+    vfx_color_processor_free(tmp);
+    vfx__free(cv);
+    vfx__free(v);
+    return s;
+}
+
 static vfx_status
 xf_range(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
 {
@@ -648,6 +725,8 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
         st = forward_then_maybe_invert(b, xf, inverse, p, xf_display_fwd);
     else if (strcmp(tag, "GradingPrimaryTransform") == 0)
         st = xf_grading_primary(b, xf, inverse, p);
+    else if (strcmp(tag, "GradingRGBCurveTransform") == 0)
+        st = xf_grading_rgb_curve(b, xf, inverse, p);
     else if (strcmp(tag, "ExposureContrastTransform") == 0 || strcmp(tag, "FixedFunctionTransform") == 0 ||
              strcmp(tag, "GradingPrimaryTransform") == 0 || strcmp(tag, "GradingRGBCurveTransform") == 0 ||
              strcmp(tag, "GradingToneTransform") == 0 || strcmp(tag, "Lut1DTransform") == 0 ||

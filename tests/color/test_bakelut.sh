@@ -80,7 +80,8 @@ for rgb in "0.1 0.2 0.3" "0.9 0.5 0.02" "0 1 0.7" "1 1 1"; do
         END { exit !ok }' && ok || bad ".clf $rgb: vfx file gives '$a', OCIO's bake '$b'"
 done
 
-# a config whose colour spaces use GradingPrimaryTransform (each style, one inverse)
+# a config whose colour spaces use GradingPrimaryTransform (each style, one inverse) and
+# GradingRGBCurveTransform
 cat >"$tmp/grading.ocio" <<'EOF'
 ocio_profile_version: 2.1
 roles:
@@ -103,16 +104,22 @@ colorspaces:
   - !<ColorSpace>
     name: graded_video
     from_scene_reference: !<GradingPrimaryTransform> {style: video, gamma: {rgb: [0.9, 1.1, 1.05], master: 1.02}, offset: {rgb: [0.01, -0.02, 0.03], master: 0.005}, lift: {rgb: [0.02, -0.01, 0], master: 0.01}, gain: {rgb: [1.1, 0.95, 1.2], master: 1.05}, pivot: {black: 0.05, white: 0.95}, saturation: 1.1}
+  - !<ColorSpace>
+    name: curves_log
+    from_scene_reference: !<GradingRGBCurveTransform> {style: log, red: {control_points: [0, 0.05, 0.3, 0.25, 0.6, 0.7, 1, 0.95]}, green: {control_points: [0, 0.1, 0.5, 0.4, 1, 0.9], slopes: [0.5, 1.5, 0.2]}, master: {control_points: [0, 0, 0.4, 0.35, 1, 1.1]}}
+  - !<ColorSpace>
+    name: curves_lin
+    from_scene_reference: !<GradingRGBCurveTransform> {style: linear, red: {control_points: [-5, -5.5, -1, -1.5, 2, 2.5, 6, 6.2]}, blue: {control_points: [-6, -6.2, -2, -1.8, 1, 1.4, 5, 5]}, direction: inverse}
 EOF
-for cs in graded_log graded_lin graded_video; do
+for cs in graded_log graded_lin graded_video curves_log curves_lin; do
     "$V" bakelut --config "$tmp/grading.ocio" --from raw --to $cs --size 9 "$tmp/g.cube" &&
         ociobakelut --iconfig "$tmp/grading.ocio" --inputspace raw --outputspace $cs --format iridas_cube \
             --cubesize 9 "$tmp/og.cube" 2>/dev/null &&
-        same_rows "$tmp/g.cube" "$tmp/og.cube" 2e-6 1e-5 && ok || bad "GradingPrimaryTransform $cs"
+        same_rows "$tmp/g.cube" "$tmp/og.cube" 2e-6 1e-5 && ok || bad "grading transform $cs"
     "$V" bakelut --config "$tmp/grading.ocio" --from $cs --to raw --size 9 "$tmp/g.cube" &&
         ociobakelut --iconfig "$tmp/grading.ocio" --inputspace $cs --outputspace raw --format iridas_cube \
             --cubesize 9 "$tmp/og.cube" 2>/dev/null &&
-        same_rows "$tmp/g.cube" "$tmp/og.cube" 2e-6 1e-5 && ok || bad "GradingPrimaryTransform $cs inverse"
+        same_rows "$tmp/g.cube" "$tmp/og.cube" 2e-6 1e-5 && ok || bad "grading transform $cs inverse"
 done
 
 # errors: usage 2, bad input 1 with the file named, no partial output

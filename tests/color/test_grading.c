@@ -1,4 +1,4 @@
-/* Grading ops (OCIO GradingPrimary) read from CTF files and evaluated by vfx and by
+/* Grading ops (OCIO GradingPrimary, GradingRGBCurve) read from CTF files and evaluated by vfx and by
  * OpenColorIO 2.1's ociochecklut on the same sample colours, forward and inverse, within
  * 1e-5 relative / 1e-6 absolute. */
 #include <math.h>
@@ -199,6 +199,80 @@ grading_primary_bad_values(void **state)
     }
 }
 
+static void
+grading_rgb_curve_matches_ociochecklut(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("ociochecklut"), "ociochecklut (opencolorio-tools) not installed");
+    static const char LOG_CURVES[] =
+        "        <Red><ControlPoints>0 0.05  0.3 0.25  0.6 0.7  1 0.95</ControlPoints></Red>\n"
+        "        <Green><ControlPoints>0 0  0.5 0.6  1 1</ControlPoints></Green>\n"
+        "        <Blue><ControlPoints>-0.1 0  0.2 0.1  0.4 0.5  0.8 0.75  1.1 1.2</ControlPoints></Blue>\n"
+        "        <Master><ControlPoints>0 0  0.4 0.35  1 1.1</ControlPoints></Master>\n";
+    /* a curve whose fit needs its slopes scaled down (a steep rise after a flat run), given
+     * slopes, and a two-point straight line */
+    static const char MIXED_CURVES[] =
+        "        <Red><ControlPoints>0 0  0.2 0.01  0.3 0.9  1 1</ControlPoints></Red>\n"
+        "        <Green><ControlPoints>0 0.1  0.5 0.4  1 0.9</ControlPoints>"
+        "<Slopes>0.5 1.5 0.2</Slopes></Green>\n"
+        "        <Blue><ControlPoints>0 0.2  1 0.8</ControlPoints></Blue>\n";
+    static const char LIN_CURVES[] =
+        "        <Red><ControlPoints>-5 -5.5  -1 -1.5  2 2.5  6 6.2</ControlPoints></Red>\n"
+        "        <Green><ControlPoints>-7 -7  0 0.3  7 7</ControlPoints></Green>\n"
+        "        <Blue><ControlPoints>-6 -6.2  -2 -1.8  1 1.4  5 5</ControlPoints></Blue>\n";
+    static const struct {
+        const char *style, *extra, *curves;
+    } cases[] = {
+        { "log", "", LOG_CURVES },          { "video", "", LOG_CURVES },
+        { "log", "", MIXED_CURVES },        { "logRev", "", LOG_CURVES },
+        { "linear", "", LIN_CURVES },       { "linearRev", "", LIN_CURVES },
+        { "linear", " bypassLinToLog=\"true\"", LOG_CURVES },
+    };
+    int bad = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char body[4096], name[64];
+        snprintf(body, sizeof body,
+                 "    <GradingRGBCurve inBitDepth=\"32f\" outBitDepth=\"32f\" style=\"%s\"%s>\n%s"
+                 "    </GradingRGBCurve>\n",
+                 cases[k].style, cases[k].extra, cases[k].curves);
+        snprintf(name, sizeof name, "rc_%zu.ctf", k);
+        const char *path = write_ctf(name, body);
+        bad += compare(path, 0);
+        bad += compare(path, 1);
+    }
+    assert_int_equal(bad, 0);
+}
+
+static void
+grading_rgb_curve_bad_values(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *body, *what;
+    } cases[] = {
+        { "<Red><ControlPoints>0 0 0.5</ControlPoints></Red>", "2 to 64 x y pairs" },
+        { "<Red><ControlPoints>0 0 0.5 0.5 0.4 1</ControlPoints></Red>", "smaller x" },
+        { "<Red><ControlPoints>0 0 1 1</ControlPoints><Slopes>1</Slopes></Red>", "one number per control point" },
+        { "<Red></Red>", "without <ControlPoints>" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char doc[1024];
+        snprintf(doc, sizeof doc,
+                 "<ProcessList version=\"2\" id=\"t\">\n<GradingRGBCurve inBitDepth=\"32f\" "
+                 "outBitDepth=\"32f\" style=\"log\">\n%s\n</GradingRGBCurve>\n</ProcessList>\n",
+                 cases[i].body);
+        vfx_color_processor *p = NULL;
+        vfx_status s = vfx_color_processor_new_from_memory(doc, strlen(doc), "ctf", "c.ctf", NULL,
+                                                           VFX_INTERP_DEFAULT, &p);
+        if (s != VFX_ERR_CORRUPT || !strstr(vfx_error_message(), cases[i].what) ||
+            !strstr(vfx_error_message(), "c.ctf:")) {
+            print_error("case %zu: %s '%s'\n", i, vfx_status_name(s), vfx_error_message());
+            fail();
+        }
+        assert_null(p);
+    }
+}
+
 int
 main(void)
 {
@@ -206,6 +280,8 @@ main(void)
         cmocka_unit_test(grading_primary_bad_values),
         cmocka_unit_test(grading_primary_round_trips),
         cmocka_unit_test(grading_primary_matches_ociochecklut),
+        cmocka_unit_test(grading_rgb_curve_bad_values),
+        cmocka_unit_test(grading_rgb_curve_matches_ociochecklut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
