@@ -455,9 +455,10 @@ VFX_API vfx_status vfx_color_processor_new_from_icc(const char *path_in, const c
  *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .itx and
  *  .look (Iridas), .mga / .m3d (Pandora), .cub (Truelight), .vf (Nuke), .lut (Houdini C / RGB /
  *  3D / 3D+1D, and Discreet 1D incl. 16-bit float input as a half-domain LUT), .cc, .ccc,
- *  .cdl, and .clf / .ctf (Academy CLF v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D,
- *  LUT3D, Range, Log, Exponent, Gamma, ASC_CDL, ExposureContrast, FixedFunction (Rec.2100
- *  surround, HSV, xyY, uvY, Luv); other nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
+ *  .cdl, and .clf / .ctf (Academy CLF v2/v3 and Autodesk CTF: Matrix, LUT1D (incl.
+ *  halfDomain, rawHalfs, hueAdjust, v2 IndexMap), InverseLUT1D, LUT3D, Range, Log, Exponent,
+ *  Gamma, ASC_CDL, ExposureContrast, FixedFunction (Rec.2100 surround, HSV, xyY, uvY, Luv),
+ *  GradingPrimary, GradingRGBCurve; other nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
  *  extension. @p cccid selects a correction of a .ccc/.cdl by id or by 0-based index (NULL:
  *  the file must hold exactly one). @p interp applies to 3D LUTs.
  *  @return VFX_OK, VFX_ERR_IO, VFX_ERR_CORRUPT ("file:line: what"), VFX_ERR_UNSUPPORTED (an

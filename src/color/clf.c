@@ -480,8 +480,49 @@ lut_value(double v)
     return (float) v;
 }
 
+/* CLF v2 <IndexMap dim="2">a@i b@j</IndexMap>: input code a goes to table index i and b to j.
+ * Like OCIO, only two-entry maps are read; they become a range op in front of the LUT. */
 static vfx_status
-do_lut1d(const xdoc *d, const xnode *x, double scale, vfx_direction dir, vfx_color_processor *p)
+index_map(const xdoc *d, const xnode *x, double in_s, long n_entries, vfx_color_processor *p)
+{
+    const xnode *im = child(d, x, "IndexMap");
+    if (!im)
+        return VFX_OK;
+    const span *dim = attr(d, im, "dim");
+    double dv;
+    size_t nd;
+    if (!dim || span_numbers(*dim, &dv, 1, &nd) != 0 || nd != 1)
+        return xfail(d, im->offset, "IndexMap needs a dim attribute", NULL);
+    if (dv != 2.0)
+        return unsupported(d, im, "an IndexMap with other than 2 entries");
+    /* "a@i b@j": blank out the '@' and read four numbers */
+    char buf[256];
+    if (!im->text.p || im->text.n >= sizeof buf)
+        return xfail(d, im->offset, "IndexMap must hold 'a@i b@j'", NULL);
+    memcpy(buf, im->text.p, im->text.n);
+    buf[im->text.n] = '\0';
+    int ats = 0;
+    for (char *q = buf; *q; q++)
+        if (*q == '@') {
+            *q = ' ';
+            ats++;
+        }
+    double v[5];
+    size_t n = 0;
+    span sp = { buf, strlen(buf) };
+    if (ats != 2 || span_numbers(sp, v, 5, &n) != 0 || n != 4 || !(v[2] > v[0]))
+        return xfail(d, im->offset, "IndexMap must hold 'a@i b@j' with a < b", NULL);
+    vfx_status s = vfx_color_processor_append_range(p, v[0] / in_s, v[2] / in_s, v[1] / (double) (n_entries - 1),
+                                                    v[3] / (double) (n_entries - 1), VFX_DIR_FORWARD);
+    if (s == VFX_ERR_ARG) {
+        vfx__error_prefix("%s:%d: ", d->name, line_at(d, im->offset));
+        s = VFX_ERR_CORRUPT;
+    }
+    return s;
+}
+
+static vfx_status
+do_lut1d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_direction dir, vfx_color_processor *p)
 {
     /* the only legal value of these attributes is "true" / "dw3" */
     const span *hd = attr(d, x, "halfDomain");
@@ -493,30 +534,43 @@ do_lut1d(const xdoc *d, const xnode *x, double scale, vfx_direction dir, vfx_col
     const span *ha = attr(d, x, "hueAdjust");
     if (ha && !span_eq(*ha, "dw3"))
         return xfail(d, x->offset, "hueAdjust must be \"dw3\" when present", NULL);
-    if (hd)
-        return unsupported(d, x, "a half-domain LUT1D");
-    if (rh)
-        return unsupported(d, x, "a rawHalfs LUT1D");
-    if (ha)
-        return unsupported(d, x, "LUT1D hueAdjust");
-    if (child(d, x, "IndexMap"))
-        return unsupported(d, x, "IndexMap");
+    if (hd && dir == VFX_DIR_INVERSE)
+        return unsupported(d, x, "an inverse half-domain LUT1D");
+    if (ha && dir == VFX_DIR_INVERSE)
+        return unsupported(d, x, "an inverse LUT1D with hueAdjust");
     long dims[4];
     int nd;
     double *v;
     size_t n;
     VFX_TRY(read_array(d, x, dims, &nd, &v, &n));
     vfx_status s = VFX_OK;
+    /* the table's values are outputs (forward) or inputs (inverse): scale by that depth */
+    double scale = dir == VFX_DIR_FORWARD ? out_s : in_s;
     if (nd != 2 || (dims[1] != 1 && dims[1] != 3) || dims[0] < 2) {
         s = xfail(d, x->offset, "LUT1D Array dim must be 'N 1' or 'N 3' with N >= 2", NULL);
+    } else if (hd && dims[0] != 65536) {
+        s = xfail(d, x->offset, "a half-domain LUT1D needs 65536 entries", NULL);
+    } else if (!hd && (s = index_map(d, x, dir == VFX_DIR_FORWARD ? in_s : out_s, dims[0], p)) != VFX_OK) {
     } else {
         float *t = vfx__alloc(n * sizeof(float));
         if (!t) {
             s = vfx__nomem();
         } else {
-            for (size_t i = 0; i < n; i++)
-                t[i] = lut_value(v[i] / scale);
-            s = vfx_color_processor_append_lut1d(p, t, (int32_t) dims[0], (int32_t) dims[1], dir);
+            for (size_t i = 0; i < n && s == VFX_OK; i++) {
+                if (rh) { /* the values are the bits of halfs */
+                    if (v[i] != floor(v[i]) || v[i] < 0 || v[i] > 65535)
+                        s = xfail(d, x->offset, "rawHalfs values must be integers 0..65535", NULL);
+                    else
+                        t[i] = lut_value(vfx_half_to_float((uint16_t) v[i]));
+                } else {
+                    t[i] = lut_value(v[i] / scale);
+                }
+            }
+            if (s == VFX_OK)
+                s = hd ? vfx__append_lut1d_half(p, t, (int32_t) dims[1])
+                       : vfx_color_processor_append_lut1d(p, t, (int32_t) dims[0], (int32_t) dims[1], dir);
+            if (s == VFX_OK && ha)
+                p->ops[p->n_ops - 1].u.lut1d.hue_adjust = 1;
             vfx__free(t);
         }
     }
@@ -525,10 +579,9 @@ do_lut1d(const xdoc *d, const xnode *x, double scale, vfx_direction dir, vfx_col
 }
 
 static vfx_status
-do_lut3d(const xdoc *d, const xnode *x, double out_s, vfx_interp interp, vfx_color_processor *p)
+do_lut3d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_interp interp,
+         vfx_color_processor *p)
 {
-    if (child(d, x, "IndexMap"))
-        return unsupported(d, x, "IndexMap");
     const span *ip = attr(d, x, "interpolation");
     if (ip && span_eq(*ip, "tetrahedral"))
         interp = VFX_INTERP_TETRAHEDRAL;
@@ -543,6 +596,7 @@ do_lut3d(const xdoc *d, const xnode *x, double out_s, vfx_interp interp, vfx_col
     if (nd != 4 || dims[0] != dims[1] || dims[1] != dims[2] || dims[3] != 3 || dims[0] < 2 ||
         dims[0] > 129) {
         s = xfail(d, x->offset, "LUT3D Array dim must be 'N N N 3' with 2 <= N <= 129", NULL);
+    } else if ((s = index_map(d, x, in_s, dims[0], p)) != VFX_OK) {
     } else {
         size_t e = (size_t) dims[0];
         float *t = vfx__alloc(n * sizeof(float));
@@ -1168,6 +1222,12 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = xfail(&d, x->offset, "unknown element <%s>", what);
             break;
         }
+        if ((span_eq(nm, "LUT1D") || span_eq(nm, "LUT3D")) && child(&d, x, "IndexMap") &&
+            (cv ? clf_version >= 3.0 : ctf_version >= 2.0)) {
+            const xnode *im = child(&d, x, "IndexMap");
+            s = xfail(&d, im->offset, "IndexMap is not allowed since CLF 3 / CTF 2", NULL);
+            break;
+        }
         double in_s = 1.0, out_s = 1.0;
         if ((s = bit_depth_scale(&d, x, "inBitDepth", &in_s)) != VFX_OK ||
             (s = bit_depth_scale(&d, x, "outBitDepth", &out_s)) != VFX_OK)
@@ -1176,11 +1236,11 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         if (span_eq(nm, "Matrix"))
             s = do_matrix(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "LUT1D"))
-            s = do_lut1d(&d, x, out_s, VFX_DIR_FORWARD, p);
+            s = do_lut1d(&d, x, in_s, out_s, VFX_DIR_FORWARD, p);
         else if (span_eq(nm, "InverseLUT1D"))
-            s = do_lut1d(&d, x, in_s, VFX_DIR_INVERSE, p);
+            s = do_lut1d(&d, x, in_s, out_s, VFX_DIR_INVERSE, p);
         else if (span_eq(nm, "LUT3D"))
-            s = do_lut3d(&d, x, out_s, interp, p);
+            s = do_lut3d(&d, x, in_s, out_s, interp, p);
         else if (span_eq(nm, "Range"))
             s = do_range(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "Log"))

@@ -40,6 +40,7 @@ typedef struct vfx__color_op {
             int32_t       n;
             vfx_direction dir;
             int32_t       half_domain; /* 1: n == 65536, indexed by the half bits of the input */
+            int32_t       hue_adjust;  /* CTF hueAdjust="dw3": keep the hue (FORWARD only) */
         } lut1d;
         struct {
             float     *table;      /* n^3 * 3 floats, red fastest */

@@ -26,6 +26,10 @@ per_channel(const vfx_color_processor *p)
             if (op->u.cdl.cdl.saturation != 1.0)
                 return 0;
             break;
+        case VFX_COLOR_OP_LUT1D:
+            if (op->u.lut1d.hue_adjust)
+                return 0;
+            break;
         case VFX_COLOR_OP_LUT3D:
         case VFX_COLOR_OP_HLG_OOTF:
         case VFX_COLOR_OP_FIXED:
@@ -187,7 +191,7 @@ clf_node_ok(const vfx__color_op *op, int ctf)
     case VFX_COLOR_OP_LOG:
     case VFX_COLOR_OP_CDL: return 1;
     case VFX_COLOR_OP_LUT1D:
-        return ctf || op->u.lut1d.dir == VFX_DIR_FORWARD || op->u.lut1d.half_domain;
+        return ctf || (op->u.lut1d.dir == VFX_DIR_FORWARD && !op->u.lut1d.hue_adjust);
     case VFX_COLOR_OP_TRANSFER:
         return op->u.transfer.tf == VFX_TRANSFER_LINEAR || gamma_of(op->u.transfer.tf) > 0.0;
     case VFX_COLOR_OP_FIXED: return ctf;
@@ -208,10 +212,11 @@ clf_matrix(FILE *f, const double m[9], const double o[3])
 }
 
 static void
-clf_lut1d(FILE *f, const float *t, int32_t n, int inverse, int half)
+clf_lut1d(FILE *f, const float *t, int32_t n, int inverse, int half, int hue)
 {
-    fprintf(f, "    <%s " BD "%s>\n        <Array dim=\"%d 3\">\n",
-            inverse ? "InverseLUT1D" : "LUT1D", half ? " halfDomain=\"true\"" : "", (int) n);
+    fprintf(f, "    <%s " BD "%s%s>\n        <Array dim=\"%d 3\">\n",
+            inverse ? "InverseLUT1D" : "LUT1D", half ? " halfDomain=\"true\"" : "",
+            hue ? " hueAdjust=\"dw3\"" : "", (int) n);
     for (int32_t i = 0; i < n; i++)
         fprintf(f, "            %.9g %.9g %.9g\n", t[3 * i], t[3 * i + 1], t[3 * i + 2]);
     fprintf(f, "        </Array>\n    </%s>\n", inverse ? "InverseLUT1D" : "LUT1D");
@@ -254,7 +259,7 @@ clf_node(FILE *f, const vfx__color_op *op)
     case VFX_COLOR_OP_MATRIX: clf_matrix(f, op->u.matrix.m, op->u.matrix.offset); break;
     case VFX_COLOR_OP_LUT1D:
         clf_lut1d(f, op->u.lut1d.table, op->u.lut1d.n, op->u.lut1d.dir == VFX_DIR_INVERSE,
-                  op->u.lut1d.half_domain);
+                  op->u.lut1d.half_domain, op->u.lut1d.hue_adjust);
         break;
     case VFX_COLOR_OP_LUT3D:
         clf_lut3d(f, op->u.lut3d.table, op->u.lut3d.n, 3,
@@ -391,7 +396,7 @@ write_clf(FILE *f, const vfx_color_processor *p, int ctf, int32_t size)
             q[0] = q[1] = q[2] = (float) ((double) i / (double) (n - 1));
             vfx_color_processor_apply_rgb(p, q);
         }
-        clf_lut1d(f, t, n, 0, 0);
+        clf_lut1d(f, t, n, 0, 0, 0);
         vfx__free(t);
     } else {
         float *t = NULL;

@@ -915,6 +915,43 @@ k_lut1d_half(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
+/* CTF hueAdjust="dw3": after the per-channel LUT, the middle channel is set so that
+ * (mid - min) / (max - min) keeps its value from before the LUT (the hue of the RGB
+ * hexagon), as OCIO does. */
+static void
+k_lut1d_hue(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    float o[3][CHUNK];
+    for (int at = 0; at < n; at += CHUNK) {
+        int m = n - at < CHUNK ? n - at : CHUNK;
+        float *const ch[3] = { r + at, g + at, b + at };
+        for (int c = 0; c < 3; c++)
+            memcpy(o[c], ch[c], (size_t) m * sizeof(float));
+        if (op->u.lut1d.half_domain)
+            k_lut1d_half(op, ch, m);
+        else
+            k_lut1d_fwd(op, ch, m);
+        for (int i = 0; i < m; i++) {
+            float in[3] = { o[0][i], o[1][i], o[2][i] };
+            int mx = 0, mn = 0;
+            for (int c = 1; c < 3; c++) {
+                if (in[c] > in[mx])
+                    mx = c;
+                if (in[c] < in[mn])
+                    mn = c;
+            }
+            if (mx == mn) { /* all equal: nothing to keep */
+                continue;
+            }
+            int md = 3 - mx - mn;
+            float chroma = in[mx] - in[mn];
+            float hue = chroma == 0.0f ? 0.0f : (in[md] - in[mn]) / chroma;
+            float lo = ch[mn][i], hi = ch[mx][i];
+            ch[md][i] = hue * (hi - lo) + lo;
+        }
+    }
+}
+
 /* Exact inverse of the linear interpolation of a monotonic curve. Tables of INVERSE ops are
  * made monotonic when the op is built (see monotonize), so a binary search finds the segment.
  * Outputs outside the curve's range clamp to the domain ends; a flat run at either end inverts
@@ -1255,7 +1292,9 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_CDL: k_cdl(op, r, g, b, n); break;
         case VFX_COLOR_OP_RANGE: k_range(op, ch, n); break;
         case VFX_COLOR_OP_LUT1D:
-            if (op->u.lut1d.half_domain)
+            if (op->u.lut1d.hue_adjust)
+                k_lut1d_hue(op, r, g, b, n);
+            else if (op->u.lut1d.half_domain)
                 k_lut1d_half(op, ch, n);
             else if (op->u.lut1d.dir == VFX_DIR_FORWARD)
                 k_lut1d_fwd(op, ch, n);

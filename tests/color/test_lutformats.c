@@ -459,6 +459,16 @@ writers_read_back_equal(void **state)
     assert_int_equal(vfx_color_processor_append_fixed(q, VFX_FIXED_RGB_TO_HSV, 0.0, VFX_DIR_FORWARD), VFX_OK);
     bad += write_and_check(q, "fixed.ctf", 33, 1e-5f, 1e-6f, 0);
 
+    /* half-domain LUTs (Discreet 16-bit float input; CTF hueAdjust) are written as they are */
+    static const char *const hd_files[] = { "luts/ocio-tests/Test_16fpto12.lut",
+                                            "luts/ocio-tests/lut1d_hd_hue_adjust.ctf" };
+    for (int k = 0; k < 2; k++) {
+        vfx_color_processor *h = NULL;
+        assert_int_equal(vfx_color_processor_new_from_file(test_data(hd_files[k]), NULL, VFX_INTERP_BEST, &h), VFX_OK);
+        bad += write_and_check(h, k ? "hd_hue.ctf" : "hd.clf", 33, 1e-5f, 1e-6f, 0);
+        vfx_color_processor_free(h);
+    }
+
     /* no process node: baked (per channel: LUT1D; mixing: LUT3D), compared inside [0, 1] */
     vfx_color_processor *pq = NULL, *mix = NULL;
     assert_int_equal(vfx_color_processor_new(&pq), VFX_OK);
