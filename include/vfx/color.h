@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "vfx/status.h"
+#include "vfx/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -423,6 +424,22 @@ VFX_API const char        *vfx_color_op_name(vfx_color_op_code c);
 VFX_API vfx_status vfx_color_processor_apply_f32(const vfx_color_processor *p, float *px,
                                                  int32_t n_channels, ptrdiff_t x_stride,
                                                  ptrdiff_t y_stride, int32_t width, int32_t height);
+/** Apply in place to pixels of any type (u8, u16, u32, half, f32, f64; integer types are
+ *  normalised to [0, 1] and results clamped and rounded back, as vfx_convert_values()):
+ *  @p width x @p height pixels of @p n_channels values, channels 0..2 RGB, with byte strides
+ *  (0 = packed). Values are converted to f32 a chunk at a time, so any layout works.
+ *  Thread-safe on one processor. @return VFX_ERR_ARG as vfx_color_processor_apply_f32(), or
+ *  for an unknown type. */
+VFX_API vfx_status vfx_color_processor_apply(const vfx_color_processor *p, void *px,
+                                             vfx_pixel_type type, int32_t n_channels,
+                                             ptrdiff_t x_stride, ptrdiff_t y_stride,
+                                             int32_t width, int32_t height);
+/** The same on three separate planes (R, G, B) of one type, with the same x / y byte strides
+ *  (0 = packed values, packed rows). */
+VFX_API vfx_status vfx_color_processor_apply_planar(const vfx_color_processor *p, void *planes[3],
+                                                    vfx_pixel_type type, ptrdiff_t x_stride,
+                                                    ptrdiff_t y_stride, int32_t width,
+                                                    int32_t height);
 /** One RGB triplet in place (convenience for tests and tools). Does not fail. */
 VFX_API void       vfx_color_processor_apply_rgb(const vfx_color_processor *p, float rgb[3]);
 

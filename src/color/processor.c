@@ -1372,6 +1372,74 @@ vfx_color_processor_apply_f32(const vfx_color_processor *p, float *px, int32_t n
     return VFX_OK;
 }
 
+/* Any pixel type: gather each channel of a chunk into f32 with the core converters, run the
+ * ops, scatter back. */
+static vfx_status
+apply_typed(const vfx_color_processor *p, char *const base[3], vfx_pixel_type type,
+            ptrdiff_t x_stride, ptrdiff_t y_stride, int32_t width, int32_t height)
+{
+    float v[3][CHUNK];
+    for (int32_t y = 0; y < height; y++) {
+        for (int32_t x0 = 0; x0 < width; x0 += CHUNK) {
+            int n = (int) VFX__MIN(CHUNK, width - x0);
+            char *at[3];
+            for (int c = 0; c < 3; c++) {
+                at[c] = base[c] + (ptrdiff_t) y * y_stride + (ptrdiff_t) x0 * x_stride;
+                VFX_TRY(vfx_convert_values(at[c], type, x_stride, v[c], VFX_PIXEL_F32, sizeof(float),
+                                           (size_t) n));
+            }
+            run_ops(p, v[0], v[1], v[2], n);
+            for (int c = 0; c < 3; c++)
+                VFX_TRY(vfx_convert_values(v[c], VFX_PIXEL_F32, sizeof(float), at[c], type, x_stride,
+                                           (size_t) n));
+        }
+    }
+    return VFX_OK;
+}
+
+vfx_status
+vfx_color_processor_apply(const vfx_color_processor *p, void *px, vfx_pixel_type type,
+                          int32_t n_channels, ptrdiff_t x_stride, ptrdiff_t y_stride, int32_t width,
+                          int32_t height)
+{
+    if (type == VFX_PIXEL_F32)
+        return vfx_color_processor_apply_f32(p, px, n_channels, x_stride, y_stride, width, height);
+    size_t vs = vfx_pixel_type_size(type);
+    if (!p || vs == 0 || n_channels < 3 || width < 0 || height < 0)
+        return vfx__fail(VFX_ERR_ARG, "color: apply: bad arguments (type %s, channels %d, %dx%d)",
+                         vfx_pixel_type_name(type), (int) n_channels, (int) width, (int) height);
+    if (width == 0 || height == 0 || p->n_ops == 0)
+        return VFX_OK;
+    if (!px)
+        return vfx__fail(VFX_ERR_ARG, "color: apply: NULL buffer");
+    if (x_stride == 0)
+        x_stride = (ptrdiff_t) n_channels * (ptrdiff_t) vs;
+    if (y_stride == 0)
+        y_stride = x_stride * width;
+    char *const base[3] = { (char *) px, (char *) px + vs, (char *) px + 2 * vs };
+    return apply_typed(p, base, type, x_stride, y_stride, width, height);
+}
+
+vfx_status
+vfx_color_processor_apply_planar(const vfx_color_processor *p, void *planes[3], vfx_pixel_type type,
+                                 ptrdiff_t x_stride, ptrdiff_t y_stride, int32_t width, int32_t height)
+{
+    size_t vs = vfx_pixel_type_size(type);
+    if (!p || !planes || vs == 0 || width < 0 || height < 0)
+        return vfx__fail(VFX_ERR_ARG, "color: apply: bad arguments (type %s, %dx%d)",
+                         vfx_pixel_type_name(type), (int) width, (int) height);
+    if (width == 0 || height == 0 || p->n_ops == 0)
+        return VFX_OK;
+    if (!planes[0] || !planes[1] || !planes[2])
+        return vfx__fail(VFX_ERR_ARG, "color: apply: NULL plane");
+    if (x_stride == 0)
+        x_stride = (ptrdiff_t) vs;
+    if (y_stride == 0)
+        y_stride = x_stride * width;
+    char *const base[3] = { planes[0], planes[1], planes[2] };
+    return apply_typed(p, base, type, x_stride, y_stride, width, height);
+}
+
 void
 vfx_color_processor_apply_rgb(const vfx_color_processor *p, float rgb[3])
 {
