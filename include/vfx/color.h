@@ -406,6 +406,14 @@ VFX_API vfx_status vfx_color_processor_inverse(const vfx_color_processor *p, vfx
  *  Results change only by f32 rounding. */
 VFX_API vfx_status vfx_color_processor_optimize(vfx_color_processor *p);
 
+/** Optimiser option: replace the whole op list by one LUT sampled over the input range
+ *  [@p lo, @p hi] on every channel (a matrix maps it onto the LUT's [0, 1]; inputs outside
+ *  clamp to the range): a 16384-entry 1D LUT when every op acts on each channel alone, else a
+ *  @p size^3 tetrahedral 3D LUT (2..129). Long chains then cost one lookup per pixel; accuracy
+ *  is that of the LUT (use a log-encoded input range for scene-linear data). An empty processor
+ *  stays empty. @return VFX_ERR_ARG for a bad size or range; on error @p p is unchanged. */
+VFX_API vfx_status vfx_color_processor_bake_lut(vfx_color_processor *p, int32_t size, double lo,
+                                                double hi);
 VFX_API int32_t            vfx_color_processor_op_count(const vfx_color_processor *p);
 /** Op code of op @p i, or 0 when out of range. */
 VFX_API vfx_color_op_code  vfx_color_processor_op_code(const vfx_color_processor *p, int32_t i);

@@ -494,3 +494,59 @@ vfx_color_processor_bake(const vfx_color_processor *p, const char *path, int32_t
     vfx__free(tmp);
     return s;
 }
+
+vfx_status
+vfx_color_processor_bake_lut(vfx_color_processor *p, int32_t size, double lo, double hi)
+{
+    if (!p || size < 2 || size > 129 || !isfinite(lo) || !isfinite(hi) || !(hi > lo))
+        return vfx__fail(VFX_ERR_ARG, "color: bake_lut: size %d or range [%g, %g] out of range",
+                         (int) size, lo, hi);
+    if (p->n_ops == 0)
+        return VFX_OK;
+    vfx_color_processor *q = NULL;
+    VFX_TRY(vfx_color_processor_new(&q));
+    double s = 1.0 / (hi - lo), m[9] = { s, 0, 0, 0, s, 0, 0, 0, s }, o[3] = { -lo * s, -lo * s, -lo * s };
+    vfx_status st = VFX_OK;
+    if (lo != 0.0 || hi != 1.0)
+        st = vfx_color_processor_append_matrix(q, m, o);
+    float *t = NULL;
+    if (st == VFX_OK && per_channel(p)) {
+        const int32_t n = 16384;
+        if (!(t = vfx__alloc((size_t) n * 3 * sizeof(float)))) {
+            st = vfx__nomem();
+        } else {
+            for (int32_t i = 0; i < n; i++) {
+                float *v = t + 3 * i;
+                v[0] = v[1] = v[2] = (float) (lo + (hi - lo) * (double) i / (double) (n - 1));
+            }
+            st = vfx_color_processor_apply_f32(p, t, 3, 0, 0, n, 1);
+            if (st == VFX_OK)
+                st = vfx_color_processor_append_lut1d(q, t, n, 3, VFX_DIR_FORWARD);
+        }
+    } else if (st == VFX_OK) {
+        size_t e = (size_t) size;
+        if (!(t = vfx__alloc(e * e * e * 3 * sizeof(float)))) {
+            st = vfx__nomem();
+        } else {
+            for (size_t b = 0; b < e; b++)
+                for (size_t g = 0; g < e; g++)
+                    for (size_t r = 0; r < e; r++) {
+                        float *v = t + 3 * (r + e * (g + e * b));
+                        v[0] = (float) (lo + (hi - lo) * (double) r / (double) (e - 1));
+                        v[1] = (float) (lo + (hi - lo) * (double) g / (double) (e - 1));
+                        v[2] = (float) (lo + (hi - lo) * (double) b / (double) (e - 1));
+                    }
+            st = vfx_color_processor_apply_f32(p, t, 3, 0, 0, (int32_t) (e * e), (int32_t) e);
+            if (st == VFX_OK)
+                st = vfx_color_processor_append_lut3d(q, t, size, VFX_INTERP_TETRAHEDRAL, VFX_DIR_FORWARD);
+        }
+    }
+    vfx__free(t);
+    if (st == VFX_OK) { /* swap the op lists: p takes q's ops, q frees p's */
+        vfx_color_processor tmp = *p;
+        *p = *q;
+        *q = tmp;
+    }
+    vfx_color_processor_free(q);
+    return st;
+}
