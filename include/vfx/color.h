@@ -476,6 +476,16 @@ typedef enum vfx_icc_intent {
  *  VFX_ERR_UNSUPPORTED (not an RGB profile); *out is NULL on error. */
 VFX_API vfx_status vfx_color_processor_new_from_icc(const char *path_in, const char *path_out,
                                                     vfx_icc_intent intent, vfx_color_processor **out);
+/** Pass as @p path_out for linear light with Rec.709 / sRGB primaries and a D65 white
+ *  (scene-linear Rec.709): lcms2's output profile for it has gamma-1 curves, and the exact
+ *  matrix/TRC path ends with the matrix (no clamp), so out-of-gamut colours stay negative. */
+#define VFX_ICC_LINEAR_REC709 "vfx:linear-rec709"
+/** The same with the input profile in memory (e.g. an image's "ICCProfile" attribute);
+ *  @p name is used in messages. This is how an embedded profile is applied on read. */
+VFX_API vfx_status vfx_color_processor_new_from_icc_data(const void *data, size_t size,
+                                                         const char *name, const char *path_out,
+                                                         vfx_icc_intent intent,
+                                                         vfx_color_processor **out);
 /** Read a LUT / transform file into a processor: .cube (Iridas and Resolve, 1D, 3D, 1D
  *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .itx and
  *  .look (Iridas), .mga / .m3d (Pandora), .cub (Truelight), .vf (Nuke), .lut (Houdini C / RGB /
