@@ -1,5 +1,6 @@
 /* Fuzz the LUT file readers (src/color/lutfile.c, clf.c) from memory. The first byte picks the
- * format (low 3 bits; bit 5: clf, or ctf with bit 0 too; bit 6: csp), whether a cccid "0"
+ * format (low 3 bits; bit 5: clf, or ctf with bit 0 too; bit 6: csp; bit 7: the formats of
+ * the second table, .itx .look .mga .m3d .cub .vf .lut), whether a cccid "0"
  * is passed (bit 3) and the 3D interpolation (bit 4); the rest is the file. A file that
  * parses is also applied to a few colours, inverted when it can be, and optimised. */
 #include <math.h>
@@ -15,9 +16,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const formats[8] = { "cube", "spi1d", "spi3d", "spimtx",
                                             "3dl",  "cc",    "ccc",   "cdl" };
+    static const char *const formats2[8] = { "itx", "look", "mga", "m3d",
+                                             "cub", "vf",   "lut", "lut" };
     if (size < 1)
         return 0;
-    const char *fmt = (data[0] & 64)   ? "csp"
+    const char *fmt = (data[0] & 128)  ? formats2[data[0] & 7]
+                      : (data[0] & 64) ? "csp"
                       : (data[0] & 32) ? ((data[0] & 1) ? "ctf" : "clf")
                                        : formats[data[0] & 7];
     const char *cccid = (data[0] & 8) ? "0" : NULL;

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "vfx/status.h"
+#include "vfx/core.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -241,7 +242,9 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_MONCURVE   = 10, /**< exponent with a linear segment (CLF monCurve) */
     VFX_COLOR_OP_EXPOSURE_CONTRAST = 11, /**< power about a pivot (linear / video styles) */
     VFX_COLOR_OP_FIXED      = 12, /**< a fixed function (vfx_fixed_function) */
-    VFX_COLOR_OP_OPENDRT    = 13  /**< OpenDRT view transform, see vfx/opendrt.h */
+    VFX_COLOR_OP_OPENDRT    = 13, /**< OpenDRT view transform, see vfx/opendrt.h */
+    VFX_COLOR_OP_GRADING_PRIMARY = 20, /**< OCIO GradingPrimary (log / lin / video) */
+    VFX_COLOR_OP_GRADING_RGB_CURVE = 21 /**< OCIO GradingRGBCurve (B-spline curves) */
 } vfx_color_op_code;
 
 /** Fixed functions (as OCIO's FixedFunctionTransform). FORWARD is the direction in the name;
@@ -261,6 +264,49 @@ typedef enum vfx_ec_style {
     VFX_EC_VIDEO  = 1, /**< video-encoded data (exposure and pivot pass a 1/1.83 power) */
     VFX_EC_LOG    = 2  /**< log data: an affine map (exposure step 0.088, mid grey 0.435) */
 } vfx_ec_style;
+
+/** Styles of the grading ops (as OCIO's GradingStyle). */
+typedef enum vfx_grading_style {
+    VFX_GRADING_LOG   = 0, /**< log-encoded data */
+    VFX_GRADING_LIN   = 1, /**< scene-linear data */
+    VFX_GRADING_VIDEO = 2  /**< video (display) encoded data */
+} vfx_grading_style;
+
+/** Red, green, blue and master values of one grading control. */
+typedef struct vfx_grading_rgbm {
+    double r, g, b, master;
+} vfx_grading_rgbm;
+
+/** OCIO GradingPrimary values. Each style reads some of them (the rest are ignored):
+ *  LOG: brightness (added, in 10-bit code units / 1023 * 6.25), contrast about pivot
+ *  (0.5 + pivot * 0.5), gamma between pivot_black and pivot_white, saturation, clamp.
+ *  LIN: offset, exposure (stops), contrast as a power about 0.18 * 2^pivot, saturation, clamp.
+ *  VIDEO: offset + lift, lift/gain as a slope about pivot_black, gamma, saturation, clamp.
+ *  Channel values combine with master by + (brightness, offset, exposure, lift) or *
+ *  (contrast, gamma, gain). Start from vfx_grading_primary_default(). */
+typedef struct vfx_grading_primary {
+    vfx_grading_rgbm brightness, contrast, gamma, offset, exposure, lift, gain;
+    double saturation;
+    double pivot;                    /**< LOG default -0.2, LIN / VIDEO 0.18 */
+    double pivot_black, pivot_white; /**< 0 and 1 */
+    double clamp_black, clamp_white; /**< -HUGE_VAL / HUGE_VAL: no clamp */
+} vfx_grading_primary;
+
+/** The neutral values of @p style (an identity). Does not fail. */
+VFX_API void vfx_grading_primary_default(vfx_grading_style style, vfx_grading_primary *out);
+
+#define VFX_GRADING_CURVE_MAX_POINTS 64
+/** One GradingRGBCurve curve: @p n control points (2..64) with x non-decreasing, and the slope
+ *  at each (all 0 = estimated from the points, as OCIO does). */
+typedef struct vfx_grading_curve {
+    int32_t n;
+    float   x[VFX_GRADING_CURVE_MAX_POINTS], y[VFX_GRADING_CURVE_MAX_POINTS];
+    float   slope[VFX_GRADING_CURVE_MAX_POINTS];
+} vfx_grading_curve;
+
+/** The identity curves of @p style into out[4] (red, green, blue, master): (0,0) (0.5,0.5)
+ *  (1,1) for LOG and VIDEO, (-7,-7) (0,0) (7,7) for LIN. Does not fail. */
+VFX_API void vfx_grading_rgb_curve_default(vfx_grading_style style, vfx_grading_curve out[4]);
 
 /** An empty processor (identity). Release with vfx_color_processor_free(). */
 VFX_API vfx_status vfx_color_processor_new(vfx_color_processor **out);
@@ -323,6 +369,24 @@ VFX_API vfx_status vfx_color_processor_append_lut1d(vfx_color_processor *p, cons
  *  (VFX_ERR_UNSUPPORTED). */
 VFX_API vfx_status vfx_color_processor_append_lut3d(vfx_color_processor *p, const float *table,
                                                     int32_t n, vfx_interp interp, vfx_direction dir);
+/** OCIO's GradingPrimaryTransform: the same arithmetic in f32, in the same order, both
+ *  directions. @return VFX_ERR_ARG for values OCIO refuses (gamma below 0.01 for LOG and
+ *  VIDEO, contrast below 0.01 for LIN, pivot_white - pivot_black below 0.01, clamp_black above
+ *  clamp_white) or non-finite values. */
+VFX_API vfx_status vfx_color_processor_append_grading_primary(vfx_color_processor *p,
+                                                              vfx_grading_style style,
+                                                              const vfx_grading_primary *gp,
+                                                              vfx_direction dir);
+/** OCIO's GradingRGBCurveTransform: a monotonic-friendly quadratic B-spline per curve through
+ *  the control points (red, green, blue, then master on all three), evaluated in f32 as OCIO
+ *  does, with linear extrapolation beyond the end points. LIN runs the curves on a log2 encoding
+ *  of the input (0.18 -> 0) unless @p bypass_lin_to_log. INVERSE solves each quadratic segment.
+ *  @return VFX_ERR_ARG for fewer than 2 or more than 64 points, or x decreasing. */
+VFX_API vfx_status vfx_color_processor_append_grading_rgb_curve(vfx_color_processor *p,
+                                                                vfx_grading_style style,
+                                                                const vfx_grading_curve curves[4],
+                                                                int bypass_lin_to_log,
+                                                                vfx_direction dir);
 /** BT.2100 HLG OOTF on scene-linear RGB (0..1) to display light (0..1):
  *  Fd = Ys^(gamma - 1) * E, Ys from BT.2100 luma weights. @p gamma is the system gamma
  *  (1.2 at 1000 cd/m^2; see vfx_hlg_system_gamma()). INVERSE is the exact inverse. */
@@ -342,6 +406,14 @@ VFX_API vfx_status vfx_color_processor_inverse(const vfx_color_processor *p, vfx
  *  Results change only by f32 rounding. */
 VFX_API vfx_status vfx_color_processor_optimize(vfx_color_processor *p);
 
+/** Optimiser option: replace the whole op list by one LUT sampled over the input range
+ *  [@p lo, @p hi] on every channel (a matrix maps it onto the LUT's [0, 1]; inputs outside
+ *  clamp to the range): a 16384-entry 1D LUT when every op acts on each channel alone, else a
+ *  @p size^3 tetrahedral 3D LUT (2..129). Long chains then cost one lookup per pixel; accuracy
+ *  is that of the LUT (use a log-encoded input range for scene-linear data). An empty processor
+ *  stays empty. @return VFX_ERR_ARG for a bad size or range; on error @p p is unchanged. */
+VFX_API vfx_status vfx_color_processor_bake_lut(vfx_color_processor *p, int32_t size, double lo,
+                                                double hi);
 VFX_API int32_t            vfx_color_processor_op_count(const vfx_color_processor *p);
 /** Op code of op @p i, or 0 when out of range. */
 VFX_API vfx_color_op_code  vfx_color_processor_op_code(const vfx_color_processor *p, int32_t i);
@@ -360,6 +432,22 @@ VFX_API const char        *vfx_color_op_name(vfx_color_op_code c);
 VFX_API vfx_status vfx_color_processor_apply_f32(const vfx_color_processor *p, float *px,
                                                  int32_t n_channels, ptrdiff_t x_stride,
                                                  ptrdiff_t y_stride, int32_t width, int32_t height);
+/** Apply in place to pixels of any type (u8, u16, u32, half, f32, f64; integer types are
+ *  normalised to [0, 1] and results clamped and rounded back, as vfx_convert_values()):
+ *  @p width x @p height pixels of @p n_channels values, channels 0..2 RGB, with byte strides
+ *  (0 = packed). Values are converted to f32 a chunk at a time, so any layout works.
+ *  Thread-safe on one processor. @return VFX_ERR_ARG as vfx_color_processor_apply_f32(), or
+ *  for an unknown type. */
+VFX_API vfx_status vfx_color_processor_apply(const vfx_color_processor *p, void *px,
+                                             vfx_pixel_type type, int32_t n_channels,
+                                             ptrdiff_t x_stride, ptrdiff_t y_stride,
+                                             int32_t width, int32_t height);
+/** The same on three separate planes (R, G, B) of one type, with the same x / y byte strides
+ *  (0 = packed values, packed rows). */
+VFX_API vfx_status vfx_color_processor_apply_planar(const vfx_color_processor *p, void *planes[3],
+                                                    vfx_pixel_type type, ptrdiff_t x_stride,
+                                                    ptrdiff_t y_stride, int32_t width,
+                                                    int32_t height);
 /** One RGB triplet in place (convenience for tests and tools). Does not fail. */
 VFX_API void       vfx_color_processor_apply_rgb(const vfx_color_processor *p, float rgb[3]);
 
@@ -388,11 +476,24 @@ typedef enum vfx_icc_intent {
  *  VFX_ERR_UNSUPPORTED (not an RGB profile); *out is NULL on error. */
 VFX_API vfx_status vfx_color_processor_new_from_icc(const char *path_in, const char *path_out,
                                                     vfx_icc_intent intent, vfx_color_processor **out);
+/** Pass as @p path_out for linear light with Rec.709 / sRGB primaries and a D65 white
+ *  (scene-linear Rec.709): lcms2's output profile for it has gamma-1 curves, and the exact
+ *  matrix/TRC path ends with the matrix (no clamp), so out-of-gamut colours stay negative. */
+#define VFX_ICC_LINEAR_REC709 "vfx:linear-rec709"
+/** The same with the input profile in memory (e.g. an image's "ICCProfile" attribute);
+ *  @p name is used in messages. This is how an embedded profile is applied on read. */
+VFX_API vfx_status vfx_color_processor_new_from_icc_data(const void *data, size_t size,
+                                                         const char *name, const char *path_out,
+                                                         vfx_icc_intent intent,
+                                                         vfx_color_processor **out);
 /** Read a LUT / transform file into a processor: .cube (Iridas and Resolve, 1D, 3D, 1D
- *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .cc, .ccc,
- *  .cdl, and .clf / .ctf (Academy CLF v2/v3 and Autodesk CTF: Matrix, LUT1D, InverseLUT1D,
- *  LUT3D, Range, Log, Exponent, Gamma, ASC_CDL, ExposureContrast, FixedFunction (Rec.2100
- *  surround, HSV, xyY, uvY, Luv); other nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
+ *  shaper + 3D), .spi1d, .spi3d, .spimtx, .3dl, .csp (cineSpace, with pre-LUTs), .itx and
+ *  .look (Iridas), .mga / .m3d (Pandora), .cub (Truelight), .vf (Nuke), .lut (Houdini C / RGB /
+ *  3D / 3D+1D, and Discreet 1D incl. 16-bit float input as a half-domain LUT), .cc, .ccc,
+ *  .cdl, and .clf / .ctf (Academy CLF v2/v3 and Autodesk CTF: Matrix, LUT1D (incl.
+ *  halfDomain, rawHalfs, hueAdjust, v2 IndexMap), InverseLUT1D, LUT3D, Range, Log, Exponent,
+ *  Gamma, ASC_CDL, ExposureContrast, FixedFunction (Rec.2100 surround, HSV, xyY, uvY, Luv),
+ *  GradingPrimary, GradingRGBCurve; other nodes give VFX_ERR_UNSUPPORTED naming the node). The format is chosen by the
  *  extension. @p cccid selects a correction of a .ccc/.cdl by id or by 0-based index (NULL:
  *  the file must hold exactly one). @p interp applies to 3D LUTs.
  *  @return VFX_OK, VFX_ERR_IO, VFX_ERR_CORRUPT ("file:line: what"), VFX_ERR_UNSUPPORTED (an
@@ -406,9 +507,14 @@ VFX_API vfx_status vfx_color_processor_new_from_memory(const void *data, size_t 
                                                        const char *cccid, vfx_interp interp,
                                                        vfx_color_processor **out);
 
-/** Bake @p p into a LUT file sampled on [0, 1]: .cube and .spi3d hold a 3D LUT of @p size^3
- *  points (2..129, e.g. 33); .spi1d a 1D LUT of @p size points (2..2^20, e.g. 4096), which
- *  needs a processor whose ops act on each channel alone (else VFX_ERR_UNSUPPORTED). The file
+/** Write @p p into a LUT file. .cube and .spi3d hold a 3D LUT of @p size^3 points (2..129,
+ *  e.g. 33) sampled on [0, 1]; .3dl the same as 12-bit codes (clamped to [0, 1]); .spi1d a 1D
+ *  LUT of @p size points (2..2^20, e.g. 4096), which needs a processor whose ops act on each
+ *  channel alone (else VFX_ERR_UNSUPPORTED). .clf (CLF v3) and .ctf write each op exactly as a
+ *  process node when all have one (matrix, LUTs, range, exponent, monCurve, log, CDL, pure
+ *  gamma; fixed functions and inverse 1D LUTs in .ctf only), else bake the whole processor
+ *  into a 4096-entry LUT1D (per-channel processors) or a @p size^3 LUT3D over [0, 1]. .cc and
+ *  .cdl need a processor that is one forward CDL (or empty). The file
  *  is written under a temporary name and renamed on success, so a failure never leaves a
  *  partial file. @return VFX_OK, VFX_ERR_ARG, VFX_ERR_UNSUPPORTED (extension or ops),
  *  VFX_ERR_IO. */

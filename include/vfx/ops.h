@@ -15,7 +15,8 @@ extern "C" {
 /** Apply a colour processor to channels 0..2 (3 or more channels; the rest pass through).
  *  The processor is copied (and optimised). With @p unpremult, RGB is divided by the alpha
  *  channel (found by name) before and multiplied back after. @p colorspace (may be NULL)
- *  becomes the result's "colorspace" attribute. */
+ *  becomes the result's "colorspace" attribute (and an "ICCProfile" attribute is dropped then:
+ *  it no longer describes the pixels). */
 VFX_API vfx_status vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult,
                                    const char *colorspace, vfx_image **out);
 /** oiiotool --ccmatrix: out = (R, G, B, A) * M with @p m a row-major 4x4 matrix (a 3x3 one

@@ -574,6 +574,56 @@ cmd_ociodisplay(chain *c, const chain_cmd *cmd, char **args, const mod *mods, in
     return apply_proc(c, cmd->name, in, p, s, mods, n_mods, NULL);
 }
 
+/* --iccread: convert the top image from its embedded ICC profile ("ICCProfile" attribute) to
+ * linear Rec.709 (default), sRGB, or another profile file, through lcms2. An image without a
+ * profile is taken as sRGB, the convention for untagged 8-bit images. */
+static int
+cmd_iccread(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    vfx_image *in;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    const char *to = mod_get(mods, n_mods, "to"), *it = mod_get(mods, n_mods, "intent");
+    if (!to)
+        to = "linear";
+    static const char *const intents[4] = { "perceptual", "relative", "saturation", "absolute" };
+    vfx_icc_intent intent = VFX_ICC_RELATIVE_COLORIMETRIC;
+    if (it) {
+        int k = 0;
+        while (k < 4 && strcmp(it, intents[k]) != 0)
+            k++;
+        if (k == 4) {
+            vfx_image_unref(in);
+            return usage("unknown intent '%s' (perceptual, relative, saturation, absolute)", it);
+        }
+        intent = (vfx_icc_intent) k;
+    }
+    int linear = strcmp(to, "linear") == 0, srgb = strcmp(to, "srgb") == 0;
+    const char *out_profile = linear ? VFX_ICC_LINEAR_REC709 : srgb ? NULL : to;
+    const char *space = linear ? "Linear Rec.709 (sRGB)" : srgb ? "sRGB Encoded Rec.709 (sRGB)" : to;
+    const vfx_spec *spec = vfx_image_spec(in);
+    const vfx_attr_value *icc = spec->attrs ? vfx_attrs_get(spec->attrs, "ICCProfile") : NULL;
+    vfx_color_processor *p = NULL;
+    vfx_status s;
+    if (icc && icc->type == VFX_ATTR_BLOB && icc->u.blob.size > 0) {
+        s = vfx_color_processor_new_from_icc_data(icc->u.blob.data, icc->u.blob.size, "embedded ICC profile",
+                                                  out_profile, intent, &p);
+    } else if (linear || srgb) {
+        s = vfx_color_processor_new(&p);
+        if (s == VFX_OK && linear)
+            s = vfx_color_processor_append_transfer(p, VFX_TRANSFER_SRGB, VFX_DIR_INVERSE);
+    } else {
+        s = vfx_color_processor_new_from_icc(to, NULL, intent, &p); /* checks the file */
+        vfx_color_processor_free(p);
+        p = NULL;
+        if (s == VFX_OK)
+            s = vfx_color_processor_new_from_icc(NULL, to, intent, &p);
+    }
+    return apply_proc(c, cmd->name, in, p, s, mods, n_mods, space);
+}
+
 static int
 cmd_ociolook(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -1161,6 +1211,9 @@ static const chain_cmd commands[] = {
       "OpenDRT (Base) to a display (:peak=100 :gamut=rec709|p3d65|rec2020 :encoding=srgb|bt1886|"
       "gamma2.2|gamma2.6|pq|hlg|linear :input=rec709|acesap1|... :clamp=peak|pqrange|none)" },
     { "--ociolook", 1, cmd_ociolook, "LOOKS: apply looks (:from= :to=)" },
+    { "--iccread", 0, cmd_iccread,
+      "convert from the embedded ICC profile (untagged: sRGB) to linear Rec.709 "
+      "(:to=linear|srgb|FILE.icc :intent=relative|perceptual|saturation|absolute)" },
     { "--resize", 1, cmd_resize, "WxH|N%: resize (:filter=NAME :filterwidth=W)" },
     { "--fit", 1, cmd_resize, "WxH: resize to fit, keeping the aspect (:filter= :fillmode= :pad=1)" },
     { "--resample", 1, cmd_resize, "WxH|N%: resample, bilinear (:interp=0 nearest)" },

@@ -480,8 +480,49 @@ lut_value(double v)
     return (float) v;
 }
 
+/* CLF v2 <IndexMap dim="2">a@i b@j</IndexMap>: input code a goes to table index i and b to j.
+ * Like OCIO, only two-entry maps are read; they become a range op in front of the LUT. */
 static vfx_status
-do_lut1d(const xdoc *d, const xnode *x, double scale, vfx_direction dir, vfx_color_processor *p)
+index_map(const xdoc *d, const xnode *x, double in_s, long n_entries, vfx_color_processor *p)
+{
+    const xnode *im = child(d, x, "IndexMap");
+    if (!im)
+        return VFX_OK;
+    const span *dim = attr(d, im, "dim");
+    double dv;
+    size_t nd;
+    if (!dim || span_numbers(*dim, &dv, 1, &nd) != 0 || nd != 1)
+        return xfail(d, im->offset, "IndexMap needs a dim attribute", NULL);
+    if (dv != 2.0)
+        return unsupported(d, im, "an IndexMap with other than 2 entries");
+    /* "a@i b@j": blank out the '@' and read four numbers */
+    char buf[256];
+    if (!im->text.p || im->text.n >= sizeof buf)
+        return xfail(d, im->offset, "IndexMap must hold 'a@i b@j'", NULL);
+    memcpy(buf, im->text.p, im->text.n);
+    buf[im->text.n] = '\0';
+    int ats = 0;
+    for (char *q = buf; *q; q++)
+        if (*q == '@') {
+            *q = ' ';
+            ats++;
+        }
+    double v[5];
+    size_t n = 0;
+    span sp = { buf, strlen(buf) };
+    if (ats != 2 || span_numbers(sp, v, 5, &n) != 0 || n != 4 || !(v[2] > v[0]))
+        return xfail(d, im->offset, "IndexMap must hold 'a@i b@j' with a < b", NULL);
+    vfx_status s = vfx_color_processor_append_range(p, v[0] / in_s, v[2] / in_s, v[1] / (double) (n_entries - 1),
+                                                    v[3] / (double) (n_entries - 1), VFX_DIR_FORWARD);
+    if (s == VFX_ERR_ARG) {
+        vfx__error_prefix("%s:%d: ", d->name, line_at(d, im->offset));
+        s = VFX_ERR_CORRUPT;
+    }
+    return s;
+}
+
+static vfx_status
+do_lut1d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_direction dir, vfx_color_processor *p)
 {
     /* the only legal value of these attributes is "true" / "dw3" */
     const span *hd = attr(d, x, "halfDomain");
@@ -493,30 +534,43 @@ do_lut1d(const xdoc *d, const xnode *x, double scale, vfx_direction dir, vfx_col
     const span *ha = attr(d, x, "hueAdjust");
     if (ha && !span_eq(*ha, "dw3"))
         return xfail(d, x->offset, "hueAdjust must be \"dw3\" when present", NULL);
-    if (hd)
-        return unsupported(d, x, "a half-domain LUT1D");
-    if (rh)
-        return unsupported(d, x, "a rawHalfs LUT1D");
-    if (ha)
-        return unsupported(d, x, "LUT1D hueAdjust");
-    if (child(d, x, "IndexMap"))
-        return unsupported(d, x, "IndexMap");
+    if (hd && dir == VFX_DIR_INVERSE)
+        return unsupported(d, x, "an inverse half-domain LUT1D");
+    if (ha && dir == VFX_DIR_INVERSE)
+        return unsupported(d, x, "an inverse LUT1D with hueAdjust");
     long dims[4];
     int nd;
     double *v;
     size_t n;
     VFX_TRY(read_array(d, x, dims, &nd, &v, &n));
     vfx_status s = VFX_OK;
+    /* the table's values are outputs (forward) or inputs (inverse): scale by that depth */
+    double scale = dir == VFX_DIR_FORWARD ? out_s : in_s;
     if (nd != 2 || (dims[1] != 1 && dims[1] != 3) || dims[0] < 2) {
         s = xfail(d, x->offset, "LUT1D Array dim must be 'N 1' or 'N 3' with N >= 2", NULL);
+    } else if (hd && dims[0] != 65536) {
+        s = xfail(d, x->offset, "a half-domain LUT1D needs 65536 entries", NULL);
+    } else if (!hd && (s = index_map(d, x, dir == VFX_DIR_FORWARD ? in_s : out_s, dims[0], p)) != VFX_OK) {
     } else {
         float *t = vfx__alloc(n * sizeof(float));
         if (!t) {
             s = vfx__nomem();
         } else {
-            for (size_t i = 0; i < n; i++)
-                t[i] = lut_value(v[i] / scale);
-            s = vfx_color_processor_append_lut1d(p, t, (int32_t) dims[0], (int32_t) dims[1], dir);
+            for (size_t i = 0; i < n && s == VFX_OK; i++) {
+                if (rh) { /* the values are the bits of halfs */
+                    if (v[i] != floor(v[i]) || v[i] < 0 || v[i] > 65535)
+                        s = xfail(d, x->offset, "rawHalfs values must be integers 0..65535", NULL);
+                    else
+                        t[i] = lut_value(vfx_half_to_float((uint16_t) v[i]));
+                } else {
+                    t[i] = lut_value(v[i] / scale);
+                }
+            }
+            if (s == VFX_OK)
+                s = hd ? vfx__append_lut1d_half(p, t, (int32_t) dims[1])
+                       : vfx_color_processor_append_lut1d(p, t, (int32_t) dims[0], (int32_t) dims[1], dir);
+            if (s == VFX_OK && ha)
+                p->ops[p->n_ops - 1].u.lut1d.hue_adjust = 1;
             vfx__free(t);
         }
     }
@@ -525,10 +579,9 @@ do_lut1d(const xdoc *d, const xnode *x, double scale, vfx_direction dir, vfx_col
 }
 
 static vfx_status
-do_lut3d(const xdoc *d, const xnode *x, double out_s, vfx_interp interp, vfx_color_processor *p)
+do_lut3d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_interp interp,
+         vfx_color_processor *p)
 {
-    if (child(d, x, "IndexMap"))
-        return unsupported(d, x, "IndexMap");
     const span *ip = attr(d, x, "interpolation");
     if (ip && span_eq(*ip, "tetrahedral"))
         interp = VFX_INTERP_TETRAHEDRAL;
@@ -543,6 +596,7 @@ do_lut3d(const xdoc *d, const xnode *x, double out_s, vfx_interp interp, vfx_col
     if (nd != 4 || dims[0] != dims[1] || dims[1] != dims[2] || dims[3] != 3 || dims[0] < 2 ||
         dims[0] > 129) {
         s = xfail(d, x->offset, "LUT3D Array dim must be 'N N N 3' with 2 <= N <= 129", NULL);
+    } else if ((s = index_map(d, x, in_s, dims[0], p)) != VFX_OK) {
     } else {
         size_t e = (size_t) dims[0];
         float *t = vfx__alloc(n * sizeof(float));
@@ -936,6 +990,164 @@ do_exposure_contrast(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return vfx_color_processor_append_exposure_contrast(p, styles[k].style, e, c, g, pv, styles[k].dir);
 }
 
+/* CTF <GradingPrimary style="log|linear|video[Rev]"> with <Brightness rgb="r g b" master="m"/>,
+ * Contrast, Gamma, Offset, Exposure, Lift, Gain (rgb and master both required), <Pivot
+ * contrast= black= white=/>, <Saturation master=/>, <Clamp black= white=/>. */
+static vfx_status
+grading_style(const xdoc *d, const xnode *x, vfx_grading_style *style, vfx_direction *dir)
+{
+    static const struct {
+        const char       *name;
+        vfx_grading_style style;
+        vfx_direction     dir;
+    } styles[] = {
+        { "log", VFX_GRADING_LOG, VFX_DIR_FORWARD },     { "logRev", VFX_GRADING_LOG, VFX_DIR_INVERSE },
+        { "linear", VFX_GRADING_LIN, VFX_DIR_FORWARD },  { "linearRev", VFX_GRADING_LIN, VFX_DIR_INVERSE },
+        { "video", VFX_GRADING_VIDEO, VFX_DIR_FORWARD }, { "videoRev", VFX_GRADING_VIDEO, VFX_DIR_INVERSE },
+    };
+    const span *st = attr(d, x, "style");
+    for (int i = 0; st && i < (int) VFX__COUNTOF(styles); i++) {
+        if (span_eq_nocase(*st, styles[i].name)) {
+            *style = styles[i].style;
+            *dir = styles[i].dir;
+            return VFX_OK;
+        }
+    }
+    return xfail(d, x->offset, "missing or unknown grading style (log, linear, video, logRev, ...)", NULL);
+}
+
+static vfx_status
+grading_rgbm(const xdoc *d, const xnode *x, const char *name, vfx_grading_rgbm *out)
+{
+    const xnode *c = child(d, x, name);
+    if (!c)
+        return VFX_OK;
+    const span *rgb = attr(d, c, "rgb"), *m = attr(d, c, "master");
+    double v[3];
+    size_t n;
+    if (!rgb || !m)
+        return xfail(d, c->offset, "<%s> needs both rgb and master attributes", name);
+    if (span_numbers(*rgb, v, 3, &n) != 0 || n != 3 || !isfinite(v[0]) || !isfinite(v[1]) || !isfinite(v[2]))
+        return xfail(d, c->offset, "<%s> rgb must be 3 numbers", name);
+    out->r = v[0];
+    out->g = v[1];
+    out->b = v[2];
+    return attr_double(d, c, "master", 0.0, &out->master);
+}
+
+static vfx_status
+do_grading_primary(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    vfx_grading_style style = VFX_GRADING_LOG;
+    vfx_direction dir = VFX_DIR_FORWARD;
+    VFX_TRY(grading_style(d, x, &style, &dir));
+    vfx_grading_primary g;
+    vfx_grading_primary_default(style, &g);
+    VFX_TRY(grading_rgbm(d, x, "Brightness", &g.brightness));
+    VFX_TRY(grading_rgbm(d, x, "Contrast", &g.contrast));
+    VFX_TRY(grading_rgbm(d, x, "Gamma", &g.gamma));
+    VFX_TRY(grading_rgbm(d, x, "Offset", &g.offset));
+    VFX_TRY(grading_rgbm(d, x, "Exposure", &g.exposure));
+    VFX_TRY(grading_rgbm(d, x, "Lift", &g.lift));
+    VFX_TRY(grading_rgbm(d, x, "Gain", &g.gain));
+    const xnode *c;
+    if ((c = child(d, x, "Pivot")) != NULL) {
+        if (!attr(d, c, "contrast") && !attr(d, c, "black") && !attr(d, c, "white"))
+            return xfail(d, c->offset, "<Pivot> needs contrast, black or white", NULL);
+        VFX_TRY(attr_double(d, c, "contrast", g.pivot, &g.pivot));
+        VFX_TRY(attr_double(d, c, "black", g.pivot_black, &g.pivot_black));
+        VFX_TRY(attr_double(d, c, "white", g.pivot_white, &g.pivot_white));
+    }
+    if ((c = child(d, x, "Saturation")) != NULL) {
+        if (!attr(d, c, "master"))
+            return xfail(d, c->offset, "<Saturation> needs a master attribute", NULL);
+        VFX_TRY(attr_double(d, c, "master", 1.0, &g.saturation));
+    }
+    if ((c = child(d, x, "Clamp")) != NULL) {
+        if (!attr(d, c, "black") && !attr(d, c, "white"))
+            return xfail(d, c->offset, "<Clamp> needs black or white", NULL);
+        VFX_TRY(attr_double(d, c, "black", g.clamp_black, &g.clamp_black));
+        VFX_TRY(attr_double(d, c, "white", g.clamp_white, &g.clamp_white));
+    }
+    vfx_status s = vfx_color_processor_append_grading_primary(p, style, &g, dir);
+    if (s == VFX_ERR_ARG) {
+        vfx__error_prefix("%s:%d: ", d->name, line_at(d, x->offset));
+        s = VFX_ERR_CORRUPT;
+    }
+    return s;
+}
+
+/* CTF <GradingRGBCurve style="log|linear|video[Rev]" [bypassLinToLog="true"]> with <Red>,
+ * <Green>, <Blue>, <Master>, each <ControlPoints>x0 y0 x1 y1 ...</ControlPoints> and optional
+ * <Slopes>s0 s1 ...</Slopes>; a missing curve is the identity of the style. */
+static vfx_status
+do_grading_rgb_curve(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    vfx_grading_style style = VFX_GRADING_LOG;
+    vfx_direction dir = VFX_DIR_FORWARD;
+    VFX_TRY(grading_style(d, x, &style, &dir));
+    int bypass = 0;
+    const span *bp = attr(d, x, "bypassLinToLog");
+    if (bp) {
+        if (!span_eq_nocase(*bp, "true"))
+            return xfail(d, x->offset, "bypassLinToLog must be \"true\" when present", NULL);
+        bypass = 1;
+    }
+    vfx_grading_curve *cv = vfx__alloc(4 * sizeof *cv);
+    double *v = vfx__alloc(2 * (VFX_GRADING_CURVE_MAX_POINTS + 1) * sizeof(double));
+    vfx_status s = VFX_OK;
+    if (!cv || !v) {
+        s = vfx__nomem();
+        goto done;
+    }
+    vfx_grading_rgb_curve_default(style, cv);
+    static const char *const names[4] = { "Red", "Green", "Blue", "Master" };
+    for (int c = 0; c < 4 && s == VFX_OK; c++) {
+        const xnode *e = child(d, x, names[c]);
+        if (!e)
+            continue;
+        const xnode *cp = child(d, e, "ControlPoints");
+        size_t n = 0;
+        if (!cp) {
+            s = xfail(d, e->offset, "<%s> without <ControlPoints>", names[c]);
+            break;
+        }
+        if (span_numbers(cp->text, v, 2 * (VFX_GRADING_CURVE_MAX_POINTS + 1), &n) != 0 || n % 2 ||
+            n < 4 || n > 2 * VFX_GRADING_CURVE_MAX_POINTS) {
+            s = xfail(d, cp->offset, "<ControlPoints> must hold 2 to 64 x y pairs", NULL);
+            break;
+        }
+        memset(&cv[c], 0, sizeof cv[c]);
+        cv[c].n = (int32_t) (n / 2);
+        for (size_t k = 0; k < n / 2; k++) {
+            cv[c].x[k] = (float) v[2 * k];
+            cv[c].y[k] = (float) v[2 * k + 1];
+        }
+        const xnode *sl = child(d, e, "Slopes");
+        if (sl) {
+            size_t m = 0;
+            if (span_numbers(sl->text, v, 2 * (VFX_GRADING_CURVE_MAX_POINTS + 1), &m) != 0 ||
+                m != (size_t) cv[c].n) {
+                s = xfail(d, sl->offset, "<Slopes> must hold one number per control point", NULL);
+                break;
+            }
+            for (size_t k = 0; k < m; k++)
+                cv[c].slope[k] = (float) v[k];
+        }
+    }
+    if (s == VFX_OK) {
+        s = vfx_color_processor_append_grading_rgb_curve(p, style, cv, bypass, dir);
+        if (s == VFX_ERR_ARG) {
+            vfx__error_prefix("%s:%d: ", d->name, line_at(d, x->offset));
+            s = VFX_ERR_CORRUPT;
+        }
+    }
+done:
+    vfx__free(cv);
+    vfx__free(v);
+    return s;
+}
+
 vfx_status
 vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,
                vfx_color_processor *p)
@@ -993,10 +1205,10 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         int is_op = span_eq(nm, "Matrix") || span_eq(nm, "LUT1D") || span_eq(nm, "InverseLUT1D") ||
                     span_eq(nm, "LUT3D") || span_eq(nm, "Range") || span_eq(nm, "Log") ||
                     span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
-                    span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction");
+                    span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction") ||
+                    span_eq(nm, "GradingPrimary") || span_eq(nm, "GradingRGBCurve");
         int known_unsupported = span_eq(nm, "Reference") ||
-                                span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingPrimary") ||
-                                span_eq(nm, "GradingRGBCurve") || span_eq(nm, "GradingTone") ||
+                                span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingTone") ||
                                 span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
         if (known_unsupported) {
             char what[80];
@@ -1010,6 +1222,12 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = xfail(&d, x->offset, "unknown element <%s>", what);
             break;
         }
+        if ((span_eq(nm, "LUT1D") || span_eq(nm, "LUT3D")) && child(&d, x, "IndexMap") &&
+            (cv ? clf_version >= 3.0 : ctf_version >= 2.0)) {
+            const xnode *im = child(&d, x, "IndexMap");
+            s = xfail(&d, im->offset, "IndexMap is not allowed since CLF 3 / CTF 2", NULL);
+            break;
+        }
         double in_s = 1.0, out_s = 1.0;
         if ((s = bit_depth_scale(&d, x, "inBitDepth", &in_s)) != VFX_OK ||
             (s = bit_depth_scale(&d, x, "outBitDepth", &out_s)) != VFX_OK)
@@ -1018,11 +1236,11 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         if (span_eq(nm, "Matrix"))
             s = do_matrix(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "LUT1D"))
-            s = do_lut1d(&d, x, out_s, VFX_DIR_FORWARD, p);
+            s = do_lut1d(&d, x, in_s, out_s, VFX_DIR_FORWARD, p);
         else if (span_eq(nm, "InverseLUT1D"))
-            s = do_lut1d(&d, x, in_s, VFX_DIR_INVERSE, p);
+            s = do_lut1d(&d, x, in_s, out_s, VFX_DIR_INVERSE, p);
         else if (span_eq(nm, "LUT3D"))
-            s = do_lut3d(&d, x, out_s, interp, p);
+            s = do_lut3d(&d, x, in_s, out_s, interp, p);
         else if (span_eq(nm, "Range"))
             s = do_range(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "Log"))
@@ -1033,6 +1251,10 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_exposure_contrast(&d, x, p);
         else if (span_eq(nm, "Exponent") || span_eq(nm, "Gamma"))
             s = do_exponent(&d, x, span_eq(nm, "Gamma"), p);
+        else if (span_eq(nm, "GradingPrimary"))
+            s = do_grading_primary(&d, x, p);
+        else if (span_eq(nm, "GradingRGBCurve"))
+            s = do_grading_rgb_curve(&d, x, p);
         else
             s = do_cdl(&d, x, p);
     }

@@ -39,6 +39,8 @@ typedef struct vfx__color_op {
             float        *table;   /* n * 3 floats (1-component tables are expanded) */
             int32_t       n;
             vfx_direction dir;
+            int32_t       half_domain; /* 1: n == 65536, indexed by the half bits of the input */
+            int32_t       hue_adjust;  /* CTF hueAdjust="dw3": keep the hue (FORWARD only) */
         } lut1d;
         struct {
             float     *table;      /* n^3 * 3 floats, red fastest */
@@ -64,6 +66,21 @@ typedef struct vfx__color_op {
             vfx_direction      dir;
         } fixed;
         vfx__opendrt drt; /* OPENDRT: not invertible */
+        struct {
+            vfx_grading_primary v;
+            vfx_grading_style   style;
+            vfx_direction       dir;
+        } gprim;
+        struct {
+            float            *data;     /* knots and coefficients of the 4 curves (owned) */
+            int32_t           n_data;
+            int32_t           off[4][4]; /* per curve: knot offset, knot count, coef offset,
+                                            coef count (A, B, C blocks); count 0 = identity */
+            vfx_grading_style style;
+            vfx_direction     dir;
+            int32_t           lin_to_log; /* LIN style without bypass */
+            int32_t           bypass;     /* all four curves are identities */
+        } rgbcurve;
     } u;
 } vfx__color_op;
 
@@ -85,6 +102,15 @@ void       vfx__color_op_clear(vfx__color_op *op);
 #else
 #define VFX__MULTIVERSION
 #endif
+
+/** A half-domain 1D LUT (CLF halfDomain, Discreet 16-bit float input): 65536 entries, entry i
+ *  is the output for the half whose bits are i; inputs between two halves interpolate
+ *  linearly, as OCIO does. FORWARD only (an INVERSE gives VFX_ERR_UNSUPPORTED). */
+vfx_status vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components);
+
+/** GradingPrimary / GradingRGBCurve on f32 planes (grading.c). Do not fail. */
+void vfx__grading_primary_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
+void vfx__grading_rgb_curve_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
 
 /** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
 vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,

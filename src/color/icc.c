@@ -21,6 +21,32 @@ icc_log(cmsContext ctx, cmsUInt32Number code, const char *text)
     snprintf(icc_msg, sizeof icc_msg, "%s", text ? text : "");
 }
 
+/* Linear Rec.709 / sRGB primaries, D65, gamma 1 (the output of VFX_ICC_LINEAR_REC709). */
+static cmsHPROFILE
+linear_rec709(cmsContext ctx)
+{
+    cmsCIExyY d65 = { 0.3127, 0.3290, 1.0 };
+    cmsCIExyYTRIPLE prim = { { 0.64, 0.33, 1.0 }, { 0.30, 0.60, 1.0 }, { 0.15, 0.06, 1.0 } };
+    cmsToneCurve *lin = cmsBuildGamma(ctx, 1.0);
+    if (!lin)
+        return NULL;
+    cmsToneCurve *curves[3] = { lin, lin, lin };
+    cmsHPROFILE h = cmsCreateRGBProfileTHR(ctx, &d65, &prim, curves);
+    cmsFreeToneCurve(lin);
+    return h;
+}
+
+static vfx_status
+check_rgb(cmsHPROFILE *h, const char *name)
+{
+    if (cmsGetColorSpace(*h) != cmsSigRgbData) {
+        cmsCloseProfile(*h);
+        *h = NULL;
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "icc: %s: not an RGB profile", name);
+    }
+    return VFX_OK;
+}
+
 static vfx_status
 open_profile(cmsContext ctx, const char *path, cmsHPROFILE *out)
 {
@@ -28,6 +54,10 @@ open_profile(cmsContext ctx, const char *path, cmsHPROFILE *out)
     if (!path) {
         *out = cmsCreate_sRGBProfileTHR(ctx);
         return *out ? VFX_OK : vfx__fail(VFX_ERR_NOMEM, "icc: cannot make the sRGB profile");
+    }
+    if (strcmp(path, VFX_ICC_LINEAR_REC709) == 0) {
+        *out = linear_rec709(ctx);
+        return *out ? VFX_OK : vfx__fail(VFX_ERR_NOMEM, "icc: cannot make the linear Rec.709 profile");
     }
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -38,12 +68,7 @@ open_profile(cmsContext ctx, const char *path, cmsHPROFILE *out)
     if (!*out)
         return vfx__fail(VFX_ERR_CORRUPT, "icc: %s: not a valid ICC profile%s%s", path, icc_msg[0] ? ": " : "",
                          icc_msg);
-    if (cmsGetColorSpace(*out) != cmsSigRgbData) {
-        cmsCloseProfile(*out);
-        *out = NULL;
-        return vfx__fail(VFX_ERR_UNSUPPORTED, "icc: %s: not an RGB profile", path);
-    }
-    return VFX_OK;
+    return check_rgb(out, path);
 }
 
 /* RGB -> XYZ (D50 PCS) from the colorant tags. */
@@ -129,7 +154,7 @@ append_curves(vfx_color_processor *p, cmsHPROFILE h, int inverse)
 }
 
 static vfx_status
-build_matrix_shaper(vfx_color_processor *p, cmsHPROFILE in, cmsHPROFILE out)
+build_matrix_shaper(vfx_color_processor *p, cmsHPROFILE in, cmsHPROFILE out, int out_linear)
 {
     double mi[9], mo[9], moi[9], m[9];
     if (!colorant_matrix(in, mi) || !colorant_matrix(out, mo))
@@ -138,7 +163,8 @@ build_matrix_shaper(vfx_color_processor *p, cmsHPROFILE in, cmsHPROFILE out)
     vfx_mat3_mul(moi, mi, m);
     VFX_TRY(append_curves(p, in, 0));
     VFX_TRY(vfx_color_processor_append_matrix(p, m, NULL));
-    return append_curves(p, out, 1);
+    /* a linear output needs no curves (and gamma-1 curves would clamp negatives) */
+    return out_linear ? VFX_OK : append_curves(p, out, 1);
 }
 
 static vfx_status
@@ -172,30 +198,13 @@ build_baked(cmsContext ctx, vfx_color_processor *p, cmsHPROFILE in, cmsHPROFILE 
     return st;
 }
 
-vfx_status
-vfx_color_processor_new_from_icc(const char *path_in, const char *path_out, vfx_icc_intent intent,
-                                 vfx_color_processor **out)
+/* The processor from the opened profiles; closes both and the context. */
+static vfx_status
+build(cmsContext ctx, cmsHPROFILE in, cmsHPROFILE o, int out_linear, vfx_icc_intent intent,
+      vfx_color_processor **out)
 {
-    if (!out)
-        return vfx__fail(VFX_ERR_ARG, "icc: NULL argument");
-    *out = NULL;
-    if (!path_in)
-        return vfx__fail(VFX_ERR_ARG, "icc: NULL input profile");
-    if ((int) intent < 0 || (int) intent > 3)
-        return vfx__fail(VFX_ERR_ARG, "icc: unknown intent %d", (int) intent);
-    /* a private lcms2 context per call: its error handler is ours, and calls from several
-     * threads share no lcms2 state */
-    cmsContext ctx = cmsCreateContext(NULL, NULL);
-    if (!ctx)
-        return vfx__fail(VFX_ERR_NOMEM, "icc: cannot make an lcms2 context");
-    cmsSetLogErrorHandlerTHR(ctx, icc_log);
-    cmsHPROFILE in = NULL, o = NULL;
-    vfx_status st = open_profile(ctx, path_in, &in);
-    if (st == VFX_OK)
-        st = open_profile(ctx, path_out, &o);
     vfx_color_processor *p = NULL;
-    if (st == VFX_OK)
-        st = vfx_color_processor_new(&p);
+    vfx_status st = vfx_color_processor_new(&p);
     if (st == VFX_OK) {
         /* lcms2 adds black point compensation to the perceptual and saturation intents when
          * a profile is v4; that pipeline is baked */
@@ -204,14 +213,12 @@ vfx_color_processor_new_from_icc(const char *path_in, const char *path_out, vfx_
                            ((intent == VFX_ICC_PERCEPTUAL || intent == VFX_ICC_SATURATION) && !v4);
         if (exact_intent && cmsIsMatrixShaper(in) && cmsIsMatrixShaper(o) && cmsGetPCS(in) == cmsSigXYZData &&
             cmsGetPCS(o) == cmsSigXYZData)
-            st = build_matrix_shaper(p, in, o);
+            st = build_matrix_shaper(p, in, o, out_linear);
         else
             st = build_baked(ctx, p, in, o, intent);
     }
-    if (in)
-        cmsCloseProfile(in);
-    if (o)
-        cmsCloseProfile(o);
+    cmsCloseProfile(in);
+    cmsCloseProfile(o);
     cmsDeleteContext(ctx);
     if (st != VFX_OK) {
         vfx_color_processor_free(p);
@@ -219,4 +226,77 @@ vfx_color_processor_new_from_icc(const char *path_in, const char *path_out, vfx_
     }
     *out = p;
     return VFX_OK;
+}
+
+static vfx_status
+start(vfx_icc_intent intent, vfx_color_processor **out, cmsContext *ctx)
+{
+    if (!out)
+        return vfx__fail(VFX_ERR_ARG, "icc: NULL argument");
+    *out = NULL;
+    if ((int) intent < 0 || (int) intent > 3)
+        return vfx__fail(VFX_ERR_ARG, "icc: unknown intent %d", (int) intent);
+    /* a private lcms2 context per call: its error handler is ours, and calls from several
+     * threads share no lcms2 state */
+    *ctx = cmsCreateContext(NULL, NULL);
+    if (!*ctx)
+        return vfx__fail(VFX_ERR_NOMEM, "icc: cannot make an lcms2 context");
+    cmsSetLogErrorHandlerTHR(*ctx, icc_log);
+    return VFX_OK;
+}
+
+vfx_status
+vfx_color_processor_new_from_icc(const char *path_in, const char *path_out, vfx_icc_intent intent,
+                                 vfx_color_processor **out)
+{
+    cmsContext ctx = NULL;
+    if (out)
+        *out = NULL;
+    if (!path_in)
+        return vfx__fail(VFX_ERR_ARG, "icc: NULL input profile");
+    VFX_TRY(start(intent, out, &ctx));
+    cmsHPROFILE in = NULL, o = NULL;
+    vfx_status st = open_profile(ctx, path_in, &in);
+    if (st == VFX_OK)
+        st = open_profile(ctx, path_out, &o);
+    if (st != VFX_OK) {
+        if (in)
+            cmsCloseProfile(in);
+        cmsDeleteContext(ctx);
+        return st;
+    }
+    return build(ctx, in, o, path_out && strcmp(path_out, VFX_ICC_LINEAR_REC709) == 0, intent, out);
+}
+
+vfx_status
+vfx_color_processor_new_from_icc_data(const void *data, size_t size, const char *name,
+                                      const char *path_out, vfx_icc_intent intent,
+                                      vfx_color_processor **out)
+{
+    cmsContext ctx = NULL;
+    if (out)
+        *out = NULL;
+    if (!data || size == 0)
+        return vfx__fail(VFX_ERR_ARG, "icc: empty input profile");
+    if (size > ((size_t) 1 << 30))
+        return vfx__fail(VFX_ERR_LIMIT, "icc: %s: profile larger than 1 GiB", name ? name : "<memory>");
+    VFX_TRY(start(intent, out, &ctx));
+    const char *nm = name ? name : "<memory>";
+    icc_msg[0] = 0;
+    cmsHPROFILE in = cmsOpenProfileFromMemTHR(ctx, data, (cmsUInt32Number) size), o = NULL;
+    vfx_status st = VFX_OK;
+    if (!in)
+        st = vfx__fail(VFX_ERR_CORRUPT, "icc: %s: not a valid ICC profile%s%s", nm, icc_msg[0] ? ": " : "",
+                       icc_msg);
+    else
+        st = check_rgb(&in, nm);
+    if (st == VFX_OK)
+        st = open_profile(ctx, path_out, &o);
+    if (st != VFX_OK) {
+        if (in)
+            cmsCloseProfile(in);
+        cmsDeleteContext(ctx);
+        return st;
+    }
+    return build(ctx, in, o, path_out && strcmp(path_out, VFX_ICC_LINEAR_REC709) == 0, intent, out);
 }

@@ -1,5 +1,7 @@
 /* LUT and transform files -> processor ops: .cube (Iridas / Resolve), .spi1d, .spi3d, .spimtx,
- * .3dl (Lustre / Flame), .cc / .ccc / .cdl (ASC CDL XML).
+ * .3dl (Lustre / Flame), .csp, .itx and .look (Iridas), .mga / .m3d (Pandora), .cub (Truelight),
+ * .vf (Nuke), .lut (Houdini and Discreet 1D), .cc / .ccc / .cdl (ASC CDL XML). These are
+ * small text formats with no library of their own, so they are parsed here by hand.
  *
  * Every parser works on an in-memory buffer (so the fuzzers drive exactly the code files go
  * through), checks every count before allocating from it, and reports malformed input as
@@ -1022,6 +1024,971 @@ done:
     return s;
 }
 
+/* ---- shared helpers of the formats below ---------------------------------------------------- */
+
+/* Edge length of a cube of @p count entries, 0 when @p count is not a cube of 2..129. */
+static long
+cube_edge(size_t count)
+{
+    for (long e = 2; e <= MAX_3D; e++)
+        if ((size_t) e * (size_t) e * (size_t) e == count)
+            return e;
+    return 0;
+}
+
+/* Append a 3D LUT of edge @p e whose entries are in file order, blue fastest (@p blue_fastest)
+ * or red fastest, each scaled by @p scale. */
+static vfx_status
+append_lut3d_order(vfx_color_processor *p, const float *t, long e, int blue_fastest, double scale,
+                   vfx_interp interp)
+{
+    size_t n = (size_t) e;
+    float *u = vfx__alloc(n * n * n * 3 * sizeof(float));
+    if (!u)
+        return vfx__nomem();
+    for (size_t ri = 0; ri < n; ri++)
+        for (size_t gi = 0; gi < n; gi++)
+            for (size_t bi = 0; bi < n; bi++) {
+                size_t dst = ri + n * (gi + n * bi);
+                size_t src = blue_fastest ? bi + n * (gi + n * ri) : dst;
+                for (int c = 0; c < 3; c++)
+                    u[3 * dst + (size_t) c] = (float) (t[3 * src + (size_t) c] * scale);
+            }
+    vfx_status s = vfx_color_processor_append_lut3d(p, u, (int32_t) e, interp, VFX_DIR_FORWARD);
+    vfx__free(u);
+    return s;
+}
+
+/* A growable float array for formats that give no count up front. */
+typedef struct fvec {
+    float *v;
+    size_t n, cap, max; /* max: the most values the format allows */
+} fvec;
+
+static vfx_status
+fvec_push(fvec *a, const reader *r, const double *v, int count)
+{
+    if (a->n + (size_t) count > a->max)
+        return corrupt(r, "more table values than the format allows");
+    if (a->n + (size_t) count > a->cap) {
+        size_t nc = a->cap ? a->cap * 2 : 3072;
+        while (nc < a->n + (size_t) count)
+            nc *= 2;
+        if (nc > a->max)
+            nc = a->max;
+        float *q = vfx__realloc(a->v, nc * sizeof(float));
+        if (!q)
+            return vfx__nomem();
+        a->v = q;
+        a->cap = nc;
+    }
+    for (int i = 0; i < count; i++)
+        a->v[a->n++] = (float) v[i];
+    return VFX_OK;
+}
+
+/* The first word of @p l lower-cased into @p w (at most n - 1 chars); returns the rest. */
+static const char *
+first_word(const char *l, char *w, size_t n)
+{
+    size_t k = 0;
+    while (*l && !isspace((unsigned char) *l)) {
+        if (k + 1 < n)
+            w[k++] = (char) tolower((unsigned char) *l);
+        l++;
+    }
+    w[k] = '\0';
+    return l;
+}
+
+static int
+is_int(double v, double lo, double hi)
+{
+    return v == floor(v) && v >= lo && v <= hi;
+}
+
+/* ---- .itx (Iridas): LUT_3D_SIZE n, then n^3 RGB rows, red fastest --------------------------- */
+
+static vfx_status
+parse_itx(reader *r, vfx_interp interp, vfx_color_processor *p)
+{
+    long size = 0;
+    fvec a = { NULL, 0, 0, 0 };
+    vfx_status s = VFX_OK;
+    int k;
+    while ((k = next_line(r)) > 0) {
+        char *l = r->buf, w[32];
+        if (!*l || *l == '#')
+            continue;
+        const char *arg = first_word(l, w, sizeof w);
+        double v[3];
+        if (strcmp(w, "lut_3d_size") == 0) {
+            if (size) {
+                s = corrupt(r, "LUT_3D_SIZE given twice");
+                goto done;
+            }
+            if (parse_numbers(arg, v, 1) != 1 || !is_int(v[0], 2, MAX_3D)) {
+                s = corrupt(r, "bad LUT_3D_SIZE (2..129)");
+                goto done;
+            }
+            size = (long) v[0];
+            a.max = (size_t) size * (size_t) size * (size_t) size * 3;
+            continue;
+        }
+        if (!size) {
+            if (isalpha((unsigned char) *l))
+                continue; /* other keywords (TITLE, ...) are ignored, as OCIO does */
+            s = corrupt(r, "table data before LUT_3D_SIZE");
+            goto done;
+        }
+        if (parse_numbers(l, v, 3) != 3) {
+            s = corrupt(r, "expected 3 numbers");
+            goto done;
+        }
+        if ((s = fvec_push(&a, r, v, 3)) != VFX_OK)
+            goto done;
+    }
+    if (k < 0) {
+        s = VFX_ERR_CORRUPT;
+        goto done;
+    }
+    if (!size) {
+        s = corrupt(r, "no LUT_3D_SIZE");
+        goto done;
+    }
+    if (a.n != a.max) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "expected %zu table entries, found %zu", a.max / 3, a.n / 3);
+        s = corrupt(r, msg);
+        goto done;
+    }
+    s = append_lut3d_order(p, a.v, size, 0, 1.0, interp);
+done:
+    vfx__free(a.v);
+    return s;
+}
+
+/* ---- .look (Iridas look XML): <look> ... <LUT><size>"n"</size><data>"hex"</data></LUT> ---------
+ * The data is n^3 RGB triplets of little-endian f32 written as 8 hex digits each, red fastest.
+ * The <shaders> that made the LUT are ignored; a non-empty <mask> cannot be applied. */
+
+static int
+hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static vfx_status
+parse_look(reader *r, vfx_interp interp, vfx_color_processor *p)
+{
+    const char *doc = r->p, *end = r->end;
+    if (memchr(doc, '\0', (size_t) (end - doc)))
+        return vfx__fail(VFX_ERR_CORRUPT, "%s:1: NUL byte in an XML file", r->name);
+    const char *look = find_tag(doc, end, "look");
+    if (!look)
+        return vfx__fail(VFX_ERR_CORRUPT, "%s:1: no <look> element", r->name);
+    const char *look_end = find_tag(look, end, "/look");
+    if (!look_end)
+        return xml_fail(r, doc, look, "<look> without </look>");
+    const char *from = look;
+    const char *sh = find_tag(look, look_end, "shaders"), *sh_end;
+    if (sh && (sh_end = find_tag(sh, look_end, "/shaders")) != NULL)
+        from = sh_end;
+    const char *text, *at = look, *mask;
+    size_t len;
+    int k = element_text(look, look_end, "mask", &text, &len, &at);
+    if (k > 0 && (mask = memchr(text, '<', len)) != NULL)
+        return xml_fail(r, doc, mask, "a .look with a <mask> cannot be applied as a LUT");
+    const char *lut_text;
+    size_t lut_len;
+    k = element_text(from, look_end, "LUT", &lut_text, &lut_len, &at);
+    if (k <= 0)
+        return xml_fail(r, doc, k < 0 ? at : look, k < 0 ? "malformed <LUT>" : "no <LUT> element");
+    const char *lut_end = lut_text + lut_len;
+    k = element_text(lut_text, lut_end, "size", &text, &len, &at);
+    if (k <= 0)
+        return xml_fail(r, doc, k < 0 ? at : lut_text, k < 0 ? "malformed <size>" : "no <size> in <LUT>");
+    char buf[64];
+    size_t bn = 0;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] != '"' && text[i] != '\'' && bn + 1 < sizeof buf)
+            buf[bn++] = text[i];
+    buf[bn] = '\0';
+    double v;
+    if (parse_numbers(buf, &v, 1) != 1 || !is_int(v, 2, MAX_3D))
+        return xml_fail(r, doc, at, "<size> must be a (quoted) integer in 2..129");
+    long e = (long) v;
+    size_t want = (size_t) e * (size_t) e * (size_t) e * 3;
+    k = element_text(lut_text, lut_end, "data", &text, &len, &at);
+    if (k <= 0)
+        return xml_fail(r, doc, k < 0 ? at : lut_text, k < 0 ? "malformed <data>" : "no <data> in <LUT>");
+    float *t = vfx__alloc(want * sizeof(float));
+    if (!t)
+        return vfx__nomem();
+    size_t got = 0;
+    int nd = 0;
+    uint32_t word = 0;
+    vfx_status s = VFX_OK;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (isspace((unsigned char) c) || c == '"' || c == '\'')
+            continue;
+        int d = hex_digit(c);
+        if (d < 0) {
+            s = xml_fail(r, doc, text + i, "non-hex character in <data>");
+            goto done;
+        }
+        /* two hex digits per byte, bytes in little-endian order */
+        int byte = nd / 2, hi = (nd % 2) == 0;
+        word |= (uint32_t) d << (8 * byte + (hi ? 4 : 0));
+        if (++nd == 8) {
+            if (got == want) {
+                s = xml_fail(r, doc, text + i, "more <data> values than <size>^3 RGB triplets");
+                goto done;
+            }
+            float f;
+            memcpy(&f, &word, sizeof f);
+            t[got++] = f;
+            nd = 0;
+            word = 0;
+        }
+    }
+    if (nd != 0 || got != want) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "<data> holds %zu values%s, expected %zu", got,
+                 nd ? " and a partial one" : "", want);
+        s = xml_fail(r, doc, at, msg);
+        goto done;
+    }
+    for (size_t i = 0; i < want; i++)
+        if (!isfinite(t[i])) {
+            s = xml_fail(r, doc, at, "<data> holds a value that is not finite");
+            goto done;
+        }
+    s = append_lut3d_order(p, t, e, 0, 1.0, interp);
+done:
+    vfx__free(t);
+    return s;
+}
+
+/* ---- .mga / .m3d (Pandora): "in N" "out M" "format lut" "values red green blue", then N rows
+ * "index r g b" of integers, blue fastest; outputs are codes over 0..M-1. ----------------------- */
+
+static vfx_status
+parse_pandora(reader *r, vfx_interp interp, vfx_color_processor *p)
+{
+    long in = 0, out = 0;
+    int in_table = 0, k;
+    fvec a = { NULL, 0, 0, 0 };
+    vfx_status s = VFX_OK;
+    while ((k = next_line(r)) > 0) {
+        char *l = r->buf, w[32];
+        if (!*l || *l == '#')
+            continue;
+        const char *arg = first_word(l, w, sizeof w);
+        double v[4];
+        char w2[32];
+        if (strcmp(w, "channel") == 0) {
+            first_word(arg + strspn(arg, " \t"), w2, sizeof w2);
+            if (strcmp(w2, "3d") != 0) {
+                s = corrupt(r, "only 3D LUTs are supported ('channel 3d')");
+                goto done;
+            }
+        } else if (strcmp(w, "in") == 0) {
+            if (parse_numbers(arg, v, 1) != 1 || !is_int(v[0], 8, (double) MAX_3D * MAX_3D * MAX_3D) ||
+                !cube_edge((size_t) v[0])) {
+                s = corrupt(r, "'in' must be the cube of an edge length in 2..129");
+                goto done;
+            }
+            in = (long) v[0];
+            a.max = (size_t) in * 3;
+        } else if (strcmp(w, "out") == 0) {
+            if (parse_numbers(arg, v, 1) != 1 || !is_int(v[0], 2, 1 << 30)) {
+                s = corrupt(r, "'out' must be an integer >= 2 (number of output codes)");
+                goto done;
+            }
+            out = (long) v[0];
+        } else if (strcmp(w, "format") == 0) {
+            first_word(arg + strspn(arg, " \t"), w2, sizeof w2);
+            if (strcmp(w2, "lut") != 0) {
+                s = corrupt(r, "only 'format lut' is supported");
+                goto done;
+            }
+        } else if (strcmp(w, "values") == 0) {
+            char w3[32], w4[32];
+            const char *q = first_word(arg + strspn(arg, " \t"), w2, sizeof w2);
+            q = first_word(q + strspn(q, " \t"), w3, sizeof w3);
+            q = first_word(q + strspn(q, " \t"), w4, sizeof w4);
+            if (strcmp(w2, "red") || strcmp(w3, "green") || strcmp(w4, "blue") || *(q + strspn(q, " \t"))) {
+                s = corrupt(r, "only 'values red green blue' is supported");
+                goto done;
+            }
+            if (!in) {
+                s = corrupt(r, "'values' before 'in'");
+                goto done;
+            }
+            in_table = 1;
+        } else if (in_table) {
+            if (parse_numbers(l, v, 4) != 4 || !is_int(v[0], 0, 1e9) || !is_int(v[1], -1e9, 1e9) ||
+                !is_int(v[2], -1e9, 1e9) || !is_int(v[3], -1e9, 1e9)) {
+                s = corrupt(r, "expected 4 integers 'index red green blue'");
+                goto done;
+            }
+            if ((s = fvec_push(&a, r, v + 1, 3)) != VFX_OK)
+                goto done;
+        } else {
+            s = corrupt(r, "unknown keyword");
+            goto done;
+        }
+    }
+    if (k < 0) {
+        s = VFX_ERR_CORRUPT;
+        goto done;
+    }
+    if (!in_table) {
+        s = corrupt(r, "no 'values red green blue' table");
+        goto done;
+    }
+    if (out < 2) {
+        s = corrupt(r, "no 'out' line");
+        goto done;
+    }
+    if (a.n != a.max) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "expected %ld table rows, found %zu", in, a.n / 3);
+        s = corrupt(r, msg);
+        goto done;
+    }
+    s = append_lut3d_order(p, a.v, cube_edge((size_t) in), 1, 1.0 / (double) (out - 1), interp);
+done:
+    vfx__free(a.v);
+    return s;
+}
+
+/* ---- .cub (FilmLight Truelight cube v2.0): "# Truelight Cube", "# width n n n",
+ * "# lutLength m", "# InputLUT" m RGB rows (a shaper in 3D-lattice units 0..n-1), "# Cube" n^3
+ * RGB rows red fastest, "# end". ----------------------------------------------------------------- */
+
+static vfx_status
+parse_cub(reader *r, vfx_interp interp, vfx_color_processor *p)
+{
+    long n3 = 0, n1 = 0;
+    int section = 0, k, first = 1; /* section: 0 header, 1 input LUT, 3 cube */
+    fvec a1 = { NULL, 0, 0, 0 }, a3 = { NULL, 0, 0, 0 };
+    vfx_status s = VFX_OK;
+    while ((k = next_line(r)) > 0) {
+        char *l = r->buf;
+        if (first) {
+            if (strncasecmp(l, "# truelight cube", 16) != 0) {
+                s = corrupt(r, "not a Truelight cube (first line must be '# Truelight Cube v2.0')");
+                goto done;
+            }
+            first = 0;
+            continue;
+        }
+        if (!*l)
+            continue;
+        double v[3];
+        if (*l == '#') {
+            char w[32];
+            const char *arg = first_word(l + 1 + strspn(l + 1, " \t"), w, sizeof w);
+            if (strcmp(w, "width") == 0) {
+                if (parse_numbers(arg, v, 3) != 3 || v[0] != v[1] || v[1] != v[2] || !is_int(v[0], 2, MAX_3D)) {
+                    s = corrupt(r, "'# width' needs three equal sizes in 2..129");
+                    goto done;
+                }
+                n3 = (long) v[0];
+                a3.max = (size_t) n3 * (size_t) n3 * (size_t) n3 * 3;
+            } else if (strcmp(w, "lutlength") == 0) {
+                if (parse_numbers(arg, v, 1) != 1 || !is_int(v[0], 2, MAX_1D)) {
+                    s = corrupt(r, "'# lutLength' must be an integer in 2..1048576");
+                    goto done;
+                }
+                n1 = (long) v[0];
+                a1.max = (size_t) n1 * 3;
+            } else if (strcmp(w, "inputlut") == 0) {
+                section = 1;
+            } else if (strcmp(w, "cube") == 0) {
+                section = 3;
+            } else if (strcmp(w, "end") == 0) {
+                break;
+            }
+            continue; /* other comments (iDims, oDims, ...) */
+        }
+        if (section == 0) {
+            s = corrupt(r, "data outside an '# InputLUT' or '# Cube' section");
+            goto done;
+        }
+        if (parse_numbers(l, v, 3) != 3) {
+            s = corrupt(r, "expected 3 numbers");
+            goto done;
+        }
+        if (section == 1 && !n1) {
+            s = corrupt(r, "'# InputLUT' data before '# lutLength'");
+            goto done;
+        }
+        if (section == 3 && !n3) {
+            s = corrupt(r, "'# Cube' data before '# width'");
+            goto done;
+        }
+        if ((s = fvec_push(section == 1 ? &a1 : &a3, r, v, 3)) != VFX_OK)
+            goto done;
+    }
+    if (k < 0) {
+        s = VFX_ERR_CORRUPT;
+        goto done;
+    }
+    if (first) {
+        s = corrupt(r, "empty file");
+        goto done;
+    }
+    if (!n1 && !n3) {
+        s = corrupt(r, "neither '# lutLength' nor '# width': no LUT");
+        goto done;
+    }
+    if (a1.n != a1.max || a3.n != a3.max) {
+        char msg[128];
+        if (a1.n != a1.max)
+            snprintf(msg, sizeof msg, "the input LUT has %zu rows, '# lutLength' says %ld", a1.n / 3, n1);
+        else
+            snprintf(msg, sizeof msg, "the cube has %zu rows, '# width' says %ld^3", a3.n / 3, n3);
+        s = corrupt(r, msg);
+        goto done;
+    }
+    if (n1) {
+        /* the shaper feeds lattice coordinates 0..n-1: bring it to 0..1 */
+        float descale = n3 ? 1.0f / (float) (n3 - 1) : 1.0f;
+        for (size_t i = 0; i < a1.n; i++)
+            a1.v[i] *= descale;
+        if ((s = vfx_color_processor_append_lut1d(p, a1.v, (int32_t) n1, 3, VFX_DIR_FORWARD)) != VFX_OK)
+            goto done;
+    }
+    if (n3)
+        s = append_lut3d_order(p, a3.v, n3, 0, 1.0, interp);
+done:
+    vfx__free(a1.v);
+    vfx__free(a3.v);
+    return s;
+}
+
+/* ---- .vf (Nuke vectorfield): "#Inventor V2.1 ascii", "grid_size n n n", optional
+ * "global_transform" (16 numbers, a 4x4 matrix whose first three columns Nuke divides by the
+ * grid size), "data", then n^3 RGB rows, blue fastest. ------------------------------------------- */
+
+static vfx_status
+parse_vf(reader *r, vfx_interp interp, vfx_color_processor *p)
+{
+    long n = 0;
+    int k, first = 1, in_data = 0, have_m = 0;
+    double gm[16];
+    fvec a = { NULL, 0, 0, 0 };
+    vfx_status s = VFX_OK;
+    while ((k = next_line(r)) > 0) {
+        char *l = r->buf, w[32];
+        if (first) {
+            if (strncasecmp(l, "#inventor", 9) != 0) {
+                s = corrupt(r, "not a Nuke .vf file (first line must be '#Inventor V2.1 ascii')");
+                goto done;
+            }
+            first = 0;
+            continue;
+        }
+        if (!*l || *l == '#')
+            continue;
+        double v[3];
+        if (in_data) {
+            if (parse_numbers(l, v, 3) != 3) {
+                s = corrupt(r, "expected 3 numbers");
+                goto done;
+            }
+            if ((s = fvec_push(&a, r, v, 3)) != VFX_OK)
+                goto done;
+            continue;
+        }
+        const char *arg = first_word(l, w, sizeof w);
+        if (strcmp(w, "grid_size") == 0) {
+            if (parse_numbers(arg, v, 3) != 3 || v[0] != v[1] || v[1] != v[2] || !is_int(v[0], 2, MAX_3D)) {
+                s = corrupt(r, "grid_size needs three equal sizes in 2..129");
+                goto done;
+            }
+            n = (long) v[0];
+            a.max = (size_t) n * (size_t) n * (size_t) n * 3;
+        } else if (strcmp(w, "global_transform") == 0) {
+            if (parse_numbers(arg, gm, 16) != 16) {
+                s = corrupt(r, "global_transform needs 16 numbers");
+                goto done;
+            }
+            have_m = 1;
+        } else if (strcmp(w, "data") == 0) {
+            if (!n) {
+                s = corrupt(r, "'data' before grid_size");
+                goto done;
+            }
+            in_data = 1;
+        }
+        /* other tags (element_size, world_origin, ...) are ignored, as OCIO does */
+    }
+    if (k < 0) {
+        s = VFX_ERR_CORRUPT;
+        goto done;
+    }
+    if (first || !in_data) {
+        s = corrupt(r, first ? "empty file" : "no 'data' section");
+        goto done;
+    }
+    if (a.n != a.max) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "expected %zu data rows, found %zu", a.max / 3, a.n / 3);
+        s = corrupt(r, msg);
+        goto done;
+    }
+    if (have_m) {
+        /* rows 0..2 of the 4x4 act on RGB; the fourth column multiplies alpha (1) */
+        double m[9], o[3];
+        for (int row = 0; row < 3; row++) {
+            for (int c = 0; c < 3; c++)
+                m[3 * row + c] = gm[4 * row + c] * (double) n;
+            o[row] = gm[4 * row + 3];
+        }
+        if ((s = vfx_color_processor_append_matrix(p, m, o)) != VFX_OK)
+            goto done;
+    }
+    s = append_lut3d_order(p, a.v, n, 1, 1.0, interp);
+done:
+    vfx__free(a.v);
+    return s;
+}
+
+/* ---- .lut: Houdini (starts with "Version") or Discreet / Autodesk 1D ------------------------ */
+
+/* Houdini: header lines "Key value..." up to "LUT:", then blocks "name { values }" ("{ }" alone
+ * is the 3D block). Types C (one curve for R, G, B), RGB (R, G, B blocks), 3D and 3D+1D (a Pre
+ * block, then the 3D block, red fastest). From maps the input range onto the 1D LUT. */
+
+typedef struct hdl_block {
+    char name[16];
+    fvec a;
+} hdl_block;
+
+static vfx_status
+parse_houdini(reader *r, vfx_interp interp, vfx_color_processor *p)
+{
+    char type[16] = "";
+    double from[2] = { 0, 1 };
+    long len[2] = { 0, 0 };
+    int nlen = 0, have[8] = { 0 }, k, got_lut = 0;
+    static const char *const keys[] = { "version", "format", "type", "from", "to", "black", "white", "length" };
+    hdl_block blk[4];
+    int nblk = 0;
+    memset(blk, 0, sizeof blk);
+    vfx_status s = VFX_OK;
+    while ((k = next_line(r)) > 0) {
+        char *l = r->buf, w[32];
+        if (!*l)
+            continue;
+        const char *arg = first_word(l, w, sizeof w);
+        if (strcmp(w, "lut:") == 0) {
+            got_lut = 1;
+            break;
+        }
+        int key = -1;
+        for (int i = 0; i < 8; i++)
+            if (strcmp(w, keys[i]) == 0)
+                key = i;
+        if (key < 0) {
+            s = corrupt(r, "unknown header keyword (expected Version, Format, Type, From, To, Black, "
+                           "White, Length or LUT:)");
+            goto done;
+        }
+        have[key] = 1;
+        double v[2];
+        if (key == 2) {
+            first_word(arg + strspn(arg, " \t"), type, sizeof type);
+        } else if (key == 3 || key == 4) {
+            if (parse_numbers(arg, v, 2) != 2) {
+                s = corrupt(r, key == 3 ? "'From' needs 2 numbers" : "'To' needs 2 numbers");
+                goto done;
+            }
+            if (key == 3)
+                memcpy(from, v, sizeof from);
+        } else if (key == 5 || key == 6 || key == 0) {
+            if (parse_numbers(arg, v, 1) != 1) {
+                s = corrupt(r, "expected a number");
+                goto done;
+            }
+        } else if (key == 7) {
+            nlen = parse_numbers(arg, v, 2);
+            if (nlen < 1 || !is_int(v[0], 2, MAX_1D) || (nlen == 2 && !is_int(v[1], 2, MAX_1D))) {
+                s = corrupt(r, "'Length' needs 1 or 2 integer sizes");
+                goto done;
+            }
+            len[0] = (long) v[0];
+            len[1] = nlen == 2 ? (long) v[1] : 0;
+        }
+    }
+    if (k < 0) {
+        s = VFX_ERR_CORRUPT;
+        goto done;
+    }
+    if (!got_lut) {
+        s = corrupt(r, "no 'LUT:' line");
+        goto done;
+    }
+    for (int i = 0; i < 8; i++) {
+        if (!have[i]) {
+            char msg[64];
+            snprintf(msg, sizeof msg, "missing header line '%s'", keys[i]);
+            s = corrupt(r, msg);
+            goto done;
+        }
+    }
+    int is_c = strcmp(type, "c") == 0, is_rgb = strcmp(type, "rgb") == 0;
+    int is_3d = strcmp(type, "3d") == 0, is_31 = strcmp(type, "3d+1d") == 0;
+    if (!is_c && !is_rgb && !is_3d && !is_31) {
+        s = corrupt(r, "unsupported Type (C, RGB, 3D or 3D+1D)");
+        goto done;
+    }
+    if ((is_3d || is_31) && len[0] > MAX_3D) {
+        s = corrupt(r, "3D LUT size must be 2..129");
+        goto done;
+    }
+    if (is_31 && nlen != 2) {
+        s = corrupt(r, "Type 3D+1D needs 'Length <cube size> <pre-LUT size>'");
+        goto done;
+    }
+    /* the blocks: words separated by blanks, over as many lines as they like */
+    hdl_block *cur = NULL;
+    int want_brace = 0;
+    while ((k = next_line(r)) > 0) {
+        char *q = r->buf;
+        for (;;) {
+            while (isspace((unsigned char) *q))
+                q++;
+            if (!*q)
+                break;
+            char *e = q;
+            while (*e && !isspace((unsigned char) *e))
+                e++;
+            char save = *e;
+            *e = '\0';
+            if (want_brace) {
+                if (strcmp(q, "{") != 0) {
+                    s = corrupt(r, "expected '{' after a block name");
+                    goto done;
+                }
+                want_brace = 0;
+            } else if (!cur) {
+                if (nblk == 4) {
+                    s = corrupt(r, "too many blocks");
+                    goto done;
+                }
+                cur = &blk[nblk++];
+                if (strcmp(q, "{") == 0) {
+                    strcpy(cur->name, "3d");
+                } else {
+                    first_word(q, cur->name, sizeof cur->name);
+                    want_brace = 1;
+                }
+                for (int i = 0; i < nblk - 1; i++)
+                    if (strcmp(blk[i].name, cur->name) == 0) {
+                        s = corrupt(r, "block given twice");
+                        goto done;
+                    }
+                int n3 = strcmp(cur->name, "3d") == 0;
+                cur->a.max = n3 ? (size_t) MAX_3D * MAX_3D * MAX_3D * 3 : (size_t) MAX_1D;
+            } else if (strcmp(q, "}") == 0) {
+                cur = NULL;
+            } else {
+                double v;
+                if (parse_numbers(q, &v, 1) != 1) {
+                    s = corrupt(r, "expected a number in a LUT block");
+                    goto done;
+                }
+                if ((s = fvec_push(&cur->a, r, &v, 1)) != VFX_OK)
+                    goto done;
+            }
+            *e = save;
+            q = e;
+        }
+    }
+    if (k < 0) {
+        s = VFX_ERR_CORRUPT;
+        goto done;
+    }
+    if (cur || want_brace) {
+        s = corrupt(r, "unterminated LUT block (missing '}')");
+        goto done;
+    }
+#define HDL_FIND(nm, out)                                                                       \
+    do {                                                                                        \
+        out = NULL;                                                                             \
+        for (int i_ = 0; i_ < nblk; i_++)                                                       \
+            if (strcmp(blk[i_].name, nm) == 0)                                                  \
+                out = &blk[i_];                                                                 \
+        if (!out) {                                                                             \
+            s = corrupt(r, "missing the '" nm "' block");                                       \
+            goto done;                                                                          \
+        }                                                                                       \
+    } while (0)
+    hdl_block *b1, *b2, *b3;
+    char msg[128];
+    if (is_c || is_rgb || is_31) {
+        double lo[3] = { from[0], from[0], from[0] }, hi[3] = { from[1], from[1], from[1] };
+        if ((s = append_domain(p, lo, hi, r)) != VFX_OK)
+            goto done;
+    }
+    if (is_c || is_31) {
+        long want = is_31 ? len[1] : len[0];
+        if (is_c)
+            HDL_FIND("rgb", b1);
+        else
+            HDL_FIND("pre", b1);
+        if (b1->a.n != (size_t) want) {
+            snprintf(msg, sizeof msg, "the '%s' block has %zu values, 'Length' says %ld", b1->name, b1->a.n, want);
+            s = corrupt(r, msg);
+            goto done;
+        }
+        if ((s = vfx_color_processor_append_lut1d(p, b1->a.v, (int32_t) want, 1, VFX_DIR_FORWARD)) != VFX_OK)
+            goto done;
+    }
+    if (is_rgb) {
+        HDL_FIND("r", b1);
+        HDL_FIND("g", b2);
+        HDL_FIND("b", b3);
+        hdl_block *bb[3] = { b1, b2, b3 };
+        float *t = vfx__alloc((size_t) len[0] * 3 * sizeof(float));
+        if (!t) {
+            s = vfx__nomem();
+            goto done;
+        }
+        for (int c = 0; c < 3 && s == VFX_OK; c++) {
+            if (bb[c]->a.n != (size_t) len[0]) {
+                snprintf(msg, sizeof msg, "the '%s' block has %zu values, 'Length' says %ld", bb[c]->name,
+                         bb[c]->a.n, len[0]);
+                s = corrupt(r, msg);
+                break;
+            }
+            for (long i = 0; i < len[0]; i++)
+                t[3 * i + c] = bb[c]->a.v[i];
+        }
+        if (s == VFX_OK)
+            s = vfx_color_processor_append_lut1d(p, t, (int32_t) len[0], 3, VFX_DIR_FORWARD);
+        vfx__free(t);
+        if (s != VFX_OK)
+            goto done;
+    }
+    if (is_3d || is_31) {
+        HDL_FIND("3d", b1);
+        size_t want = (size_t) len[0] * (size_t) len[0] * (size_t) len[0] * 3;
+        if (b1->a.n != want) {
+            snprintf(msg, sizeof msg, "the 3D block has %zu values, expected %zu (%ld^3 RGB)", b1->a.n, want, len[0]);
+            s = corrupt(r, msg);
+            goto done;
+        }
+        s = append_lut3d_order(p, b1->a.v, len[0], 0, 1.0, interp);
+    }
+#undef HDL_FIND
+done:
+    for (int i = 0; i < 4; i++)
+        vfx__free(blk[i].a.v);
+    return s;
+}
+
+/* Discreet / Autodesk 1D LUT (Flame, Smoke, Lustre): "LUT: <tables> <length> [<dst depth>]" then
+ * each table's integer entries, one per line (1 table: all channels; 3 or 4: R, G, B [, A
+ * ignored]); a file starting with a number is one 256-entry table. A length of 65536 means a
+ * 16-bit float input: the table is indexed by the half bits of the input. The output depth is
+ * the third header number (256, 1024, 4096, 65536, 65536f = half bits), else a "to<depth>"
+ * in the file name (as in "12to10" or "12to16fp"), else the table length. */
+
+static int
+discreet_depth(long size, int is_float)
+{
+    switch (size) {
+    case 256: return 8;
+    case 1024: return 10;
+    case 4096: return 12;
+    case 65536: return is_float ? -16 : 16;
+    default: return 0;
+    }
+}
+
+static int
+discreet_depth_from_name(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char low[256];
+    size_t n = 0;
+    for (; base[n] && n + 1 < sizeof low; n++)
+        low[n] = (char) tolower((unsigned char) base[n]);
+    low[n] = '\0';
+    char *dot = strrchr(low, '.');
+    if (dot)
+        *dot = '\0';
+    const char *t = strstr(low, "to");
+    if (!t)
+        return 0;
+    t += 2;
+    if (t[0] == '8')
+        return 8;
+    if (t[0] == '1' && t[1] == '0')
+        return 10;
+    if (t[0] == '1' && t[1] == '2')
+        return 12;
+    if (t[0] == '1' && t[1] == '6')
+        return (t[2] == 'f' || t[2] == 'F') ? -16 : 16;
+    if (t[0] == '3' && t[1] == '2' && (t[2] == 'f' || t[2] == 'F'))
+        return -32;
+    return 0;
+}
+
+static vfx_status
+parse_discreet(reader *r, vfx_color_processor *p)
+{
+    int k;
+    long ntab = 1, len = 256;
+    int depth = 0;
+    uint16_t *tab = NULL;
+    size_t got = 0;
+    vfx_status s = VFX_OK;
+    while ((k = next_line(r)) > 0 && (!r->buf[0] || r->buf[0] == '#'))
+        ;
+    if (k < 0)
+        return VFX_ERR_CORRUPT;
+    if (k == 0)
+        return corrupt(r, "empty file");
+    int old = isdigit((unsigned char) r->buf[0]);
+    if (!old) {
+        double v[3];
+        char third[32] = "";
+        if (strncasecmp(r->buf, "LUT:", 4) != 0)
+            return corrupt(r, "expected 'LUT: <tables> <length> [<output depth>]' or a 256-entry table");
+        const char *q = r->buf + 4;
+        int nv = 0;
+        /* two integers, then an optional depth that may end in 'f' */
+        for (; nv < 3; nv++) {
+            q += strspn(q, " \t");
+            if (!*q)
+                break;
+            size_t wl = strcspn(q, " \t");
+            if (wl >= sizeof third)
+                return corrupt(r, "bad LUT: header");
+            char word[32];
+            memcpy(word, q, wl);
+            word[wl] = '\0';
+            q += wl;
+            if (nv == 2) {
+                strcpy(third, word);
+                size_t tl = strlen(word);
+                if (tl && (word[tl - 1] == 'f' || word[tl - 1] == 'F'))
+                    word[tl - 1] = '\0';
+            }
+            if (parse_numbers(word, &v[nv], 1) != 1)
+                return corrupt(r, "bad LUT: header (numbers expected)");
+        }
+        q += strspn(q, " \t");
+        if (nv < 2 || *q || (v[0] != 1 && v[0] != 3 && v[0] != 4) || !is_int(v[1], 2, 65536))
+            return corrupt(r, "bad LUT: header (1, 3 or 4 tables of 2..65536 entries)");
+        ntab = (long) v[0];
+        len = (long) v[1];
+        if (nv == 3) {
+            size_t tl = strlen(third);
+            int is_f = tl && (third[tl - 1] == 'f' || third[tl - 1] == 'F');
+            depth = is_int(v[2], 0, 65536) ? discreet_depth((long) v[2], is_f) : 0;
+            if (!depth)
+                return corrupt(r, "bad output depth (256, 1024, 4096, 65536 or 65536f)");
+        }
+    }
+    if (!depth)
+        depth = discreet_depth_from_name(r->name);
+    if (!depth)
+        depth = discreet_depth(len, 0);
+    if (!depth)
+        return corrupt(r, "cannot tell the output depth: give it in the header (e.g. 'LUT: 3 2048 4096')");
+    tab = vfx__alloc((size_t) ntab * (size_t) len * sizeof(uint16_t));
+    if (!tab)
+        return vfx__nomem();
+    size_t total = (size_t) ntab * (size_t) len;
+    if (old) {
+        double v;
+        if (parse_numbers(r->buf, &v, 1) != 1 || !is_int(v, 0, 65535)) {
+            s = corrupt(r, "expected an integer 0..65535");
+            goto done;
+        }
+        tab[got++] = (uint16_t) v;
+    }
+    while (got < total && (k = next_line(r)) > 0) {
+        if (!r->buf[0])
+            continue;
+        double v;
+        if (parse_numbers(r->buf, &v, 1) != 1 || !is_int(v, 0, 65535)) {
+            s = corrupt(r, "expected an integer 0..65535");
+            goto done;
+        }
+        tab[got++] = (uint16_t) v;
+    }
+    if (k < 0) {
+        s = VFX_ERR_CORRUPT;
+        goto done;
+    }
+    if (got < total) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "unexpected end of file: %zu of %zu table entries", got, total);
+        s = corrupt(r, msg);
+        goto done;
+    }
+    while ((k = next_line(r)) > 0) {
+        if (r->buf[0] && r->buf[0] != '#') {
+            s = corrupt(r, "more entries than the header says");
+            goto done;
+        }
+    }
+    if (k < 0) {
+        s = VFX_ERR_CORRUPT;
+        goto done;
+    }
+    {
+        float *t = vfx__alloc((size_t) len * 3 * sizeof(float));
+        if (!t) {
+            s = vfx__nomem();
+            goto done;
+        }
+        double scale = depth == -16 || depth == -32 ? 1.0 : ldexp(1.0, depth) - 1.0;
+        for (long i = 0; i < len; i++)
+            for (long c = 0; c < 3; c++) {
+                uint16_t code = tab[(size_t) (c < ntab ? c : ntab - 1) * (size_t) len + (size_t) i];
+                t[3 * i + c] = depth == -16 ? vfx_half_to_float(code) : (float) (code / scale);
+            }
+        if (len == 65536 && !old)
+            s = vfx__append_lut1d_half(p, t, 3); /* 16-bit float input */
+        else
+            s = vfx_color_processor_append_lut1d(p, t, (int32_t) len, 3, VFX_DIR_FORWARD);
+        vfx__free(t);
+    }
+done:
+    vfx__free(tab);
+    return s;
+}
+
+static vfx_status
+parse_lut(reader *r, vfx_interp interp, vfx_color_processor *p)
+{
+    /* look at the first non-blank line without consuming it */
+    const char *q = r->p;
+    while (q < r->end && isspace((unsigned char) *q))
+        q++;
+    if ((size_t) (r->end - q) >= 7 && strncasecmp(q, "version", 7) == 0)
+        return parse_houdini(r, interp, p);
+    return parse_discreet(r, p);
+}
+
 /* ---- front ends -------------------------------------------------------------------------------- */
 
 vfx_status
@@ -1057,6 +2024,18 @@ vfx_color_processor_new_from_memory(const void *data, size_t size, const char *f
             s = parse_spimtx(r, p);
         else if (strcasecmp(format, "3dl") == 0)
             s = parse_3dl(r, interp, p);
+        else if (strcasecmp(format, "itx") == 0)
+            s = parse_itx(r, interp, p);
+        else if (strcasecmp(format, "look") == 0)
+            s = parse_look(r, interp, p);
+        else if (strcasecmp(format, "mga") == 0 || strcasecmp(format, "m3d") == 0)
+            s = parse_pandora(r, interp, p);
+        else if (strcasecmp(format, "cub") == 0)
+            s = parse_cub(r, interp, p);
+        else if (strcasecmp(format, "vf") == 0)
+            s = parse_vf(r, interp, p);
+        else if (strcasecmp(format, "lut") == 0)
+            s = parse_lut(r, interp, p);
         else if (strcasecmp(format, "clf") == 0 || strcasecmp(format, "ctf") == 0)
             s = vfx__parse_clf(r->p, (size_t) (r->end - r->p), r->name, interp, p);
         else if (strcasecmp(format, "cc") == 0 || strcasecmp(format, "ccc") == 0 ||

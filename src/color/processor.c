@@ -26,6 +26,8 @@ vfx__color_op_clear(vfx__color_op *op)
         VFX_FREE(op->u.lut1d.table);
     else if (op->code == VFX_COLOR_OP_LUT3D)
         VFX_FREE(op->u.lut3d.table);
+    else if (op->code == VFX_COLOR_OP_GRADING_RGB_CURVE)
+        VFX_FREE(op->u.rgbcurve.data);
 }
 
 static vfx_status
@@ -69,6 +71,9 @@ copy_op(const vfx__color_op *src, vfx__color_op *dst)
         size_t e = (size_t) src->u.lut3d.n;
         t = src->u.lut3d.table;
         n = e * e * e * 3;
+    } else if (src->code == VFX_COLOR_OP_GRADING_RGB_CURVE) {
+        t = src->u.rgbcurve.data;
+        n = (size_t) src->u.rgbcurve.n_data;
     }
     if (!t)
         return VFX_OK;
@@ -80,8 +85,10 @@ copy_op(const vfx__color_op *src, vfx__color_op *dst)
     memcpy(c, t, n * sizeof(float));
     if (src->code == VFX_COLOR_OP_LUT1D)
         dst->u.lut1d.table = c;
-    else
+    else if (src->code == VFX_COLOR_OP_LUT3D)
         dst->u.lut3d.table = c;
+    else
+        dst->u.rgbcurve.data = c;
     return VFX_OK;
 }
 
@@ -176,6 +183,8 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_EXPOSURE_CONTRAST: return "exposure_contrast";
     case VFX_COLOR_OP_FIXED: return "fixed";
     case VFX_COLOR_OP_OPENDRT: return "opendrt";
+    case VFX_COLOR_OP_GRADING_PRIMARY: return "grading_primary";
+    case VFX_COLOR_OP_GRADING_RGB_CURVE: return "grading_rgb_curve";
     default: return NULL;
     }
 }
@@ -461,6 +470,26 @@ vfx_color_processor_append_lut1d(vfx_color_processor *p, const float *table, int
 }
 
 vfx_status
+vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components)
+{
+    if (!p || !table || (n_components != 1 && n_components != 3))
+        return vfx__fail(VFX_ERR_ARG, "color: bad half-domain 1D LUT op");
+    const int32_t n = 65536;
+    float *t = vfx__alloc((size_t) n * 3 * sizeof(float));
+    if (!t)
+        return vfx__nomem();
+    for (int32_t i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++)
+            t[3 * i + c] = table[n_components == 3 ? 3 * i + c : i];
+    vfx__color_op op = { .code = VFX_COLOR_OP_LUT1D };
+    op.u.lut1d.table = t;
+    op.u.lut1d.n = n;
+    op.u.lut1d.dir = VFX_DIR_FORWARD;
+    op.u.lut1d.half_domain = 1;
+    return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
 vfx_color_processor_append_lut3d(vfx_color_processor *p, const float *table, int32_t n,
                                  vfx_interp interp, vfx_direction dir)
 {
@@ -550,6 +579,8 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
         return VFX_OK;
     }
     case VFX_COLOR_OP_LUT1D:
+        if (src->u.lut1d.half_domain)
+            return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a half-domain 1D LUT has no inverse here");
         dst->u.lut1d.dir = flip(src->u.lut1d.dir);
         if (dst->u.lut1d.dir == VFX_DIR_INVERSE)
             monotonize(dst->u.lut1d.table, dst->u.lut1d.n);
@@ -558,6 +589,8 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
     case VFX_COLOR_OP_MONCURVE: dst->u.moncurve.dir = flip(src->u.moncurve.dir); return VFX_OK;
     case VFX_COLOR_OP_EXPOSURE_CONTRAST: dst->u.ec.dir = flip(src->u.ec.dir); return VFX_OK;
     case VFX_COLOR_OP_FIXED: dst->u.fixed.dir = flip(src->u.fixed.dir); return VFX_OK;
+    case VFX_COLOR_OP_GRADING_PRIMARY: dst->u.gprim.dir = flip(src->u.gprim.dir); return VFX_OK;
+    case VFX_COLOR_OP_GRADING_RGB_CURVE: dst->u.rgbcurve.dir = flip(src->u.rgbcurve.dir); return VFX_OK;
     case VFX_COLOR_OP_OPENDRT:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
     case VFX_COLOR_OP_LUT3D:
@@ -838,6 +871,83 @@ k_lut1d_fwd(const vfx__color_op *op, float *const ch[3], int n)
             float f = x - (float) k;
             float a = t[3 * k + c], b = t[3 * (k + 1) + c];
             v[i] = (1.0f - f) * a + f * b; /* exact at the ends even next to huge entries */
+        }
+    }
+}
+
+/* Half-domain 1D LUT: the input's nearest half gives the entry; the input then interpolates
+ * linearly between that half and its neighbour on the far side of the input (towards larger
+ * magnitude, or smaller when rounding went up), as OCIO does. Infinities clamp to the largest
+ * finite half; NaN takes the fraction 0. */
+static void
+k_lut1d_half(const vfx__color_op *op, float *const ch[3], int n)
+{
+    const float *t = op->u.lut1d.table;
+    for (int c = 0; c < 3; c++) {
+        float *v = ch[c];
+        for (int i = 0; i < n; i++) {
+            float x = v[i];
+            uint16_t h = vfx_float_to_half(x);
+            if ((h & 0x7fff) == 0x7c00) { /* infinity: the largest finite half */
+                h = (uint16_t) (h - 1);
+                x = vfx_half_to_float(h);
+            }
+            float hf = vfx_half_to_float(h);
+            uint16_t a, b;
+            if (fabsf(hf) > fabsf(x)) {
+                b = h;
+                a = (uint16_t) (h - 1);
+            } else {
+                a = h;
+                b = (uint16_t) (h + 1);
+                if ((b & 0x7fff) == 0x7c00) {
+                    b = (uint16_t) (b - 1);
+                    x = vfx_half_to_float(b);
+                }
+            }
+            float fa = vfx_half_to_float(a), fb = vfx_half_to_float(b);
+            float f = (x - fa) / (fb - fa);
+            if (isnan(f))
+                f = 0.0f;
+            float va = t[3 * (size_t) a + (size_t) c], vb = t[3 * (size_t) b + (size_t) c];
+            v[i] = vb + (va - vb) * (1.0f - f);
+        }
+    }
+}
+
+/* CTF hueAdjust="dw3": after the per-channel LUT, the middle channel is set so that
+ * (mid - min) / (max - min) keeps its value from before the LUT (the hue of the RGB
+ * hexagon), as OCIO does. */
+static void
+k_lut1d_hue(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    float o[3][CHUNK];
+    for (int at = 0; at < n; at += CHUNK) {
+        int m = n - at < CHUNK ? n - at : CHUNK;
+        float *const ch[3] = { r + at, g + at, b + at };
+        for (int c = 0; c < 3; c++)
+            memcpy(o[c], ch[c], (size_t) m * sizeof(float));
+        if (op->u.lut1d.half_domain)
+            k_lut1d_half(op, ch, m);
+        else
+            k_lut1d_fwd(op, ch, m);
+        for (int i = 0; i < m; i++) {
+            float in[3] = { o[0][i], o[1][i], o[2][i] };
+            int mx = 0, mn = 0;
+            for (int c = 1; c < 3; c++) {
+                if (in[c] > in[mx])
+                    mx = c;
+                if (in[c] < in[mn])
+                    mn = c;
+            }
+            if (mx == mn) { /* all equal: nothing to keep */
+                continue;
+            }
+            int md = 3 - mx - mn;
+            float chroma = in[mx] - in[mn];
+            float hue = chroma == 0.0f ? 0.0f : (in[md] - in[mn]) / chroma;
+            float lo = ch[mn][i], hi = ch[mx][i];
+            ch[md][i] = hue * (hi - lo) + lo;
         }
     }
 }
@@ -1182,7 +1292,11 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_CDL: k_cdl(op, r, g, b, n); break;
         case VFX_COLOR_OP_RANGE: k_range(op, ch, n); break;
         case VFX_COLOR_OP_LUT1D:
-            if (op->u.lut1d.dir == VFX_DIR_FORWARD)
+            if (op->u.lut1d.hue_adjust)
+                k_lut1d_hue(op, r, g, b, n);
+            else if (op->u.lut1d.half_domain)
+                k_lut1d_half(op, ch, n);
+            else if (op->u.lut1d.dir == VFX_DIR_FORWARD)
                 k_lut1d_fwd(op, ch, n);
             else
                 k_lut1d_inv(op, ch, n);
@@ -1193,6 +1307,8 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_EXPOSURE_CONTRAST: k_ec(op, ch, n); break;
         case VFX_COLOR_OP_FIXED: k_fixed(op, r, g, b, n); break;
         case VFX_COLOR_OP_OPENDRT: vfx__opendrt_span(&op->u.drt, r, g, b, n); break;
+        case VFX_COLOR_OP_GRADING_PRIMARY: vfx__grading_primary_span(op, r, g, b, n); break;
+        case VFX_COLOR_OP_GRADING_RGB_CURVE: vfx__grading_rgb_curve_span(op, r, g, b, n); break;
         default: break;
         }
     }
@@ -1254,6 +1370,74 @@ vfx_color_processor_apply_f32(const vfx_color_processor *p, float *px, int32_t n
         }
     }
     return VFX_OK;
+}
+
+/* Any pixel type: gather each channel of a chunk into f32 with the core converters, run the
+ * ops, scatter back. */
+static vfx_status
+apply_typed(const vfx_color_processor *p, char *const base[3], vfx_pixel_type type,
+            ptrdiff_t x_stride, ptrdiff_t y_stride, int32_t width, int32_t height)
+{
+    float v[3][CHUNK];
+    for (int32_t y = 0; y < height; y++) {
+        for (int32_t x0 = 0; x0 < width; x0 += CHUNK) {
+            int n = (int) VFX__MIN(CHUNK, width - x0);
+            char *at[3];
+            for (int c = 0; c < 3; c++) {
+                at[c] = base[c] + (ptrdiff_t) y * y_stride + (ptrdiff_t) x0 * x_stride;
+                VFX_TRY(vfx_convert_values(at[c], type, x_stride, v[c], VFX_PIXEL_F32, sizeof(float),
+                                           (size_t) n));
+            }
+            run_ops(p, v[0], v[1], v[2], n);
+            for (int c = 0; c < 3; c++)
+                VFX_TRY(vfx_convert_values(v[c], VFX_PIXEL_F32, sizeof(float), at[c], type, x_stride,
+                                           (size_t) n));
+        }
+    }
+    return VFX_OK;
+}
+
+vfx_status
+vfx_color_processor_apply(const vfx_color_processor *p, void *px, vfx_pixel_type type,
+                          int32_t n_channels, ptrdiff_t x_stride, ptrdiff_t y_stride, int32_t width,
+                          int32_t height)
+{
+    if (type == VFX_PIXEL_F32)
+        return vfx_color_processor_apply_f32(p, px, n_channels, x_stride, y_stride, width, height);
+    size_t vs = vfx_pixel_type_size(type);
+    if (!p || vs == 0 || n_channels < 3 || width < 0 || height < 0)
+        return vfx__fail(VFX_ERR_ARG, "color: apply: bad arguments (type %s, channels %d, %dx%d)",
+                         vfx_pixel_type_name(type), (int) n_channels, (int) width, (int) height);
+    if (width == 0 || height == 0 || p->n_ops == 0)
+        return VFX_OK;
+    if (!px)
+        return vfx__fail(VFX_ERR_ARG, "color: apply: NULL buffer");
+    if (x_stride == 0)
+        x_stride = (ptrdiff_t) n_channels * (ptrdiff_t) vs;
+    if (y_stride == 0)
+        y_stride = x_stride * width;
+    char *const base[3] = { (char *) px, (char *) px + vs, (char *) px + 2 * vs };
+    return apply_typed(p, base, type, x_stride, y_stride, width, height);
+}
+
+vfx_status
+vfx_color_processor_apply_planar(const vfx_color_processor *p, void *planes[3], vfx_pixel_type type,
+                                 ptrdiff_t x_stride, ptrdiff_t y_stride, int32_t width, int32_t height)
+{
+    size_t vs = vfx_pixel_type_size(type);
+    if (!p || !planes || vs == 0 || width < 0 || height < 0)
+        return vfx__fail(VFX_ERR_ARG, "color: apply: bad arguments (type %s, %dx%d)",
+                         vfx_pixel_type_name(type), (int) width, (int) height);
+    if (width == 0 || height == 0 || p->n_ops == 0)
+        return VFX_OK;
+    if (!planes[0] || !planes[1] || !planes[2])
+        return vfx__fail(VFX_ERR_ARG, "color: apply: NULL plane");
+    if (x_stride == 0)
+        x_stride = (ptrdiff_t) vs;
+    if (y_stride == 0)
+        y_stride = x_stride * width;
+    char *const base[3] = { planes[0], planes[1], planes[2] };
+    return apply_typed(p, base, type, x_stride, y_stride, width, height);
 }
 
 void
@@ -1353,7 +1537,8 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
                       op->u.range.offset, op->u.range.lo, op->u.range.hi);
             break;
         case VFX_COLOR_OP_LUT1D:
-            sb_printf(&b, " %d %s", (int) op->u.lut1d.n, dir_name(op->u.lut1d.dir));
+            sb_printf(&b, " %d %s%s", (int) op->u.lut1d.n, dir_name(op->u.lut1d.dir),
+                      op->u.lut1d.half_domain ? " half_domain" : "");
             break;
         case VFX_COLOR_OP_LUT3D:
             sb_printf(&b, " %d %s", (int) op->u.lut3d.n,
@@ -1373,6 +1558,20 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
             sb_printf(&b, " gain %.9g pivot %.9g power %.9g %s", op->u.ec.gain, op->u.ec.pivot,
                       op->u.ec.power, dir_name(op->u.ec.dir));
             break;
+        case VFX_COLOR_OP_GRADING_PRIMARY: {
+            static const char *const st[] = { "log", "lin", "video" };
+            const vfx_grading_primary *v = &op->u.gprim.v;
+            sb_printf(&b, " %s saturation %.9g pivot %.9g [%.9g %.9g] %s", st[op->u.gprim.style],
+                      v->saturation, v->pivot, v->pivot_black, v->pivot_white,
+                      dir_name(op->u.gprim.dir));
+            break;
+        }
+        case VFX_COLOR_OP_GRADING_RGB_CURVE: {
+            static const char *const st[] = { "log", "lin", "video" };
+            sb_printf(&b, " %s%s %s", st[op->u.rgbcurve.style],
+                      op->u.rgbcurve.lin_to_log ? " lin_to_log" : "", dir_name(op->u.rgbcurve.dir));
+            break;
+        }
         default: break;
         }
         sb_printf(&b, "\n");

@@ -6,6 +6,7 @@
  * with a parameterised inverse (matrix, exponent, log, CDL, range, group) are inverted
  * directly; files and built-ins are built forward and inverted by the engine. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -279,6 +280,148 @@ xf_cdl(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_process
     if (!p)
         return VFX_OK;
     return vfx_color_processor_append_cdl(p, &cdl, cs, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+}
+
+/* GradingPrimaryTransform: {style: log|linear|video, brightness|contrast|gamma|offset|exposure|
+ * lift|gain: {rgb: [r, g, b], master: m}, pivot: {contrast, black, white}, saturation,
+ * clamp: {black, white}} */
+static vfx_status
+grading_rgbm(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, vfx_grading_rgbm *v)
+{
+    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, key);
+    if (!n)
+        return VFX_OK;
+    if (n->type != YAML_MAPPING_NODE)
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s must be {rgb: [r, g, b], master: m}", key);
+    double rgb[3] = { v->r, v->g, v->b };
+    VFX_TRY(get_rgb(b, n, "rgb", 0.0, rgb));
+    v->r = rgb[0];
+    v->g = rgb[1];
+    v->b = rgb[2];
+    return get_one(b, n, "master", v->master, &v->master);
+}
+
+static vfx_status
+xf_grading_primary(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *st = get_str(b, xf, "style");
+    vfx_grading_style style = VFX_GRADING_LOG;
+    if (strcasecmp(st, "linear") == 0)
+        style = VFX_GRADING_LIN;
+    else if (strcasecmp(st, "video") == 0)
+        style = VFX_GRADING_VIDEO;
+    else if (st[0] && strcasecmp(st, "log") != 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown grading style '%s'", st);
+    vfx_grading_primary g;
+    vfx_grading_primary_default(style, &g);
+    VFX_TRY(grading_rgbm(b, xf, "brightness", &g.brightness));
+    VFX_TRY(grading_rgbm(b, xf, "contrast", &g.contrast));
+    VFX_TRY(grading_rgbm(b, xf, "gamma", &g.gamma));
+    VFX_TRY(grading_rgbm(b, xf, "offset", &g.offset));
+    VFX_TRY(grading_rgbm(b, xf, "exposure", &g.exposure));
+    VFX_TRY(grading_rgbm(b, xf, "lift", &g.lift));
+    VFX_TRY(grading_rgbm(b, xf, "gain", &g.gain));
+    VFX_TRY(get_one(b, xf, "saturation", 1.0, &g.saturation));
+    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, "pivot");
+    if (n) {
+        VFX_TRY(get_one(b, n, "contrast", g.pivot, &g.pivot));
+        VFX_TRY(get_one(b, n, "black", g.pivot_black, &g.pivot_black));
+        VFX_TRY(get_one(b, n, "white", g.pivot_white, &g.pivot_white));
+    }
+    if ((n = vfx__ocio_map_get(b->cfg, xf, "clamp")) != NULL) {
+        VFX_TRY(get_one(b, n, "black", g.clamp_black, &g.clamp_black));
+        VFX_TRY(get_one(b, n, "white", g.clamp_white, &g.clamp_white));
+    }
+    vfx_color_processor *tmp = NULL;
+    vfx_status s = vfx_color_processor_new(&tmp);
+    if (s == VFX_OK)
+        s = vfx_color_processor_append_grading_primary(tmp, style, &g, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+    if (s == VFX_OK && p)
+        s = vfx_color_processor_append_processor(p, tmp);
+    else if (s != VFX_OK && s != VFX_ERR_NOMEM) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", vfx_error_message());
+        s = vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "%s", why);
+    }
+    vfx_color_processor_free(tmp);
+    return s;
+}
+
+/* GradingRGBCurveTransform: {style, red|green|blue|master: {control_points: [x0, y0, ...],
+ * slopes: [...]}, lintolog_bypass: true} */
+static vfx_status
+xf_grading_rgb_curve(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *st = get_str(b, xf, "style");
+    vfx_grading_style style = VFX_GRADING_LOG;
+    if (strcasecmp(st, "linear") == 0)
+        style = VFX_GRADING_LIN;
+    else if (strcasecmp(st, "video") == 0)
+        style = VFX_GRADING_VIDEO;
+    else if (st[0] && strcasecmp(st, "log") != 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown grading style '%s'", st);
+    vfx_grading_curve *cv = vfx__alloc(4 * sizeof *cv);
+    double *v = vfx__alloc(2 * VFX_GRADING_CURVE_MAX_POINTS * sizeof(double));
+    vfx_status s = VFX_OK;
+    vfx_color_processor *tmp = NULL;
+    if (!cv || !v) {
+        s = vfx__nomem();
+        goto done;
+    }
+    vfx_grading_rgb_curve_default(style, cv);
+    static const char *const names[4] = { "red", "green", "blue", "master" };
+    for (int c = 0; c < 4 && s == VFX_OK; c++) {
+        const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, names[c]);
+        if (!n)
+            continue;
+        int k = 0;
+        if (n->type != YAML_MAPPING_NODE) {
+            s = vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s must be {control_points: [...]}", names[c]);
+            break;
+        }
+        if ((s = get_nums(b, n, "control_points", v, 2 * VFX_GRADING_CURVE_MAX_POINTS, &k)) != VFX_OK)
+            break;
+        if (k < 4 || k % 2) {
+            s = vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s: control_points must hold 2 to 64 x, y pairs",
+                                  names[c]);
+            break;
+        }
+        memset(&cv[c], 0, sizeof cv[c]);
+        cv[c].n = k / 2;
+        for (int i = 0; i < k / 2; i++) {
+            cv[c].x[i] = (float) v[2 * i];
+            cv[c].y[i] = (float) v[2 * i + 1];
+        }
+        if (vfx__ocio_map_get(b->cfg, n, "slopes")) {
+            if ((s = get_nums(b, n, "slopes", v, VFX_GRADING_CURVE_MAX_POINTS, &k)) != VFX_OK)
+                break;
+            if (k != cv[c].n) {
+                s = vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s: one slope per control point", names[c]);
+                break;
+            }
+            for (int i = 0; i < k; i++)
+                cv[c].slope[i] = (float) v[i];
+        }
+    }
+    if (s != VFX_OK)
+        goto done;
+    const char *bp = get_str(b, xf, "lintolog_bypass");
+    if ((s = vfx_color_processor_new(&tmp)) != VFX_OK)
+        goto done;
+    s = vfx_color_processor_append_grading_rgb_curve(tmp, style, cv, parse_bool_str(bp),
+                                                     inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+    if (s == VFX_OK && p) {
+        s = vfx_color_processor_append_processor(p, tmp);
+    } else if (s != VFX_OK && s != VFX_ERR_NOMEM) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", vfx_error_message());
+        s = vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "%s", why);
+    }
+done:
+    vfx_color_processor_free(tmp);
+    vfx__free(cv);
+    vfx__free(v);
+    return s;
 }
 
 static vfx_status
@@ -580,6 +723,10 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
         st = forward_then_maybe_invert(b, xf, inverse, p, xf_look_fwd);
     else if (strcmp(tag, "DisplayViewTransform") == 0)
         st = forward_then_maybe_invert(b, xf, inverse, p, xf_display_fwd);
+    else if (strcmp(tag, "GradingPrimaryTransform") == 0)
+        st = xf_grading_primary(b, xf, inverse, p);
+    else if (strcmp(tag, "GradingRGBCurveTransform") == 0)
+        st = xf_grading_rgb_curve(b, xf, inverse, p);
     else if (strcmp(tag, "ExposureContrastTransform") == 0 || strcmp(tag, "FixedFunctionTransform") == 0 ||
              strcmp(tag, "GradingPrimaryTransform") == 0 || strcmp(tag, "GradingRGBCurveTransform") == 0 ||
              strcmp(tag, "GradingToneTransform") == 0 || strcmp(tag, "Lut1DTransform") == 0 ||

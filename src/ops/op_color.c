@@ -94,6 +94,8 @@ vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult,
         s = vfx_attrs_new(&os.attrs);
     if (s == VFX_OK)
         s = vfx_attrs_set_string(os.attrs, "colorspace", colorspace);
+    if (s == VFX_OK && vfx_attrs_get(os.attrs, "ICCProfile"))
+        s = vfx_attrs_remove(os.attrs, "ICCProfile"); /* it no longer describes the pixels */
     if (s == VFX_OK)
         s = vfx__node_new(&vfx__op_color, &p, sizeof p, &in, 1, &os, out);
     else

@@ -26,7 +26,9 @@ static const struct {
 } DIFFER[] = {
     { "ocio-tests/clf/illegal/unknown_elements.clf",
       "OCIO 2.1 skips unknown elements; the CLF spec (and vfx) reject them" },
-    { "ocio-tests/clf/illegal/indexMap_test2.clf", "IndexMap is not supported by vfx yet" },
+    { "ocio-tests/clf/illegal/indexMap_test2.clf",
+      "OCIO 2.1 ignores (with a warning) an IndexMap in a CLF 3 file; the spec forbids it there and "
+      "vfx rejects the file" },
 };
 
 /* Files both read, where results knowingly differ on some samples. */
