@@ -7,6 +7,7 @@
 #include "vfx/core.h"
 #include "vfx/image.h"
 #include "vfx/color.h"
+#include "vfx/sink.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -125,6 +126,38 @@ VFX_API vfx_status vfx_image_clamp(vfx_image *in, const float *lo, const float *
 /** a * b + c of three images with the same channel count (not pointwise: three inputs); the
  *  RoD is the union of theirs. */
 VFX_API vfx_status vfx_image_mad3(vfx_image *a, vfx_image *b, vfx_image *c, vfx_image **out);
+
+/* ---- statistics and comparison (sinks: they pull pixels, streaming, and return numbers) --- */
+
+/** Thresholds of vfx_image_compare(). Always start from VFX_COMPARE_OPTIONS_INIT. */
+typedef struct vfx_compare_options {
+    size_t size;          /**< sizeof(vfx_compare_options) */
+    float  fail_thresh;   /**< absolute error a pixel must exceed to fail (1e-6, as idiff) */
+    float  warn_thresh;   /**< ... to warn (1e-6) */
+    float  fail_relative; /**< and its error relative to mean(|a|, |b|) too (0 = off) */
+    float  warn_relative;
+} vfx_compare_options;
+#define VFX_COMPARE_OPTIONS_INIT { sizeof(vfx_compare_options), 1e-6f, 1e-6f, 0.0f, 0.0f }
+
+/** What vfx_image_compare() found. */
+typedef struct vfx_compare_result {
+    double   mean_error, rms_error; /**< over every value of the region (finite errors) */
+    double   psnr;                  /**< 20 log10(max(1, peak |value|) / RMS); +Inf if equal */
+    double   max_error;             /**< +Inf when a NaN/Inf meets a different value */
+    int32_t  max_x, max_y, max_c;   /**< first place (row-major) of max_error */
+    int32_t  n_channels;            /**< channels compared: max of the two counts */
+    int64_t  n_warn, n_fail;        /**< pixels with some channel over the thresholds */
+    int64_t  n_pixels;              /**< pixels compared */
+    vfx_rect region;                /**< the region compared */
+} vfx_compare_result;
+
+/** Compare @p a and @p b as OpenImageIO's ImageBufAlgo::compare (idiff, oiiotool --diff) does,
+ *  in one streaming pass: over the union of the data windows (or @p sink's REGION), channel c
+ *  of one against channel c of the other, missing channels and pixels outside a data window
+ *  reading 0; NaN equals NaN and Inf equals Inf. See op_compare.c for the exact rules.
+ *  @p opt and @p sink may be NULL. The result does not depend on the thread count. */
+VFX_API vfx_status vfx_image_compare(vfx_image *a, vfx_image *b, const vfx_compare_options *opt,
+                                     const vfx_sink_options *sink, vfx_compare_result *out);
 
 #ifdef __cplusplus
 }

@@ -31,6 +31,9 @@ typedef struct chain {
     double         t0;
     vfx_ocio_config *cfg;         /* loaded on first use: --colorconfig, $OCIO or built-in */
     const char      *cfg_path;
+    const char      *names[STACK_MAX]; /* file name of an input still unchanged, else NULL */
+    cli_diff_opts    diff;             /* --fail, --warn, ... for --diff */
+    int              diff_failed;      /* a --diff failed: exit 1 at the end, as oiiotool */
 } chain;
 
 typedef struct chain_cmd chain_cmd;
@@ -70,6 +73,7 @@ push(chain *c, vfx_image *im)
         fprintf(stderr, "vfx: image stack full (%d images)\n", STACK_MAX);
         return 2;
     }
+    c->names[c->n] = NULL;
     c->stack[c->n++] = im;
     return 0;
 }
@@ -152,7 +156,10 @@ cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     vfx_status s = vfx_image_open(args[0], &o, &im);
     if (s != VFX_OK)
         return fail(args[0], s);
-    return push(c, im);
+    int rc = push(c, im);
+    if (rc == 0)
+        c->names[c->n - 1] = args[0];
+    return rc;
 }
 
 static int
@@ -642,6 +649,49 @@ cmd_stats(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     return 0;
 }
 
+/* --diff: compare the two top images (left on the stack), as oiiotool; --fail, --warn, ...
+ * set its thresholds. A failure makes the chain exit 1 at the end (oiiotool's behaviour). */
+static int
+cmd_diff(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (c->n < 2)
+        return usage("%s: needs two images", cmd->name);
+    int v = cli_diff_print(c->stack[c->n - 2], c->stack[c->n - 1],
+                           c->names[c->n - 2] ? c->names[c->n - 2] : "(image)",
+                           c->names[c->n - 1] ? c->names[c->n - 1] : "(image)", &c->diff,
+                           CLI_DIFF_CHAIN);
+    if (v < 0)
+        return 1;
+    if (v == 2)
+        c->diff_failed = 1;
+    return 0;
+}
+
+static int
+cmd_diffopt(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    char  *end;
+    double v = strtod(args[0], &end);
+    if (end == args[0] || *end)
+        return usage("bad threshold '%s'", args[0]);
+    const char *n = cmd->name + 2;
+    if (strcmp(n, "fail") == 0)
+        c->diff.co.fail_thresh = (float) v;
+    else if (strcmp(n, "warn") == 0)
+        c->diff.co.warn_thresh = (float) v;
+    else if (strcmp(n, "failpercent") == 0)
+        c->diff.failpercent = v;
+    else if (strcmp(n, "warnpercent") == 0)
+        c->diff.warnpercent = v;
+    else if (strcmp(n, "hardfail") == 0)
+        c->diff.hardfail = v;
+    else
+        c->diff.hardwarn = v;
+    return 0;
+}
+
 static int
 cmd_flag(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -998,6 +1048,13 @@ static const chain_cmd commands[] = {
     { "--clamp", 0, cmd_unary, "clamp (:min=V[,V...] :max=V[,V...] :clampalpha=1)" },
     { "--mad", 0, cmd_mad3, "multiply the two images below the top one, add the top one" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
+    { "--diff", 0, cmd_diff, "compare the two top images (report as idiff; a failure exits 1)" },
+    { "--fail", 1, cmd_diffopt, "T: --diff failure threshold (1e-06)" },
+    { "--failpercent", 1, cmd_diffopt, "P: --diff allows P % of pixels to fail (0)" },
+    { "--hardfail", 1, cmd_diffopt, "T: --diff fails if any error exceeds T (inf)" },
+    { "--warn", 1, cmd_diffopt, "T: --diff warning threshold (1e-06)" },
+    { "--warnpercent", 1, cmd_diffopt, "P: --diff allows P % of pixels to warn (0)" },
+    { "--hardwarn", 1, cmd_diffopt, "T: --diff warns if any error exceeds T (inf)" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time and peak memory at the end" },
     { "--threads", 1, cmd_skip, "N: worker threads" },
@@ -1088,6 +1145,7 @@ cli_chain_main(int argc, char **argv)
     memset(&c, 0, sizeof c);
     c.level = -1;
     c.t0 = cli_now();
+    cli_diff_opts_init(&c.diff);
     int rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {
         char name[64];
@@ -1131,5 +1189,5 @@ cli_chain_main(int argc, char **argv)
     while (c.n > 0)
         vfx_image_unref(c.stack[--c.n]);
     vfx_ocio_config_free(c.cfg);
-    return rc;
+    return rc == 0 && c.diff_failed ? 1 : rc;
 }
