@@ -159,6 +159,38 @@ typedef struct vfx_compare_result {
 VFX_API vfx_status vfx_image_compare(vfx_image *a, vfx_image *b, const vfx_compare_options *opt,
                                      const vfx_sink_options *sink, vfx_compare_result *out);
 
+/* The sinks below cover the sink options' REGION, else the data window (OIIO's default ROI);
+ * @p opt may be NULL. They stream: only counters are kept. */
+
+/** Is every pixel within @p threshold (0 = exactly equal) of the first one on every channel?
+ *  The first pixel's values go to @p color_out (up to @p n_color values; may be NULL). */
+VFX_API vfx_status vfx_image_is_constant_color(vfx_image *im, float threshold,
+                                               const vfx_sink_options *opt, float *color_out,
+                                               int32_t n_color, int *result_out);
+/** Are channels 0..n-1 (@p n_channels, 0 = all) equal within @p threshold in every pixel? */
+VFX_API vfx_status vfx_image_is_monochrome(vfx_image *im, float threshold, int32_t n_channels,
+                                           const vfx_sink_options *opt, int *result_out);
+/** How many pixels match each of @p n_colors colours (n_channels values each) within @p eps
+ *  per channel (NULL = 0.001), as OIIO color_count / oiiotool --colorcount. */
+VFX_API vfx_status vfx_image_color_count(vfx_image *im, int32_t n_colors, const float *colors,
+                                         const float *eps, const vfx_sink_options *opt,
+                                         int64_t *counts_out);
+/** Pixels with some channel below @p low, above @p high, and entirely inside (oiiotool
+ *  --rangecheck). Outputs may be NULL. */
+VFX_API vfx_status vfx_image_range_check(vfx_image *im, const float *low, const float *high,
+                                         const vfx_sink_options *opt, int64_t *low_out,
+                                         int64_t *high_out, int64_t *inside_out);
+/** The smallest rect holding every pixel with a non-zero channel (oiiotool --trim); empty
+ *  (x0 == x1) at the region's corner when all are zero. */
+VFX_API vfx_status vfx_image_nonzero_region(vfx_image *im, const vfx_sink_options *opt,
+                                            vfx_rect *rect_out);
+/** Histogram of @p channel: @p n_bins equal bins over [lo, hi] (hi falls in the last bin);
+ *  values outside, and NaN, are not counted; with @p ignore_empty, pixels whose channels are
+ *  all 0 are skipped (OIIO histogram). */
+VFX_API vfx_status vfx_image_histogram(vfx_image *im, int32_t channel, int32_t n_bins, float lo,
+                                       float hi, int ignore_empty, const vfx_sink_options *opt,
+                                       int64_t *bins_out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -668,6 +668,73 @@ cmd_diff(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return 0;
 }
 
+/* --rangecheck LOW HIGH and --colorcount "c;c;...", as oiiotool prints them. */
+static int
+cmd_count(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    vfx_image *im = c->stack[c->n - 1];
+    int32_t    nc = vfx_image_n_channels(im);
+    if (nc > 64)
+        return usage("%s: more than 64 channels", cmd->name);
+    vfx_status s;
+    if (strcmp(cmd->name, "--rangecheck") == 0) {
+        float   lo[64], hi[64];
+        int64_t nl = 0, nh = 0, ni = 0;
+        if (parse_floats(args[0], lo, nc) != nc || parse_floats(args[1], hi, nc) != nc)
+            return usage("bad range '%s' (one value, or one per channel)", args[0]);
+        if ((s = vfx_image_range_check(im, lo, hi, NULL, &nl, &nh, &ni)) != VFX_OK)
+            return fail(cmd->name, s);
+        printf("%8lld  < %s\n%8lld  > %s\n%8lld  within range\n", (long long) nl, args[0],
+               (long long) nh, args[1], (long long) ni);
+        return 0;
+    }
+    float       eps[64], cols[64 * 64];
+    int64_t     counts[64];
+    const char *tok_at[64];
+    int32_t     n_cols = 0;
+    const char *v = mod_get(mods, n_mods, "eps");
+    for (int32_t k = 0; k < nc; k++)
+        eps[k] = 0.001f;
+    if (v && parse_floats(v, eps, nc) != nc)
+        return usage("bad eps '%s'", v);
+    char        buf[1024];
+    snprintf(buf, sizeof buf, "%s", args[0]);
+    for (char *save = NULL, *tok = strtok_r(buf, ";", &save); tok;
+         tok = strtok_r(NULL, ";", &save)) {
+        if (n_cols >= 64 || parse_floats(tok, cols + n_cols * nc, nc) != nc)
+            return usage("bad colour list '%s' (c,c,c;c,c,c...)", args[0]);
+        tok_at[n_cols++] = args[0] + (tok - buf);
+    }
+    if (n_cols == 0)
+        return usage("bad colour list '%s'", args[0]);
+    if ((s = vfx_image_color_count(im, n_cols, cols, eps, NULL, counts)) != VFX_OK)
+        return fail(cmd->name, s);
+    for (int32_t k = 0; k < n_cols; k++) /* each colour as given, as oiiotool prints it */
+        printf("%8lld  %.*s\n", (long long) counts[k], (int) strcspn(tok_at[k], ";"), tok_at[k]);
+    return 0;
+}
+
+/* --trim: crop to the smallest rect holding the non-zero pixels (one streaming pass). */
+static int
+cmd_trim(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_rect   r;
+    vfx_status s = vfx_image_nonzero_region(in, NULL, &r);
+    if (s == VFX_OK && r.x1 == r.x0) /* all zero: oiiotool keeps one pixel */
+        r = (vfx_rect){ r.x0, r.y0, r.x0 + 1, r.y0 + 1 };
+    if (s == VFX_OK)
+        s = vfx_image_crop(in, r, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static int
 cmd_diffopt(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -1049,6 +1116,9 @@ static const chain_cmd commands[] = {
     { "--mad", 0, cmd_mad3, "multiply the two images below the top one, add the top one" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "--diff", 0, cmd_diff, "compare the two top images (report as idiff; a failure exits 1)" },
+    { "--rangecheck", 2, cmd_count, "LOW HIGH: count pixels below, above and inside a range" },
+    { "--colorcount", 1, cmd_count, "C;C;...: count pixels of each colour (:eps=0.001)" },
+    { "--trim", 0, cmd_trim, "crop to the smallest rect holding the non-zero pixels" },
     { "--fail", 1, cmd_diffopt, "T: --diff failure threshold (1e-06)" },
     { "--failpercent", 1, cmd_diffopt, "P: --diff allows P % of pixels to fail (0)" },
     { "--hardfail", 1, cmd_diffopt, "T: --diff fails if any error exceeds T (inf)" },

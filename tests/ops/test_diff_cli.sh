@@ -106,5 +106,17 @@ chain a.exr c.exr --fail 0.005 --failpercent 50 --diff
 [ "$(oiiotool --info top.exr | sed 's/^[^:]*://')" = "$(oiiotool --info c.exr | sed 's/^[^:]*://')" ] &&
     ok || bad "--diff changed the stack"
 
+# counting sinks: oiiotool's output, byte for byte
+chain a.exr --rangecheck 0,0,0,0 0.5,0.5,0.5,1
+chain a.exr --rangecheck 0.1 0.9
+chain a.exr --colorcount "0.002,0.002,0.002,0.002;0,0,0,0"
+chain a.exr --colorcount:eps=0.1,0.1,0.1,0.1 "0.5,0.5,0.5,0.002;0,0,0,0"
+chain "$E/rle_cropped_datawindow.exr" --rangecheck 0 1
+# --trim: the same windows and pixels as oiiotool's
+"$V" c.exr --addc -0.5 --clamp:min=0 --trim -o tv.exr >/dev/null
+oiiotool c.exr --addc -0.5 --clamp:min=0 --trim -o ti.exr
+win() { oiiotool --info -v "$1" | grep -E "x .*channel|full/display|data origin" | sed 's/^[^:]*://'; }
+[ "$(win tv.exr)" = "$(win ti.exr)" ] && idiff -fail 0 tv.exr ti.exr >/dev/null && ok || bad "--trim"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
