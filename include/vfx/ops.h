@@ -93,6 +93,21 @@ VFX_API vfx_status vfx_image_zover(vfx_image *a, vfx_image *b, int zero_is_inf, 
 VFX_API vfx_status vfx_image_premult(vfx_image *in, vfx_image **out);
 VFX_API vfx_status vfx_image_unpremult(vfx_image *in, vfx_image **out);
 
+/** Layer blend modes of vfx_image_blend() (W3C Compositing and Blending Level 1 formulas). */
+typedef enum vfx_blend_mode {
+    VFX_BLEND_MULTIPLY = 0, VFX_BLEND_SCREEN = 1, VFX_BLEND_OVERLAY = 2, VFX_BLEND_SOFTLIGHT = 3,
+    VFX_BLEND_HARDLIGHT = 4, VFX_BLEND_DARKEN = 5, VFX_BLEND_LIGHTEN = 6,
+    VFX_BLEND_DIFFERENCE = 7, VFX_BLEND_EXCLUSION = 8, VFX_BLEND_ADD = 9
+} vfx_blend_mode;
+/** "multiply", "screen", "overlay", "softlight", "hardlight", "darken", "lighten",
+ *  "difference", "exclusion", "add" (or "plus"); -1 when unknown. */
+VFX_API vfx_blend_mode vfx_blend_mode_from_name(const char *name);
+/** Blend source @p a onto backdrop @p b (same channel count, alpha at the same index or
+ *  none): with alpha, co = cs (1 - ab) + cb (1 - as) + as ab B(Cb, Cs) on premultiplied
+ *  inputs and ao = as + ab - as ab; without, B(b, a). ADD sums every channel. RoD: the union. */
+VFX_API vfx_status vfx_image_blend(vfx_image *a, vfx_image *b, vfx_blend_mode mode,
+                                   vfx_image **out);
+
 /* ---- geometry: pixel re-indexing, as oiiotool ------------------------------------------- */
 
 /** Mirror top-bottom (flip) or left-right (flop) within the display window; rotate by 180,
@@ -190,6 +205,40 @@ VFX_API vfx_status vfx_image_nonzero_region(vfx_image *im, const vfx_sink_option
 VFX_API vfx_status vfx_image_histogram(vfx_image *im, int32_t channel, int32_t n_bins, float lo,
                                        float hi, int ignore_empty, const vfx_sink_options *opt,
                                        int64_t *bins_out);
+
+/* ---- tone and remap (pointwise unless noted; OpenImageIO's meanings, see op_tone.c) -------- */
+
+/** Parameters of vfx_image_contrast(), one value per channel (up to 64). */
+typedef struct vfx_contrast_params {
+    float black[64], white[64]; /**< input range mapped to [0, 1] (default 0, 1) */
+    float min[64], max[64];     /**< output range (default 0, 1) */
+    float scontrast[64];        /**< S-curve contrast; 1 = none (default 1) */
+    float sthresh[64];          /**< S-curve pivot (default 0.5) */
+} vfx_contrast_params;
+/** Fill @p p with the defaults. Does not fail. */
+VFX_API void vfx_contrast_params_init(vfx_contrast_params *p);
+/** Contrast remap (oiiotool --contrast): (x - black) / (white - black), then the optional
+ *  sigmoid, then lerp(min, max, .); black == white on every channel is a threshold. */
+VFX_API vfx_status vfx_image_contrast(vfx_image *in, const vfx_contrast_params *p,
+                                      vfx_image **out);
+/** Saturation (oiiotool --saturate): rgb = luma + scale (rgb - luma) on channels
+ *  first_channel .. +2, Rec.709 luma weights. */
+VFX_API vfx_status vfx_image_saturate(vfx_image *in, float scale, int32_t first_channel,
+                                      vfx_image **out);
+/** Log range compression above 0.18 and its exact inverse (oiiotool --rangecompress /
+ *  --rangeexpand); per channel, or by luma (@p luma) scaling the colour channels together.
+ *  Alpha and Z are left alone. */
+VFX_API vfx_status vfx_image_rangecompress(vfx_image *in, int luma, vfx_image **out);
+VFX_API vfx_status vfx_image_rangeexpand(vfx_image *in, int luma, vfx_image **out);
+/** Premult that leaves alpha-0 pixels as they are (oiiotool --repremult). */
+VFX_API vfx_status vfx_image_repremult(vfx_image *in, vfx_image **out);
+/** Colour map (oiiotool --colormap): an RGB image from channel @p src_channel (-1 = Rec.709
+ *  luma of channels 0-2, or channel 0 below 3 channels) through a map: @p name (inferno,
+ *  viridis, magma, plasma, turbo, blue-red, spectrum, heat) or, when @p name is NULL,
+ *  @p n_knots RGB triples (2 to 1024) spaced evenly over [0, 1]. Not pointwise (3 channels
+ *  out). */
+VFX_API vfx_status vfx_image_color_map(vfx_image *in, int32_t src_channel, const char *name,
+                                       const float *knots, int32_t n_knots, vfx_image **out);
 
 #ifdef __cplusplus
 }

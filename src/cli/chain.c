@@ -735,6 +735,104 @@ cmd_trim(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+/* Tone and remap: --contrast, --saturate, --colormap, --rangecompress, --rangeexpand,
+ * --repremult (oiiotool's names and modifiers). */
+static int
+cmd_tone(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    int32_t     nc = vfx_image_n_channels(in);
+    const char *v, *name = cmd->name + 2;
+    vfx_status  s = VFX_OK;
+    if (nc > 64) {
+        vfx_image_unref(in);
+        return usage("%s: more than 64 channels", cmd->name);
+    }
+    if (strcmp(name, "contrast") == 0) {
+        vfx_contrast_params p;
+        vfx_contrast_params_init(&p);
+        static const char *const keys[] = { "black", "white", "min", "max", "scontrast",
+                                            "sthresh" };
+        float *dst[] = { p.black, p.white, p.min, p.max, p.scontrast, p.sthresh };
+        for (int k = 0; k < 6 && rc == 0; k++)
+            if ((v = mod_get(mods, n_mods, keys[k])) && parse_floats(v, dst[k], nc) != nc)
+                rc = usage("bad contrast value '%s' (one, or one per channel)", v);
+        if (rc == 0)
+            s = vfx_image_contrast(in, &p, &im);
+        if (rc == 0 && s == VFX_OK && (v = mod_get(mods, n_mods, "clamp")) && atoi(v)) {
+            vfx_image *cl = NULL; /* :clamp=1 clamps to [min, max], as oiiotool */
+            s = vfx_image_clamp(im, p.min, p.max, 0, &cl);
+            vfx_image_unref(im);
+            im = cl;
+        }
+    } else if (strcmp(name, "saturate") == 0) {
+        char  *end;
+        double k = strtod(args[0], &end);
+        v = mod_get(mods, n_mods, "firstchannel");
+        if (end == args[0] || *end)
+            rc = usage("bad saturation scale '%s'", args[0]);
+        else
+            s = vfx_image_saturate(in, (float) k, v ? (int32_t) atoi(v) : 0, &im);
+    } else if (strcmp(name, "colormap") == 0) {
+        /* a map name, or comma-separated RGB triples */
+        float   knots[3 * 1024];
+        int32_t n = 0;
+        if ((args[0][0] >= '0' && args[0][0] <= '9') || args[0][0] == '.' || args[0][0] == '-') {
+            const char *q = args[0];
+            while (*q && n < 3 * 1024) {
+                char *end;
+                knots[n++] = strtof(q, &end);
+                if (end == q || (*end && *end != ','))
+                    break;
+                q = *end ? end + 1 : end;
+            }
+            if (*q || n % 3 || n < 6)
+                rc = usage("bad colour map '%s' (a name, or r,g,b,r,g,b,... knots)", args[0]);
+            else
+                s = vfx_image_color_map(in, -1, NULL, knots, n / 3, &im);
+        } else {
+            s = vfx_image_color_map(in, -1, args[0], NULL, 0, &im);
+        }
+    } else if (strcmp(name, "repremult") == 0) {
+        s = vfx_image_repremult(in, &im);
+    } else {
+        int luma = (v = mod_get(mods, n_mods, "luma")) && atoi(v);
+        s = name[5] == 'c' ? vfx_image_rangecompress(in, luma, &im)
+                           : vfx_image_rangeexpand(in, luma, &im);
+    }
+    vfx_image_unref(in);
+    if (rc)
+        return rc;
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+/* --blend:mode=NAME: the image below (source) blended onto the top one (backdrop). */
+static int
+cmd_blend(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    const char    *m = mod_get(mods, n_mods, "mode");
+    vfx_blend_mode mode = vfx_blend_mode_from_name(m ? m : "multiply");
+    if ((int) mode < 0)
+        return usage("unknown blend mode '%s' (multiply screen overlay softlight hardlight "
+                     "darken lighten difference exclusion add)", m);
+    vfx_image *b, *a, *im = NULL;
+    int        rc = pop(c, cmd->name, &b);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, cmd->name, &a))) {
+        vfx_image_unref(b);
+        return rc;
+    }
+    vfx_status s = vfx_image_blend(a, b, mode, &im);
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static int
 cmd_diffopt(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -1099,6 +1197,15 @@ static const chain_cmd commands[] = {
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
     { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
     { "--premult", 0, cmd_premult, "multiply colour channels by alpha" },
+    { "--blend", 0, cmd_blend, "blend the image below onto the top one (:mode=multiply screen "
+                               "overlay softlight hardlight darken lighten difference exclusion add)" },
+    { "--repremult", 0, cmd_tone, "premult, leaving alpha-0 pixels as they are" },
+    { "--contrast", 0, cmd_tone, "remap (:black= :white= :min= :max= :scontrast= :sthresh= per channel, :clamp=1)" },
+    { "--saturate", 1, cmd_tone, "S: scale saturation of channels 0-2 (:firstchannel=)" },
+    { "--colormap", 1, cmd_tone, "MAP: false colour from luma (inferno viridis magma plasma turbo "
+                                 "blue-red spectrum heat, or r,g,b,r,g,b... knots)" },
+    { "--rangecompress", 0, cmd_tone, "log-compress values above 0.18 (:luma=1)" },
+    { "--rangeexpand", 0, cmd_tone, "undo --rangecompress (:luma=1)" },
     { "--unpremult", 0, cmd_premult, "divide colour channels by alpha (alpha 0 left alone)" },
     { "--flip", 0, cmd_reorient, "mirror top to bottom" },
     { "--flop", 0, cmd_reorient, "mirror left to right" },

@@ -113,5 +113,42 @@ same 1e-6 "clamp clampalpha" $AR --clamp:max=0.5:clampalpha=1
 same 1e-6 "mad" $AR $BG --crop 64x48 $AR --mad
 same 1e-6 "mad, offset windows" $AR --crop 30x20+5+5 $BG --crop 64x48 $AR --crop 20x20+30+20 --mad
 
+# ---- tone and remap (op_tone.c): same float formulas as OIIO, 1e-6 -----------------------------
+same 1e-6 "contrast black white" $s --contrast:black=0.1:white=0.9
+same 1e-6 "contrast per channel, min max" $s --contrast:black=0.1,0.2,0.3,0:white=0.9,0.8,1,1:min=0.1:max=0.8
+same 1e-6 "contrast sigmoid" $s --contrast:scontrast=5:sthresh=0.4
+same 1e-6 "contrast threshold (black = white)" $s --contrast:black=0.5:white=0.5
+same 1e-6 "contrast clamp" $s --contrast:clamp=1:max=0.8
+same 1e-6 "saturate 1.5" $s --saturate 1.5
+same 1e-6 "saturate 0" $s --saturate 0
+same 1e-6 "saturate of HDR and negative values" $AR --saturate 2
+# (oiiotool 2.4 ignores :firstchannel= -- it always works on channels 0-2 -- so that modifier
+# is not compared here)
+same 1e-6 "rangecompress" $s --mulc 10 --rangecompress
+same 1e-6 "rangecompress luma" $s --mulc 10 --rangecompress:luma=1
+same 1e-6 "rangeexpand" $s --rangeexpand
+same 1e-6 "rangeexpand luma" $s --rangeexpand:luma=1
+same 1e-5 "rangecompress then rangeexpand" $s --mulc 10 --rangecompress --rangeexpand
+for m in inferno viridis magma plasma turbo blue-red spectrum heat; do
+    same 1e-6 "colormap $m" $s --colormap $m
+done
+same 1e-6 "colormap of one channel" $s --ch R --colormap viridis
+same 1e-6 "colormap user knots" $s --colormap 0,0,0,1,0,0,1,1,0,1,1,1
+same 1e-6 "repremult" --pattern checker:color1=0.9,0.2,0.1,0:color2=0.6,0.1,0,0.5 64x48 4 --repremult
+same 1e-6 "repremult of the test image" $s --repremult
+
+# ---- blend modes: the ones oiiotool can express on opaque images --------------------------------
+# (all ten, with and without alpha, are checked against the W3C formulas in test_ops_blend.c)
+B1="--pattern fill:top=0.9,0.2,0.1:bottom=0.1,0.4,0.7 64x48 3"
+B2="--pattern checker:width=8:color1=0.2,0.3,0.4:color2=0.6,0.1,0.9 64x48 3"
+for m in "multiply:$B1 $B2 --mul" "darken:$B1 $B2 --min" "add:$B1 $B2 --add" "screen:$B1 $B2 --add $B1 $B2 --mul --sub" "lighten:$B1 $B2 --max" \
+         "difference:$B1 $B2 --absdiff" "exclusion:$B1 $B2 --add $B1 $B2 --mul --mulc 2 --sub"; do
+    mode=${m%%:*}; ref=${m#*:}
+    rm -f "$tmp/a.exr" "$tmp/b.exr"
+    "$V" $B1 $B2 --blend:mode=$mode -q -d float -o "$tmp/a.exr" >/dev/null 2>&1
+    oiiotool $ref -d float -o "$tmp/b.exr" >/dev/null 2>&1
+    idiff -fail 1e-6 "$tmp/a.exr" "$tmp/b.exr" >/dev/null 2>&1 && ok || bad "blend $mode"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -64,10 +64,43 @@ b_over(int nc)
     return out;
 }
 
+/* tone and remap (op_tone.c): pointwise chains, and color_map (3 channels, + alpha for 4) */
+static vfx_image *
+b_tone(int nc)
+{
+    vfx_image *in = src_img(nc), *a = NULL, *b = NULL, *c = NULL, *out = NULL;
+    vfx_contrast_params cp;
+    vfx_contrast_params_init(&cp);
+    cp.scontrast[0] = cp.scontrast[1] = 4.0f;
+    cp.max[2] = 0.7f;
+    assert_int_equal(vfx_image_contrast(in, &cp, &a), VFX_OK);
+    assert_int_equal(vfx_image_saturate(a, 1.7f, 0, &b), VFX_OK);
+    assert_int_equal(vfx_image_rangecompress(b, 1, &c), VFX_OK);
+    assert_int_equal(vfx_image_repremult(c, &out), VFX_OK);
+    vfx_image_unref(in);
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    vfx_image_unref(c);
+    return out;
+}
+
+static vfx_image *
+b_colormap(int nc)
+{
+    vfx_image *in = src_img(nc), *m = NULL, *out = NULL;
+    assert_int_equal(vfx_image_color_map(in, -1, "turbo", NULL, 0, &m), VFX_OK);
+    assert_int_equal(vfx_image_channels(m, nc == 4 ? "R,G,B,A=1" : "R,G,B", &out), VFX_OK);
+    vfx_image_unref(in);
+    vfx_image_unref(m);
+    return out;
+}
+
 static const struct {
     const char *name;
     builder     fn;
 } cases[] = {
+    { "contrast saturate rangecompress repremult", b_tone },
+    { "colormap", b_colormap },
     { "resize down lanczos3", b_resize_down },
     { "resize up mitchell", b_resize_up },
     { "resize disk", b_resize_disk },
