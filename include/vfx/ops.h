@@ -240,6 +240,33 @@ VFX_API vfx_status vfx_image_repremult(vfx_image *in, vfx_image **out);
 VFX_API vfx_status vfx_image_color_map(vfx_image *in, int32_t src_channel, const char *name,
                                        const float *knots, int32_t n_knots, vfx_image **out);
 
+/* ---- drawing and noise on an image (pointwise; oiiotool's meanings, see op_draw.c) -------- */
+
+/** Replace the pixels of @p rect by one colour (@p n_colors 1), a gradient between two
+ *  (top-bottom when @p vertical, else left-right) or four (top-left, top-right, bottom-left,
+ *  bottom-right), the colours sitting on the rect's first and last pixel centres
+ *  (oiiotool --fill). @p colors: pointers to one value per channel each. */
+VFX_API vfx_status vfx_image_fill(vfx_image *in, vfx_rect rect, const float *const *colors,
+                                  int32_t n_colors, int vertical, vfx_image **out);
+/** The outline (or all, @p filled) of the inclusive box (x1, y1)-(x2, y2), @p color over the
+ *  pixels (oiiotool --box). */
+VFX_API vfx_status vfx_image_draw_box(vfx_image *in, int32_t x1, int32_t y1, int32_t x2,
+                                      int32_t y2, const float *color, int filled,
+                                      vfx_image **out);
+/** Points (@p polyline 0) or a polyline through @p n_points (x, y) pairs (Bresenham), @p color
+ *  over the pixels (oiiotool --point, --line). At most 16M pixels. */
+VFX_API vfx_status vfx_image_draw_lines(vfx_image *in, const int32_t *xy, int32_t n_points,
+                                        int polyline, const float *color, vfx_image **out);
+/** Noise kinds of vfx_image_add_noise(). */
+typedef enum vfx_noise_type {
+    VFX_NOISE_GAUSSIAN = 0, VFX_NOISE_UNIFORM = 1, VFX_NOISE_SALT = 2
+} vfx_noise_type;
+/** Add noise to every channel (oiiotool --noise): gaussian (@p a mean, @p b stddev), uniform
+ *  (in [a, b)), salt (a pixel's channels set to @p a with probability @p b). With @p mono one
+ *  draw serves all channels of a pixel. A pure function of (seed, x, y, channel). */
+VFX_API vfx_status vfx_image_add_noise(vfx_image *in, vfx_noise_type type, float a, float b,
+                                       int mono, uint64_t seed, vfx_image **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -833,6 +833,92 @@ cmd_blend(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+/* Drawing: --fill GEOM, --box X1,Y1,X2,Y2, --line X1,Y1,X2,Y2,..., --point X,Y,...; and
+ * --noise (:type=gaussian|uniform|salt :mean= :stddev= :min= :max= :value= :portion= :seed=
+ * :mono=1). Colours default to 1 on every channel, as oiiotool. */
+static int
+cmd_draw(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    int32_t     nc = vfx_image_n_channels(in);
+    const char *v, *name = cmd->name + 2;
+    vfx_status  s = VFX_OK;
+    float       col[4][64];
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < 64; i++)
+            col[k][i] = 1.0f;
+    if (nc > 64)
+        rc = usage("%s: more than 64 channels", cmd->name);
+    if (rc == 0 && (v = mod_get(mods, n_mods, "color")) && parse_floats(v, col[0], nc) != nc)
+        rc = usage("bad color '%s' (one value, or one per channel)", v);
+    if (rc == 0 && strcmp(name, "noise") == 0) {
+        const char    *t = mod_get(mods, n_mods, "type");
+        vfx_noise_type type = !t || strcmp(t, "gaussian") == 0 ? VFX_NOISE_GAUSSIAN
+                              : strcmp(t, "uniform") == 0      ? VFX_NOISE_UNIFORM
+                              : strcmp(t, "salt") == 0         ? VFX_NOISE_SALT
+                                                               : (vfx_noise_type) -1;
+        static const char *const ka[] = { "mean", "min", "value" }, *const kb[] = { "stddev", "max",
+                                                                                    "portion" };
+        static const float da[] = { 0.0f, 0.0f, 0.0f }, db[] = { 0.1f, 0.1f, 0.1f };
+        if ((int) type < 0) {
+            rc = usage("unknown noise type '%s' (gaussian, uniform, salt)", t);
+        } else {
+            float       a = (v = mod_get(mods, n_mods, ka[type])) ? strtof(v, NULL) : da[type];
+            float       b = (v = mod_get(mods, n_mods, kb[type])) ? strtof(v, NULL) : db[type];
+            const char *sd = mod_get(mods, n_mods, "seed"), *mo = mod_get(mods, n_mods, "mono");
+            s = vfx_image_add_noise(in, type, a, b, mo && atoi(mo), sd ? strtoull(sd, NULL, 10) : 0,
+                                    &im);
+        }
+    } else if (rc == 0 && strcmp(name, "fill") == 0) {
+        vfx_rect r;
+        static const char *const keys[] = { "top", "bottom", "left", "right", "topleft",
+                                             "topright", "bottomleft", "bottomright" };
+        int have[8] = { 0 };
+        for (int k = 0; k < 8 && rc == 0; k++)
+            if ((v = mod_get(mods, n_mods, keys[k]))) {
+                have[k] = 1;
+                if (parse_floats(v, col[k < 4 ? k % 2 : k - 4], nc) != nc)
+                    rc = usage("bad colour '%s'", v);
+            }
+        if (rc == 0 && parse_geom(args[0], &r) != 0)
+            rc = usage("bad geometry '%s' (WxH+X+Y)", args[0]);
+        if (rc == 0) {
+            const float *cp[4] = { col[0], col[1], col[2], col[3] };
+            int n = (have[4] || have[5] || have[6] || have[7]) ? 4 : (have[0] || have[1]) ? 2
+                    : (have[2] || have[3])                     ? 2 : 1;
+            s = vfx_image_fill(in, r, cp, n, have[0] || have[1], &im);
+        }
+    } else if (rc == 0) {
+        int32_t xy[2 * 1024];
+        int     n = 0;
+        for (const char *q = args[0]; *q && n < 2 * 1024;) {
+            char *end;
+            long  x = strtol(q, &end, 10);
+            if (end == q)
+                break;
+            xy[n++] = (int32_t) x;
+            q = *end == ',' ? end + 1 : end;
+            if (*end && *end != ',')
+                break;
+        }
+        int box = strcmp(name, "box") == 0;
+        if (n % 2 || n == 0 || (box && n != 4))
+            rc = usage("bad coordinates '%s' (x1,y1,x2,y2,...)", args[0]);
+        else if (box)
+            s = vfx_image_draw_box(in, xy[0], xy[1], xy[2], xy[3], col[0],
+                                   (v = mod_get(mods, n_mods, "fill")) && atoi(v), &im);
+        else
+            s = vfx_image_draw_lines(in, xy, n / 2, strcmp(name, "line") == 0, col[0], &im);
+    }
+    vfx_image_unref(in);
+    if (rc)
+        return rc;
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static int
 cmd_diffopt(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -1197,6 +1283,13 @@ static const chain_cmd commands[] = {
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
     { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
     { "--premult", 0, cmd_premult, "multiply colour channels by alpha" },
+    { "--noise", 0, cmd_draw, "add noise (:type=gaussian:mean=0:stddev=0.1, uniform:min=0:max=0.1, "
+                              "salt:value=0:portion=0.1, :seed= :mono=1)" },
+    { "--fill", 1, cmd_draw, "GEOM: fill a rect (:color= | :top= :bottom= | :left= :right= | "
+                             ":topleft= :topright= :bottomleft= :bottomright=)" },
+    { "--box", 1, cmd_draw, "X1,Y1,X2,Y2: draw a box (:color= :fill=1)" },
+    { "--line", 1, cmd_draw, "X1,Y1,X2,Y2,...: draw a polyline (:color=)" },
+    { "--point", 1, cmd_draw, "X1,Y1,...: draw points (:color=)" },
     { "--blend", 0, cmd_blend, "blend the image below onto the top one (:mode=multiply screen "
                                "overlay softlight hardlight darken lighten difference exclusion add)" },
     { "--repremult", 0, cmd_tone, "premult, leaving alpha-0 pixels as they are" },

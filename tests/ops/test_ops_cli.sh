@@ -150,5 +150,45 @@ for m in "multiply:$B1 $B2 --mul" "darken:$B1 $B2 --min" "add:$B1 $B2 --add" "sc
     idiff -fail 1e-6 "$tmp/a.exr" "$tmp/b.exr" >/dev/null 2>&1 && ok || bad "blend $mode"
 done
 
+# ---- drawing: the same pixels as oiiotool (Bresenham with its tie rule, colours over) ------------
+DB="--pattern checker:width=8:color1=0.2,0.3,0.4,1:color2=0.6,0.1,0,0.5 80x60 4"
+for l in 1,1,17,7 17,7,1,1 1,7,17,1 17,1,1,7 3,2,9,40 9,40,3,2 9,2,3,40 3,40,9,2 0,0,79,59 \
+         79,0,0,59 40,30,40,30 5,5,70,55,3,40,60,2 5,5,70,5,70,50,5,50,5,5 -10,-5,100,70; do
+    same 0 "line $l" $DB --line:color=1,0,0,0.5 $l
+done
+same 0 "line, default colour" $DB --line 5,5,70,55
+same 0 "points" $DB --point:color=1,1,1,0.5 0,0,79,59,40,30,40,30
+same 0 "box" $DB --box:color=1,0,0,0.5 2,2,60,40
+same 0 "box, corners swapped" $DB --box:color=1,0,0,0.5 60,40,2,2
+same 0 "box filled" $DB --box:color=0,1,0,0.25:fill=1 2,2,60,40
+same 0 "fill" $DB --fill:color=0,0,1,1 30x20+10+5
+same 0 "fill past the data window" $DB --fill:color=0,0,1,1 30x20+70+50
+same 1e-6 "fill top bottom" $DB --fill:top=0,0,1,1:bottom=1,0,0,0 30x20+10+5
+same 1e-6 "fill left right" $DB --fill:left=0,0,1,1:right=1,0,0,0 30x20+10+5
+same 1e-6 "fill four corners" $DB --fill:topleft=0,0,1,1:topright=1,0,0,0:bottomleft=0,1,0,1:bottomright=1,1,1,1 30x20+10+5
+
+# ---- noise: our random numbers are not OIIO's, so compare the distributions: per-channel mean and
+# standard deviation over 256x256 pixels within 0.005 (about 6 standard errors), salt's portion too
+dist() {
+    d=$1; shift
+    "$V" "$@" -q -d float -o "$tmp/a.exr" >/dev/null 2>&1 && oiiotool "$@" -d float -o "$tmp/b.exr" >/dev/null 2>&1 ||
+        { bad "$d (failed)"; return; }
+    "$V" stats "$tmp/a.exr" | grep ' min ' >"$tmp/sa.txt"
+    "$V" stats "$tmp/b.exr" | grep ' min ' >"$tmp/sb.txt"
+    paste "$tmp/sa.txt" "$tmp/sb.txt" | awk -v tol=0.005 '{
+        n = NF / 2; ma = $7; sa = $9; mb = $(n + 7); sb = $(n + 9)
+        if ((ma - mb) ^ 2 > tol * tol || (sa - sb) ^ 2 > tol * tol) { print "  " $0; bad = 1 }
+    } END { exit bad }' && ok || bad "$d: distributions differ"
+}
+NB="--pattern constant:color=0.5,0.5,0.5,1 256x256 4"
+dist "noise gaussian" $NB --noise:type=gaussian:mean=0.1:stddev=0.2
+dist "noise gaussian mono" $NB --noise:type=gaussian:stddev=0.2:mono=1
+dist "noise uniform" $NB --noise:type=uniform:min=-0.1:max=0.3
+dist "noise salt" $NB --noise:type=salt:value=0:portion=0.3
+dist "noise salt mono" $NB --noise:type=salt:value=2:portion=0.1:mono=1
+dist "noise default" $NB --noise
+"$V" $NB --noise:type=gaussian:stddev=0.2:mono=1 --ch R,G -o "$tmp/m.exr" >/dev/null 2>&1 &&
+    "$V" "$tmp/m.exr" --ch R "$tmp/m.exr" --ch G --diff >/dev/null && ok || bad "noise mono: channels differ"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
