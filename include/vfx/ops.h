@@ -267,6 +267,17 @@ typedef enum vfx_noise_type {
 VFX_API vfx_status vfx_image_add_noise(vfx_image *in, vfx_noise_type type, float a, float b,
                                        int mono, uint64_t seed, vfx_image **out);
 
+/* ---- Fourier transforms (OpenImageIO's meanings, see op_fft.c) ------------------------------ */
+
+/** The 2-D DFT of channel 0 over the data window -> (real, imag), scaled by 1/sqrt(w h)
+ *  (oiiotool --fft). Needs the whole input: the transform runs once and is cached. */
+VFX_API vfx_status vfx_image_fft(vfx_image *in, vfx_image **out);
+/** The inverse of vfx_image_fft() for a (real, imag) image -> the real part (--ifft). */
+VFX_API vfx_status vfx_image_ifft(vfx_image *in, vfx_image **out);
+/** (real, imag) -> (amplitude, phase) and back (--polar, --unpolar). Pointwise. */
+VFX_API vfx_status vfx_image_polar(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_unpolar(vfx_image *in, vfx_image **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -919,6 +919,27 @@ cmd_draw(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+/* --fft, --ifft, --polar, --unpolar */
+static int
+cmd_fft(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    static const struct { const char *name; vfx_status (*fn)(vfx_image *, vfx_image **); } ops[] = {
+        { "--fft", vfx_image_fft }, { "--ifft", vfx_image_ifft },
+        { "--polar", vfx_image_polar }, { "--unpolar", vfx_image_unpolar },
+    };
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = VFX_ERR_ARG;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(ops[i].name, cmd->name) == 0)
+            s = ops[i].fn(in, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static int
 cmd_diffopt(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -1283,6 +1304,10 @@ static const chain_cmd commands[] = {
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
     { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
     { "--premult", 0, cmd_premult, "multiply colour channels by alpha" },
+    { "--fft", 0, cmd_fft, "2-D Fourier transform of channel 0 -> (real, imag), whole image" },
+    { "--ifft", 0, cmd_fft, "inverse Fourier transform of a (real, imag) image -> real part" },
+    { "--polar", 0, cmd_fft, "complex (real, imag) -> (amplitude, phase)" },
+    { "--unpolar", 0, cmd_fft, "(amplitude, phase) -> complex (real, imag)" },
     { "--noise", 0, cmd_draw, "add noise (:type=gaussian:mean=0:stddev=0.1, uniform:min=0:max=0.1, "
                               "salt:value=0:portion=0.1, :seed= :mono=1)" },
     { "--fill", 1, cmd_draw, "GEOM: fill a rect (:color= | :top= :bottom= | :left= :right= | "

@@ -190,5 +190,18 @@ dist "noise default" $NB --noise
 "$V" $NB --noise:type=gaussian:stddev=0.2:mono=1 --ch R,G -o "$tmp/m.exr" >/dev/null 2>&1 &&
     "$V" "$tmp/m.exr" --ch R "$tmp/m.exr" --ch G --diff >/dev/null && ok || bad "noise mono: channels differ"
 
+# ---- FFT (FFTW; OIIO uses kissfft): 1e-4 absolute on transforms whose DC term is ~10 ------------
+same 1e-4 "fft" $s --fft
+same 1e-4 "fft of a cropped image (the display window is transformed)" $s --crop 200x100+30+40 --fft
+same 1e-4 "fft odd size" $s --ch G --resize 127x95 --fft
+same 1e-5 "fft then ifft" $s --fft --ifft
+same 1e-5 "ifft of a cropped fft" $s --crop 200x100+30+40 --fft --ifft
+same 1e-4 "fft amplitude" $s --fft --polar --ch real
+same 1e-5 "polar (phase in [0, 2 pi))" $s --ch R,G --addc -0.5 --polar
+same 1e-5 "unpolar" $s --ch R,G --unpolar
+same 1e-4 "fft polar unpolar" $s --fft --polar --unpolar
+# (the phase of near-zero imaginary parts sits on the 0 / 2 pi branch cut, where float rounding
+# of two FFT libraries picks either side: phases are compared through amplitude and unpolar)
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

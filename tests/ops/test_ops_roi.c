@@ -126,10 +126,26 @@ b_blend(int nc)
     return out;
 }
 
+/* fft then polar (whole-input op: every sub-rect comes from the one cached transform) */
+static vfx_image *
+b_fft(int nc)
+{
+    vfx_image *in = src_img(nc), *f = NULL, *p = NULL, *out = NULL;
+    assert_int_equal(vfx_image_fft(in, &f), VFX_OK);
+    assert_int_equal(vfx_image_polar(f, &p), VFX_OK);
+    assert_int_equal(vfx_image_channels(p, nc == 4 ? "real,imag,X=0.5,A=1" : "real,imag,X=0.5",
+                                        &out), VFX_OK);
+    vfx_image_unref(in);
+    vfx_image_unref(f);
+    vfx_image_unref(p);
+    return out;
+}
+
 static const struct {
     const char *name;
     builder     fn;
 } cases[] = {
+    { "fft polar", b_fft },
     { "fill box line noise", b_draw },
     { "blend softlight", b_blend },
     { "contrast saturate rangecompress repremult", b_tone },
