@@ -259,10 +259,11 @@ VFX_API vfx_status vfx_image_draw_lines(vfx_image *in, const int32_t *xy, int32_
                                         int polyline, const float *color, vfx_image **out);
 /** Noise kinds of vfx_image_add_noise(). */
 typedef enum vfx_noise_type {
-    VFX_NOISE_GAUSSIAN = 0, VFX_NOISE_UNIFORM = 1, VFX_NOISE_SALT = 2
+    VFX_NOISE_GAUSSIAN = 0, VFX_NOISE_UNIFORM = 1, VFX_NOISE_SALT = 2, VFX_NOISE_BLUE = 3
 } vfx_noise_type;
 /** Add noise to every channel (oiiotool --noise): gaussian (@p a mean, @p b stddev), uniform
- *  (in [a, b)), salt (a pixel's channels set to @p a with probability @p b). With @p mono one
+ *  (in [a, b)), salt (a pixel's channels set to @p a with probability @p b), blue (blue noise
+ *  in [a, b): a 64 x 64 void-and-cluster tile, each value once per tile). With @p mono one
  *  draw serves all channels of a pixel. A pure function of (seed, x, y, channel). */
 VFX_API vfx_status vfx_image_add_noise(vfx_image *in, vfx_noise_type type, float a, float b,
                                        int mono, uint64_t seed, vfx_image **out);

@@ -859,12 +859,13 @@ cmd_draw(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
         vfx_noise_type type = !t || strcmp(t, "gaussian") == 0 ? VFX_NOISE_GAUSSIAN
                               : strcmp(t, "uniform") == 0      ? VFX_NOISE_UNIFORM
                               : strcmp(t, "salt") == 0         ? VFX_NOISE_SALT
+                              : strcmp(t, "blue") == 0         ? VFX_NOISE_BLUE
                                                                : (vfx_noise_type) -1;
-        static const char *const ka[] = { "mean", "min", "value" }, *const kb[] = { "stddev", "max",
-                                                                                    "portion" };
-        static const float da[] = { 0.0f, 0.0f, 0.0f }, db[] = { 0.1f, 0.1f, 0.1f };
+        static const char *const ka[] = { "mean", "min", "value", "min" },
+                                 *const kb[] = { "stddev", "max", "portion", "max" };
+        static const float da[] = { 0.0f, 0.0f, 0.0f, 0.0f }, db[] = { 0.1f, 0.1f, 0.1f, 0.1f };
         if ((int) type < 0) {
-            rc = usage("unknown noise type '%s' (gaussian, uniform, salt)", t);
+            rc = usage("unknown noise type '%s' (gaussian, uniform, salt, blue)", t);
         } else {
             float       a = (v = mod_get(mods, n_mods, ka[type])) ? strtof(v, NULL) : da[type];
             float       b = (v = mod_get(mods, n_mods, kb[type])) ? strtof(v, NULL) : db[type];
@@ -1309,7 +1310,7 @@ static const chain_cmd commands[] = {
     { "--polar", 0, cmd_fft, "complex (real, imag) -> (amplitude, phase)" },
     { "--unpolar", 0, cmd_fft, "(amplitude, phase) -> complex (real, imag)" },
     { "--noise", 0, cmd_draw, "add noise (:type=gaussian:mean=0:stddev=0.1, uniform:min=0:max=0.1, "
-                              "salt:value=0:portion=0.1, :seed= :mono=1)" },
+                              "salt:value=0:portion=0.1, blue:min=0:max=0.1, :seed= :mono=1)" },
     { "--fill", 1, cmd_draw, "GEOM: fill a rect (:color= | :top= :bottom= | :left= :right= | "
                              ":topleft= :topright= :bottomleft= :bottomright=)" },
     { "--box", 1, cmd_draw, "X1,Y1,X2,Y2: draw a box (:color= :fill=1)" },

@@ -15,12 +15,14 @@
  *  when the image has none).
  *  noise  (--noise): gaussian (mean + stddev N(0,1), Box-Muller), uniform (min..max), added;
  *         salt (the pixel set to value with probability portion). A pure function of (seed, x,
- *         y, channel) -- the same pixels for any tiling or thread count; with mono one draw per
+ *         y, channel) -- the same pixels for any tiling or thread count; blue (min..max, added):
+ *         a 64 x 64 void-and-cluster blue-noise tile, offset per channel; with mono one draw per
  *         pixel for every channel. Every channel, alpha included, as oiiotool 2.4 does. The
  *         random numbers are our own (a 64-bit mix), not OIIO's, so noise matches oiiotool in
  *         distribution, not pixel by pixel.
  * Pixels outside the input's data window are not drawn (the RoD is the input's). */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +69,96 @@ uniforms(uint64_t seed, int32_t x, int32_t y, int32_t c, double *u1, double *u2)
     *u2 = ((double) (g >> 11) + 1.0) * (1.0 / 9007199254740992.0);
 }
 
+/* ---- blue noise: a 64 x 64 rank table made once by Ulichney's void-and-cluster method (a
+ * Gaussian energy, sigma 1.5, on the torus); written here, no library has it. Each pixel's
+ * value is (rank + 0.5) / 4096, so one tile holds every value once (flat histogram) with little
+ * low-frequency energy. Channels (and seeds) read the table at different toroidal offsets. */
+#define BN 64
+#define BN2 (BN * BN)
+static uint16_t        bn_rank[BN2];
+static pthread_once_t  bn_once = PTHREAD_ONCE_INIT;
+
+static void
+bn_update(double *e, const double *k, int pos, double sign)
+{
+    int px = pos % BN, py = pos / BN;
+    for (int y = 0; y < BN; y++)
+        for (int x = 0; x < BN; x++)
+            e[y * BN + x] += sign * k[((y - py + BN) % BN) * BN + (x - px + BN) % BN];
+}
+
+/* the one with the highest (want 1) energy among ones, or the lowest among zeros */
+static int
+bn_find(const double *e, const uint8_t *on, int want_one)
+{
+    int best = -1;
+    for (int i = 0; i < BN2; i++) {
+        if (on[i] != want_one)
+            continue;
+        if (best < 0 || (want_one ? e[i] > e[best] : e[i] < e[best]))
+            best = i;
+    }
+    return best;
+}
+
+static void
+bn_make(void)
+{
+    static double  k[BN2], e[BN2], e0[BN2];
+    static uint8_t on[BN2], on0[BN2];
+    for (int y = 0; y < BN; y++)
+        for (int x = 0; x < BN; x++) {
+            int dx = x < BN / 2 ? x : BN - x, dy = y < BN / 2 ? y : BN - y;
+            k[y * BN + x] = exp(-(double) (dx * dx + dy * dy) / (2.0 * 1.5 * 1.5));
+        }
+    memset(on, 0, sizeof on);
+    memset(e, 0, sizeof e);
+    int m = BN2 / 10;
+    for (int n = 0, i = 0; n < m; i++) { /* a white-noise start */
+        int pos = (int) (mix64((uint64_t) i + 12345) % BN2);
+        if (!on[pos]) {
+            on[pos] = 1;
+            bn_update(e, k, pos, 1.0);
+            n++;
+        }
+    }
+    for (int it = 0; it < 4 * BN2; it++) { /* move tightest clusters into largest voids */
+        int c = bn_find(e, on, 1);
+        on[c] = 0;
+        bn_update(e, k, c, -1.0);
+        int v = bn_find(e, on, 0);
+        on[v] = 1;
+        bn_update(e, k, v, 1.0);
+        if (v == c)
+            break;
+    }
+    memcpy(on0, on, sizeof on);
+    memcpy(e0, e, sizeof e);
+    for (int r = m - 1; r >= 0; r--) { /* phase 1: rank the start by removing clusters */
+        int c = bn_find(e, on, 1);
+        on[c] = 0;
+        bn_update(e, k, c, -1.0);
+        bn_rank[c] = (uint16_t) r;
+    }
+    memcpy(on, on0, sizeof on);
+    memcpy(e, e0, sizeof e);
+    for (int r = m; r < BN2; r++) { /* phase 2: fill the largest voids */
+        int v = bn_find(e, on, 0);
+        on[v] = 1;
+        bn_update(e, k, v, 1.0);
+        bn_rank[v] = (uint16_t) r;
+    }
+}
+
+static inline float
+blue(uint64_t seed, int32_t x, int32_t y, int32_t c)
+{
+    uint64_t h = mix64(seed + (uint64_t) c * 0x9E3779B97F4A7C15u);
+    int32_t  X = (int32_t) (((uint32_t) x + (uint32_t) (h & 63)) & (BN - 1));
+    int32_t  Y = (int32_t) (((uint32_t) y + (uint32_t) ((h >> 6) & 63)) & (BN - 1));
+    return ((float) bn_rank[Y * BN + X] + 0.5f) * (1.0f / (float) BN2);
+}
+
 static inline void
 over(float *d, const float *s, const float *color, int32_t nc, int32_t alpha)
 {
@@ -87,6 +179,10 @@ draw_row(const vfx_node *n, const float *in, float *out, int32_t x, int32_t y, i
             float *d = out + (ptrdiff_t) i * nc;
             for (int32_t c = 0; c < nc; c++) {
                 double u1, u2;
+                if (p->noise == VFX_NOISE_BLUE) {
+                    d[c] += p->a + (p->b - p->a) * blue(p->seed, x + i, y, p->mono ? 0 : c);
+                    continue;
+                }
                 uniforms(p->seed, x + i, y, p->mono ? 0 : c, &u1, &u2);
                 if (p->noise == VFX_NOISE_GAUSSIAN)
                     d[c] += (float) (p->a + p->b * sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
@@ -278,12 +374,14 @@ vfx_image_add_noise(vfx_image *in, vfx_noise_type type, float a, float b, int mo
 {
     draw_params p;
     VFX_TRY(draw_init(in, &p, D_NOISE, NULL, out));
-    if ((int) type < 0 || (int) type > VFX_NOISE_SALT)
+    if ((int) type < 0 || (int) type > VFX_NOISE_BLUE)
         return vfx__fail(VFX_ERR_ARG, "noise: unknown type %d", (int) type);
     p.noise = (int32_t) type;
     p.a = a;
     p.b = b;
     p.mono = mono;
     p.seed = mix64(seed + 0x5EED);
+    if (type == VFX_NOISE_BLUE)
+        pthread_once(&bn_once, bn_make);
     return vfx__node_new(&vfx__op_draw, &p, sizeof p, &in, 1, NULL, out);
 }

@@ -234,10 +234,54 @@ stats_match_scan(void **state)
     free(p);
 }
 
+/* Low-frequency power (0 < radius <= 8 cycles) of the 64x64 FFT of noise added to black. */
+static double
+low_power(vfx_noise_type type, int64_t *bins16)
+{
+    vfx_spec s = VFX_SPEC_INIT;
+    assert_int_equal(vfx_spec_init_simple(&s, 64, 64, "Y", VFX_PIXEL_F32), VFX_OK);
+    float      zero = 0;
+    vfx_image *black = NULL, *n = NULL, *f = NULL;
+    assert_int_equal(vfx_image_new_constant(&zero, &s, &black), VFX_OK);
+    assert_int_equal(vfx_image_add_noise(black, type, 0.0f, 1.0f, 0, 3, &n), VFX_OK);
+    if (bins16)
+        assert_int_equal(vfx_image_histogram(n, 0, 16, 0.0f, 1.0f, 0, NULL, bins16), VFX_OK);
+    assert_int_equal(vfx_image_fft(n, &f), VFX_OK);
+    float *p = pixels(f, (vfx_rect){ 0, 0, 64, 64 });
+    double sum = 0;
+    for (int v = 0; v < 64; v++)
+        for (int u = 0; u < 64; u++) {
+            int du = u < 32 ? u : 64 - u, dv = v < 32 ? v : 64 - v;
+            int r2 = du * du + dv * dv;
+            if (r2 > 0 && r2 <= 64)
+                sum += (double) p[(v * 64 + u) * 2] * p[(v * 64 + u) * 2] +
+                       (double) p[(v * 64 + u) * 2 + 1] * p[(v * 64 + u) * 2 + 1];
+        }
+    free(p);
+    vfx_image_unref(f);
+    vfx_image_unref(n);
+    vfx_image_unref(black);
+    vfx_spec_clear(&s);
+    return sum;
+}
+
+static void
+blue_noise_is_blue(void **state)
+{
+    (void) state;
+    int64_t bins[16];
+    double  blue = low_power(VFX_NOISE_BLUE, bins), white = low_power(VFX_NOISE_UNIFORM, NULL);
+    for (int b = 0; b < 16; b++) /* every value once per 64x64 tile: a flat histogram */
+        assert_int_equal(bins[b], 256);
+    if (!(blue < 0.2 * white))
+        fail_msg("blue noise low-frequency power %g, white %g", blue, white);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = { cmocka_unit_test(compare_matches_scan),
-                                        cmocka_unit_test(stats_match_scan) };
+                                        cmocka_unit_test(stats_match_scan),
+                                        cmocka_unit_test(blue_noise_is_blue) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
