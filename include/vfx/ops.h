@@ -7,6 +7,7 @@
 #include "vfx/core.h"
 #include "vfx/image.h"
 #include "vfx/color.h"
+#include "vfx/sink.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -100,6 +101,21 @@ VFX_API vfx_status vfx_image_zover(vfx_image *a, vfx_image *b, int zero_is_inf, 
 VFX_API vfx_status vfx_image_premult(vfx_image *in, vfx_image **out);
 VFX_API vfx_status vfx_image_unpremult(vfx_image *in, vfx_image **out);
 
+/** Layer blend modes of vfx_image_blend() (W3C Compositing and Blending Level 1 formulas). */
+typedef enum vfx_blend_mode {
+    VFX_BLEND_MULTIPLY = 0, VFX_BLEND_SCREEN = 1, VFX_BLEND_OVERLAY = 2, VFX_BLEND_SOFTLIGHT = 3,
+    VFX_BLEND_HARDLIGHT = 4, VFX_BLEND_DARKEN = 5, VFX_BLEND_LIGHTEN = 6,
+    VFX_BLEND_DIFFERENCE = 7, VFX_BLEND_EXCLUSION = 8, VFX_BLEND_ADD = 9
+} vfx_blend_mode;
+/** "multiply", "screen", "overlay", "softlight", "hardlight", "darken", "lighten",
+ *  "difference", "exclusion", "add" (or "plus"); -1 when unknown. */
+VFX_API vfx_blend_mode vfx_blend_mode_from_name(const char *name);
+/** Blend source @p a onto backdrop @p b (same channel count, alpha at the same index or
+ *  none): with alpha, co = cs (1 - ab) + cb (1 - as) + as ab B(Cb, Cs) on premultiplied
+ *  inputs and ao = as + ab - as ab; without, B(b, a). ADD sums every channel. RoD: the union. */
+VFX_API vfx_status vfx_image_blend(vfx_image *a, vfx_image *b, vfx_blend_mode mode,
+                                   vfx_image **out);
+
 /* ---- geometry: pixel re-indexing, as oiiotool ------------------------------------------- */
 
 /** Mirror top-bottom (flip) or left-right (flop) within the display window; rotate by 180,
@@ -133,6 +149,143 @@ VFX_API vfx_status vfx_image_clamp(vfx_image *in, const float *lo, const float *
 /** a * b + c of three images with the same channel count (not pointwise: three inputs); the
  *  RoD is the union of theirs. */
 VFX_API vfx_status vfx_image_mad3(vfx_image *a, vfx_image *b, vfx_image *c, vfx_image **out);
+
+/* ---- statistics and comparison (sinks: they pull pixels, streaming, and return numbers) --- */
+
+/** Thresholds of vfx_image_compare(). Always start from VFX_COMPARE_OPTIONS_INIT. */
+typedef struct vfx_compare_options {
+    size_t size;          /**< sizeof(vfx_compare_options) */
+    float  fail_thresh;   /**< absolute error a pixel must exceed to fail (1e-6, as idiff) */
+    float  warn_thresh;   /**< ... to warn (1e-6) */
+    float  fail_relative; /**< and its error relative to mean(|a|, |b|) too (0 = off) */
+    float  warn_relative;
+} vfx_compare_options;
+#define VFX_COMPARE_OPTIONS_INIT { sizeof(vfx_compare_options), 1e-6f, 1e-6f, 0.0f, 0.0f }
+
+/** What vfx_image_compare() found. */
+typedef struct vfx_compare_result {
+    double   mean_error, rms_error; /**< over every value of the region (finite errors) */
+    double   psnr;                  /**< 20 log10(max(1, peak |value|) / RMS); +Inf if equal */
+    double   max_error;             /**< +Inf when a NaN/Inf meets a different value */
+    int32_t  max_x, max_y, max_c;   /**< first place (row-major) of max_error */
+    int32_t  n_channels;            /**< channels compared: max of the two counts */
+    int64_t  n_warn, n_fail;        /**< pixels with some channel over the thresholds */
+    int64_t  n_pixels;              /**< pixels compared */
+    vfx_rect region;                /**< the region compared */
+} vfx_compare_result;
+
+/** Compare @p a and @p b as OpenImageIO's ImageBufAlgo::compare (idiff, oiiotool --diff) does,
+ *  in one streaming pass: over the union of the data windows (or @p sink's REGION), channel c
+ *  of one against channel c of the other, missing channels and pixels outside a data window
+ *  reading 0; NaN equals NaN and Inf equals Inf. See op_compare.c for the exact rules.
+ *  @p opt and @p sink may be NULL. The result does not depend on the thread count. */
+VFX_API vfx_status vfx_image_compare(vfx_image *a, vfx_image *b, const vfx_compare_options *opt,
+                                     const vfx_sink_options *sink, vfx_compare_result *out);
+
+/* The sinks below cover the sink options' REGION, else the data window (OIIO's default ROI);
+ * @p opt may be NULL. They stream: only counters are kept. */
+
+/** Is every pixel within @p threshold (0 = exactly equal) of the first one on every channel?
+ *  The first pixel's values go to @p color_out (up to @p n_color values; may be NULL). */
+VFX_API vfx_status vfx_image_is_constant_color(vfx_image *im, float threshold,
+                                               const vfx_sink_options *opt, float *color_out,
+                                               int32_t n_color, int *result_out);
+/** Are channels 0..n-1 (@p n_channels, 0 = all) equal within @p threshold in every pixel? */
+VFX_API vfx_status vfx_image_is_monochrome(vfx_image *im, float threshold, int32_t n_channels,
+                                           const vfx_sink_options *opt, int *result_out);
+/** How many pixels match each of @p n_colors colours (n_channels values each) within @p eps
+ *  per channel (NULL = 0.001), as OIIO color_count / oiiotool --colorcount. */
+VFX_API vfx_status vfx_image_color_count(vfx_image *im, int32_t n_colors, const float *colors,
+                                         const float *eps, const vfx_sink_options *opt,
+                                         int64_t *counts_out);
+/** Pixels with some channel below @p low, above @p high, and entirely inside (oiiotool
+ *  --rangecheck). Outputs may be NULL. */
+VFX_API vfx_status vfx_image_range_check(vfx_image *im, const float *low, const float *high,
+                                         const vfx_sink_options *opt, int64_t *low_out,
+                                         int64_t *high_out, int64_t *inside_out);
+/** The smallest rect holding every pixel with a non-zero channel (oiiotool --trim); empty
+ *  (x0 == x1) at the region's corner when all are zero. */
+VFX_API vfx_status vfx_image_nonzero_region(vfx_image *im, const vfx_sink_options *opt,
+                                            vfx_rect *rect_out);
+/** Histogram of @p channel: @p n_bins equal bins over [lo, hi] (hi falls in the last bin);
+ *  values outside, and NaN, are not counted; with @p ignore_empty, pixels whose channels are
+ *  all 0 are skipped (OIIO histogram). */
+VFX_API vfx_status vfx_image_histogram(vfx_image *im, int32_t channel, int32_t n_bins, float lo,
+                                       float hi, int ignore_empty, const vfx_sink_options *opt,
+                                       int64_t *bins_out);
+
+/* ---- tone and remap (pointwise unless noted; OpenImageIO's meanings, see op_tone.c) -------- */
+
+/** Parameters of vfx_image_contrast(), one value per channel (up to 64). */
+typedef struct vfx_contrast_params {
+    float black[64], white[64]; /**< input range mapped to [0, 1] (default 0, 1) */
+    float min[64], max[64];     /**< output range (default 0, 1) */
+    float scontrast[64];        /**< S-curve contrast; 1 = none (default 1) */
+    float sthresh[64];          /**< S-curve pivot (default 0.5) */
+} vfx_contrast_params;
+/** Fill @p p with the defaults. Does not fail. */
+VFX_API void vfx_contrast_params_init(vfx_contrast_params *p);
+/** Contrast remap (oiiotool --contrast): (x - black) / (white - black), then the optional
+ *  sigmoid, then lerp(min, max, .); black == white on every channel is a threshold. */
+VFX_API vfx_status vfx_image_contrast(vfx_image *in, const vfx_contrast_params *p,
+                                      vfx_image **out);
+/** Saturation (oiiotool --saturate): rgb = luma + scale (rgb - luma) on channels
+ *  first_channel .. +2, Rec.709 luma weights. */
+VFX_API vfx_status vfx_image_saturate(vfx_image *in, float scale, int32_t first_channel,
+                                      vfx_image **out);
+/** Log range compression above 0.18 and its exact inverse (oiiotool --rangecompress /
+ *  --rangeexpand); per channel, or by luma (@p luma) scaling the colour channels together.
+ *  Alpha and Z are left alone. */
+VFX_API vfx_status vfx_image_rangecompress(vfx_image *in, int luma, vfx_image **out);
+VFX_API vfx_status vfx_image_rangeexpand(vfx_image *in, int luma, vfx_image **out);
+/** Premult that leaves alpha-0 pixels as they are (oiiotool --repremult). */
+VFX_API vfx_status vfx_image_repremult(vfx_image *in, vfx_image **out);
+/** Colour map (oiiotool --colormap): an RGB image from channel @p src_channel (-1 = Rec.709
+ *  luma of channels 0-2, or channel 0 below 3 channels) through a map: @p name (inferno,
+ *  viridis, magma, plasma, turbo, blue-red, spectrum, heat) or, when @p name is NULL,
+ *  @p n_knots RGB triples (2 to 1024) spaced evenly over [0, 1]. Not pointwise (3 channels
+ *  out). */
+VFX_API vfx_status vfx_image_color_map(vfx_image *in, int32_t src_channel, const char *name,
+                                       const float *knots, int32_t n_knots, vfx_image **out);
+
+/* ---- drawing and noise on an image (pointwise; oiiotool's meanings, see op_draw.c) -------- */
+
+/** Replace the pixels of @p rect by one colour (@p n_colors 1), a gradient between two
+ *  (top-bottom when @p vertical, else left-right) or four (top-left, top-right, bottom-left,
+ *  bottom-right), the colours sitting on the rect's first and last pixel centres
+ *  (oiiotool --fill). @p colors: pointers to one value per channel each. */
+VFX_API vfx_status vfx_image_fill(vfx_image *in, vfx_rect rect, const float *const *colors,
+                                  int32_t n_colors, int vertical, vfx_image **out);
+/** The outline (or all, @p filled) of the inclusive box (x1, y1)-(x2, y2), @p color over the
+ *  pixels (oiiotool --box). */
+VFX_API vfx_status vfx_image_draw_box(vfx_image *in, int32_t x1, int32_t y1, int32_t x2,
+                                      int32_t y2, const float *color, int filled,
+                                      vfx_image **out);
+/** Points (@p polyline 0) or a polyline through @p n_points (x, y) pairs (Bresenham), @p color
+ *  over the pixels (oiiotool --point, --line). At most 16M pixels. */
+VFX_API vfx_status vfx_image_draw_lines(vfx_image *in, const int32_t *xy, int32_t n_points,
+                                        int polyline, const float *color, vfx_image **out);
+/** Noise kinds of vfx_image_add_noise(). */
+typedef enum vfx_noise_type {
+    VFX_NOISE_GAUSSIAN = 0, VFX_NOISE_UNIFORM = 1, VFX_NOISE_SALT = 2, VFX_NOISE_BLUE = 3
+} vfx_noise_type;
+/** Add noise to every channel (oiiotool --noise): gaussian (@p a mean, @p b stddev), uniform
+ *  (in [a, b)), salt (a pixel's channels set to @p a with probability @p b), blue (blue noise
+ *  in [a, b): a 64 x 64 void-and-cluster tile, each value once per tile). With @p mono one
+ *  draw serves all channels of a pixel. A pure function of (seed, x, y, channel). */
+VFX_API vfx_status vfx_image_add_noise(vfx_image *in, vfx_noise_type type, float a, float b,
+                                       int mono, uint64_t seed, vfx_image **out);
+
+/* ---- Fourier transforms (OpenImageIO's meanings, see op_fft.c) ------------------------------ */
+
+/** The 2-D DFT of channel 0 over the data window -> (real, imag), scaled by 1/sqrt(w h)
+ *  (oiiotool --fft). Needs the whole input: the transform runs once and is cached. */
+VFX_API vfx_status vfx_image_fft(vfx_image *in, vfx_image **out);
+/** The inverse of vfx_image_fft() for a (real, imag) image -> the real part (--ifft). */
+VFX_API vfx_status vfx_image_ifft(vfx_image *in, vfx_image **out);
+/** (real, imag) -> (amplitude, phase) and back (--polar, --unpolar). Pointwise. */
+VFX_API vfx_status vfx_image_polar(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_unpolar(vfx_image *in, vfx_image **out);
 
 #ifdef __cplusplus
 }

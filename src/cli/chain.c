@@ -35,6 +35,9 @@ typedef struct chain {
     double         t0;
     vfx_ocio_config *cfg;         /* loaded on first use: --colorconfig, $OCIO or built-in */
     const char      *cfg_path;
+    const char      *names[STACK_MAX]; /* file name of an input still unchanged, else NULL */
+    cli_diff_opts    diff;             /* --fail, --warn, ... for --diff */
+    int              diff_failed;      /* a --diff failed: exit 1 at the end, as oiiotool */
 } chain;
 
 typedef struct chain_cmd chain_cmd;
@@ -74,6 +77,7 @@ push(chain *c, vfx_image *im)
         fprintf(stderr, "vfx: image stack full (%d images)\n", STACK_MAX);
         return 2;
     }
+    c->names[c->n] = NULL;
     c->stack[c->n++] = im;
     return 0;
 }
@@ -158,7 +162,10 @@ cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
         return fail(args[0], s);
     if (c->n_inputs < STACK_MAX)
         c->inputs[c->n_inputs++] = vfx_image_ref(im);
-    return push(c, im);
+    int rc = push(c, im);
+    if (rc == 0)
+        c->names[c->n - 1] = args[0];
+    return rc;
 }
 
 static int
@@ -698,6 +705,322 @@ cmd_stats(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     return 0;
 }
 
+/* --diff: compare the two top images (left on the stack), as oiiotool; --fail, --warn, ...
+ * set its thresholds. A failure makes the chain exit 1 at the end (oiiotool's behaviour). */
+static int
+cmd_diff(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (c->n < 2)
+        return usage("%s: needs two images", cmd->name);
+    int v = cli_diff_print(c->stack[c->n - 2], c->stack[c->n - 1],
+                           c->names[c->n - 2] ? c->names[c->n - 2] : "(image)",
+                           c->names[c->n - 1] ? c->names[c->n - 1] : "(image)", &c->diff,
+                           CLI_DIFF_CHAIN);
+    if (v < 0)
+        return 1;
+    if (v == 2)
+        c->diff_failed = 1;
+    return 0;
+}
+
+/* --rangecheck LOW HIGH and --colorcount "c;c;...", as oiiotool prints them. */
+static int
+cmd_count(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    vfx_image *im = c->stack[c->n - 1];
+    int32_t    nc = vfx_image_n_channels(im);
+    if (nc > 64)
+        return usage("%s: more than 64 channels", cmd->name);
+    vfx_status s;
+    if (strcmp(cmd->name, "--rangecheck") == 0) {
+        float   lo[64], hi[64];
+        int64_t nl = 0, nh = 0, ni = 0;
+        if (parse_floats(args[0], lo, nc) != nc || parse_floats(args[1], hi, nc) != nc)
+            return usage("bad range '%s' (one value, or one per channel)", args[0]);
+        if ((s = vfx_image_range_check(im, lo, hi, NULL, &nl, &nh, &ni)) != VFX_OK)
+            return fail(cmd->name, s);
+        printf("%8lld  < %s\n%8lld  > %s\n%8lld  within range\n", (long long) nl, args[0],
+               (long long) nh, args[1], (long long) ni);
+        return 0;
+    }
+    float       eps[64], cols[64 * 64];
+    int64_t     counts[64];
+    const char *tok_at[64];
+    int32_t     n_cols = 0;
+    const char *v = mod_get(mods, n_mods, "eps");
+    for (int32_t k = 0; k < nc; k++)
+        eps[k] = 0.001f;
+    if (v && parse_floats(v, eps, nc) != nc)
+        return usage("bad eps '%s'", v);
+    char        buf[1024];
+    snprintf(buf, sizeof buf, "%s", args[0]);
+    for (char *save = NULL, *tok = strtok_r(buf, ";", &save); tok;
+         tok = strtok_r(NULL, ";", &save)) {
+        if (n_cols >= 64 || parse_floats(tok, cols + n_cols * nc, nc) != nc)
+            return usage("bad colour list '%s' (c,c,c;c,c,c...)", args[0]);
+        tok_at[n_cols++] = args[0] + (tok - buf);
+    }
+    if (n_cols == 0)
+        return usage("bad colour list '%s'", args[0]);
+    if ((s = vfx_image_color_count(im, n_cols, cols, eps, NULL, counts)) != VFX_OK)
+        return fail(cmd->name, s);
+    for (int32_t k = 0; k < n_cols; k++) /* each colour as given, as oiiotool prints it */
+        printf("%8lld  %.*s\n", (long long) counts[k], (int) strcspn(tok_at[k], ";"), tok_at[k]);
+    return 0;
+}
+
+/* --trim: crop to the smallest rect holding the non-zero pixels (one streaming pass). */
+static int
+cmd_trim(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_rect   r;
+    vfx_status s = vfx_image_nonzero_region(in, NULL, &r);
+    if (s == VFX_OK && r.x1 == r.x0) /* all zero: oiiotool keeps one pixel */
+        r = (vfx_rect){ r.x0, r.y0, r.x0 + 1, r.y0 + 1 };
+    if (s == VFX_OK)
+        s = vfx_image_crop(in, r, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+/* Tone and remap: --contrast, --saturate, --colormap, --rangecompress, --rangeexpand,
+ * --repremult (oiiotool's names and modifiers). */
+static int
+cmd_tone(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    int32_t     nc = vfx_image_n_channels(in);
+    const char *v, *name = cmd->name + 2;
+    vfx_status  s = VFX_OK;
+    if (nc > 64) {
+        vfx_image_unref(in);
+        return usage("%s: more than 64 channels", cmd->name);
+    }
+    if (strcmp(name, "contrast") == 0) {
+        vfx_contrast_params p;
+        vfx_contrast_params_init(&p);
+        static const char *const keys[] = { "black", "white", "min", "max", "scontrast",
+                                            "sthresh" };
+        float *dst[] = { p.black, p.white, p.min, p.max, p.scontrast, p.sthresh };
+        for (int k = 0; k < 6 && rc == 0; k++)
+            if ((v = mod_get(mods, n_mods, keys[k])) && parse_floats(v, dst[k], nc) != nc)
+                rc = usage("bad contrast value '%s' (one, or one per channel)", v);
+        if (rc == 0)
+            s = vfx_image_contrast(in, &p, &im);
+        if (rc == 0 && s == VFX_OK && (v = mod_get(mods, n_mods, "clamp")) && atoi(v)) {
+            vfx_image *cl = NULL; /* :clamp=1 clamps to [min, max], as oiiotool */
+            s = vfx_image_clamp(im, p.min, p.max, 0, &cl);
+            vfx_image_unref(im);
+            im = cl;
+        }
+    } else if (strcmp(name, "saturate") == 0) {
+        char  *end;
+        double k = strtod(args[0], &end);
+        v = mod_get(mods, n_mods, "firstchannel");
+        if (end == args[0] || *end)
+            rc = usage("bad saturation scale '%s'", args[0]);
+        else
+            s = vfx_image_saturate(in, (float) k, v ? (int32_t) atoi(v) : 0, &im);
+    } else if (strcmp(name, "colormap") == 0) {
+        /* a map name, or comma-separated RGB triples */
+        float   knots[3 * 1024];
+        int32_t n = 0;
+        if ((args[0][0] >= '0' && args[0][0] <= '9') || args[0][0] == '.' || args[0][0] == '-') {
+            const char *q = args[0];
+            while (*q && n < 3 * 1024) {
+                char *end;
+                knots[n++] = strtof(q, &end);
+                if (end == q || (*end && *end != ','))
+                    break;
+                q = *end ? end + 1 : end;
+            }
+            if (*q || n % 3 || n < 6)
+                rc = usage("bad colour map '%s' (a name, or r,g,b,r,g,b,... knots)", args[0]);
+            else
+                s = vfx_image_color_map(in, -1, NULL, knots, n / 3, &im);
+        } else {
+            s = vfx_image_color_map(in, -1, args[0], NULL, 0, &im);
+        }
+    } else if (strcmp(name, "repremult") == 0) {
+        s = vfx_image_repremult(in, &im);
+    } else {
+        int luma = (v = mod_get(mods, n_mods, "luma")) && atoi(v);
+        s = name[5] == 'c' ? vfx_image_rangecompress(in, luma, &im)
+                           : vfx_image_rangeexpand(in, luma, &im);
+    }
+    vfx_image_unref(in);
+    if (rc)
+        return rc;
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+/* --blend:mode=NAME: the image below (source) blended onto the top one (backdrop). */
+static int
+cmd_blend(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    const char    *m = mod_get(mods, n_mods, "mode");
+    vfx_blend_mode mode = vfx_blend_mode_from_name(m ? m : "multiply");
+    if ((int) mode < 0)
+        return usage("unknown blend mode '%s' (multiply screen overlay softlight hardlight "
+                     "darken lighten difference exclusion add)", m);
+    vfx_image *b, *a, *im = NULL;
+    int        rc = pop(c, cmd->name, &b);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, cmd->name, &a))) {
+        vfx_image_unref(b);
+        return rc;
+    }
+    vfx_status s = vfx_image_blend(a, b, mode, &im);
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+/* Drawing: --fill GEOM, --box X1,Y1,X2,Y2, --line X1,Y1,X2,Y2,..., --point X,Y,...; and
+ * --noise (:type=gaussian|uniform|salt :mean= :stddev= :min= :max= :value= :portion= :seed=
+ * :mono=1). Colours default to 1 on every channel, as oiiotool. */
+static int
+cmd_draw(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    int32_t     nc = vfx_image_n_channels(in);
+    const char *v, *name = cmd->name + 2;
+    vfx_status  s = VFX_OK;
+    float       col[4][64];
+    for (int k = 0; k < 4; k++)
+        for (int i = 0; i < 64; i++)
+            col[k][i] = 1.0f;
+    if (nc > 64)
+        rc = usage("%s: more than 64 channels", cmd->name);
+    if (rc == 0 && (v = mod_get(mods, n_mods, "color")) && parse_floats(v, col[0], nc) != nc)
+        rc = usage("bad color '%s' (one value, or one per channel)", v);
+    if (rc == 0 && strcmp(name, "noise") == 0) {
+        const char    *t = mod_get(mods, n_mods, "type");
+        vfx_noise_type type = !t || strcmp(t, "gaussian") == 0 ? VFX_NOISE_GAUSSIAN
+                              : strcmp(t, "uniform") == 0      ? VFX_NOISE_UNIFORM
+                              : strcmp(t, "salt") == 0         ? VFX_NOISE_SALT
+                              : strcmp(t, "blue") == 0         ? VFX_NOISE_BLUE
+                                                               : (vfx_noise_type) -1;
+        static const char *const ka[] = { "mean", "min", "value", "min" },
+                                 *const kb[] = { "stddev", "max", "portion", "max" };
+        static const float da[] = { 0.0f, 0.0f, 0.0f, 0.0f }, db[] = { 0.1f, 0.1f, 0.1f, 0.1f };
+        if ((int) type < 0) {
+            rc = usage("unknown noise type '%s' (gaussian, uniform, salt, blue)", t);
+        } else {
+            float       a = (v = mod_get(mods, n_mods, ka[type])) ? strtof(v, NULL) : da[type];
+            float       b = (v = mod_get(mods, n_mods, kb[type])) ? strtof(v, NULL) : db[type];
+            const char *sd = mod_get(mods, n_mods, "seed"), *mo = mod_get(mods, n_mods, "mono");
+            s = vfx_image_add_noise(in, type, a, b, mo && atoi(mo), sd ? strtoull(sd, NULL, 10) : 0,
+                                    &im);
+        }
+    } else if (rc == 0 && strcmp(name, "fill") == 0) {
+        vfx_rect r;
+        static const char *const keys[] = { "top", "bottom", "left", "right", "topleft",
+                                             "topright", "bottomleft", "bottomright" };
+        int have[8] = { 0 };
+        for (int k = 0; k < 8 && rc == 0; k++)
+            if ((v = mod_get(mods, n_mods, keys[k]))) {
+                have[k] = 1;
+                if (parse_floats(v, col[k < 4 ? k % 2 : k - 4], nc) != nc)
+                    rc = usage("bad colour '%s'", v);
+            }
+        if (rc == 0 && parse_geom(args[0], &r) != 0)
+            rc = usage("bad geometry '%s' (WxH+X+Y)", args[0]);
+        if (rc == 0) {
+            const float *cp[4] = { col[0], col[1], col[2], col[3] };
+            int n = (have[4] || have[5] || have[6] || have[7]) ? 4 : (have[0] || have[1]) ? 2
+                    : (have[2] || have[3])                     ? 2 : 1;
+            s = vfx_image_fill(in, r, cp, n, have[0] || have[1], &im);
+        }
+    } else if (rc == 0) {
+        int32_t xy[2 * 1024];
+        int     n = 0;
+        for (const char *q = args[0]; *q && n < 2 * 1024;) {
+            char *end;
+            long  x = strtol(q, &end, 10);
+            if (end == q)
+                break;
+            xy[n++] = (int32_t) x;
+            q = *end == ',' ? end + 1 : end;
+            if (*end && *end != ',')
+                break;
+        }
+        int box = strcmp(name, "box") == 0;
+        if (n % 2 || n == 0 || (box && n != 4))
+            rc = usage("bad coordinates '%s' (x1,y1,x2,y2,...)", args[0]);
+        else if (box)
+            s = vfx_image_draw_box(in, xy[0], xy[1], xy[2], xy[3], col[0],
+                                   (v = mod_get(mods, n_mods, "fill")) && atoi(v), &im);
+        else
+            s = vfx_image_draw_lines(in, xy, n / 2, strcmp(name, "line") == 0, col[0], &im);
+    }
+    vfx_image_unref(in);
+    if (rc)
+        return rc;
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+/* --fft, --ifft, --polar, --unpolar */
+static int
+cmd_fft(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    static const struct { const char *name; vfx_status (*fn)(vfx_image *, vfx_image **); } ops[] = {
+        { "--fft", vfx_image_fft }, { "--ifft", vfx_image_ifft },
+        { "--polar", vfx_image_polar }, { "--unpolar", vfx_image_unpolar },
+    };
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = VFX_ERR_ARG;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(ops[i].name, cmd->name) == 0)
+            s = ops[i].fn(in, &im);
+    vfx_image_unref(in);
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
+static int
+cmd_diffopt(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    char  *end;
+    double v = strtod(args[0], &end);
+    if (end == args[0] || *end)
+        return usage("bad threshold '%s'", args[0]);
+    const char *n = cmd->name + 2;
+    if (strcmp(n, "fail") == 0)
+        c->diff.co.fail_thresh = (float) v;
+    else if (strcmp(n, "warn") == 0)
+        c->diff.co.warn_thresh = (float) v;
+    else if (strcmp(n, "failpercent") == 0)
+        c->diff.failpercent = v;
+    else if (strcmp(n, "warnpercent") == 0)
+        c->diff.warnpercent = v;
+    else if (strcmp(n, "hardfail") == 0)
+        c->diff.hardfail = v;
+    else
+        c->diff.hardwarn = v;
+    return 0;
+}
+
 static int
 cmd_flag(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -1225,6 +1548,26 @@ static const chain_cmd commands[] = {
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
     { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
     { "--premult", 0, cmd_premult, "multiply colour channels by alpha" },
+    { "--fft", 0, cmd_fft, "2-D Fourier transform of channel 0 -> (real, imag), whole image" },
+    { "--ifft", 0, cmd_fft, "inverse Fourier transform of a (real, imag) image -> real part" },
+    { "--polar", 0, cmd_fft, "complex (real, imag) -> (amplitude, phase)" },
+    { "--unpolar", 0, cmd_fft, "(amplitude, phase) -> complex (real, imag)" },
+    { "--noise", 0, cmd_draw, "add noise (:type=gaussian:mean=0:stddev=0.1, uniform:min=0:max=0.1, "
+                              "salt:value=0:portion=0.1, blue:min=0:max=0.1, :seed= :mono=1)" },
+    { "--fill", 1, cmd_draw, "GEOM: fill a rect (:color= | :top= :bottom= | :left= :right= | "
+                             ":topleft= :topright= :bottomleft= :bottomright=)" },
+    { "--box", 1, cmd_draw, "X1,Y1,X2,Y2: draw a box (:color= :fill=1)" },
+    { "--line", 1, cmd_draw, "X1,Y1,X2,Y2,...: draw a polyline (:color=)" },
+    { "--point", 1, cmd_draw, "X1,Y1,...: draw points (:color=)" },
+    { "--blend", 0, cmd_blend, "blend the image below onto the top one (:mode=multiply screen "
+                               "overlay softlight hardlight darken lighten difference exclusion add)" },
+    { "--repremult", 0, cmd_tone, "premult, leaving alpha-0 pixels as they are" },
+    { "--contrast", 0, cmd_tone, "remap (:black= :white= :min= :max= :scontrast= :sthresh= per channel, :clamp=1)" },
+    { "--saturate", 1, cmd_tone, "S: scale saturation of channels 0-2 (:firstchannel=)" },
+    { "--colormap", 1, cmd_tone, "MAP: false colour from luma (inferno viridis magma plasma turbo "
+                                 "blue-red spectrum heat, or r,g,b,r,g,b... knots)" },
+    { "--rangecompress", 0, cmd_tone, "log-compress values above 0.18 (:luma=1)" },
+    { "--rangeexpand", 0, cmd_tone, "undo --rangecompress (:luma=1)" },
     { "--unpremult", 0, cmd_premult, "divide colour channels by alpha (alpha 0 left alone)" },
     { "--flip", 0, cmd_reorient, "mirror top to bottom" },
     { "--flop", 0, cmd_reorient, "mirror left to right" },
@@ -1248,6 +1591,16 @@ static const chain_cmd commands[] = {
     { "--caption", 1, cmd_attrib, "TEXT: set ImageDescription" },
     { "--orientation", 1, cmd_attrib, "N: set the EXIF orientation attribute (1-8)" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
+    { "--diff", 0, cmd_diff, "compare the two top images (report as idiff; a failure exits 1)" },
+    { "--rangecheck", 2, cmd_count, "LOW HIGH: count pixels below, above and inside a range" },
+    { "--colorcount", 1, cmd_count, "C;C;...: count pixels of each colour (:eps=0.001)" },
+    { "--trim", 0, cmd_trim, "crop to the smallest rect holding the non-zero pixels" },
+    { "--fail", 1, cmd_diffopt, "T: --diff failure threshold (1e-06)" },
+    { "--failpercent", 1, cmd_diffopt, "P: --diff allows P % of pixels to fail (0)" },
+    { "--hardfail", 1, cmd_diffopt, "T: --diff fails if any error exceeds T (inf)" },
+    { "--warn", 1, cmd_diffopt, "T: --diff warning threshold (1e-06)" },
+    { "--warnpercent", 1, cmd_diffopt, "P: --diff allows P % of pixels to warn (0)" },
+    { "--hardwarn", 1, cmd_diffopt, "T: --diff warns if any error exceeds T (inf)" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
     { "--runstats", 0, cmd_flag, "print time, peak memory, bytes read and cache counters at the end" },
     { "--threads", 1, cmd_skip, "N: worker threads" },
@@ -1378,6 +1731,7 @@ chain_run(int argc, char **argv)
     memset(&c, 0, sizeof c);
     c.level = -1;
     c.t0 = cli_now();
+    cli_diff_opts_init(&c.diff);
     int rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {
         char name[64];
@@ -1429,5 +1783,5 @@ chain_run(int argc, char **argv)
     while (c.n > 0)
         vfx_image_unref(c.stack[--c.n]);
     vfx_ocio_config_free(c.cfg);
-    return rc;
+    return rc == 0 && c.diff_failed ? 1 : rc;
 }

@@ -33,6 +33,18 @@ int cli_seq_run(const char *cmd, const char *in, const char *out, const char *fr
  *  otherwise; @p run runs the chain once on an argv whose patterns were replaced. */
 int cli_seq_chain(int argc, char **argv, const int *is_file, const char *frames,
                   int (*run)(int argc, char **argv));
+/** Compare thresholds and verdict rules of vfx diff and chain --diff (cmd_diff.c; idiff's). */
+typedef struct cli_diff_opts {
+    vfx_compare_options co;
+    double              failpercent, warnpercent, hardfail, hardwarn;
+    long long           allowfailures;
+} cli_diff_opts;
+void cli_diff_opts_init(cli_diff_opts *o);
+enum { CLI_DIFF_IDIFF, CLI_DIFF_VERBOSE, CLI_DIFF_QUIET, CLI_DIFF_JSON, CLI_DIFF_CHAIN };
+/** Compare @p a and @p b and print the report (idiff's, or oiiotool --diff's for
+ *  CLI_DIFF_CHAIN). Returns 0 pass, 1 warning, 2 failure, -1 error (message printed). */
+int cli_diff_print(vfx_image *a, vfx_image *b, const char *name_a, const char *name_b,
+                   const cli_diff_opts *o, int mode);
 
 /** Chain mode (chain.c): oiiotool-style commands; argv[0] is the program. */
 int  cli_chain_main(int argc, char **argv);

@@ -64,10 +64,92 @@ b_over(int nc)
     return out;
 }
 
+/* tone and remap (op_tone.c): pointwise chains, and color_map (3 channels, + alpha for 4) */
+static vfx_image *
+b_tone(int nc)
+{
+    vfx_image *in = src_img(nc), *a = NULL, *b = NULL, *c = NULL, *out = NULL;
+    vfx_contrast_params cp;
+    vfx_contrast_params_init(&cp);
+    cp.scontrast[0] = cp.scontrast[1] = 4.0f;
+    cp.max[2] = 0.7f;
+    assert_int_equal(vfx_image_contrast(in, &cp, &a), VFX_OK);
+    assert_int_equal(vfx_image_saturate(a, 1.7f, 0, &b), VFX_OK);
+    assert_int_equal(vfx_image_rangecompress(b, 1, &c), VFX_OK);
+    assert_int_equal(vfx_image_repremult(c, &out), VFX_OK);
+    vfx_image_unref(in);
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    vfx_image_unref(c);
+    return out;
+}
+
+static vfx_image *
+b_colormap(int nc)
+{
+    vfx_image *in = src_img(nc), *m = NULL, *out = NULL;
+    assert_int_equal(vfx_image_color_map(in, -1, "turbo", NULL, 0, &m), VFX_OK);
+    assert_int_equal(vfx_image_channels(m, nc == 4 ? "R,G,B,A=1" : "R,G,B", &out), VFX_OK);
+    vfx_image_unref(in);
+    vfx_image_unref(m);
+    return out;
+}
+
+/* drawing and noise (op_draw.c): fill gradient, box, polyline, noise, fused */
+static vfx_image *
+b_draw(int nc)
+{
+    vfx_image  *in = src_img(nc), *a = NULL, *b = NULL, *c = NULL, *out = NULL;
+    float       red[4] = { 1, 0, 0, 0.5f }, blue[4] = { 0, 0, 1, 1 };
+    const float *cols[2] = { red, blue };
+    int32_t     xy[8] = { -5, 3, 80, 70, 20, 75, 91, 0 };
+    assert_int_equal(vfx_image_fill(in, vfx_rect_make(10, 12, 30, 20), cols, 2, 1, &a), VFX_OK);
+    assert_int_equal(vfx_image_draw_box(a, 60, 50, 5, 5, red, 0, &b), VFX_OK);
+    assert_int_equal(vfx_image_draw_lines(b, xy, 4, 1, blue, &c), VFX_OK);
+    assert_int_equal(vfx_image_add_noise(c, VFX_NOISE_GAUSSIAN, 0, 0.1f, 0, 7, &out), VFX_OK);
+    vfx_image_unref(in);
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    vfx_image_unref(c);
+    return out;
+}
+
+static vfx_image *
+b_blend(int nc)
+{
+    vfx_image *a = noise((vfx_rect){ 3, 2, 50, 40 }, (vfx_rect){ 0, 0, 93, 80 }, nc, 7);
+    vfx_image *b = noise((vfx_rect){ 20, 30, 93, 80 }, (vfx_rect){ 0, 0, 93, 80 }, nc, 8);
+    vfx_image *out = NULL;
+    assert_int_equal(vfx_image_blend(a, b, VFX_BLEND_SOFTLIGHT, &out), VFX_OK);
+    vfx_image_unref(a);
+    vfx_image_unref(b);
+    return out;
+}
+
+/* fft then polar (whole-input op: every sub-rect comes from the one cached transform) */
+static vfx_image *
+b_fft(int nc)
+{
+    vfx_image *in = src_img(nc), *f = NULL, *p = NULL, *out = NULL;
+    assert_int_equal(vfx_image_fft(in, &f), VFX_OK);
+    assert_int_equal(vfx_image_polar(f, &p), VFX_OK);
+    assert_int_equal(vfx_image_channels(p, nc == 4 ? "real,imag,X=0.5,A=1" : "real,imag,X=0.5",
+                                        &out), VFX_OK);
+    vfx_image_unref(in);
+    vfx_image_unref(f);
+    vfx_image_unref(p);
+    return out;
+}
+
 static const struct {
     const char *name;
     builder     fn;
 } cases[] = {
+    { "fft polar", b_fft },
+    { "fill box line noise", b_draw },
+    { "blend softlight", b_blend },
+    { "contrast saturate rangecompress repremult", b_tone },
+    { "colormap", b_colormap },
     { "resize down lanczos3", b_resize_down },
     { "resize up mitchell", b_resize_up },
     { "resize disk", b_resize_disk },
