@@ -109,6 +109,32 @@ VFX_API vfx_status vfx_image_translate(vfx_image *in, int32_t dx, int32_t dy, vf
 /** oiiotool --cut: crop to @p rect, move it to the origin, display window = the result. */
 VFX_API vfx_status vfx_image_cut(vfx_image *in, vfx_rect rect, vfx_image **out);
 
+/* ---- geometry: filtered warps, as oiiotool (op_warp.c) ---------------------------------- */
+
+/** oiiotool --warp: resample through the 3x3 matrix @p m (row-major; a point maps as the row
+ *  vector [x y 1] times m, as OIIO/Imath). Each output pixel samples the input at its inverse-
+ *  mapped centre with @p filter (NULL = lanczos3; any resize filter name) of width
+ *  @p filter_width (0 = the filter's default), widened where the warp shrinks; input outside
+ *  its data window is black. The data window stays the input's, or with @p recompute_roi is
+ *  the warped bounding box; the display window is kept. Streams: a tile asks only for its
+ *  inverse-mapped footprint. */
+VFX_API vfx_status vfx_image_warp(vfx_image *in, const float m[9], const char *filter,
+                                  float filter_width, int recompute_roi, vfx_image **out);
+/** oiiotool --rotate: rotate by @p degrees clockwise about @p center (x, y; NULL = the centre
+ *  of the display window); otherwise as vfx_image_warp(). */
+VFX_API vfx_status vfx_image_rotate(vfx_image *in, float degrees, const float *center,
+                                    const char *filter, float filter_width, int recompute_roi,
+                                    vfx_image **out);
+/** oiiotool --st_warp: output pixel (x, y) samples @p in at (s W, t H), s and t being channels
+ *  @p chan_s and @p chan_t of @p st at (x, y) (flipped to 1 - s, 1 - t on request; W x H the
+ *  input's display size), with @p filter as vfx_image_warp() (not widened). Defined where @p st
+ *  has data (black elsewhere); the data and display windows are the input's. The source
+ *  point depends on pixel values, so this op asks for the whole input (rendered once, tile by
+ *  tile, through the cache). */
+VFX_API vfx_status vfx_image_st_warp(vfx_image *in, vfx_image *st, const char *filter,
+                                     float filter_width, int32_t chan_s, int32_t chan_t,
+                                     int flip_s, int flip_t, vfx_image **out);
+
 /* ---- more arithmetic (pointwise unless noted) ------------------------------------------- */
 
 /** |x| on every channel. */

@@ -937,6 +937,69 @@ cmd_mad3(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+/* ---- geometry, filters and channels (oiiotool names and modifiers) ---------------------- */
+
+/* Pop the top image; 0 or a usage/exit code. */
+static int
+pop2(chain *c, const char *name, vfx_image **a, vfx_image **b)
+{
+    int rc = pop(c, name, b);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, name, a))) {
+        vfx_image_unref(*b);
+        *b = NULL;
+    }
+    return rc;
+}
+
+static int
+done(chain *c, const char *name, vfx_status s, vfx_image *im)
+{
+    return s == VFX_OK ? push(c, im) : fail(name, s);
+}
+
+/* --rotate DEG, --warp M00,...,M22, --st_warp */
+static int
+cmd_warp(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    const char *filter = mod_get(mods, n_mods, "filter"), *v;
+    float       fw = (v = mod_get(mods, n_mods, "filterwidth")) ? (float) atof(v) : 0.0f;
+    int         rr = (v = mod_get(mods, n_mods, "recompute_roi")) ? atoi(v) : 0;
+    vfx_image  *in = NULL, *st = NULL, *im = NULL;
+    vfx_status  s;
+    int         rc;
+    if (strcmp(cmd->name, "--st_warp") == 0) {
+        if ((rc = pop2(c, cmd->name, &in, &st)))
+            return rc;
+        int cs = (v = mod_get(mods, n_mods, "chan_s")) ? atoi(v) : 0;
+        int ct = (v = mod_get(mods, n_mods, "chan_t")) ? atoi(v) : 1;
+        int fs = (v = mod_get(mods, n_mods, "flip_s")) ? atoi(v) : 0;
+        int ft = (v = mod_get(mods, n_mods, "flip_t")) ? atoi(v) : 0;
+        s = vfx_image_st_warp(in, st, filter, fw, cs, ct, fs, ft, &im);
+        vfx_image_unref(st);
+    } else if (strcmp(cmd->name, "--rotate") == 0) {
+        char *end;
+        float deg = strtof(args[0], &end), ctr[2];
+        if (end == args[0] || *end)
+            return usage("bad angle '%s' (degrees)", args[0]);
+        if ((v = mod_get(mods, n_mods, "center")) && parse_floats(v, ctr, 2) != 2)
+            return usage("bad centre '%s' (X,Y)", v);
+        if ((rc = pop(c, cmd->name, &in)))
+            return rc;
+        s = vfx_image_rotate(in, deg, v ? ctr : NULL, filter, fw, rr, &im);
+    } else {
+        float m[9];
+        if (parse_floats(args[0], m, 9) != 9 || !strchr(args[0], ','))
+            return usage("bad matrix '%s' (9 numbers: M00,M01,M02,M10,...,M22)", args[0]);
+        if ((rc = pop(c, cmd->name, &in)))
+            return rc;
+        s = vfx_image_warp(in, m, filter, fw, rr, &im);
+    }
+    vfx_image_unref(in);
+    return done(c, cmd->name, s, im);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -989,6 +1052,11 @@ static const chain_cmd commands[] = {
     { "--rotate180", 0, cmd_reorient, "rotate 180 degrees" },
     { "--rotate270", 0, cmd_reorient, "rotate 270 degrees clockwise" },
     { "--transpose", 0, cmd_reorient, "swap x and y" },
+    { "--rotate", 1, cmd_warp, "DEG: rotate clockwise about the display centre (:center=X,Y "
+                               ":filter=lanczos3 :filterwidth= :recompute_roi=1)" },
+    { "--warp", 1, cmd_warp, "M00,...,M22: warp through a 3x3 matrix (:filter= :recompute_roi=1)" },
+    { "--st_warp", 0, cmd_warp, "warp the image below by the ST map on top (:filter= :chan_s=0 "
+                                ":chan_t=1 :flip_s=1 :flip_t=1)" },
     { "--cut", 1, cmd_window, "GEOM: crop, move to the origin, display window = data window" },
     { "--origin", 1, cmd_window, "+X+Y: move the data window's origin" },
     { "--fullsize", 1, cmd_window, "GEOM: set the display window" },

@@ -100,6 +100,33 @@ for op in --flip --flop --rotate90 --rotate180 --rotate270 --transpose "--cut 10
     samewin 0 "offset windows $op" $s --crop 200x100+30+40 --origin +7+9 --fullsize 300x200+3+2 $op
 done
 
+# ---- filtered warps: --rotate, --warp, --st_warp ---------------------------------------------------
+# 1e-5: the same single-precision arithmetic as OIIO, in its order. st_warp 1e-4: the ST values
+# come through --mulc/--add whose last bit may differ, and a 1e-7 shift of a sample position
+# moves a filtered value by up to ~2e-5 here.
+same 1e-5 "rotate 30" $s --rotate 30
+samewin 1e-5 "rotate recompute_roi" $s --rotate:recompute_roi=1 30
+samewin 1e-5 "rotate of a cropped image, recompute_roi" $s --crop 300x200+20+30 --rotate:recompute_roi=1 -41
+same 1e-5 "rotate centre, box" $s --rotate:center=100,50:filter=box 17
+for f in triangle mitchell catmull-rom gaussian disk radial-lanczos3; do
+    same 1e-5 "rotate filter $f" $s --rotate:filter=$f 33
+done
+same 1e-5 "rotate, offset windows" $s --crop 200x100+30+40 --origin +7+9 --fullsize 300x200+3+2 --rotate 12
+same 1e-5 "warp affine shrink" $s --warp 0.5,0.1,0,-0.1,0.6,0,20,30,1
+samewin 1e-5 "warp affine enlarge recompute_roi" $s --warp:recompute_roi=1 1.7,0.2,0,-0.3,1.4,0,-20,10,1
+same 1e-5 "warp projective" $s --warp 1.5,0.1,0,-0.1,1.6,0.0005,20,30,1
+# :filterwidth= is ours (oiiotool 2.4 ignores it): the default width given explicitly
+same 1e-5 "warp filter width" $s --warp:filter=gaussian:filterwidth=3 0.8,0,0,0,0.8,0,3,4,1
+STMAP="--pattern fill:left=0,0,0:right=1,0,0 300x200 3 --pattern fill:top=0,0,0:bottom=0,1,0 300x200 3 --add"
+samewin 1e-4 "st_warp" $s $STMAP --st_warp
+same 1e-4 "st_warp scaled, mitchell" $s $STMAP --mulc 0.7,1.2,1 --addc 0.1,-0.1,0 --st_warp:filter=mitchell
+same 1e-4 "st_warp flip, channels" $s $STMAP --flop --st_warp:flip_s=1:chan_t=0:flip_t=1
+samewin 1e-4 "st_warp of a cropped, offset image" $s --crop 300x200+20+30 --origin +10+20 --fullsize 700x800+5+6 $STMAP --st_warp
+oiiotool $STMAP -d half -o "$tmp/st_half.exr"
+oiiotool $s --rotate 10 -d uint8 -o "$tmp/src_u8.tif"
+same 1e-4 "st_warp, half ST map" $s "$tmp/st_half.exr" --st_warp
+same 1e-5 "rotate, uint8 tiff in" "$tmp/src_u8.tif" --rotate 25
+
 # ---- arithmetic -----------------------------------------------------------------------------------
 AR="--pattern fill:top=0.9,-0.2,1.5,1.3:bottom=0.1,0.4,0.05,-0.1 64x48 4"
 same 1e-6 "abs" $AR --abs

@@ -50,6 +50,26 @@ BUILD(b_rot270, vfx_image_rotate270(in, &out))
 BUILD(b_transpose, vfx_image_transpose(in, &out))
 BUILD(b_flip, vfx_image_flip(in, &out))
 BUILD(b_cut, vfx_image_cut(in, vfx_rect_make(50, 40, 60, 50), &out))
+BUILD(b_rotate, vfx_image_rotate(in, 27.0f, NULL, NULL, 0, 1, &out))
+BUILD(b_rotate_ctr, vfx_image_rotate(in, -61.0f, (const float[2]){ 10.0f, 70.0f }, "mitchell", 0,
+                                     0, &out))
+BUILD(b_warp_shrink, vfx_image_warp(in, (const float[9]){ 0.4f, 0.1f, 0, -0.1f, 0.3f, 0, 5, 9, 1 },
+                                    "lanczos3", 0, 1, &out))
+BUILD(b_warp_proj, vfx_image_warp(in, (const float[9]){ 1.2f, 0.1f, 0.002f, -0.1f, 1.1f, 0.001f,
+                                                        -4, 3, 1 }, "catmull-rom", 0, 1, &out))
+BUILD(b_warp_disk, vfx_image_warp(in, (const float[9]){ 0.7f, 0.2f, 0, -0.2f, 0.7f, 0, 20, 9, 1 },
+                                  "disk", 0, 0, &out))
+
+static vfx_image *
+b_st_warp(int nc)
+{
+    vfx_image *in = src_img(nc), *out = NULL;
+    vfx_image *st = noise((vfx_rect){ 10, 5, 70, 60 }, (vfx_rect){ 0, 0, 93, 80 }, 3, 9);
+    assert_int_equal(vfx_image_st_warp(in, st, "triangle", 0, 1, 0, 1, 0, &out), VFX_OK);
+    vfx_image_unref(in);
+    vfx_image_unref(st);
+    return out;
+}
 
 static vfx_image *
 b_over(int nc)
@@ -82,6 +102,12 @@ static const struct {
     { "transpose", b_transpose },
     { "flip", b_flip },
     { "cut", b_cut },
+    { "rotate recompute_roi", b_rotate },
+    { "rotate about a point", b_rotate_ctr },
+    { "warp shrink", b_warp_shrink },
+    { "warp projective", b_warp_proj },
+    { "warp disk", b_warp_disk },
+    { "st_warp", b_st_warp },
 };
 
 static float *
