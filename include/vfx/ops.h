@@ -77,6 +77,29 @@ VFX_API vfx_status vfx_image_unsharp(vfx_image *in, const char *kernel, float wi
 /** oiiotool --laplacian: the 5-point Laplacian stencil, edges clamped. */
 VFX_API vfx_status vfx_image_laplacian(vfx_image *in, vfx_image **out);
 
+/** Order filters over a @p width x @p height window (@p height < 1: square), as oiiotool
+ *  --median, --dilate, --erode: the median (upper middle value) of each channel, the maximum or
+ *  the minimum. Only pixels inside the input's data window count. Window at most 1024 wide. */
+VFX_API vfx_status vfx_image_median(vfx_image *in, int32_t width, int32_t height, vfx_image **out);
+VFX_API vfx_status vfx_image_dilate(vfx_image *in, int32_t width, int32_t height, vfx_image **out);
+VFX_API vfx_status vfx_image_erode(vfx_image *in, int32_t width, int32_t height, vfx_image **out);
+
+/** What vfx_image_fixnan() does with a NaN or infinite value (oiiotool --fixnan names). */
+typedef enum vfx_fixnan {
+    VFX_FIXNAN_NONE  = 0, /**< leave it */
+    VFX_FIXNAN_BLACK = 1, /**< 0 */
+    VFX_FIXNAN_BOX3  = 2, /**< mean of the finite values around it (3x3, same channel) */
+    VFX_FIXNAN_ERROR = 3  /**< fail the render (VFX_ERR_CORRUPT, naming the pixel) */
+} vfx_fixnan;
+/** Replace non-finite values, as oiiotool --fixnan. box3 uses the neighbours' original values
+ *  (OIIO's in-place pass can use already fixed ones where two bad values touch). */
+VFX_API vfx_status vfx_image_fixnan(vfx_image *in, vfx_fixnan mode, vfx_image **out);
+/** Fill the holes (alpha < 1) of an image with an alpha channel by push-pull, as oiiotool
+ *  --fillholes: a pyramid of triangle-filtered halvings divided by alpha, composited back up.
+ *  Built from resize and over nodes, so it streams; the result is opaque wherever the
+ *  input's data window has any coverage. */
+VFX_API vfx_status vfx_image_fillholes(vfx_image *in, vfx_image **out);
+
 /* ---- compositing ------------------------------------------------------------------------ */
 
 /** Premultiplied @p a over @p b (oiiotool --over): out = a + (1 - a.alpha) b on every channel;

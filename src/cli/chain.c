@@ -1000,6 +1000,41 @@ cmd_warp(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return done(c, cmd->name, s, im);
 }
 
+/* --median WxH, --dilate WxH, --erode WxH, --fixnan MODE, --fillholes */
+static int
+cmd_filter2(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    static const char *modes[] = { "none", "black", "box3", "error" };
+    int w = 0, h = 0, mode = -1;
+    if (strcmp(cmd->name, "--fixnan") == 0) {
+        for (int i = 0; i < 4; i++)
+            if (strcmp(args[0], modes[i]) == 0)
+                mode = i;
+        if (mode < 0)
+            return usage("bad --fixnan mode '%s' (none, black, box3, error)", args[0]);
+    } else if (cmd->n_args && sscanf(args[0], "%dx%d", &w, &h) < 1) {
+        return usage("bad window '%s' (WxH)", args[0]);
+    }
+    vfx_image *in = NULL, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s;
+    if (mode >= 0)
+        s = vfx_image_fixnan(in, (vfx_fixnan) mode, &im);
+    else if (strcmp(cmd->name, "--fillholes") == 0)
+        s = vfx_image_fillholes(in, &im);
+    else if (strcmp(cmd->name, "--median") == 0)
+        s = vfx_image_median(in, w, h, &im);
+    else if (strcmp(cmd->name, "--dilate") == 0)
+        s = vfx_image_dilate(in, w, h, &im);
+    else
+        s = vfx_image_erode(in, w, h, &im);
+    vfx_image_unref(in);
+    return done(c, cmd->name, s, im);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -1040,6 +1075,11 @@ static const chain_cmd commands[] = {
     { "--blur", 1, cmd_blur, "WxH: blur with a WxH kernel (:kernel=gaussian)" },
     { "--unsharp", 0, cmd_unsharp, "unsharp mask (:kernel=gaussian :width=3 :contrast=1 :threshold=0)" },
     { "--laplacian", 0, cmd_laplacian, "Laplacian (5-point stencil)" },
+    { "--median", 1, cmd_filter2, "WxH: median filter" },
+    { "--dilate", 1, cmd_filter2, "WxH: dilate (maximum over the window)" },
+    { "--erode", 1, cmd_filter2, "WxH: erode (minimum over the window)" },
+    { "--fixnan", 1, cmd_filter2, "MODE: fix NaN and Inf values (none, black, box3, error)" },
+    { "--fillholes", 0, cmd_filter2, "fill holes (alpha < 1) by push-pull" },
     { "--kernel", 2, cmd_kernel, "NAME WxH: push a convolution kernel image" },
     { "--convolve", 0, cmd_convolve, "convolve the image below with the kernel on top" },
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },

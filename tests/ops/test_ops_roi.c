@@ -70,6 +70,40 @@ b_st_warp(int nc)
     vfx_image_unref(st);
     return out;
 }
+BUILD(b_median, vfx_image_median(in, 4, 3, &out))
+BUILD(b_dilate, vfx_image_dilate(in, 5, 2, &out))
+BUILD(b_erode, vfx_image_erode(in, 1, 6, &out))
+
+static vfx_image *
+b_fixnan(int nc)
+{
+    /* sqrt(x - 0.5) of noise in [0, 1): NaN in about half of the values */
+    vfx_image *in = src_img(nc), *m = NULL, *nan = NULL, *out = NULL;
+    float      one[4] = { 1, 1, 1, 1 }, sub[4] = { -0.5f, -0.5f, -0.5f, -0.5f };
+    float      half[4] = { 0.5f, 0.5f, 0.5f, 0.5f };
+    assert_int_equal(vfx_image_mad(in, one, sub, &m), VFX_OK);
+    assert_int_equal(vfx_image_pow(m, half, &nan), VFX_OK);
+    assert_int_equal(vfx_image_fixnan(nan, VFX_FIXNAN_BOX3, &out), VFX_OK);
+    vfx_image_unref(in);
+    vfx_image_unref(m);
+    vfx_image_unref(nan);
+    return out;
+}
+
+static vfx_image *
+b_fillholes(int nc)
+{
+    /* holes: alpha of the noise is anywhere in [0, 1); 3-channel cases get an alpha */
+    vfx_image *in = src_img(4), *a = NULL, *out = NULL;
+    if (nc == 4)
+        a = vfx_image_ref(in);
+    else
+        assert_int_equal(vfx_image_channels(in, "R,G,A", &a), VFX_OK);
+    assert_int_equal(vfx_image_fillholes(a, &out), VFX_OK);
+    vfx_image_unref(a);
+    vfx_image_unref(in);
+    return out;
+}
 
 static vfx_image *
 b_over(int nc)
@@ -108,6 +142,11 @@ static const struct {
     { "warp projective", b_warp_proj },
     { "warp disk", b_warp_disk },
     { "st_warp", b_st_warp },
+    { "median 4x3", b_median },
+    { "dilate 5x2", b_dilate },
+    { "erode 1x6", b_erode },
+    { "fixnan box3", b_fixnan },
+    { "fillholes", b_fillholes },
 };
 
 static float *
