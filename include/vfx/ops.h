@@ -132,6 +132,37 @@ VFX_API vfx_status vfx_image_translate(vfx_image *in, int32_t dx, int32_t dy, vf
 /** oiiotool --cut: crop to @p rect, move it to the origin, display window = the result. */
 VFX_API vfx_status vfx_image_cut(vfx_image *in, vfx_rect rect, vfx_image **out);
 
+/* ---- assembling, shifting, windows, channels (op_paste.c), as oiiotool --------------------- */
+
+/** oiiotool --paste: @p bg with the pixels of @p fg's data window copied over it (not a
+ *  composite), moved so that the corner of its display window is at (@p x, @p y), or left
+ *  where it is with @p keep_position.
+ *  fg's channels replace bg's first ones; bg's spec and data window are kept. */
+VFX_API vfx_status vfx_image_paste(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y,
+                                   int keep_position, vfx_image **out);
+/** oiiotool --mosaic: @p nx x @p ny images (row by row) pasted on a black float canvas in cells
+ *  of the largest display size, @p pad pixels apart (each image's display window corner at its
+ *  cell's corner); channels: the most any image has. */
+VFX_API vfx_status vfx_image_mosaic(vfx_image *const *images, int32_t nx, int32_t ny,
+                                    int32_t pad, vfx_image **out);
+/** oiiotool --cshift: out(x, y) = in(x - dx, y - dy), wrapped around within the data window. */
+VFX_API vfx_status vfx_image_circular_shift(vfx_image *in, int32_t dx, int32_t dy,
+                                            vfx_image **out);
+/** oiiotool --croptofull: the data window becomes the display window (black where new). */
+VFX_API vfx_status vfx_image_croptofull(vfx_image *in, vfx_image **out);
+/** oiiotool --reorient: undo the EXIF "Orientation" attribute (2..8: flop, rotate180, flip,
+ *  transpose, rotate90, transverse, rotate270, as OIIO does them) and set it to 1. */
+VFX_API vfx_status vfx_image_reorient(vfx_image *in, vfx_image **out);
+/** oiiotool --chappend: a's channels then b's over the union of the data windows; a name
+ *  already used becomes "channel<index>". a's spec otherwise. */
+VFX_API vfx_status vfx_image_channel_append(vfx_image *a, vfx_image *b, vfx_image **out);
+/** oiiotool --chsum, --maxchan, --minchan: one channel "Y" = the sum of the channels times
+ *  @p weights (NULL: all 1), their maximum, their minimum. The display window becomes the data
+ *  window, as OIIO. */
+VFX_API vfx_status vfx_image_channel_sum(vfx_image *in, const float *weights, vfx_image **out);
+VFX_API vfx_status vfx_image_maxchan(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_minchan(vfx_image *in, vfx_image **out);
+
 /* ---- geometry: filtered warps, as oiiotool (op_warp.c) ---------------------------------- */
 
 /** oiiotool --warp: resample through the 3x3 matrix @p m (row-major; a point maps as the row

@@ -1035,6 +1035,125 @@ cmd_filter2(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_
     return done(c, cmd->name, s, im);
 }
 
+/* The bounding box of the pixels of @p im with a non-zero channel (oiiotool --trim), read in
+ * strips of at most 16 MiB; 1x1 at the data window's corner when there are none (as OIIO). */
+static vfx_status
+nonzero_box(vfx_image *im, vfx_rect *box)
+{
+    vfx_rect rod = vfx_image_rod(im);
+    int32_t  nc = vfx_image_n_channels(im);
+    int64_t  w = vfx_rect_width(rod);
+    if (vfx_rect_is_infinite(rod))
+        return VFX_ERR_ARG;
+    *box = (vfx_rect){ rod.x0, rod.y0, rod.x0 + 1, rod.y0 + 1 };
+    if (vfx_rect_is_empty(rod))
+        return VFX_OK;
+    int64_t rows = (16 << 20) / (w * nc * 4);
+    rows = rows < 1 ? 1 : rows;
+    float  *buf = malloc((size_t) (rows * w * nc) * sizeof(float));
+    if (!buf)
+        return VFX_ERR_NOMEM;
+    vfx_rect         b = { INT32_MAX, INT32_MAX, INT32_MIN, INT32_MIN };
+    vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
+    vfx_status       s = VFX_OK;
+    for (int64_t y0 = rod.y0; y0 < rod.y1 && s == VFX_OK; y0 += rows) {
+        vfx_rect r = { rod.x0, (int32_t) y0, rod.x1,
+                       (int32_t) (y0 + rows < rod.y1 ? y0 + rows : rod.y1) };
+        s = vfx_image_render(im, r, buf, VFX_PIXEL_F32, (ptrdiff_t) nc * 4, (ptrdiff_t) (w * nc * 4),
+                             nc, &so);
+        for (int32_t y = r.y0; s == VFX_OK && y < r.y1; y++) {
+            const float *p = buf + (int64_t) (y - r.y0) * w * nc;
+            for (int64_t i = 0; i < w * nc; i++)
+                if (p[i] != 0.0f) {
+                    int32_t x = rod.x0 + (int32_t) (i / nc);
+                    b.x0 = x < b.x0 ? x : b.x0;
+                    b.x1 = x + 1 > b.x1 ? x + 1 : b.x1;
+                    b.y0 = y < b.y0 ? y : b.y0;
+                    b.y1 = y + 1;
+                }
+        }
+    }
+    free(buf);
+    if (s == VFX_OK && b.x0 < b.x1)
+        *box = b;
+    return s;
+}
+
+/* --paste +X+Y, --mosaic WxH, --cshift +X+Y, --croptofull, --trim, --reorient, --chappend,
+ * --chsum, --maxchan, --minchan */
+static int
+cmd_assemble(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    const char *nm = cmd->name, *v;
+    vfx_image  *a = NULL, *b = NULL, *im = NULL;
+    vfx_status  s = VFX_OK;
+    int         rc, x = 0, y = 0;
+    if (strcmp(nm, "--mosaic") == 0) {
+        int nx, ny, pad = (v = mod_get(mods, n_mods, "pad")) ? atoi(v) : 0;
+        if (sscanf(args[0], "%dx%d", &nx, &ny) != 2 || nx < 1 || ny < 1 || nx * ny > c->n)
+            return usage("bad mosaic '%s' (WxH, at most as many images as are loaded)", args[0]);
+        vfx_image *tiles[STACK_MAX];
+        int        n = nx * ny;
+        for (int i = 0; i < n; i++)
+            tiles[i] = c->stack[c->n - n + i];
+        s = vfx_image_mosaic(tiles, nx, ny, pad, &im);
+        for (int i = 0; i < n; i++)
+            vfx_image_unref(c->stack[--c->n]);
+        return done(c, nm, s, im);
+    }
+    if (strcmp(nm, "--paste") == 0 || strcmp(nm, "--cshift") == 0) {
+        int keep = strcmp(args[0], "-") == 0 || strcmp(args[0], "auto") == 0;
+        if (!keep && sscanf(args[0], "%d%d", &x, &y) != 2)
+            return usage("bad offset '%s' (+X+Y)", args[0]);
+        if (nm[2] == 'p') { /* oiiotool: the image below is pasted onto the top one */
+            if ((rc = pop2(c, nm, &a, &b)))
+                return rc;
+            s = vfx_image_paste(b, a, x, y, keep, &im);
+            vfx_image_unref(a);
+            vfx_image_unref(b);
+            return done(c, nm, s, im);
+        }
+    }
+    if (strcmp(nm, "--chappend") == 0) {
+        if ((rc = pop2(c, nm, &a, &b)))
+            return rc;
+        s = vfx_image_channel_append(a, b, &im);
+        vfx_image_unref(a);
+        vfx_image_unref(b);
+        return done(c, nm, s, im);
+    }
+    if ((rc = pop(c, nm, &a)))
+        return rc;
+    if (strcmp(nm, "--cshift") == 0) {
+        s = vfx_image_circular_shift(a, x, y, &im);
+    } else if (strcmp(nm, "--croptofull") == 0) {
+        s = vfx_image_croptofull(a, &im);
+    } else if (strcmp(nm, "--reorient") == 0) {
+        s = vfx_image_reorient(a, &im);
+    } else if (strcmp(nm, "--trim") == 0) {
+        vfx_rect box;
+        s = nonzero_box(a, &box);
+        if (s == VFX_OK)
+            s = vfx_image_crop(a, box, &im);
+    } else if (strcmp(nm, "--chsum") == 0) {
+        float   w[64];
+        int32_t nc = vfx_image_n_channels(a);
+        for (int i = 0; i < 64; i++)
+            w[i] = 1.0f;
+        if ((v = mod_get(mods, n_mods, "weight")) && (nc > 64 || parse_floats(v, w, nc) < 0)) {
+            vfx_image_unref(a);
+            return usage("bad weights '%s' (one, or one per channel)", v);
+        }
+        s = vfx_image_channel_sum(a, w, &im);
+    } else if (strcmp(nm, "--maxchan") == 0) {
+        s = vfx_image_maxchan(a, &im);
+    } else {
+        s = vfx_image_minchan(a, &im);
+    }
+    vfx_image_unref(a);
+    return done(c, nm, s, im);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
@@ -1100,6 +1219,16 @@ static const chain_cmd commands[] = {
     { "--cut", 1, cmd_window, "GEOM: crop, move to the origin, display window = data window" },
     { "--origin", 1, cmd_window, "+X+Y: move the data window's origin" },
     { "--fullsize", 1, cmd_window, "GEOM: set the display window" },
+    { "--croptofull", 0, cmd_assemble, "make the data window the display window" },
+    { "--trim", 0, cmd_assemble, "crop to the pixels with a non-zero channel" },
+    { "--cshift", 1, cmd_assemble, "+X+Y: circular shift within the data window" },
+    { "--reorient", 0, cmd_assemble, "undo the EXIF Orientation (rotate / flip to orientation 1)" },
+    { "--paste", 1, cmd_assemble, "+X+Y: paste the image below onto the top one at X,Y (- = where it is)" },
+    { "--mosaic", 1, cmd_assemble, "WxH: assemble the last W*H images in a grid (:pad=N)" },
+    { "--chappend", 0, cmd_assemble, "append the channels of the top image to the one below" },
+    { "--chsum", 0, cmd_assemble, "sum the channels into one, Y (:weight=W[,W...])" },
+    { "--maxchan", 0, cmd_assemble, "maximum of the channels, into one (Y)" },
+    { "--minchan", 0, cmd_assemble, "minimum of the channels, into one (Y)" },
     { "--abs", 0, cmd_unary, "absolute value" },
     { "--invert", 0, cmd_unary, "1 - x on channels 0..2 (:chbegin= :chend=)" },
     { "--powc", 1, cmd_unary, "V[,V...]: raise to a power per channel" },

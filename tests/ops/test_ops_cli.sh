@@ -152,6 +152,32 @@ oiiotool $s --crop 200x150+40+30 --origin +0+0 --fullsize 200x150 --ch R,G,B,A=1
 samewin 1e-5 "fillholes" "$tmp/holes.exr" --fillholes
 samewin 1e-5 "fillholes odd size" "$tmp/holes.exr" --cut 133x97+5+7 --fillholes
 
+# ---- assembling, windows, channels: pixels exact, windows as oiiotool's ---------------------------
+same 0 "paste" $s --crop 100x80+10+20 --pattern constant:color=0.1,0.2,0.3 50x40 3 --paste +30+10
+samewin 0 "paste, fg with more channels" $s --crop 100x80+10+20 --pattern constant:color=0.1,0.2,0.3 150x140 3 --paste +30+10
+samewin 0 "paste keep position" $s --crop 100x80+10+20 --pattern constant:color=0.1,0.2,0.3 50x40 3 --origin +5+5 --paste -
+samewin 0 "paste RGB onto RGBA" --pattern constant:color=0.1,0.2,0.3 50x40 3 $s --crop 100x80+10+20 --paste +40+50
+samewin 0 "mosaic" $s --crop 30x20+10+20 $s --crop 40x10 $s --cut 20x20 --fullsize 25x25 $s --crop 10x10+100+100 --mosaic 2x2
+samewin 0 "mosaic pad" $s --crop 30x20+10+20 --pattern constant:color=0.5 20x30 1 $s --cut 20x20 --mosaic:pad=3 3x1
+for sh in +30-7 -250+1000 +0+0; do
+    samewin 0 "cshift $sh" $s --crop 100x80+10+20 --cshift $sh
+done
+samewin 0 "croptofull" $s --crop 100x80+10+20 --croptofull
+samewin 0 "croptofull, offset display" $s --crop 100x80+10+20 --fullsize 300x200+50+60 --croptofull
+samewin 0 "trim" --create 50x40 3 --pattern constant:color=0,0.5,0 11x19 3 --origin +10+12 --paste - --trim
+samewin 0 "trim of nothing" --create 50x40 3 --trim
+samewin 0 "chappend" $s --ch R,G --pattern constant:color=0.5,0.6 20x20 2 --chappend
+samewin 0 "chappend windows" $s --crop 50x50 --ch R,G,B --pattern constant:color=0.5 20x20 1 --origin +40+40 --chappend
+samewin 1e-6 "chsum" $s --chsum
+samewin 1e-6 "chsum weights" $s --crop 100x80+10+20 --chsum:weight=0.2,0.3,0.5,0
+samewin 0 "maxchan" $s --maxchan
+samewin 0 "minchan" $s --crop 100x80+10+20 --minchan
+for o in 1 2 3 4 5 6 7 8; do
+    oiiotool $s --cut 100x80+10+20 --orientation $o -d half -o "$tmp/or$o.tif"
+    samewin 0 "reorient $o" "$tmp/or$o.tif" --reorient
+done
+samewin 0 "maxchan, half tiff in" "$tmp/or1.tif" --maxchan
+
 # ---- arithmetic -----------------------------------------------------------------------------------
 AR="--pattern fill:top=0.9,-0.2,1.5,1.3:bottom=0.1,0.4,0.05,-0.1 64x48 4"
 same 1e-6 "abs" $AR --abs
