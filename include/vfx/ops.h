@@ -30,8 +30,9 @@ typedef enum vfx_arith {
 VFX_API vfx_status vfx_image_arith(vfx_image *a, vfx_image *b, vfx_arith op, vfx_image **out);
 
 /** Select, reorder, rename or fill channels, as oiiotool --ch: a comma-separated list whose
- *  items are an input channel name ("R"), a renamed one ("Y=R"), or a constant with a name
- *  ("A=1.0"). Up to 64 output channels. */
+ *  items are an input channel name ("R") or index ("2"), a renamed one ("Y=R"), or a constant
+ *  with a name ("A=1.0") or without ("=0.5", named "channel<position>"). Up to 64 output
+ *  channels. */
 VFX_API vfx_status vfx_image_channels(vfx_image *in, const char *list, vfx_image **out);
 
 /* ---- resampling and filtering (oiiotool's names and semantics) ------------------------- */

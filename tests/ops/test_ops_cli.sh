@@ -162,6 +162,12 @@ samewin 0 "mosaic pad" $s --crop 30x20+10+20 --pattern constant:color=0.5 20x30 
 for sh in +30-7 -250+1000 +0+0; do
     samewin 0 "cshift $sh" $s --crop 100x80+10+20 --cshift $sh
 done
+# --ch: indices, unnamed constants (EXR sorts channels by name on disk, so also a TIFF, which keeps
+# the order)
+samewin 0 "ch indices and constants" $s --ch "2,0,A=0.5,=0.25,X=G,1"
+"$V" $s --ch "2,0,A=0.5,=0.25,X=G,1" -q -d float -o "$tmp/cha.tif" &&
+    oiiotool $s --ch "2,0,A=0.5,=0.25,X=G,1" -d float -o "$tmp/chb.tif" &&
+    idiff -fail 0 "$tmp/cha.tif" "$tmp/chb.tif" >/dev/null 2>&1 && ok || bad "ch order (tiff)"
 samewin 0 "croptofull" $s --crop 100x80+10+20 --croptofull
 samewin 0 "croptofull, offset display" $s --crop 100x80+10+20 --fullsize 300x200+50+60 --croptofull
 samewin 0 "trim" --create 50x40 3 --pattern constant:color=0,0.5,0 11x19 3 --origin +10+12 --paste - --trim
