@@ -46,7 +46,9 @@ warp_rod(const vfx_node *n, vfx_rect *rod_out)
 }
 
 /* Source point of output point (X, Y) with its derivatives along x and y (OIIO's Dual2
- * arithmetic: a / w with the quotient rule). Returns 0 where w is 0 (the point maps to 0, 0). */
+ * arithmetic: a / w with the quotient rule). Where w <= 0 (behind a projective warp's horizon)
+ * everything is NaN and the pixel is black; OIIO samples there too (w = 0 gives the point 0, 0;
+ * w < 0 a mirrored point), which is meaningless and, with the derivatives exploding, slow. */
 static void
 map_point(const float m[3][3], float X, float Y, float *s, float *t, float *dsdx, float *dtdx,
           float *dsdy, float *dtdy)
@@ -54,8 +56,8 @@ map_point(const float m[3][3], float X, float Y, float *s, float *t, float *dsdx
     float a = X * m[0][0] + Y * m[1][0] + m[2][0];
     float b = X * m[0][1] + Y * m[1][1] + m[2][1];
     float w = X * m[0][2] + Y * m[1][2] + m[2][2];
-    if (w == 0.0f) {
-        *s = *t = *dsdx = *dtdx = *dsdy = *dtdy = 0.0f;
+    if (!(w > 0.0f)) { /* on or behind the horizon of a projective warp: no source point */
+        *s = *t = *dsdx = *dtdx = *dsdy = *dtdy = NAN;
         return;
     }
     float wi = 1.0f / w, ab = a * wi, bb = b * wi;
