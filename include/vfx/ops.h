@@ -39,8 +39,9 @@ typedef enum vfx_arith {
 VFX_API vfx_status vfx_image_arith(vfx_image *a, vfx_image *b, vfx_arith op, vfx_image **out);
 
 /** Select, reorder, rename or fill channels, as oiiotool --ch: a comma-separated list whose
- *  items are an input channel name ("R"), a renamed one ("Y=R"), or a constant with a name
- *  ("A=1.0"). Up to 64 output channels. */
+ *  items are an input channel name ("R") or index ("2"), a renamed one ("Y=R"), or a constant
+ *  with a name ("A=1.0") or without ("=0.5", named "channel<position>"). Up to 64 output
+ *  channels. */
 VFX_API vfx_status vfx_image_channels(vfx_image *in, const char *list, vfx_image **out);
 
 /* ---- resampling and filtering (oiiotool's names and semantics) ------------------------- */
@@ -85,6 +86,29 @@ VFX_API vfx_status vfx_image_unsharp(vfx_image *in, const char *kernel, float wi
                                      float contrast, float threshold, vfx_image **out);
 /** oiiotool --laplacian: the 5-point Laplacian stencil, edges clamped. */
 VFX_API vfx_status vfx_image_laplacian(vfx_image *in, vfx_image **out);
+
+/** Order filters over a @p width x @p height window (@p height < 1: square), as oiiotool
+ *  --median, --dilate, --erode: the median (upper middle value) of each channel, the maximum or
+ *  the minimum. Only pixels inside the input's data window count. Window at most 1024 wide. */
+VFX_API vfx_status vfx_image_median(vfx_image *in, int32_t width, int32_t height, vfx_image **out);
+VFX_API vfx_status vfx_image_dilate(vfx_image *in, int32_t width, int32_t height, vfx_image **out);
+VFX_API vfx_status vfx_image_erode(vfx_image *in, int32_t width, int32_t height, vfx_image **out);
+
+/** What vfx_image_fixnan() does with a NaN or infinite value (oiiotool --fixnan names). */
+typedef enum vfx_fixnan {
+    VFX_FIXNAN_NONE  = 0, /**< leave it */
+    VFX_FIXNAN_BLACK = 1, /**< 0 */
+    VFX_FIXNAN_BOX3  = 2, /**< mean of the finite values around it (3x3, same channel) */
+    VFX_FIXNAN_ERROR = 3  /**< fail the render (VFX_ERR_CORRUPT, naming the pixel) */
+} vfx_fixnan;
+/** Replace non-finite values, as oiiotool --fixnan. box3 uses the neighbours' original values
+ *  (OIIO's in-place pass can use already fixed ones where two bad values touch). */
+VFX_API vfx_status vfx_image_fixnan(vfx_image *in, vfx_fixnan mode, vfx_image **out);
+/** Fill the holes (alpha < 1) of an image with an alpha channel by push-pull, as oiiotool
+ *  --fillholes: a pyramid of triangle-filtered halvings divided by alpha, composited back up.
+ *  Built from resize and over nodes, so it streams; the result is opaque wherever the
+ *  input's data window has any coverage. */
+VFX_API vfx_status vfx_image_fillholes(vfx_image *in, vfx_image **out);
 
 /* ---- compositing ------------------------------------------------------------------------ */
 
@@ -132,6 +156,63 @@ VFX_API vfx_status vfx_image_translate(vfx_image *in, int32_t dx, int32_t dy, vf
                                        vfx_image **out);
 /** oiiotool --cut: crop to @p rect, move it to the origin, display window = the result. */
 VFX_API vfx_status vfx_image_cut(vfx_image *in, vfx_rect rect, vfx_image **out);
+
+/* ---- assembling, shifting, windows, channels (op_paste.c), as oiiotool --------------------- */
+
+/** oiiotool --paste: @p bg with the pixels of @p fg's data window copied over it (not a
+ *  composite), moved so that the corner of its display window is at (@p x, @p y), or left
+ *  where it is with @p keep_position.
+ *  fg's channels replace bg's first ones; bg's spec and data window are kept. */
+VFX_API vfx_status vfx_image_paste(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y,
+                                   int keep_position, vfx_image **out);
+/** oiiotool --mosaic: @p nx x @p ny images (row by row) pasted on a black float canvas in cells
+ *  of the largest display size, @p pad pixels apart (each image's display window corner at its
+ *  cell's corner); channels: the most any image has. */
+VFX_API vfx_status vfx_image_mosaic(vfx_image *const *images, int32_t nx, int32_t ny,
+                                    int32_t pad, vfx_image **out);
+/** oiiotool --cshift: out(x, y) = in(x - dx, y - dy), wrapped around within the data window. */
+VFX_API vfx_status vfx_image_circular_shift(vfx_image *in, int32_t dx, int32_t dy,
+                                            vfx_image **out);
+/** oiiotool --croptofull: the data window becomes the display window (black where new). */
+VFX_API vfx_status vfx_image_croptofull(vfx_image *in, vfx_image **out);
+/** oiiotool --reorient: undo the EXIF "Orientation" attribute (2..8: flop, rotate180, flip,
+ *  transpose, rotate90, transverse, rotate270, as OIIO does them) and set it to 1. */
+VFX_API vfx_status vfx_image_reorient(vfx_image *in, vfx_image **out);
+/** oiiotool --chappend: a's channels then b's over the union of the data windows; a name
+ *  already used becomes "channel<index>". a's spec otherwise. */
+VFX_API vfx_status vfx_image_channel_append(vfx_image *a, vfx_image *b, vfx_image **out);
+/** oiiotool --chsum, --maxchan, --minchan: one channel "Y" = the sum of the channels times
+ *  @p weights (NULL: all 1), their maximum, their minimum. The display window becomes the data
+ *  window, as OIIO. */
+VFX_API vfx_status vfx_image_channel_sum(vfx_image *in, const float *weights, vfx_image **out);
+VFX_API vfx_status vfx_image_maxchan(vfx_image *in, vfx_image **out);
+VFX_API vfx_status vfx_image_minchan(vfx_image *in, vfx_image **out);
+
+/* ---- geometry: filtered warps, as oiiotool (op_warp.c) ---------------------------------- */
+
+/** oiiotool --warp: resample through the 3x3 matrix @p m (row-major; a point maps as the row
+ *  vector [x y 1] times m, as OIIO/Imath). Each output pixel samples the input at its inverse-
+ *  mapped centre with @p filter (NULL = lanczos3; any resize filter name) of width
+ *  @p filter_width (0 = the filter's default), widened where the warp shrinks; input outside
+ *  its data window is black. The data window stays the input's, or with @p recompute_roi is
+ *  the warped bounding box; the display window is kept. Streams: a tile asks only for its
+ *  inverse-mapped footprint. */
+VFX_API vfx_status vfx_image_warp(vfx_image *in, const float m[9], const char *filter,
+                                  float filter_width, int recompute_roi, vfx_image **out);
+/** oiiotool --rotate: rotate by @p degrees clockwise about @p center (x, y; NULL = the centre
+ *  of the display window); otherwise as vfx_image_warp(). */
+VFX_API vfx_status vfx_image_rotate(vfx_image *in, float degrees, const float *center,
+                                    const char *filter, float filter_width, int recompute_roi,
+                                    vfx_image **out);
+/** oiiotool --st_warp: output pixel (x, y) samples @p in at (s W, t H), s and t being channels
+ *  @p chan_s and @p chan_t of @p st at (x, y) (flipped to 1 - s, 1 - t on request; W x H the
+ *  input's display size), with @p filter as vfx_image_warp() (not widened). Defined where @p st
+ *  has data (black elsewhere); the data and display windows are the input's. The source
+ *  point depends on pixel values, so this op asks for the whole input (rendered once, tile by
+ *  tile, through the cache). */
+VFX_API vfx_status vfx_image_st_warp(vfx_image *in, vfx_image *st, const char *filter,
+                                     float filter_width, int32_t chan_s, int32_t chan_t,
+                                     int flip_s, int flip_t, vfx_image **out);
 
 /* ---- more arithmetic (pointwise unless noted) ------------------------------------------- */
 

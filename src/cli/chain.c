@@ -783,8 +783,9 @@ cmd_trim(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
         return rc;
     vfx_rect   r;
     vfx_status s = vfx_image_nonzero_region(in, NULL, &r);
-    if (s == VFX_OK && r.x1 == r.x0) /* all zero: oiiotool keeps one pixel */
-        r = (vfx_rect){ r.x0, r.y0, r.x0 + 1, r.y0 + 1 };
+    vfx_rect rod = vfx_image_rod(in);
+    if (s == VFX_OK && vfx_rect_is_empty(r)) /* all zero: oiiotool keeps the corner pixel */
+        r = (vfx_rect){ rod.x0, rod.y0, rod.x0 + 1, rod.y0 + 1 };
     if (s == VFX_OK)
         s = vfx_image_crop(in, r, &im);
     vfx_image_unref(in);
@@ -1496,6 +1497,174 @@ cmd_frames(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     return 0;
 }
 
+/* ---- geometry, filters and channels (oiiotool names and modifiers) ---------------------- */
+
+/* Pop the top image; 0 or a usage/exit code. */
+static int
+pop2(chain *c, const char *name, vfx_image **a, vfx_image **b)
+{
+    int rc = pop(c, name, b);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, name, a))) {
+        vfx_image_unref(*b);
+        *b = NULL;
+    }
+    return rc;
+}
+
+static int
+done(chain *c, const char *name, vfx_status s, vfx_image *im)
+{
+    return s == VFX_OK ? push(c, im) : fail(name, s);
+}
+
+/* --rotate DEG, --warp M00,...,M22, --st_warp */
+static int
+cmd_warp(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    const char *filter = mod_get(mods, n_mods, "filter"), *v;
+    float       fw = (v = mod_get(mods, n_mods, "filterwidth")) ? (float) atof(v) : 0.0f;
+    int         rr = (v = mod_get(mods, n_mods, "recompute_roi")) ? atoi(v) : 0;
+    vfx_image  *in = NULL, *st = NULL, *im = NULL;
+    vfx_status  s;
+    int         rc;
+    if (strcmp(cmd->name, "--st_warp") == 0) {
+        if ((rc = pop2(c, cmd->name, &in, &st)))
+            return rc;
+        int cs = (v = mod_get(mods, n_mods, "chan_s")) ? atoi(v) : 0;
+        int ct = (v = mod_get(mods, n_mods, "chan_t")) ? atoi(v) : 1;
+        int fs = (v = mod_get(mods, n_mods, "flip_s")) ? atoi(v) : 0;
+        int ft = (v = mod_get(mods, n_mods, "flip_t")) ? atoi(v) : 0;
+        s = vfx_image_st_warp(in, st, filter, fw, cs, ct, fs, ft, &im);
+        vfx_image_unref(st);
+    } else if (strcmp(cmd->name, "--rotate") == 0) {
+        char *end;
+        float deg = strtof(args[0], &end), ctr[2];
+        if (end == args[0] || *end)
+            return usage("bad angle '%s' (degrees)", args[0]);
+        if ((v = mod_get(mods, n_mods, "center")) && parse_floats(v, ctr, 2) != 2)
+            return usage("bad centre '%s' (X,Y)", v);
+        if ((rc = pop(c, cmd->name, &in)))
+            return rc;
+        s = vfx_image_rotate(in, deg, v ? ctr : NULL, filter, fw, rr, &im);
+    } else {
+        float m[9];
+        if (parse_floats(args[0], m, 9) != 9 || !strchr(args[0], ','))
+            return usage("bad matrix '%s' (9 numbers: M00,M01,M02,M10,...,M22)", args[0]);
+        if ((rc = pop(c, cmd->name, &in)))
+            return rc;
+        s = vfx_image_warp(in, m, filter, fw, rr, &im);
+    }
+    vfx_image_unref(in);
+    return done(c, cmd->name, s, im);
+}
+
+/* --median WxH, --dilate WxH, --erode WxH, --fixnan MODE, --fillholes */
+static int
+cmd_filter2(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    static const char *modes[] = { "none", "black", "box3", "error" };
+    int w = 0, h = 0, mode = -1;
+    if (strcmp(cmd->name, "--fixnan") == 0) {
+        for (int i = 0; i < 4; i++)
+            if (strcmp(args[0], modes[i]) == 0)
+                mode = i;
+        if (mode < 0)
+            return usage("bad --fixnan mode '%s' (none, black, box3, error)", args[0]);
+    } else if (cmd->n_args && sscanf(args[0], "%dx%d", &w, &h) < 1) {
+        return usage("bad window '%s' (WxH)", args[0]);
+    }
+    vfx_image *in = NULL, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s;
+    if (mode >= 0)
+        s = vfx_image_fixnan(in, (vfx_fixnan) mode, &im);
+    else if (strcmp(cmd->name, "--fillholes") == 0)
+        s = vfx_image_fillholes(in, &im);
+    else if (strcmp(cmd->name, "--median") == 0)
+        s = vfx_image_median(in, w, h, &im);
+    else if (strcmp(cmd->name, "--dilate") == 0)
+        s = vfx_image_dilate(in, w, h, &im);
+    else
+        s = vfx_image_erode(in, w, h, &im);
+    vfx_image_unref(in);
+    return done(c, cmd->name, s, im);
+}
+
+/* --paste +X+Y, --mosaic WxH, --cshift +X+Y, --croptofull, --reorient, --chappend,
+ * --chsum, --maxchan, --minchan */
+static int
+cmd_assemble(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    const char *nm = cmd->name, *v;
+    vfx_image  *a = NULL, *b = NULL, *im = NULL;
+    vfx_status  s = VFX_OK;
+    int         rc, x = 0, y = 0;
+    if (strcmp(nm, "--mosaic") == 0) {
+        int nx, ny, pad = (v = mod_get(mods, n_mods, "pad")) ? atoi(v) : 0;
+        if (sscanf(args[0], "%dx%d", &nx, &ny) != 2 || nx < 1 || ny < 1 || nx * ny > c->n)
+            return usage("bad mosaic '%s' (WxH, at most as many images as are loaded)", args[0]);
+        vfx_image *tiles[STACK_MAX];
+        int        n = nx * ny;
+        for (int i = 0; i < n; i++)
+            tiles[i] = c->stack[c->n - n + i];
+        s = vfx_image_mosaic(tiles, nx, ny, pad, &im);
+        for (int i = 0; i < n; i++)
+            vfx_image_unref(c->stack[--c->n]);
+        return done(c, nm, s, im);
+    }
+    if (strcmp(nm, "--paste") == 0 || strcmp(nm, "--cshift") == 0) {
+        int keep = strcmp(args[0], "-") == 0 || strcmp(args[0], "auto") == 0;
+        if (!keep && sscanf(args[0], "%d%d", &x, &y) != 2)
+            return usage("bad offset '%s' (+X+Y)", args[0]);
+        if (nm[2] == 'p') { /* oiiotool: the image below is pasted onto the top one */
+            if ((rc = pop2(c, nm, &a, &b)))
+                return rc;
+            s = vfx_image_paste(b, a, x, y, keep, &im);
+            vfx_image_unref(a);
+            vfx_image_unref(b);
+            return done(c, nm, s, im);
+        }
+    }
+    if (strcmp(nm, "--chappend") == 0) {
+        if ((rc = pop2(c, nm, &a, &b)))
+            return rc;
+        s = vfx_image_channel_append(a, b, &im);
+        vfx_image_unref(a);
+        vfx_image_unref(b);
+        return done(c, nm, s, im);
+    }
+    if ((rc = pop(c, nm, &a)))
+        return rc;
+    if (strcmp(nm, "--cshift") == 0) {
+        s = vfx_image_circular_shift(a, x, y, &im);
+    } else if (strcmp(nm, "--croptofull") == 0) {
+        s = vfx_image_croptofull(a, &im);
+    } else if (strcmp(nm, "--reorient") == 0) {
+        s = vfx_image_reorient(a, &im);
+    } else if (strcmp(nm, "--chsum") == 0) {
+        float   w[64];
+        int32_t nc = vfx_image_n_channels(a);
+        for (int i = 0; i < 64; i++)
+            w[i] = 1.0f;
+        if ((v = mod_get(mods, n_mods, "weight")) && (nc > 64 || parse_floats(v, w, nc) < 0)) {
+            vfx_image_unref(a);
+            return usage("bad weights '%s' (one, or one per channel)", v);
+        }
+        s = vfx_image_channel_sum(a, w, &im);
+    } else if (strcmp(nm, "--maxchan") == 0) {
+        s = vfx_image_maxchan(a, &im);
+    } else {
+        s = vfx_image_minchan(a, &im);
+    }
+    vfx_image_unref(a);
+    return done(c, nm, s, im);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
     { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
@@ -1543,6 +1712,11 @@ static const chain_cmd commands[] = {
     { "--blur", 1, cmd_blur, "WxH: blur with a WxH kernel (:kernel=gaussian)" },
     { "--unsharp", 0, cmd_unsharp, "unsharp mask (:kernel=gaussian :width=3 :contrast=1 :threshold=0)" },
     { "--laplacian", 0, cmd_laplacian, "Laplacian (5-point stencil)" },
+    { "--median", 1, cmd_filter2, "WxH: median filter" },
+    { "--dilate", 1, cmd_filter2, "WxH: dilate (maximum over the window)" },
+    { "--erode", 1, cmd_filter2, "WxH: erode (minimum over the window)" },
+    { "--fixnan", 1, cmd_filter2, "MODE: fix NaN and Inf values (none, black, box3, error)" },
+    { "--fillholes", 0, cmd_filter2, "fill holes (alpha < 1) by push-pull" },
     { "--kernel", 2, cmd_kernel, "NAME WxH: push a convolution kernel image" },
     { "--convolve", 0, cmd_convolve, "convolve the image below with the kernel on top" },
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
@@ -1575,9 +1749,23 @@ static const chain_cmd commands[] = {
     { "--rotate180", 0, cmd_reorient, "rotate 180 degrees" },
     { "--rotate270", 0, cmd_reorient, "rotate 270 degrees clockwise" },
     { "--transpose", 0, cmd_reorient, "swap x and y" },
+    { "--rotate", 1, cmd_warp, "DEG: rotate clockwise about the display centre (:center=X,Y "
+                               ":filter=lanczos3 :filterwidth= :recompute_roi=1)" },
+    { "--warp", 1, cmd_warp, "M00,...,M22: warp through a 3x3 matrix (:filter= :recompute_roi=1)" },
+    { "--st_warp", 0, cmd_warp, "warp the image below by the ST map on top (:filter= :chan_s=0 "
+                                ":chan_t=1 :flip_s=1 :flip_t=1)" },
     { "--cut", 1, cmd_window, "GEOM: crop, move to the origin, display window = data window" },
     { "--origin", 1, cmd_window, "+X+Y: move the data window's origin" },
     { "--fullsize", 1, cmd_window, "GEOM: set the display window" },
+    { "--croptofull", 0, cmd_assemble, "make the data window the display window" },
+    { "--cshift", 1, cmd_assemble, "+X+Y: circular shift within the data window" },
+    { "--reorient", 0, cmd_assemble, "undo the EXIF Orientation (rotate / flip to orientation 1)" },
+    { "--paste", 1, cmd_assemble, "+X+Y: paste the image below onto the top one at X,Y (- = where it is)" },
+    { "--mosaic", 1, cmd_assemble, "WxH: assemble the last W*H images in a grid (:pad=N)" },
+    { "--chappend", 0, cmd_assemble, "append the channels of the top image to the one below" },
+    { "--chsum", 0, cmd_assemble, "sum the channels into one, Y (:weight=W[,W...])" },
+    { "--maxchan", 0, cmd_assemble, "maximum of the channels, into one (Y)" },
+    { "--minchan", 0, cmd_assemble, "minimum of the channels, into one (Y)" },
     { "--abs", 0, cmd_unary, "absolute value" },
     { "--invert", 0, cmd_unary, "1 - x on channels 0..2 (:chbegin= :chend=)" },
     { "--powc", 1, cmd_unary, "V[,V...]: raise to a power per channel" },

@@ -36,10 +36,10 @@ const vfx_op_class vfx__op_channels = {
     NULL, NULL, channels_render, NULL, NULL, NULL, NULL, NULL
 };
 
-/* One item of the list: "R", "=0.5", "newname=R", "A=1.0". */
+/* One item of the list: "R", "2" (an index), "=0.5", "newname=R", "A=1.0". */
 static vfx_status
-parse_item(const vfx_channels *ic, const char *item, char *name, size_t cap, int32_t *src,
-           float *value)
+parse_item(const vfx_channels *ic, const char *item, int pos, char *name, size_t cap,
+           int32_t *src, float *value)
 {
     const char *eq = strchr(item, '=');
     const char *rhs = eq ? eq + 1 : item;
@@ -50,6 +50,13 @@ parse_item(const vfx_channels *ic, const char *item, char *name, size_t cap, int
     name[nlen] = 0;
     *src = vfx_channels_find(ic, rhs);
     *value = 0;
+    if (*src < 0 && *rhs >= '0' && *rhs <= '9' && strspn(rhs, "0123456789") == strlen(rhs) &&
+        strlen(rhs) < 6 && atoi(rhs) < vfx_channels_count(ic))
+    {
+        *src = atoi(rhs); /* a channel index, as oiiotool: "2,0,1" (named as that channel) */
+        if (!eq)
+            nlen = 0;
+    }
     if (*src < 0) {
         char *end;
         double v = strtod(rhs, &end);
@@ -58,8 +65,8 @@ parse_item(const vfx_channels *ic, const char *item, char *name, size_t cap, int
         *value = (float) v;
     }
     if (nlen == 0) {
-        if (*src < 0)
-            return vfx__fail(VFX_ERR_ARG, "channels: '%s' needs a name (NAME=%s)", item, rhs);
+        if (*src < 0) /* "=0.5": a constant named by its position, as oiiotool */
+            return snprintf(name, cap, "channel%d", pos) > 0 ? VFX_OK : VFX_ERR_ARG;
         vfx_channel_info ci;
         VFX_TRY(vfx_channels_get(ic, *src, &ci));
         snprintf(name, cap, "%s", ci.name);
@@ -96,7 +103,7 @@ vfx_image_channels(vfx_image *in, const char *list, vfx_image **out)
         c += len + (c[len] == ',');
         int32_t src = -1;
         float   v = 0;
-        s = parse_item(is->channels, item, name, sizeof name, &src, &v);
+        s = parse_item(is->channels, item, (int) p.n_out, name, sizeof name, &src, &v);
         if (s != VFX_OK)
             break;
         vfx_pixel_type t = VFX_PIXEL_F32;

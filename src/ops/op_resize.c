@@ -337,7 +337,7 @@ table_resize(vfx__axis_table *t, int mode, int id, float fw, int32_t sf0, int32_
 
 static vfx_status
 resize_common(vfx_image *in, vfx_rect data, vfx_rect display, int mode, const char *filter,
-              float fwidth, vfx_image **out)
+              float fwidth, const float *ratio, vfx_image **out)
 {
     if (!out)
         return vfx__fail(VFX_ERR_ARG, "resize: out is NULL");
@@ -361,17 +361,18 @@ resize_common(vfx_image *in, vfx_rect data, vfx_rect display, int mode, const ch
         rod.y1 = rod.y0 + (int32_t) ceilf((float) vfx_rect_height(data) * yr);
     }
 
+    float wr = ratio ? ratio[0] : xr, hr = ratio ? ratio[1] : yr; /* for the filter's size */
     if (mode == 0) {
         if (!filter || !*filter)
-            filter = xr > 1.0f || yr > 1.0f ? "blackman-harris" : "lanczos3";
+            filter = wr > 1.0f || hr > 1.0f ? "blackman-harris" : "lanczos3";
         id = vfx__filter_find(filter);
         if (id < 0)
             return vfx__fail(VFX_ERR_ARG, "resize: unknown filter \"%s\"", filter);
         if (!vfx__filter_separable(id))
             return vfx__resize2d_new(in, display, rod, id, fwidth, out);
     }
-    float fw = fwidth > 0 ? fwidth : (id >= 0 ? vfx__filter_width(id) * fmaxf(1.0f, xr) : 0);
-    float fh = fwidth > 0 ? fwidth : (id >= 0 ? vfx__filter_width(id) * fmaxf(1.0f, yr) : 0);
+    float fw = fwidth > 0 ? fwidth : (id >= 0 ? vfx__filter_width(id) * fmaxf(1.0f, wr) : 0);
+    float fh = fwidth > 0 ? fwidth : (id >= 0 ? vfx__filter_width(id) * fmaxf(1.0f, hr) : 0);
     vfx__axis_table tx, ty;
     vfx_status      s = table_resize(&tx, mode, id, fw, is->display.x0, (int32_t) sw,
                                      display.x0, (int32_t) dw, rod.x0,
@@ -423,7 +424,7 @@ vfx__pad_to_display(vfx_image *in, vfx_image **ready)
 
 static vfx_status
 resize_entry(vfx_image *in, vfx_rect display, int mode, const char *filter, float fwidth,
-             vfx_image **out)
+             const float *ratio, vfx_image **out)
 {
     if (!out)
         return vfx__fail(VFX_ERR_ARG, "resize: out is NULL");
@@ -434,7 +435,7 @@ resize_entry(vfx_image *in, vfx_rect display, int mode, const char *filter, floa
     vfx_status s = vfx__pad_to_display(in, &ready);
     if (s != VFX_OK)
         return s;
-    s = resize_common(ready, vfx_image_rod(in), display, mode, filter, fwidth, out);
+    s = resize_common(ready, vfx_image_rod(in), display, mode, filter, fwidth, ratio, out);
     vfx_image_unref(ready);
     return s;
 }
@@ -443,13 +444,13 @@ vfx_status
 vfx_image_resize(vfx_image *in, vfx_rect display, const char *filter, float filter_width,
                  vfx_image **out)
 {
-    return resize_entry(in, display, 0, filter, filter_width, out);
+    return resize_entry(in, display, 0, filter, filter_width, NULL, out);
 }
 
 vfx_status
 vfx_image_resample(vfx_image *in, vfx_rect display, int interpolate, vfx_image **out)
 {
-    return resize_entry(in, display, interpolate ? 1 : 2, NULL, 0, out);
+    return resize_entry(in, display, interpolate ? 1 : 2, NULL, 0, NULL, out);
 }
 
 vfx_status
@@ -486,7 +487,9 @@ vfx_image_fit(vfx_image *in, vfx_rect box, const char *filter, const char *fillm
     }
     vfx_image *r = NULL, *r0 = NULL, *sum = NULL, *black = NULL;
     vfx_rect   rr = vfx_rect_make(box.x0 + xoff, box.y0 + yoff, rw, rh);
-    vfx_status s = vfx_image_resize(in, rr, filter, 0, &r0);
+    /* OIIO 2.4 sizes the filter by the box over the source (not the resized rect) */
+    float      ratio[2] = { (float) fw / (float) sw, (float) fh / (float) sh };
+    vfx_status s = resize_entry(in, rr, 0, filter, 0, ratio, &r0);
     if (s != VFX_OK)
         return s;
     s = vfx_image_crop(r0, rr, &r); /* the data window is exactly the resized rect here */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The README's usage examples run as written: every `vfx ...` line of its "## Usage" block,
 # with `vfx` meaning the built tool, in a folder holding the inputs the examples name
-# (shot.exr, in.exr, photo.jpg: generated here). Each must succeed and write the files it names.
+# (shot.exr, in.exr, plate.exr, photo.jpg: generated here). Each must succeed and write the files it names.
 set -u
 V=${VFX_CLI:?}
 S=${VFX_SOURCE_DIR:?}
@@ -10,6 +10,7 @@ S=${VFX_SOURCE_DIR:?}
 cd "$tmp" || exit 1
 "$V" --pattern fill:left=0.02,0.1,0.5,1:right=4,1,0.05,1 640x360 4 -d half -o shot.exr -q || exit 1
 cp shot.exr in.exr
+cp shot.exr plate.exr
 "$V" --pattern checker:width=16 64x48 3 -d u8 -o photo.jpg -q || exit 1
 # the lines of the first ```sh block after "## Usage" that start with "vfx "
 awk '/^## Usage/ { u = 1 } u && /^```sh/ { b = 1; next } b && /^```/ { exit } b && /^vfx / { print }' \
