@@ -24,6 +24,7 @@ static float          half_to_float_tab[65536];
 static uint16_t       to_linear_tab[65536];
 static uint16_t       to_nonlinear_tab[65536];
 static float          dct_basis[8][8]; /* [k][n]: 0.5 c(k) cos((2n + 1) k pi / 16) */
+static uint8_t        pop8_tab[256];   /* set bits of a byte (the encoder's quantiser) */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static float
@@ -157,6 +158,9 @@ build_tables(void)
             r = sign * (log((double) fabsf(v)) / log((double) log_base) + 1.0);
         to_nonlinear_tab[i] = float_to_half((float) r);
     }
+    for (int i = 0; i < 256; i++)
+        pop8_tab[i] = (uint8_t) ((i & 1) + ((i >> 1) & 1) + ((i >> 2) & 1) + ((i >> 3) & 1) +
+                                 ((i >> 4) & 1) + ((i >> 5) & 1) + ((i >> 6) & 1) + (i >> 7));
     for (int k = 0; k < 8; k++)
         for (int n = 0; n < 8; n++)
             dct_basis[k][n] = (float) ((k == 0 ? 0.5 / sqrt(2.0) : 0.5) *
@@ -1482,28 +1486,25 @@ static const uint8_t quant_c[64] = {
 };
 
 static inline int
-pop16(uint32_t v)
+pop15(uint32_t v)
 {
-    v &= 0xffffu;
-    v = v - ((v >> 1) & 0x5555u);
-    v = (v & 0x3333u) + ((v >> 2) & 0x3333u);
-    v = (v + (v >> 4)) & 0x0f0fu;
-    return (int) ((v + (v >> 8)) & 0x1fu);
+    return pop8_tab[v & 0xffu] + pop8_tab[(v >> 8) & 0x7fu];
 }
 
-/* The half with the fewest set bits strictly within tol of h (h itself when none has fewer). */
-static uint16_t
+/* The half with the fewest set bits strictly within tol of h (h itself when none has fewer).
+ * tol > 0. The sign takes no part: it is kept, and it adds the same bit to both counts. */
+static inline uint16_t
 quantize(uint16_t h, float tol)
 {
-    if (!(tol > 0) || (h & 0x7c00u) == 0x7c00u)
+    uint32_t m = h & 0x7fffu;
+    if (m >= 0x7c00u)
         return h;
-    float x = half_to_float_tab[h];
-    if (fabsf(x) < tol)
+    float a = half_to_float_tab[m];
+    if (a < tol)
         return 0;
-    uint16_t sign = h & 0x8000u, m = h & 0x7fffu;
-    float    a = fabsf(x);
 #define IN_RANGE(p) (fabsf(half_to_float_tab[p] - a) < tol)
-    /* positive halves sort like their bits: find the run of patterns in range around m */
+    /* positive halves sort like their bits: find the run of patterns in range around m; the
+     * rounded ends are at most a step off, so each loop runs once or twice */
     uint32_t lo = float_to_half(a - tol), hi = float_to_half(a + tol);
     if (lo > m)
         lo = m;
@@ -1521,37 +1522,68 @@ quantize(uint16_t h, float tol)
         hi++;
 #undef IN_RANGE
     uint32_t best;
-    if (lo == hi) {
+    if (lo == hi)
+        return h;
+    /* Above the highest differing bit k both agree (the prefix); hi has bit k, lo has not.
+     * The fewest bits in range: the prefix alone when lo is the prefix, else the prefix plus
+     * one bit j <= k; of those, the closest to the value (as OpenEXR picks the closest
+     * candidate of each bit count). */
+    int      k = 31 - __builtin_clz(lo ^ hi);
+    uint32_t prefix = hi & ~((2u << k) - 1u);
+    if ((lo & ((2u << k) - 1u)) == 0) {
         best = lo;
     } else {
-        /* Above the highest differing bit k both agree (the prefix); hi has bit k, lo has
-         * not. The fewest bits in range: the prefix alone when lo is the prefix, else the
-         * prefix plus one bit j <= k; of those, the closest to the value (as OpenEXR picks
-         * the closest candidate of each bit count). */
-        int      k = 31 - __builtin_clz(lo ^ hi);
-        uint32_t prefix = hi & ~((2u << k) - 1u);
-        if ((lo & ((2u << k) - 1u)) == 0) {
-            best = lo;
-        } else {
-            best = prefix | (1u << k);
-            float best_d = fabsf(half_to_float_tab[best] - a);
-            for (int j = k - 1; j >= 0; j--) {
-                uint32_t cand = prefix | (1u << j);
-                if (cand < lo)
-                    break;
-                float dd = fabsf(half_to_float_tab[cand] - a);
-                if (dd <= best_d) {
-                    best = cand;
-                    best_d = dd;
-                }
+        best = prefix | (1u << k);
+        float best_d = fabsf(half_to_float_tab[best] - a);
+        for (int j = k - 1; j >= 0; j--) {
+            uint32_t cand = prefix | (1u << j);
+            if (cand < lo)
+                break;
+            float dd = fabsf(half_to_float_tab[cand] - a);
+            if (dd <= best_d) {
+                best = cand;
+                best_d = dd;
             }
         }
     }
-    if (pop16(best | sign) >= pop16(h))
+    if (pop15(best) >= pop15(m))
         return h;
-    return (uint16_t) (best | sign);
+    return (uint16_t) (best | (h & 0x8000u));
 }
 
+/* Forward DCT of an 8x8 block: rows, then columns, each output the sum over n of
+ * basis[k][n] * x[n] added in order of n from 0 (the vector version keeps that order in each
+ * lane, so both give the same bits). */
+#if defined(__GNUC__) || defined(__clang__)
+static void
+fdct8x8(float *blk)
+{
+    float tmp[64];
+    v4f   b_lo[8], b_hi[8]; /* per n: basis[0..3][n], basis[4..7][n] */
+    for (int n = 0; n < 8; n++) {
+        b_lo[n] = (v4f){ dct_basis[0][n], dct_basis[1][n], dct_basis[2][n], dct_basis[3][n] };
+        b_hi[n] = (v4f){ dct_basis[4][n], dct_basis[5][n], dct_basis[6][n], dct_basis[7][n] };
+    }
+    for (int r = 0; r < 8; r++) {
+        v4f lo = { 0, 0, 0, 0 }, hi = { 0, 0, 0, 0 };
+        for (int n = 0; n < 8; n++) {
+            lo += b_lo[n] * blk[r * 8 + n];
+            hi += b_hi[n] * blk[r * 8 + n];
+        }
+        store4(tmp + r * 8, lo);
+        store4(tmp + r * 8 + 4, hi);
+    }
+    for (int k = 0; k < 8; k++) {
+        v4f lo = { 0, 0, 0, 0 }, hi = { 0, 0, 0, 0 };
+        for (int n = 0; n < 8; n++) {
+            lo += load4(tmp + n * 8) * dct_basis[k][n];
+            hi += load4(tmp + n * 8 + 4) * dct_basis[k][n];
+        }
+        store4(blk + k * 8, lo);
+        store4(blk + k * 8 + 4, hi);
+    }
+}
+#else
 static void
 fdct8x8(float *blk)
 {
@@ -1571,24 +1603,25 @@ fdct8x8(float *blk)
             blk[k * 8 + c] = acc;
         }
 }
+#endif
 
 typedef struct enc {
     const vfx__dwa_channel *ch;
     const chan_state       *cs;
-    const size_t           *row_off;
-    const uint8_t          *src;
+    const uint8_t *const   *rows; /* per channel (from cs->row0), per sampled row */
     float                   base_error;
+    float                   tol[2][64]; /* per block position: luma, chroma */
     uint16_t               *ac;
     size_t                  n_ac;
     uint16_t               *dc;
     size_t                  n_dc;
 } enc;
 
-static uint16_t
-sample_half(const enc *e, int32_t c, int32_t x, int32_t y)
+/* Sample x of a row of a HALF or FLOAT channel, as a half (floats clamp to the half range). */
+static inline uint16_t
+sample_half(const uint8_t *row, int32_t type, int32_t x)
 {
-    const uint8_t *row = e->src + e->row_off[e->cs[c].row0 + (size_t) y];
-    if (e->ch[c].type == VFX__DWA_HALF)
+    if (type == VFX__DWA_HALF)
         return (uint16_t) (row[2 * x] | row[2 * x + 1] << 8);
     uint32_t u = (uint32_t) row[4 * x] | (uint32_t) row[4 * x + 1] << 8 |
                  (uint32_t) row[4 * x + 2] << 16 | (uint32_t) row[4 * x + 3] << 24;
@@ -1596,6 +1629,46 @@ sample_half(const enc *e, int32_t c, int32_t x, int32_t y)
     memcpy(&f, &u, 4);
     f = f > 65504.0f ? 65504.0f : f < -65504.0f ? -65504.0f : f; /* keeps NaN */
     return float_to_half(f);
+}
+
+/* Mirror a coordinate past the end back inside [0, n) (partial blocks are padded so). */
+static inline int32_t
+mirror(int32_t v, int32_t n)
+{
+    if (v >= n)
+        v = n - (v - (n - 1));
+    return v < 0 ? n - 1 : v;
+}
+
+/* One 8x8 block of channel c at block (bx, by) as floats, through the curve when given. */
+static void
+gather_block(const enc *e, int32_t c, size_t bx, size_t by, int32_t w, int32_t h,
+             const uint16_t *curve, float *blk)
+{
+    const vfx__dwa_channel *chn = &e->ch[c];
+    const chan_state       *cs = &e->cs[c];
+    int32_t                 x0 = (int32_t) bx * 8;
+    int                     inside = chn->type == VFX__DWA_HALF && x0 + 8 <= w;
+    for (int y = 0; y < 8; y++) {
+        int32_t        vy = mirror((int32_t) by * 8 + y, h);
+        const uint8_t *row = e->rows[cs->row0 + (size_t) vy];
+        float         *q = blk + y * 8;
+        uint16_t       hv[8];
+        if (inside) {
+            const uint8_t *p = row + 2 * x0;
+            for (int x = 0; x < 8; x++)
+                hv[x] = (uint16_t) (p[2 * x] | p[2 * x + 1] << 8);
+        } else {
+            for (int x = 0; x < 8; x++)
+                hv[x] = sample_half(row, chn->type, mirror(x0 + x, w));
+        }
+        if (curve)
+            for (int x = 0; x < 8; x++)
+                q[x] = half_to_float_tab[curve[hv[x]]];
+        else
+            for (int x = 0; x < 8; x++)
+                q[x] = half_to_float_tab[hv[x]];
+    }
 }
 
 static void
@@ -1607,28 +1680,12 @@ encode_lossy(enc *e, int n_comp, const int32_t *chans, int nonlinear)
     size_t nbx = ((size_t) w + 7) / 8, nby = ((size_t) h + 7) / 8, nb = nbx * nby;
     uint16_t *dc = e->dc + e->n_dc;
     e->n_dc += nb * (size_t) n_comp;
+    const uint16_t *curve = nonlinear ? to_nonlinear_tab : NULL;
     float blk[3][64];
     for (size_t by = 0; by < nby; by++) {
         for (size_t bx = 0; bx < nbx; bx++) {
-            for (int k = 0; k < n_comp; k++) {
-                for (int y = 0; y < 8; y++) {
-                    int32_t vy = (int32_t) (by * 8) + y;
-                    if (vy >= h)
-                        vy = h - (vy - (h - 1));
-                    if (vy < 0)
-                        vy = h - 1;
-                    for (int x = 0; x < 8; x++) {
-                        int32_t vx = (int32_t) (bx * 8) + x;
-                        if (vx >= w)
-                            vx = w - (vx - (w - 1));
-                        if (vx < 0)
-                            vx = w - 1;
-                        uint16_t hv = sample_half(e, chans[k], vx, vy);
-                        blk[k][y * 8 + x] =
-                            half_to_float_tab[nonlinear ? to_nonlinear_tab[hv] : hv];
-                    }
-                }
-            }
+            for (int k = 0; k < n_comp; k++)
+                gather_block(e, chans[k], bx, by, w, h, curve, blk[k]);
             if (n_comp == 3) {
                 for (int j = 0; j < 64; j++) {
                     float r = blk[0][j], g = blk[1][j], b = blk[2][j];
@@ -1639,13 +1696,17 @@ encode_lossy(enc *e, int n_comp, const int32_t *chans, int nonlinear)
             }
             for (int k = 0; k < n_comp; k++) {
                 fdct8x8(blk[k]);
-                const uint8_t *qt = k == 0 ? quant_y : quant_c;
-                float          qmin = k == 0 ? 10.0f : 17.0f;
-                uint16_t       zig[64];
-                for (int i = 0; i < 64; i++) {
-                    int pos = zig_to_pos[i];
-                    zig[i] = quantize(float_to_half(blk[k][pos]),
-                                      e->base_error * ((float) qt[pos] / qmin));
+                uint16_t hb[64], zig[64];
+                halves_from_floats(hb, blk[k]);
+                if (e->base_error > 0) {
+                    const float *tol = e->tol[k == 0 ? 0 : 1];
+                    for (int i = 0; i < 64; i++) {
+                        int pos = zig_to_pos[i];
+                        zig[i] = quantize(hb[pos], tol[pos]);
+                    }
+                } else {
+                    for (int i = 0; i < 64; i++)
+                        zig[i] = hb[zig_to_pos[i]];
                 }
                 dc[(size_t) k * nb + by * nbx + bx] = zig[0];
                 /* AC run-length: zeros become 0xffnn runs, a run to the end 0xff00 */
@@ -1701,6 +1762,10 @@ rle_encode(const uint8_t *in, size_t n, uint8_t *out)
     return o;
 }
 
+/* OpenEXR 3.1's default zip level (its zipCompressionLevel, which its DWA encoder uses too):
+ * level 9 costs about three times the time for a file about 0.2% smaller. */
+#define DWA_ZIP_LEVEL 4
+
 static vfx_status
 deflate_to(const uint8_t *in, size_t n, uint8_t **out, size_t *n_out)
 {
@@ -1708,7 +1773,7 @@ deflate_to(const uint8_t *in, size_t n, uint8_t **out, size_t *n_out)
     uint8_t *b = vfx__alloc(cap ? cap : 1);
     if (!b)
         return vfx__nomem();
-    if (compress2(b, &cap, in, (uLong) n, 9) != Z_OK) {
+    if (compress2(b, &cap, in, (uLong) n, DWA_ZIP_LEVEL) != Z_OK) {
         vfx__free(b);
         return vfx__fail(VFX_ERR_INTERNAL, "dwa: zlib compression failed");
     }
@@ -1730,28 +1795,46 @@ typedef struct bit_writer {
     uint64_t n_bits;
 } bit_writer;
 
+/* Up to 32 bits: the accumulator keeps fewer than 32 pending bits and hands out 32 at a time. */
+static inline void
+put_bits32(bit_writer *w, int n, uint64_t v)
+{
+    w->c = (w->c << n) | (v & ((UINT64_C(1) << n) - 1));
+    w->lc += n;
+    w->n_bits += (uint64_t) n;
+    if (w->lc >= 32) {
+        w->lc -= 32;
+        uint32_t o = (uint32_t) (w->c >> w->lc);
+        if (w->end - w->p >= 4) {
+            w->p[0] = (uint8_t) (o >> 24);
+            w->p[1] = (uint8_t) (o >> 16);
+            w->p[2] = (uint8_t) (o >> 8);
+            w->p[3] = (uint8_t) o;
+        }
+        w->p += 4;
+    }
+}
+
+/* n <= 58 bits, most significant first */
 static inline void
 put_bits(bit_writer *w, int n, uint64_t v)
 {
-    /* at most 58 bits at a time: flush whole bytes first */
-    while (n > 0) {
-        int k = n > 32 ? 32 : n;
-        n -= k;
-        w->c = (w->c << k) | ((v >> n) & ((UINT64_C(1) << k) - 1));
-        w->lc += k;
-        w->n_bits += (uint64_t) k;
-        while (w->lc >= 8) {
-            w->lc -= 8;
-            if (w->p < w->end)
-                *w->p = (uint8_t) (w->c >> w->lc);
-            w->p++;
-        }
+    if (n > 32) {
+        put_bits32(w, n - 32, v >> 32);
+        n = 32;
     }
+    put_bits32(w, n, v);
 }
 
 static void
 flush_bits(bit_writer *w)
 {
+    while (w->lc >= 8) {
+        w->lc -= 8;
+        if (w->p < w->end)
+            *w->p = (uint8_t) (w->c >> w->lc);
+        w->p++;
+    }
     if (w->lc > 0) {
         if (w->p < w->end)
             *w->p = (uint8_t) (w->c << (8 - w->lc));
@@ -1937,25 +2020,36 @@ wr_u64le(uint8_t *p, uint64_t v)
         p[i] = (uint8_t) (v >> (8 * i));
 }
 
-vfx_status
-vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
-                vfx_rect rect, float level, uint8_t **out, size_t *n_out)
+/* The input of the encoder: the packed layout (src), or one plane per channel (planes, with
+ * line_stride bytes from a sampled row to the next). */
+typedef struct enc_input {
+    const uint8_t        *src;
+    const uint8_t *const *planes;
+    const size_t         *line_stride;
+} enc_input;
+
+static vfx_status
+dwa_encode(const enc_input *in, const vfx__dwa_channel *ch, int32_t n_ch, vfx_rect rect,
+           float level, uint8_t **out, size_t *n_out)
 {
-    size_t need;
-    *out = NULL;
-    *n_out = 0;
-    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
-    if (n_src != need)
-        return vfx__fail(VFX_ERR_ARG, "dwa: input is %zu bytes, the chunk needs %zu", n_src, need);
     tables_init();
     vfx_status st = VFX_OK;
     chan_state *cs = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *cs);
     int32_t (*sets)[3] = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *sets);
-    size_t *row_off = NULL, *k_rows = NULL;
+    const uint8_t **rows = NULL;
+    size_t *k_rows = NULL;
     uint8_t *planar_unknown = NULL, *planar_rle = NULL, *rle_buf = NULL, *dc_bytes = NULL;
     uint8_t *z_unknown = NULL, *z_ac = NULL, *z_dc = NULL, *z_rle = NULL, *res = NULL;
     size_t n_z_unknown = 0, n_z_ac = 0, n_z_dc = 0, n_z_rle = 0;
-    enc e = { ch, cs, NULL, src, (level > 0 ? level : 0) / 100000.0f, NULL, 0, NULL, 0 };
+    enc e;
+    memset(&e, 0, sizeof e);
+    e.ch = ch;
+    e.cs = cs;
+    e.base_error = (level > 0 ? level : 0) / 100000.0f;
+    for (int pos = 0; pos < 64; pos++) {
+        e.tol[0][pos] = e.base_error * ((float) quant_y[pos] / 10.0f);
+        e.tol[1][pos] = e.base_error * ((float) quant_c[pos] / 17.0f);
+    }
     uint8_t rule_used[VFX__COUNTOF(default_rules)] = { 0 };
     if (!cs || !sets) {
         st = vfx__nomem();
@@ -2030,7 +2124,7 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
             cs[slot[k]].in_csc = 1;
     }
     /* where each sampled row of each channel sits in the input */
-    row_off = vfx__calloc((size_t) n_rows + 1, sizeof *row_off);
+    rows = vfx__calloc((size_t) n_rows + 1, sizeof *rows);
     k_rows = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *k_rows);
     e.ac = vfx__alloc((size_t) ac_max * 2 + 2);
     e.dc = vfx__alloc((size_t) dc_max * 2 + 2);
@@ -2038,24 +2132,28 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
     planar_rle = vfx__alloc((size_t) rle_bytes + 1);
     rle_buf = vfx__alloc((size_t) rle_bytes * 2 + 16);
     dc_bytes = vfx__alloc((size_t) dc_max * 2 + 2);
-    if (!row_off || !k_rows || !e.ac || !e.dc || !planar_unknown || !planar_rle || !rle_buf ||
+    if (!rows || !k_rows || !e.ac || !e.dc || !planar_unknown || !planar_rle || !rle_buf ||
         !dc_bytes) {
         st = vfx__nomem();
         goto out;
     }
-    {
+    if (in->planes) {
+        for (int32_t i = 0; i < n_ch; i++)
+            for (size_t y = 0; y < (size_t) cs[i].height; y++)
+                rows[cs[i].row0 + y] = in->planes[i] + y * in->line_stride[i];
+    } else {
         size_t off = 0;
         for (int32_t y = rect.y0; y < rect.y1; y++)
             for (int32_t i = 0; i < n_ch; i++) {
                 if (!mod_is_zero(y, ch[i].y_sampling))
                     continue;
                 if (k_rows[i] < (size_t) cs[i].height)
-                    row_off[cs[i].row0 + k_rows[i]] = off;
+                    rows[cs[i].row0 + k_rows[i]] = in->src + off;
                 k_rows[i]++;
                 off += (size_t) cs[i].width * (size_t) type_size(ch[i].type);
             }
     }
-    e.row_off = row_off;
+    e.rows = rows;
     for (int32_t s = 0; s < n_sets; s++)
         encode_lossy(&e, 3, sets[s], 1);
     size_t at_unknown = 0, at_rle = 0;
@@ -2068,7 +2166,7 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
             encode_lossy(&e, 1, &i, !ch[i].p_linear);
         } else if (c->scheme == SCHEME_RLE) {
             for (size_t y = 0; y < (size_t) c->height; y++) {
-                const uint8_t *row = src + row_off[c->row0 + y];
+                const uint8_t *row = rows[c->row0 + y];
                 for (size_t x = 0; x < (size_t) c->width; x++)
                     for (size_t b = 0; b < sz; b++)
                         planar_rle[at_rle + b * plane + y * (size_t) c->width + x] =
@@ -2078,7 +2176,7 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
         } else {
             size_t line = (size_t) c->width * sz;
             for (size_t y = 0; y < (size_t) c->height; y++)
-                memcpy(planar_unknown + at_unknown + y * line, src + row_off[c->row0 + y], line);
+                memcpy(planar_unknown + at_unknown + y * line, rows[c->row0 + y], line);
             at_unknown += plane * sz;
         }
     }
@@ -2180,7 +2278,7 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
 out:
     vfx__free(cs);
     vfx__free(sets);
-    vfx__free(row_off);
+    vfx__free((void *) rows);
     vfx__free(k_rows);
     vfx__free(e.ac);
     vfx__free(e.dc);
@@ -2196,9 +2294,39 @@ out:
     return st;
 }
 
-exr_result_t
-vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
+vfx_status
+vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
+                vfx_rect rect, float level, uint8_t **out, size_t *n_out)
 {
+    size_t need;
+    *out = NULL;
+    *n_out = 0;
+    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
+    if (n_src != need)
+        return vfx__fail(VFX_ERR_ARG, "dwa: input is %zu bytes, the chunk needs %zu", n_src, need);
+    enc_input in = { src, NULL, NULL };
+    return dwa_encode(&in, ch, n_ch, rect, level, out, n_out);
+}
+
+vfx_status
+vfx__dwa_encode_planes(const uint8_t *const *planes, const size_t *line_stride,
+                       const vfx__dwa_channel *ch, int32_t n_ch, vfx_rect rect, float level,
+                       uint8_t **out, size_t *n_out)
+{
+    size_t need;
+    *out = NULL;
+    *n_out = 0;
+    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
+    enc_input in = { NULL, planes, line_stride };
+    return dwa_encode(&in, ch, n_ch, rect, level, out, n_out);
+}
+
+/* Both compress stages. direct: read the caller's planes when the channels allow it (see
+ * dwa_int.h), packing only when the chunk must be stored raw. */
+static exr_result_t
+dwa_compress(exr_encode_pipeline_t *encode, int from_planes)
+{
+    int direct = from_planes;
     const exr_chunk_info_t *ci = &encode->chunk;
     float level = 45.0f;
     if (exr_attr_get_float(encode->context, encode->part_index, "dwaCompressionLevel", &level) !=
@@ -2215,9 +2343,17 @@ vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
         rect.y1 = (int32_t) ((int64_t) ci->start_y + ci->height);
     }
     int32_t n_ch = encode->channel_count;
-    vfx__dwa_channel *ch = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *ch);
-    if (!ch)
+    size_t n_alloc = (size_t) VFX__MAX(n_ch, 1);
+    vfx__dwa_channel *ch = vfx__calloc(n_alloc, sizeof *ch);
+    const uint8_t **planes = vfx__calloc(n_alloc, sizeof *planes);
+    size_t *line_stride = vfx__calloc(n_alloc, sizeof *line_stride);
+    if (!ch || !planes || !line_stride) {
+        vfx__free(ch);
+        vfx__free((void *) planes);
+        vfx__free(line_stride);
         return EXR_ERR_OUT_OF_MEMORY;
+    }
+    size_t n_raw = 0;
     for (int32_t i = 0; i < n_ch; i++) {
         const exr_coding_channel_info_t *c = &encode->channels[i];
         ch[i].name = c->channel_name;
@@ -2225,15 +2361,46 @@ vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
         ch[i].x_sampling = c->x_samples;
         ch[i].y_sampling = c->y_samples;
         ch[i].p_linear = c->p_linear;
+        planes[i] = c->encode_from_ptr;
+        line_stride[i] = (size_t) VFX__MAX(c->user_line_stride, 0);
+        n_raw += (size_t) VFX__MAX(c->width, 0) * (size_t) VFX__MAX(c->height, 0) *
+                 (size_t) VFX__MAX(c->bytes_per_element, 0);
+        if (!c->encode_from_ptr || c->user_data_type != c->data_type ||
+            c->user_pixel_stride != c->bytes_per_element || c->x_samples != 1 ||
+            c->y_samples != 1 || c->user_line_stride < c->width * c->bytes_per_element)
+            direct = 0;
     }
+    exr_result_t rv = EXR_ERR_SUCCESS;
+    if (from_planes && !direct)
+        rv = encode->convert_and_pack_fn && encode->packed_buffer
+                 ? encode->convert_and_pack_fn(encode)
+                 : EXR_ERR_INVALID_ARGUMENT;
+    if (!direct)
+        n_raw = (size_t) encode->packed_bytes;
     uint8_t *packed = NULL;
-    size_t n_packed = 0, n_raw = (size_t) encode->packed_bytes;
-    vfx_status st = vfx__dwa_encode(encode->packed_buffer, n_raw, ch, n_ch, rect, level, &packed,
-                                    &n_packed);
+    size_t n_packed = 0;
+    vfx_status st = VFX_OK;
+    if (rv == EXR_ERR_SUCCESS)
+        st = direct ? vfx__dwa_encode_planes(planes, line_stride, ch, n_ch, rect, level, &packed,
+                                             &n_packed)
+                    : vfx__dwa_encode(encode->packed_buffer, n_raw, ch, n_ch, rect, level,
+                                      &packed, &n_packed);
     vfx__free(ch);
+    vfx__free((void *) planes);
+    vfx__free(line_stride);
+    if (rv != EXR_ERR_SUCCESS)
+        return rv;
     if (st != VFX_OK)
         return st == VFX_ERR_NOMEM ? EXR_ERR_OUT_OF_MEMORY : EXR_ERR_INVALID_ARGUMENT;
     /* not smaller: the chunk is stored as is (readers see packed size == unpacked size) */
+    if (n_packed >= n_raw && direct) {
+        if (!encode->convert_and_pack_fn || !encode->packed_buffer ||
+            (rv = encode->convert_and_pack_fn(encode)) != EXR_ERR_SUCCESS ||
+            (size_t) encode->packed_bytes != n_raw) {
+            vfx__free(packed);
+            return rv != EXR_ERR_SUCCESS ? rv : EXR_ERR_INVALID_ARGUMENT;
+        }
+    }
     const uint8_t *bytes = n_packed < n_raw ? packed : encode->packed_buffer;
     size_t n = n_packed < n_raw ? n_packed : n_raw;
     if (!encode->compressed_buffer || encode->compressed_alloc_size < n) {
@@ -2257,6 +2424,18 @@ vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
     encode->compressed_bytes = n;
     vfx__free(packed);
     return EXR_ERR_SUCCESS;
+}
+
+exr_result_t
+vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
+{
+    return dwa_compress(encode, 0);
+}
+
+exr_result_t
+vfx__exr_dwa_compress_planes(exr_encode_pipeline_t *encode)
+{
+    return dwa_compress(encode, 1);
 }
 
 /* ---- the OpenEXRCore stage ------------------------------------------------------------------ */

@@ -62,6 +62,19 @@ vfx_status vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_chan
  *  part's dwaCompressionLevel attribute (45 when absent). */
 exr_result_t vfx__exr_dwa_compress(exr_encode_pipeline_t *encode);
 
+/** vfx__dwa_encode() reading one plane per channel: sampled row y of channel i starts at
+ *  planes[i] + y * line_stride[i] (values at the channel's type, native little-endian). */
+vfx_status vfx__dwa_encode_planes(const uint8_t *const *planes, const size_t *line_stride,
+                                  const vfx__dwa_channel *ch, int32_t n_ch, vfx_rect rect,
+                                  float level, uint8_t **out, size_t *n_out);
+
+/** The same compress stage without OpenEXRCore's pack step: it encodes straight from the
+ *  channels' encode_from_ptr planes (user_line_stride apart) when every channel is full
+ *  resolution, at its file type, with user_pixel_stride == bytes_per_element. Otherwise, and
+ *  when DWA cannot shrink the chunk (it is then stored raw), it runs convert_and_pack_fn into
+ *  encode->packed_buffer, which the caller must have allocated (packed size of the chunk). */
+exr_result_t vfx__exr_dwa_compress_planes(exr_encode_pipeline_t *encode);
+
 /** The nonlinear-to-linear table (65536 halves), built on first use; for tests. */
 const uint16_t *vfx__dwa_to_linear_table(void);
 

@@ -1512,8 +1512,12 @@ pack_task(void *arg, int64_t k, int worker)
     if (!e->packed_buffer)
         return vfx__nomem();
     e->packed_alloc_size = bytes ? bytes : 1;
-    exr_result_t rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
-    if (rv == EXR_ERR_SUCCESS) {
+    exr_result_t rv;
+    if (j->ew->dwa) /* DWA reads the stage's planes itself (and packs only if it must) */
+        rv = vfx__exr_dwa_compress_planes(e);
+    else
+        rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
+    if (rv == EXR_ERR_SUCCESS && !j->ew->dwa) {
         if (e->compress_fn) {
             rv = e->compress_fn(e);
         } else {
