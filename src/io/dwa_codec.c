@@ -277,6 +277,39 @@ huf_free(huf_state *h)
 
 #define HUF_BAD(what) vfx__fail(VFX_ERR_CORRUPT, "dwa: huffman %s", what)
 
+static inline uint64_t
+load_be64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                    \
+    (defined(__GNUC__) || defined(__clang__))
+    return __builtin_bswap64(v);
+#else
+    v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
+    return v;
+#endif
+}
+
+/* The n (1..58) bits at bit position pos of p[0, n_bytes), MSB first; zeros past the end. */
+static uint64_t
+peek_bits(const uint8_t *p, size_t n_bytes, uint64_t pos, int n)
+{
+    if (n > 57)
+        return (peek_bits(p, n_bytes, pos, 32) << (n - 32)) | peek_bits(p, n_bytes, pos + 32, n - 32);
+    size_t   at = (size_t) (pos >> 3);
+    uint64_t v = 0;
+    if (at < n_bytes && n_bytes - at >= 8) {
+        v = load_be64(p + at);
+    } else {
+        for (size_t i = 0; i < 8; i++)
+            v = (v << 8) | (at + i < n_bytes ? p[at + i] : 0u);
+    }
+    return (v << (pos & 7)) >> (64 - n);
+}
+
 static vfx_status
 huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
 {
@@ -415,78 +448,54 @@ huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
         }
     }
 
-    /* the bits */
+    /* The bits, MSB first, at bit position pos of [p, p + n_bytes). The fast loop takes 64
+     * bits at a time and decodes up to four codes of at most 14 bits from them (57 valid bits
+     * after the shift); run codes, long codes and the last bits go one at a time through the
+     * general step. A code must end within n_bits (the padding of the last byte is no data),
+     * and the symbols must fill the output exactly: what OpenEXR's decoder reads from a
+     * valid stream, it reads the same. */
     {
-        const uint8_t *ie = p + ((size_t) n_bits + 7) / 8;
+        const size_t   n_bytes = ((size_t) n_bits + 7) / 8;
+        const uint64_t nb = n_bits;
+        uint64_t       pos = 0;
         uint16_t      *o = out, *oe = out + n_out;
-        const uint32_t rlc = iM;
-        c = 0;
-        lc = 0;
-#define EMIT(sym)                                                                              \
-    do {                                                                                       \
-        if ((sym) == rlc) {                                                                    \
-            if (lc < 8) {                                                                      \
-                if (p >= ie) {                                                                 \
-                    st = HUF_BAD("data truncated");                                            \
-                    goto done;                                                                 \
-                }                                                                              \
-                c = (c << 8) | *p++;                                                           \
-                lc += 8;                                                                       \
-            }                                                                                  \
-            lc -= 8;                                                                           \
-            size_t run_ = (size_t) (c >> lc) & 0xffu;                                          \
-            if (run_ > (size_t) (oe - o) || o == out) {                                        \
-                st = HUF_BAD("run invalid");                                                   \
-                goto done;                                                                     \
-            }                                                                                  \
-            uint16_t prev_ = o[-1];                                                            \
-            while (run_--)                                                                     \
-                *o++ = prev_;                                                                  \
-        } else {                                                                               \
-            if (o >= oe) {                                                                     \
-                st = HUF_BAD("too much data");                                                 \
-                goto done;                                                                     \
-            }                                                                                  \
-            *o++ = (uint16_t) (sym);                                                           \
-        }                                                                                      \
-    } while (0)
-
-        /* Bytes go in while there is room in the 64-bit window; codes come out while 14 bits
-         * are there to look up. The same symbols come out as from OpenEXR's byte-at-a-time
-         * loop: a code only depends on its bit position. */
+        const uint32_t rlc = iM, rlc_f = iM << 6;
         for (;;) {
-            while (lc <= 56 && p < ie) {
-                c = (c << 8) | *p++;
-                lc += 8;
+            while (pos + 64 <= nb && oe - o >= 4) {
+                uint64_t bb = load_be64(p + (pos >> 3)) << (pos & 7);
+                uint32_t f, l;
+#define HUF_FAST_ONE                                                                           \
+    f = h.fast[bb >> (64 - HUF_DECBITS)];                                                      \
+    l = f & 63u;                                                                               \
+    if (l - 1u >= HUF_DECBITS || f >= rlc_f)                                                   \
+        goto general;                                                                          \
+    bb <<= l;                                                                                  \
+    pos += l;                                                                                  \
+    *o++ = (uint16_t) (f >> 6);
+                HUF_FAST_ONE
+                HUF_FAST_ONE
+                HUF_FAST_ONE
+                HUF_FAST_ONE
+#undef HUF_FAST_ONE
             }
-            if (lc < HUF_DECBITS)
+        general:
+            if (pos >= nb)
                 break;
-            while (lc >= HUF_DECBITS) {
-                size_t   at = (size_t) (c >> (lc - HUF_DECBITS)) & HUF_DECMASK;
-                uint32_t f = h.fast[at];
-                uint32_t l = f & 63u;
-                if (l != 0 && l != HUF_LONG) {
-                    lc -= (int) l;
-                    EMIT(f >> 6);
-                    continue;
-                }
-                if (l == 0) {
-                    st = HUF_BAD("invalid code");
-                    goto done;
-                }
-                uint32_t j, n = h.long_n[at];
+            uint64_t left = nb - pos;
+            uint32_t f = h.fast[peek_bits(p, n_bytes, pos, HUF_DECBITS)];
+            uint32_t l = f & 63u, sym;
+            if (l == 0) {
+                st = HUF_BAD("invalid code");
+                goto done;
+            }
+            if (l == HUF_LONG) {
+                uint32_t j, n = h.long_n[peek_bits(p, n_bytes, pos, HUF_DECBITS)];
                 for (j = 0; j < n; j++) {
-                    uint32_t sym = h.long_syms[(f >> 6) + j];
+                    sym = h.long_syms[(f >> 6) + j];
                     uint64_t sc = h.code[sym - im];
-                    int      ll = (int) (sc & 63u);
-                    while (lc < ll && lc <= 56 && p < ie) {
-                        c = (c << 8) | *p++;
-                        lc += 8;
-                    }
-                    if (lc >= ll &&
-                        (sc >> 6) == ((c >> (lc - ll)) & ((UINT64_C(1) << ll) - 1))) {
-                        lc -= ll;
-                        EMIT(sym);
+                    uint32_t ll = (uint32_t) (sc & 63u);
+                    if (ll <= left && peek_bits(p, n_bytes, pos, (int) ll) == (sc >> 6)) {
+                        l = ll;
                         break;
                     }
                 }
@@ -494,23 +503,36 @@ huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
                     st = HUF_BAD("invalid code");
                     goto done;
                 }
+            } else {
+                sym = f >> 6;
+                if (l > left) {
+                    st = HUF_BAD("invalid code");
+                    goto done;
+                }
+            }
+            pos += l;
+            if (sym == rlc) {
+                if (nb - pos < 8) {
+                    st = HUF_BAD("data truncated");
+                    goto done;
+                }
+                size_t run = (size_t) peek_bits(p, n_bytes, pos, 8);
+                pos += 8;
+                if (run > (size_t) (oe - o) || o == out) {
+                    st = HUF_BAD("run invalid");
+                    goto done;
+                }
+                uint16_t prev = o[-1];
+                while (run--)
+                    *o++ = prev;
+            } else {
+                if (o >= oe) {
+                    st = HUF_BAD("too much data");
+                    goto done;
+                }
+                *o++ = (uint16_t) sym;
             }
         }
-        /* the last bits, after the padding of the last byte */
-        int skip = (int) ((8u - n_bits) & 7u);
-        c >>= skip;
-        lc -= skip;
-        while (lc > 0) {
-            uint32_t f = h.fast[(c << (HUF_DECBITS - lc)) & HUF_DECMASK];
-            uint32_t l = f & 63u;
-            if (l == 0 || l == HUF_LONG || (int) l > lc) {
-                st = HUF_BAD("invalid code");
-                goto done;
-            }
-            lc -= (int) l;
-            EMIT(f >> 6);
-        }
-#undef EMIT
         if (o != oe)
             st = HUF_BAD("not enough data");
     }
@@ -928,15 +950,15 @@ typedef struct chan_state {
     int32_t scheme;
     int32_t prefix;        /* index of the first channel with the same prefix */
     int32_t in_csc;
-    size_t  row0;          /* first entry in row_off */
+    size_t  row0;          /* first entry in the row tables */
+    ptrdiff_t px;          /* decoder: bytes from one output sample to the next */
 } chan_state;
 
 typedef struct dec {
     const vfx__dwa_channel *ch;
     int32_t                 n_ch;
     chan_state             *cs;
-    size_t                 *row_off; /* per channel, per sampled row: offset in dst */
-    uint8_t                *dst;
+    uint8_t *const         *rows; /* per channel (from cs->row0), per sampled row */
     const uint16_t         *ac;
     size_t                  n_ac, ac_pos;
     const uint16_t         *dc;
@@ -991,13 +1013,13 @@ decode_lossy(dec *d, int n_comp, const int32_t *chans, const uint16_t *to_linear
                 if (avail >= 63) {
                     while (i < 64) {
                         uint16_t v = ac[used++];
-                        if (v == 0xff00u)
-                            break;
-                        if ((v >> 8) == 0xffu) {
-                            i += v & 0xff;
-                        } else {
+                        if (v < 0xff00u) {
                             last = i;
                             bk[zig_to_pos[i++]] = half_to_float_tab[v];
+                        } else if (v == 0xff00u) {
+                            break;
+                        } else {
+                            i += v & 0xff;
                         }
                     }
                 } else {
@@ -1053,30 +1075,40 @@ decode_lossy(dec *d, int n_comp, const int32_t *chans, const uint16_t *to_linear
             const chan_state       *cs = &d->cs[chans[k]];
             const uint16_t         *src = d->blocks + (size_t) k * nbx * 64;
             for (size_t y = by * 8; y < y_end; y++) {
-                uint8_t        *row = d->dst + d->row_off[cs->row0 + y];
+                uint8_t        *row = d->rows[cs->row0 + y];
                 const uint16_t *s = src + (y & 7) * 8;
+                ptrdiff_t       px = cs->px;
                 if (chn->type == VFX__DWA_HALF) {
                     size_t x = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
                     for (; x + 8 <= (size_t) w; x += 8) {
                         const uint16_t *s8 = s + (x >> 3) * 64;
                         uint16_t        t[8];
+                        uint8_t        *q = row + px * (ptrdiff_t) x;
+                        if (px != 2) {
+                            for (int i = 0; i < 8; i++) {
+                                uint16_t v = to_linear ? to_linear[s8[i]] : s8[i];
+                                memcpy(q + px * i, &v, 2);
+                            }
+                            continue;
+                        }
                         if (to_linear)
                             for (int i = 0; i < 8; i++)
                                 t[i] = to_linear[s8[i]];
                         else
                             memcpy(t, s8, sizeof t);
-                        memcpy(row + 2 * x, t, sizeof t);
+                        memcpy(q, t, sizeof t);
                     }
 #endif
                     for (; x < (size_t) w; x++) {
                         uint16_t hv = s[(x >> 3) * 64 + (x & 7)];
-                        wr_u16le(row + 2 * x, to_linear ? to_linear[hv] : hv);
+                        wr_u16le(row + px * (ptrdiff_t) x, to_linear ? to_linear[hv] : hv);
                     }
                 } else {
                     for (size_t x = 0; x < (size_t) w; x++) {
                         uint16_t hv = s[(x >> 3) * 64 + (x & 7)];
-                        wr_f32le(row + 4 * x, half_to_float_tab[to_linear ? to_linear[hv] : hv]);
+                        wr_f32le(row + px * (ptrdiff_t) x,
+                                 half_to_float_tab[to_linear ? to_linear[hv] : hv]);
                     }
                 }
             }
@@ -1110,15 +1142,19 @@ enum {
     H_RLE_UNPACKED, H_RLE_RAW, H_AC_COUNT, H_DC_COUNT, H_AC_COMPRESSION, N_HEADER
 };
 
-vfx_status
-vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
-                vfx_rect rect, uint8_t *dst, size_t n_dst)
+/* Where the decoder writes: the packed layout (dst, n_dst bytes), or one plane per channel
+ * (sample x of sampled row y of channel i at planes[i] + y * y_stride[i] + x * x_stride[i]). */
+typedef struct dec_output {
+    uint8_t              *dst;
+    size_t                n_dst;
+    uint8_t *const       *planes;
+    const ptrdiff_t      *x_stride, *y_stride;
+} dec_output;
+
+static vfx_status
+dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
+           vfx_rect rect, const dec_output *outp)
 {
-    size_t need;
-    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
-    if (n_dst != need)
-        return vfx__fail(VFX_ERR_ARG, "dwa: output is %zu bytes, the chunk needs %zu", n_dst,
-                         need);
     tables_init();
     if (n_src < N_HEADER * 8)
         return vfx__fail(VFX_ERR_CORRUPT, "dwa: chunk header truncated");
@@ -1146,7 +1182,7 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
     dwa_rule   *rules = NULL;
     int32_t     n_rules = 0;
     chan_state *cs = NULL;
-    size_t     *row_off = NULL;
+    uint8_t   **rows = NULL;
     uint8_t    *unknown = NULL, *rle_raw = NULL, *rle_packed = NULL, *dc_tmp = NULL;
     uint16_t   *ac = NULL, *dc = NULL, *blocks = NULL;
 
@@ -1268,13 +1304,19 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
             goto out_sets;
         }
 
-    /* row offsets in the output */
-    row_off = vfx__calloc((size_t) n_rows + 1, sizeof *row_off);
-    if (!row_off) {
+    /* where each sampled row of each channel goes */
+    rows = vfx__calloc((size_t) n_rows + 1, sizeof *rows);
+    if (!rows) {
         st = vfx__nomem();
         goto out_sets;
     }
-    {
+    if (outp->planes) {
+        for (int32_t i = 0; i < n_ch; i++) {
+            cs[i].px = outp->x_stride[i];
+            for (size_t y = 0; y < (size_t) cs[i].height; y++)
+                rows[cs[i].row0 + y] = outp->planes[i] + (ptrdiff_t) y * outp->y_stride[i];
+        }
+    } else {
         size_t  off = 0;
         size_t *k = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *k);
         if (!k) {
@@ -1286,13 +1328,15 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
                 if (!mod_is_zero(y, ch[i].y_sampling))
                     continue;
                 if (k[i] < (size_t) cs[i].height)
-                    row_off[cs[i].row0 + k[i]] = off;
+                    rows[cs[i].row0 + k[i]] = outp->dst + off;
                 k[i]++;
                 off += (size_t) cs[i].width * (size_t) type_size(ch[i].type);
             }
         }
         vfx__free(k);
-        if (off != n_dst) {
+        for (int32_t i = 0; i < n_ch; i++)
+            cs[i].px = type_size(ch[i].type);
+        if (off != outp->n_dst) {
             st = vfx__fail(VFX_ERR_INTERNAL, "dwa: layout size mismatch");
             goto out_sets;
         }
@@ -1394,7 +1438,7 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
         st = vfx__nomem();
         goto out_sets;
     }
-    dec d = { ch, n_ch, cs, row_off, dst, ac, n_ac, 0, dc, n_dc, 0, blocks };
+    dec d = { ch, n_ch, cs, rows, ac, n_ac, 0, dc, n_dc, 0, blocks };
     for (int32_t s = 0; s < n_sets; s++)
         if ((st = decode_lossy(&d, 3, sets[s], to_linear_tab)) != VFX_OK)
             goto out_sets;
@@ -1412,25 +1456,31 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
             /* byte planes: all first bytes of the channel, then all second bytes, ... */
             const uint8_t *pl = rle_raw + rle_at;
             for (size_t y = 0; y < (size_t) c->height; y++) {
-                uint8_t       *row = dst + row_off[c->row0 + y];
+                uint8_t       *row = rows[c->row0 + y];
                 const uint8_t *p0 = pl + y * (size_t) c->width;
+                ptrdiff_t      px = c->px;
                 if (sz == 2) {
                     const uint8_t *p1 = p0 + plane;
-                    for (size_t x = 0; x < (size_t) c->width; x++) {
-                        row[2 * x] = p0[x];
-                        row[2 * x + 1] = p1[x];
-                    }
+                    uint8_t       *q = row;
+                    for (size_t x = 0; x < (size_t) c->width; x++, q += px)
+                        wr_u16le(q, (uint16_t) (p0[x] | p1[x] << 8));
                 } else {
                     for (size_t x = 0; x < (size_t) c->width; x++)
                         for (size_t b = 0; b < sz; b++)
-                            row[x * sz + b] = p0[b * plane + x];
+                            row[px * (ptrdiff_t) x + (ptrdiff_t) b] = p0[b * plane + x];
                 }
             }
             rle_at += plane * sz;
         } else {
             size_t line = (size_t) c->width * sz;
-            for (size_t y = 0; y < (size_t) c->height; y++)
-                memcpy(dst + row_off[c->row0 + y], unknown + unknown_at + y * line, line);
+            for (size_t y = 0; y < (size_t) c->height; y++) {
+                const uint8_t *u = unknown + unknown_at + y * line;
+                if (c->px == (ptrdiff_t) sz)
+                    memcpy(rows[c->row0 + y], u, line);
+                else
+                    for (size_t x = 0; x < (size_t) c->width; x++)
+                        memcpy(rows[c->row0 + y] + c->px * (ptrdiff_t) x, u + x * sz, sz);
+            }
             unknown_at += plane * sz;
         }
     }
@@ -1439,7 +1489,7 @@ out_sets:
 out:
     vfx__free(rules);
     vfx__free(cs);
-    vfx__free(row_off);
+    vfx__free(rows);
     vfx__free(unknown);
     vfx__free(rle_raw);
     vfx__free(rle_packed);
@@ -1448,6 +1498,30 @@ out:
     vfx__free(dc);
     vfx__free(blocks);
     return st;
+}
+
+vfx_status
+vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
+                vfx_rect rect, uint8_t *dst, size_t n_dst)
+{
+    size_t need;
+    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
+    if (n_dst != need)
+        return vfx__fail(VFX_ERR_ARG, "dwa: output is %zu bytes, the chunk needs %zu", n_dst,
+                         need);
+    dec_output o = { dst, n_dst, NULL, NULL, NULL };
+    return dwa_decode(src, n_src, ch, n_ch, rect, &o);
+}
+
+vfx_status
+vfx__dwa_decode_planes(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch,
+                       int32_t n_ch, vfx_rect rect, uint8_t *const *planes,
+                       const ptrdiff_t *x_stride, const ptrdiff_t *y_stride)
+{
+    size_t need;
+    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
+    dec_output o = { NULL, 0, planes, x_stride, y_stride };
+    return dwa_decode(src, n_src, ch, n_ch, rect, &o);
 }
 
 /* ---- the encoder ----------------------------------------------------------------------------
@@ -2544,5 +2618,69 @@ vfx__exr_dwa_decompress(exr_decode_pipeline_t *decode)
     }
     if (ch != quick)
         vfx__free(ch);
+    return rv;
+}
+
+exr_result_t
+vfx__exr_dwa_decompress_direct(exr_decode_pipeline_t *decode)
+{
+    const exr_chunk_info_t *ci = &decode->chunk;
+    if (ci->unpacked_size == 0)
+        return EXR_ERR_SUCCESS;
+    if (!decode->packed_buffer || ci->packed_size == ci->unpacked_size) {
+        vfx__fail(VFX_ERR_INTERNAL, "dwa: direct decode of a raw chunk");
+        return EXR_ERR_INVALID_ARGUMENT;
+    }
+    vfx_rect rect = { 0, 0, ci->width, ci->height };
+    if (ci->type == EXR_STORAGE_SCANLINE) {
+        exr_attr_box2i_t dw;
+        if (exr_get_data_window(decode->context, decode->part_index, &dw) != EXR_ERR_SUCCESS)
+            return EXR_ERR_INVALID_ARGUMENT;
+        rect.x0 = dw.min.x;
+        rect.y0 = ci->start_y;
+        rect.x1 = (int32_t) ((int64_t) dw.min.x + ci->width);
+        rect.y1 = (int32_t) ((int64_t) ci->start_y + ci->height);
+    }
+    int32_t n_ch = decode->channel_count;
+    size_t  n_alloc = (size_t) VFX__MAX(n_ch, 1);
+    vfx__dwa_channel *ch = vfx__calloc(n_alloc, sizeof *ch);
+    uint8_t **planes = vfx__calloc(n_alloc, sizeof *planes);
+    ptrdiff_t *xs = vfx__calloc(2 * n_alloc, sizeof *xs);
+    if (!ch || !planes || !xs) {
+        vfx__free(ch);
+        vfx__free(planes);
+        vfx__free(xs);
+        vfx__nomem();
+        return EXR_ERR_OUT_OF_MEMORY;
+    }
+    ptrdiff_t *ys = xs + n_alloc;
+    exr_result_t rv = EXR_ERR_SUCCESS;
+    for (int32_t i = 0; i < n_ch; i++) {
+        const exr_coding_channel_info_t *c = &decode->channels[i];
+        ch[i].name = c->channel_name;
+        ch[i].type = (int32_t) c->data_type;
+        ch[i].x_sampling = c->x_samples;
+        ch[i].y_sampling = c->y_samples;
+        ch[i].p_linear = c->p_linear;
+        planes[i] = c->decode_to_ptr;
+        xs[i] = c->user_pixel_stride;
+        ys[i] = c->user_line_stride;
+        if (!c->decode_to_ptr || c->user_data_type != c->data_type || c->x_samples != 1 ||
+            c->y_samples != 1) {
+            vfx__fail(VFX_ERR_INTERNAL, "dwa: channel %d cannot be decoded in place", i);
+            rv = EXR_ERR_INVALID_ARGUMENT;
+        }
+    }
+    if (rv == EXR_ERR_SUCCESS) {
+        vfx_status st = vfx__dwa_decode_planes(decode->packed_buffer, (size_t) ci->packed_size,
+                                               ch, n_ch, rect, planes, xs, ys);
+        if (st == VFX_ERR_NOMEM)
+            rv = EXR_ERR_OUT_OF_MEMORY;
+        else if (st != VFX_OK)
+            rv = EXR_ERR_CORRUPT_CHUNK;
+    }
+    vfx__free(ch);
+    vfx__free(planes);
+    vfx__free(xs);
     return rv;
 }

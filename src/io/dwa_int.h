@@ -42,6 +42,20 @@ vfx_status vfx__dwa_unpacked_size(const vfx__dwa_channel *ch, int32_t n_ch, vfx_
 vfx_status vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch,
                            int32_t n_ch, vfx_rect rect, uint8_t *dst, size_t n_dst);
 
+/** vfx__dwa_decode() writing one plane per channel: sample x of sampled row y of channel i
+ *  goes to planes[i] + y * y_stride[i] + x * x_stride[i] (strides in bytes, values at the
+ *  channel's type, native little-endian), so interleaved buffers can be filled directly. */
+vfx_status vfx__dwa_decode_planes(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch,
+                                  int32_t n_ch, vfx_rect rect, uint8_t *const *planes,
+                                  const ptrdiff_t *x_stride, const ptrdiff_t *y_stride);
+
+/** A decompress stage that decodes straight into the channels' decode_to_ptr (with their
+ *  user_pixel_stride and user_line_stride), with no unpacked buffer and no unpack step: for
+ *  chunks stored compressed (packed size != unpacked size) whose channels all have a
+ *  decode_to_ptr, user_data_type == data_type and sampling 1 (fmt_exr.c checks this and
+ *  sets unpack_and_convert_fn to a no-op). Errors as vfx__exr_dwa_decompress(). */
+exr_result_t vfx__exr_dwa_decompress_direct(exr_decode_pipeline_t *decode);
+
 /** The decompress stage for OpenEXRCore: decode->decompress_fn = vfx__exr_dwa_decompress for
  *  DWAA / DWAB parts after exr_decoding_choose_default_routines(). Fills (allocating when
  *  needed) decode->unpacked_buffer. The buffer comes from decode->alloc_fn when set, else
