@@ -24,7 +24,7 @@ static float          half_to_float_tab[65536];
 static uint16_t       to_linear_tab[65536];
 static uint16_t       to_nonlinear_tab[65536];
 static float          dct_basis[8][8]; /* [k][n]: 0.5 c(k) cos((2n + 1) k pi / 16) */
-static uint8_t        pop8_tab[256];   /* set bits of a byte (the encoder's quantiser) */
+static uint8_t        pop15_tab[32768]; /* set bits of a 15-bit value (the quantiser) */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static float
@@ -158,9 +158,8 @@ build_tables(void)
             r = sign * (log((double) fabsf(v)) / log((double) log_base) + 1.0);
         to_nonlinear_tab[i] = float_to_half((float) r);
     }
-    for (int i = 0; i < 256; i++)
-        pop8_tab[i] = (uint8_t) ((i & 1) + ((i >> 1) & 1) + ((i >> 2) & 1) + ((i >> 3) & 1) +
-                                 ((i >> 4) & 1) + ((i >> 5) & 1) + ((i >> 6) & 1) + (i >> 7));
+    for (int i = 1; i < 32768; i++)
+        pop15_tab[i] = (uint8_t) (pop15_tab[i >> 1] + (i & 1));
     for (int k = 0; k < 8; k++)
         for (int n = 0; n < 8; n++)
             dct_basis[k][n] = (float) ((k == 0 ? 0.5 / sqrt(2.0) : 0.5) *
@@ -448,6 +447,13 @@ huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
         }
     }
 
+    /* A first, small lookup on 10 bits (4 KiB, stays in L1) for the frequent short codes;
+     * 62 in its length field sends the lookup on to the 14-bit table. */
+    uint32_t small[1u << 10];
+    for (uint32_t i = 0; i < (1u << 10); i++) {
+        uint32_t e = h.fast[i << (HUF_DECBITS - 10)], l = e & 63u;
+        small[i] = l >= 1 && l <= 10 ? e : 62u;
+    }
     /* The bits, MSB first, at bit position pos of [p, p + n_bytes). The fast loop takes 64
      * bits at a time and decodes up to four codes of at most 14 bits from them (57 valid bits
      * after the shift); run codes, long codes and the last bits go one at a time through the
@@ -465,7 +471,9 @@ huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
                 uint64_t bb = load_be64(p + (pos >> 3)) << (pos & 7);
                 uint32_t f, l;
 #define HUF_FAST_ONE                                                                           \
-    f = h.fast[bb >> (64 - HUF_DECBITS)];                                                      \
+    f = small[bb >> 54];                                                                       \
+    if ((f & 63u) == 62u)                                                                      \
+        f = h.fast[bb >> (64 - HUF_DECBITS)];                                                  \
     l = f & 63u;                                                                               \
     if (l - 1u >= HUF_DECBITS || f >= rlc_f)                                                   \
         goto general;                                                                          \
@@ -1086,10 +1094,12 @@ decode_lossy(dec *d, int n_comp, const int32_t *chans, const uint16_t *to_linear
                         uint16_t        t[8];
                         uint8_t        *q = row + px * (ptrdiff_t) x;
                         if (px != 2) {
-                            for (int i = 0; i < 8; i++) {
-                                uint16_t v = to_linear ? to_linear[s8[i]] : s8[i];
-                                memcpy(q + px * i, &v, 2);
-                            }
+                            if (to_linear)
+                                for (int i = 0; i < 8; i++)
+                                    memcpy(q + px * i, &to_linear[s8[i]], 2);
+                            else
+                                for (int i = 0; i < 8; i++)
+                                    memcpy(q + px * i, &s8[i], 2);
                             continue;
                         }
                         if (to_linear)
@@ -1462,8 +1472,15 @@ dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t
                 if (sz == 2) {
                     const uint8_t *p1 = p0 + plane;
                     uint8_t       *q = row;
-                    for (size_t x = 0; x < (size_t) c->width; x++, q += px)
-                        wr_u16le(q, (uint16_t) (p0[x] | p1[x] << 8));
+                    for (size_t x = 0; x < (size_t) c->width; x++, q += px) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                        uint16_t v = (uint16_t) (p0[x] | p1[x] << 8);
+                        memcpy(q, &v, 2);
+#else
+                        q[0] = p0[x];
+                        q[1] = p1[x];
+#endif
+                    }
                 } else {
                     for (size_t x = 0; x < (size_t) c->width; x++)
                         for (size_t b = 0; b < sz; b++)
@@ -1559,16 +1576,11 @@ static const uint8_t quant_c[64] = {
     99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99
 };
 
-static inline int
-pop15(uint32_t v)
-{
-    return pop8_tab[v & 0xffu] + pop8_tab[(v >> 8) & 0x7fu];
-}
 
 /* The half with the fewest set bits strictly within tol of h (h itself when none has fewer).
- * tol > 0. The sign takes no part: it is kept, and it adds the same bit to both counts. */
+ * The sign takes no part: it is kept, and it adds the same bit to both counts. */
 static inline uint16_t
-quantize(uint16_t h, float tol)
+quantize(uint16_t h, float tol, uint32_t lo, uint32_t hi)
 {
     uint32_t m = h & 0x7fffu;
     if (m >= 0x7c00u)
@@ -1577,9 +1589,9 @@ quantize(uint16_t h, float tol)
     if (a < tol)
         return 0;
 #define IN_RANGE(p) (fabsf(half_to_float_tab[p] - a) < tol)
-    /* positive halves sort like their bits: find the run of patterns in range around m; the
-     * rounded ends are at most a step off, so each loop runs once or twice */
-    uint32_t lo = float_to_half(a - tol), hi = float_to_half(a + tol);
+    /* positive halves sort like their bits: find the run of patterns in range around m from
+     * the rounded ends (lo = half(a - tol), hi = half(a + tol), given by the caller), which
+     * are at most a step off, so each loop runs once or twice */
     if (lo > m)
         lo = m;
     while (lo < m && !IN_RANGE(lo))
@@ -1620,7 +1632,7 @@ quantize(uint16_t h, float tol)
             }
         }
     }
-    if (pop15(best) >= pop15(m))
+    if (pop15_tab[best] >= pop15_tab[m])
         return h;
     return (uint16_t) (best | (h & 0x8000u));
 }
@@ -1773,10 +1785,20 @@ encode_lossy(enc *e, int n_comp, const int32_t *chans, int nonlinear)
                 uint16_t hb[64], zig[64];
                 halves_from_floats(hb, blk[k]);
                 if (e->base_error > 0) {
+                    /* the ends of each value's range, rounded to halves 64 at a time */
                     const float *tol = e->tol[k == 0 ? 0 : 1];
+                    float        ends[2][64];
+                    uint16_t     he[2][64];
+                    for (int j = 0; j < 64; j++) {
+                        float a = half_to_float_tab[hb[j] & 0x7fffu];
+                        ends[0][j] = a - tol[j];
+                        ends[1][j] = a + tol[j];
+                    }
+                    halves_from_floats(he[0], ends[0]);
+                    halves_from_floats(he[1], ends[1]);
                     for (int i = 0; i < 64; i++) {
                         int pos = zig_to_pos[i];
-                        zig[i] = quantize(hb[pos], tol[pos]);
+                        zig[i] = quantize(hb[pos], tol[pos], he[0][pos], he[1][pos]);
                     }
                 } else {
                     for (int i = 0; i < 64; i++)
@@ -1836,9 +1858,9 @@ rle_encode(const uint8_t *in, size_t n, uint8_t *out)
     return o;
 }
 
-/* OpenEXR 3.1's default zip level (its zipCompressionLevel, which its DWA encoder uses too):
- * level 9 costs about three times the time for a file about 0.2% smaller. */
-#define DWA_ZIP_LEVEL 4
+/* OpenEXRCore 3.1's default zip level is -1, zlib's default (6); level 9 costs about three
+ * times the time for a file about 0.2% smaller. */
+#define DWA_ZIP_LEVEL Z_DEFAULT_COMPRESSION
 
 static vfx_status
 deflate_to(const uint8_t *in, size_t n, uint8_t **out, size_t *n_out)
@@ -1930,9 +1952,10 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
     uint64_t *code = vfx__calloc(HUF_ENCSIZE, sizeof *code);
     huf_node *node = vfx__alloc(2 * HUF_ENCSIZE * sizeof *node);
     int32_t  *heap = vfx__alloc(HUF_ENCSIZE * sizeof *heap);
+    uint32_t *used = vfx__alloc(HUF_ENCSIZE * sizeof *used);
     uint8_t  *buf = NULL;
     vfx_status st = VFX_OK;
-    if (!freq || !len || !code || !node || !heap) {
+    if (!freq || !len || !code || !node || !heap || !used) {
         st = vfx__nomem();
         goto done;
     }
@@ -1945,12 +1968,16 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
         ;
     iM++; /* the run code: one more symbol, counted once */
     freq[iM] = 1;
+    /* the symbols that occur, increasing: every later pass walks these only */
+    size_t n_used = 0;
+    for (uint32_t sy = im; sy <= iM; sy++)
+        if (freq[sy])
+            used[n_used++] = sy;
     /* Huffman tree with a binary min-heap of node indexes; leaves are symbols */
     int32_t n_heap = 0, n_node = 0;
     int32_t *sym_node = (int32_t *) (void *) code; /* borrowed until lengths are known */
-    for (uint32_t sy = im; sy <= iM; sy++) {
-        if (!freq[sy])
-            continue;
+    for (size_t u = 0; u < n_used; u++) {
+        uint32_t sy = used[u];
         node[n_node] = (huf_node){ freq[sy], -1 };
         sym_node[sy] = n_node;
         int32_t at = n_heap++;
@@ -1993,9 +2020,8 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
             at = (at - 1) / 2;
         }
     }
-    for (uint32_t sy = im; sy <= iM; sy++) {
-        if (!freq[sy])
-            continue;
+    for (size_t u = 0; u < n_used; u++) {
+        uint32_t sy = used[u];
         int depth = 0;
         for (int32_t x = sym_node[sy]; node[x].parent >= 0; x = node[x].parent)
             depth++;
@@ -2010,15 +2036,15 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
     /* canonical codes, as the decoder derives them */
     {
         uint64_t n_len[59] = { 0 }, cc = 0;
-        for (uint32_t sy = im; sy <= iM; sy++)
-            n_len[len[sy]]++;
+        for (size_t u = 0; u < n_used; u++)
+            n_len[len[used[u]]]++;
         for (int l = 58; l > 0; l--) {
             uint64_t next = (cc + n_len[l]) >> 1;
             n_len[l] = cc;
             cc = next;
         }
-        for (uint32_t sy = im; sy <= iM; sy++)
-            code[sy] = len[sy] ? n_len[len[sy]]++ : 0;
+        for (size_t u = 0; u < n_used; u++)
+            code[used[u]] = n_len[len[used[u]]]++;
     }
     /* output: 20-byte header, table, bits (size bound: 6 bits per symbol, <= 58 per value) */
     size_t cap = 20 + ((size_t) (iM - im + 1) * 6 + 7) / 8 + 16 + (size_t) n * 8;
@@ -2028,11 +2054,11 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
         goto done;
     }
     bit_writer w = { buf + 20, buf + cap, 0, 0, 0 };
-    for (uint32_t sy = im; sy <= iM; sy++) {
-        if (len[sy] == 0) {
-            uint32_t run = 1;
-            while (sy + run <= iM && len[sy + run] == 0 && run < 255 + 6)
-                run++;
+    for (size_t u = 0; u < n_used; u++) {
+        /* the symbols without a code before this one, in runs of at most 255 + 6 */
+        uint32_t gap = used[u] - (u ? used[u - 1] + 1 : im);
+        while (gap > 0) {
+            uint32_t run = gap < 255 + 6 ? gap : 255 + 6;
             if (run >= 6) {
                 put_bits(&w, 6, 63);
                 put_bits(&w, 8, run - 6);
@@ -2041,17 +2067,21 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
             } else {
                 put_bits(&w, 6, 0);
             }
-            sy += run - 1;
-            continue;
+            gap -= run;
         }
-        put_bits(&w, 6, len[sy]);
+        put_bits(&w, 6, len[used[u]]);
     }
     flush_bits(&w);
     size_t table_size = (size_t) (w.p - (buf + 20));
     w.n_bits = 0;
     for (size_t i = 0; i < n;) {
         uint16_t sy = in[i];
-        size_t   run = 0;
+        if (i + 1 == n || in[i + 1] != sy) { /* the usual case: no repeat */
+            put_bits(&w, len[sy], code[sy]);
+            i++;
+            continue;
+        }
+        size_t run = 1;
         while (i + 1 + run < n && in[i + 1 + run] == sy && run < 255)
             run++;
         if ((uint64_t) len[sy] + len[iM] + 8 < (uint64_t) len[sy] * run) {
@@ -2083,6 +2113,7 @@ done:
     vfx__free(code);
     vfx__free(node);
     vfx__free(heap);
+    vfx__free(used);
     vfx__free(buf);
     return st;
 }

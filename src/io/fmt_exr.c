@@ -1715,6 +1715,25 @@ stage_pixels(exr_writer *ew, int32_t slot, vfx_rect src_rect, vfx_pixel_type typ
 {
     uint8_t *base = ew->stage + (size_t) slot * ew->chunk_bytes;
     size_t tsize = vfx_pixel_type_size(type);
+    int all_half = type == VFX_PIXEL_HALF && ew->n_channels == 4 && xs == 8;
+    for (int32_t i = 0; i < ew->n_channels && all_half; i++)
+        all_half = ew->ftype[i] == VFX_PIXEL_HALF;
+    if (all_half) { /* RGBA halves: the four planes in one pass */
+        for (int32_t y = part.y0; y < part.y1; y++) {
+            const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
+                               (ptrdiff_t) (part.x0 - src_rect.x0) * xs;
+            size_t at = ((size_t) (y - sy) * (size_t) sw + (size_t) (part.x0 - sx)) * 2;
+            uint8_t *q0 = base + ew->plane_off[0] + at, *q1 = base + ew->plane_off[1] + at,
+                    *q2 = base + ew->plane_off[2] + at, *q3 = base + ew->plane_off[3] + at;
+            for (int32_t x = 0; x < part.x1 - part.x0; x++, p += 8) {
+                memcpy(q0 + 2 * x, p, 2);
+                memcpy(q1 + 2 * x, p + 2, 2);
+                memcpy(q2 + 2 * x, p + 4, 2);
+                memcpy(q3 + 2 * x, p + 6, 2);
+            }
+        }
+        return VFX_OK;
+    }
     for (int32_t i = 0; i < ew->n_channels; i++) {
         size_t bpe = vfx_pixel_type_size(ew->ftype[i]);
         for (int32_t y = part.y0; y < part.y1; y++) {
