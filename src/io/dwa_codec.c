@@ -1472,7 +1472,8 @@ dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t
                 if (sz == 2) {
                     const uint8_t *p1 = p0 + plane;
                     uint8_t       *q = row;
-                    for (size_t x = 0; x < (size_t) c->width; x++, q += px) {
+                    size_t         cw = (size_t) c->width; /* not reloaded past the stores */
+                    for (size_t x = 0; x < cw; x++, q += px) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
                         uint16_t v = (uint16_t) (p0[x] | p1[x] << 8);
                         memcpy(q, &v, 2);
