@@ -447,12 +447,22 @@ huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
         }
     }
 
-    /* A first, small lookup on 10 bits (4 KiB, stays in L1) for the frequent short codes;
-     * 62 in its length field sends the lookup on to the 14-bit table. */
-    uint32_t small[1u << 10];
+    /* A first, small lookup on 10 bits (8 KiB, stays in L1) for the frequent short codes: it
+     * gives one or, when two codes fit in the 10 bits, two plain symbols at once (halving the
+     * chain of dependent lookups): bits 0-5 their total length, 6-7 their count, then the
+     * symbols at bits 16 and 32. 0 sends the lookup on to the 14-bit table. */
+    uint64_t small[1u << 10];
     for (uint32_t i = 0; i < (1u << 10); i++) {
-        uint32_t e = h.fast[i << (HUF_DECBITS - 10)], l = e & 63u;
-        small[i] = l >= 1 && l <= 10 ? e : 62u;
+        uint32_t e1 = h.fast[i << (HUF_DECBITS - 10)], l1 = e1 & 63u;
+        small[i] = 0;
+        if (l1 < 1 || l1 > 10 || e1 >= (iM << 6))
+            continue;
+        uint32_t e2 = h.fast[((i << l1) & 1023u) << (HUF_DECBITS - 10)], l2 = e2 & 63u;
+        if (l2 >= 1 && l1 + l2 <= 10 && e2 < (iM << 6))
+            small[i] = (uint64_t) (l1 + l2) | 2u << 6 | (uint64_t) (e1 >> 6) << 16 |
+                       (uint64_t) (e2 >> 6) << 32;
+        else
+            small[i] = (uint64_t) l1 | 1u << 6 | (uint64_t) (e1 >> 6) << 16;
     }
     /* The bits, MSB first, at bit position pos of [p, p + n_bytes). The fast loop takes 64
      * bits at a time and decodes up to four codes of at most 14 bits from them (57 valid bits
@@ -467,19 +477,29 @@ huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
         uint16_t      *o = out, *oe = out + n_out;
         const uint32_t rlc = iM, rlc_f = iM << 6;
         for (;;) {
-            while (pos + 64 <= nb && oe - o >= 4) {
-                uint64_t bb = load_be64(p + (pos >> 3)) << (pos & 7);
+            while (pos + 64 <= nb && oe - o >= 8) {
+                uint64_t bb = load_be64(p + (pos >> 3)) << (pos & 7), e;
                 uint32_t f, l;
+                /* a pair writes its second slot even for one symbol: the next one (or the
+                 * check that the output is filled) overwrites it */
 #define HUF_FAST_ONE                                                                           \
-    f = small[bb >> 54];                                                                       \
-    if ((f & 63u) == 62u)                                                                      \
+    e = small[bb >> 54];                                                                       \
+    if (e) {                                                                                   \
+        l = (uint32_t) (e & 63u);                                                              \
+        bb <<= l;                                                                              \
+        pos += l;                                                                              \
+        o[0] = (uint16_t) (e >> 16);                                                           \
+        o[1] = (uint16_t) (e >> 32);                                                           \
+        o += (e >> 6) & 3u;                                                                    \
+    } else {                                                                                   \
         f = h.fast[bb >> (64 - HUF_DECBITS)];                                                  \
-    l = f & 63u;                                                                               \
-    if (l - 1u >= HUF_DECBITS || f >= rlc_f)                                                   \
-        goto general;                                                                          \
-    bb <<= l;                                                                                  \
-    pos += l;                                                                                  \
-    *o++ = (uint16_t) (f >> 6);
+        l = f & 63u;                                                                           \
+        if (l - 1u >= HUF_DECBITS || f >= rlc_f)                                               \
+            goto general;                                                                      \
+        bb <<= l;                                                                              \
+        pos += l;                                                                              \
+        *o++ = (uint16_t) (f >> 6);                                                            \
+    }
                 HUF_FAST_ONE
                 HUF_FAST_ONE
                 HUF_FAST_ONE
