@@ -81,13 +81,27 @@ main(int argc, char **argv)
             fprintf(stderr, "%s\n", vfx_error_message());
             return 1;
         }
-        vfx_reader_close(j.r);
         ms[rep] = now_ms() - t0;
-        /* the same hash as the C++ side: channel planes in file order */
+        /* the same hash as the C++ side: channel planes in file order (EXR sorts channels
+         * by name; the spec may list them in another order) */
+        int32_t order[64];
+        int32_t n_hash = j.n_ch < 64 ? j.n_ch : 64;
+        for (int32_t c = 0; c < n_hash; c++) {
+            vfx_channel_info ci, cj;
+            int32_t at = c;
+            vfx_channels_get(sp->channels, c, &ci);
+            while (at > 0 && (vfx_channels_get(sp->channels, order[at - 1], &cj),
+                              strcmp(cj.name, ci.name) > 0)) {
+                order[at] = order[at - 1];
+                at--;
+            }
+            order[at] = c;
+        }
         hash = 0;
-        for (int32_t c = 0; c < j.n_ch; c++)
+        for (int32_t c = 0; c < n_hash; c++)
             for (size_t i = 0; i < (size_t) npix; i++)
-                hash = hash * 1099511628211ull + j.px[i * (size_t) j.n_ch + (size_t) c];
+                hash = hash * 1099511628211ull + j.px[i * (size_t) j.n_ch + (size_t) order[c]];
+        vfx_reader_close(j.r);
         free(j.px);
     }
     qsort(ms, (size_t) reps, sizeof ms[0], cmp_d);

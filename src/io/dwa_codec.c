@@ -24,6 +24,7 @@ static float          half_to_float_tab[65536];
 static uint16_t       to_linear_tab[65536];
 static uint16_t       to_nonlinear_tab[65536];
 static float          dct_basis[8][8]; /* [k][n]: 0.5 c(k) cos((2n + 1) k pi / 16) */
+static uint8_t        pop15_tab[32768]; /* set bits of a 15-bit value (the quantiser) */
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 static float
@@ -157,6 +158,8 @@ build_tables(void)
             r = sign * (log((double) fabsf(v)) / log((double) log_base) + 1.0);
         to_nonlinear_tab[i] = float_to_half((float) r);
     }
+    for (int i = 1; i < 32768; i++)
+        pop15_tab[i] = (uint8_t) (pop15_tab[i >> 1] + (i & 1));
     for (int k = 0; k < 8; k++)
         for (int n = 0; n < 8; n++)
             dct_basis[k][n] = (float) ((k == 0 ? 0.5 / sqrt(2.0) : 0.5) *
@@ -272,6 +275,39 @@ huf_free(huf_state *h)
 }
 
 #define HUF_BAD(what) vfx__fail(VFX_ERR_CORRUPT, "dwa: huffman %s", what)
+
+static inline uint64_t
+load_be64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&                    \
+    (defined(__GNUC__) || defined(__clang__))
+    return __builtin_bswap64(v);
+#else
+    v = 0;
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
+    return v;
+#endif
+}
+
+/* The n (1..58) bits at bit position pos of p[0, n_bytes), MSB first; zeros past the end. */
+static uint64_t
+peek_bits(const uint8_t *p, size_t n_bytes, uint64_t pos, int n)
+{
+    if (n > 57)
+        return (peek_bits(p, n_bytes, pos, 32) << (n - 32)) | peek_bits(p, n_bytes, pos + 32, n - 32);
+    size_t   at = (size_t) (pos >> 3);
+    uint64_t v = 0;
+    if (at < n_bytes && n_bytes - at >= 8) {
+        v = load_be64(p + at);
+    } else {
+        for (size_t i = 0; i < 8; i++)
+            v = (v << 8) | (at + i < n_bytes ? p[at + i] : 0u);
+    }
+    return (v << (pos & 7)) >> (64 - n);
+}
 
 static vfx_status
 huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
@@ -411,78 +447,83 @@ huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
         }
     }
 
-    /* the bits */
+    /* A first, small lookup on 10 bits (8 KiB, stays in L1) for the frequent short codes: it
+     * gives one or, when two codes fit in the 10 bits, two plain symbols at once (halving the
+     * chain of dependent lookups): bits 0-5 their total length, 6-7 their count, then the
+     * symbols at bits 16 and 32. 0 sends the lookup on to the 14-bit table. */
+    uint64_t small[1u << 10];
+    for (uint32_t i = 0; i < (1u << 10); i++) {
+        uint32_t e1 = h.fast[i << (HUF_DECBITS - 10)], l1 = e1 & 63u;
+        small[i] = 0;
+        if (l1 < 1 || l1 > 10 || e1 >= (iM << 6))
+            continue;
+        uint32_t e2 = h.fast[((i << l1) & 1023u) << (HUF_DECBITS - 10)], l2 = e2 & 63u;
+        if (l2 >= 1 && l1 + l2 <= 10 && e2 < (iM << 6))
+            small[i] = (uint64_t) (l1 + l2) | 2u << 6 | (uint64_t) (e1 >> 6) << 16 |
+                       (uint64_t) (e2 >> 6) << 32;
+        else
+            small[i] = (uint64_t) l1 | 1u << 6 | (uint64_t) (e1 >> 6) << 16;
+    }
+    /* The bits, MSB first, at bit position pos of [p, p + n_bytes). The fast loop takes 64
+     * bits at a time and decodes up to four codes of at most 14 bits from them (57 valid bits
+     * after the shift); run codes, long codes and the last bits go one at a time through the
+     * general step. A code must end within n_bits (the padding of the last byte is no data),
+     * and the symbols must fill the output exactly: what OpenEXR's decoder reads from a
+     * valid stream, it reads the same. */
     {
-        const uint8_t *ie = p + ((size_t) n_bits + 7) / 8;
+        const size_t   n_bytes = ((size_t) n_bits + 7) / 8;
+        const uint64_t nb = n_bits;
+        uint64_t       pos = 0;
         uint16_t      *o = out, *oe = out + n_out;
-        const uint32_t rlc = iM;
-        c = 0;
-        lc = 0;
-#define EMIT(sym)                                                                              \
-    do {                                                                                       \
-        if ((sym) == rlc) {                                                                    \
-            if (lc < 8) {                                                                      \
-                if (p >= ie) {                                                                 \
-                    st = HUF_BAD("data truncated");                                            \
-                    goto done;                                                                 \
-                }                                                                              \
-                c = (c << 8) | *p++;                                                           \
-                lc += 8;                                                                       \
-            }                                                                                  \
-            lc -= 8;                                                                           \
-            size_t run_ = (size_t) (c >> lc) & 0xffu;                                          \
-            if (run_ > (size_t) (oe - o) || o == out) {                                        \
-                st = HUF_BAD("run invalid");                                                   \
-                goto done;                                                                     \
-            }                                                                                  \
-            uint16_t prev_ = o[-1];                                                            \
-            while (run_--)                                                                     \
-                *o++ = prev_;                                                                  \
-        } else {                                                                               \
-            if (o >= oe) {                                                                     \
-                st = HUF_BAD("too much data");                                                 \
-                goto done;                                                                     \
-            }                                                                                  \
-            *o++ = (uint16_t) (sym);                                                           \
-        }                                                                                      \
-    } while (0)
-
-        /* Bytes go in while there is room in the 64-bit window; codes come out while 14 bits
-         * are there to look up. The same symbols come out as from OpenEXR's byte-at-a-time
-         * loop: a code only depends on its bit position. */
+        const uint32_t rlc = iM, rlc_f = iM << 6;
         for (;;) {
-            while (lc <= 56 && p < ie) {
-                c = (c << 8) | *p++;
-                lc += 8;
+            while (pos + 64 <= nb && oe - o >= 8) {
+                uint64_t bb = load_be64(p + (pos >> 3)) << (pos & 7), e;
+                uint32_t f, l;
+                /* a pair writes its second slot even for one symbol: the next one (or the
+                 * check that the output is filled) overwrites it */
+#define HUF_FAST_ONE                                                                           \
+    e = small[bb >> 54];                                                                       \
+    if (e) {                                                                                   \
+        l = (uint32_t) (e & 63u);                                                              \
+        bb <<= l;                                                                              \
+        pos += l;                                                                              \
+        o[0] = (uint16_t) (e >> 16);                                                           \
+        o[1] = (uint16_t) (e >> 32);                                                           \
+        o += (e >> 6) & 3u;                                                                    \
+    } else {                                                                                   \
+        f = h.fast[bb >> (64 - HUF_DECBITS)];                                                  \
+        l = f & 63u;                                                                           \
+        if (l - 1u >= HUF_DECBITS || f >= rlc_f)                                               \
+            goto general;                                                                      \
+        bb <<= l;                                                                              \
+        pos += l;                                                                              \
+        *o++ = (uint16_t) (f >> 6);                                                            \
+    }
+                HUF_FAST_ONE
+                HUF_FAST_ONE
+                HUF_FAST_ONE
+                HUF_FAST_ONE
+#undef HUF_FAST_ONE
             }
-            if (lc < HUF_DECBITS)
+        general:
+            if (pos >= nb)
                 break;
-            while (lc >= HUF_DECBITS) {
-                size_t   at = (size_t) (c >> (lc - HUF_DECBITS)) & HUF_DECMASK;
-                uint32_t f = h.fast[at];
-                uint32_t l = f & 63u;
-                if (l != 0 && l != HUF_LONG) {
-                    lc -= (int) l;
-                    EMIT(f >> 6);
-                    continue;
-                }
-                if (l == 0) {
-                    st = HUF_BAD("invalid code");
-                    goto done;
-                }
-                uint32_t j, n = h.long_n[at];
+            uint64_t left = nb - pos;
+            uint32_t f = h.fast[peek_bits(p, n_bytes, pos, HUF_DECBITS)];
+            uint32_t l = f & 63u, sym;
+            if (l == 0) {
+                st = HUF_BAD("invalid code");
+                goto done;
+            }
+            if (l == HUF_LONG) {
+                uint32_t j, n = h.long_n[peek_bits(p, n_bytes, pos, HUF_DECBITS)];
                 for (j = 0; j < n; j++) {
-                    uint32_t sym = h.long_syms[(f >> 6) + j];
+                    sym = h.long_syms[(f >> 6) + j];
                     uint64_t sc = h.code[sym - im];
-                    int      ll = (int) (sc & 63u);
-                    while (lc < ll && lc <= 56 && p < ie) {
-                        c = (c << 8) | *p++;
-                        lc += 8;
-                    }
-                    if (lc >= ll &&
-                        (sc >> 6) == ((c >> (lc - ll)) & ((UINT64_C(1) << ll) - 1))) {
-                        lc -= ll;
-                        EMIT(sym);
+                    uint32_t ll = (uint32_t) (sc & 63u);
+                    if (ll <= left && peek_bits(p, n_bytes, pos, (int) ll) == (sc >> 6)) {
+                        l = ll;
                         break;
                     }
                 }
@@ -490,23 +531,36 @@ huf_decode(const uint8_t *in, size_t n_in, uint16_t *out, size_t n_out)
                     st = HUF_BAD("invalid code");
                     goto done;
                 }
+            } else {
+                sym = f >> 6;
+                if (l > left) {
+                    st = HUF_BAD("invalid code");
+                    goto done;
+                }
+            }
+            pos += l;
+            if (sym == rlc) {
+                if (nb - pos < 8) {
+                    st = HUF_BAD("data truncated");
+                    goto done;
+                }
+                size_t run = (size_t) peek_bits(p, n_bytes, pos, 8);
+                pos += 8;
+                if (run > (size_t) (oe - o) || o == out) {
+                    st = HUF_BAD("run invalid");
+                    goto done;
+                }
+                uint16_t prev = o[-1];
+                while (run--)
+                    *o++ = prev;
+            } else {
+                if (o >= oe) {
+                    st = HUF_BAD("too much data");
+                    goto done;
+                }
+                *o++ = (uint16_t) sym;
             }
         }
-        /* the last bits, after the padding of the last byte */
-        int skip = (int) ((8u - n_bits) & 7u);
-        c >>= skip;
-        lc -= skip;
-        while (lc > 0) {
-            uint32_t f = h.fast[(c << (HUF_DECBITS - lc)) & HUF_DECMASK];
-            uint32_t l = f & 63u;
-            if (l == 0 || l == HUF_LONG || (int) l > lc) {
-                st = HUF_BAD("invalid code");
-                goto done;
-            }
-            lc -= (int) l;
-            EMIT(f >> 6);
-        }
-#undef EMIT
         if (o != oe)
             st = HUF_BAD("not enough data");
     }
@@ -924,15 +978,15 @@ typedef struct chan_state {
     int32_t scheme;
     int32_t prefix;        /* index of the first channel with the same prefix */
     int32_t in_csc;
-    size_t  row0;          /* first entry in row_off */
+    size_t  row0;          /* first entry in the row tables */
+    ptrdiff_t px;          /* decoder: bytes from one output sample to the next */
 } chan_state;
 
 typedef struct dec {
     const vfx__dwa_channel *ch;
     int32_t                 n_ch;
     chan_state             *cs;
-    size_t                 *row_off; /* per channel, per sampled row: offset in dst */
-    uint8_t                *dst;
+    uint8_t *const         *rows; /* per channel (from cs->row0), per sampled row */
     const uint16_t         *ac;
     size_t                  n_ac, ac_pos;
     const uint16_t         *dc;
@@ -987,13 +1041,13 @@ decode_lossy(dec *d, int n_comp, const int32_t *chans, const uint16_t *to_linear
                 if (avail >= 63) {
                     while (i < 64) {
                         uint16_t v = ac[used++];
-                        if (v == 0xff00u)
-                            break;
-                        if ((v >> 8) == 0xffu) {
-                            i += v & 0xff;
-                        } else {
+                        if (v < 0xff00u) {
                             last = i;
                             bk[zig_to_pos[i++]] = half_to_float_tab[v];
+                        } else if (v == 0xff00u) {
+                            break;
+                        } else {
+                            i += v & 0xff;
                         }
                     }
                 } else {
@@ -1049,30 +1103,42 @@ decode_lossy(dec *d, int n_comp, const int32_t *chans, const uint16_t *to_linear
             const chan_state       *cs = &d->cs[chans[k]];
             const uint16_t         *src = d->blocks + (size_t) k * nbx * 64;
             for (size_t y = by * 8; y < y_end; y++) {
-                uint8_t        *row = d->dst + d->row_off[cs->row0 + y];
+                uint8_t        *row = d->rows[cs->row0 + y];
                 const uint16_t *s = src + (y & 7) * 8;
+                ptrdiff_t       px = cs->px;
                 if (chn->type == VFX__DWA_HALF) {
                     size_t x = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
                     for (; x + 8 <= (size_t) w; x += 8) {
                         const uint16_t *s8 = s + (x >> 3) * 64;
                         uint16_t        t[8];
+                        uint8_t        *q = row + px * (ptrdiff_t) x;
+                        if (px != 2) {
+                            if (to_linear)
+                                for (int i = 0; i < 8; i++)
+                                    memcpy(q + px * i, &to_linear[s8[i]], 2);
+                            else
+                                for (int i = 0; i < 8; i++)
+                                    memcpy(q + px * i, &s8[i], 2);
+                            continue;
+                        }
                         if (to_linear)
                             for (int i = 0; i < 8; i++)
                                 t[i] = to_linear[s8[i]];
                         else
                             memcpy(t, s8, sizeof t);
-                        memcpy(row + 2 * x, t, sizeof t);
+                        memcpy(q, t, sizeof t);
                     }
 #endif
                     for (; x < (size_t) w; x++) {
                         uint16_t hv = s[(x >> 3) * 64 + (x & 7)];
-                        wr_u16le(row + 2 * x, to_linear ? to_linear[hv] : hv);
+                        wr_u16le(row + px * (ptrdiff_t) x, to_linear ? to_linear[hv] : hv);
                     }
                 } else {
                     for (size_t x = 0; x < (size_t) w; x++) {
                         uint16_t hv = s[(x >> 3) * 64 + (x & 7)];
-                        wr_f32le(row + 4 * x, half_to_float_tab[to_linear ? to_linear[hv] : hv]);
+                        wr_f32le(row + px * (ptrdiff_t) x,
+                                 half_to_float_tab[to_linear ? to_linear[hv] : hv]);
                     }
                 }
             }
@@ -1106,15 +1172,19 @@ enum {
     H_RLE_UNPACKED, H_RLE_RAW, H_AC_COUNT, H_DC_COUNT, H_AC_COMPRESSION, N_HEADER
 };
 
-vfx_status
-vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
-                vfx_rect rect, uint8_t *dst, size_t n_dst)
+/* Where the decoder writes: the packed layout (dst, n_dst bytes), or one plane per channel
+ * (sample x of sampled row y of channel i at planes[i] + y * y_stride[i] + x * x_stride[i]). */
+typedef struct dec_output {
+    uint8_t              *dst;
+    size_t                n_dst;
+    uint8_t *const       *planes;
+    const ptrdiff_t      *x_stride, *y_stride;
+} dec_output;
+
+static vfx_status
+dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
+           vfx_rect rect, const dec_output *outp)
 {
-    size_t need;
-    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
-    if (n_dst != need)
-        return vfx__fail(VFX_ERR_ARG, "dwa: output is %zu bytes, the chunk needs %zu", n_dst,
-                         need);
     tables_init();
     if (n_src < N_HEADER * 8)
         return vfx__fail(VFX_ERR_CORRUPT, "dwa: chunk header truncated");
@@ -1142,7 +1212,7 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
     dwa_rule   *rules = NULL;
     int32_t     n_rules = 0;
     chan_state *cs = NULL;
-    size_t     *row_off = NULL;
+    uint8_t   **rows = NULL;
     uint8_t    *unknown = NULL, *rle_raw = NULL, *rle_packed = NULL, *dc_tmp = NULL;
     uint16_t   *ac = NULL, *dc = NULL, *blocks = NULL;
 
@@ -1264,13 +1334,19 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
             goto out_sets;
         }
 
-    /* row offsets in the output */
-    row_off = vfx__calloc((size_t) n_rows + 1, sizeof *row_off);
-    if (!row_off) {
+    /* where each sampled row of each channel goes */
+    rows = vfx__calloc((size_t) n_rows + 1, sizeof *rows);
+    if (!rows) {
         st = vfx__nomem();
         goto out_sets;
     }
-    {
+    if (outp->planes) {
+        for (int32_t i = 0; i < n_ch; i++) {
+            cs[i].px = outp->x_stride[i];
+            for (size_t y = 0; y < (size_t) cs[i].height; y++)
+                rows[cs[i].row0 + y] = outp->planes[i] + (ptrdiff_t) y * outp->y_stride[i];
+        }
+    } else {
         size_t  off = 0;
         size_t *k = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *k);
         if (!k) {
@@ -1282,13 +1358,15 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
                 if (!mod_is_zero(y, ch[i].y_sampling))
                     continue;
                 if (k[i] < (size_t) cs[i].height)
-                    row_off[cs[i].row0 + k[i]] = off;
+                    rows[cs[i].row0 + k[i]] = outp->dst + off;
                 k[i]++;
                 off += (size_t) cs[i].width * (size_t) type_size(ch[i].type);
             }
         }
         vfx__free(k);
-        if (off != n_dst) {
+        for (int32_t i = 0; i < n_ch; i++)
+            cs[i].px = type_size(ch[i].type);
+        if (off != outp->n_dst) {
             st = vfx__fail(VFX_ERR_INTERNAL, "dwa: layout size mismatch");
             goto out_sets;
         }
@@ -1390,7 +1468,7 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
         st = vfx__nomem();
         goto out_sets;
     }
-    dec d = { ch, n_ch, cs, row_off, dst, ac, n_ac, 0, dc, n_dc, 0, blocks };
+    dec d = { ch, n_ch, cs, rows, ac, n_ac, 0, dc, n_dc, 0, blocks };
     for (int32_t s = 0; s < n_sets; s++)
         if ((st = decode_lossy(&d, 3, sets[s], to_linear_tab)) != VFX_OK)
             goto out_sets;
@@ -1408,25 +1486,39 @@ vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
             /* byte planes: all first bytes of the channel, then all second bytes, ... */
             const uint8_t *pl = rle_raw + rle_at;
             for (size_t y = 0; y < (size_t) c->height; y++) {
-                uint8_t       *row = dst + row_off[c->row0 + y];
+                uint8_t       *row = rows[c->row0 + y];
                 const uint8_t *p0 = pl + y * (size_t) c->width;
+                ptrdiff_t      px = c->px;
                 if (sz == 2) {
                     const uint8_t *p1 = p0 + plane;
-                    for (size_t x = 0; x < (size_t) c->width; x++) {
-                        row[2 * x] = p0[x];
-                        row[2 * x + 1] = p1[x];
+                    uint8_t       *q = row;
+                    size_t         cw = (size_t) c->width; /* not reloaded past the stores */
+                    for (size_t x = 0; x < cw; x++, q += px) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                        uint16_t v = (uint16_t) (p0[x] | p1[x] << 8);
+                        memcpy(q, &v, 2);
+#else
+                        q[0] = p0[x];
+                        q[1] = p1[x];
+#endif
                     }
                 } else {
                     for (size_t x = 0; x < (size_t) c->width; x++)
                         for (size_t b = 0; b < sz; b++)
-                            row[x * sz + b] = p0[b * plane + x];
+                            row[px * (ptrdiff_t) x + (ptrdiff_t) b] = p0[b * plane + x];
                 }
             }
             rle_at += plane * sz;
         } else {
             size_t line = (size_t) c->width * sz;
-            for (size_t y = 0; y < (size_t) c->height; y++)
-                memcpy(dst + row_off[c->row0 + y], unknown + unknown_at + y * line, line);
+            for (size_t y = 0; y < (size_t) c->height; y++) {
+                const uint8_t *u = unknown + unknown_at + y * line;
+                if (c->px == (ptrdiff_t) sz)
+                    memcpy(rows[c->row0 + y], u, line);
+                else
+                    for (size_t x = 0; x < (size_t) c->width; x++)
+                        memcpy(rows[c->row0 + y] + c->px * (ptrdiff_t) x, u + x * sz, sz);
+            }
             unknown_at += plane * sz;
         }
     }
@@ -1435,7 +1527,7 @@ out_sets:
 out:
     vfx__free(rules);
     vfx__free(cs);
-    vfx__free(row_off);
+    vfx__free(rows);
     vfx__free(unknown);
     vfx__free(rle_raw);
     vfx__free(rle_packed);
@@ -1444,6 +1536,30 @@ out:
     vfx__free(dc);
     vfx__free(blocks);
     return st;
+}
+
+vfx_status
+vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
+                vfx_rect rect, uint8_t *dst, size_t n_dst)
+{
+    size_t need;
+    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
+    if (n_dst != need)
+        return vfx__fail(VFX_ERR_ARG, "dwa: output is %zu bytes, the chunk needs %zu", n_dst,
+                         need);
+    dec_output o = { dst, n_dst, NULL, NULL, NULL };
+    return dwa_decode(src, n_src, ch, n_ch, rect, &o);
+}
+
+vfx_status
+vfx__dwa_decode_planes(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch,
+                       int32_t n_ch, vfx_rect rect, uint8_t *const *planes,
+                       const ptrdiff_t *x_stride, const ptrdiff_t *y_stride)
+{
+    size_t need;
+    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
+    dec_output o = { NULL, 0, planes, x_stride, y_stride };
+    return dwa_decode(src, n_src, ch, n_ch, rect, &o);
 }
 
 /* ---- the encoder ----------------------------------------------------------------------------
@@ -1481,30 +1597,22 @@ static const uint8_t quant_c[64] = {
     99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99
 };
 
-static inline int
-pop16(uint32_t v)
-{
-    v &= 0xffffu;
-    v = v - ((v >> 1) & 0x5555u);
-    v = (v & 0x3333u) + ((v >> 2) & 0x3333u);
-    v = (v + (v >> 4)) & 0x0f0fu;
-    return (int) ((v + (v >> 8)) & 0x1fu);
-}
 
-/* The half with the fewest set bits strictly within tol of h (h itself when none has fewer). */
-static uint16_t
-quantize(uint16_t h, float tol)
+/* The half with the fewest set bits strictly within tol of h (h itself when none has fewer).
+ * The sign takes no part: it is kept, and it adds the same bit to both counts. */
+static inline uint16_t
+quantize(uint16_t h, float tol, uint32_t lo, uint32_t hi)
 {
-    if (!(tol > 0) || (h & 0x7c00u) == 0x7c00u)
+    uint32_t m = h & 0x7fffu;
+    if (m >= 0x7c00u)
         return h;
-    float x = half_to_float_tab[h];
-    if (fabsf(x) < tol)
+    float a = half_to_float_tab[m];
+    if (a < tol)
         return 0;
-    uint16_t sign = h & 0x8000u, m = h & 0x7fffu;
-    float    a = fabsf(x);
 #define IN_RANGE(p) (fabsf(half_to_float_tab[p] - a) < tol)
-    /* positive halves sort like their bits: find the run of patterns in range around m */
-    uint32_t lo = float_to_half(a - tol), hi = float_to_half(a + tol);
+    /* positive halves sort like their bits: find the run of patterns in range around m from
+     * the rounded ends (lo = half(a - tol), hi = half(a + tol), given by the caller), which
+     * are at most a step off, so each loop runs once or twice */
     if (lo > m)
         lo = m;
     while (lo < m && !IN_RANGE(lo))
@@ -1521,37 +1629,68 @@ quantize(uint16_t h, float tol)
         hi++;
 #undef IN_RANGE
     uint32_t best;
-    if (lo == hi) {
+    if (lo == hi)
+        return h;
+    /* Above the highest differing bit k both agree (the prefix); hi has bit k, lo has not.
+     * The fewest bits in range: the prefix alone when lo is the prefix, else the prefix plus
+     * one bit j <= k; of those, the closest to the value (as OpenEXR picks the closest
+     * candidate of each bit count). */
+    int      k = 31 - __builtin_clz(lo ^ hi);
+    uint32_t prefix = hi & ~((2u << k) - 1u);
+    if ((lo & ((2u << k) - 1u)) == 0) {
         best = lo;
     } else {
-        /* Above the highest differing bit k both agree (the prefix); hi has bit k, lo has
-         * not. The fewest bits in range: the prefix alone when lo is the prefix, else the
-         * prefix plus one bit j <= k; of those, the closest to the value (as OpenEXR picks
-         * the closest candidate of each bit count). */
-        int      k = 31 - __builtin_clz(lo ^ hi);
-        uint32_t prefix = hi & ~((2u << k) - 1u);
-        if ((lo & ((2u << k) - 1u)) == 0) {
-            best = lo;
-        } else {
-            best = prefix | (1u << k);
-            float best_d = fabsf(half_to_float_tab[best] - a);
-            for (int j = k - 1; j >= 0; j--) {
-                uint32_t cand = prefix | (1u << j);
-                if (cand < lo)
-                    break;
-                float dd = fabsf(half_to_float_tab[cand] - a);
-                if (dd <= best_d) {
-                    best = cand;
-                    best_d = dd;
-                }
+        best = prefix | (1u << k);
+        float best_d = fabsf(half_to_float_tab[best] - a);
+        for (int j = k - 1; j >= 0; j--) {
+            uint32_t cand = prefix | (1u << j);
+            if (cand < lo)
+                break;
+            float dd = fabsf(half_to_float_tab[cand] - a);
+            if (dd <= best_d) {
+                best = cand;
+                best_d = dd;
             }
         }
     }
-    if (pop16(best | sign) >= pop16(h))
+    if (pop15_tab[best] >= pop15_tab[m])
         return h;
-    return (uint16_t) (best | sign);
+    return (uint16_t) (best | (h & 0x8000u));
 }
 
+/* Forward DCT of an 8x8 block: rows, then columns, each output the sum over n of
+ * basis[k][n] * x[n] added in order of n from 0 (the vector version keeps that order in each
+ * lane, so both give the same bits). */
+#if defined(__GNUC__) || defined(__clang__)
+static void
+fdct8x8(float *blk)
+{
+    float tmp[64];
+    v4f   b_lo[8], b_hi[8]; /* per n: basis[0..3][n], basis[4..7][n] */
+    for (int n = 0; n < 8; n++) {
+        b_lo[n] = (v4f){ dct_basis[0][n], dct_basis[1][n], dct_basis[2][n], dct_basis[3][n] };
+        b_hi[n] = (v4f){ dct_basis[4][n], dct_basis[5][n], dct_basis[6][n], dct_basis[7][n] };
+    }
+    for (int r = 0; r < 8; r++) {
+        v4f lo = { 0, 0, 0, 0 }, hi = { 0, 0, 0, 0 };
+        for (int n = 0; n < 8; n++) {
+            lo += b_lo[n] * blk[r * 8 + n];
+            hi += b_hi[n] * blk[r * 8 + n];
+        }
+        store4(tmp + r * 8, lo);
+        store4(tmp + r * 8 + 4, hi);
+    }
+    for (int k = 0; k < 8; k++) {
+        v4f lo = { 0, 0, 0, 0 }, hi = { 0, 0, 0, 0 };
+        for (int n = 0; n < 8; n++) {
+            lo += load4(tmp + n * 8) * dct_basis[k][n];
+            hi += load4(tmp + n * 8 + 4) * dct_basis[k][n];
+        }
+        store4(blk + k * 8, lo);
+        store4(blk + k * 8 + 4, hi);
+    }
+}
+#else
 static void
 fdct8x8(float *blk)
 {
@@ -1571,24 +1710,25 @@ fdct8x8(float *blk)
             blk[k * 8 + c] = acc;
         }
 }
+#endif
 
 typedef struct enc {
     const vfx__dwa_channel *ch;
     const chan_state       *cs;
-    const size_t           *row_off;
-    const uint8_t          *src;
+    const uint8_t *const   *rows; /* per channel (from cs->row0), per sampled row */
     float                   base_error;
+    float                   tol[2][64]; /* per block position: luma, chroma */
     uint16_t               *ac;
     size_t                  n_ac;
     uint16_t               *dc;
     size_t                  n_dc;
 } enc;
 
-static uint16_t
-sample_half(const enc *e, int32_t c, int32_t x, int32_t y)
+/* Sample x of a row of a HALF or FLOAT channel, as a half (floats clamp to the half range). */
+static inline uint16_t
+sample_half(const uint8_t *row, int32_t type, int32_t x)
 {
-    const uint8_t *row = e->src + e->row_off[e->cs[c].row0 + (size_t) y];
-    if (e->ch[c].type == VFX__DWA_HALF)
+    if (type == VFX__DWA_HALF)
         return (uint16_t) (row[2 * x] | row[2 * x + 1] << 8);
     uint32_t u = (uint32_t) row[4 * x] | (uint32_t) row[4 * x + 1] << 8 |
                  (uint32_t) row[4 * x + 2] << 16 | (uint32_t) row[4 * x + 3] << 24;
@@ -1596,6 +1736,46 @@ sample_half(const enc *e, int32_t c, int32_t x, int32_t y)
     memcpy(&f, &u, 4);
     f = f > 65504.0f ? 65504.0f : f < -65504.0f ? -65504.0f : f; /* keeps NaN */
     return float_to_half(f);
+}
+
+/* Mirror a coordinate past the end back inside [0, n) (partial blocks are padded so). */
+static inline int32_t
+mirror(int32_t v, int32_t n)
+{
+    if (v >= n)
+        v = n - (v - (n - 1));
+    return v < 0 ? n - 1 : v;
+}
+
+/* One 8x8 block of channel c at block (bx, by) as floats, through the curve when given. */
+static void
+gather_block(const enc *e, int32_t c, size_t bx, size_t by, int32_t w, int32_t h,
+             const uint16_t *curve, float *blk)
+{
+    const vfx__dwa_channel *chn = &e->ch[c];
+    const chan_state       *cs = &e->cs[c];
+    int32_t                 x0 = (int32_t) bx * 8;
+    int                     inside = chn->type == VFX__DWA_HALF && x0 + 8 <= w;
+    for (int y = 0; y < 8; y++) {
+        int32_t        vy = mirror((int32_t) by * 8 + y, h);
+        const uint8_t *row = e->rows[cs->row0 + (size_t) vy];
+        float         *q = blk + y * 8;
+        uint16_t       hv[8];
+        if (inside) {
+            const uint8_t *p = row + 2 * x0;
+            for (int x = 0; x < 8; x++)
+                hv[x] = (uint16_t) (p[2 * x] | p[2 * x + 1] << 8);
+        } else {
+            for (int x = 0; x < 8; x++)
+                hv[x] = sample_half(row, chn->type, mirror(x0 + x, w));
+        }
+        if (curve)
+            for (int x = 0; x < 8; x++)
+                q[x] = half_to_float_tab[curve[hv[x]]];
+        else
+            for (int x = 0; x < 8; x++)
+                q[x] = half_to_float_tab[hv[x]];
+    }
 }
 
 static void
@@ -1607,28 +1787,12 @@ encode_lossy(enc *e, int n_comp, const int32_t *chans, int nonlinear)
     size_t nbx = ((size_t) w + 7) / 8, nby = ((size_t) h + 7) / 8, nb = nbx * nby;
     uint16_t *dc = e->dc + e->n_dc;
     e->n_dc += nb * (size_t) n_comp;
+    const uint16_t *curve = nonlinear ? to_nonlinear_tab : NULL;
     float blk[3][64];
     for (size_t by = 0; by < nby; by++) {
         for (size_t bx = 0; bx < nbx; bx++) {
-            for (int k = 0; k < n_comp; k++) {
-                for (int y = 0; y < 8; y++) {
-                    int32_t vy = (int32_t) (by * 8) + y;
-                    if (vy >= h)
-                        vy = h - (vy - (h - 1));
-                    if (vy < 0)
-                        vy = h - 1;
-                    for (int x = 0; x < 8; x++) {
-                        int32_t vx = (int32_t) (bx * 8) + x;
-                        if (vx >= w)
-                            vx = w - (vx - (w - 1));
-                        if (vx < 0)
-                            vx = w - 1;
-                        uint16_t hv = sample_half(e, chans[k], vx, vy);
-                        blk[k][y * 8 + x] =
-                            half_to_float_tab[nonlinear ? to_nonlinear_tab[hv] : hv];
-                    }
-                }
-            }
+            for (int k = 0; k < n_comp; k++)
+                gather_block(e, chans[k], bx, by, w, h, curve, blk[k]);
             if (n_comp == 3) {
                 for (int j = 0; j < 64; j++) {
                     float r = blk[0][j], g = blk[1][j], b = blk[2][j];
@@ -1639,13 +1803,27 @@ encode_lossy(enc *e, int n_comp, const int32_t *chans, int nonlinear)
             }
             for (int k = 0; k < n_comp; k++) {
                 fdct8x8(blk[k]);
-                const uint8_t *qt = k == 0 ? quant_y : quant_c;
-                float          qmin = k == 0 ? 10.0f : 17.0f;
-                uint16_t       zig[64];
-                for (int i = 0; i < 64; i++) {
-                    int pos = zig_to_pos[i];
-                    zig[i] = quantize(float_to_half(blk[k][pos]),
-                                      e->base_error * ((float) qt[pos] / qmin));
+                uint16_t hb[64], zig[64];
+                halves_from_floats(hb, blk[k]);
+                if (e->base_error > 0) {
+                    /* the ends of each value's range, rounded to halves 64 at a time */
+                    const float *tol = e->tol[k == 0 ? 0 : 1];
+                    float        ends[2][64];
+                    uint16_t     he[2][64];
+                    for (int j = 0; j < 64; j++) {
+                        float a = half_to_float_tab[hb[j] & 0x7fffu];
+                        ends[0][j] = a - tol[j];
+                        ends[1][j] = a + tol[j];
+                    }
+                    halves_from_floats(he[0], ends[0]);
+                    halves_from_floats(he[1], ends[1]);
+                    for (int i = 0; i < 64; i++) {
+                        int pos = zig_to_pos[i];
+                        zig[i] = quantize(hb[pos], tol[pos], he[0][pos], he[1][pos]);
+                    }
+                } else {
+                    for (int i = 0; i < 64; i++)
+                        zig[i] = hb[zig_to_pos[i]];
                 }
                 dc[(size_t) k * nb + by * nbx + bx] = zig[0];
                 /* AC run-length: zeros become 0xffnn runs, a run to the end 0xff00 */
@@ -1701,6 +1879,10 @@ rle_encode(const uint8_t *in, size_t n, uint8_t *out)
     return o;
 }
 
+/* OpenEXRCore 3.1's default zip level is -1, zlib's default (6); level 9 costs about three
+ * times the time for a file about 0.2% smaller. */
+#define DWA_ZIP_LEVEL Z_DEFAULT_COMPRESSION
+
 static vfx_status
 deflate_to(const uint8_t *in, size_t n, uint8_t **out, size_t *n_out)
 {
@@ -1708,7 +1890,7 @@ deflate_to(const uint8_t *in, size_t n, uint8_t **out, size_t *n_out)
     uint8_t *b = vfx__alloc(cap ? cap : 1);
     if (!b)
         return vfx__nomem();
-    if (compress2(b, &cap, in, (uLong) n, 9) != Z_OK) {
+    if (compress2(b, &cap, in, (uLong) n, DWA_ZIP_LEVEL) != Z_OK) {
         vfx__free(b);
         return vfx__fail(VFX_ERR_INTERNAL, "dwa: zlib compression failed");
     }
@@ -1730,28 +1912,46 @@ typedef struct bit_writer {
     uint64_t n_bits;
 } bit_writer;
 
+/* Up to 32 bits: the accumulator keeps fewer than 32 pending bits and hands out 32 at a time. */
+static inline void
+put_bits32(bit_writer *w, int n, uint64_t v)
+{
+    w->c = (w->c << n) | (v & ((UINT64_C(1) << n) - 1));
+    w->lc += n;
+    w->n_bits += (uint64_t) n;
+    if (w->lc >= 32) {
+        w->lc -= 32;
+        uint32_t o = (uint32_t) (w->c >> w->lc);
+        if (w->end - w->p >= 4) {
+            w->p[0] = (uint8_t) (o >> 24);
+            w->p[1] = (uint8_t) (o >> 16);
+            w->p[2] = (uint8_t) (o >> 8);
+            w->p[3] = (uint8_t) o;
+        }
+        w->p += 4;
+    }
+}
+
+/* n <= 58 bits, most significant first */
 static inline void
 put_bits(bit_writer *w, int n, uint64_t v)
 {
-    /* at most 58 bits at a time: flush whole bytes first */
-    while (n > 0) {
-        int k = n > 32 ? 32 : n;
-        n -= k;
-        w->c = (w->c << k) | ((v >> n) & ((UINT64_C(1) << k) - 1));
-        w->lc += k;
-        w->n_bits += (uint64_t) k;
-        while (w->lc >= 8) {
-            w->lc -= 8;
-            if (w->p < w->end)
-                *w->p = (uint8_t) (w->c >> w->lc);
-            w->p++;
-        }
+    if (n > 32) {
+        put_bits32(w, n - 32, v >> 32);
+        n = 32;
     }
+    put_bits32(w, n, v);
 }
 
 static void
 flush_bits(bit_writer *w)
 {
+    while (w->lc >= 8) {
+        w->lc -= 8;
+        if (w->p < w->end)
+            *w->p = (uint8_t) (w->c >> w->lc);
+        w->p++;
+    }
     if (w->lc > 0) {
         if (w->p < w->end)
             *w->p = (uint8_t) (w->c << (8 - w->lc));
@@ -1773,9 +1973,10 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
     uint64_t *code = vfx__calloc(HUF_ENCSIZE, sizeof *code);
     huf_node *node = vfx__alloc(2 * HUF_ENCSIZE * sizeof *node);
     int32_t  *heap = vfx__alloc(HUF_ENCSIZE * sizeof *heap);
+    uint32_t *used = vfx__alloc(HUF_ENCSIZE * sizeof *used);
     uint8_t  *buf = NULL;
     vfx_status st = VFX_OK;
-    if (!freq || !len || !code || !node || !heap) {
+    if (!freq || !len || !code || !node || !heap || !used) {
         st = vfx__nomem();
         goto done;
     }
@@ -1788,12 +1989,16 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
         ;
     iM++; /* the run code: one more symbol, counted once */
     freq[iM] = 1;
+    /* the symbols that occur, increasing: every later pass walks these only */
+    size_t n_used = 0;
+    for (uint32_t sy = im; sy <= iM; sy++)
+        if (freq[sy])
+            used[n_used++] = sy;
     /* Huffman tree with a binary min-heap of node indexes; leaves are symbols */
     int32_t n_heap = 0, n_node = 0;
     int32_t *sym_node = (int32_t *) (void *) code; /* borrowed until lengths are known */
-    for (uint32_t sy = im; sy <= iM; sy++) {
-        if (!freq[sy])
-            continue;
+    for (size_t u = 0; u < n_used; u++) {
+        uint32_t sy = used[u];
         node[n_node] = (huf_node){ freq[sy], -1 };
         sym_node[sy] = n_node;
         int32_t at = n_heap++;
@@ -1836,9 +2041,8 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
             at = (at - 1) / 2;
         }
     }
-    for (uint32_t sy = im; sy <= iM; sy++) {
-        if (!freq[sy])
-            continue;
+    for (size_t u = 0; u < n_used; u++) {
+        uint32_t sy = used[u];
         int depth = 0;
         for (int32_t x = sym_node[sy]; node[x].parent >= 0; x = node[x].parent)
             depth++;
@@ -1853,15 +2057,15 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
     /* canonical codes, as the decoder derives them */
     {
         uint64_t n_len[59] = { 0 }, cc = 0;
-        for (uint32_t sy = im; sy <= iM; sy++)
-            n_len[len[sy]]++;
+        for (size_t u = 0; u < n_used; u++)
+            n_len[len[used[u]]]++;
         for (int l = 58; l > 0; l--) {
             uint64_t next = (cc + n_len[l]) >> 1;
             n_len[l] = cc;
             cc = next;
         }
-        for (uint32_t sy = im; sy <= iM; sy++)
-            code[sy] = len[sy] ? n_len[len[sy]]++ : 0;
+        for (size_t u = 0; u < n_used; u++)
+            code[used[u]] = n_len[len[used[u]]]++;
     }
     /* output: 20-byte header, table, bits (size bound: 6 bits per symbol, <= 58 per value) */
     size_t cap = 20 + ((size_t) (iM - im + 1) * 6 + 7) / 8 + 16 + (size_t) n * 8;
@@ -1871,11 +2075,11 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
         goto done;
     }
     bit_writer w = { buf + 20, buf + cap, 0, 0, 0 };
-    for (uint32_t sy = im; sy <= iM; sy++) {
-        if (len[sy] == 0) {
-            uint32_t run = 1;
-            while (sy + run <= iM && len[sy + run] == 0 && run < 255 + 6)
-                run++;
+    for (size_t u = 0; u < n_used; u++) {
+        /* the symbols without a code before this one, in runs of at most 255 + 6 */
+        uint32_t gap = used[u] - (u ? used[u - 1] + 1 : im);
+        while (gap > 0) {
+            uint32_t run = gap < 255 + 6 ? gap : 255 + 6;
             if (run >= 6) {
                 put_bits(&w, 6, 63);
                 put_bits(&w, 8, run - 6);
@@ -1884,17 +2088,21 @@ huf_encode(const uint16_t *in, size_t n, uint8_t **out, size_t *n_out)
             } else {
                 put_bits(&w, 6, 0);
             }
-            sy += run - 1;
-            continue;
+            gap -= run;
         }
-        put_bits(&w, 6, len[sy]);
+        put_bits(&w, 6, len[used[u]]);
     }
     flush_bits(&w);
     size_t table_size = (size_t) (w.p - (buf + 20));
     w.n_bits = 0;
     for (size_t i = 0; i < n;) {
         uint16_t sy = in[i];
-        size_t   run = 0;
+        if (i + 1 == n || in[i + 1] != sy) { /* the usual case: no repeat */
+            put_bits(&w, len[sy], code[sy]);
+            i++;
+            continue;
+        }
+        size_t run = 1;
         while (i + 1 + run < n && in[i + 1 + run] == sy && run < 255)
             run++;
         if ((uint64_t) len[sy] + len[iM] + 8 < (uint64_t) len[sy] * run) {
@@ -1926,6 +2134,7 @@ done:
     vfx__free(code);
     vfx__free(node);
     vfx__free(heap);
+    vfx__free(used);
     vfx__free(buf);
     return st;
 }
@@ -1937,25 +2146,36 @@ wr_u64le(uint8_t *p, uint64_t v)
         p[i] = (uint8_t) (v >> (8 * i));
 }
 
-vfx_status
-vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
-                vfx_rect rect, float level, uint8_t **out, size_t *n_out)
+/* The input of the encoder: the packed layout (src), or one plane per channel (planes, with
+ * line_stride bytes from a sampled row to the next). */
+typedef struct enc_input {
+    const uint8_t        *src;
+    const uint8_t *const *planes;
+    const size_t         *line_stride;
+} enc_input;
+
+static vfx_status
+dwa_encode(const enc_input *in, const vfx__dwa_channel *ch, int32_t n_ch, vfx_rect rect,
+           float level, uint8_t **out, size_t *n_out)
 {
-    size_t need;
-    *out = NULL;
-    *n_out = 0;
-    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
-    if (n_src != need)
-        return vfx__fail(VFX_ERR_ARG, "dwa: input is %zu bytes, the chunk needs %zu", n_src, need);
     tables_init();
     vfx_status st = VFX_OK;
     chan_state *cs = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *cs);
     int32_t (*sets)[3] = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *sets);
-    size_t *row_off = NULL, *k_rows = NULL;
+    const uint8_t **rows = NULL;
+    size_t *k_rows = NULL;
     uint8_t *planar_unknown = NULL, *planar_rle = NULL, *rle_buf = NULL, *dc_bytes = NULL;
     uint8_t *z_unknown = NULL, *z_ac = NULL, *z_dc = NULL, *z_rle = NULL, *res = NULL;
     size_t n_z_unknown = 0, n_z_ac = 0, n_z_dc = 0, n_z_rle = 0;
-    enc e = { ch, cs, NULL, src, (level > 0 ? level : 0) / 100000.0f, NULL, 0, NULL, 0 };
+    enc e;
+    memset(&e, 0, sizeof e);
+    e.ch = ch;
+    e.cs = cs;
+    e.base_error = (level > 0 ? level : 0) / 100000.0f;
+    for (int pos = 0; pos < 64; pos++) {
+        e.tol[0][pos] = e.base_error * ((float) quant_y[pos] / 10.0f);
+        e.tol[1][pos] = e.base_error * ((float) quant_c[pos] / 17.0f);
+    }
     uint8_t rule_used[VFX__COUNTOF(default_rules)] = { 0 };
     if (!cs || !sets) {
         st = vfx__nomem();
@@ -2030,7 +2250,7 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
             cs[slot[k]].in_csc = 1;
     }
     /* where each sampled row of each channel sits in the input */
-    row_off = vfx__calloc((size_t) n_rows + 1, sizeof *row_off);
+    rows = vfx__calloc((size_t) n_rows + 1, sizeof *rows);
     k_rows = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *k_rows);
     e.ac = vfx__alloc((size_t) ac_max * 2 + 2);
     e.dc = vfx__alloc((size_t) dc_max * 2 + 2);
@@ -2038,24 +2258,28 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
     planar_rle = vfx__alloc((size_t) rle_bytes + 1);
     rle_buf = vfx__alloc((size_t) rle_bytes * 2 + 16);
     dc_bytes = vfx__alloc((size_t) dc_max * 2 + 2);
-    if (!row_off || !k_rows || !e.ac || !e.dc || !planar_unknown || !planar_rle || !rle_buf ||
+    if (!rows || !k_rows || !e.ac || !e.dc || !planar_unknown || !planar_rle || !rle_buf ||
         !dc_bytes) {
         st = vfx__nomem();
         goto out;
     }
-    {
+    if (in->planes) {
+        for (int32_t i = 0; i < n_ch; i++)
+            for (size_t y = 0; y < (size_t) cs[i].height; y++)
+                rows[cs[i].row0 + y] = in->planes[i] + y * in->line_stride[i];
+    } else {
         size_t off = 0;
         for (int32_t y = rect.y0; y < rect.y1; y++)
             for (int32_t i = 0; i < n_ch; i++) {
                 if (!mod_is_zero(y, ch[i].y_sampling))
                     continue;
                 if (k_rows[i] < (size_t) cs[i].height)
-                    row_off[cs[i].row0 + k_rows[i]] = off;
+                    rows[cs[i].row0 + k_rows[i]] = in->src + off;
                 k_rows[i]++;
                 off += (size_t) cs[i].width * (size_t) type_size(ch[i].type);
             }
     }
-    e.row_off = row_off;
+    e.rows = rows;
     for (int32_t s = 0; s < n_sets; s++)
         encode_lossy(&e, 3, sets[s], 1);
     size_t at_unknown = 0, at_rle = 0;
@@ -2068,7 +2292,7 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
             encode_lossy(&e, 1, &i, !ch[i].p_linear);
         } else if (c->scheme == SCHEME_RLE) {
             for (size_t y = 0; y < (size_t) c->height; y++) {
-                const uint8_t *row = src + row_off[c->row0 + y];
+                const uint8_t *row = rows[c->row0 + y];
                 for (size_t x = 0; x < (size_t) c->width; x++)
                     for (size_t b = 0; b < sz; b++)
                         planar_rle[at_rle + b * plane + y * (size_t) c->width + x] =
@@ -2078,7 +2302,7 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
         } else {
             size_t line = (size_t) c->width * sz;
             for (size_t y = 0; y < (size_t) c->height; y++)
-                memcpy(planar_unknown + at_unknown + y * line, src + row_off[c->row0 + y], line);
+                memcpy(planar_unknown + at_unknown + y * line, rows[c->row0 + y], line);
             at_unknown += plane * sz;
         }
     }
@@ -2180,7 +2404,7 @@ vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, in
 out:
     vfx__free(cs);
     vfx__free(sets);
-    vfx__free(row_off);
+    vfx__free((void *) rows);
     vfx__free(k_rows);
     vfx__free(e.ac);
     vfx__free(e.dc);
@@ -2196,9 +2420,39 @@ out:
     return st;
 }
 
-exr_result_t
-vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
+vfx_status
+vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch, int32_t n_ch,
+                vfx_rect rect, float level, uint8_t **out, size_t *n_out)
 {
+    size_t need;
+    *out = NULL;
+    *n_out = 0;
+    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
+    if (n_src != need)
+        return vfx__fail(VFX_ERR_ARG, "dwa: input is %zu bytes, the chunk needs %zu", n_src, need);
+    enc_input in = { src, NULL, NULL };
+    return dwa_encode(&in, ch, n_ch, rect, level, out, n_out);
+}
+
+vfx_status
+vfx__dwa_encode_planes(const uint8_t *const *planes, const size_t *line_stride,
+                       const vfx__dwa_channel *ch, int32_t n_ch, vfx_rect rect, float level,
+                       uint8_t **out, size_t *n_out)
+{
+    size_t need;
+    *out = NULL;
+    *n_out = 0;
+    VFX_TRY(vfx__dwa_unpacked_size(ch, n_ch, rect, &need));
+    enc_input in = { NULL, planes, line_stride };
+    return dwa_encode(&in, ch, n_ch, rect, level, out, n_out);
+}
+
+/* Both compress stages. direct: read the caller's planes when the channels allow it (see
+ * dwa_int.h), packing only when the chunk must be stored raw. */
+static exr_result_t
+dwa_compress(exr_encode_pipeline_t *encode, int from_planes)
+{
+    int direct = from_planes;
     const exr_chunk_info_t *ci = &encode->chunk;
     float level = 45.0f;
     if (exr_attr_get_float(encode->context, encode->part_index, "dwaCompressionLevel", &level) !=
@@ -2215,9 +2469,17 @@ vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
         rect.y1 = (int32_t) ((int64_t) ci->start_y + ci->height);
     }
     int32_t n_ch = encode->channel_count;
-    vfx__dwa_channel *ch = vfx__calloc((size_t) VFX__MAX(n_ch, 1), sizeof *ch);
-    if (!ch)
+    size_t n_alloc = (size_t) VFX__MAX(n_ch, 1);
+    vfx__dwa_channel *ch = vfx__calloc(n_alloc, sizeof *ch);
+    const uint8_t **planes = vfx__calloc(n_alloc, sizeof *planes);
+    size_t *line_stride = vfx__calloc(n_alloc, sizeof *line_stride);
+    if (!ch || !planes || !line_stride) {
+        vfx__free(ch);
+        vfx__free((void *) planes);
+        vfx__free(line_stride);
         return EXR_ERR_OUT_OF_MEMORY;
+    }
+    size_t n_raw = 0;
     for (int32_t i = 0; i < n_ch; i++) {
         const exr_coding_channel_info_t *c = &encode->channels[i];
         ch[i].name = c->channel_name;
@@ -2225,15 +2487,46 @@ vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
         ch[i].x_sampling = c->x_samples;
         ch[i].y_sampling = c->y_samples;
         ch[i].p_linear = c->p_linear;
+        planes[i] = c->encode_from_ptr;
+        line_stride[i] = (size_t) VFX__MAX(c->user_line_stride, 0);
+        n_raw += (size_t) VFX__MAX(c->width, 0) * (size_t) VFX__MAX(c->height, 0) *
+                 (size_t) VFX__MAX(c->bytes_per_element, 0);
+        if (!c->encode_from_ptr || c->user_data_type != c->data_type ||
+            c->user_pixel_stride != c->bytes_per_element || c->x_samples != 1 ||
+            c->y_samples != 1 || c->user_line_stride < c->width * c->bytes_per_element)
+            direct = 0;
     }
+    exr_result_t rv = EXR_ERR_SUCCESS;
+    if (from_planes && !direct)
+        rv = encode->convert_and_pack_fn && encode->packed_buffer
+                 ? encode->convert_and_pack_fn(encode)
+                 : EXR_ERR_INVALID_ARGUMENT;
+    if (!direct)
+        n_raw = (size_t) encode->packed_bytes;
     uint8_t *packed = NULL;
-    size_t n_packed = 0, n_raw = (size_t) encode->packed_bytes;
-    vfx_status st = vfx__dwa_encode(encode->packed_buffer, n_raw, ch, n_ch, rect, level, &packed,
-                                    &n_packed);
+    size_t n_packed = 0;
+    vfx_status st = VFX_OK;
+    if (rv == EXR_ERR_SUCCESS)
+        st = direct ? vfx__dwa_encode_planes(planes, line_stride, ch, n_ch, rect, level, &packed,
+                                             &n_packed)
+                    : vfx__dwa_encode(encode->packed_buffer, n_raw, ch, n_ch, rect, level,
+                                      &packed, &n_packed);
     vfx__free(ch);
+    vfx__free((void *) planes);
+    vfx__free(line_stride);
+    if (rv != EXR_ERR_SUCCESS)
+        return rv;
     if (st != VFX_OK)
         return st == VFX_ERR_NOMEM ? EXR_ERR_OUT_OF_MEMORY : EXR_ERR_INVALID_ARGUMENT;
     /* not smaller: the chunk is stored as is (readers see packed size == unpacked size) */
+    if (n_packed >= n_raw && direct) {
+        if (!encode->convert_and_pack_fn || !encode->packed_buffer ||
+            (rv = encode->convert_and_pack_fn(encode)) != EXR_ERR_SUCCESS ||
+            (size_t) encode->packed_bytes != n_raw) {
+            vfx__free(packed);
+            return rv != EXR_ERR_SUCCESS ? rv : EXR_ERR_INVALID_ARGUMENT;
+        }
+    }
     const uint8_t *bytes = n_packed < n_raw ? packed : encode->packed_buffer;
     size_t n = n_packed < n_raw ? n_packed : n_raw;
     if (!encode->compressed_buffer || encode->compressed_alloc_size < n) {
@@ -2257,6 +2550,18 @@ vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
     encode->compressed_bytes = n;
     vfx__free(packed);
     return EXR_ERR_SUCCESS;
+}
+
+exr_result_t
+vfx__exr_dwa_compress(exr_encode_pipeline_t *encode)
+{
+    return dwa_compress(encode, 0);
+}
+
+exr_result_t
+vfx__exr_dwa_compress_planes(exr_encode_pipeline_t *encode)
+{
+    return dwa_compress(encode, 1);
 }
 
 /* ---- the OpenEXRCore stage ------------------------------------------------------------------ */
@@ -2365,5 +2670,69 @@ vfx__exr_dwa_decompress(exr_decode_pipeline_t *decode)
     }
     if (ch != quick)
         vfx__free(ch);
+    return rv;
+}
+
+exr_result_t
+vfx__exr_dwa_decompress_direct(exr_decode_pipeline_t *decode)
+{
+    const exr_chunk_info_t *ci = &decode->chunk;
+    if (ci->unpacked_size == 0)
+        return EXR_ERR_SUCCESS;
+    if (!decode->packed_buffer || ci->packed_size == ci->unpacked_size) {
+        vfx__fail(VFX_ERR_INTERNAL, "dwa: direct decode of a raw chunk");
+        return EXR_ERR_INVALID_ARGUMENT;
+    }
+    vfx_rect rect = { 0, 0, ci->width, ci->height };
+    if (ci->type == EXR_STORAGE_SCANLINE) {
+        exr_attr_box2i_t dw;
+        if (exr_get_data_window(decode->context, decode->part_index, &dw) != EXR_ERR_SUCCESS)
+            return EXR_ERR_INVALID_ARGUMENT;
+        rect.x0 = dw.min.x;
+        rect.y0 = ci->start_y;
+        rect.x1 = (int32_t) ((int64_t) dw.min.x + ci->width);
+        rect.y1 = (int32_t) ((int64_t) ci->start_y + ci->height);
+    }
+    int32_t n_ch = decode->channel_count;
+    size_t  n_alloc = (size_t) VFX__MAX(n_ch, 1);
+    vfx__dwa_channel *ch = vfx__calloc(n_alloc, sizeof *ch);
+    uint8_t **planes = vfx__calloc(n_alloc, sizeof *planes);
+    ptrdiff_t *xs = vfx__calloc(2 * n_alloc, sizeof *xs);
+    if (!ch || !planes || !xs) {
+        vfx__free(ch);
+        vfx__free(planes);
+        vfx__free(xs);
+        vfx__nomem();
+        return EXR_ERR_OUT_OF_MEMORY;
+    }
+    ptrdiff_t *ys = xs + n_alloc;
+    exr_result_t rv = EXR_ERR_SUCCESS;
+    for (int32_t i = 0; i < n_ch; i++) {
+        const exr_coding_channel_info_t *c = &decode->channels[i];
+        ch[i].name = c->channel_name;
+        ch[i].type = (int32_t) c->data_type;
+        ch[i].x_sampling = c->x_samples;
+        ch[i].y_sampling = c->y_samples;
+        ch[i].p_linear = c->p_linear;
+        planes[i] = c->decode_to_ptr;
+        xs[i] = c->user_pixel_stride;
+        ys[i] = c->user_line_stride;
+        if (!c->decode_to_ptr || c->user_data_type != c->data_type || c->x_samples != 1 ||
+            c->y_samples != 1) {
+            vfx__fail(VFX_ERR_INTERNAL, "dwa: channel %d cannot be decoded in place", i);
+            rv = EXR_ERR_INVALID_ARGUMENT;
+        }
+    }
+    if (rv == EXR_ERR_SUCCESS) {
+        vfx_status st = vfx__dwa_decode_planes(decode->packed_buffer, (size_t) ci->packed_size,
+                                               ch, n_ch, rect, planes, xs, ys);
+        if (st == VFX_ERR_NOMEM)
+            rv = EXR_ERR_OUT_OF_MEMORY;
+        else if (st != VFX_OK)
+            rv = EXR_ERR_CORRUPT_CHUNK;
+    }
+    vfx__free(ch);
+    vfx__free(planes);
+    vfx__free(xs);
     return rv;
 }

@@ -42,6 +42,20 @@ vfx_status vfx__dwa_unpacked_size(const vfx__dwa_channel *ch, int32_t n_ch, vfx_
 vfx_status vfx__dwa_decode(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch,
                            int32_t n_ch, vfx_rect rect, uint8_t *dst, size_t n_dst);
 
+/** vfx__dwa_decode() writing one plane per channel: sample x of sampled row y of channel i
+ *  goes to planes[i] + y * y_stride[i] + x * x_stride[i] (strides in bytes, values at the
+ *  channel's type, native little-endian), so interleaved buffers can be filled directly. */
+vfx_status vfx__dwa_decode_planes(const uint8_t *src, size_t n_src, const vfx__dwa_channel *ch,
+                                  int32_t n_ch, vfx_rect rect, uint8_t *const *planes,
+                                  const ptrdiff_t *x_stride, const ptrdiff_t *y_stride);
+
+/** A decompress stage that decodes straight into the channels' decode_to_ptr (with their
+ *  user_pixel_stride and user_line_stride), with no unpacked buffer and no unpack step: for
+ *  chunks stored compressed (packed size != unpacked size) whose channels all have a
+ *  decode_to_ptr, user_data_type == data_type and sampling 1 (fmt_exr.c checks this and
+ *  sets unpack_and_convert_fn to a no-op). Errors as vfx__exr_dwa_decompress(). */
+exr_result_t vfx__exr_dwa_decompress_direct(exr_decode_pipeline_t *decode);
+
 /** The decompress stage for OpenEXRCore: decode->decompress_fn = vfx__exr_dwa_decompress for
  *  DWAA / DWAB parts after exr_decoding_choose_default_routines(). Fills (allocating when
  *  needed) decode->unpacked_buffer. The buffer comes from decode->alloc_fn when set, else
@@ -61,6 +75,19 @@ vfx_status vfx__dwa_encode(const uint8_t *src, size_t n_src, const vfx__dwa_chan
  *  exr_encoding_choose_default_routines() for DWAA / DWAB parts. Reads the level from the
  *  part's dwaCompressionLevel attribute (45 when absent). */
 exr_result_t vfx__exr_dwa_compress(exr_encode_pipeline_t *encode);
+
+/** vfx__dwa_encode() reading one plane per channel: sampled row y of channel i starts at
+ *  planes[i] + y * line_stride[i] (values at the channel's type, native little-endian). */
+vfx_status vfx__dwa_encode_planes(const uint8_t *const *planes, const size_t *line_stride,
+                                  const vfx__dwa_channel *ch, int32_t n_ch, vfx_rect rect,
+                                  float level, uint8_t **out, size_t *n_out);
+
+/** The same compress stage without OpenEXRCore's pack step: it encodes straight from the
+ *  channels' encode_from_ptr planes (user_line_stride apart) when every channel is full
+ *  resolution, at its file type, with user_pixel_stride == bytes_per_element. Otherwise, and
+ *  when DWA cannot shrink the chunk (it is then stored raw), it runs convert_and_pack_fn into
+ *  encode->packed_buffer, which the caller must have allocated (packed size of the chunk). */
+exr_result_t vfx__exr_dwa_compress_planes(exr_encode_pipeline_t *encode);
 
 /** The nonlinear-to-linear table (65536 halves), built on first use; for tests. */
 const uint16_t *vfx__dwa_to_linear_table(void);

@@ -812,12 +812,55 @@ exr_open(vfx__rd *rd)
 
 /* ---- read --------------------------------------------------------------------------------- */
 
+/* The common case of scatter_chunk(): halves into halves, every channel at full resolution,
+ * all channels of a pixel interleaved in one pass (not one strided pass per channel).
+ * @return 0 when the case does not apply (nothing written). */
+static int
+scatter_halves(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const int32_t *fch,
+               uint8_t *const *plane, vfx_rect chunk)
+{
+    int32_t n = req->n_channels, cw = chunk.x1 - chunk.x0, ch = chunk.y1 - chunk.y0;
+    if (req->type != VFX_PIXEL_HALF || n < 1 || n > 64)
+        return 0;
+    for (int32_t k = 0; k < n; k++) {
+        const exr_coding_channel_info_t *cc = &dec->channels[fch[k]];
+        if (!plane[k] || cc->data_type != EXR_PIXEL_HALF || cc->x_samples != 1 ||
+            cc->y_samples != 1 || cc->width != cw || cc->height != ch)
+            return 0;
+    }
+    int32_t x0 = VFX__MAX(req->rect.x0, chunk.x0), x1 = VFX__MIN(req->rect.x1, chunk.x1);
+    int32_t y0 = VFX__MAX(req->rect.y0, chunk.y0), y1 = VFX__MIN(req->rect.y1, chunk.y1);
+    ptrdiff_t xs = req->x_stride;
+    for (int32_t y = y0; y < y1; y++) {
+        uint8_t *q = req->dst + (ptrdiff_t) (y - req->rect.y0) * req->y_stride +
+                     (ptrdiff_t) (x0 - req->rect.x0) * xs;
+        size_t at = (size_t) (y - chunk.y0) * (size_t) cw + (size_t) (x0 - chunk.x0);
+        if (n == 4 && xs == 8) {
+            const uint16_t *p0 = (const uint16_t *) (const void *) plane[0] + at,
+                           *p1 = (const uint16_t *) (const void *) plane[1] + at,
+                           *p2 = (const uint16_t *) (const void *) plane[2] + at,
+                           *p3 = (const uint16_t *) (const void *) plane[3] + at;
+            for (int32_t x = 0; x < x1 - x0; x++) {
+                uint16_t v[4] = { p0[x], p1[x], p2[x], p3[x] };
+                memcpy(q + 8 * x, v, 8);
+            }
+            continue;
+        }
+        for (int32_t x = 0; x < x1 - x0; x++, q += xs)
+            for (int32_t k = 0; k < n; k++)
+                memcpy(q + 2 * k, plane[k] + 2 * (at + (size_t) x), 2);
+    }
+    return 1;
+}
+
 /* Copy the decoded samples of one chunk (planar scratch, native types) into the request. */
 static vfx_status
 scatter_chunk(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const int32_t *fch,
               uint8_t *const *plane, vfx_rect chunk)
 {
     size_t tsize = vfx_pixel_type_size(req->type);
+    if (scatter_halves(req, dec, fch, plane, chunk))
+        return VFX_OK;
     for (int32_t k = 0; k < req->n_channels; k++) {
         const exr_coding_channel_info_t *cc = &dec->channels[fch[k]];
         if (!plane[k] || cc->height <= 0 || cc->width <= 0)
@@ -877,6 +920,41 @@ typedef struct read_state {
     uint8_t             **plane; /* per requested channel: its plane in scratch */
 } read_state;
 
+/* The unpack stage of a chunk our DWA stage decoded in place: nothing left to do. */
+static exr_result_t
+unpacked_in_place(exr_decode_pipeline_t *d)
+{
+    (void) d;
+    return EXR_ERR_SUCCESS;
+}
+
+/* Whether a DWA chunk can be decoded straight into the request (dwa_int.h,
+ * vfx__exr_dwa_decompress_direct): compressed, every file channel asked for once, all halves
+ * into halves at full resolution, the chunk inside the request, strides that fit. */
+static int
+dwa_direct_ok(const vfx__read_req *req, const exr_decode_pipeline_t *d, const int32_t *fch,
+              const exr_chunk_info_t *ci, vfx_rect chunk, exr_compression_t comp)
+{
+    if ((comp != EXR_COMPRESSION_DWAA && comp != EXR_COMPRESSION_DWAB) ||
+        ci->packed_size == ci->unpacked_size || req->type != VFX_PIXEL_HALF ||
+        req->n_channels != d->channel_count || req->n_channels > 64 ||
+        chunk.x0 < req->rect.x0 || chunk.x1 > req->rect.x1 || chunk.y0 < req->rect.y0 ||
+        chunk.y1 > req->rect.y1 || req->x_stride < 2 || req->x_stride > INT32_MAX ||
+        req->y_stride < 2 || req->y_stride > INT32_MAX)
+        return 0;
+    uint64_t seen = 0;
+    for (int32_t k = 0; k < req->n_channels; k++) {
+        if (fch[k] < 0 || fch[k] >= d->channel_count || (seen >> fch[k]) & 1u)
+            return 0;
+        seen |= UINT64_C(1) << fch[k];
+        const exr_coding_channel_info_t *cc = &d->channels[fch[k]];
+        if (cc->data_type != EXR_PIXEL_HALF || cc->x_samples != 1 || cc->y_samples != 1 ||
+            cc->width != chunk.x1 - chunk.x0 || cc->height != chunk.y1 - chunk.y0)
+            return 0;
+    }
+    return 1;
+}
+
 static vfx_status
 decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chunk_info_t *ci,
            vfx_rect chunk, int32_t chunk_no)
@@ -919,6 +997,27 @@ decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chun
     }
     for (int16_t c = 0; c < d->channel_count; c++)
         d->channels[c].decode_to_ptr = NULL;
+    if (dwa_direct_ok(req, d, st->fch, ci, chunk, comp)) {
+        /* DWA: decode straight into the caller's buffer, no unpacked buffer, no scatter */
+        for (int32_t k = 0; k < req->n_channels; k++) {
+            exr_coding_channel_info_t *cc = &d->channels[st->fch[k]];
+            cc->decode_to_ptr = req->dst + (ptrdiff_t) (chunk.y0 - req->rect.y0) * req->y_stride +
+                                (ptrdiff_t) (chunk.x0 - req->rect.x0) * req->x_stride +
+                                (ptrdiff_t) k * 2;
+            cc->user_pixel_stride = (int32_t) req->x_stride;
+            cc->user_line_stride = (int32_t) req->y_stride;
+            cc->user_data_type = cc->data_type;
+            cc->user_bytes_per_element = cc->bytes_per_element;
+        }
+        if ((rv = exr_decoding_choose_default_routines(ctx, pi, d)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        d->decompress_fn = vfx__exr_dwa_decompress_direct;
+        d->unpack_and_convert_fn = unpacked_in_place;
+        if ((rv = exr_decoding_run(ctx, pi, d)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        vfx__rd_count_chunks(rd, 1);
+        return VFX_OK;
+    }
     size_t off = 0;
     int any = 0;
     for (int32_t k = 0; k < req->n_channels; k++) {
@@ -1512,8 +1611,12 @@ pack_task(void *arg, int64_t k, int worker)
     if (!e->packed_buffer)
         return vfx__nomem();
     e->packed_alloc_size = bytes ? bytes : 1;
-    exr_result_t rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
-    if (rv == EXR_ERR_SUCCESS) {
+    exr_result_t rv;
+    if (j->ew->dwa) /* DWA reads the stage's planes itself (and packs only if it must) */
+        rv = vfx__exr_dwa_compress_planes(e);
+    else
+        rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
+    if (rv == EXR_ERR_SUCCESS && !j->ew->dwa) {
         if (e->compress_fn) {
             rv = e->compress_fn(e);
         } else {
@@ -1612,6 +1715,25 @@ stage_pixels(exr_writer *ew, int32_t slot, vfx_rect src_rect, vfx_pixel_type typ
 {
     uint8_t *base = ew->stage + (size_t) slot * ew->chunk_bytes;
     size_t tsize = vfx_pixel_type_size(type);
+    int all_half = type == VFX_PIXEL_HALF && ew->n_channels == 4 && xs == 8;
+    for (int32_t i = 0; i < ew->n_channels && all_half; i++)
+        all_half = ew->ftype[i] == VFX_PIXEL_HALF;
+    if (all_half) { /* RGBA halves: the four planes in one pass */
+        for (int32_t y = part.y0; y < part.y1; y++) {
+            const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
+                               (ptrdiff_t) (part.x0 - src_rect.x0) * xs;
+            size_t at = ((size_t) (y - sy) * (size_t) sw + (size_t) (part.x0 - sx)) * 2;
+            uint8_t *q0 = base + ew->plane_off[0] + at, *q1 = base + ew->plane_off[1] + at,
+                    *q2 = base + ew->plane_off[2] + at, *q3 = base + ew->plane_off[3] + at;
+            for (int32_t x = 0; x < part.x1 - part.x0; x++, p += 8) {
+                memcpy(q0 + 2 * x, p, 2);
+                memcpy(q1 + 2 * x, p + 2, 2);
+                memcpy(q2 + 2 * x, p + 4, 2);
+                memcpy(q3 + 2 * x, p + 6, 2);
+            }
+        }
+        return VFX_OK;
+    }
     for (int32_t i = 0; i < ew->n_channels; i++) {
         size_t bpe = vfx_pixel_type_size(ew->ftype[i]);
         for (int32_t y = part.y0; y < part.y1; y++) {
