@@ -120,6 +120,9 @@ int        vfx__ocio_builtin_known(const char *style);
 /** Append built-in @p style forward to @p p. VFX_ERR_UNSUPPORTED for styles OCIO has but vfx
  *  cannot express (ACES output transforms...), VFX_ERR_NOT_FOUND for unknown styles. */
 vfx_status vfx__ocio_builtin_append(const char *style, vfx_color_processor *p);
+/* builtin_aces.c: the ACES output transforms, LMTs, ADX, ACESproxy and VENICE styles */
+int        vfx__ocio_builtin_aces_known(const char *style);
+vfx_status vfx__ocio_builtin_aces_append(const char *style, vfx_color_processor *p);
 
 /* ---- default.c --------------------------------------------------------------------------- */
 extern const char vfx__ocio_default_config[];

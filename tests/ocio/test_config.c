@@ -126,11 +126,12 @@ aces_cg_queries(void **state)
                                                     VFX_DIR_FORWARD, &p), VFX_OK);
     assert_int_equal(vfx_color_processor_op_count(p), 0);
     vfx_color_processor_free(p);
-    /* a view vfx cannot express fails cleanly, naming the place */
+    /* the ACES 1.0 output transform views (values: test_conformance.c, test_aces.c) */
     assert_int_equal(vfx_ocio_display_processor_new(c, "ACEScg", "sRGB - Display", "ACES 1.0 - SDR Video",
-                                                    NULL, VFX_DIR_FORWARD, &p), VFX_ERR_UNSUPPORTED);
-    assert_null(p);
-    assert_non_null(strstr(vfx_error_message(), ".ocio:81:27:"));
+                                                    NULL, VFX_DIR_FORWARD, &p), VFX_OK);
+    assert_true(vfx_color_processor_op_count(p) > 10);
+    vfx_color_processor_free(p);
+    p = NULL;
     /* round trip ACEScct -> ACEScg -> ACEScct */
     vfx_color_processor *f = NULL, *g = NULL;
     assert_int_equal(vfx_ocio_processor_new(c, "ACEScct", "ACEScg", &f), VFX_OK);
