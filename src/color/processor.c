@@ -1076,7 +1076,7 @@ fixed_one(vfx_fixed_function f, int fwd, double param, double in[3], double out[
             out[2] = v;
         } else {
             double h = (in[0] - floor(in[0])) * 6.0;
-            double s = fmin(fmax(in[1], 0.0), 1.999), v = in[2];
+            double s = fmin(fmax(in[1], 0.0), (double) 1.999f), v = in[2]; /* OCIO's f32 limit */
             double r = fmin(fmax(fabs(h - 3.0) - 1.0, 0.0), 1.0);
             double g = fmin(fmax(2.0 - fabs(h - 2.0), 0.0), 1.0);
             double b = fmin(fmax(2.0 - fabs(h - 4.0), 0.0), 1.0);

@@ -225,6 +225,45 @@ xf_log(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_process
     return vfx_color_processor_append_log(p, base, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
 }
 
+/* !<FixedFunctionTransform> {style: ACES_RedMod03, params: [...]} */
+static vfx_status
+xf_fixed(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    static const struct {
+        const char        *name;
+        vfx_fixed_function f;
+    } styles[] = {
+        { "ACES_RedMod03", VFX_FIXED_ACES_RED_MOD_03 },     { "ACES_RedMod10", VFX_FIXED_ACES_RED_MOD_10 },
+        { "ACES_Glow03", VFX_FIXED_ACES_GLOW_03 },          { "ACES_Glow10", VFX_FIXED_ACES_GLOW_10 },
+        { "ACES_DarkToDim10", VFX_FIXED_ACES_DARK_TO_DIM_10 }, { "ACES_GamutComp13", VFX_FIXED_ACES_GAMUT_COMP_13 },
+        { "REC2100_Surround", VFX_FIXED_REC2100_SURROUND }, { "RGB_TO_HSV", VFX_FIXED_RGB_TO_HSV },
+        { "XYZ_TO_xyY", VFX_FIXED_XYZ_TO_XYY },             { "XYZ_TO_uvY", VFX_FIXED_XYZ_TO_UVY },
+        { "XYZ_TO_LUV", VFX_FIXED_XYZ_TO_LUV },
+    };
+    const char *style = get_str(b, xf, "style");
+    int k = -1;
+    for (int i = 0; i < (int) VFX__COUNTOF(styles); i++)
+        if (strcasecmp(style, styles[i].name) == 0)
+            k = i;
+    if (k < 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown FixedFunctionTransform style '%s'", style);
+    double v[8];
+    int n = 0;
+    VFX_TRY(get_nums(b, xf, "params", v, 8, &n));
+    vfx_color_processor *tmp = NULL;
+    VFX_TRY(vfx_color_processor_new(&tmp));
+    vfx_status st = vfx_color_processor_append_fixed_params(tmp, styles[k].f, v, n,
+                                                            inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+    if (st != VFX_OK) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", vfx_error_message());
+        st = vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "FixedFunctionTransform %s: %s", style, why);
+    } else if (p)
+        st = vfx_color_processor_append_processor(p, tmp);
+    vfx_color_processor_free(tmp);
+    return st;
+}
+
 static vfx_status
 xf_log_params(vfx__ocio_build *b, const yaml_node_t *xf, int camera, int inverse, vfx_color_processor *p)
 {
@@ -570,6 +609,8 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
         st = xf_allocation(b, xf, inverse, p);
     else if (strcmp(tag, "FileTransform") == 0)
         st = xf_file(b, xf, inverse, p);
+    else if (strcmp(tag, "FixedFunctionTransform") == 0)
+        st = xf_fixed(b, xf, inverse, p);
     else if (strcmp(tag, "BuiltinTransform") == 0)
         st = xf_builtin(b, xf, inverse, p);
     else if (strcmp(tag, "GroupTransform") == 0)

@@ -126,7 +126,27 @@ static const char *const BUILTINS[] = {
     "SONY_SLOG3-SGAMUT3-VENICE_to_ACES2065-1",
     "SONY_SLOG3-SGAMUT3.CINE-VENICE_to_ACES2065-1",
 };
+/* FixedFunctionTransforms in a config (the same functions as the CTF test, through the YAML
+ * reader, with OCIO's names and direction key). */
+static const char *const FIXED_XF[] = {
+    "!<FixedFunctionTransform> {style: ACES_RedMod03}",
+    "!<FixedFunctionTransform> {style: ACES_RedMod10, direction: inverse}",
+    "!<FixedFunctionTransform> {style: ACES_Glow03, direction: inverse}",
+    "!<FixedFunctionTransform> {style: ACES_Glow10}",
+    "!<FixedFunctionTransform> {style: ACES_DarkToDim10}",
+    "!<FixedFunctionTransform> {style: ACES_GamutComp13, params: [1.147, 1.264, 1.312, 0.815, 0.803, 0.880, 1.2]}",
+    "!<FixedFunctionTransform> {style: REC2100_Surround, params: [0.78]}",
+    "!<FixedFunctionTransform> {style: RGB_TO_HSV, direction: inverse}",
+};
 #define N_BUILTINS ((int) (sizeof BUILTINS / sizeof BUILTINS[0]))
+#define N_FIXED_XF ((int) (sizeof FIXED_XF / sizeof FIXED_XF[0]))
+#define N_SPACES (N_BUILTINS + N_FIXED_XF)
+
+static const char *
+space_label(int i)
+{
+    return i < N_BUILTINS ? BUILTINS[i] : FIXED_XF[i - N_BUILTINS];
+}
 
 static void
 write_pfm(const char *path)
@@ -179,6 +199,9 @@ aces_builtins_match_ocioconvert(void **state)
         n += snprintf(cfg_text + n, (size_t) (64 * 1024 - n),
                       "  - !<ColorSpace>\n    name: b%d\n    to_scene_reference: !<BuiltinTransform> {style: \"%s\"}\n",
                       i, BUILTINS[i]);
+    for (int i = 0; i < N_FIXED_XF; i++)
+        n += snprintf(cfg_text + n, (size_t) (64 * 1024 - n),
+                      "  - !<ColorSpace>\n    name: b%d\n    to_scene_reference: %s\n", N_BUILTINS + i, FIXED_XF[i]);
     char cfg_path[1024];
     snprintf(cfg_path, sizeof cfg_path, "%s", test_tmp("aces_builtins.ocio"));
     write_text(cfg_path, cfg_text);
@@ -191,7 +214,7 @@ aces_builtins_match_ocioconvert(void **state)
     if (vfx_ocio_config_new_from_file(cfg_path, &cfg) != VFX_OK)
         fail_msg("%s", vfx_error_message());
     int failed = 0, checked = 0;
-    for (int i = 0; i < N_BUILTINS; i++) {
+    for (int i = 0; i < N_SPACES; i++) {
         for (int inverse = 0; inverse < 2; inverse++) {
             char cs[16], out_path[1024], cmd[4096];
             snprintf(cs, sizeof cs, "b%d", i);
@@ -205,7 +228,7 @@ aces_builtins_match_ocioconvert(void **state)
             assert_int_equal(read_result(out_path, want), 0);
             vfx_color_processor *p = NULL;
             if (vfx_ocio_processor_new(cfg, src, dst, &p) != VFX_OK)
-                fail_msg("%s (%s): %s", BUILTINS[i], inverse ? "inverse" : "forward", vfx_error_message());
+                fail_msg("%s (%s): %s", space_label(i), inverse ? "inverse" : "forward", vfx_error_message());
             double worst = 0;
             for (int s = 0; s < N_SAMPLES; s++) {
                 float got[3] = { SAMPLES[s][0], SAMPLES[s][1], SAMPLES[s][2] };
@@ -220,12 +243,12 @@ aces_builtins_match_ocioconvert(void **state)
                 }
                 if (bad) {
                     failed++;
-                    print_message("%s %s (%g %g %g): vfx %.7g %.7g %.7g, OCIO %.7g %.7g %.7g\n", BUILTINS[i],
+                    print_message("%s %s (%g %g %g): vfx %.7g %.7g %.7g, OCIO %.7g %.7g %.7g\n", space_label(i),
                                   inverse ? "inverse" : "forward", SAMPLES[s][0], SAMPLES[s][1], SAMPLES[s][2],
                                   got[0], got[1], got[2], want[s][0], want[s][1], want[s][2]);
                 }
             }
-            print_message("%s %s: max error %.2g\n", BUILTINS[i], inverse ? "inverse" : "forward", worst);
+            print_message("%s %s: max error %.2g\n", space_label(i), inverse ? "inverse" : "forward", worst);
             vfx_color_processor_free(p);
         }
     }
