@@ -130,6 +130,21 @@ VFX_API const char *vfx_ocio_config_look_name(const vfx_ocio_config *cfg, int32_
 VFX_API int32_t     vfx_ocio_config_view_transform_count(const vfx_ocio_config *cfg);
 VFX_API const char *vfx_ocio_config_view_transform_name(const vfx_ocio_config *cfg, int32_t i);
 
+/** named_transforms (v2): transforms with a name but no reference space. In a conversion
+ *  (vfx_ocio_processor_new()) a named transform can stand for the source, which applies it
+ *  forward (a colour space destination is then ignored), and / or for the destination, which
+ *  applies it inverse — as OpenColorIO 2.1 does; like OCIO's validation, a ColorSpaceTransform inside the
+ *  config may not name one. Names and aliases match case-insensitively. */
+VFX_API int32_t     vfx_ocio_config_named_transform_count(const vfx_ocio_config *cfg);
+VFX_API const char *vfx_ocio_config_named_transform_name(const vfx_ocio_config *cfg, int32_t i);
+typedef struct vfx_ocio_named_transform_info {
+    const char *name, *family, *description, *encoding; /**< borrowed, "" when absent */
+    int32_t     has_transform, has_inverse_transform;
+} vfx_ocio_named_transform_info;
+/** @return VFX_ERR_NOT_FOUND for an unknown name. */
+VFX_API vfx_status  vfx_ocio_config_named_transform_info(const vfx_ocio_config *cfg, const char *name,
+                                                         vfx_ocio_named_transform_info *out);
+
 /** The colour space of an image file from its path, by the config's file_rules (glob pattern
  * and extension, regex, ColorSpaceNamePathSearch, Default). Configs without rules search the
  * path for colour-space names (v1 behaviour), then use the "default" role.
@@ -140,12 +155,17 @@ VFX_API vfx_status  vfx_ocio_config_colorspace_from_path(const vfx_ocio_config *
 /* ---- processors ---------------------------------------------------------------------------- */
 
 /** A processor converting colour space @p src to @p dst (names, aliases or roles) through the
- *  reference space(s). Data spaces give the identity. New processor (caller frees).
+ *  reference space(s). Data spaces give the identity. Either may be a named transform (see
+ *  vfx_ocio_config_named_transform_count()). New processor (caller frees).
  *  @return VFX_ERR_NOT_FOUND (unknown space), VFX_ERR_IO / VFX_ERR_CORRUPT / VFX_ERR_UNSUPPORTED
  *  from LUT files and transforms vfx cannot express (message names the transform and its
  *  file:line:column). */
 VFX_API vfx_status vfx_ocio_processor_new(const vfx_ocio_config *cfg, const char *src,
                                           const char *dst, vfx_color_processor **out);
+/** The named transform @p name (or alias) in direction @p dir (FORWARD: its transform, or its
+ *  inverse_transform inverted). @return VFX_ERR_NOT_FOUND for an unknown name. */
+VFX_API vfx_status vfx_ocio_named_transform_processor_new(const vfx_ocio_config *cfg, const char *name,
+                                                          vfx_direction dir, vfx_color_processor **out);
 /** Like vfx_ocio_processor_new(), applying @p looks ("+a, -b"; NULL or "" for none) in their
  *  process spaces on the way. */
 VFX_API vfx_status vfx_ocio_look_processor_new(const vfx_ocio_config *cfg, const char *src,

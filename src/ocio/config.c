@@ -386,6 +386,39 @@ vfx__ocio_find_vt(const vfx_ocio_config *cfg, const char *name)
     return NULL;
 }
 
+static int
+alias_matches(const vfx_ocio_config *cfg, const yaml_node_t *a, const char *name)
+{
+    if (!a)
+        return 0;
+    if (a->type == YAML_SCALAR_NODE)
+        return strcasecmp(vfx__ocio_scalar(a), name) == 0;
+    if (a->type != YAML_SEQUENCE_NODE)
+        return 0;
+    for (const yaml_node_item_t *it = a->data.sequence.items.start; it < a->data.sequence.items.top; it++)
+        if (strcasecmp(vfx__ocio_scalar(vfx__ocio_node(cfg, *it)), name) == 0)
+            return 1;
+    return 0;
+}
+
+int32_t
+vfx__ocio_find_nt(const vfx_ocio_config *cfg, const char *name)
+{
+    char buf[1024];
+    if (strchr(name, '$')) {
+        if (vfx_ocio_config_expand(cfg, name, buf, sizeof buf) != VFX_OK)
+            return -1;
+        name = buf;
+    }
+    for (int32_t i = 0; i < cfg->n_nts; i++)
+        if (strcasecmp(cfg->nts[i].name, name) == 0)
+            return i;
+    for (int32_t i = 0; i < cfg->n_nts; i++)
+        if (alias_matches(cfg, cfg->nts[i].aliases, name))
+            return i;
+    return -1;
+}
+
 static const vfx__ocio_display *
 find_display(const vfx_ocio_config *cfg, const char *name)
 {
@@ -721,6 +754,43 @@ parse_looks(vfx_ocio_config *cfg, const yaml_node_t *n)
     return VFX_OK;
 }
 
+/* named_transforms: a name (and aliases) for a transform with no reference space, usable
+ * where OCIO accepts a colour space name as the source or destination of a conversion. */
+static vfx_status
+parse_named_transforms(vfx_ocio_config *cfg, const yaml_node_t *n)
+{
+    if (is_null_scalar(n))
+        return VFX_OK;
+    VFX_TRY(expect(cfg, n, YAML_SEQUENCE_NODE, "named_transforms"));
+    int32_t cap = 0;
+    for (const yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        const yaml_node_t *e = vfx__ocio_node(cfg, *it);
+        VFX_TRY(expect(cfg, e, YAML_MAPPING_NODE, "a named transform"));
+        vfx__ocio_nt nt;
+        memset(&nt, 0, sizeof nt);
+        nt.node = e;
+        nt.name = str_or_empty(cfg, e, "name");
+        nt.family = str_or_empty(cfg, e, "family");
+        nt.description = str_or_empty(cfg, e, "description");
+        nt.encoding = str_or_empty(cfg, e, "encoding");
+        nt.aliases = vfx__ocio_map_get(cfg, e, "aliases");
+        nt.fwd = vfx__ocio_map_get(cfg, e, "transform");
+        nt.inv = vfx__ocio_map_get(cfg, e, "inverse_transform");
+        if (is_null_scalar(nt.fwd)) nt.fwd = NULL;
+        if (is_null_scalar(nt.inv)) nt.inv = NULL;
+        if (!nt.name[0])
+            return vfx__ocio_fail_at(cfg, e, VFX_ERR_CORRUPT, "named transform without a name");
+        if (vfx__ocio_find_nt(cfg, nt.name) >= 0)
+            return vfx__ocio_fail_at(cfg, e, VFX_ERR_CORRUPT, "named transform '%s' defined twice", nt.name);
+        if (!nt.fwd && !nt.inv)
+            return vfx__ocio_fail_at(cfg, e, VFX_ERR_CORRUPT, "named transform '%s' has neither transform "
+                                     "nor inverse_transform", nt.name);
+        VFX_TRY(grow((void **) &cfg->nts, cfg->n_nts, &cap, sizeof *cfg->nts));
+        cfg->nts[cfg->n_nts++] = nt;
+    }
+    return VFX_OK;
+}
+
 /* ---- active lists and inactive colour spaces ---------------------------------------------- */
 
 typedef struct active_ctx {
@@ -861,6 +931,14 @@ check_all(vfx_ocio_config *cfg)
         VFX_TRY(check_xf(cfg, lk->xf));
         VFX_TRY(check_xf(cfg, lk->inv));
     }
+    for (int32_t i = 0; i < cfg->n_nts; i++) {
+        const vfx__ocio_nt *nt = &cfg->nts[i];
+        if (find_cs_plain(cfg, nt->name) >= 0)
+            return vfx__ocio_fail_at(cfg, nt->node, VFX_ERR_CORRUPT, "named transform '%s' has the name of "
+                                     "a colour space", nt->name);
+        VFX_TRY(check_xf(cfg, nt->fwd));
+        VFX_TRY(check_xf(cfg, nt->inv));
+    }
     if (cfg->default_vt[0] && !vfx__ocio_find_vt(cfg, cfg->default_vt))
         return vfx__ocio_fail_at(cfg, NULL, VFX_ERR_CORRUPT, "default_view_transform '%s' is not defined",
                                  cfg->default_vt);
@@ -934,6 +1012,10 @@ parse_root(vfx_ocio_config *cfg)
             if (cfg->looks)
                 return vfx__ocio_fail_at(cfg, k, VFX_ERR_CORRUPT, "looks defined twice");
             VFX_TRY(parse_looks(cfg, v));
+        } else if (strcmp(key, "named_transforms") == 0) {
+            if (cfg->nts)
+                return vfx__ocio_fail_at(cfg, k, VFX_ERR_CORRUPT, "named_transforms defined twice");
+            VFX_TRY(parse_named_transforms(cfg, v));
         } else if (strcmp(key, "active_displays") == 0) {
             ad = v;
         } else if (strcmp(key, "active_views") == 0) {
@@ -944,8 +1026,8 @@ parse_root(vfx_ocio_config *cfg)
             VFX_TRY(expect(cfg, v, YAML_SEQUENCE_NODE, "file_rules"));
             cfg->file_rules = v;
         }
-        /* strictparsing, luma, family_separator, file_rules, viewing_rules, named_transforms,
-         * shared_views (done above) and unknown keys are accepted as they are */
+        /* strictparsing, luma, family_separator, viewing_rules, shared_views (done above) and
+         * unknown keys are accepted as they are */
     }
     /* the display colour space named by "<USE_DISPLAY_NAME>" views must exist */
     VFX_TRY(build_active(cfg, ad, av));
@@ -1154,6 +1236,7 @@ vfx_ocio_config_free(vfx_ocio_config *cfg)
     vfx__free(cfg->shared);
     vfx__free(cfg->vts);
     vfx__free(cfg->looks);
+    vfx__free(cfg->nts);
     vfx__free(cfg->search);
     vfx__free(cfg->env);
     vfx__free(cfg->src_name);
@@ -1354,6 +1437,37 @@ VFX_API const char *
 vfx_ocio_config_look_name(const vfx_ocio_config *c, int32_t i)
 {
     return c && i >= 0 && i < c->n_looks ? c->looks[i].name : NULL;
+}
+
+VFX_API int32_t
+vfx_ocio_config_named_transform_count(const vfx_ocio_config *c)
+{
+    return c ? c->n_nts : 0;
+}
+
+VFX_API const char *
+vfx_ocio_config_named_transform_name(const vfx_ocio_config *c, int32_t i)
+{
+    return c && i >= 0 && i < c->n_nts ? c->nts[i].name : NULL;
+}
+
+VFX_API vfx_status
+vfx_ocio_config_named_transform_info(const vfx_ocio_config *c, const char *name,
+                                     vfx_ocio_named_transform_info *out)
+{
+    if (!c || !name || !out)
+        return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
+    int32_t i = vfx__ocio_find_nt(c, name);
+    if (i < 0)
+        return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: %s: no named transform '%s'", c->src_name, name);
+    const vfx__ocio_nt *nt = &c->nts[i];
+    out->name = nt->name;
+    out->family = nt->family;
+    out->description = nt->description;
+    out->encoding = nt->encoding;
+    out->has_transform = nt->fwd != NULL;
+    out->has_inverse_transform = nt->inv != NULL;
+    return VFX_OK;
 }
 
 VFX_API int32_t

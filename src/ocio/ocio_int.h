@@ -51,6 +51,13 @@ typedef struct vfx__ocio_look {
     const yaml_node_t *node;
 } vfx__ocio_look;
 
+typedef struct vfx__ocio_nt {              /* named_transforms (v2.0+) */
+    const char        *name, *family, *description, *encoding;
+    const yaml_node_t *aliases;
+    const yaml_node_t *fwd, *inv;         /* transform, inverse_transform (one may be NULL) */
+    const yaml_node_t *node;
+} vfx__ocio_nt;
+
 typedef struct vfx__ocio_kv {
     const char *key, *value;
 } vfx__ocio_kv;
@@ -69,6 +76,7 @@ struct vfx_ocio_config {
     vfx__ocio_view    *shared;       int32_t n_shared;
     vfx__ocio_vt      *vts;          int32_t n_vts;
     vfx__ocio_look    *looks;        int32_t n_looks;
+    vfx__ocio_nt      *nts;          int32_t n_nts;
     const char       **search;       int32_t n_search;
     const yaml_node_t *file_rules;   /* a sequence or NULL */
     vfx__ocio_kv      *env;          int32_t n_env, cap_env;  /* config defaults + overrides */
@@ -91,6 +99,8 @@ const vfx__ocio_look *vfx__ocio_find_look(const vfx_ocio_config *cfg, const char
 const vfx__ocio_view *vfx__ocio_find_view(const vfx_ocio_config *cfg, const char *display,
                                           const char *view);
 const vfx__ocio_vt *vfx__ocio_find_vt(const vfx_ocio_config *cfg, const char *name);
+/** Index of a named transform by name or alias (context-expanded first), or -1. */
+int32_t            vfx__ocio_find_nt(const vfx_ocio_config *cfg, const char *name);
 
 /* ---- transform.c ------------------------------------------------------------------------- */
 typedef struct vfx__ocio_build {
@@ -107,6 +117,9 @@ vfx_status vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inv
 /** Append the conversion between colour spaces @p src and @p dst (indexes). */
 vfx_status vfx__ocio_build_convert(vfx__ocio_build *b, int32_t src, int32_t dst,
                                    vfx_color_processor *p);
+/** Append named transform @p i forward (its transform, else its inverse_transform inverted)
+ *  or, with @p inverse, the other way. */
+vfx_status vfx__ocio_build_nt(vfx__ocio_build *b, int32_t i, int inverse, vfx_color_processor *p);
 /** Append @p looks ("+a, -b"), moving *cur through the looks' process spaces. */
 vfx_status vfx__ocio_build_looks(vfx__ocio_build *b, const char *looks, int32_t *cur,
                                  vfx_color_processor *p);

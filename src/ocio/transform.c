@@ -307,10 +307,12 @@ xf_cdl(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_process
     if (vfx__ocio_map_get(b->cfg, xf, "saturation"))
         VFX_TRY(get_one(b, xf, "saturation", 1.0, &cdl.saturation));
     const char *style = get_str(b, xf, "style");
-    vfx_cdl_style cs = VFX_CDL_ASC;
-    if (strcasecmp(style, "noclamp") == 0 || strcasecmp(style, "FwdNoClamp") == 0)
-        cs = VFX_CDL_NO_CLAMP;
-    else if (style[0] && strcasecmp(style, "asc") != 0 && strcasecmp(style, "Fwd") != 0)
+    /* OCIO's CDLTransform defaults to no clamping (v1 and v2 configs alike; checked with
+     * ocioconvert 2.1); "asc" asks for the v1.2 spec's clamps */
+    vfx_cdl_style cs = VFX_CDL_NO_CLAMP;
+    if (strcasecmp(style, "asc") == 0 || strcasecmp(style, "Fwd") == 0)
+        cs = VFX_CDL_ASC;
+    else if (style[0] && strcasecmp(style, "noclamp") != 0 && strcasecmp(style, "FwdNoClamp") != 0)
         return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown CDL style '%s'", style);
     for (int i = 0; i < 3; i++)
         if (!(cdl.power[i] > 0.0) || (inverse && cdl.slope[i] == 0.0))
@@ -501,9 +503,38 @@ find_named_cs(vfx__ocio_build *b, const yaml_node_t *at, const char *name, int32
     return VFX_OK;
 }
 
+vfx_status
+vfx__ocio_build_nt(vfx__ocio_build *b, int32_t i, int inverse, vfx_color_processor *p)
+{
+    const vfx__ocio_nt *nt = &b->cfg->nts[i];
+    if (inverse)
+        return nt->inv ? vfx__ocio_build_xf(b, nt->inv, 0, p) : vfx__ocio_build_xf(b, nt->fwd, 1, p);
+    return nt->fwd ? vfx__ocio_build_xf(b, nt->fwd, 0, p) : vfx__ocio_build_xf(b, nt->inv, 1, p);
+}
+
+/* Named transforms standing for the source (applied forward; a colour space destination is
+ * then ignored) and / or the destination (applied inverse) of a conversion, as OCIO 2.1
+ * resolves them: 1 when one applied. */
+static int
+nt_conversion(vfx__ocio_build *b, const char *src, const char *dst, vfx_status *st, vfx_color_processor *p)
+{
+    const vfx_ocio_config *cfg = b->cfg;
+    int32_t s = vfx__ocio_find_cs(cfg, src) < 0 ? vfx__ocio_find_nt(cfg, src) : -1;
+    int32_t d = vfx__ocio_find_cs(cfg, dst) < 0 ? vfx__ocio_find_nt(cfg, dst) : -1;
+    if (s < 0 && d < 0)
+        return 0;
+    *st = VFX_OK;
+    if (s >= 0)
+        *st = vfx__ocio_build_nt(b, s, 0, p);
+    if (*st == VFX_OK && d >= 0)
+        *st = vfx__ocio_build_nt(b, d, 1, p);
+    return 1;
+}
+
 static vfx_status
 xf_cs(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
 {
+    /* named transforms are not accepted here: OCIO 2.1's validation rejects them */
     int32_t s, d;
     VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "src"), &s));
     VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "dst"), &d));
@@ -857,16 +888,40 @@ vfx_ocio_look_processor_new(const vfx_ocio_config *cfg, const char *src, const c
         return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
     *out = NULL;
     int32_t s, d;
+    vfx__ocio_build b = { cfg, 0, 0, 0 };
+    vfx_color_processor *p = NULL;
+    if ((!looks || !looks[0]) && src && dst) {
+        VFX_TRY(vfx_color_processor_new(&p));
+        vfx_status nst = VFX_OK;
+        if (nt_conversion(&b, src, dst, &nst, p))
+            return finish(nst, p, out);
+        vfx_color_processor_free(p);
+        p = NULL;
+    }
     VFX_TRY(lookup(cfg, src, &s));
     VFX_TRY(lookup(cfg, dst, &d));
-    vfx_color_processor *p = NULL;
     VFX_TRY(vfx_color_processor_new(&p));
-    vfx__ocio_build b = { cfg, 0, 0, 0 };
     int32_t cur = s;
     vfx_status st = vfx__ocio_build_looks(&b, looks, &cur, p);
     if (st == VFX_OK)
         st = vfx__ocio_build_convert(&b, cur, d, p);
     return finish(st, p, out);
+}
+
+VFX_API vfx_status
+vfx_ocio_named_transform_processor_new(const vfx_ocio_config *cfg, const char *name, vfx_direction dir,
+                                       vfx_color_processor **out)
+{
+    if (!cfg || !out || !name)
+        return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
+    *out = NULL;
+    int32_t i = vfx__ocio_find_nt(cfg, name);
+    if (i < 0)
+        return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: %s: no named transform '%s'", cfg->src_name, name);
+    vfx_color_processor *p = NULL;
+    VFX_TRY(vfx_color_processor_new(&p));
+    vfx__ocio_build b = { cfg, 0, 0, 0 };
+    return finish(vfx__ocio_build_nt(&b, i, dir == VFX_DIR_INVERSE, p), p, out);
 }
 
 VFX_API vfx_status
