@@ -24,7 +24,8 @@ typedef struct vfx_ocio_config vfx_ocio_config; /* opaque */
 
 /* ---- loading ------------------------------------------------------------------------------- */
 
-/** Load the config file at @p path. Relative LUT paths resolve against its folder.
+/** Load the config file at @p path, or an .ocioz archive (a zip with config.ocio at its root
+ *  and the LUTs under it, read into memory). Relative LUT paths resolve against its folder.
  *  @return VFX_OK, VFX_ERR_IO, VFX_ERR_CORRUPT ("path:line:column: what" for YAML errors,
  *  unknown transforms and references to undefined colour spaces), VFX_ERR_UNSUPPORTED (a
  *  profile version other than 1 or 2.x). *out is NULL on error. Release with
@@ -54,8 +55,10 @@ VFX_API vfx_status vfx_ocio_config_set_context(vfx_ocio_config *cfg, const char 
 VFX_API vfx_status vfx_ocio_config_expand(const vfx_ocio_config *cfg, const char *s, char *buf,
                                           size_t cap);
 /** Find the file a FileTransform names: context expanded, then absolute paths as they are, else
- *  each search_path entry in order (relative entries start at the working directory), then the
- *  working directory. @return VFX_ERR_NOT_FOUND (message lists what was tried). */
+ *  each search_path entry in order (relative entries start at the working directory), or the
+ *  working directory itself when there is no search path (as OCIO 2.1). For an .ocioz archive
+ *  the working directory is the archive (its path), and the result names a file inside it
+ *  ("<archive>/<member>"). @return VFX_ERR_NOT_FOUND. */
 VFX_API vfx_status vfx_ocio_config_resolve_file(const vfx_ocio_config *cfg, const char *src,
                                                 char *buf, size_t cap);
 

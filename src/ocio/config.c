@@ -292,6 +292,54 @@ join_path(char *buf, size_t cap, const char *dir, const char *rel)
     return VFX_OK;
 }
 
+/* An archive member path from a search-path entry and a file name: '/' separated, without
+ * "." parts, ".." taking off the previous part. 0 when it leaves the archive's root. */
+static int
+archive_path(char *out, size_t cap, const char *dir, const char *name)
+{
+    char tmp[4096];
+    int n = snprintf(tmp, sizeof tmp, "%s/%s", dir, name);
+    if (n < 0 || (size_t) n >= sizeof tmp)
+        return 0;
+    size_t o = 0;
+    for (char *part = strtok(tmp, "/"); part; part = strtok(NULL, "/")) {
+        if (strcmp(part, ".") == 0)
+            continue;
+        if (strcmp(part, "..") == 0) {
+            if (o == 0)
+                return 0;
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            if (o > 0)
+                o--;
+            continue;
+        }
+        size_t l = strlen(part);
+        if (o + l + 2 > cap)
+            return 0;
+        if (o)
+            out[o++] = '/';
+        memcpy(out + o, part, l);
+        o += l;
+    }
+    out[o] = 0;
+    return o > 0;
+}
+
+const vfx__ocio_member *
+vfx__ocio_find_member(const vfx_ocio_config *cfg, const char *resolved)
+{
+    if (!cfg->archive)
+        return NULL;
+    size_t al = strlen(cfg->archive);
+    if (strncmp(resolved, cfg->archive, al) != 0 || resolved[al] != '/')
+        return NULL;
+    for (int32_t i = 0; i < cfg->n_members; i++)
+        if (strcmp(cfg->members[i].name, resolved + al + 1) == 0)
+            return &cfg->members[i];
+    return NULL;
+}
+
 VFX_API vfx_status
 vfx_ocio_config_resolve_file(const vfx_ocio_config *cfg, const char *src, char *buf, size_t cap)
 {
@@ -306,9 +354,19 @@ vfx_ocio_config_resolve_file(const vfx_ocio_config *cfg, const char *src, char *
             return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: file '%s' not found", name);
         return join_path(buf, cap, NULL, name);
     }
-    for (int32_t i = 0; i <= cfg->n_search; i++) {
-        const char *entry = i < cfg->n_search ? cfg->search[i] : ".";
+    /* the working directory only when there is no search path, as OCIO 2.1 */
+    for (int32_t i = 0; i < (cfg->n_search ? cfg->n_search : 1); i++) {
+        const char *entry = cfg->n_search ? cfg->search[i] : ".";
         VFX_TRY(vfx_ocio_config_expand(cfg, entry, dir, sizeof dir));
+        if (cfg->archive && dir[0] != '/') { /* .ocioz: relative entries start at its root */
+            char member[4096];
+            if (!archive_path(member, sizeof member, dir, name))
+                continue;
+            VFX_TRY(join_path(cand, sizeof cand, cfg->archive, member));
+            if (vfx__ocio_find_member(cfg, cand))
+                return join_path(buf, cap, NULL, cand);
+            continue;
+        }
         char full[4096];
         if (dir[0] == '/')
             VFX_TRY(join_path(full, sizeof full, NULL, dir));
@@ -1135,6 +1193,34 @@ vfx_ocio_config_new_from_memory(const void *text, size_t size, const char *worki
     return VFX_OK;
 }
 
+/* An .ocioz archive: its config.ocio, with the archive itself as the working directory so
+ * FileTransforms resolve to its members (vfx__ocio_find_member()). */
+static vfx_status
+load_archive(const char *path, vfx_ocio_config **out)
+{
+    unsigned char *text = NULL;
+    size_t size = 0;
+    vfx__ocio_member *m = NULL;
+    int32_t n = 0;
+    VFX_TRY(vfx__ocioz_read(path, &text, &size, &m, &n));
+    char name[4200];
+    snprintf(name, sizeof name, "%s/config.ocio", path);
+    vfx_ocio_config *cfg = NULL;
+    vfx_status st = vfx_ocio_config_new_from_memory(text, size, path, name, &cfg);
+    vfx__free(text);
+    if (st == VFX_OK && !(cfg->archive = vfx__strdup(path)))
+        st = vfx__nomem();
+    if (st != VFX_OK) {
+        vfx__ocioz_free_members(m, n);
+        vfx_ocio_config_free(cfg);
+        return st;
+    }
+    cfg->members = m;
+    cfg->n_members = n;
+    *out = cfg;
+    return VFX_OK;
+}
+
 VFX_API vfx_status
 vfx_ocio_config_new_from_file(const char *path, vfx_ocio_config **out)
 {
@@ -1174,6 +1260,10 @@ vfx_ocio_config_new_from_file(const char *path, vfx_ocio_config **out)
     if (st != VFX_OK) {
         vfx__free(buf);
         return st;
+    }
+    if (n >= 4 && buf[0] == 'P' && buf[1] == 'K' && ((buf[2] == 3 && buf[3] == 4) || (buf[2] == 5 && buf[3] == 6))) {
+        vfx__free(buf);
+        return load_archive(path, out);
     }
     char dir[4096];
     const char *slash = strrchr(path, '/');
@@ -1237,6 +1327,8 @@ vfx_ocio_config_free(vfx_ocio_config *cfg)
     vfx__free(cfg->vts);
     vfx__free(cfg->looks);
     vfx__free(cfg->nts);
+    vfx__ocioz_free_members(cfg->members, cfg->n_members);
+    vfx__free(cfg->archive);
     vfx__free(cfg->search);
     vfx__free(cfg->env);
     vfx__free(cfg->src_name);

@@ -58,6 +58,12 @@ typedef struct vfx__ocio_nt {              /* named_transforms (v2.0+) */
     const yaml_node_t *node;
 } vfx__ocio_nt;
 
+typedef struct vfx__ocio_member {          /* a file of an .ocioz archive, in memory */
+    char          *name;                  /* its path in the archive, '/' separated */
+    unsigned char *data;
+    size_t         size;
+} vfx__ocio_member;
+
 typedef struct vfx__ocio_kv {
     const char *key, *value;
 } vfx__ocio_kv;
@@ -77,6 +83,8 @@ struct vfx_ocio_config {
     vfx__ocio_vt      *vts;          int32_t n_vts;
     vfx__ocio_look    *looks;        int32_t n_looks;
     vfx__ocio_nt      *nts;          int32_t n_nts;
+    vfx__ocio_member  *members;      int32_t n_members;  /* .ocioz: every file but config.ocio */
+    char              *archive;      /* .ocioz: the archive's path, NULL for plain configs */
     const char       **search;       int32_t n_search;
     const yaml_node_t *file_rules;   /* a sequence or NULL */
     vfx__ocio_kv      *env;          int32_t n_env, cap_env;  /* config defaults + overrides */
@@ -99,6 +107,13 @@ const vfx__ocio_look *vfx__ocio_find_look(const vfx_ocio_config *cfg, const char
 const vfx__ocio_view *vfx__ocio_find_view(const vfx_ocio_config *cfg, const char *display,
                                           const char *view);
 const vfx__ocio_vt *vfx__ocio_find_vt(const vfx_ocio_config *cfg, const char *name);
+/** The archive member a path from vfx_ocio_config_resolve_file() names, or NULL (plain
+ *  configs, or a path outside the archive). */
+const vfx__ocio_member *vfx__ocio_find_member(const vfx_ocio_config *cfg, const char *resolved);
+/* ocioz.c: read every file of the .ocioz archive @p path into memory (config.ocio separately). */
+vfx_status vfx__ocioz_read(const char *path, unsigned char **config_out, size_t *config_size_out,
+                           vfx__ocio_member **members_out, int32_t *n_members_out);
+void       vfx__ocioz_free_members(vfx__ocio_member *m, int32_t n);
 /** Index of a named transform by name or alias (context-expanded first), or -1. */
 int32_t            vfx__ocio_find_nt(const vfx_ocio_config *cfg, const char *name);
 

@@ -428,8 +428,15 @@ xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proces
     if (cc[0])
         VFX_TRY(vfx_ocio_config_expand(b->cfg, cc, cccid, sizeof cccid));
     vfx_color_processor *f = NULL;
-    st = vfx_color_processor_new_from_file(path, cc[0] ? cccid : NULL,
-                                           parse_interp(get_str(b, xf, "interpolation")), &f);
+    const vfx__ocio_member *m = vfx__ocio_find_member(b->cfg, path);
+    if (m) { /* a file of an .ocioz archive */
+        const char *dot = strrchr(m->name, '.');
+        st = vfx_color_processor_new_from_memory(m->data, m->size, dot ? dot + 1 : "", path, cc[0] ? cccid : NULL,
+                                                 parse_interp(get_str(b, xf, "interpolation")), &f);
+    } else {
+        st = vfx_color_processor_new_from_file(path, cc[0] ? cccid : NULL,
+                                               parse_interp(get_str(b, xf, "interpolation")), &f);
+    }
     if (st != VFX_OK)
         return vfx__ocio_fail_at(b->cfg, xf, st, "%s", vfx_error_message());
     st = inverse ? append_inverted(b, xf, f, p) : vfx_color_processor_append_processor(p, f);
