@@ -155,6 +155,21 @@ VFX_API vfx_status  vfx_ocio_config_named_transform_info(const vfx_ocio_config *
 VFX_API vfx_status  vfx_ocio_config_colorspace_from_path(const vfx_ocio_config *cfg, const char *path,
                                                          const char **name_out);
 
+/** Check a loaded config as OpenColorIO's ociocheck does: the standard roles (scene_linear is
+ *  an error when a v2 config lacks it, the others warnings), and that every colour space
+ *  (its transforms and its conversion to scene_linear), look, display / view and named
+ *  transform builds — LUT files found and readable, references defined. Each problem goes to
+ *  @p fn (may be NULL) as one line, "file:line:column: ..." where the config has a place.
+ *  Errors a config has at load (YAML syntax, undefined references) come from the loader
+ *  instead. Features newer than OCIO 2.1 (.ocioz, profile versions 2.2+) are warnings.
+ *  @return VFX_OK (the counts say the verdict) or VFX_ERR_ARG / VFX_ERR_NOMEM. */
+typedef void (*vfx_ocio_check_fn)(void *ud, int is_error, const char *message);
+/** vfx_ocio_config_check() flags: VFX_OCIO_CHECK_AS_OCIO21 makes what OpenColorIO 2.1 cannot
+ *  load (.ocioz archives, ocio_profile_version 2.2 and later) errors, for ociocheck's verdict. */
+#define VFX_OCIO_CHECK_AS_OCIO21 1u
+VFX_API vfx_status vfx_ocio_config_check(const vfx_ocio_config *cfg, uint32_t flags, vfx_ocio_check_fn fn,
+                                         void *ud, int32_t *n_errors_out, int32_t *n_warnings_out);
+
 /* ---- processors ---------------------------------------------------------------------------- */
 
 /** A processor converting colour space @p src to @p dst (names, aliases or roles) through the
