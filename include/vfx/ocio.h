@@ -115,6 +115,13 @@ VFX_API int32_t     vfx_ocio_config_view_count(const vfx_ocio_config *cfg, const
 VFX_API const char *vfx_ocio_config_view_name(const vfx_ocio_config *cfg, const char *display,
                                               int32_t i);
 VFX_API const char *vfx_ocio_config_default_view(const vfx_ocio_config *cfg, const char *display);
+/** viewing_rules: the active views of @p display meant for images in @p colorspace — views
+ *  without a `rule`, and views whose rule lists the colour space (by name, alias or role) or
+ *  its encoding — as OCIO's getViews(display, colorspace). Unknown names give 0 / NULL. */
+VFX_API int32_t     vfx_ocio_config_view_count_for(const vfx_ocio_config *cfg, const char *display,
+                                                   const char *colorspace);
+VFX_API const char *vfx_ocio_config_view_name_for(const vfx_ocio_config *cfg, const char *display,
+                                                  const char *colorspace, int32_t i);
 
 typedef struct vfx_ocio_view_info {
     const char *name;

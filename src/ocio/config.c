@@ -654,6 +654,7 @@ parse_view(vfx_ocio_config *cfg, const yaml_node_t *v, vfx__ocio_view *out)
     if (!out->looks[0])
         out->looks = str_or_empty(cfg, v, "look");
     out->description = str_or_empty(cfg, v, "description");
+    out->rule = str_or_empty(cfg, v, "rule");
     if (!out->name[0])
         return vfx__ocio_fail_at(cfg, v, VFX_ERR_CORRUPT, "view without a name");
     if (!out->colorspace[0] && !out->display_colorspace[0])
@@ -928,6 +929,90 @@ build_active(vfx_ocio_config *cfg, const yaml_node_t *ad, const yaml_node_t *av)
     return VFX_OK;
 }
 
+/* ---- viewing rules --------------------------------------------------------------------------- */
+
+static const yaml_node_t *
+find_viewing_rule(const vfx_ocio_config *cfg, const char *name)
+{
+    if (!cfg->viewing_rules)
+        return NULL;
+    for (const yaml_node_item_t *it = cfg->viewing_rules->data.sequence.items.start;
+         it < cfg->viewing_rules->data.sequence.items.top; it++) {
+        const yaml_node_t *r = vfx__ocio_node(cfg, *it);
+        if (r && r->type == YAML_MAPPING_NODE && strcasecmp(str_or_empty(cfg, r, "name"), name) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+/* 1 when list node @p n (a sequence or one scalar) holds @p s (case-insensitive); with
+ * @p as_cs, entries are colour-space names, aliases or roles resolved to index @p cs. */
+static int
+list_has(const vfx_ocio_config *cfg, const yaml_node_t *n, const char *s, int32_t cs)
+{
+    if (!n)
+        return 0;
+    if (n->type == YAML_SCALAR_NODE)
+        return cs >= 0 ? vfx__ocio_find_cs(cfg, vfx__ocio_scalar(n)) == cs : strcasecmp(vfx__ocio_scalar(n), s) == 0;
+    if (n->type != YAML_SEQUENCE_NODE)
+        return 0;
+    for (const yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        const char *e = vfx__ocio_scalar(vfx__ocio_node(cfg, *it));
+        if (cs >= 0 ? vfx__ocio_find_cs(cfg, e) == cs : strcasecmp(e, s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Does the view's viewing rule admit colour space @p cs (OCIO: by name or by encoding)? */
+static int
+rule_admits(const vfx_ocio_config *cfg, const vfx__ocio_view *v, int32_t cs)
+{
+    if (!v->rule[0])
+        return 1;
+    const yaml_node_t *r = find_viewing_rule(cfg, v->rule);
+    if (!r)
+        return 0;
+    return list_has(cfg, vfx__ocio_map_get(cfg, r, "colorspaces"), "", cs) ||
+           list_has(cfg, vfx__ocio_map_get(cfg, r, "encodings"), cfg->cs[cs].encoding, -1);
+}
+
+static vfx_status
+check_viewing_rules(vfx_ocio_config *cfg)
+{
+    if (cfg->viewing_rules)
+        for (const yaml_node_item_t *it = cfg->viewing_rules->data.sequence.items.start;
+             it < cfg->viewing_rules->data.sequence.items.top; it++) {
+            const yaml_node_t *r = vfx__ocio_node(cfg, *it);
+            VFX_TRY(expect(cfg, r, YAML_MAPPING_NODE, "a viewing rule"));
+            const char *name = str_or_empty(cfg, r, "name");
+            if (!name[0])
+                return vfx__ocio_fail_at(cfg, r, VFX_ERR_CORRUPT, "viewing rule without a name");
+            if (find_viewing_rule(cfg, name) != r)
+                return vfx__ocio_fail_at(cfg, r, VFX_ERR_CORRUPT, "viewing rule '%s' defined twice", name);
+            const yaml_node_t *css = vfx__ocio_map_get(cfg, r, "colorspaces");
+            const yaml_node_t *enc = vfx__ocio_map_get(cfg, r, "encodings");
+            if (!css == !enc)
+                return vfx__ocio_fail_at(cfg, r, VFX_ERR_CORRUPT, "viewing rule '%s' needs colorspaces or "
+                                         "encodings (one of them)", name);
+            if (css && css->type == YAML_SEQUENCE_NODE)
+                for (const yaml_node_item_t *c = css->data.sequence.items.start; c < css->data.sequence.items.top; c++) {
+                    const char *n = vfx__ocio_scalar(vfx__ocio_node(cfg, *c));
+                    if (!strchr(n, '$') && vfx__ocio_find_cs(cfg, n) < 0)
+                        return vfx__ocio_fail_at(cfg, vfx__ocio_node(cfg, *c), VFX_ERR_CORRUPT, "viewing rule '%s' "
+                                                 "refers to colour space '%s', which is not defined", name, n);
+                }
+        }
+    for (int32_t d = 0; d < cfg->n_displays; d++)
+        for (int32_t v = 0; v < cfg->displays[d].n_views; v++) {
+            const vfx__ocio_view *vw = &cfg->displays[d].views[v];
+            if (vw->rule[0] && !find_viewing_rule(cfg, vw->rule))
+                return vfx__ocio_fail_at(cfg, vw->node, VFX_ERR_CORRUPT, "view '%s' refers to viewing rule "
+                                         "'%s', which is not defined", vw->name, vw->rule);
+        }
+    return VFX_OK;
+}
+
 /* ---- checking references ------------------------------------------------------------------ */
 
 static vfx_status
@@ -997,6 +1082,7 @@ check_all(vfx_ocio_config *cfg)
         VFX_TRY(check_xf(cfg, nt->fwd));
         VFX_TRY(check_xf(cfg, nt->inv));
     }
+    VFX_TRY(check_viewing_rules(cfg));
     if (cfg->default_vt[0] && !vfx__ocio_find_vt(cfg, cfg->default_vt))
         return vfx__ocio_fail_at(cfg, NULL, VFX_ERR_CORRUPT, "default_view_transform '%s' is not defined",
                                  cfg->default_vt);
@@ -1070,6 +1156,9 @@ parse_root(vfx_ocio_config *cfg)
             if (cfg->looks)
                 return vfx__ocio_fail_at(cfg, k, VFX_ERR_CORRUPT, "looks defined twice");
             VFX_TRY(parse_looks(cfg, v));
+        } else if (strcmp(key, "viewing_rules") == 0 && !is_null_scalar(v)) {
+            VFX_TRY(expect(cfg, v, YAML_SEQUENCE_NODE, "viewing_rules"));
+            cfg->viewing_rules = v;
         } else if (strcmp(key, "named_transforms") == 0) {
             if (cfg->nts)
                 return vfx__ocio_fail_at(cfg, k, VFX_ERR_CORRUPT, "named_transforms defined twice");
@@ -1084,8 +1173,8 @@ parse_root(vfx_ocio_config *cfg)
             VFX_TRY(expect(cfg, v, YAML_SEQUENCE_NODE, "file_rules"));
             cfg->file_rules = v;
         }
-        /* strictparsing, luma, family_separator, viewing_rules, shared_views (done above) and
-         * unknown keys are accepted as they are */
+        /* strictparsing, luma, family_separator, shared_views (done above) and unknown keys
+         * are accepted as they are */
     }
     /* the display colour space named by "<USE_DISPLAY_NAME>" views must exist */
     VFX_TRY(build_active(cfg, ad, av));
@@ -1491,6 +1580,37 @@ vfx_ocio_config_view_name(const vfx_ocio_config *c, const char *display, int32_t
 {
     const vfx__ocio_display *d = c ? find_display(c, display) : NULL;
     return d && i >= 0 && i < d->n_active ? d->views[d->active[i]].name : NULL;
+}
+
+/* The i-th active view of @p display that colour space @p cs may use (viewing rules). */
+static const vfx__ocio_view *
+view_for(const vfx_ocio_config *c, const char *display, const char *colorspace, int32_t i, int32_t *count)
+{
+    const vfx__ocio_display *d = c && display && colorspace ? find_display(c, display) : NULL;
+    int32_t cs = d ? vfx__ocio_find_cs(c, colorspace) : -1, k = 0;
+    const vfx__ocio_view *hit = NULL;
+    if (cs >= 0)
+        for (int32_t a = 0; a < d->n_active; a++)
+            if (rule_admits(c, &d->views[d->active[a]], cs) && k++ == i)
+                hit = &d->views[d->active[a]];
+    if (count)
+        *count = k;
+    return hit;
+}
+
+VFX_API int32_t
+vfx_ocio_config_view_count_for(const vfx_ocio_config *c, const char *display, const char *colorspace)
+{
+    int32_t n = 0;
+    view_for(c, display, colorspace, -1, &n);
+    return n;
+}
+
+VFX_API const char *
+vfx_ocio_config_view_name_for(const vfx_ocio_config *c, const char *display, const char *colorspace, int32_t i)
+{
+    const vfx__ocio_view *v = view_for(c, display, colorspace, i, NULL);
+    return v ? v->name : NULL;
 }
 
 VFX_API const char *

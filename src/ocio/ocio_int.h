@@ -27,7 +27,7 @@ typedef struct vfx__ocio_cs {
 
 typedef struct vfx__ocio_view {
     const char        *name, *colorspace, *view_transform, *display_colorspace, *looks;
-    const char        *description;
+    const char        *description, *rule; /* rule: a viewing_rules name, "" for none */
     const yaml_node_t *node;
 } vfx__ocio_view;
 
@@ -83,6 +83,7 @@ struct vfx_ocio_config {
     vfx__ocio_vt      *vts;          int32_t n_vts;
     vfx__ocio_look    *looks;        int32_t n_looks;
     vfx__ocio_nt      *nts;          int32_t n_nts;
+    const yaml_node_t *viewing_rules; /* a sequence or NULL */
     vfx__ocio_member  *members;      int32_t n_members;  /* .ocioz: every file but config.ocio */
     char              *archive;      /* .ocioz: the archive's path, NULL for plain configs */
     const char       **search;       int32_t n_search;

@@ -1,7 +1,8 @@
 /* named_transforms: loading, listing, processors, and conversions that name one, compared with
  * Debian's OpenColorIO 2.1 (`ocioconvert` on a config written here; samples in a PFM image,
  * results read back from EXR), within 1e-5 relative (absolute below 1). Bad definitions fail
- * with the config's file:line:column. */
+ * with the config's file:line:column. Also viewing_rules (the views meant for a colour space),
+ * which no Debian OCIO tool exposes: checked against OCIO's documented rules. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,61 @@ bad_named_transforms(void **state)
     assert_non_null(strstr(vfx_error_message(), "cst.ocio:7:"));
 }
 
+static void
+viewing_rules(void **state)
+{
+    (void) state;
+    static const char TEXT[] =
+        "ocio_profile_version: 2.1\n"
+        "roles: {default: lin, scene_linear: lin, compositing_log: lg}\n"
+        "colorspaces:\n"
+        "  - !<ColorSpace> {name: lin, encoding: scene-linear}\n"
+        "  - !<ColorSpace> {name: lg, aliases: [logc], encoding: log}\n"
+        "  - !<ColorSpace> {name: vid, encoding: sdr-video}\n"
+        "viewing_rules:\n"
+        "  - !<Rule> {name: linear, encodings: scene-linear}\n"
+        "  - !<Rule> {name: logs, colorspaces: [compositing_log, vid]}\n"
+        "displays:\n"
+        "  d:\n"
+        "    - !<View> {name: any, colorspace: vid}\n"
+        "    - !<View> {name: for_linear, colorspace: vid, rule: linear}\n"
+        "    - !<View> {name: for_logs, colorspace: vid, rule: logs}\n";
+    vfx_ocio_config *cfg = NULL;
+    if (vfx_ocio_config_new_from_memory(TEXT, strlen(TEXT), NULL, "rules.ocio", &cfg) != VFX_OK)
+        fail_msg("%s", vfx_error_message());
+    assert_int_equal(vfx_ocio_config_view_count(cfg, "d"), 3); /* all views, without a colour space */
+    assert_int_equal(vfx_ocio_config_view_count_for(cfg, "d", "lin"), 2);
+    assert_string_equal(vfx_ocio_config_view_name_for(cfg, "d", "lin", 0), "any");
+    assert_string_equal(vfx_ocio_config_view_name_for(cfg, "d", "lin", 1), "for_linear");
+    assert_int_equal(vfx_ocio_config_view_count_for(cfg, "d", "LOGC"), 2); /* alias; listed by role */
+    assert_string_equal(vfx_ocio_config_view_name_for(cfg, "d", "logc", 1), "for_logs");
+    assert_int_equal(vfx_ocio_config_view_count_for(cfg, "d", "vid"), 2);
+    assert_null(vfx_ocio_config_view_name_for(cfg, "d", "vid", 2));
+    assert_int_equal(vfx_ocio_config_view_count_for(cfg, "d", "nope"), 0);
+    assert_int_equal(vfx_ocio_config_view_count_for(cfg, "nope", "lin"), 0);
+    vfx_ocio_config_free(cfg);
+    /* bad rules are refused at load */
+    static const struct {
+        const char *rules, *view_rule, *expect;
+    } BAD[] = {
+        { "  - !<Rule> {name: r, colorspaces: [missing]}\n", "r", "refers to colour space 'missing'" },
+        { "  - !<Rule> {name: r}\n", "r", "needs colorspaces or encodings" },
+        { "  - !<Rule> {name: r, encodings: log}\n", "other", "viewing rule 'other', which is not defined" },
+        { "  - !<Rule> {name: r, encodings: log}\n  - !<Rule> {name: R, encodings: log}\n", "r", "defined twice" },
+    };
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "ocio_profile_version: 2.1\nroles: {default: lin}\ncolorspaces:\n  - !<ColorSpace> {name: lin}\n"
+                 "viewing_rules:\n%sdisplays:\n  d:\n    - !<View> {name: v, colorspace: lin, rule: %s}\n",
+                 BAD[i].rules, BAD[i].view_rule);
+        assert_int_equal(vfx_ocio_config_new_from_memory(text, strlen(text), NULL, "badrule.ocio", &cfg),
+                         VFX_ERR_CORRUPT);
+        if (!strstr(vfx_error_message(), BAD[i].expect) || !strstr(vfx_error_message(), "badrule.ocio:"))
+            fail_msg("case %d: '%s'", (int) i, vfx_error_message());
+    }
+}
+
 int
 main(void)
 {
@@ -223,6 +279,7 @@ main(void)
         cmocka_unit_test(listing_and_info),
         cmocka_unit_test(conversions_match_ocioconvert),
         cmocka_unit_test(bad_named_transforms),
+        cmocka_unit_test(viewing_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
