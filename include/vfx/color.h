@@ -255,7 +255,16 @@ typedef enum vfx_fixed_function {
     VFX_FIXED_XYZ_TO_XYY       = 2,
     VFX_FIXED_XYZ_TO_UVY       = 3, /**< CIE 1976 u'v' and Y */
     VFX_FIXED_XYZ_TO_LUV       = 4, /**< CIE L*u*v* (L* on 0..1), D65 white */
-    VFX_FIXED_COUNT            = 5
+    /* ACES 1.x pieces, evaluated as OpenColorIO 2.1 does (INVERSE is OCIO's inverse, which for
+     * the red modifier and glow is the CTL's close approximation, not an exact one). */
+    VFX_FIXED_ACES_RED_MOD_03     = 5,  /**< RRT 0.3 red modifier (on ACES2065-1) */
+    VFX_FIXED_ACES_RED_MOD_10     = 6,  /**< RRT 1.0 red modifier */
+    VFX_FIXED_ACES_GLOW_03        = 7,  /**< RRT 0.3 glow module */
+    VFX_FIXED_ACES_GLOW_10        = 8,  /**< RRT 1.0 glow module */
+    VFX_FIXED_ACES_DARK_TO_DIM_10 = 9,  /**< ODT 1.0 dark-to-dim surround (on AP1 RGB) */
+    VFX_FIXED_ACES_GAMUT_COMP_13  = 10, /**< ACES 1.3 reference gamut compression (on AP1 RGB);
+                                             7 parameters, see _append_fixed_params() */
+    VFX_FIXED_COUNT               = 11
 } vfx_fixed_function;
 
 /** Styles of vfx_color_processor_append_exposure_contrast(). */
@@ -341,9 +350,18 @@ VFX_API vfx_status vfx_color_processor_append_exposure_contrast(vfx_color_proces
                                                                 vfx_ec_style style, double exposure,
                                                                 double contrast, double gamma,
                                                                 double pivot, vfx_direction dir);
-/** A fixed function; @p param is the gamma of REC2100_SURROUND (ignored by the others). */
+/** A fixed function; @p param is the gamma of REC2100_SURROUND (ignored by the others;
+ *  ACES_GAMUT_COMP_13 gets the ACES 1.3 reference parameters). */
 VFX_API vfx_status vfx_color_processor_append_fixed(vfx_color_processor *p, vfx_fixed_function f,
                                                     double param, vfx_direction dir);
+/** A fixed function with its parameter list as OCIO's FixedFunctionTransform takes it:
+ *  REC2100_SURROUND 1 (gamma); ACES_GAMUT_COMP_13 7 (cyan, magenta, yellow limits in
+ *  [1.001, 65504], their thresholds in [0, 0.9995], power in [1, 65504]) or 0 for the ACES 1.3
+ *  reference values (1.147, 1.264, 1.312, 0.815, 0.803, 0.880, 1.2); the others 0.
+ *  @return VFX_ERR_ARG naming the bad parameter. */
+VFX_API vfx_status vfx_color_processor_append_fixed_params(vfx_color_processor *p, vfx_fixed_function f,
+                                                           const double *params, int32_t n_params,
+                                                           vfx_direction dir);
 /** FORWARD: lin -> log (log_base(x), x clamped to the smallest normal float); INVERSE: antilog. */
 VFX_API vfx_status vfx_color_processor_append_log(vfx_color_processor *p, double base,
                                                   vfx_direction dir);

@@ -24,7 +24,8 @@ typedef struct vfx_ocio_config vfx_ocio_config; /* opaque */
 
 /* ---- loading ------------------------------------------------------------------------------- */
 
-/** Load the config file at @p path. Relative LUT paths resolve against its folder.
+/** Load the config file at @p path, or an .ocioz archive (a zip with config.ocio at its root
+ *  and the LUTs under it, read into memory). Relative LUT paths resolve against its folder.
  *  @return VFX_OK, VFX_ERR_IO, VFX_ERR_CORRUPT ("path:line:column: what" for YAML errors,
  *  unknown transforms and references to undefined colour spaces), VFX_ERR_UNSUPPORTED (a
  *  profile version other than 1 or 2.x). *out is NULL on error. Release with
@@ -54,8 +55,10 @@ VFX_API vfx_status vfx_ocio_config_set_context(vfx_ocio_config *cfg, const char 
 VFX_API vfx_status vfx_ocio_config_expand(const vfx_ocio_config *cfg, const char *s, char *buf,
                                           size_t cap);
 /** Find the file a FileTransform names: context expanded, then absolute paths as they are, else
- *  each search_path entry in order (relative entries start at the working directory), then the
- *  working directory. @return VFX_ERR_NOT_FOUND (message lists what was tried). */
+ *  each search_path entry in order (relative entries start at the working directory), or the
+ *  working directory itself when there is no search path (as OCIO 2.1). For an .ocioz archive
+ *  the working directory is the archive (its path), and the result names a file inside it
+ *  ("<archive>/<member>"). @return VFX_ERR_NOT_FOUND. */
 VFX_API vfx_status vfx_ocio_config_resolve_file(const vfx_ocio_config *cfg, const char *src,
                                                 char *buf, size_t cap);
 
@@ -112,6 +115,13 @@ VFX_API int32_t     vfx_ocio_config_view_count(const vfx_ocio_config *cfg, const
 VFX_API const char *vfx_ocio_config_view_name(const vfx_ocio_config *cfg, const char *display,
                                               int32_t i);
 VFX_API const char *vfx_ocio_config_default_view(const vfx_ocio_config *cfg, const char *display);
+/** viewing_rules: the active views of @p display meant for images in @p colorspace — views
+ *  without a `rule`, and views whose rule lists the colour space (by name, alias or role) or
+ *  its encoding — as OCIO's getViews(display, colorspace). Unknown names give 0 / NULL. */
+VFX_API int32_t     vfx_ocio_config_view_count_for(const vfx_ocio_config *cfg, const char *display,
+                                                   const char *colorspace);
+VFX_API const char *vfx_ocio_config_view_name_for(const vfx_ocio_config *cfg, const char *display,
+                                                  const char *colorspace, int32_t i);
 
 typedef struct vfx_ocio_view_info {
     const char *name;
@@ -130,6 +140,21 @@ VFX_API const char *vfx_ocio_config_look_name(const vfx_ocio_config *cfg, int32_
 VFX_API int32_t     vfx_ocio_config_view_transform_count(const vfx_ocio_config *cfg);
 VFX_API const char *vfx_ocio_config_view_transform_name(const vfx_ocio_config *cfg, int32_t i);
 
+/** named_transforms (v2): transforms with a name but no reference space. In a conversion
+ *  (vfx_ocio_processor_new()) a named transform can stand for the source, which applies it
+ *  forward (a colour space destination is then ignored), and / or for the destination, which
+ *  applies it inverse — as OpenColorIO 2.1 does; like OCIO's validation, a ColorSpaceTransform inside the
+ *  config may not name one. Names and aliases match case-insensitively. */
+VFX_API int32_t     vfx_ocio_config_named_transform_count(const vfx_ocio_config *cfg);
+VFX_API const char *vfx_ocio_config_named_transform_name(const vfx_ocio_config *cfg, int32_t i);
+typedef struct vfx_ocio_named_transform_info {
+    const char *name, *family, *description, *encoding; /**< borrowed, "" when absent */
+    int32_t     has_transform, has_inverse_transform;
+} vfx_ocio_named_transform_info;
+/** @return VFX_ERR_NOT_FOUND for an unknown name. */
+VFX_API vfx_status  vfx_ocio_config_named_transform_info(const vfx_ocio_config *cfg, const char *name,
+                                                         vfx_ocio_named_transform_info *out);
+
 /** The colour space of an image file from its path, by the config's file_rules (glob pattern
  * and extension, regex, ColorSpaceNamePathSearch, Default). Configs without rules search the
  * path for colour-space names (v1 behaviour), then use the "default" role.
@@ -137,15 +162,35 @@ VFX_API const char *vfx_ocio_config_view_transform_name(const vfx_ocio_config *c
 VFX_API vfx_status  vfx_ocio_config_colorspace_from_path(const vfx_ocio_config *cfg, const char *path,
                                                          const char **name_out);
 
+/** Check a loaded config as OpenColorIO's ociocheck does: the standard roles (scene_linear is
+ *  an error when a v2 config lacks it, the others warnings), and that every colour space
+ *  (its transforms and its conversion to scene_linear), look, display / view and named
+ *  transform builds — LUT files found and readable, references defined. Each problem goes to
+ *  @p fn (may be NULL) as one line, "file:line:column: ..." where the config has a place.
+ *  Errors a config has at load (YAML syntax, undefined references) come from the loader
+ *  instead. Features newer than OCIO 2.1 (.ocioz, profile versions 2.2+) are warnings.
+ *  @return VFX_OK (the counts say the verdict) or VFX_ERR_ARG / VFX_ERR_NOMEM. */
+typedef void (*vfx_ocio_check_fn)(void *ud, int is_error, const char *message);
+/** vfx_ocio_config_check() flags: VFX_OCIO_CHECK_AS_OCIO21 makes what OpenColorIO 2.1 cannot
+ *  load (.ocioz archives, ocio_profile_version 2.2 and later) errors, for ociocheck's verdict. */
+#define VFX_OCIO_CHECK_AS_OCIO21 1u
+VFX_API vfx_status vfx_ocio_config_check(const vfx_ocio_config *cfg, uint32_t flags, vfx_ocio_check_fn fn,
+                                         void *ud, int32_t *n_errors_out, int32_t *n_warnings_out);
+
 /* ---- processors ---------------------------------------------------------------------------- */
 
 /** A processor converting colour space @p src to @p dst (names, aliases or roles) through the
- *  reference space(s). Data spaces give the identity. New processor (caller frees).
+ *  reference space(s). Data spaces give the identity. Either may be a named transform (see
+ *  vfx_ocio_config_named_transform_count()). New processor (caller frees).
  *  @return VFX_ERR_NOT_FOUND (unknown space), VFX_ERR_IO / VFX_ERR_CORRUPT / VFX_ERR_UNSUPPORTED
  *  from LUT files and transforms vfx cannot express (message names the transform and its
  *  file:line:column). */
 VFX_API vfx_status vfx_ocio_processor_new(const vfx_ocio_config *cfg, const char *src,
                                           const char *dst, vfx_color_processor **out);
+/** The named transform @p name (or alias) in direction @p dir (FORWARD: its transform, or its
+ *  inverse_transform inverted). @return VFX_ERR_NOT_FOUND for an unknown name. */
+VFX_API vfx_status vfx_ocio_named_transform_processor_new(const vfx_ocio_config *cfg, const char *name,
+                                                          vfx_direction dir, vfx_color_processor **out);
 /** Like vfx_ocio_processor_new(), applying @p looks ("+a, -b"; NULL or "" for none) in their
  *  process spaces on the way. */
 VFX_API vfx_status vfx_ocio_look_processor_new(const vfx_ocio_config *cfg, const char *src,

@@ -7,8 +7,8 @@ static void
 colors_help(FILE *out)
 {
     fprintf(out, "usage: vfx colors [--config FILE] [--json] [--dump]\n\n"
-                 "Colour spaces, roles, displays with their views, and looks of the active OCIO\n"
-                 "config: FILE, else $OCIO, else the built-in config.\n\n"
+                 "Colour spaces, roles, displays with their views, looks and named transforms of\n"
+                 "the active OCIO config: FILE, else $OCIO, else the built-in config.\n\n"
                  "  --json   one JSON object on stdout\n"
                  "  --dump   print the built-in config's text (a valid OCIO v2 config)\n");
 }
@@ -49,6 +49,11 @@ list_json(vfx_ocio_config *cfg)
         printf("%s", i ? ", " : "");
         cli_json_string(stdout, vfx_ocio_config_look_name(cfg, i));
     }
+    printf("],\n \"named_transforms\": [");
+    for (int32_t i = 0; i < vfx_ocio_config_named_transform_count(cfg); i++) {
+        printf("%s", i ? ", " : "");
+        cli_json_string(stdout, vfx_ocio_config_named_transform_name(cfg, i));
+    }
     printf("]}\n");
 }
 
@@ -77,6 +82,11 @@ list_text(vfx_ocio_config *cfg)
         printf("looks:\n");
         for (int32_t i = 0; i < vfx_ocio_config_look_count(cfg); i++)
             printf("  %s\n", vfx_ocio_config_look_name(cfg, i));
+    }
+    if (vfx_ocio_config_named_transform_count(cfg) > 0) {
+        printf("named transforms (usable as the source or destination of a conversion):\n");
+        for (int32_t i = 0; i < vfx_ocio_config_named_transform_count(cfg); i++)
+            printf("  %s\n", vfx_ocio_config_named_transform_name(cfg, i));
     }
 }
 

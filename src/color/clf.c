@@ -932,6 +932,20 @@ do_fixed(const xdoc *d, const xnode *x, vfx_color_processor *p)
         { "uvY_TO_XYZ", VFX_FIXED_XYZ_TO_UVY, VFX_DIR_INVERSE },
         { "XYZ_TO_LUV", VFX_FIXED_XYZ_TO_LUV, VFX_DIR_FORWARD },
         { "LUV_TO_XYZ", VFX_FIXED_XYZ_TO_LUV, VFX_DIR_INVERSE },
+        { "Rec2100SurroundRev", VFX_FIXED_REC2100_SURROUND, VFX_DIR_INVERSE },
+        { "Surround", VFX_FIXED_REC2100_SURROUND, VFX_DIR_FORWARD }, /* CTF's older name */
+        { "RedMod03Fwd", VFX_FIXED_ACES_RED_MOD_03, VFX_DIR_FORWARD },
+        { "RedMod03Rev", VFX_FIXED_ACES_RED_MOD_03, VFX_DIR_INVERSE },
+        { "RedMod10Fwd", VFX_FIXED_ACES_RED_MOD_10, VFX_DIR_FORWARD },
+        { "RedMod10Rev", VFX_FIXED_ACES_RED_MOD_10, VFX_DIR_INVERSE },
+        { "Glow03Fwd", VFX_FIXED_ACES_GLOW_03, VFX_DIR_FORWARD },
+        { "Glow03Rev", VFX_FIXED_ACES_GLOW_03, VFX_DIR_INVERSE },
+        { "Glow10Fwd", VFX_FIXED_ACES_GLOW_10, VFX_DIR_FORWARD },
+        { "Glow10Rev", VFX_FIXED_ACES_GLOW_10, VFX_DIR_INVERSE },
+        { "DarkToDim10", VFX_FIXED_ACES_DARK_TO_DIM_10, VFX_DIR_FORWARD },
+        { "DimToDark10", VFX_FIXED_ACES_DARK_TO_DIM_10, VFX_DIR_INVERSE },
+        { "GamutComp13Fwd", VFX_FIXED_ACES_GAMUT_COMP_13, VFX_DIR_FORWARD },
+        { "GamutComp13Rev", VFX_FIXED_ACES_GAMUT_COMP_13, VFX_DIR_INVERSE },
     };
     if (!st)
         return xfail(d, x->offset, "FixedFunction without a style", NULL);
@@ -950,6 +964,20 @@ do_fixed(const xdoc *d, const xnode *x, vfx_color_processor *p)
         size_t n = 0;
         if (!pa || span_numbers(*pa, &param, 1, &n) != 0 || n != 1 || !(param > 0.0))
             return xfail(d, x->offset, "Rec2100Surround needs one positive parameter", NULL);
+    }
+    if (styles[k].f == VFX_FIXED_ACES_GAMUT_COMP_13) {
+        const span *pa = attr(d, x, "params");
+        double gc[8];
+        size_t n = 0;
+        if (!pa || span_numbers(*pa, gc, 8, &n) != 0 || n != 7)
+            return xfail(d, x->offset, "GamutComp13 needs seven parameters", NULL);
+        vfx_status s = vfx_color_processor_append_fixed_params(p, styles[k].f, gc, 7, styles[k].dir);
+        if (s != VFX_OK) {
+            char why[200];
+            snprintf(why, sizeof why, "%s", vfx_error_message());
+            return xfail(d, x->offset, "%s", why);
+        }
+        return s;
     }
     return vfx_color_processor_append_fixed(p, styles[k].f, param, styles[k].dir);
 }

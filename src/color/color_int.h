@@ -62,7 +62,8 @@ typedef struct vfx__color_op {
         } ec;
         struct {
             vfx_fixed_function f;
-            double             param;
+            double             param;     /* REC2100 gamma; private functions: which curve */
+            double             params[7]; /* ACES_GAMUT_COMP_13 */
             vfx_direction      dir;
         } fixed;
         vfx__opendrt drt; /* OPENDRT: not invertible */
@@ -115,6 +116,20 @@ void vfx__grading_rgb_curve_span(const vfx__color_op *op, float *r, float *g, fl
 /** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
 vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,
                           vfx_color_processor *p);
+
+/** ACES fixed functions (aces.c). Besides the public ones, two library-private functions
+ *  make OCIO's ACES built-ins: the tone-scale B-splines (param = VFX__ACES_SPLINE_*) and
+ *  curves OCIO samples on the half-float domain (param = VFX__HALF_CURVE_*). */
+#define VFX__FIXED_ACES_SPLINE ((vfx_fixed_function) 64)
+#define VFX__FIXED_HALF_CURVE  ((vfx_fixed_function) 65)
+enum { VFX__ACES_SPLINE_RRT, VFX__ACES_SPLINE_ODT_48, VFX__ACES_SPLINE_HDR_1000, VFX__ACES_SPLINE_HDR_2000,
+       VFX__ACES_SPLINE_HDR_4000, VFX__ACES_SPLINE_HDR_108, VFX__ACES_SPLINE_COUNT };
+enum { VFX__HALF_CURVE_ADX, VFX__HALF_CURVE_ROLL_WHITE_D60, VFX__HALF_CURVE_ROLL_WHITE_D65 };
+int         vfx__fixed_is_aces(vfx_fixed_function f);
+const char *vfx__fixed_aces_name(vfx_fixed_function f);
+void        vfx__fixed_aces_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
+vfx_status  vfx__color_processor_append_fixed_private(vfx_color_processor *p, vfx_fixed_function f, int id,
+                                                      vfx_direction dir);
 
 /** f32 span kernels of transfer functions (transfer.c). */
 void vfx__transfer_encode_span(vfx_transfer tf, float *v, size_t n);

@@ -329,6 +329,8 @@ vfx_color_processor_append_fixed(vfx_color_processor *p, vfx_fixed_function f, d
         return vfx__fail(VFX_ERR_ARG, "color: bad fixed function op");
     if (f == VFX_FIXED_REC2100_SURROUND && !(param > 0.0 && isfinite(param)))
         return vfx__fail(VFX_ERR_ARG, "color: Rec.2100 surround gamma %g is not usable", param);
+    if (f == VFX_FIXED_ACES_GAMUT_COMP_13) /* the ACES 1.3 reference parameters */
+        return vfx_color_processor_append_fixed_params(p, f, NULL, 0, dir);
     vfx__color_op op = { .code = VFX_COLOR_OP_FIXED };
     op.u.fixed.f = f;
     op.u.fixed.param = param;
@@ -1184,7 +1186,7 @@ fixed_one(vfx_fixed_function f, int fwd, double param, double in[3], double out[
             out[2] = v;
         } else {
             double h = (in[0] - floor(in[0])) * 6.0;
-            double s = fmin(fmax(in[1], 0.0), 1.999), v = in[2];
+            double s = fmin(fmax(in[1], 0.0), (double) 1.999f), v = in[2]; /* OCIO's f32 limit */
             double r = fmin(fmax(fabs(h - 3.0) - 1.0, 0.0), 1.0);
             double g = fmin(fmax(2.0 - fabs(h - 2.0), 0.0), 1.0);
             double b = fmin(fmax(2.0 - fabs(h - 4.0), 0.0), 1.0);
@@ -1262,6 +1264,10 @@ static void
 k_fixed(const vfx__color_op *op, float *r, float *g, float *b, int n)
 {
     const int fwd = op->u.fixed.dir == VFX_DIR_FORWARD;
+    if (vfx__fixed_is_aces(op->u.fixed.f)) {
+        vfx__fixed_aces_span(op, r, g, b, n);
+        return;
+    }
     for (int i = 0; i < n; i++) {
         double in[3] = { r[i], g[i], b[i] }, out[3];
         fixed_one(op->u.fixed.f, fwd, op->u.fixed.param, in, out);
@@ -1550,8 +1556,12 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
         case VFX_COLOR_OP_FIXED: {
             static const char *const names[] = { "rec2100_surround", "rgb_to_hsv", "xyz_to_xyy",
                                                  "xyz_to_uvy", "xyz_to_luv" };
-            sb_printf(&b, " %s %.9g %s", names[op->u.fixed.f], op->u.fixed.param,
-                      dir_name(op->u.fixed.dir));
+            if (vfx__fixed_is_aces(op->u.fixed.f))
+                sb_printf(&b, " %s %.9g %s", vfx__fixed_aces_name(op->u.fixed.f), op->u.fixed.param,
+                          dir_name(op->u.fixed.dir));
+            else
+                sb_printf(&b, " %s %.9g %s", names[op->u.fixed.f], op->u.fixed.param,
+                          dir_name(op->u.fixed.dir));
             break;
         }
         case VFX_COLOR_OP_EXPOSURE_CONTRAST:

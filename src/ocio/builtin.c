@@ -1,7 +1,7 @@
 /* OCIO BuiltinTransform styles, expressed with the colour engine's transfer functions and
- * primaries. Styles OCIO 2.1 knows but vfx cannot express yet (the ACES output transforms,
- * LMTs, ADX) are "known" so configs load, and fail with VFX_ERR_UNSUPPORTED when a processor
- * needs them. */
+ * primaries (the ACES-based styles are in builtin_aces.c). Styles of later OCIO releases that
+ * vfx cannot express yet are "known" so configs load, and fail with VFX_ERR_UNSUPPORTED when a
+ * processor needs them. */
 #include <math.h>
 #include <string.h>
 #include <strings.h>
@@ -88,12 +88,11 @@ static const builtin BUILTINS[] = {
 };
 #undef L
 
-/* Styles OCIO has that vfx cannot express yet (prefix match). */
+/* Styles of OCIO releases after 2.1 that vfx cannot express yet (prefix match); the ACES
+ * styles of 2.1 are in builtin_aces.c. */
 static const char *const UNSUPPORTED[] = {
-    "ACES-OUTPUT - ", "ACES-LMT - ", "ACES-SSTS", "ADX10_to_ACES2065-1", "ADX16_to_ACES2065-1",
-    "ACESproxy10i_to_ACES2065-1",
+    "ACES-OUTPUT - ", "ACES-LMT - ", "ACES-SSTS",
     "DISPLAY - CIE-XYZ-D65_to_ST2084-DCDM-D65", "DISPLAY - CIE-XYZ-D65_to_DisplayP3-HDR",
-    "SONY_SLOG3-SGAMUT3-VENICE_to_ACES2065-1", "SONY_SLOG3-SGAMUT3.CINE-VENICE_to_ACES2065-1",
     "APPLE_LOG_to_ACES2065-1", "CURVE - APPLE_LOG_to_LINEAR", "UTILITY - ",
 };
 
@@ -161,7 +160,7 @@ vfx__ocio_builtin_known(const char *style)
 {
     if (is_extension(style))
         return extension_known(style);
-    return find(style) != NULL || unsupported(style);
+    return find(style) != NULL || vfx__ocio_builtin_aces_known(style) || unsupported(style);
 }
 
 /* RGB (prim) -> XYZ with the white adapted to D65 by @p cat (NONE: no adaptation). */
@@ -187,6 +186,8 @@ vfx__ocio_builtin_append(const char *style, vfx_color_processor *p)
 {
     if (is_extension(style))
         return extension_append(style, p);
+    if (vfx__ocio_builtin_aces_known(style))
+        return vfx__ocio_builtin_aces_append(style, p);
     const builtin *bi = find(style);
     if (!bi) {
         if (unsupported(style))

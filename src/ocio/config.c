@@ -292,6 +292,54 @@ join_path(char *buf, size_t cap, const char *dir, const char *rel)
     return VFX_OK;
 }
 
+/* An archive member path from a search-path entry and a file name: '/' separated, without
+ * "." parts, ".." taking off the previous part. 0 when it leaves the archive's root. */
+static int
+archive_path(char *out, size_t cap, const char *dir, const char *name)
+{
+    char tmp[4096];
+    int n = snprintf(tmp, sizeof tmp, "%s/%s", dir, name);
+    if (n < 0 || (size_t) n >= sizeof tmp)
+        return 0;
+    size_t o = 0;
+    for (char *part = strtok(tmp, "/"); part; part = strtok(NULL, "/")) {
+        if (strcmp(part, ".") == 0)
+            continue;
+        if (strcmp(part, "..") == 0) {
+            if (o == 0)
+                return 0;
+            while (o > 0 && out[o - 1] != '/')
+                o--;
+            if (o > 0)
+                o--;
+            continue;
+        }
+        size_t l = strlen(part);
+        if (o + l + 2 > cap)
+            return 0;
+        if (o)
+            out[o++] = '/';
+        memcpy(out + o, part, l);
+        o += l;
+    }
+    out[o] = 0;
+    return o > 0;
+}
+
+const vfx__ocio_member *
+vfx__ocio_find_member(const vfx_ocio_config *cfg, const char *resolved)
+{
+    if (!cfg->archive)
+        return NULL;
+    size_t al = strlen(cfg->archive);
+    if (strncmp(resolved, cfg->archive, al) != 0 || resolved[al] != '/')
+        return NULL;
+    for (int32_t i = 0; i < cfg->n_members; i++)
+        if (strcmp(cfg->members[i].name, resolved + al + 1) == 0)
+            return &cfg->members[i];
+    return NULL;
+}
+
 VFX_API vfx_status
 vfx_ocio_config_resolve_file(const vfx_ocio_config *cfg, const char *src, char *buf, size_t cap)
 {
@@ -306,9 +354,19 @@ vfx_ocio_config_resolve_file(const vfx_ocio_config *cfg, const char *src, char *
             return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: file '%s' not found", name);
         return join_path(buf, cap, NULL, name);
     }
-    for (int32_t i = 0; i <= cfg->n_search; i++) {
-        const char *entry = i < cfg->n_search ? cfg->search[i] : ".";
+    /* the working directory only when there is no search path, as OCIO 2.1 */
+    for (int32_t i = 0; i < (cfg->n_search ? cfg->n_search : 1); i++) {
+        const char *entry = cfg->n_search ? cfg->search[i] : ".";
         VFX_TRY(vfx_ocio_config_expand(cfg, entry, dir, sizeof dir));
+        if (cfg->archive && dir[0] != '/') { /* .ocioz: relative entries start at its root */
+            char member[4096];
+            if (!archive_path(member, sizeof member, dir, name))
+                continue;
+            VFX_TRY(join_path(cand, sizeof cand, cfg->archive, member));
+            if (vfx__ocio_find_member(cfg, cand))
+                return join_path(buf, cap, NULL, cand);
+            continue;
+        }
         char full[4096];
         if (dir[0] == '/')
             VFX_TRY(join_path(full, sizeof full, NULL, dir));
@@ -384,6 +442,39 @@ vfx__ocio_find_vt(const vfx_ocio_config *cfg, const char *name)
         if (strcasecmp(cfg->vts[i].name, name) == 0)
             return &cfg->vts[i];
     return NULL;
+}
+
+static int
+alias_matches(const vfx_ocio_config *cfg, const yaml_node_t *a, const char *name)
+{
+    if (!a)
+        return 0;
+    if (a->type == YAML_SCALAR_NODE)
+        return strcasecmp(vfx__ocio_scalar(a), name) == 0;
+    if (a->type != YAML_SEQUENCE_NODE)
+        return 0;
+    for (const yaml_node_item_t *it = a->data.sequence.items.start; it < a->data.sequence.items.top; it++)
+        if (strcasecmp(vfx__ocio_scalar(vfx__ocio_node(cfg, *it)), name) == 0)
+            return 1;
+    return 0;
+}
+
+int32_t
+vfx__ocio_find_nt(const vfx_ocio_config *cfg, const char *name)
+{
+    char buf[1024];
+    if (strchr(name, '$')) {
+        if (vfx_ocio_config_expand(cfg, name, buf, sizeof buf) != VFX_OK)
+            return -1;
+        name = buf;
+    }
+    for (int32_t i = 0; i < cfg->n_nts; i++)
+        if (strcasecmp(cfg->nts[i].name, name) == 0)
+            return i;
+    for (int32_t i = 0; i < cfg->n_nts; i++)
+        if (alias_matches(cfg, cfg->nts[i].aliases, name))
+            return i;
+    return -1;
 }
 
 static const vfx__ocio_display *
@@ -563,6 +654,7 @@ parse_view(vfx_ocio_config *cfg, const yaml_node_t *v, vfx__ocio_view *out)
     if (!out->looks[0])
         out->looks = str_or_empty(cfg, v, "look");
     out->description = str_or_empty(cfg, v, "description");
+    out->rule = str_or_empty(cfg, v, "rule");
     if (!out->name[0])
         return vfx__ocio_fail_at(cfg, v, VFX_ERR_CORRUPT, "view without a name");
     if (!out->colorspace[0] && !out->display_colorspace[0])
@@ -721,6 +813,43 @@ parse_looks(vfx_ocio_config *cfg, const yaml_node_t *n)
     return VFX_OK;
 }
 
+/* named_transforms: a name (and aliases) for a transform with no reference space, usable
+ * where OCIO accepts a colour space name as the source or destination of a conversion. */
+static vfx_status
+parse_named_transforms(vfx_ocio_config *cfg, const yaml_node_t *n)
+{
+    if (is_null_scalar(n))
+        return VFX_OK;
+    VFX_TRY(expect(cfg, n, YAML_SEQUENCE_NODE, "named_transforms"));
+    int32_t cap = 0;
+    for (const yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        const yaml_node_t *e = vfx__ocio_node(cfg, *it);
+        VFX_TRY(expect(cfg, e, YAML_MAPPING_NODE, "a named transform"));
+        vfx__ocio_nt nt;
+        memset(&nt, 0, sizeof nt);
+        nt.node = e;
+        nt.name = str_or_empty(cfg, e, "name");
+        nt.family = str_or_empty(cfg, e, "family");
+        nt.description = str_or_empty(cfg, e, "description");
+        nt.encoding = str_or_empty(cfg, e, "encoding");
+        nt.aliases = vfx__ocio_map_get(cfg, e, "aliases");
+        nt.fwd = vfx__ocio_map_get(cfg, e, "transform");
+        nt.inv = vfx__ocio_map_get(cfg, e, "inverse_transform");
+        if (is_null_scalar(nt.fwd)) nt.fwd = NULL;
+        if (is_null_scalar(nt.inv)) nt.inv = NULL;
+        if (!nt.name[0])
+            return vfx__ocio_fail_at(cfg, e, VFX_ERR_CORRUPT, "named transform without a name");
+        if (vfx__ocio_find_nt(cfg, nt.name) >= 0)
+            return vfx__ocio_fail_at(cfg, e, VFX_ERR_CORRUPT, "named transform '%s' defined twice", nt.name);
+        if (!nt.fwd && !nt.inv)
+            return vfx__ocio_fail_at(cfg, e, VFX_ERR_CORRUPT, "named transform '%s' has neither transform "
+                                     "nor inverse_transform", nt.name);
+        VFX_TRY(grow((void **) &cfg->nts, cfg->n_nts, &cap, sizeof *cfg->nts));
+        cfg->nts[cfg->n_nts++] = nt;
+    }
+    return VFX_OK;
+}
+
 /* ---- active lists and inactive colour spaces ---------------------------------------------- */
 
 typedef struct active_ctx {
@@ -800,6 +929,90 @@ build_active(vfx_ocio_config *cfg, const yaml_node_t *ad, const yaml_node_t *av)
     return VFX_OK;
 }
 
+/* ---- viewing rules --------------------------------------------------------------------------- */
+
+static const yaml_node_t *
+find_viewing_rule(const vfx_ocio_config *cfg, const char *name)
+{
+    if (!cfg->viewing_rules)
+        return NULL;
+    for (const yaml_node_item_t *it = cfg->viewing_rules->data.sequence.items.start;
+         it < cfg->viewing_rules->data.sequence.items.top; it++) {
+        const yaml_node_t *r = vfx__ocio_node(cfg, *it);
+        if (r && r->type == YAML_MAPPING_NODE && strcasecmp(str_or_empty(cfg, r, "name"), name) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+/* 1 when list node @p n (a sequence or one scalar) holds @p s (case-insensitive); with
+ * @p as_cs, entries are colour-space names, aliases or roles resolved to index @p cs. */
+static int
+list_has(const vfx_ocio_config *cfg, const yaml_node_t *n, const char *s, int32_t cs)
+{
+    if (!n)
+        return 0;
+    if (n->type == YAML_SCALAR_NODE)
+        return cs >= 0 ? vfx__ocio_find_cs(cfg, vfx__ocio_scalar(n)) == cs : strcasecmp(vfx__ocio_scalar(n), s) == 0;
+    if (n->type != YAML_SEQUENCE_NODE)
+        return 0;
+    for (const yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+        const char *e = vfx__ocio_scalar(vfx__ocio_node(cfg, *it));
+        if (cs >= 0 ? vfx__ocio_find_cs(cfg, e) == cs : strcasecmp(e, s) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Does the view's viewing rule admit colour space @p cs (OCIO: by name or by encoding)? */
+static int
+rule_admits(const vfx_ocio_config *cfg, const vfx__ocio_view *v, int32_t cs)
+{
+    if (!v->rule[0])
+        return 1;
+    const yaml_node_t *r = find_viewing_rule(cfg, v->rule);
+    if (!r)
+        return 0;
+    return list_has(cfg, vfx__ocio_map_get(cfg, r, "colorspaces"), "", cs) ||
+           list_has(cfg, vfx__ocio_map_get(cfg, r, "encodings"), cfg->cs[cs].encoding, -1);
+}
+
+static vfx_status
+check_viewing_rules(vfx_ocio_config *cfg)
+{
+    if (cfg->viewing_rules)
+        for (const yaml_node_item_t *it = cfg->viewing_rules->data.sequence.items.start;
+             it < cfg->viewing_rules->data.sequence.items.top; it++) {
+            const yaml_node_t *r = vfx__ocio_node(cfg, *it);
+            VFX_TRY(expect(cfg, r, YAML_MAPPING_NODE, "a viewing rule"));
+            const char *name = str_or_empty(cfg, r, "name");
+            if (!name[0])
+                return vfx__ocio_fail_at(cfg, r, VFX_ERR_CORRUPT, "viewing rule without a name");
+            if (find_viewing_rule(cfg, name) != r)
+                return vfx__ocio_fail_at(cfg, r, VFX_ERR_CORRUPT, "viewing rule '%s' defined twice", name);
+            const yaml_node_t *css = vfx__ocio_map_get(cfg, r, "colorspaces");
+            const yaml_node_t *enc = vfx__ocio_map_get(cfg, r, "encodings");
+            if (!css == !enc)
+                return vfx__ocio_fail_at(cfg, r, VFX_ERR_CORRUPT, "viewing rule '%s' needs colorspaces or "
+                                         "encodings (one of them)", name);
+            if (css && css->type == YAML_SEQUENCE_NODE)
+                for (const yaml_node_item_t *c = css->data.sequence.items.start; c < css->data.sequence.items.top; c++) {
+                    const char *n = vfx__ocio_scalar(vfx__ocio_node(cfg, *c));
+                    if (!strchr(n, '$') && vfx__ocio_find_cs(cfg, n) < 0)
+                        return vfx__ocio_fail_at(cfg, vfx__ocio_node(cfg, *c), VFX_ERR_CORRUPT, "viewing rule '%s' "
+                                                 "refers to colour space '%s', which is not defined", name, n);
+                }
+        }
+    for (int32_t d = 0; d < cfg->n_displays; d++)
+        for (int32_t v = 0; v < cfg->displays[d].n_views; v++) {
+            const vfx__ocio_view *vw = &cfg->displays[d].views[v];
+            if (vw->rule[0] && !find_viewing_rule(cfg, vw->rule))
+                return vfx__ocio_fail_at(cfg, vw->node, VFX_ERR_CORRUPT, "view '%s' refers to viewing rule "
+                                         "'%s', which is not defined", vw->name, vw->rule);
+        }
+    return VFX_OK;
+}
+
 /* ---- checking references ------------------------------------------------------------------ */
 
 static vfx_status
@@ -861,6 +1074,15 @@ check_all(vfx_ocio_config *cfg)
         VFX_TRY(check_xf(cfg, lk->xf));
         VFX_TRY(check_xf(cfg, lk->inv));
     }
+    for (int32_t i = 0; i < cfg->n_nts; i++) {
+        const vfx__ocio_nt *nt = &cfg->nts[i];
+        if (find_cs_plain(cfg, nt->name) >= 0)
+            return vfx__ocio_fail_at(cfg, nt->node, VFX_ERR_CORRUPT, "named transform '%s' has the name of "
+                                     "a colour space", nt->name);
+        VFX_TRY(check_xf(cfg, nt->fwd));
+        VFX_TRY(check_xf(cfg, nt->inv));
+    }
+    VFX_TRY(check_viewing_rules(cfg));
     if (cfg->default_vt[0] && !vfx__ocio_find_vt(cfg, cfg->default_vt))
         return vfx__ocio_fail_at(cfg, NULL, VFX_ERR_CORRUPT, "default_view_transform '%s' is not defined",
                                  cfg->default_vt);
@@ -934,6 +1156,13 @@ parse_root(vfx_ocio_config *cfg)
             if (cfg->looks)
                 return vfx__ocio_fail_at(cfg, k, VFX_ERR_CORRUPT, "looks defined twice");
             VFX_TRY(parse_looks(cfg, v));
+        } else if (strcmp(key, "viewing_rules") == 0 && !is_null_scalar(v)) {
+            VFX_TRY(expect(cfg, v, YAML_SEQUENCE_NODE, "viewing_rules"));
+            cfg->viewing_rules = v;
+        } else if (strcmp(key, "named_transforms") == 0) {
+            if (cfg->nts)
+                return vfx__ocio_fail_at(cfg, k, VFX_ERR_CORRUPT, "named_transforms defined twice");
+            VFX_TRY(parse_named_transforms(cfg, v));
         } else if (strcmp(key, "active_displays") == 0) {
             ad = v;
         } else if (strcmp(key, "active_views") == 0) {
@@ -944,8 +1173,8 @@ parse_root(vfx_ocio_config *cfg)
             VFX_TRY(expect(cfg, v, YAML_SEQUENCE_NODE, "file_rules"));
             cfg->file_rules = v;
         }
-        /* strictparsing, luma, family_separator, file_rules, viewing_rules, named_transforms,
-         * shared_views (done above) and unknown keys are accepted as they are */
+        /* strictparsing, luma, family_separator, shared_views (done above) and unknown keys
+         * are accepted as they are */
     }
     /* the display colour space named by "<USE_DISPLAY_NAME>" views must exist */
     VFX_TRY(build_active(cfg, ad, av));
@@ -1053,6 +1282,34 @@ vfx_ocio_config_new_from_memory(const void *text, size_t size, const char *worki
     return VFX_OK;
 }
 
+/* An .ocioz archive: its config.ocio, with the archive itself as the working directory so
+ * FileTransforms resolve to its members (vfx__ocio_find_member()). */
+static vfx_status
+load_archive(const char *path, vfx_ocio_config **out)
+{
+    unsigned char *text = NULL;
+    size_t size = 0;
+    vfx__ocio_member *m = NULL;
+    int32_t n = 0;
+    VFX_TRY(vfx__ocioz_read(path, &text, &size, &m, &n));
+    char name[4200];
+    snprintf(name, sizeof name, "%s/config.ocio", path);
+    vfx_ocio_config *cfg = NULL;
+    vfx_status st = vfx_ocio_config_new_from_memory(text, size, path, name, &cfg);
+    vfx__free(text);
+    if (st == VFX_OK && !(cfg->archive = vfx__strdup(path)))
+        st = vfx__nomem();
+    if (st != VFX_OK) {
+        vfx__ocioz_free_members(m, n);
+        vfx_ocio_config_free(cfg);
+        return st;
+    }
+    cfg->members = m;
+    cfg->n_members = n;
+    *out = cfg;
+    return VFX_OK;
+}
+
 VFX_API vfx_status
 vfx_ocio_config_new_from_file(const char *path, vfx_ocio_config **out)
 {
@@ -1092,6 +1349,10 @@ vfx_ocio_config_new_from_file(const char *path, vfx_ocio_config **out)
     if (st != VFX_OK) {
         vfx__free(buf);
         return st;
+    }
+    if (n >= 4 && buf[0] == 'P' && buf[1] == 'K' && ((buf[2] == 3 && buf[3] == 4) || (buf[2] == 5 && buf[3] == 6))) {
+        vfx__free(buf);
+        return load_archive(path, out);
     }
     char dir[4096];
     const char *slash = strrchr(path, '/');
@@ -1154,6 +1415,9 @@ vfx_ocio_config_free(vfx_ocio_config *cfg)
     vfx__free(cfg->shared);
     vfx__free(cfg->vts);
     vfx__free(cfg->looks);
+    vfx__free(cfg->nts);
+    vfx__ocioz_free_members(cfg->members, cfg->n_members);
+    vfx__free(cfg->archive);
     vfx__free(cfg->search);
     vfx__free(cfg->env);
     vfx__free(cfg->src_name);
@@ -1318,6 +1582,37 @@ vfx_ocio_config_view_name(const vfx_ocio_config *c, const char *display, int32_t
     return d && i >= 0 && i < d->n_active ? d->views[d->active[i]].name : NULL;
 }
 
+/* The i-th active view of @p display that colour space @p cs may use (viewing rules). */
+static const vfx__ocio_view *
+view_for(const vfx_ocio_config *c, const char *display, const char *colorspace, int32_t i, int32_t *count)
+{
+    const vfx__ocio_display *d = c && display && colorspace ? find_display(c, display) : NULL;
+    int32_t cs = d ? vfx__ocio_find_cs(c, colorspace) : -1, k = 0;
+    const vfx__ocio_view *hit = NULL;
+    if (cs >= 0)
+        for (int32_t a = 0; a < d->n_active; a++)
+            if (rule_admits(c, &d->views[d->active[a]], cs) && k++ == i)
+                hit = &d->views[d->active[a]];
+    if (count)
+        *count = k;
+    return hit;
+}
+
+VFX_API int32_t
+vfx_ocio_config_view_count_for(const vfx_ocio_config *c, const char *display, const char *colorspace)
+{
+    int32_t n = 0;
+    view_for(c, display, colorspace, -1, &n);
+    return n;
+}
+
+VFX_API const char *
+vfx_ocio_config_view_name_for(const vfx_ocio_config *c, const char *display, const char *colorspace, int32_t i)
+{
+    const vfx__ocio_view *v = view_for(c, display, colorspace, i, NULL);
+    return v ? v->name : NULL;
+}
+
 VFX_API const char *
 vfx_ocio_config_default_view(const vfx_ocio_config *c, const char *display)
 {
@@ -1354,6 +1649,37 @@ VFX_API const char *
 vfx_ocio_config_look_name(const vfx_ocio_config *c, int32_t i)
 {
     return c && i >= 0 && i < c->n_looks ? c->looks[i].name : NULL;
+}
+
+VFX_API int32_t
+vfx_ocio_config_named_transform_count(const vfx_ocio_config *c)
+{
+    return c ? c->n_nts : 0;
+}
+
+VFX_API const char *
+vfx_ocio_config_named_transform_name(const vfx_ocio_config *c, int32_t i)
+{
+    return c && i >= 0 && i < c->n_nts ? c->nts[i].name : NULL;
+}
+
+VFX_API vfx_status
+vfx_ocio_config_named_transform_info(const vfx_ocio_config *c, const char *name,
+                                     vfx_ocio_named_transform_info *out)
+{
+    if (!c || !name || !out)
+        return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
+    int32_t i = vfx__ocio_find_nt(c, name);
+    if (i < 0)
+        return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: %s: no named transform '%s'", c->src_name, name);
+    const vfx__ocio_nt *nt = &c->nts[i];
+    out->name = nt->name;
+    out->family = nt->family;
+    out->description = nt->description;
+    out->encoding = nt->encoding;
+    out->has_transform = nt->fwd != NULL;
+    out->has_inverse_transform = nt->inv != NULL;
+    return VFX_OK;
 }
 
 VFX_API int32_t

@@ -27,7 +27,7 @@ typedef struct vfx__ocio_cs {
 
 typedef struct vfx__ocio_view {
     const char        *name, *colorspace, *view_transform, *display_colorspace, *looks;
-    const char        *description;
+    const char        *description, *rule; /* rule: a viewing_rules name, "" for none */
     const yaml_node_t *node;
 } vfx__ocio_view;
 
@@ -51,6 +51,19 @@ typedef struct vfx__ocio_look {
     const yaml_node_t *node;
 } vfx__ocio_look;
 
+typedef struct vfx__ocio_nt {              /* named_transforms (v2.0+) */
+    const char        *name, *family, *description, *encoding;
+    const yaml_node_t *aliases;
+    const yaml_node_t *fwd, *inv;         /* transform, inverse_transform (one may be NULL) */
+    const yaml_node_t *node;
+} vfx__ocio_nt;
+
+typedef struct vfx__ocio_member {          /* a file of an .ocioz archive, in memory */
+    char          *name;                  /* its path in the archive, '/' separated */
+    unsigned char *data;
+    size_t         size;
+} vfx__ocio_member;
+
 typedef struct vfx__ocio_kv {
     const char *key, *value;
 } vfx__ocio_kv;
@@ -69,6 +82,10 @@ struct vfx_ocio_config {
     vfx__ocio_view    *shared;       int32_t n_shared;
     vfx__ocio_vt      *vts;          int32_t n_vts;
     vfx__ocio_look    *looks;        int32_t n_looks;
+    vfx__ocio_nt      *nts;          int32_t n_nts;
+    const yaml_node_t *viewing_rules; /* a sequence or NULL */
+    vfx__ocio_member  *members;      int32_t n_members;  /* .ocioz: every file but config.ocio */
+    char              *archive;      /* .ocioz: the archive's path, NULL for plain configs */
     const char       **search;       int32_t n_search;
     const yaml_node_t *file_rules;   /* a sequence or NULL */
     vfx__ocio_kv      *env;          int32_t n_env, cap_env;  /* config defaults + overrides */
@@ -91,6 +108,15 @@ const vfx__ocio_look *vfx__ocio_find_look(const vfx_ocio_config *cfg, const char
 const vfx__ocio_view *vfx__ocio_find_view(const vfx_ocio_config *cfg, const char *display,
                                           const char *view);
 const vfx__ocio_vt *vfx__ocio_find_vt(const vfx_ocio_config *cfg, const char *name);
+/** The archive member a path from vfx_ocio_config_resolve_file() names, or NULL (plain
+ *  configs, or a path outside the archive). */
+const vfx__ocio_member *vfx__ocio_find_member(const vfx_ocio_config *cfg, const char *resolved);
+/* ocioz.c: read every file of the .ocioz archive @p path into memory (config.ocio separately). */
+vfx_status vfx__ocioz_read(const char *path, unsigned char **config_out, size_t *config_size_out,
+                           vfx__ocio_member **members_out, int32_t *n_members_out);
+void       vfx__ocioz_free_members(vfx__ocio_member *m, int32_t n);
+/** Index of a named transform by name or alias (context-expanded first), or -1. */
+int32_t            vfx__ocio_find_nt(const vfx_ocio_config *cfg, const char *name);
 
 /* ---- transform.c ------------------------------------------------------------------------- */
 typedef struct vfx__ocio_build {
@@ -107,6 +133,9 @@ vfx_status vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inv
 /** Append the conversion between colour spaces @p src and @p dst (indexes). */
 vfx_status vfx__ocio_build_convert(vfx__ocio_build *b, int32_t src, int32_t dst,
                                    vfx_color_processor *p);
+/** Append named transform @p i forward (its transform, else its inverse_transform inverted)
+ *  or, with @p inverse, the other way. */
+vfx_status vfx__ocio_build_nt(vfx__ocio_build *b, int32_t i, int inverse, vfx_color_processor *p);
 /** Append @p looks ("+a, -b"), moving *cur through the looks' process spaces. */
 vfx_status vfx__ocio_build_looks(vfx__ocio_build *b, const char *looks, int32_t *cur,
                                  vfx_color_processor *p);
@@ -120,6 +149,9 @@ int        vfx__ocio_builtin_known(const char *style);
 /** Append built-in @p style forward to @p p. VFX_ERR_UNSUPPORTED for styles OCIO has but vfx
  *  cannot express (ACES output transforms...), VFX_ERR_NOT_FOUND for unknown styles. */
 vfx_status vfx__ocio_builtin_append(const char *style, vfx_color_processor *p);
+/* builtin_aces.c: the ACES output transforms, LMTs, ADX, ACESproxy and VENICE styles */
+int        vfx__ocio_builtin_aces_known(const char *style);
+vfx_status vfx__ocio_builtin_aces_append(const char *style, vfx_color_processor *p);
 
 /* ---- default.c --------------------------------------------------------------------------- */
 extern const char vfx__ocio_default_config[];

@@ -226,6 +226,45 @@ xf_log(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_process
     return vfx_color_processor_append_log(p, base, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
 }
 
+/* !<FixedFunctionTransform> {style: ACES_RedMod03, params: [...]} */
+static vfx_status
+xf_fixed(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    static const struct {
+        const char        *name;
+        vfx_fixed_function f;
+    } styles[] = {
+        { "ACES_RedMod03", VFX_FIXED_ACES_RED_MOD_03 },     { "ACES_RedMod10", VFX_FIXED_ACES_RED_MOD_10 },
+        { "ACES_Glow03", VFX_FIXED_ACES_GLOW_03 },          { "ACES_Glow10", VFX_FIXED_ACES_GLOW_10 },
+        { "ACES_DarkToDim10", VFX_FIXED_ACES_DARK_TO_DIM_10 }, { "ACES_GamutComp13", VFX_FIXED_ACES_GAMUT_COMP_13 },
+        { "REC2100_Surround", VFX_FIXED_REC2100_SURROUND }, { "RGB_TO_HSV", VFX_FIXED_RGB_TO_HSV },
+        { "XYZ_TO_xyY", VFX_FIXED_XYZ_TO_XYY },             { "XYZ_TO_uvY", VFX_FIXED_XYZ_TO_UVY },
+        { "XYZ_TO_LUV", VFX_FIXED_XYZ_TO_LUV },
+    };
+    const char *style = get_str(b, xf, "style");
+    int k = -1;
+    for (int i = 0; i < (int) VFX__COUNTOF(styles); i++)
+        if (strcasecmp(style, styles[i].name) == 0)
+            k = i;
+    if (k < 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown FixedFunctionTransform style '%s'", style);
+    double v[8];
+    int n = 0;
+    VFX_TRY(get_nums(b, xf, "params", v, 8, &n));
+    vfx_color_processor *tmp = NULL;
+    VFX_TRY(vfx_color_processor_new(&tmp));
+    vfx_status st = vfx_color_processor_append_fixed_params(tmp, styles[k].f, v, n,
+                                                            inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+    if (st != VFX_OK) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", vfx_error_message());
+        st = vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "FixedFunctionTransform %s: %s", style, why);
+    } else if (p)
+        st = vfx_color_processor_append_processor(p, tmp);
+    vfx_color_processor_free(tmp);
+    return st;
+}
+
 static vfx_status
 xf_log_params(vfx__ocio_build *b, const yaml_node_t *xf, int camera, int inverse, vfx_color_processor *p)
 {
@@ -269,10 +308,12 @@ xf_cdl(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_process
     if (vfx__ocio_map_get(b->cfg, xf, "saturation"))
         VFX_TRY(get_one(b, xf, "saturation", 1.0, &cdl.saturation));
     const char *style = get_str(b, xf, "style");
-    vfx_cdl_style cs = VFX_CDL_ASC;
-    if (strcasecmp(style, "noclamp") == 0 || strcasecmp(style, "FwdNoClamp") == 0)
-        cs = VFX_CDL_NO_CLAMP;
-    else if (style[0] && strcasecmp(style, "asc") != 0 && strcasecmp(style, "Fwd") != 0)
+    /* OCIO's CDLTransform defaults to no clamping (v1 and v2 configs alike; checked with
+     * ocioconvert 2.1); "asc" asks for the v1.2 spec's clamps */
+    vfx_cdl_style cs = VFX_CDL_NO_CLAMP;
+    if (strcasecmp(style, "asc") == 0 || strcasecmp(style, "Fwd") == 0)
+        cs = VFX_CDL_ASC;
+    else if (style[0] && strcasecmp(style, "noclamp") != 0 && strcasecmp(style, "FwdNoClamp") != 0)
         return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown CDL style '%s'", style);
     for (int i = 0; i < 3; i++)
         if (!(cdl.power[i] > 0.0) || (inverse && cdl.slope[i] == 0.0))
@@ -530,8 +571,15 @@ xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proces
     if (cc[0])
         VFX_TRY(vfx_ocio_config_expand(b->cfg, cc, cccid, sizeof cccid));
     vfx_color_processor *f = NULL;
-    st = vfx_color_processor_new_from_file(path, cc[0] ? cccid : NULL,
-                                           parse_interp(get_str(b, xf, "interpolation")), &f);
+    const vfx__ocio_member *m = vfx__ocio_find_member(b->cfg, path);
+    if (m) { /* a file of an .ocioz archive */
+        const char *dot = strrchr(m->name, '.');
+        st = vfx_color_processor_new_from_memory(m->data, m->size, dot ? dot + 1 : "", path, cc[0] ? cccid : NULL,
+                                                 parse_interp(get_str(b, xf, "interpolation")), &f);
+    } else {
+        st = vfx_color_processor_new_from_file(path, cc[0] ? cccid : NULL,
+                                               parse_interp(get_str(b, xf, "interpolation")), &f);
+    }
     if (st != VFX_OK)
         return vfx__ocio_fail_at(b->cfg, xf, st, "%s", vfx_error_message());
     st = inverse ? append_inverted(b, xf, f, p) : vfx_color_processor_append_processor(p, f);
@@ -605,9 +653,38 @@ find_named_cs(vfx__ocio_build *b, const yaml_node_t *at, const char *name, int32
     return VFX_OK;
 }
 
+vfx_status
+vfx__ocio_build_nt(vfx__ocio_build *b, int32_t i, int inverse, vfx_color_processor *p)
+{
+    const vfx__ocio_nt *nt = &b->cfg->nts[i];
+    if (inverse)
+        return nt->inv ? vfx__ocio_build_xf(b, nt->inv, 0, p) : vfx__ocio_build_xf(b, nt->fwd, 1, p);
+    return nt->fwd ? vfx__ocio_build_xf(b, nt->fwd, 0, p) : vfx__ocio_build_xf(b, nt->inv, 1, p);
+}
+
+/* Named transforms standing for the source (applied forward; a colour space destination is
+ * then ignored) and / or the destination (applied inverse) of a conversion, as OCIO 2.1
+ * resolves them: 1 when one applied. */
+static int
+nt_conversion(vfx__ocio_build *b, const char *src, const char *dst, vfx_status *st, vfx_color_processor *p)
+{
+    const vfx_ocio_config *cfg = b->cfg;
+    int32_t s = vfx__ocio_find_cs(cfg, src) < 0 ? vfx__ocio_find_nt(cfg, src) : -1;
+    int32_t d = vfx__ocio_find_cs(cfg, dst) < 0 ? vfx__ocio_find_nt(cfg, dst) : -1;
+    if (s < 0 && d < 0)
+        return 0;
+    *st = VFX_OK;
+    if (s >= 0)
+        *st = vfx__ocio_build_nt(b, s, 0, p);
+    if (*st == VFX_OK && d >= 0)
+        *st = vfx__ocio_build_nt(b, d, 1, p);
+    return 1;
+}
+
 static vfx_status
 xf_cs(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
 {
+    /* named transforms are not accepted here: OCIO 2.1's validation rejects them */
     int32_t s, d;
     VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "src"), &s));
     VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "dst"), &d));
@@ -713,6 +790,8 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
         st = xf_allocation(b, xf, inverse, p);
     else if (strcmp(tag, "FileTransform") == 0)
         st = xf_file(b, xf, inverse, p);
+    else if (strcmp(tag, "FixedFunctionTransform") == 0)
+        st = xf_fixed(b, xf, inverse, p);
     else if (strcmp(tag, "BuiltinTransform") == 0)
         st = xf_builtin(b, xf, inverse, p);
     else if (strcmp(tag, "GroupTransform") == 0)
@@ -963,16 +1042,40 @@ vfx_ocio_look_processor_new(const vfx_ocio_config *cfg, const char *src, const c
         return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
     *out = NULL;
     int32_t s, d;
+    vfx__ocio_build b = { cfg, 0, 0, 0 };
+    vfx_color_processor *p = NULL;
+    if ((!looks || !looks[0]) && src && dst) {
+        VFX_TRY(vfx_color_processor_new(&p));
+        vfx_status nst = VFX_OK;
+        if (nt_conversion(&b, src, dst, &nst, p))
+            return finish(nst, p, out);
+        vfx_color_processor_free(p);
+        p = NULL;
+    }
     VFX_TRY(lookup(cfg, src, &s));
     VFX_TRY(lookup(cfg, dst, &d));
-    vfx_color_processor *p = NULL;
     VFX_TRY(vfx_color_processor_new(&p));
-    vfx__ocio_build b = { cfg, 0, 0, 0 };
     int32_t cur = s;
     vfx_status st = vfx__ocio_build_looks(&b, looks, &cur, p);
     if (st == VFX_OK)
         st = vfx__ocio_build_convert(&b, cur, d, p);
     return finish(st, p, out);
+}
+
+VFX_API vfx_status
+vfx_ocio_named_transform_processor_new(const vfx_ocio_config *cfg, const char *name, vfx_direction dir,
+                                       vfx_color_processor **out)
+{
+    if (!cfg || !out || !name)
+        return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
+    *out = NULL;
+    int32_t i = vfx__ocio_find_nt(cfg, name);
+    if (i < 0)
+        return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: %s: no named transform '%s'", cfg->src_name, name);
+    vfx_color_processor *p = NULL;
+    VFX_TRY(vfx_color_processor_new(&p));
+    vfx__ocio_build b = { cfg, 0, 0, 0 };
+    return finish(vfx__ocio_build_nt(&b, i, dir == VFX_DIR_INVERSE, p), p, out);
 }
 
 VFX_API vfx_status

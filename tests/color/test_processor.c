@@ -288,6 +288,9 @@ fixed_functions_round_trip(void **state)
     (void) state;
     static const float in[][3] = { { 0.2f, 0.3f, 0.4f }, { 0.9f, 0.1f, 0.05f }, { 0.05f, 0.6f, 0.3f } };
     for (int f = 0; f < VFX_FIXED_COUNT; f++) {
+        /* the ACES red modifiers' inverses are the CTL's approximations (the hue weight is taken
+         * from the modified colour) */
+        int approx = f == VFX_FIXED_ACES_RED_MOD_03 || f == VFX_FIXED_ACES_RED_MOD_10;
         vfx_color_processor *p = new_proc(), *q = NULL;
         assert_int_equal(vfx_color_processor_append_fixed(p, (vfx_fixed_function) f, 0.9, VFX_DIR_FORWARD), VFX_OK);
         assert_int_equal(vfx_color_processor_inverse(p, &q), VFX_OK);
@@ -297,7 +300,8 @@ fixed_functions_round_trip(void **state)
             vfx_color_processor_apply_rgb(p, v);
             vfx_color_processor_apply_rgb(q, v);
             for (int c = 0; c < 3; c++)
-                assert_true(near(v[c], in[i][c], 1e-5, 1e-5));
+                if (!near(v[c], in[i][c], approx ? 2e-3 : 1e-5, approx ? 2e-3 : 1e-5))
+                    fail_msg("fixed function %d sample %d channel %d: %.9g != %.9g", f, i, c, v[c], in[i][c]);
         }
         vfx_color_processor_free(p);
         vfx_color_processor_free(q);

@@ -50,10 +50,11 @@ testdata_configs(void **state)
         { "ocio/mergeconfigs/merged3/input.ocio", VFX_OK, 5 },
         /* a look whose process space is undefined (ociocheck rejects it too) */
         { "ocio/mergeconfigs/merged3/base.ocio", VFX_ERR_CORRUPT, 0 },
-        /* a merge recipe, not a config; zip archives (.ocioz) are not read yet */
+        /* a merge recipe, not a config */
         { "ocio/mergeconfigs/merged3/merged.ociom", VFX_ERR_CORRUPT, 0 },
-        { "ocio/context_test1/context_test1_linux.ocioz", VFX_ERR_CORRUPT, 0 },
-        { "ocio/context_test1/context_test1_windows.ocioz", VFX_ERR_CORRUPT, 0 },
+        /* .ocioz archives (OCIO 2.2; more in test_ocioz.c); an empty zip has no config.ocio */
+        { "ocio/context_test1/context_test1_linux.ocioz", VFX_OK, 13 },
+        { "ocio/context_test1/context_test1_windows.ocioz", VFX_OK, 13 },
         { "ocio/ocioz/empty.ocioz", VFX_ERR_CORRUPT, 0 },
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
@@ -126,11 +127,12 @@ aces_cg_queries(void **state)
                                                     VFX_DIR_FORWARD, &p), VFX_OK);
     assert_int_equal(vfx_color_processor_op_count(p), 0);
     vfx_color_processor_free(p);
-    /* a view vfx cannot express fails cleanly, naming the place */
+    /* the ACES 1.0 output transform views (values: test_conformance.c, test_aces.c) */
     assert_int_equal(vfx_ocio_display_processor_new(c, "ACEScg", "sRGB - Display", "ACES 1.0 - SDR Video",
-                                                    NULL, VFX_DIR_FORWARD, &p), VFX_ERR_UNSUPPORTED);
-    assert_null(p);
-    assert_non_null(strstr(vfx_error_message(), ".ocio:81:27:"));
+                                                    NULL, VFX_DIR_FORWARD, &p), VFX_OK);
+    assert_true(vfx_color_processor_op_count(p) > 10);
+    vfx_color_processor_free(p);
+    p = NULL;
     /* round trip ACEScct -> ACEScg -> ACEScct */
     vfx_color_processor *f = NULL, *g = NULL;
     assert_int_equal(vfx_ocio_processor_new(c, "ACEScct", "ACEScg", &f), VFX_OK);
