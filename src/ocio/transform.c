@@ -806,10 +806,8 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
         st = xf_grading_primary(b, xf, inverse, p);
     else if (strcmp(tag, "GradingRGBCurveTransform") == 0)
         st = xf_grading_rgb_curve(b, xf, inverse, p);
-    else if (strcmp(tag, "ExposureContrastTransform") == 0 || strcmp(tag, "FixedFunctionTransform") == 0 ||
-             strcmp(tag, "GradingPrimaryTransform") == 0 || strcmp(tag, "GradingRGBCurveTransform") == 0 ||
-             strcmp(tag, "GradingToneTransform") == 0 || strcmp(tag, "Lut1DTransform") == 0 ||
-             strcmp(tag, "Lut3DTransform") == 0)
+    else if (strcmp(tag, "ExposureContrastTransform") == 0 || strcmp(tag, "GradingToneTransform") == 0 ||
+             strcmp(tag, "Lut1DTransform") == 0 || strcmp(tag, "Lut3DTransform") == 0)
         st = p ? vfx__ocio_fail_at(cfg, xf, VFX_ERR_UNSUPPORTED, "%s is not supported yet", tag) : VFX_OK;
     else
         st = vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "unknown transform !<%s>", tag);
