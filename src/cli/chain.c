@@ -148,6 +148,12 @@ cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     const char *sub = mod_get(mods, n_mods, "subimage");
     if (sub)
         o.part = (int32_t) atoi(sub);
+    const char *mip = mod_get(mods, n_mods, "miplevel"); /* MIP level l = (l, l) */
+    if (mip)
+        o.level_x = o.level_y = (int32_t) atoi(mip);
+    const char *lev = mod_get(mods, n_mods, "level"); /* "LX,LY" of a RIP map */
+    if (lev && sscanf(lev, "%d,%d", &o.level_x, &o.level_y) != 2)
+        return usage("bad level '%s' (want LX,LY)", lev);
     vfx_image *im;
     vfx_status s = vfx_image_open(args[0], &o, &im);
     if (s != VFX_OK)
@@ -938,7 +944,7 @@ cmd_mad3(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
 }
 
 static const chain_cmd commands[] = {
-    { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
+    { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N :miplevel=N :level=LX,LY)" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
     { "-d", 1, cmd_type, "TYPE: data type of later outputs (u8 u16 u32 half float)" },
     { "--compression", 1, cmd_compression, "NAME[:LEVEL]: compression of later outputs" },

@@ -1053,6 +1053,9 @@ typedef struct exr_writer {
     int32_t               n_ready;    /* complete chunks staged */
     int32_t              *slot_x, *slot_y, *slot_w; /* per slot: tile (x, y) or strip y; width */
     int32_t               lines_per_chunk;
+    int32_t               stage_lx, stage_ly; /* the level of the staged tiles */
+    vfx_rect              stage_rect;         /* and its data window */
+    int32_t               tile_h;
     int                   tiled;
     int                   dwa;        /* DWAA/DWAB: our compress stage (dwa_codec.c) */
     int                   header_written;
@@ -1283,6 +1286,8 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
     if (ew->tiled && (wr->opt.tile_w <= 0 || wr->opt.tile_h <= 0 || wr->opt.tile_w > 65536 ||
                       wr->opt.tile_h > 65536))
         return vfx__fail(VFX_ERR_ARG, "bad tile size %d x %d", wr->opt.tile_w, wr->opt.tile_h);
+    if (!ew->tiled && wr->opt.levels != VFX_LEVELS_ONE)
+        return vfx__fail(VFX_ERR_ARG, "MIP and RIP levels need a tiled file (give a tile size)");
     exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
     init.error_handler_fn = on_exr_error;
     init.alloc_fn = exr_alloc_fn;
@@ -1332,9 +1337,13 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
             EXR_ERR_SUCCESS)
         return exr_fail(rv, "dwaCompressionLevel");
     if (ew->tiled &&
-        (rv = exr_set_tile_descriptor(ew->ctx, part, (uint32_t) wr->opt.tile_w,
-                                      (uint32_t) wr->opt.tile_h, EXR_TILE_ONE_LEVEL,
-                                      EXR_TILE_ROUND_DOWN)) != EXR_ERR_SUCCESS)
+        (rv = exr_set_tile_descriptor(
+             ew->ctx, part, (uint32_t) wr->opt.tile_w, (uint32_t) wr->opt.tile_h,
+             wr->opt.levels == VFX_LEVELS_MIPMAP   ? EXR_TILE_MIPMAP_LEVELS
+             : wr->opt.levels == VFX_LEVELS_RIPMAP ? EXR_TILE_RIPMAP_LEVELS
+                                                   : EXR_TILE_ONE_LEVEL,
+             wr->opt.level_round == VFX_LEVEL_ROUND_UP ? EXR_TILE_ROUND_UP
+                                                       : EXR_TILE_ROUND_DOWN)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
 
     /* channels: the library keeps them sorted by name; remember where each one went */
@@ -1396,6 +1405,30 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
     if ((rv = exr_write_header(ew->ctx)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
     ew->header_written = 1;
+
+    /* the levels, as the library computes them from the tile description */
+    int32_t nlx = 1, nly = 1;
+    if (ew->tiled && (rv = exr_get_tile_levels(ew->ctx, part, &nlx, &nly)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "levels");
+    if (nlx < 1 || nly < 1 || nlx > 64 || nly > 64)
+        return vfx__fail(VFX_ERR_INTERNAL, "%d x %d levels", nlx, nly);
+    wr->level_rect = vfx__calloc((size_t) nlx * (size_t) nly, sizeof *wr->level_rect);
+    if (!wr->level_rect)
+        return vfx__nomem();
+    wr->level_mode = ew->tiled ? wr->opt.levels : VFX_LEVELS_ONE;
+    wr->n_levels_x = nlx;
+    wr->n_levels_y = nly;
+    for (int32_t ly = 0; ly < nly; ly++) {
+        for (int32_t lx = 0; lx < nlx; lx++) {
+            int32_t lw = (int32_t) vfx_rect_width(sp->data), lh = (int32_t) vfx_rect_height(sp->data);
+            if (wr->level_mode == VFX_LEVELS_MIPMAP && lx != ly)
+                continue;
+            if (ew->tiled &&
+                (rv = exr_get_level_sizes(ew->ctx, part, lx, ly, &lw, &lh)) != EXR_ERR_SUCCESS)
+                return exr_fail(rv, "levels");
+            wr->level_rect[lx + ly * nlx] = vfx_rect_make(sp->data.x0, sp->data.y0, lw, lh);
+        }
+    }
 
     /* the chunk grid and a staging buffer of one chunk */
     int32_t w = (int32_t) vfx_rect_width(sp->data);
@@ -1466,7 +1499,22 @@ chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_
     int32_t tx = ew->slot_x[slot], ty = ew->slot_y[slot], y = ew->slot_y[slot];
     if (ew->tiled) {
         snprintf(what, cap, "tile (%d, %d)", tx, ty);
-        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, 0, 0, ci);
+        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, ew->stage_lx, ew->stage_ly, ci);
+        /* OpenEXRCore 3.1.5 clips the edge tiles of levels past 0 to the level-0 size (it
+         * says 64 x 64 for an 8-pixel-wide last tile of a 200-pixel level), so the encoder
+         * would pack pixels the tile does not have: clip them to the level here. */
+        if (rv == EXR_ERR_SUCCESS) {
+            int32_t tw = ew->slot_w[slot];
+            int32_t th = VFX__MIN(ew->tile_h, ew->stage_rect.y1 - (ew->stage_rect.y0 + ty * ew->tile_h));
+            if (tw <= 0 || th <= 0)
+                return vfx__fail(VFX_ERR_INTERNAL, "%s: empty tile", what);
+            uint64_t px_bytes = 0;
+            for (int32_t i = 0; i < ew->n_channels; i++)
+                px_bytes += vfx_pixel_type_size(ew->ftype[i]);
+            ci->width = tw;
+            ci->height = th;
+            ci->unpacked_size = px_bytes * (uint64_t) tw * (uint64_t) th;
+        }
     } else {
         snprintf(what, cap, "scanline chunk at y %d", y);
         rv = exr_write_scanline_chunk_info(ew->ctx, 0, y, ci);
@@ -1576,9 +1624,10 @@ encode_many(exr_writer *ew)
             size = enc[k].packed_bytes;
         }
         if (ew->tiled) {
-            snprintf(what, sizeof what, "tile (%d, %d)", ew->slot_x[k], ew->slot_y[k]);
-            rv = exr_write_tile_chunk(ew->ctx, 0, ew->slot_x[k], ew->slot_y[k], 0, 0, data,
-                                      size);
+            snprintf(what, sizeof what, "tile (%d, %d) of level (%d, %d)", ew->slot_x[k],
+                     ew->slot_y[k], ew->stage_lx, ew->stage_ly);
+            rv = exr_write_tile_chunk(ew->ctx, 0, ew->slot_x[k], ew->slot_y[k], ew->stage_lx,
+                                      ew->stage_ly, data, size);
         } else {
             snprintf(what, sizeof what, "scanline chunk at y %d", ew->slot_y[k]);
             rv = exr_write_scanline_chunk(ew->ctx, 0, ew->slot_y[k], data, size);
@@ -1632,8 +1681,16 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
 {
     exr_writer *ew = wr->priv;
     const vfx_chunking *c = &wr->chunking;
-    vfx_rect d = wr->spec.data;
+    vfx_rect d = wr->level_rect[wr->level_x + wr->level_y * wr->n_levels_x];
     if (ew->tiled) {
+        /* tiles stay staged across calls (so a sink handing over one tile at a time still
+         * gets them compressed in parallel), but a batch holds one level only */
+        if (ew->n_ready > 0 && (ew->stage_lx != wr->level_x || ew->stage_ly != wr->level_y))
+            VFX_TRY(flush_stage(ew));
+        ew->stage_lx = wr->level_x;
+        ew->stage_ly = wr->level_y;
+        ew->stage_rect = d;
+        ew->tile_h = c->chunk_h;
         int32_t i0 = (rect.x0 - d.x0) / c->chunk_w, i1 = (rect.x1 - 1 - d.x0) / c->chunk_w;
         int32_t j0 = (rect.y0 - d.y0) / c->chunk_h, j1 = (rect.y1 - 1 - d.y0) / c->chunk_h;
         for (int32_t j = j0; j <= j1; j++) {
@@ -1651,7 +1708,7 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
                     VFX_TRY(flush_stage(ew));
             }
         }
-        return flush_stage(ew);
+        return VFX_OK;
     }
     /* strips: fill the current chunk's slot row by row; full chunks are encoded a batch at a
      * time; a partial chunk at the end stays staged (moved to slot 0) for the next call */
@@ -1690,6 +1747,10 @@ exr_write_close(vfx__wr *wr, int failed)
     vfx_status s = VFX_OK;
     if (!ew)
         return VFX_OK;
+    if (!failed && ew->tiled && ew->n_ready > 0) /* tiles still staged */
+        s = flush_stage(ew);
+    if (s != VFX_OK)
+        failed = 1;
     if (ew->ctx) {
         clear_exr_error();
         exr_result_t rv = exr_finish(&ew->ctx);
