@@ -185,6 +185,15 @@ typedef struct vfx_write_options {
     { sizeof(vfx_write_options), NULL, NULL, -1, 0, 0, VFX_PIXEL_UNKNOWN, 0,                 \
       VFX_LEVELS_ONE, 0, NULL }
 
+/** vfx_write_options.flags. */
+enum {
+    /** OpenEXR: write an ACES container file (SMPTE ST 2065-4): acesImageContainerFlag = 1,
+     *  ACES AP0 chromaticities and adoptedNeutral, half R,G,B(,A) scanlines, compression
+     *  none, piz (the default) or b44a. Anything else is refused with VFX_ERR_ARG, as are
+     *  pixels labelled with other chromaticities (convert them to ACES2065-1 first). */
+    VFX_WRITE_ACES = 1u << 0
+};
+
 /** vfx_write_options.level_round. */
 enum { VFX_LEVEL_ROUND_DOWN = 0, VFX_LEVEL_ROUND_UP = 1 };
 

@@ -20,6 +20,12 @@ extern "C" {
 VFX_API vfx_status vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult,
                                    const char *colorspace, vfx_image **out);
 
+/** RGB (channels 0..2) from the image's chromaticities (vfx_spec_chromaticities(): OpenEXR's
+ *  Rec.709 / D65 default when it has none) to ACES2065-1 (AP0), adapting the white with
+ *  Bradford as OpenEXR's exr2aces does; the result is labelled with the AP0 chromaticities,
+ *  ready for an ACES container file (VFX_WRITE_ACES). Other channels pass through. */
+VFX_API vfx_status vfx_image_to_aces(vfx_image *in, vfx_image **out);
+
 /** Per-pixel arithmetic of two images with the same channel count. */
 typedef enum vfx_arith {
     VFX_ARITH_ADD = 0, VFX_ARITH_SUB = 1, VFX_ARITH_MUL = 2, VFX_ARITH_DIV = 3,

@@ -20,6 +20,10 @@ convert_help(FILE *out)
             "                          L = level or quality where the format has one\n"
             "  --tile WxH              write tiles of W x H\n"
             "  --scanline              write scanlines / strips (the default)\n"
+            "  --aces                  write an ACES container file (SMPTE ST 2065-4): RGB\n"
+            "                          converted from IN's chromaticities to ACES2065-1 (AP0,\n"
+            "                          Bradford, as exr2aces), half R,G,B(,A), piz (or none,\n"
+            "                          b44a), acesImageContainerFlag = 1\n"
             "  -q                      no progress line\n"
             "  --stats                 print time, peak memory, cache and reader counters\n");
 }
@@ -29,7 +33,7 @@ convert_run(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *ch = NULL;
     int32_t     part = 0;
-    int         quiet = 0, stats = 0;
+    int         quiet = 0, stats = 0, aces = 0;
     char        comp[64];
     vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
     for (int i = 1; i < argc; i++) {
@@ -52,6 +56,8 @@ convert_run(int argc, char **argv)
                 return cli_usage_error("convert", "bad tile size '%s' (want WxH)", argv[i]);
         } else if (strcmp(a, "--scanline") == 0) {
             wo.tile_w = wo.tile_h = 0;
+        } else if (strcmp(a, "--aces") == 0) {
+            aces = 1;
         } else if (strcmp(a, "-q") == 0) {
             quiet = 1;
         } else if (strcmp(a, "--stats") == 0) {
@@ -77,6 +83,15 @@ convert_run(int argc, char **argv)
     vfx_status s = vfx_image_open(in, &oo, &im);
     if (s != VFX_OK)
         return cli_fail(in, s);
+    if (aces) {
+        vfx_image *a = NULL;
+        s = vfx_image_to_aces(im, &a);
+        vfx_image_unref(im);
+        if (s != VFX_OK)
+            return cli_fail(in, s);
+        im = a;
+        wo.flags |= VFX_WRITE_ACES;
+    }
     cli_progress pr;
     vfx_rect     rod = vfx_image_rod(im);
     cli_progress_init(&pr, out, vfx_rect_area(rod), quiet);

@@ -8,6 +8,7 @@
 #include "io/io_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1483,12 +1484,82 @@ parse_compression(const char *name, exr_compression_t *out)
                      "pxr24, b44, b44a)", name);
 }
 
+/* ACES AP0 primaries and white (SMPTE ST 2065-1), as EXR stores them (red, green, blue,
+ * white; x then y). The colour layer has the same numbers (VFX_PRIMARIES_ACES_AP0), but the
+ * I/O layer sits below it. */
+static const float aces_ap0[8] = { 0.7347f, 0.2653f, 0.0f, 1.0f, 0.0001f, -0.077f, 0.32168f, 0.33767f };
+
+/* ACES container files (SMPTE ST 2065-4): what they may hold, checked before anything is
+ * written. */
+static vfx_status
+check_aces(const vfx__wr *wr, exr_compression_t comp)
+{
+    const vfx_spec *sp = &wr->spec;
+    if (comp != EXR_COMPRESSION_NONE && comp != EXR_COMPRESSION_PIZ && comp != EXR_COMPRESSION_B44A)
+        return vfx__fail(VFX_ERR_ARG, "ACES container files allow only none, piz or b44a "
+                         "compression, not %s", compression_name(comp));
+    if (wr->opt.tile_w > 0 || wr->opt.tile_h > 0)
+        return vfx__fail(VFX_ERR_ARG, "ACES container files are scanline files (no tiles)");
+    if (wr->opt.pixel_type != VFX_PIXEL_UNKNOWN && wr->opt.pixel_type != VFX_PIXEL_HALF)
+        return vfx__fail(VFX_ERR_ARG, "ACES container files store half channels only");
+    int32_t n = vfx_channels_count(sp->channels);
+    int seen[4] = { 0, 0, 0, 0 };
+    for (int32_t i = 0; i < n; i++) {
+        vfx_channel_info ch;
+        VFX_TRY(vfx_channels_get(sp->channels, i, &ch));
+        const char *p = strchr("RGBA", ch.name[0]);
+        if (!p || ch.name[1] != '\0' || seen[p - "RGBA"]++)
+            return vfx__fail(VFX_ERR_ARG, "ACES container files hold R, G, B and optionally A; "
+                             "not channel %s", ch.name);
+    }
+    if (!seen[0] || !seen[1] || !seen[2])
+        return vfx__fail(VFX_ERR_ARG, "ACES container files need R, G and B channels");
+    const vfx_attr_value *v = sp->attrs ? vfx_attrs_get(sp->attrs, "chromaticities") : NULL;
+    if (v && v->type == VFX_ATTR_CHROMATICITIES) {
+        for (int i = 0; i < 8; i++)
+            if (fabsf(v->u.chroma[i] - aces_ap0[i]) > 1e-4f)
+                return vfx__fail(VFX_ERR_ARG, "the pixels are labelled with other "
+                                 "chromaticities than ACES AP0: convert them to ACES2065-1 "
+                                 "before writing an ACES container file");
+    }
+    return VFX_OK;
+}
+
+/* The attributes that make an ACES container file (after the spec's own, which they
+ * override). */
+static vfx_status
+set_aces_attrs(exr_context_t ctx, int part)
+{
+    exr_attr_chromaticities_t c;
+    c.red_x = aces_ap0[0];
+    c.red_y = aces_ap0[1];
+    c.green_x = aces_ap0[2];
+    c.green_y = aces_ap0[3];
+    c.blue_x = aces_ap0[4];
+    c.blue_y = aces_ap0[5];
+    c.white_x = aces_ap0[6];
+    c.white_y = aces_ap0[7];
+    exr_attr_v2f_t wn = { .arr = { c.white_x, c.white_y } };
+    exr_result_t rv;
+    if ((rv = exr_attr_set_chromaticities(ctx, part, "chromaticities", &c)) != EXR_ERR_SUCCESS ||
+        (rv = exr_attr_set_v2f(ctx, part, "adoptedNeutral", &wn)) != EXR_ERR_SUCCESS ||
+        (rv = exr_attr_set_int(ctx, part, "acesImageContainerFlag", 1)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "ACES attributes");
+    return VFX_OK;
+}
+
 static vfx_status
 exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
 {
     const vfx_spec *sp = &wr->spec;
     exr_compression_t comp = EXR_COMPRESSION_ZIP;
-    VFX_TRY(parse_compression(wr->opt.compression, &comp));
+    int aces = (wr->opt.flags & VFX_WRITE_ACES) != 0;
+    if (aces && !wr->opt.compression)
+        comp = EXR_COMPRESSION_PIZ;
+    else
+        VFX_TRY(parse_compression(wr->opt.compression, &comp));
+    if (aces)
+        VFX_TRY(check_aces(wr, comp));
     ew->tiled = wr->opt.tile_w > 0 || wr->opt.tile_h > 0;
     if (ew->tiled && (wr->opt.tile_w <= 0 || wr->opt.tile_h <= 0 || wr->opt.tile_w > 65536 ||
                       wr->opt.tile_h > 65536))
@@ -1567,7 +1638,9 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
         if (ch.x_sampling != 1 || ch.y_sampling != 1)
             return vfx__fail(VFX_ERR_UNSUPPORTED, "channel %s: writing subsampled channels is "
                              "not supported", ch.name);
-        vfx_pixel_type t = wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type : ch.type;
+        vfx_pixel_type t = aces                                    ? VFX_PIXEL_HALF
+                           : wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type
+                                                                     : ch.type;
         exr_pixel_type_t et = exr_type_for(t);
         if ((comp == EXR_COMPRESSION_B44 || comp == EXR_COMPRESSION_B44A) && et != EXR_PIXEL_HALF)
             return vfx__fail(VFX_ERR_UNSUPPORTED,
@@ -1609,6 +1682,8 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
             VFX_TRY(export_attr(ew->ctx, an, av));
         }
     }
+    if (aces)
+        VFX_TRY(set_aces_attrs(ew->ctx, part));
     if ((rv = exr_write_header(ew->ctx)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
     ew->header_written = 1;
