@@ -1221,6 +1221,7 @@ typedef struct exr_writer {
     int32_t               n_channels;
     int32_t              *file_of;    /* spec channel -> file channel */
     vfx_pixel_type       *ftype;      /* per spec channel: stored type */
+    int32_t              *xsamp, *ysamp; /* per spec channel: x / y sampling (1 = full) */
     uint8_t              *stage;      /* `batch` chunks, each planar per spec channel */
     size_t                chunk_bytes; /* one chunk in the stage */
     size_t               *plane_off;  /* per spec channel, within a chunk */
@@ -1630,14 +1631,34 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
     ew->file_of = vfx__calloc((size_t) n, sizeof *ew->file_of);
     ew->ftype = vfx__calloc((size_t) n, sizeof *ew->ftype);
     ew->plane_off = vfx__calloc((size_t) n, sizeof *ew->plane_off);
-    if (!ew->file_of || !ew->ftype || !ew->plane_off)
+    ew->xsamp = vfx__calloc((size_t) n, sizeof *ew->xsamp);
+    ew->ysamp = vfx__calloc((size_t) n, sizeof *ew->ysamp);
+    if (!ew->file_of || !ew->ftype || !ew->plane_off || !ew->xsamp || !ew->ysamp)
         return vfx__nomem();
     for (int32_t i = 0; i < n; i++) {
         vfx_channel_info ch;
         VFX_TRY(vfx_channels_get(sp->channels, i, &ch));
-        if (ch.x_sampling != 1 || ch.y_sampling != 1)
-            return vfx__fail(VFX_ERR_UNSUPPORTED, "channel %s: writing subsampled channels is "
-                             "not supported", ch.name);
+        /* subsampled channels (luminance / chroma files): scanline files only, on a data
+         * window whose origin and size are multiples of the sampling (OpenEXR's rules) */
+        if (ch.x_sampling < 1 || ch.y_sampling < 1 || ch.x_sampling > 64 || ch.y_sampling > 64)
+            return vfx__fail(VFX_ERR_ARG, "channel %s: sampling %d x %d", ch.name,
+                             ch.x_sampling, ch.y_sampling);
+        if (ch.x_sampling != 1 || ch.y_sampling != 1) {
+            if (ew->tiled)
+                return vfx__fail(VFX_ERR_UNSUPPORTED, "channel %s: tiled EXR files cannot hold "
+                                 "subsampled channels; write scanlines", ch.name);
+            if (aces)
+                return vfx__fail(VFX_ERR_ARG, "channel %s: vfx writes ACES container files "
+                                 "as R, G, B(, A) only", ch.name);
+            if (sp->data.x0 % ch.x_sampling || sp->data.y0 % ch.y_sampling ||
+                vfx_rect_width(sp->data) % ch.x_sampling ||
+                vfx_rect_height(sp->data) % ch.y_sampling)
+                return vfx__fail(VFX_ERR_ARG, "channel %s: the data window's origin and size "
+                                 "must be multiples of its %d x %d sampling", ch.name,
+                                 ch.x_sampling, ch.y_sampling);
+        }
+        ew->xsamp[i] = ch.x_sampling;
+        ew->ysamp[i] = ch.y_sampling;
         vfx_pixel_type t = aces                                    ? VFX_PIXEL_HALF
                            : wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type
                                                                      : ch.type;
@@ -1651,7 +1672,7 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
         ew->ftype[i] = vfx_type_for(et);
         rv = exr_add_channel(ew->ctx, part, ch.name, et,
                              ch.linear ? EXR_PERCEPTUALLY_LINEAR : EXR_PERCEPTUALLY_LOGARITHMIC,
-                             1, 1);
+                             ch.x_sampling, ch.y_sampling);
         if (rv != EXR_ERR_SUCCESS) {
             char what[300];
             snprintf(what, sizeof what, "channel %s", ch.name);
@@ -1734,6 +1755,12 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
         if ((rv = exr_get_scanlines_per_chunk(ew->ctx, part, &lpc)) != EXR_ERR_SUCCESS)
             return exr_fail(rv, "header");
         ew->lines_per_chunk = lpc;
+        /* OpenEXRCore packs a subsampled channel's rows by (row in chunk) / y_sampling, which
+         * needs every chunk to start on a sampled row */
+        for (int32_t i = 0; i < n; i++)
+            if (lpc > 1 && lpc % ew->ysamp[i] != 0)
+                return vfx__fail(VFX_ERR_UNSUPPORTED, "y sampling %d does not divide the %d "
+                                 "rows of a %s chunk", ew->ysamp[i], lpc, compression_name(comp));
         c->access = VFX_ACCESS_RANDOM_STRIPS;
         c->chunk_w = w;
         c->chunk_h = lpc;
@@ -1847,7 +1874,7 @@ point_encoder(exr_writer *ew, exr_encode_pipeline_t *enc, int32_t slot)
         int32_t bpe = (int32_t) vfx_pixel_type_size(ew->ftype[i]);
         cc->encode_from_ptr = base + ew->plane_off[i];
         cc->user_pixel_stride = bpe;
-        cc->user_line_stride = ew->slot_w[slot] * bpe;
+        cc->user_line_stride = ew->slot_w[slot] / ew->xsamp[i] * bpe;
         cc->user_data_type = cc->data_type;
         cc->user_bytes_per_element = (int16_t) bpe;
     }
@@ -1992,13 +2019,19 @@ stage_pixels(exr_writer *ew, int32_t slot, vfx_rect src_rect, vfx_pixel_type typ
     size_t tsize = vfx_pixel_type_size(type);
     for (int32_t i = 0; i < ew->n_channels; i++) {
         size_t bpe = vfx_pixel_type_size(ew->ftype[i]);
+        /* a subsampled channel keeps the samples at x % cx == 0, y % cy == 0 (part.x0 and
+         * sx are multiples of cx; a chunk starts on a sampled row, see write_open) */
+        int32_t cx = ew->xsamp[i], cy = ew->ysamp[i];
         for (int32_t y = part.y0; y < part.y1; y++) {
+            if (cy > 1 && floor_div(y, cy) * cy != y)
+                continue;
             const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
                                (ptrdiff_t) (part.x0 - src_rect.x0) * xs + (ptrdiff_t) i * (ptrdiff_t) tsize;
             uint8_t *q = base + ew->plane_off[i] +
-                         ((size_t) (y - sy) * (size_t) sw + (size_t) (part.x0 - sx)) * bpe;
-            VFX_TRY(vfx_convert_values(p, type, xs, q, ew->ftype[i], (ptrdiff_t) bpe,
-                                       (size_t) (part.x1 - part.x0)));
+                         ((size_t) ((y - sy) / cy) * (size_t) (sw / cx) +
+                          (size_t) ((part.x0 - sx) / cx)) * bpe;
+            VFX_TRY(vfx_convert_values(p, type, xs * cx, q, ew->ftype[i], (ptrdiff_t) bpe,
+                                       (size_t) ((part.x1 - part.x0 + cx - 1) / cx)));
         }
     }
     return VFX_OK;
@@ -2100,6 +2133,8 @@ exr_write_close(vfx__wr *wr, int failed)
     vfx__free(ew->slot_w);
     vfx__free(ew->file_of);
     vfx__free(ew->ftype);
+    vfx__free(ew->xsamp);
+    vfx__free(ew->ysamp);
     vfx__free(ew->plane_off);
     vfx__free(ew);
     wr->priv = NULL;
