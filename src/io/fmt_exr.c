@@ -855,7 +855,8 @@ find_chunk_tables(vfx__rd *rd, exr_reader *er)
                 VFX_TRY(hdr_byte(&h, &sz[i]));
             int32_t size = (int32_t) ((uint32_t) sz[0] | (uint32_t) sz[1] << 8 |
                                       (uint32_t) sz[2] << 16 | (uint32_t) sz[3] << 24);
-            if (size < 0 || (rd->file_size >= 0 && h.pos + (uint64_t) size > (uint64_t) rd->file_size))
+            if (size < 0 ||
+                (rd->file_size >= 0 && h.pos + (uint64_t) size > (uint64_t) rd->file_size))
                 return vfx__fail(VFX_ERR_CORRUPT, "header: attribute size %d", size);
             h.pos += (uint64_t) size;
         }
@@ -922,8 +923,10 @@ rip_chunk_info(vfx__rd *rd, const exr_reader *er, int32_t pi, int32_t tx, int32_
     ci->idx = (int32_t) idx;
     ci->start_x = tx;
     ci->start_y = ty;
-    ci->width = (int32_t) VFX__MIN((int64_t) ep->tile_w, vfx_rect_width(lr) - (int64_t) tx * ep->tile_w);
-    ci->height = (int32_t) VFX__MIN((int64_t) ep->tile_h, vfx_rect_height(lr) - (int64_t) ty * ep->tile_h);
+    ci->width = (int32_t) VFX__MIN((int64_t) ep->tile_w,
+                                   vfx_rect_width(lr) - (int64_t) tx * ep->tile_w);
+    ci->height = (int32_t) VFX__MIN((int64_t) ep->tile_h,
+                                    vfx_rect_height(lr) - (int64_t) ty * ep->tile_h);
     ci->level_x = (uint8_t) lx;
     ci->level_y = (uint8_t) ly;
     ci->type = (uint8_t) EXR_STORAGE_TILED;
@@ -1488,7 +1491,8 @@ parse_compression(const char *name, exr_compression_t *out)
 /* ACES AP0 primaries and white (SMPTE ST 2065-1), as EXR stores them (red, green, blue,
  * white; x then y). The colour layer has the same numbers (VFX_PRIMARIES_ACES_AP0), but the
  * I/O layer sits below it. */
-static const float aces_ap0[8] = { 0.7347f, 0.2653f, 0.0f, 1.0f, 0.0001f, -0.077f, 0.32168f, 0.33767f };
+static const float aces_ap0[8] = { 0.7347f,  0.2653f, 0.0f,     1.0f,
+                                   0.0001f, -0.077f, 0.32168f, 0.33767f };
 
 /* ACES container files (SMPTE ST 2065-4): what they may hold, checked before anything is
  * written. */
@@ -1723,7 +1727,8 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
     wr->n_levels_y = nly;
     for (int32_t ly = 0; ly < nly; ly++) {
         for (int32_t lx = 0; lx < nlx; lx++) {
-            int32_t lw = (int32_t) vfx_rect_width(sp->data), lh = (int32_t) vfx_rect_height(sp->data);
+            int32_t lw = (int32_t) vfx_rect_width(sp->data);
+            int32_t lh = (int32_t) vfx_rect_height(sp->data);
             if (wr->level_mode == VFX_LEVELS_MIPMAP && lx != ly)
                 continue;
             if (ew->tiled &&
@@ -1847,7 +1852,8 @@ chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_
          * would pack pixels the tile does not have: clip them to the level here. */
         if (rv == EXR_ERR_SUCCESS) {
             int32_t tw = ew->slot_w[slot];
-            int32_t th = VFX__MIN(ew->tile_h, ew->stage_rect.y1 - (ew->stage_rect.y0 + ty * ew->tile_h));
+            int32_t th = VFX__MIN(ew->tile_h,
+                                  ew->stage_rect.y1 - (ew->stage_rect.y0 + ty * ew->tile_h));
             if (tw <= 0 || th <= 0)
                 return vfx__fail(VFX_ERR_INTERNAL, "%s: empty tile", what);
             uint64_t px_bytes = 0;
