@@ -1822,7 +1822,7 @@ rip_chunk_index(const vfx__wr *wr, int32_t tx, int32_t ty, int32_t lx, int32_t l
 {
     const vfx_chunking *c = &wr->chunking;
     int64_t idx = 0;
-    int64_t tiles_y_of_ly = 0;
+    int64_t nx_here = 0;
     for (int32_t y = 0; y <= ly; y++) {
         int64_t ny = (vfx_rect_height(wr->level_rect[(size_t) y * (size_t) wr->n_levels_x]) +
                       c->chunk_h - 1) / c->chunk_h;
@@ -1833,10 +1833,10 @@ rip_chunk_index(const vfx__wr *wr, int32_t tx, int32_t ty, int32_t lx, int32_t l
             else if (x < lx)
                 idx += nx * ny;
             else if (x == lx)
-                tiles_y_of_ly = nx;
+                nx_here = nx;
         }
     }
-    return idx + (int64_t) ty * tiles_y_of_ly + tx;
+    return idx + (int64_t) ty * nx_here + tx;
 }
 
 static vfx_status
