@@ -176,6 +176,19 @@ VFX_API vfx_status vfx_adaptation_matrix(vfx_cat cat, const double src_xy[2], co
 /** RGB in @p src -> RGB in @p dst, adapting the white with @p cat (NONE: no adaptation). */
 VFX_API vfx_status vfx_rgb_to_rgb_matrix(const vfx_chromaticities *src, const vfx_chromaticities *dst,
                                          vfx_cat cat, double m_out[9]);
+/** The chromaticities of an image: its "chromaticities" attribute (EXR, PNG cHRM, ...), else
+ *  OpenEXR's default (Rec.709 primaries, D65 white). *present_out (may be NULL) says whether
+ *  the attribute was there. @return VFX_ERR_ARG for a NULL argument or an attribute of the
+ *  wrong type. */
+VFX_API vfx_status vfx_spec_chromaticities(const vfx_spec *spec, vfx_chromaticities *out,
+                                           int *present_out);
+/** RGB -> XYZ and XYZ -> RGB matrices (row-major, column vectors) of an image's
+ *  chromaticities (vfx_spec_chromaticities()). With @p use_white_luminance and an
+ *  "openexr:whiteLuminance" attribute L, RGB (1, 1, 1) maps to Y = L (nits), as OpenEXR's
+ *  RGBtoXYZ(chromaticities, L); otherwise to Y = 1. Either out pointer may be NULL.
+ *  @return VFX_ERR_ARG for degenerate chromaticities or a non-positive white luminance. */
+VFX_API vfx_status vfx_spec_rgb_xyz_matrices(const vfx_spec *spec, int use_white_luminance,
+                                             double rgb_to_xyz_out[9], double xyz_to_rgb_out[9]);
 /** 3x3 helpers in double: out = a * b; inverse (VFX_ERR_ARG when singular). */
 VFX_API void       vfx_mat3_mul(const double a[9], const double b[9], double out[9]);
 VFX_API vfx_status vfx_mat3_invert(const double m[9], double out[9]);

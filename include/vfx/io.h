@@ -173,10 +173,29 @@ typedef struct vfx_write_options {
     int32_t        tile_w;      /**< > 0: write tiles of tile_w x tile_h; 0 = strips */
     int32_t        tile_h;
     vfx_pixel_type pixel_type;  /**< store every channel as this type; UNKNOWN = as the spec */
-    uint32_t       flags;       /**< reserved, 0 */
+    uint32_t       flags;       /**< VFX_WRITE_* flags */
+    /* resolution levels (EXR, tiled only) */
+    vfx_level_mode levels;       /**< ONE (default), MIPMAP or RIPMAP */
+    int32_t        level_round;  /**< VFX_LEVEL_ROUND_DOWN (default) or _UP: level sizes are
+                                      floor (ceil) of the level-0 size / 2^level, at least 1 */
+    const char    *level_filter; /**< vfx_image_write_levels(): resize filter making each
+                                      level from the previous one (ops.h names); NULL = box */
 } vfx_write_options;
 #define VFX_WRITE_OPTIONS_INIT                                                                \
-    { sizeof(vfx_write_options), NULL, NULL, -1, 0, 0, VFX_PIXEL_UNKNOWN, 0 }
+    { sizeof(vfx_write_options), NULL, NULL, -1, 0, 0, VFX_PIXEL_UNKNOWN, 0,                 \
+      VFX_LEVELS_ONE, 0, NULL }
+
+/** vfx_write_options.flags. */
+enum {
+    /** OpenEXR: write an ACES container file (SMPTE ST 2065-4): acesImageContainerFlag = 1,
+     *  ACES AP0 chromaticities and adoptedNeutral, half R,G,B(,A) scanlines, compression
+     *  none, piz (the default) or b44a. Anything else is refused with VFX_ERR_ARG, as are
+     *  pixels labelled with other chromaticities (convert them to ACES2065-1 first). */
+    VFX_WRITE_ACES = 1u << 0
+};
+
+/** vfx_write_options.level_round. */
+enum { VFX_LEVEL_ROUND_DOWN = 0, VFX_LEVEL_ROUND_UP = 1 };
 
 /** Create a writer for one image. Nothing appears at @p path until vfx_writer_close()
  *  succeeds: pixels go to a temporary file in the same folder. @p spec is copied.
@@ -184,6 +203,21 @@ typedef struct vfx_write_options {
  *  VFX_ERR_IO. */
 VFX_API vfx_status vfx_writer_open(const char *path, const vfx_spec *spec,
                                    const vfx_write_options *opt, vfx_writer **out);
+
+/** Resolution levels the writer stores (vfx_write_options.levels): mode and counts in x and
+ *  y, as vfx_reader_levels(). Any out pointer may be NULL. */
+VFX_API vfx_status vfx_writer_levels(const vfx_writer *w, vfx_level_mode *mode_out,
+                                     int32_t *n_x_out, int32_t *n_y_out);
+
+/** Data window of level (@p level_x, @p level_y): the level-0 origin with the level's size. */
+VFX_API vfx_status vfx_writer_level_rect(const vfx_writer *w, int32_t level_x, int32_t level_y,
+                                         vfx_rect *out);
+
+/** Make level (@p level_x, @p level_y) the target of the following vfx_writer_write_rect()
+ *  calls (level (0, 0) at open). Levels may be written in any order; a MIP map has only the
+ *  levels (l, l). vfx_writer_chunking() then describes this level's tile grid.
+ *  @return VFX_ERR_ARG for a level the file does not have. */
+VFX_API vfx_status vfx_writer_set_level(vfx_writer *w, int32_t level_x, int32_t level_y);
 
 /** The chunk grid the writer stores. RANDOM_STRIPS: rows must arrive top to bottom
  *  (any number of whole rows per call); RANDOM_TILES: whole tiles in any order. */
@@ -239,7 +273,8 @@ VFX_API vfx_status vfx_image_open(const char *path, const vfx_open_options *opt,
 /** Reader statistics of an image made by vfx_image_read() (VFX_ERR_ARG for another op). */
 VFX_API vfx_status vfx_image_read_stats(const vfx_image *im, vfx_reader_stats *out);
 
-/** Render @p im into a file. The region is, in order: the sink options' REGION or
+/** Render @p im into a file (one level: wopt->levels must be ONE; vfx_image_write_levels()
+ *  in ops.h writes MIP / RIP pyramids). The region is, in order: the sink options' REGION or
  *  DATA_WINDOW, else the image's data window when finite, else its display window. Tiles
  *  are rendered on the pool and handed to the writer in its order; on success the file
  *  appears at @p path, on error or cancel nothing does (and an old file is left alone).

@@ -8,6 +8,7 @@
 #include "vfx/image.h"
 #include "vfx/color.h"
 #include "vfx/sink.h"
+#include "vfx/io.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -27,6 +28,12 @@ VFX_API vfx_status vfx_image_color(vfx_image *in, const vfx_color_processor *pro
  *  by that same alpha (as oiiotool). */
 VFX_API vfx_status vfx_image_ccmatrix(vfx_image *in, const float m[16], int transpose, int invert,
                                       int unpremult, vfx_image **out);
+
+/** RGB (channels 0..2) from the image's chromaticities (vfx_spec_chromaticities(): OpenEXR's
+ *  Rec.709 / D65 default when it has none) to ACES2065-1 (AP0), adapting the white with
+ *  Bradford as OpenEXR's exr2aces does; the result is labelled with the AP0 chromaticities,
+ *  ready for an ACES container file (VFX_WRITE_ACES). Other channels pass through. */
+VFX_API vfx_status vfx_image_to_aces(vfx_image *in, vfx_image **out);
 
 /** Per-pixel arithmetic of two images with the same channel count. */
 typedef enum vfx_arith {
@@ -56,6 +63,16 @@ VFX_API vfx_status vfx_image_channels(vfx_image *in, const char *list, vfx_image
  *  passes through precomputed weight tables. */
 VFX_API vfx_status vfx_image_resize(vfx_image *in, vfx_rect display, const char *filter,
                                     float filter_width, vfx_image **out);
+/** Write @p im as a tiled file with resolution levels (maketx): wopt->levels MIPMAP or
+ *  RIPMAP, wopt->tile_w/h > 0, wopt->level_round. Level 0 is @p im over the region
+ *  vfx_image_write() would write; each further level is the previous one (MIP: the one
+ *  diagonally before; RIP: the one to its left, else above) resized to the level's size with
+ *  wopt->level_filter (NULL = "box", as maketx), rendered and written level by level through
+ *  the tile cache, so memory stays bounded whatever the image size. Nothing appears at
+ *  @p path unless every level was written. */
+VFX_API vfx_status vfx_image_write_levels(vfx_image *im, const char *path,
+                                          const vfx_write_options *wopt,
+                                          const vfx_sink_options *sopt);
 /** As oiiotool --fit: resize (keeping the aspect ratio) to fit @p box, centred in it;
  *  @p fillmode "letterbox" (NULL: fill the limiting dimension), "width" or "height". The
  *  display window becomes @p box; with @p pad the data window is the whole box (black

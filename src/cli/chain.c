@@ -156,6 +156,12 @@ cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     const char *sub = mod_get(mods, n_mods, "subimage");
     if (sub)
         o.part = (int32_t) atoi(sub);
+    const char *mip = mod_get(mods, n_mods, "miplevel"); /* MIP level l = (l, l) */
+    if (mip)
+        o.level_x = o.level_y = (int32_t) atoi(mip);
+    const char *lev = mod_get(mods, n_mods, "level"); /* "LX,LY" of a RIP map */
+    if (lev && sscanf(lev, "%d,%d", &o.level_x, &o.level_y) != 2)
+        return usage("bad level '%s' (want LX,LY)", lev);
     vfx_image *im;
     vfx_status s = vfx_image_open(args[0], &o, &im);
     if (s != VFX_OK)
@@ -1666,7 +1672,7 @@ cmd_assemble(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
 }
 
 static const chain_cmd commands[] = {
-    { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N)" },
+    { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N :miplevel=N :level=LX,LY)" },
     { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
                                  "files with #### / %04d / @ / <UDIM> tokens get the frame" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },

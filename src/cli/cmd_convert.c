@@ -31,6 +31,10 @@ convert_help(FILE *out)
             "  --filter NAME           resize filter (lanczos3, mitchell, box, ...; default as\n"
             "                          oiiotool: lanczos3 down, blackman-harris up)\n"
             "  --scanline              write scanlines / strips (the default)\n"
+            "  --aces                  write an ACES container file (SMPTE ST 2065-4): RGB\n"
+            "                          converted from IN's chromaticities to ACES2065-1 (AP0,\n"
+            "                          Bradford, as exr2aces), half R,G,B(,A), piz (or none,\n"
+            "                          b44a), acesImageContainerFlag = 1\n"
             "  --frames RANGE          convert a sequence: IN and OUT are patterns, each frame\n"
             "                          streams in turn and OUT gets the same frame number\n"
             "  -q                      no progress line\n"
@@ -45,7 +49,7 @@ convert_help(FILE *out)
 typedef struct convert_job {
     const char        *ch;
     int32_t            part;
-    int                quiet, stats;
+    int                quiet, stats, aces;
     vfx_write_options *wo;
     const char        *cc_from, *cc_to, *config, *resize, *filter;
 } convert_job;
@@ -106,6 +110,15 @@ convert_one(void *user, const char *in, const char *out)
             return cli_fail("--resize", s);
         im = sized;
     }
+    if (job->aces) {
+        vfx_image *a = NULL;
+        s = vfx_image_to_aces(im, &a);
+        vfx_image_unref(im);
+        if (s != VFX_OK)
+            return cli_fail(in, s);
+        im = a;
+        wo.flags |= VFX_WRITE_ACES;
+    }
     cli_progress pr;
     vfx_rect     rod = vfx_image_rod(im);
     cli_progress_init(&pr, out, vfx_rect_area(rod), quiet);
@@ -139,7 +152,7 @@ convert_run(int argc, char **argv)
     const char *in = NULL, *out = NULL, *ch = NULL, *frames = NULL;
     const char *cc_from = NULL, *cc_to = NULL, *config = NULL, *resize = NULL, *filter = NULL;
     int32_t     part = 0;
-    int         quiet = 0, stats = 0;
+    int         quiet = 0, stats = 0, aces = 0;
     char        comp[64];
     vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
     for (int i = 1; i < argc; i++) {
@@ -169,6 +182,8 @@ convert_run(int argc, char **argv)
             resize = argv[++i];
         } else if (strcmp(a, "--filter") == 0 && more) {
             filter = argv[++i];
+        } else if (strcmp(a, "--aces") == 0) {
+            aces = 1;
         } else if (strcmp(a, "--scanline") == 0) {
             wo.tile_w = wo.tile_h = 0;
         } else if (strcmp(a, "--frames") == 0 && more) {
@@ -189,7 +204,7 @@ convert_run(int argc, char **argv)
     }
     if (!in || !out)
         return cli_usage_error("convert", "need IN and OUT");
-    convert_job job = { ch, part, quiet, stats, &wo, cc_from, cc_to, config, resize, filter };
+    convert_job job = { ch, part, quiet, stats, aces, &wo, cc_from, cc_to, config, resize, filter };
     return cli_seq_run("convert", in, out, frames, convert_one, &job);
 }
 

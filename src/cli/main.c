@@ -5,7 +5,7 @@
 #include "cli/cli_int.h"
 
 /* The subcommands, one line each (cmd_<name>.c defines cli_cmd_<name>). */
-#define VFX_CLI_COMMANDS(X) X(info) X(convert) X(stats) X(diff) X(colors) X(config) X(bakelut) X(formats) X(demo)
+#define VFX_CLI_COMMANDS(X) X(info) X(convert) X(maketx) X(stats) X(diff) X(colors) X(config) X(bakelut) X(formats) X(demo)
 
 #define X(name) extern const cli_command cli_cmd_##name;
 VFX_CLI_COMMANDS(X)

@@ -8,6 +8,7 @@
 #include "io/io_int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,12 +106,17 @@ typedef struct exr_part {
     int32_t           max_x_sampling, max_y_sampling;
     uint32_t          tile_w, tile_h;
     int32_t          *file_of; /* spec channel -> file channel (see order_channels) */
+    /* RIP maps (see rip_chunk_info): bytes of one pixel, the offset table's place and size */
+    int32_t           pixel_bytes;
+    int32_t           chunk_count;
+    uint64_t          table_off;
 } exr_part;
 
 typedef struct exr_reader {
     exr_context_t ctx;
     exr_part     *parts;
     int32_t       n_parts;
+    int           multipart;
 } exr_reader;
 
 static int64_t
@@ -646,6 +652,11 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
         int32_t nlx = 1, nly = 1;
         if ((rv = exr_get_tile_levels(ctx, pi, &nlx, &nly)) != EXR_ERR_SUCCESS)
             return exr_fail(rv, what);
+        ep->pixel_bytes = 0;
+        for (int c = 0; c < cl->num_channels; c++)
+            ep->pixel_bytes += cl->entries[c].pixel_type == EXR_PIXEL_HALF ? 2 : 4;
+        if ((rv = exr_get_chunk_count(ctx, pi, &ep->chunk_count)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
         p->level_mode = lm == EXR_TILE_MIPMAP_LEVELS   ? VFX_LEVELS_MIPMAP
                         : lm == EXR_TILE_RIPMAP_LEVELS ? VFX_LEVELS_RIPMAP
                                                        : VFX_LEVELS_ONE;
@@ -772,6 +783,160 @@ exr_free_fn(void *p)
     vfx__free(p);
 }
 
+/* ---- RIP maps: OpenEXRCore 3.1.5 looks up the tiles of levels with level_y > 0 under the
+ * wrong offset-table entries (its index sums only the x levels before level_x for each
+ * earlier level_y), so such files -- OpenEXR's own included -- fail to read. For those
+ * tiles the reader finds the entry itself. OpenEXRCore 3.1.5 does not say where the offset
+ * tables are, so the headers are walked here (a small hand parser of the attribute list:
+ * name, type, size, value; bounds checked against the file size). */
+
+typedef struct hdr_cursor {
+    vfx__rd *rd;
+    uint64_t pos;
+    uint8_t  buf[4096];
+    uint64_t buf_at; /* file offset of buf[0] */
+    size_t   buf_n;
+} hdr_cursor;
+
+static vfx_status
+hdr_byte(hdr_cursor *h, uint8_t *out)
+{
+    if (h->pos < h->buf_at || h->pos >= h->buf_at + h->buf_n) {
+        int64_t got = vfx__rd_read(h->rd, h->buf, sizeof h->buf, h->pos);
+        if (got <= 0)
+            return vfx__fail(VFX_ERR_CORRUPT, "header ends early at byte %" PRIu64, h->pos);
+        h->buf_at = h->pos;
+        h->buf_n = (size_t) got;
+    }
+    *out = h->buf[h->pos - h->buf_at];
+    h->pos++;
+    return VFX_OK;
+}
+
+/* Skip a NUL-terminated name of at most 255 characters; *empty_out = it was "". */
+static vfx_status
+hdr_skip_name(hdr_cursor *h, int *empty_out)
+{
+    uint8_t b = 1;
+    int n = 0;
+    while (b != 0) {
+        VFX_TRY(hdr_byte(h, &b));
+        if (++n > 256)
+            return vfx__fail(VFX_ERR_CORRUPT, "header: attribute name too long");
+    }
+    if (empty_out)
+        *empty_out = n == 1;
+    return VFX_OK;
+}
+
+static vfx_status
+find_chunk_tables(vfx__rd *rd, exr_reader *er)
+{
+    hdr_cursor h;
+    memset(&h, 0, sizeof h);
+    h.rd = rd;
+    h.pos = 4;
+    uint8_t v[4];
+    for (int i = 0; i < 4; i++)
+        VFX_TRY(hdr_byte(&h, &v[i]));
+    er->multipart = (v[1] & 0x10) != 0; /* version bit 12 */
+    int32_t parts = er->multipart ? er->n_parts : 1;
+    for (int32_t p = 0; p < parts; p++) {
+        for (int32_t n_attr = 0;; n_attr++) {
+            int empty = 0;
+            VFX_TRY(hdr_skip_name(&h, &empty));
+            if (empty)
+                break;
+            if (n_attr > 100000)
+                return vfx__fail(VFX_ERR_CORRUPT, "header: too many attributes");
+            VFX_TRY(hdr_skip_name(&h, NULL));
+            uint8_t sz[4];
+            for (int i = 0; i < 4; i++)
+                VFX_TRY(hdr_byte(&h, &sz[i]));
+            int32_t size = (int32_t) ((uint32_t) sz[0] | (uint32_t) sz[1] << 8 |
+                                      (uint32_t) sz[2] << 16 | (uint32_t) sz[3] << 24);
+            if (size < 0 ||
+                (rd->file_size >= 0 && h.pos + (uint64_t) size > (uint64_t) rd->file_size))
+                return vfx__fail(VFX_ERR_CORRUPT, "header: attribute size %d", size);
+            h.pos += (uint64_t) size;
+        }
+    }
+    if (er->multipart) { /* the empty header that ends the list */
+        int empty = 0;
+        VFX_TRY(hdr_skip_name(&h, &empty));
+        if (!empty)
+            return vfx__fail(VFX_ERR_CORRUPT, "header: more parts than announced");
+    }
+    for (int32_t p = 0; p < er->n_parts; p++) {
+        er->parts[p].table_off = h.pos;
+        h.pos += (uint64_t) er->parts[p].chunk_count * 8u;
+    }
+    return VFX_OK;
+}
+
+/* Chunk info of tile (tx, ty) of RIP level (lx, ly), read from the offset table at the index
+ * OpenEXR's C++ library uses (levels row by row, tiles row-major) and checked against the
+ * chunk's own leader. */
+static vfx_status
+rip_chunk_info(vfx__rd *rd, const exr_reader *er, int32_t pi, int32_t tx, int32_t ty,
+               int32_t lx, int32_t ly, exr_chunk_info_t *ci)
+{
+    const exr_part *ep = &er->parts[pi];
+    const vfx__part *p = &rd->parts[pi];
+    int64_t idx = 0, nx_here = 0;
+    for (int32_t y = 0; y <= ly; y++) {
+        const vfx_chunking *cy = &p->level_chunking[(size_t) y * (size_t) p->n_levels_x];
+        for (int32_t x = 0; x < p->n_levels_x; x++) {
+            const vfx_chunking *cx = &p->level_chunking[x];
+            if (y < ly || x < lx)
+                idx += (int64_t) cx->n_x * cy->n_y;
+            else if (x == lx)
+                nx_here = cx->n_x;
+        }
+    }
+    idx += (int64_t) ty * nx_here + tx;
+    if (idx < 0 || idx >= ep->chunk_count)
+        return vfx__fail(VFX_ERR_CORRUPT, "tile (%d, %d) of level (%d, %d): chunk %" PRId64
+                         " past the %d chunks", tx, ty, lx, ly, idx, ep->chunk_count);
+    uint8_t b[8 + 24];
+    if (vfx__rd_read(rd, b, 8, ep->table_off + (uint64_t) idx * 8u) != 8)
+        return vfx__fail(VFX_ERR_CORRUPT, "chunk %" PRId64 ": offset table ends early", idx);
+    uint64_t off = 0;
+    for (int i = 0; i < 8; i++)
+        off |= (uint64_t) b[i] << (8 * i);
+    int lead = er->multipart ? 24 : 20;
+    if (off > (uint64_t) INT64_MAX || vfx__rd_read(rd, b, (uint64_t) lead, off) != lead)
+        return vfx__fail(VFX_ERR_CORRUPT, "chunk %" PRId64 ": offset %" PRIu64
+                         " past the end of the file", idx, off);
+    int32_t f[6];
+    for (int k = 0; k < lead / 4; k++)
+        f[k] = (int32_t) ((uint32_t) b[4 * k] | (uint32_t) b[4 * k + 1] << 8 |
+                          (uint32_t) b[4 * k + 2] << 16 | (uint32_t) b[4 * k + 3] << 24);
+    const int32_t *t = er->multipart ? f + 1 : f;
+    if ((er->multipart && f[0] != pi) || t[0] != tx || t[1] != ty || t[2] != lx || t[3] != ly ||
+        t[4] < 0 || (rd->file_size >= 0 && off + (uint64_t) lead + (uint64_t) t[4] >
+                                               (uint64_t) rd->file_size))
+        return vfx__fail(VFX_ERR_CORRUPT, "chunk %" PRId64 ": its leader does not match tile "
+                         "(%d, %d) of level (%d, %d)", idx, tx, ty, lx, ly);
+    const vfx_rect lr = p->level_rect[(size_t) lx + (size_t) ly * (size_t) p->n_levels_x];
+    memset(ci, 0, sizeof *ci);
+    ci->idx = (int32_t) idx;
+    ci->start_x = tx;
+    ci->start_y = ty;
+    ci->width = (int32_t) VFX__MIN((int64_t) ep->tile_w,
+                                   vfx_rect_width(lr) - (int64_t) tx * ep->tile_w);
+    ci->height = (int32_t) VFX__MIN((int64_t) ep->tile_h,
+                                    vfx_rect_height(lr) - (int64_t) ty * ep->tile_h);
+    ci->level_x = (uint8_t) lx;
+    ci->level_y = (uint8_t) ly;
+    ci->type = (uint8_t) EXR_STORAGE_TILED;
+    ci->compression = (uint8_t) ep->compression;
+    ci->data_offset = off + (uint64_t) lead;
+    ci->packed_size = (uint64_t) t[4];
+    ci->unpacked_size = (uint64_t) ci->width * (uint64_t) ci->height * (uint64_t) ep->pixel_bytes;
+    return VFX_OK;
+}
+
 static vfx_status
 exr_open(vfx__rd *rd)
 {
@@ -807,6 +972,9 @@ exr_open(vfx__rd *rd)
     VFX_TRY(vfx__rd_alloc_parts(rd, n));
     for (int32_t i = 0; i < n; i++)
         VFX_TRY(open_part(rd, er, i));
+    for (int32_t i = 0; i < n; i++)
+        if (rd->parts[i].level_mode == VFX_LEVELS_RIPMAP && rd->parts[i].n_levels_y > 1)
+            return find_chunk_tables(rd, er);
     return VFX_OK;
 }
 
@@ -1081,8 +1249,18 @@ read_chunks(vfx__rd *rd, const vfx__read_req *req, read_state *st)
             clear_exr_error();
             if (ep->storage == EXR_STORAGE_TILED) {
                 chunk_no = i + j * c->n_x;
-                rv = exr_read_tile_chunk_info(er->ctx, req->part, i, j, req->level_x,
-                                              req->level_y, &ci);
+                if (p->level_mode == VFX_LEVELS_RIPMAP && req->level_y > 0) {
+                    char what[64];
+                    snprintf(what, sizeof what, "chunk %d", chunk_no);
+                    vfx_status rs = rip_chunk_info(rd, er, req->part, i, j, req->level_x,
+                                                   req->level_y, &ci);
+                    if (rs != VFX_OK)
+                        return rs;
+                    rv = EXR_ERR_SUCCESS;
+                } else {
+                    rv = exr_read_tile_chunk_info(er->ctx, req->part, i, j, req->level_x,
+                                                  req->level_y, &ci);
+                }
             } else {
                 chunk_no = j;
                 int32_t y = (int32_t) ((int64_t) c->origin_y + (int64_t) j * c->chunk_h);
@@ -1145,6 +1323,7 @@ typedef struct exr_writer {
     int32_t               n_channels;
     int32_t              *file_of;    /* spec channel -> file channel */
     vfx_pixel_type       *ftype;      /* per spec channel: stored type */
+    int32_t              *xsamp, *ysamp; /* per spec channel: x / y sampling (1 = full) */
     uint8_t              *stage;      /* `batch` chunks, each planar per spec channel */
     size_t                chunk_bytes; /* one chunk in the stage */
     size_t               *plane_off;  /* per spec channel, within a chunk */
@@ -1152,6 +1331,19 @@ typedef struct exr_writer {
     int32_t               n_ready;    /* complete chunks staged */
     int32_t              *slot_x, *slot_y, *slot_w; /* per slot: tile (x, y) or strip y; width */
     int32_t               lines_per_chunk;
+    int32_t               stage_lx, stage_ly; /* the level of the staged tiles */
+    vfx_rect              stage_rect;         /* and its data window */
+    int32_t               tile_h;
+    /* RIP maps: OpenEXRCore 3.1.5 files the tiles of levels with level_y > 0 under wrong
+     * (colliding) offset-table entries, so the writer keeps the table itself: the offset of
+     * each tile is caught in wr_write_fn, and the library's table is replaced when
+     * exr_finish() writes it (see rip_chunk_index) */
+    uint64_t             *rip_table;  /* chunk_count entries, or NULL */
+    int32_t               chunk_count;
+    int                   capture;    /* catching the first offset of a chunk write */
+    int64_t               capture_idx;
+    uint64_t              captured;
+    uint64_t              first_chunk; /* the table sits before every chunk */
     int                   tiled;
     int                   dwa;        /* DWAA/DWAB: our compress stage (dwa_codec.c) */
     int                   header_written;
@@ -1163,7 +1355,30 @@ wr_write_fn(exr_const_context_t ctxt, void *user, const void *buf, uint64_t n, u
 {
     (void) ctxt;
     vfx__wr *wr = user;
-    if (vfx__wr_write(wr, buf, n, offset) != VFX_OK) {
+    exr_writer *ew = wr->priv;
+    if (ew && ew->capture && ew->captured == UINT64_MAX) {
+        /* the first write of a chunk is its leader: that is where the chunk starts */
+        ew->captured = offset;
+        ew->rip_table[ew->capture_idx] = offset;
+        if (offset < ew->first_chunk)
+            ew->first_chunk = offset;
+    }
+    uint8_t *table = NULL;
+    if (ew && ew->rip_table && n == (uint64_t) ew->chunk_count * 8u && offset < ew->first_chunk) {
+        /* the offset table: ours, little-endian */
+        table = vfx__alloc((size_t) n);
+        if (!table) {
+            error_cb(ctxt, EXR_ERR_OUT_OF_MEMORY, "offset table");
+            return -1;
+        }
+        for (int32_t i = 0; i < ew->chunk_count; i++)
+            for (int b = 0; b < 8; b++)
+                table[(size_t) i * 8 + (size_t) b] = (uint8_t) (ew->rip_table[i] >> (8 * b));
+        buf = table;
+    }
+    vfx_status ws = vfx__wr_write(wr, buf, n, offset);
+    vfx__free(table);
+    if (ws != VFX_OK) {
         error_cb(ctxt, EXR_ERR_WRITE_IO, "%s", vfx_error_message());
         return -1;
     }
@@ -1372,16 +1587,89 @@ parse_compression(const char *name, exr_compression_t *out)
                      "pxr24, b44, b44a)", name);
 }
 
+/* ACES AP0 primaries and white (SMPTE ST 2065-1), as EXR stores them (red, green, blue,
+ * white; x then y). The colour layer has the same numbers (VFX_PRIMARIES_ACES_AP0), but the
+ * I/O layer sits below it. */
+static const float aces_ap0[8] = { 0.7347f,  0.2653f, 0.0f,     1.0f,
+                                   0.0001f, -0.077f, 0.32168f, 0.33767f };
+
+/* ACES container files (SMPTE ST 2065-4): what they may hold, checked before anything is
+ * written. */
+static vfx_status
+check_aces(const vfx__wr *wr, exr_compression_t comp)
+{
+    const vfx_spec *sp = &wr->spec;
+    if (comp != EXR_COMPRESSION_NONE && comp != EXR_COMPRESSION_PIZ && comp != EXR_COMPRESSION_B44A)
+        return vfx__fail(VFX_ERR_ARG, "ACES container files allow only none, piz or b44a "
+                         "compression, not %s", compression_name(comp));
+    if (wr->opt.tile_w > 0 || wr->opt.tile_h > 0)
+        return vfx__fail(VFX_ERR_ARG, "ACES container files are scanline files (no tiles)");
+    if (wr->opt.pixel_type != VFX_PIXEL_UNKNOWN && wr->opt.pixel_type != VFX_PIXEL_HALF)
+        return vfx__fail(VFX_ERR_ARG, "ACES container files store half channels only");
+    int32_t n = vfx_channels_count(sp->channels);
+    int seen[4] = { 0, 0, 0, 0 };
+    for (int32_t i = 0; i < n; i++) {
+        vfx_channel_info ch;
+        VFX_TRY(vfx_channels_get(sp->channels, i, &ch));
+        const char *p = strchr("RGBA", ch.name[0]);
+        if (!p || ch.name[1] != '\0' || seen[p - "RGBA"]++)
+            return vfx__fail(VFX_ERR_ARG, "ACES container files hold R, G, B and optionally A; "
+                             "not channel %s", ch.name);
+    }
+    if (!seen[0] || !seen[1] || !seen[2])
+        return vfx__fail(VFX_ERR_ARG, "ACES container files need R, G and B channels");
+    const vfx_attr_value *v = sp->attrs ? vfx_attrs_get(sp->attrs, "chromaticities") : NULL;
+    if (v && v->type == VFX_ATTR_CHROMATICITIES) {
+        for (int i = 0; i < 8; i++)
+            if (fabsf(v->u.chroma[i] - aces_ap0[i]) > 1e-4f)
+                return vfx__fail(VFX_ERR_ARG, "the pixels are labelled with other "
+                                 "chromaticities than ACES AP0: convert them to ACES2065-1 "
+                                 "before writing an ACES container file");
+    }
+    return VFX_OK;
+}
+
+/* The attributes that make an ACES container file (after the spec's own, which they
+ * override). */
+static vfx_status
+set_aces_attrs(exr_context_t ctx, int part)
+{
+    exr_attr_chromaticities_t c;
+    c.red_x = aces_ap0[0];
+    c.red_y = aces_ap0[1];
+    c.green_x = aces_ap0[2];
+    c.green_y = aces_ap0[3];
+    c.blue_x = aces_ap0[4];
+    c.blue_y = aces_ap0[5];
+    c.white_x = aces_ap0[6];
+    c.white_y = aces_ap0[7];
+    exr_attr_v2f_t wn = { .arr = { c.white_x, c.white_y } };
+    exr_result_t rv;
+    if ((rv = exr_attr_set_chromaticities(ctx, part, "chromaticities", &c)) != EXR_ERR_SUCCESS ||
+        (rv = exr_attr_set_v2f(ctx, part, "adoptedNeutral", &wn)) != EXR_ERR_SUCCESS ||
+        (rv = exr_attr_set_int(ctx, part, "acesImageContainerFlag", 1)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "ACES attributes");
+    return VFX_OK;
+}
+
 static vfx_status
 exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
 {
     const vfx_spec *sp = &wr->spec;
     exr_compression_t comp = EXR_COMPRESSION_ZIP;
-    VFX_TRY(parse_compression(wr->opt.compression, &comp));
+    int aces = (wr->opt.flags & VFX_WRITE_ACES) != 0;
+    if (aces && !wr->opt.compression)
+        comp = EXR_COMPRESSION_PIZ;
+    else
+        VFX_TRY(parse_compression(wr->opt.compression, &comp));
+    if (aces)
+        VFX_TRY(check_aces(wr, comp));
     ew->tiled = wr->opt.tile_w > 0 || wr->opt.tile_h > 0;
     if (ew->tiled && (wr->opt.tile_w <= 0 || wr->opt.tile_h <= 0 || wr->opt.tile_w > 65536 ||
                       wr->opt.tile_h > 65536))
         return vfx__fail(VFX_ERR_ARG, "bad tile size %d x %d", wr->opt.tile_w, wr->opt.tile_h);
+    if (!ew->tiled && wr->opt.levels != VFX_LEVELS_ONE)
+        return vfx__fail(VFX_ERR_ARG, "MIP and RIP levels need a tiled file (give a tile size)");
     exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
     init.error_handler_fn = on_exr_error;
     init.alloc_fn = exr_alloc_fn;
@@ -1431,9 +1719,13 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
             EXR_ERR_SUCCESS)
         return exr_fail(rv, "dwaCompressionLevel");
     if (ew->tiled &&
-        (rv = exr_set_tile_descriptor(ew->ctx, part, (uint32_t) wr->opt.tile_w,
-                                      (uint32_t) wr->opt.tile_h, EXR_TILE_ONE_LEVEL,
-                                      EXR_TILE_ROUND_DOWN)) != EXR_ERR_SUCCESS)
+        (rv = exr_set_tile_descriptor(
+             ew->ctx, part, (uint32_t) wr->opt.tile_w, (uint32_t) wr->opt.tile_h,
+             wr->opt.levels == VFX_LEVELS_MIPMAP   ? EXR_TILE_MIPMAP_LEVELS
+             : wr->opt.levels == VFX_LEVELS_RIPMAP ? EXR_TILE_RIPMAP_LEVELS
+                                                   : EXR_TILE_ONE_LEVEL,
+             wr->opt.level_round == VFX_LEVEL_ROUND_UP ? EXR_TILE_ROUND_UP
+                                                       : EXR_TILE_ROUND_DOWN)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
 
     /* channels: the library keeps them sorted by name; remember where each one went */
@@ -1442,15 +1734,37 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
     ew->file_of = vfx__calloc((size_t) n, sizeof *ew->file_of);
     ew->ftype = vfx__calloc((size_t) n, sizeof *ew->ftype);
     ew->plane_off = vfx__calloc((size_t) n, sizeof *ew->plane_off);
-    if (!ew->file_of || !ew->ftype || !ew->plane_off)
+    ew->xsamp = vfx__calloc((size_t) n, sizeof *ew->xsamp);
+    ew->ysamp = vfx__calloc((size_t) n, sizeof *ew->ysamp);
+    if (!ew->file_of || !ew->ftype || !ew->plane_off || !ew->xsamp || !ew->ysamp)
         return vfx__nomem();
     for (int32_t i = 0; i < n; i++) {
         vfx_channel_info ch;
         VFX_TRY(vfx_channels_get(sp->channels, i, &ch));
-        if (ch.x_sampling != 1 || ch.y_sampling != 1)
-            return vfx__fail(VFX_ERR_UNSUPPORTED, "channel %s: writing subsampled channels is "
-                             "not supported", ch.name);
-        vfx_pixel_type t = wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type : ch.type;
+        /* subsampled channels (luminance / chroma files): scanline files only, on a data
+         * window whose origin and size are multiples of the sampling (OpenEXR's rules) */
+        if (ch.x_sampling < 1 || ch.y_sampling < 1 || ch.x_sampling > 64 || ch.y_sampling > 64)
+            return vfx__fail(VFX_ERR_ARG, "channel %s: sampling %d x %d", ch.name,
+                             ch.x_sampling, ch.y_sampling);
+        if (ch.x_sampling != 1 || ch.y_sampling != 1) {
+            if (ew->tiled)
+                return vfx__fail(VFX_ERR_UNSUPPORTED, "channel %s: tiled EXR files cannot hold "
+                                 "subsampled channels; write scanlines", ch.name);
+            if (aces)
+                return vfx__fail(VFX_ERR_ARG, "channel %s: vfx writes ACES container files "
+                                 "as R, G, B(, A) only", ch.name);
+            if (sp->data.x0 % ch.x_sampling || sp->data.y0 % ch.y_sampling ||
+                vfx_rect_width(sp->data) % ch.x_sampling ||
+                vfx_rect_height(sp->data) % ch.y_sampling)
+                return vfx__fail(VFX_ERR_ARG, "channel %s: the data window's origin and size "
+                                 "must be multiples of its %d x %d sampling", ch.name,
+                                 ch.x_sampling, ch.y_sampling);
+        }
+        ew->xsamp[i] = ch.x_sampling;
+        ew->ysamp[i] = ch.y_sampling;
+        vfx_pixel_type t = aces                                    ? VFX_PIXEL_HALF
+                           : wr->opt.pixel_type != VFX_PIXEL_UNKNOWN ? wr->opt.pixel_type
+                                                                     : ch.type;
         exr_pixel_type_t et = exr_type_for(t);
         if ((comp == EXR_COMPRESSION_B44 || comp == EXR_COMPRESSION_B44A) && et != EXR_PIXEL_HALF)
             return vfx__fail(VFX_ERR_UNSUPPORTED,
@@ -1461,7 +1775,7 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
         ew->ftype[i] = vfx_type_for(et);
         rv = exr_add_channel(ew->ctx, part, ch.name, et,
                              ch.linear ? EXR_PERCEPTUALLY_LINEAR : EXR_PERCEPTUALLY_LOGARITHMIC,
-                             1, 1);
+                             ch.x_sampling, ch.y_sampling);
         if (rv != EXR_ERR_SUCCESS) {
             char what[300];
             snprintf(what, sizeof what, "channel %s", ch.name);
@@ -1492,9 +1806,44 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
             VFX_TRY(export_attr(ew->ctx, an, av));
         }
     }
+    if (aces)
+        VFX_TRY(set_aces_attrs(ew->ctx, part));
     if ((rv = exr_write_header(ew->ctx)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
     ew->header_written = 1;
+
+    /* the levels, as the library computes them from the tile description */
+    int32_t nlx = 1, nly = 1;
+    if (ew->tiled && (rv = exr_get_tile_levels(ew->ctx, part, &nlx, &nly)) != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "levels");
+    if (nlx < 1 || nly < 1 || nlx > 64 || nly > 64)
+        return vfx__fail(VFX_ERR_INTERNAL, "%d x %d levels", nlx, nly);
+    wr->level_rect = vfx__calloc((size_t) nlx * (size_t) nly, sizeof *wr->level_rect);
+    if (!wr->level_rect)
+        return vfx__nomem();
+    wr->level_mode = ew->tiled ? wr->opt.levels : VFX_LEVELS_ONE;
+    wr->n_levels_x = nlx;
+    wr->n_levels_y = nly;
+    for (int32_t ly = 0; ly < nly; ly++) {
+        for (int32_t lx = 0; lx < nlx; lx++) {
+            int32_t lw = (int32_t) vfx_rect_width(sp->data);
+            int32_t lh = (int32_t) vfx_rect_height(sp->data);
+            if (wr->level_mode == VFX_LEVELS_MIPMAP && lx != ly)
+                continue;
+            if (ew->tiled &&
+                (rv = exr_get_level_sizes(ew->ctx, part, lx, ly, &lw, &lh)) != EXR_ERR_SUCCESS)
+                return exr_fail(rv, "levels");
+            wr->level_rect[lx + ly * nlx] = vfx_rect_make(sp->data.x0, sp->data.y0, lw, lh);
+        }
+    }
+    if (wr->level_mode == VFX_LEVELS_RIPMAP) {
+        if ((rv = exr_get_chunk_count(ew->ctx, part, &ew->chunk_count)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, "levels");
+        ew->rip_table = vfx__calloc((size_t) VFX__MAX(ew->chunk_count, 1), sizeof *ew->rip_table);
+        ew->first_chunk = UINT64_MAX;
+        if (!ew->rip_table)
+            return vfx__nomem();
+    }
 
     /* the chunk grid and a staging buffer of one chunk */
     int32_t w = (int32_t) vfx_rect_width(sp->data);
@@ -1510,6 +1859,12 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
         if ((rv = exr_get_scanlines_per_chunk(ew->ctx, part, &lpc)) != EXR_ERR_SUCCESS)
             return exr_fail(rv, "header");
         ew->lines_per_chunk = lpc;
+        /* OpenEXRCore packs a subsampled channel's rows by (row in chunk) / y_sampling, which
+         * needs every chunk to start on a sampled row */
+        for (int32_t i = 0; i < n; i++)
+            if (lpc > 1 && lpc % ew->ysamp[i] != 0)
+                return vfx__fail(VFX_ERR_UNSUPPORTED, "y sampling %d does not divide the %d "
+                                 "rows of a %s chunk", ew->ysamp[i], lpc, compression_name(comp));
         c->access = VFX_ACCESS_RANDOM_STRIPS;
         c->chunk_w = w;
         c->chunk_h = lpc;
@@ -1558,6 +1913,31 @@ exr_write_open(vfx__wr *wr)
     return s;
 }
 
+/* The offset-table index of tile (tx, ty) of RIP level (lx, ly), as OpenEXR's C++ library
+ * orders the chunks: levels row by row (all x levels of level_y 0 first), tiles row-major
+ * inside a level. */
+static int64_t
+rip_chunk_index(const vfx__wr *wr, int32_t tx, int32_t ty, int32_t lx, int32_t ly)
+{
+    const vfx_chunking *c = &wr->chunking;
+    int64_t idx = 0;
+    int64_t nx_here = 0;
+    for (int32_t y = 0; y <= ly; y++) {
+        int64_t ny = (vfx_rect_height(wr->level_rect[(size_t) y * (size_t) wr->n_levels_x]) +
+                      c->chunk_h - 1) / c->chunk_h;
+        for (int32_t x = 0; x < wr->n_levels_x; x++) {
+            int64_t nx = (vfx_rect_width(wr->level_rect[x]) + c->chunk_w - 1) / c->chunk_w;
+            if (y < ly)
+                idx += nx * ny;
+            else if (x < lx)
+                idx += nx * ny;
+            else if (x == lx)
+                nx_here = nx;
+        }
+    }
+    return idx + (int64_t) ty * nx_here + tx;
+}
+
 static vfx_status
 chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_t cap)
 {
@@ -1565,7 +1945,23 @@ chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_
     int32_t tx = ew->slot_x[slot], ty = ew->slot_y[slot], y = ew->slot_y[slot];
     if (ew->tiled) {
         snprintf(what, cap, "tile (%d, %d)", tx, ty);
-        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, 0, 0, ci);
+        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, ew->stage_lx, ew->stage_ly, ci);
+        /* OpenEXRCore 3.1.5 clips the edge tiles of levels past 0 to the level-0 size (it
+         * says 64 x 64 for an 8-pixel-wide last tile of a 200-pixel level), so the encoder
+         * would pack pixels the tile does not have: clip them to the level here. */
+        if (rv == EXR_ERR_SUCCESS) {
+            int32_t tw = ew->slot_w[slot];
+            int32_t th = VFX__MIN(ew->tile_h,
+                                  ew->stage_rect.y1 - (ew->stage_rect.y0 + ty * ew->tile_h));
+            if (tw <= 0 || th <= 0)
+                return vfx__fail(VFX_ERR_INTERNAL, "%s: empty tile", what);
+            uint64_t px_bytes = 0;
+            for (int32_t i = 0; i < ew->n_channels; i++)
+                px_bytes += vfx_pixel_type_size(ew->ftype[i]);
+            ci->width = tw;
+            ci->height = th;
+            ci->unpacked_size = px_bytes * (uint64_t) tw * (uint64_t) th;
+        }
     } else {
         snprintf(what, cap, "scanline chunk at y %d", y);
         rv = exr_write_scanline_chunk_info(ew->ctx, 0, y, ci);
@@ -1583,7 +1979,7 @@ point_encoder(exr_writer *ew, exr_encode_pipeline_t *enc, int32_t slot)
         int32_t bpe = (int32_t) vfx_pixel_type_size(ew->ftype[i]);
         cc->encode_from_ptr = base + ew->plane_off[i];
         cc->user_pixel_stride = bpe;
-        cc->user_line_stride = ew->slot_w[slot] * bpe;
+        cc->user_line_stride = ew->slot_w[slot] / ew->xsamp[i] * bpe;
         cc->user_data_type = cc->data_type;
         cc->user_bytes_per_element = (int16_t) bpe;
     }
@@ -1634,7 +2030,7 @@ pack_task(void *arg, int64_t k, int worker)
 }
 
 static vfx_status
-encode_many(exr_writer *ew)
+encode_many(vfx__wr *wr, exr_writer *ew)
 {
     int32_t n = ew->n_ready;
     exr_encode_pipeline_t *enc = vfx__calloc((size_t) n, sizeof *enc);
@@ -1679,9 +2075,24 @@ encode_many(exr_writer *ew)
             size = enc[k].packed_bytes;
         }
         if (ew->tiled) {
-            snprintf(what, sizeof what, "tile (%d, %d)", ew->slot_x[k], ew->slot_y[k]);
-            rv = exr_write_tile_chunk(ew->ctx, 0, ew->slot_x[k], ew->slot_y[k], 0, 0, data,
-                                      size);
+            snprintf(what, sizeof what, "tile (%d, %d) of level (%d, %d)", ew->slot_x[k],
+                     ew->slot_y[k], ew->stage_lx, ew->stage_ly);
+            if (ew->rip_table) {
+                /* the table is written with the last chunk: its entry is filled as soon
+                 * as the chunk's leader goes out (wr_write_fn) */
+                ew->capture_idx = rip_chunk_index(wr, ew->slot_x[k], ew->slot_y[k],
+                                                  ew->stage_lx, ew->stage_ly);
+                if (ew->capture_idx < 0 || ew->capture_idx >= ew->chunk_count) {
+                    s = vfx__fail(VFX_ERR_INTERNAL, "%s: chunk index %" PRId64, what,
+                                  ew->capture_idx);
+                    break;
+                }
+                ew->capture = 1;
+                ew->captured = UINT64_MAX;
+            }
+            rv = exr_write_tile_chunk(ew->ctx, 0, ew->slot_x[k], ew->slot_y[k], ew->stage_lx,
+                                      ew->stage_ly, data, size);
+            ew->capture = 0;
         } else {
             snprintf(what, sizeof what, "scanline chunk at y %d", ew->slot_y[k]);
             rv = exr_write_scanline_chunk(ew->ctx, 0, ew->slot_y[k], data, size);
@@ -1697,11 +2108,11 @@ encode_many(exr_writer *ew)
 
 /* Encode and write every complete staged chunk, in slot order. */
 static vfx_status
-flush_stage(exr_writer *ew)
+flush_stage(vfx__wr *wr, exr_writer *ew)
 {
     vfx_status s = VFX_OK;
     if (ew->n_ready > 0)
-        s = encode_many(ew);
+        s = encode_many(wr, ew);
     ew->n_ready = 0;
     return s;
 }
@@ -1736,13 +2147,19 @@ stage_pixels(exr_writer *ew, int32_t slot, vfx_rect src_rect, vfx_pixel_type typ
     }
     for (int32_t i = 0; i < ew->n_channels; i++) {
         size_t bpe = vfx_pixel_type_size(ew->ftype[i]);
+        /* a subsampled channel keeps the samples at x % cx == 0, y % cy == 0 (part.x0 and
+         * sx are multiples of cx; a chunk starts on a sampled row, see write_open) */
+        int32_t cx = ew->xsamp[i], cy = ew->ysamp[i];
         for (int32_t y = part.y0; y < part.y1; y++) {
+            if (cy > 1 && floor_div(y, cy) * cy != y)
+                continue;
             const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
                                (ptrdiff_t) (part.x0 - src_rect.x0) * xs + (ptrdiff_t) i * (ptrdiff_t) tsize;
             uint8_t *q = base + ew->plane_off[i] +
-                         ((size_t) (y - sy) * (size_t) sw + (size_t) (part.x0 - sx)) * bpe;
-            VFX_TRY(vfx_convert_values(p, type, xs, q, ew->ftype[i], (ptrdiff_t) bpe,
-                                       (size_t) (part.x1 - part.x0)));
+                         ((size_t) ((y - sy) / cy) * (size_t) (sw / cx) +
+                          (size_t) ((part.x0 - sx) / cx)) * bpe;
+            VFX_TRY(vfx_convert_values(p, type, xs * cx, q, ew->ftype[i], (ptrdiff_t) bpe,
+                                       (size_t) ((part.x1 - part.x0 + cx - 1) / cx)));
         }
     }
     return VFX_OK;
@@ -1754,8 +2171,16 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
 {
     exr_writer *ew = wr->priv;
     const vfx_chunking *c = &wr->chunking;
-    vfx_rect d = wr->spec.data;
+    vfx_rect d = wr->level_rect[wr->level_x + wr->level_y * wr->n_levels_x];
     if (ew->tiled) {
+        /* tiles stay staged across calls (so a sink handing over one tile at a time still
+         * gets them compressed in parallel), but a batch holds one level only */
+        if (ew->n_ready > 0 && (ew->stage_lx != wr->level_x || ew->stage_ly != wr->level_y))
+            VFX_TRY(flush_stage(wr, ew));
+        ew->stage_lx = wr->level_x;
+        ew->stage_ly = wr->level_y;
+        ew->stage_rect = d;
+        ew->tile_h = c->chunk_h;
         int32_t i0 = (rect.x0 - d.x0) / c->chunk_w, i1 = (rect.x1 - 1 - d.x0) / c->chunk_w;
         int32_t j0 = (rect.y0 - d.y0) / c->chunk_h, j1 = (rect.y1 - 1 - d.y0) / c->chunk_h;
         for (int32_t j = j0; j <= j1; j++) {
@@ -1770,10 +2195,10 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
                 ew->slot_y[k] = j;
                 ew->slot_w[k] = tw;
                 if (++ew->n_ready == ew->batch)
-                    VFX_TRY(flush_stage(ew));
+                    VFX_TRY(flush_stage(wr, ew));
             }
         }
-        return flush_stage(ew);
+        return VFX_OK;
     }
     /* strips: fill the current chunk's slot row by row; full chunks are encoded a batch at a
      * time; a partial chunk at the end stays staged (moved to slot 0) for the next call */
@@ -1790,12 +2215,12 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
         ew->slot_y[k] = chunk_y0;
         ew->slot_w[k] = w;
         if (y1 == chunk_y1 && ++ew->n_ready == ew->batch)
-            VFX_TRY(flush_stage(ew));
+            VFX_TRY(flush_stage(wr, ew));
         y = y1;
     }
     int32_t partial = ew->n_ready; /* the slot of a partly filled chunk, if any */
     int has_partial = (rect.y1 - d.y0) % lpc != 0 && rect.y1 != d.y1;
-    VFX_TRY(flush_stage(ew));
+    VFX_TRY(flush_stage(wr, ew));
     if (has_partial && partial > 0) {
         memmove(ew->stage, ew->stage + (size_t) partial * ew->chunk_bytes, ew->chunk_bytes);
         ew->slot_x[0] = ew->slot_x[partial];
@@ -1812,6 +2237,17 @@ exr_write_close(vfx__wr *wr, int failed)
     vfx_status s = VFX_OK;
     if (!ew)
         return VFX_OK;
+    if (!failed && ew->tiled && ew->n_ready > 0) /* tiles still staged */
+        s = flush_stage(wr, ew);
+    if (s != VFX_OK)
+        failed = 1;
+    if (!failed && ew->rip_table)
+        for (int32_t i = 0; i < ew->chunk_count; i++)
+            if (ew->rip_table[i] == 0) {
+                s = vfx__fail(VFX_ERR_INTERNAL, "RIP map: chunk %d not written", i);
+                failed = 1;
+                break;
+            }
     if (ew->ctx) {
         clear_exr_error();
         exr_result_t rv = exr_finish(&ew->ctx);
@@ -1819,11 +2255,14 @@ exr_write_close(vfx__wr *wr, int failed)
             s = exr_fail(rv, "finish");
     }
     vfx__free(ew->stage);
+    vfx__free(ew->rip_table);
     vfx__free(ew->slot_x);
     vfx__free(ew->slot_y);
     vfx__free(ew->slot_w);
     vfx__free(ew->file_of);
     vfx__free(ew->ftype);
+    vfx__free(ew->xsamp);
+    vfx__free(ew->ysamp);
     vfx__free(ew->plane_off);
     vfx__free(ew);
     wr->priv = NULL;

@@ -26,7 +26,10 @@ _Static_assert(offsetof(vfx_io, read) == 16 && offsetof(vfx_io, close) == 32 &&
 _Static_assert(offsetof(vfx_write_options, compression) == 16 &&
                    offsetof(vfx_write_options, level) == 24 &&
                    offsetof(vfx_write_options, pixel_type) == 36 &&
-                   offsetof(vfx_write_options, flags) == 40 && sizeof(vfx_write_options) == 48,
+                   offsetof(vfx_write_options, flags) == 40 &&
+                   offsetof(vfx_write_options, levels) == 44 &&
+                   offsetof(vfx_write_options, level_filter) == 56 &&
+                   sizeof(vfx_write_options) == 64,
                "vfx_write_options layout");
 #endif
 
@@ -599,6 +602,7 @@ writer_free(vfx_writer *w)
     if (w->tmp_path)
         unlink(w->tmp_path);
     vfx_spec_clear(&w->spec);
+    vfx__free(w->level_rect);
     vfx__free(w->compression);
     vfx__free(w->tmp_path);
     vfx__free(w->path);
@@ -655,7 +659,17 @@ vfx_writer_open(const char *path, const vfx_spec *spec, const vfx_write_options 
         o.tile_h = opt->tile_h;
         o.pixel_type = opt->pixel_type;
         o.flags = opt->flags;
+        if (VFX__HAS(opt, vfx_write_options, level_filter)) {
+            o.levels = opt->levels;
+            o.level_round = opt->level_round;
+            o.level_filter = NULL; /* used by vfx_image_write() only */
+        }
     }
+    if (o.levels != VFX_LEVELS_ONE && o.levels != VFX_LEVELS_MIPMAP &&
+        o.levels != VFX_LEVELS_RIPMAP)
+        return vfx__fail(VFX_ERR_ARG, "%s: unknown level mode %d", path, (int) o.levels);
+    if (o.level_round != VFX_LEVEL_ROUND_DOWN && o.level_round != VFX_LEVEL_ROUND_UP)
+        return vfx__fail(VFX_ERR_ARG, "%s: unknown level rounding %d", path, o.level_round);
     const vfx_format *fmt = o.format ? format_by_name(o.format) : NULL;
     if (!fmt) {
         const char *name = o.format ? o.format : vfx_format_from_extension(path);
@@ -694,12 +708,78 @@ vfx_writer_open(const char *path, const vfx_spec *spec, const vfx_write_options 
         if (s != VFX_OK)
             vfx__error_prefix("%s: %s: ", fmt->tag, w->name);
     }
+    if (s == VFX_OK && !w->level_rect) {
+        if (o.levels != VFX_LEVELS_ONE) {
+            (void) fmt->write_close(w, 1);
+            s = vfx__fail(VFX_ERR_UNSUPPORTED, "%s: %s: this format cannot store %s levels",
+                          fmt->tag, w->name, o.levels == VFX_LEVELS_MIPMAP ? "MIP" : "RIP");
+        } else if (!(w->level_rect = vfx__alloc(sizeof *w->level_rect))) {
+            (void) fmt->write_close(w, 1);
+            s = vfx__nomem();
+        } else {
+            w->level_mode = VFX_LEVELS_ONE;
+            w->n_levels_x = w->n_levels_y = 1;
+            w->level_rect[0] = w->spec.data;
+        }
+    }
     if (s != VFX_OK) {
         writer_free(w);
         return s;
     }
     w->next_row = w->spec.data.y0;
     *out = w;
+    return VFX_OK;
+}
+
+vfx_status
+vfx_writer_levels(const vfx_writer *w, vfx_level_mode *mode_out, int32_t *n_x_out,
+                  int32_t *n_y_out)
+{
+    if (!w)
+        return vfx__fail(VFX_ERR_ARG, "vfx_writer_levels: NULL writer");
+    if (mode_out)
+        *mode_out = w->level_mode;
+    if (n_x_out)
+        *n_x_out = w->n_levels_x;
+    if (n_y_out)
+        *n_y_out = w->n_levels_y;
+    return VFX_OK;
+}
+
+static vfx_status
+writer_check_level(const vfx_writer *w, int32_t lx, int32_t ly)
+{
+    if (lx < 0 || ly < 0 || lx >= w->n_levels_x || ly >= w->n_levels_y ||
+        (w->level_mode == VFX_LEVELS_MIPMAP && lx != ly))
+        return vfx__fail(VFX_ERR_ARG, "%s: no level (%d, %d) in this file", w->name, lx, ly);
+    return VFX_OK;
+}
+
+vfx_status
+vfx_writer_level_rect(const vfx_writer *w, int32_t level_x, int32_t level_y, vfx_rect *out)
+{
+    if (!w || !out)
+        return vfx__fail(VFX_ERR_ARG, "vfx_writer_level_rect: NULL argument");
+    VFX_TRY(writer_check_level(w, level_x, level_y));
+    *out = w->level_rect[level_x + level_y * w->n_levels_x];
+    return VFX_OK;
+}
+
+vfx_status
+vfx_writer_set_level(vfx_writer *w, int32_t level_x, int32_t level_y)
+{
+    if (!w)
+        return vfx__fail(VFX_ERR_ARG, "vfx_writer_set_level: NULL writer");
+    VFX_TRY(writer_check_level(w, level_x, level_y));
+    vfx_rect d = w->level_rect[level_x + level_y * w->n_levels_x];
+    vfx_chunking *c = &w->chunking;
+    if (c->access == VFX_ACCESS_RANDOM_STRIPS)
+        c->chunk_w = (int32_t) vfx_rect_width(d);
+    c->n_x = (int32_t) ((vfx_rect_width(d) + c->chunk_w - 1) / c->chunk_w);
+    c->n_y = (int32_t) ((vfx_rect_height(d) + c->chunk_h - 1) / c->chunk_h);
+    w->level_x = level_x;
+    w->level_y = level_y;
+    w->next_row = d.y0;
     return VFX_OK;
 }
 
@@ -720,7 +800,7 @@ vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel_type type, const v
         return vfx__fail(VFX_ERR_ARG, "vfx_writer_write_rect: NULL argument");
     if (vfx_pixel_type_size(type) == 0)
         return vfx__fail(VFX_ERR_ARG, "%s: unknown pixel type", w->name);
-    vfx_rect d = w->spec.data;
+    vfx_rect d = w->level_rect[w->level_x + w->level_y * w->n_levels_x];
     if (vfx_rect_is_empty(rect) || !vfx_rect_contains(d, rect))
         return vfx__fail(VFX_ERR_ARG, "%s: rect outside the data window", w->name);
     const vfx_chunking *c = &w->chunking;
@@ -754,10 +834,14 @@ vfx_writer_close(vfx_writer *w, int failed)
     if (!w)
         return VFX_OK;
     vfx_status s = VFX_OK;
-    if (!failed && w->pixels_written < vfx_rect_area(w->spec.data)) {
+    int64_t total = 0;
+    for (int32_t ly = 0; ly < w->n_levels_y; ly++)
+        for (int32_t lx = 0; lx < w->n_levels_x; lx++)
+            if (w->level_mode != VFX_LEVELS_MIPMAP || lx == ly)
+                total += vfx_rect_area(w->level_rect[lx + ly * w->n_levels_x]);
+    if (!failed && w->pixels_written < total) {
         s = vfx__fail(VFX_ERR_STATE, "%s: closed with %" PRId64 " of %" PRId64
-                      " pixels written; file not created", w->path, w->pixels_written,
-                      vfx_rect_area(w->spec.data));
+                      " pixels written; file not created", w->path, w->pixels_written, total);
         failed = 1;
     }
     vfx_status s2 = w->fmt->write_close(w, failed);

@@ -90,6 +90,12 @@ struct vfx_writer {
     vfx_chunking      chunking; /* set by write_open() */
     int32_t           next_row; /* strips: next row expected */
     int64_t           pixels_written;
+    /* resolution levels: the plugin fills them in write_open() when it stores levels (else
+     * io.c sets one level = the data window); level_x / level_y = the level written now */
+    vfx_level_mode    level_mode;
+    int32_t           n_levels_x, n_levels_y;
+    vfx_rect         *level_rect; /* owned, n_levels_x * n_levels_y (index lx + ly * n_x) */
+    int32_t           level_x, level_y;
     void             *priv;     /* plugin state */
 };
 
@@ -102,6 +108,13 @@ void vfx__rd_count_chunks(vfx__rd *rd, int64_t n);
 
 /** pwrite to the writer's temporary file. VFX_ERR_IO with message on failure. */
 vfx_status vfx__wr_write(vfx__wr *wr, const void *buf, uint64_t n, uint64_t offset);
+
+/** sink_write.c: render @p im over @p region (the writer's current level) into @p w, in the
+ *  writer's order; and the region vfx_image_write() writes (sink options, else the data
+ *  window when finite, else the display window). */
+vfx_status vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region,
+                            const vfx_sink_options *sopt);
+vfx_status vfx__write_region(vfx_image *im, const vfx_sink_options *sopt, vfx_rect *out);
 
 /** A plugin stores its parts through this: allocates @p n zeroed parts. */
 vfx_status vfx__rd_alloc_parts(vfx__rd *rd, int32_t n);

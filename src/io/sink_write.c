@@ -44,34 +44,10 @@ fed_by_stream(const vfx_node *n, int depth)
 }
 
 vfx_status
-vfx_image_write(vfx_image *im, const char *path, const vfx_write_options *wopt,
-                const vfx_sink_options *sopt)
+vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region, const vfx_sink_options *sopt)
 {
-    if (!im || !path)
-        return vfx__fail(VFX_ERR_ARG, "write: NULL image or path");
-    /* the region: as the sink options say, else the data window when finite, else the
-     * display window */
-    vfx_rect region;
-    uint32_t flags = sopt && VFX__HAS(sopt, vfx_sink_options, flags) ? sopt->flags : 0;
-    vfx_rect rod = vfx_image_rod(im);
-    if (flags & (VFX_SINK_REGION | VFX_SINK_DATA_WINDOW))
-        VFX_TRY(vfx__sink_region(im, sopt, &region));
-    else if (!vfx_rect_is_infinite(rod) && !vfx_rect_is_empty(rod))
-        region = rod;
-    else
-        VFX_TRY(vfx__sink_region(im, sopt, &region));
-
-    vfx_spec spec = VFX_SPEC_INIT;
-    VFX_TRY(vfx_spec_copy(&spec, vfx_image_spec(im)));
-    spec.data = region;
-    vfx_writer *w = NULL;
-    vfx_status s = vfx_writer_open(path, &spec, wopt, &w);
-    vfx_spec_clear(&spec);
-    if (s != VFX_OK)
-        return s;
     vfx_chunking c;
     (void) vfx_writer_chunking(w, &c);
-
     vfx__sink sk;
     vfx__sink_setup(&sk, im, region, sopt);
     write_ctx wc = { w, 0 };
@@ -96,7 +72,44 @@ vfx_image_write(vfx_image *im, const char *path, const vfx_write_options *wopt,
     sk.ordered = 1; /* the writer is fed by one caller at a time, in its order */
     sk.consume = write_consume;
     sk.ctx = &wc;
-    s = vfx__sink_run(&sk, sopt);
+    return vfx__sink_run(&sk, sopt);
+}
+
+vfx_status
+vfx__write_region(vfx_image *im, const vfx_sink_options *sopt, vfx_rect *out)
+{
+    /* as the sink options say, else the data window when finite, else the display window */
+    uint32_t flags = sopt && VFX__HAS(sopt, vfx_sink_options, flags) ? sopt->flags : 0;
+    vfx_rect rod = vfx_image_rod(im);
+    if (flags & (VFX_SINK_REGION | VFX_SINK_DATA_WINDOW))
+        return vfx__sink_region(im, sopt, out);
+    if (!vfx_rect_is_infinite(rod) && !vfx_rect_is_empty(rod)) {
+        *out = rod;
+        return VFX_OK;
+    }
+    return vfx__sink_region(im, sopt, out);
+}
+
+vfx_status
+vfx_image_write(vfx_image *im, const char *path, const vfx_write_options *wopt,
+                const vfx_sink_options *sopt)
+{
+    if (!im || !path)
+        return vfx__fail(VFX_ERR_ARG, "write: NULL image or path");
+    if (wopt && VFX__HAS(wopt, vfx_write_options, levels) && wopt->levels != VFX_LEVELS_ONE)
+        return vfx__fail(VFX_ERR_ARG, "%s: vfx_image_write() writes one level; "
+                         "vfx_image_write_levels() makes MIP / RIP levels", path);
+    vfx_rect region;
+    VFX_TRY(vfx__write_region(im, sopt, &region));
+    vfx_spec spec = VFX_SPEC_INIT;
+    VFX_TRY(vfx_spec_copy(&spec, vfx_image_spec(im)));
+    spec.data = region;
+    vfx_writer *w = NULL;
+    vfx_status s = vfx_writer_open(path, &spec, wopt, &w);
+    vfx_spec_clear(&spec);
+    if (s != VFX_OK)
+        return s;
+    s = vfx__write_level(im, w, region, sopt);
     vfx_status s2 = vfx_writer_close(w, s != VFX_OK);
     return s != VFX_OK ? s : s2;
 }

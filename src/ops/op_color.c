@@ -65,6 +65,13 @@ vfx_status
 vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult,
                 const char *colorspace, vfx_image **out)
 {
+    return vfx__image_color_labelled(in, proc, unpremult, colorspace, NULL, out);
+}
+
+vfx_status
+vfx__image_color_labelled(vfx_image *in, const vfx_color_processor *proc, int unpremult,
+                          const char *colorspace, const float chroma[8], vfx_image **out)
+{
     if (!out)
         return vfx__fail(VFX_ERR_ARG, "color: out is NULL");
     *out = NULL;
@@ -85,17 +92,24 @@ vfx_image_color(vfx_image *in, const vfx_color_processor *proc, int unpremult,
         vfx_color_processor_free(p.proc);
         return s;
     }
-    if (!colorspace)
+    if (!colorspace && !chroma)
         return vfx__node_new(&vfx__op_color, &p, sizeof p, &in, 1, NULL, out);
     /* the result is in another colour space: say so in its metadata */
     vfx_spec os = VFX_SPEC_INIT;
     s = vfx_spec_copy(&os, spec);
     if (s == VFX_OK && !os.attrs)
         s = vfx_attrs_new(&os.attrs);
-    if (s == VFX_OK)
+    if (s == VFX_OK && colorspace)
         s = vfx_attrs_set_string(os.attrs, "colorspace", colorspace);
     if (s == VFX_OK && vfx_attrs_get(os.attrs, "ICCProfile"))
         s = vfx_attrs_remove(os.attrs, "ICCProfile"); /* it no longer describes the pixels */
+    if (s == VFX_OK && chroma) {
+        vfx_attr_value v;
+        memset(&v, 0, sizeof v);
+        v.type = VFX_ATTR_CHROMATICITIES;
+        memcpy(v.u.chroma, chroma, sizeof v.u.chroma);
+        s = vfx_attrs_set(os.attrs, "chromaticities", &v);
+    }
     if (s == VFX_OK)
         s = vfx__node_new(&vfx__op_color, &p, sizeof p, &in, 1, &os, out);
     else

@@ -160,6 +160,13 @@ const vfx_spec *vfx__node_spec(const vfx_node *n);
 /** Check a spec given to a generator: channels present, count >= 1. Sets the message. */
 vfx_status vfx__check_gen_spec(const vfx_spec *spec, int32_t *n_channels_out);
 
+struct vfx_color_processor;
+/** vfx_image_color() that also sets the result's "chromaticities" attribute to @p chroma
+ *  (red, green, blue, white; x then y) when not NULL (op_color.c). */
+vfx_status vfx__image_color_labelled(vfx_image *in, const struct vfx_color_processor *proc,
+                                     int unpremult, const char *colorspace,
+                                     const float chroma[8], vfx_image **out);
+
 /* ---- test-only ops ---------------------------------------------------------------------- */
 
 /** A copy of @p in whose render() fails with @p code ("fail op: tile at (x, y)") for any tile

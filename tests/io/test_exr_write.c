@@ -558,6 +558,169 @@ incompressible_chunks_are_stored_raw(void **state)
     free(back);
 }
 
+/* MIP and RIP levels through the writer API, on a data window with a negative origin: every
+ * level holds its own pattern, reads back exactly (float), and has the size OpenEXR gives it;
+ * wrong uses are refused. */
+static float
+level_value(int x, int y, int c, int lx, int ly)
+{
+    return pattern(x, y, c) + 100.0f * (float) lx + 1000.0f * (float) ly;
+}
+
+static int32_t
+n_levels(int32_t size, int32_t round_up)
+{
+    int32_t n = 1;
+    for (; size > 1; n++)
+        size = round_up ? (size + 1) / 2 : size / 2;
+    return n;
+}
+
+static void
+write_levels_by_hand(const char *path, vfx_level_mode mode, int32_t round)
+{
+    vfx_spec sp;
+    make_spec(&sp, VFX_PIXEL_F32);
+    vfx_write_options o = VFX_WRITE_OPTIONS_INIT;
+    o.tile_w = 16;
+    o.tile_h = 8;
+    o.levels = mode;
+    o.level_round = round;
+    vfx_writer *w = NULL;
+    assert_int_equal(VFX_OK, vfx_writer_open(path, &sp, &o, &w));
+    vfx_spec_clear(&sp);
+    vfx_level_mode m;
+    int32_t nx, ny;
+    assert_int_equal(VFX_OK, vfx_writer_levels(w, &m, &nx, &ny));
+    assert_int_equal(mode, m);
+    /* W = 67, H = 45: levels down to 1 (round down: 67 -> 33 -> ... -> 1, 7 levels; round
+     * up: 67 -> 34 -> 17 -> 9 -> 5 -> 3 -> 2 -> 1, 8 levels) */
+    int32_t enx = n_levels(W, round), eny = n_levels(H, round);
+    if (mode == VFX_LEVELS_MIPMAP)
+        enx = eny = enx > eny ? enx : eny;
+    assert_int_equal(enx, nx);
+    assert_int_equal(eny, ny);
+    float *buf = malloc((size_t) W * H * NC * sizeof(float));
+    for (int32_t ly = ny - 1; ly >= 0; ly--) { /* any order */
+        for (int32_t lx = 0; lx < nx; lx++) {
+            if (mode == VFX_LEVELS_MIPMAP && lx != ly)
+                continue;
+            vfx_rect r;
+            assert_int_equal(VFX_OK, vfx_writer_level_rect(w, lx, ly, &r));
+            assert_int_equal(X0, r.x0);
+            assert_int_equal(Y0, r.y0);
+            int64_t ew = W, eh = H;
+            for (int32_t k = 0; k < lx; k++)
+                ew = round ? (ew + 1) / 2 : ew / 2;
+            for (int32_t k = 0; k < ly; k++)
+                eh = round ? (eh + 1) / 2 : eh / 2;
+            assert_int_equal(ew > 1 ? ew : 1, vfx_rect_width(r));
+            assert_int_equal(eh > 1 ? eh : 1, vfx_rect_height(r));
+            int32_t rw = (int32_t) vfx_rect_width(r);
+            for (int32_t y = r.y0; y < r.y1; y++)
+                for (int32_t x = r.x0; x < r.x1; x++)
+                    for (int c = 0; c < NC; c++)
+                        buf[((size_t) (y - r.y0) * (size_t) rw + (size_t) (x - r.x0)) * NC +
+                            (size_t) c] = level_value(x, y, c, lx, ly);
+            assert_int_equal(VFX_OK, vfx_writer_set_level(w, lx, ly));
+            /* one tile at a time, last first */
+            vfx_chunking c;
+            assert_int_equal(VFX_OK, vfx_writer_chunking(w, &c));
+            for (int32_t j = c.n_y - 1; j >= 0; j--)
+                for (int32_t i = c.n_x - 1; i >= 0; i--) {
+                    vfx_rect t = vfx_rect_intersect(
+                        vfx_rect_make(r.x0 + i * 16, r.y0 + j * 8, 16, 8), r);
+                    const float *p = buf + ((size_t) (t.y0 - r.y0) * (size_t) rw +
+                                            (size_t) (t.x0 - r.x0)) * NC;
+                    assert_int_equal(VFX_OK, vfx_writer_write_rect(w, t, VFX_PIXEL_F32, p,
+                                                                   4 * NC, 4 * NC * rw));
+                }
+        }
+    }
+    free(buf);
+    assert_int_equal(VFX_OK, vfx_writer_close(w, 0));
+}
+
+static void
+levels_write_and_read_back(void **state)
+{
+    (void) state;
+    const struct {
+        vfx_level_mode mode;
+        int32_t round;
+    } cases[] = { { VFX_LEVELS_MIPMAP, VFX_LEVEL_ROUND_DOWN },
+                  { VFX_LEVELS_RIPMAP, VFX_LEVEL_ROUND_DOWN },
+                  { VFX_LEVELS_RIPMAP, VFX_LEVEL_ROUND_UP },
+                  { VFX_LEVELS_MIPMAP, VFX_LEVEL_ROUND_UP } };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const char *path = test_tmp("levels.exr");
+        write_levels_by_hand(path, cases[k].mode, cases[k].round);
+        vfx_reader *r = NULL;
+        assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
+        vfx_level_mode m;
+        int32_t nx, ny;
+        assert_int_equal(VFX_OK, vfx_reader_levels(r, 0, &m, &nx, &ny));
+        assert_int_equal(cases[k].mode, m);
+        for (int32_t ly = 0; ly < ny; ly++)
+            for (int32_t lx = 0; lx < nx; lx++) {
+                if (m == VFX_LEVELS_MIPMAP && lx != ly)
+                    continue;
+                float *px = NULL;
+                vfx_rect rc;
+                int32_t nc;
+                assert_int_equal(VFX_OK, read_level_f32(r, 0, lx, ly, &px, &rc, &nc));
+                size_t bad = 0;
+                for (int32_t y = rc.y0; y < rc.y1; y++)
+                    for (int32_t x = rc.x0; x < rc.x1; x++)
+                        for (int c = 0; c < NC; c++)
+                            bad += px[((size_t) (y - rc.y0) * (size_t) vfx_rect_width(rc) +
+                                       (size_t) (x - rc.x0)) * NC + (size_t) c] !=
+                                   level_value(x, y, c, lx, ly);
+                if (bad)
+                    fail_msg("case %zu level (%d, %d): %zu values differ", k, lx, ly, bad);
+                free(px);
+            }
+        vfx_reader_close(r);
+        /* exrheader (OpenEXR's C++ library) agrees on the layout */
+        char cmd[4400];
+        snprintf(cmd, sizeof cmd, "exrheader '%s' 2>&1", path);
+        if (test_have_tool("exrheader")) {
+            static char out[16384];
+            assert_int_equal(0, test_run(cmd, out, sizeof out));
+            assert_non_null(strstr(out, cases[k].mode == VFX_LEVELS_MIPMAP ? "mip-map" : "rip-map"));
+            assert_non_null(strstr(out, cases[k].round ? "rounded up" : "rounded down"));
+            assert_non_null(strstr(out, "tile size 16 by 8"));
+        }
+    }
+
+    /* wrong uses */
+    const char *path = test_tmp("levels_bad.exr");
+    vfx_spec sp;
+    make_spec(&sp, VFX_PIXEL_F32);
+    vfx_write_options o = VFX_WRITE_OPTIONS_INIT;
+    vfx_writer *w = NULL;
+    o.levels = VFX_LEVELS_MIPMAP; /* scanline: no levels */
+    assert_int_equal(VFX_ERR_ARG, vfx_writer_open(path, &sp, &o, &w));
+    assert_null(w);
+    o.tile_w = o.tile_h = 16;
+    o.level_round = 7;
+    assert_int_equal(VFX_ERR_ARG, vfx_writer_open(path, &sp, &o, &w));
+    o.level_round = VFX_LEVEL_ROUND_DOWN;
+    assert_int_equal(VFX_OK, vfx_writer_open(path, &sp, &o, &w));
+    assert_int_equal(VFX_ERR_ARG, vfx_writer_set_level(w, 1, 2)); /* a MIP map has (l, l) */
+    assert_int_equal(VFX_ERR_ARG, vfx_writer_set_level(w, 9, 9));
+    float tile[16 * 16 * NC] = { 0 };
+    assert_int_equal(VFX_OK, vfx_writer_set_level(w, 6, 6)); /* 1 x 1 */
+    assert_int_equal(VFX_OK, vfx_writer_write_rect(w, vfx_rect_make(X0, Y0, 1, 1), VFX_PIXEL_F32,
+                                                   tile, 4 * NC, 4 * NC));
+    assert_int_equal(VFX_ERR_ARG, vfx_writer_write_rect(w, vfx_rect_make(X0, Y0, 2, 1),
+                                                        VFX_PIXEL_F32, tile, 4 * NC, 4 * NC));
+    /* levels 0..5 missing: nothing is created */
+    assert_int_equal(VFX_ERR_STATE, vfx_writer_close(w, 0));
+    assert_int_equal(-1, access(path, F_OK));
+    vfx_spec_clear(&sp);
+}
+
 int
 main(void)
 {
@@ -566,6 +729,7 @@ main(void)
         cmocka_unit_test(failed_or_incomplete_writes_leave_the_old_file),
         cmocka_unit_test(attributes_round_trip_with_types),
         cmocka_unit_test(incompressible_chunks_are_stored_raw),
+        cmocka_unit_test(levels_write_and_read_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
