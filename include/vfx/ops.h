@@ -62,6 +62,11 @@ VFX_API vfx_status vfx_image_resize(vfx_image *in, vfx_rect display, const char 
  *  borders), else the resized image. */
 VFX_API vfx_status vfx_image_fit(vfx_image *in, vfx_rect box, const char *filter,
                                  const char *fillmode, int pad, vfx_image **out);
+/** vfx_image_fit() with oiiotool's exact=1 when @p exact: the aspect is kept exactly (a
+ *  fractional scale and offset, filtered as a warp); the result covers the whole box. */
+VFX_API vfx_status vfx_image_fit_ex(vfx_image *in, vfx_rect box, const char *filter,
+                                    const char *fillmode, int pad, int exact,
+                                    vfx_image **out);
 /** As oiiotool --resample: nearest pixel (@p interpolate 0) or bilinear (1). */
 VFX_API vfx_status vfx_image_resample(vfx_image *in, vfx_rect display, int interpolate,
                                       vfx_image **out);

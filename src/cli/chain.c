@@ -1057,9 +1057,10 @@ cmd_resize(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     }
     vfx_status s;
     if (strcmp(cmd->name, "--fit") == 0) {
-        const char *pad = mod_get(mods, n_mods, "pad");
-        s = vfx_image_fit(in, r, mod_get(mods, n_mods, "filter"),
-                          mod_get(mods, n_mods, "fillmode"), pad ? atoi(pad) : 0, &im);
+        const char *pad = mod_get(mods, n_mods, "pad"), *ex = mod_get(mods, n_mods, "exact");
+        s = vfx_image_fit_ex(in, r, mod_get(mods, n_mods, "filter"),
+                             mod_get(mods, n_mods, "fillmode"), pad ? atoi(pad) : 0,
+                             ex ? atoi(ex) : 0, &im);
     } else if (strcmp(cmd->name, "--resample") == 0) {
         const char *ip = mod_get(mods, n_mods, "interp");
         s = vfx_image_resample(in, r, ip ? atoi(ip) : 1, &im);
@@ -1707,7 +1708,7 @@ static const chain_cmd commands[] = {
       "convert from the embedded ICC profile (untagged: sRGB) to linear Rec.709 "
       "(:to=linear|srgb|FILE.icc :intent=relative|perceptual|saturation|absolute)" },
     { "--resize", 1, cmd_resize, "WxH|N%: resize (:filter=NAME :filterwidth=W)" },
-    { "--fit", 1, cmd_resize, "WxH: resize to fit, keeping the aspect (:filter= :fillmode= :pad=1)" },
+    { "--fit", 1, cmd_resize, "WxH: resize to fit, keeping the aspect (:filter= :fillmode= :pad=1 :exact=1)" },
     { "--resample", 1, cmd_resize, "WxH|N%: resample, bilinear (:interp=0 nearest)" },
     { "--blur", 1, cmd_blur, "WxH: blur with a WxH kernel (:kernel=gaussian)" },
     { "--unsharp", 0, cmd_unsharp, "unsharp mask (:kernel=gaussian :width=3 :contrast=1 :threshold=0)" },
