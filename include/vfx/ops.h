@@ -170,6 +170,12 @@ VFX_API vfx_status vfx_image_cut(vfx_image *in, vfx_rect rect, vfx_image **out);
  *  fg's channels replace bg's first ones; bg's spec and data window are kept. */
 VFX_API vfx_status vfx_image_paste(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y,
                                    int keep_position, vfx_image **out);
+/** vfx_image_paste(); with @p merge_roi (oiiotool --paste:mergeroi=1) the result's data
+ *  window is the union of bg's and fg's as given (before the move, as oiiotool 2.4), black
+ *  where neither has pixels; the moved fg is pasted into it, clipped. The display window is
+ *  the union of both. */
+VFX_API vfx_status vfx_image_paste_ex(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y,
+                                      int keep_position, int merge_roi, vfx_image **out);
 /** oiiotool --mosaic: @p nx x @p ny images (row by row) pasted on a black float canvas in cells
  *  of the largest display size, @p pad pixels apart (each image's display window corner at its
  *  cell's corner); channels: the most any image has. */

@@ -1625,7 +1625,8 @@ cmd_assemble(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
         if (nm[2] == 'p') { /* oiiotool: the image below is pasted onto the top one */
             if ((rc = pop2(c, nm, &a, &b)))
                 return rc;
-            s = vfx_image_paste(b, a, x, y, keep, &im);
+            v = mod_get(mods, n_mods, "mergeroi");
+            s = vfx_image_paste_ex(b, a, x, y, keep, v ? atoi(v) : 0, &im);
             vfx_image_unref(a);
             vfx_image_unref(b);
             return done(c, nm, s, im);
@@ -1761,7 +1762,7 @@ static const chain_cmd commands[] = {
     { "--croptofull", 0, cmd_assemble, "make the data window the display window" },
     { "--cshift", 1, cmd_assemble, "+X+Y: circular shift within the data window" },
     { "--reorient", 0, cmd_assemble, "undo the EXIF Orientation (rotate / flip to orientation 1)" },
-    { "--paste", 1, cmd_assemble, "+X+Y: paste the image below onto the top one at X,Y (- = where it is)" },
+    { "--paste", 1, cmd_assemble, "+X+Y: paste the image below onto the top one at X,Y (- = where it is; :mergeroi=1)" },
     { "--mosaic", 1, cmd_assemble, "WxH: assemble the last W*H images in a grid (:pad=N)" },
     { "--chappend", 0, cmd_assemble, "append the channels of the top image to the one below" },
     { "--chsum", 0, cmd_assemble, "sum the channels into one, Y (:weight=W[,W...])" },

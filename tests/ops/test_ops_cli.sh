@@ -171,6 +171,9 @@ same 0 "paste" $s --crop 100x80+10+20 --pattern constant:color=0.1,0.2,0.3 50x40
 samewin 0 "paste, fg with more channels" $s --crop 100x80+10+20 --pattern constant:color=0.1,0.2,0.3 150x140 3 --paste +30+10
 samewin 0 "paste keep position" $s --crop 100x80+10+20 --pattern constant:color=0.1,0.2,0.3 50x40 3 --origin +5+5 --paste -
 samewin 0 "paste RGB onto RGBA" --pattern constant:color=0.1,0.2,0.3 50x40 3 $s --crop 100x80+10+20 --paste +40+50
+samewin 0 "paste:mergeroi=1 (data window: the union)" $s --crop 100x80+10+20 --pattern constant:color=0.1,0.2,0.3 50x40 3 --paste:mergeroi=1 +80+90
+samewin 0 "paste:mergeroi=1 inside" $s --crop 100x80+10+20 --pattern constant:color=0.1,0.2,0.3 50x40 3 --paste:mergeroi=1 +30+30
+samewin 0 "paste:mergeroi=1 keep position" $s --crop 100x80+10+20 --pattern constant:color=0.1,0.2,0.3 50x40 3 --origin +200+5 --paste:mergeroi=1 -
 samewin 0 "mosaic" $s --crop 30x20+10+20 $s --crop 40x10 $s --cut 20x20 --fullsize 25x25 $s --crop 10x10+100+100 --mosaic 2x2
 samewin 0 "mosaic pad" $s --crop 30x20+10+20 --pattern constant:color=0.5 20x30 1 $s --cut 20x20 --mosaic:pad=3 3x1
 for sh in +30-7 -250+1000 +0+0; do
