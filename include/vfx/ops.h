@@ -244,6 +244,11 @@ VFX_API vfx_status vfx_image_mad3(vfx_image *a, vfx_image *b, vfx_image *c, vfx_
 
 /* ---- statistics and comparison (sinks: they pull pixels, streaming, and return numbers) --- */
 
+/** oiiotool --hash: the SHA-1 of the data window's pixels in the image's own pixel type (float
+ *  when its channels' types differ), interleaved, rows top to bottom, as 40 upper-case hex
+ *  digits into @p out (OIIO's computePixelHashSHA1 with no extra info). Streams in strips. */
+VFX_API vfx_status vfx_image_hash_sha1(vfx_image *im, char out[41]);
+
 /** Thresholds of vfx_image_compare(). Always start from VFX_COMPARE_OPTIONS_INIT. */
 typedef struct vfx_compare_options {
     size_t size;          /**< sizeof(vfx_compare_options) */

@@ -724,6 +724,21 @@ cmd_diff(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return 0;
 }
 
+/* --hash: the top image's pixel SHA-1, printed as oiiotool --hash prints it. */
+static int
+cmd_hash(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    char       hex[41];
+    vfx_status s = vfx_image_hash_sha1(c->stack[c->n - 1], hex);
+    if (s != VFX_OK)
+        return fail(cmd->name, s);
+    printf("%s\n    SHA-1: %s\n", c->names[c->n - 1] ? c->names[c->n - 1] : "(image)", hex);
+    return 0;
+}
+
 /* --rangecheck LOW HIGH and --colorcount "c;c;...", as oiiotool prints them. */
 static int
 cmd_count(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
@@ -1782,6 +1797,7 @@ static const chain_cmd commands[] = {
     { "--orientation", 1, cmd_attrib, "N: set the EXIF orientation attribute (1-8)" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "--diff", 0, cmd_diff, "compare the two top images (report as idiff; a failure exits 1)" },
+    { "--hash", 0, cmd_hash, "print the top image's pixel SHA-1 (its own pixel type, as oiiotool)" },
     { "--rangecheck", 2, cmd_count, "LOW HIGH: count pixels below, above and inside a range" },
     { "--colorcount", 1, cmd_count, "C;C;...: count pixels of each colour (:eps=0.001)" },
     { "--trim", 0, cmd_trim, "crop to the smallest rect holding the non-zero pixels" },
