@@ -6,6 +6,7 @@
  * until an output (-o) or a statistics command pulls the top image, so a chain streams.
  * Commands take oiiotool's ":key=value" modifiers, e.g. -o:compression=piz:tile=64x64.
  * The same option names and meanings as oiiotool wherever oiiotool has them. */
+#include <math.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -721,6 +722,94 @@ cmd_diff(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
         return 1;
     if (v == 2)
         c->diff_failed = 1;
+    return 0;
+}
+
+/* One --printstats number as oiiotool 2.4 prints it: %f for float data, else scaled to the
+ * integer range (min, max rounded; the rest with two decimals). */
+static void
+stats_num(double v, double maxval, int round_it)
+{
+    if (isnan(v))
+        printf("nan ");
+    else if (isinf(v))
+        printf("inf ");
+    else if (maxval == 0)
+        printf("%f ", v);
+    else if (round_it)
+        printf("%d ", (int) roundf((float) v * (float) maxval));
+    else
+        printf("%0.2f ", (double) ((float) v * (float) maxval));
+}
+
+/* --printstats: the top image's statistics, constancy and monochrome tests in oiiotool 2.4's
+ * format (over the data window; integer data shown "of" its maximum). */
+static int
+cmd_printstats(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    vfx_image        *im = c->stack[c->n - 1];
+    const vfx_spec   *spec = vfx_image_spec(im);
+    int32_t           nc = vfx_image_n_channels(im);
+    vfx_sink_options  so = VFX_SINK_OPTIONS_INIT;
+    vfx_channel_info  ci;
+    vfx_pixel_type    t = VFX_PIXEL_F32;
+    so.flags = VFX_SINK_DATA_WINDOW;
+    if (nc < 1 || nc > 64)
+        return usage("%s: needs 1 to 64 channels", cmd->name);
+    if (vfx_channels_get(spec->channels, 0, &ci) == VFX_OK)
+        t = ci.type;
+    double maxval = t == VFX_PIXEL_U8 ? 255.0 : t == VFX_PIXEL_U16 ? 65535.0
+                  : t == VFX_PIXEL_U32 ? 4294967295.0 : 0.0;
+    vfx_channel_stats st[64];
+    float             col[64];
+    int               konst = 0, mono = 0;
+    vfx_status        s = vfx_image_stats(im, &so, st, nc);
+    if (s == VFX_OK)
+        s = vfx_image_is_constant_color(im, 0.0f, &so, col, nc, &konst);
+    if (s == VFX_OK)
+        s = vfx_image_is_monochrome(im, 0.0f, 0, &so, &mono);
+    if (s != VFX_OK)
+        return fail(cmd->name, s);
+    int32_t bps = 0; /* integer data of fewer bits (10-bit DPX): "of" their maximum */
+    if (maxval != 0 && spec->attrs && vfx_attrs_get_int(spec->attrs, "BitsPerSample", &bps) ==
+                                          VFX_OK && bps > 0 && bps < 32 &&
+        (double) ((1u << bps) - 1) < maxval)
+        maxval = (double) ((1u << bps) - 1);
+    vfx_rect r = vfx_image_rod(im);
+    char     foot[32] = "(float)";
+    if (maxval != 0)
+        snprintf(foot, sizeof foot, "(of %.0f)", maxval);
+    printf("%4lld x %4lld, %d channel, %s\n", (long long) vfx_rect_width(r),
+           (long long) vfx_rect_height(r), (int) nc, vfx_pixel_type_name(t));
+    static const char *const what[4] = { "Min", "Max", "Avg", "StdDev" };
+    for (int w = 0; w < 4; w++) {
+        printf("    Stats %s: ", what[w]);
+        for (int32_t k = 0; k < nc; k++)
+            stats_num(w == 0 ? st[k].min : w == 1 ? st[k].max : w == 2 ? st[k].mean
+                                                                      : st[k].stddev,
+                      maxval, w < 2);
+        printf("%s\n", foot);
+    }
+    static const char *const cnt[3] = { "NanCount", "InfCount", "FiniteCount" };
+    for (int w = 0; w < 3; w++) {
+        printf("    Stats %s: ", cnt[w]);
+        for (int32_t k = 0; k < nc; k++)
+            printf("%lld ", (long long) (w == 0 ? st[k].nan_count : w == 1 ? st[k].inf_count
+                                                                           : st[k].finite_count));
+        printf("\n");
+    }
+    if (konst) {
+        printf("    Constant: Yes\n    Constant Color: ");
+        for (int32_t k = 0; k < nc; k++)
+            stats_num(col[k], maxval, 0);
+        printf("%s\n", foot);
+    } else {
+        printf("    Constant: No\n");
+    }
+    printf("    Monochrome: %s\n", mono ? "Yes" : "No");
     return 0;
 }
 
@@ -1797,6 +1886,7 @@ static const chain_cmd commands[] = {
     { "--orientation", 1, cmd_attrib, "N: set the EXIF orientation attribute (1-8)" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "--diff", 0, cmd_diff, "compare the two top images (report as idiff; a failure exits 1)" },
+    { "--printstats", 0, cmd_printstats, "print the top image's statistics, constancy and monochrome tests (oiiotool's format)" },
     { "--hash", 0, cmd_hash, "print the top image's pixel SHA-1 (its own pixel type, as oiiotool)" },
     { "--rangecheck", 2, cmd_count, "LOW HIGH: count pixels below, above and inside a range" },
     { "--colorcount", 1, cmd_count, "C;C;...: count pixels of each colour (:eps=0.001)" },
