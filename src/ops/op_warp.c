@@ -330,8 +330,12 @@ vfx__fit_exact(vfx_image *in, vfx_rect box, float scale, float xoff, float yoff,
     VFX_TRY(pick_filter("fit", filter, 0.0f, &p.id, &p.fw));
     p.fh = p.fw * fmaxf(1.0f, yr);
     p.fw *= fmaxf(1.0f, xr);
-    if (!(p.fw <= WARP_MAX_WIDTH && p.fh <= WARP_MAX_WIDTH) || !(scale > 0.0f))
-        return vfx__fail(VFX_ERR_ARG, "fit: scale %g out of range", (double) scale);
+    if (!(scale > 0.0f) || !isfinite(scale))
+        return vfx__fail(VFX_ERR_ARG, "fit: bad scale %g", (double) scale);
+    if (!(p.fw <= WARP_MAX_WIDTH && p.fh <= WARP_MAX_WIDTH)) /* OIIO widens it by the ratio */
+        return vfx__fail(VFX_ERR_ARG, "fit: exact=1 enlarging %gx needs a filter %g wide "
+                         "(at most %g; use exact=0)", (double) fmaxf(xr, yr),
+                         (double) fmaxf(p.fw, p.fh), (double) WARP_MAX_WIDTH);
     float M[3][3] = { { scale, 0, 0 }, { 0, scale, 0 }, { xoff, yoff, 1 } };
     if (invert33(M, p.m) != 0)
         return vfx__fail(VFX_ERR_ARG, "fit: the scale is singular");
