@@ -79,6 +79,11 @@ VFX_API vfx_status vfx_image_write_levels(vfx_image *im, const char *path,
  *  borders), else the resized image. */
 VFX_API vfx_status vfx_image_fit(vfx_image *in, vfx_rect box, const char *filter,
                                  const char *fillmode, int pad, vfx_image **out);
+/** vfx_image_fit() with oiiotool's exact=1 when @p exact: the aspect is kept exactly (a
+ *  fractional scale and offset, filtered as a warp); the result covers the whole box. */
+VFX_API vfx_status vfx_image_fit_ex(vfx_image *in, vfx_rect box, const char *filter,
+                                    const char *fillmode, int pad, int exact,
+                                    vfx_image **out);
 /** As oiiotool --resample: nearest pixel (@p interpolate 0) or bilinear (1). */
 VFX_API vfx_status vfx_image_resample(vfx_image *in, vfx_rect display, int interpolate,
                                       vfx_image **out);
@@ -182,6 +187,12 @@ VFX_API vfx_status vfx_image_cut(vfx_image *in, vfx_rect rect, vfx_image **out);
  *  fg's channels replace bg's first ones; bg's spec and data window are kept. */
 VFX_API vfx_status vfx_image_paste(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y,
                                    int keep_position, vfx_image **out);
+/** vfx_image_paste(); with @p merge_roi (oiiotool --paste:mergeroi=1) the result's data
+ *  window is the union of bg's and fg's as given (before the move, as oiiotool 2.4), black
+ *  where neither has pixels; the moved fg is pasted into it, clipped. The display window is
+ *  the union of both. */
+VFX_API vfx_status vfx_image_paste_ex(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y,
+                                      int keep_position, int merge_roi, vfx_image **out);
 /** oiiotool --mosaic: @p nx x @p ny images (row by row) pasted on a black float canvas in cells
  *  of the largest display size, @p pad pixels apart (each image's display window corner at its
  *  cell's corner); channels: the most any image has. */
@@ -249,6 +260,11 @@ VFX_API vfx_status vfx_image_clamp(vfx_image *in, const float *lo, const float *
 VFX_API vfx_status vfx_image_mad3(vfx_image *a, vfx_image *b, vfx_image *c, vfx_image **out);
 
 /* ---- statistics and comparison (sinks: they pull pixels, streaming, and return numbers) --- */
+
+/** oiiotool --hash: the SHA-1 of the data window's pixels in the image's own pixel type (float
+ *  when its channels' types differ), interleaved, rows top to bottom, as 40 upper-case hex
+ *  digits into @p out (OIIO's computePixelHashSHA1 with no extra info). Streams in strips. */
+VFX_API vfx_status vfx_image_hash_sha1(vfx_image *im, char out[41]);
 
 /** Thresholds of vfx_image_compare(). Always start from VFX_COMPARE_OPTIONS_INIT. */
 typedef struct vfx_compare_options {

@@ -6,6 +6,7 @@
  * until an output (-o) or a statistics command pulls the top image, so a chain streams.
  * Commands take oiiotool's ":key=value" modifiers, e.g. -o:compression=piz:tile=64x64.
  * The same option names and meanings as oiiotool wherever oiiotool has them. */
+#include <math.h>
 #include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -730,6 +731,109 @@ cmd_diff(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return 0;
 }
 
+/* One --printstats number as oiiotool 2.4 prints it: %f for float data, else scaled to the
+ * integer range (min, max rounded; the rest with two decimals). */
+static void
+stats_num(double v, double maxval, int round_it)
+{
+    if (isnan(v))
+        printf("nan ");
+    else if (isinf(v))
+        printf("inf ");
+    else if (maxval == 0)
+        printf("%f ", v);
+    else if (round_it)
+        printf("%d ", (int) roundf((float) v * (float) maxval));
+    else
+        printf("%0.2f ", (double) ((float) v * (float) maxval));
+}
+
+/* --printstats: the top image's statistics, constancy and monochrome tests in oiiotool 2.4's
+ * format (over the data window; integer data shown "of" its maximum). */
+static int
+cmd_printstats(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    vfx_image        *im = c->stack[c->n - 1];
+    const vfx_spec   *spec = vfx_image_spec(im);
+    int32_t           nc = vfx_image_n_channels(im);
+    vfx_sink_options  so = VFX_SINK_OPTIONS_INIT;
+    vfx_channel_info  ci;
+    vfx_pixel_type    t = VFX_PIXEL_F32;
+    so.flags = VFX_SINK_DATA_WINDOW;
+    if (nc < 1 || nc > 64)
+        return usage("%s: needs 1 to 64 channels", cmd->name);
+    if (vfx_channels_get(spec->channels, 0, &ci) == VFX_OK)
+        t = ci.type;
+    double maxval = t == VFX_PIXEL_U8 ? 255.0 : t == VFX_PIXEL_U16 ? 65535.0
+                  : t == VFX_PIXEL_U32 ? 4294967295.0 : 0.0;
+    vfx_channel_stats st[64];
+    float             col[64];
+    int               konst = 0, mono = 0;
+    vfx_status        s = vfx_image_stats(im, &so, st, nc);
+    if (s == VFX_OK)
+        s = vfx_image_is_constant_color(im, 0.0f, &so, col, nc, &konst);
+    if (s == VFX_OK)
+        s = vfx_image_is_monochrome(im, 0.0f, 0, &so, &mono);
+    if (s != VFX_OK)
+        return fail(cmd->name, s);
+    int32_t bps = 0; /* integer data of fewer bits (10-bit DPX): "of" their maximum */
+    if (maxval != 0 && spec->attrs && vfx_attrs_get_int(spec->attrs, "BitsPerSample", &bps) ==
+                                          VFX_OK && bps > 0 && bps < 32 &&
+        (double) ((1u << bps) - 1) < maxval)
+        maxval = (double) ((1u << bps) - 1);
+    vfx_rect r = vfx_image_rod(im);
+    char     foot[32] = "(float)";
+    if (maxval != 0)
+        snprintf(foot, sizeof foot, "(of %.0f)", maxval);
+    printf("%4lld x %4lld, %d channel, %s\n", (long long) vfx_rect_width(r),
+           (long long) vfx_rect_height(r), (int) nc, vfx_pixel_type_name(t));
+    static const char *const what[4] = { "Min", "Max", "Avg", "StdDev" };
+    for (int w = 0; w < 4; w++) {
+        printf("    Stats %s: ", what[w]);
+        for (int32_t k = 0; k < nc; k++)
+            stats_num(w == 0 ? st[k].min : w == 1 ? st[k].max : w == 2 ? st[k].mean
+                                                                      : st[k].stddev,
+                      maxval, w < 2);
+        printf("%s\n", foot);
+    }
+    static const char *const cnt[3] = { "NanCount", "InfCount", "FiniteCount" };
+    for (int w = 0; w < 3; w++) {
+        printf("    Stats %s: ", cnt[w]);
+        for (int32_t k = 0; k < nc; k++)
+            printf("%lld ", (long long) (w == 0 ? st[k].nan_count : w == 1 ? st[k].inf_count
+                                                                           : st[k].finite_count));
+        printf("\n");
+    }
+    if (konst) {
+        printf("    Constant: Yes\n    Constant Color: ");
+        for (int32_t k = 0; k < nc; k++)
+            stats_num(col[k], maxval, 0);
+        printf("%s\n", foot);
+    } else {
+        printf("    Constant: No\n");
+    }
+    printf("    Monochrome: %s\n", mono ? "Yes" : "No");
+    return 0;
+}
+
+/* --hash: the top image's pixel SHA-1, printed as oiiotool --hash prints it. */
+static int
+cmd_hash(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    char       hex[41];
+    vfx_status s = vfx_image_hash_sha1(c->stack[c->n - 1], hex);
+    if (s != VFX_OK)
+        return fail(cmd->name, s);
+    printf("%s\n    SHA-1: %s\n", c->names[c->n - 1] ? c->names[c->n - 1] : "(image)", hex);
+    return 0;
+}
+
 /* --rangecheck LOW HIGH and --colorcount "c;c;...", as oiiotool prints them. */
 static int
 cmd_count(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
@@ -1063,9 +1167,10 @@ cmd_resize(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     }
     vfx_status s;
     if (strcmp(cmd->name, "--fit") == 0) {
-        const char *pad = mod_get(mods, n_mods, "pad");
-        s = vfx_image_fit(in, r, mod_get(mods, n_mods, "filter"),
-                          mod_get(mods, n_mods, "fillmode"), pad ? atoi(pad) : 0, &im);
+        const char *pad = mod_get(mods, n_mods, "pad"), *ex = mod_get(mods, n_mods, "exact");
+        s = vfx_image_fit_ex(in, r, mod_get(mods, n_mods, "filter"),
+                             mod_get(mods, n_mods, "fillmode"), pad ? atoi(pad) : 0,
+                             ex ? atoi(ex) : 0, &im);
     } else if (strcmp(cmd->name, "--resample") == 0) {
         const char *ip = mod_get(mods, n_mods, "interp");
         s = vfx_image_resample(in, r, ip ? atoi(ip) : 1, &im);
@@ -1630,7 +1735,8 @@ cmd_assemble(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
         if (nm[2] == 'p') { /* oiiotool: the image below is pasted onto the top one */
             if ((rc = pop2(c, nm, &a, &b)))
                 return rc;
-            s = vfx_image_paste(b, a, x, y, keep, &im);
+            v = mod_get(mods, n_mods, "mergeroi");
+            s = vfx_image_paste_ex(b, a, x, y, keep, v ? atoi(v) : 0, &im);
             vfx_image_unref(a);
             vfx_image_unref(b);
             return done(c, nm, s, im);
@@ -1713,7 +1819,7 @@ static const chain_cmd commands[] = {
       "convert from the embedded ICC profile (untagged: sRGB) to linear Rec.709 "
       "(:to=linear|srgb|FILE.icc :intent=relative|perceptual|saturation|absolute)" },
     { "--resize", 1, cmd_resize, "WxH|N%: resize (:filter=NAME :filterwidth=W)" },
-    { "--fit", 1, cmd_resize, "WxH: resize to fit, keeping the aspect (:filter= :fillmode= :pad=1)" },
+    { "--fit", 1, cmd_resize, "WxH: resize to fit, keeping the aspect (:filter= :fillmode= :pad=1 :exact=1)" },
     { "--resample", 1, cmd_resize, "WxH|N%: resample, bilinear (:interp=0 nearest)" },
     { "--blur", 1, cmd_blur, "WxH: blur with a WxH kernel (:kernel=gaussian)" },
     { "--unsharp", 0, cmd_unsharp, "unsharp mask (:kernel=gaussian :width=3 :contrast=1 :threshold=0)" },
@@ -1766,7 +1872,7 @@ static const chain_cmd commands[] = {
     { "--croptofull", 0, cmd_assemble, "make the data window the display window" },
     { "--cshift", 1, cmd_assemble, "+X+Y: circular shift within the data window" },
     { "--reorient", 0, cmd_assemble, "undo the EXIF Orientation (rotate / flip to orientation 1)" },
-    { "--paste", 1, cmd_assemble, "+X+Y: paste the image below onto the top one at X,Y (- = where it is)" },
+    { "--paste", 1, cmd_assemble, "+X+Y: paste the image below onto the top one at X,Y (- = where it is; :mergeroi=1)" },
     { "--mosaic", 1, cmd_assemble, "WxH: assemble the last W*H images in a grid (:pad=N)" },
     { "--chappend", 0, cmd_assemble, "append the channels of the top image to the one below" },
     { "--chsum", 0, cmd_assemble, "sum the channels into one, Y (:weight=W[,W...])" },
@@ -1786,6 +1892,8 @@ static const chain_cmd commands[] = {
     { "--orientation", 1, cmd_attrib, "N: set the EXIF orientation attribute (1-8)" },
     { "--stats", 0, cmd_stats, "print per-channel statistics of the top image" },
     { "--diff", 0, cmd_diff, "compare the two top images (report as idiff; a failure exits 1)" },
+    { "--printstats", 0, cmd_printstats, "print the top image's statistics, constancy and monochrome tests (oiiotool's format)" },
+    { "--hash", 0, cmd_hash, "print the top image's pixel SHA-1 (its own pixel type, as oiiotool)" },
     { "--rangecheck", 2, cmd_count, "LOW HIGH: count pixels below, above and inside a range" },
     { "--colorcount", 1, cmd_count, "C;C;...: count pixels of each colour (:eps=0.001)" },
     { "--trim", 0, cmd_trim, "crop to the smallest rect holding the non-zero pixels" },

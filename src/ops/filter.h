@@ -57,5 +57,8 @@ vfx_status vfx__convolve_new(vfx_image *in, const float *k, int32_t w, int32_t h
  *  has no data: @p in made exactly its display window that way (a new reference; @p in
  *  itself when data == display). Filters then clamp at its RoD (op_resize.c). */
 vfx_status vfx__pad_to_display(vfx_image *in, vfx_image **ready);
+/* --fit:exact=1: the scale-and-offset warp into @p box (op_warp.c). */
+vfx_status vfx__fit_exact(vfx_image *in, vfx_rect box, float scale, float xoff, float yoff,
+                          const char *filter, float xr, float yr, vfx_image **out);
 
 #endif

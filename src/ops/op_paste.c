@@ -72,6 +72,37 @@ vfx_status
 vfx_image_paste(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y, int keep_position,
                 vfx_image **out)
 {
+    return vfx_image_paste_ex(bg, fg, x, y, keep_position, 0, out);
+}
+
+/* bg grown (black) to @p r: a black constant over r plus bg, cropped to r. */
+static vfx_status
+grow_black(vfx_image *bg, vfx_rect r, vfx_image **out)
+{
+    float      zero[64] = { 0 };
+    vfx_spec   spec = VFX_SPEC_INIT;
+    vfx_image *black = NULL, *sum = NULL;
+    if (vfx_image_n_channels(bg) > 64)
+        return vfx__fail(VFX_ERR_ARG, "paste: more than 64 channels");
+    vfx_status s = vfx_spec_copy(&spec, vfx_image_spec(bg));
+    if (s == VFX_OK) {
+        spec.data = r;
+        s = vfx_image_new_constant(zero, &spec, &black);
+    }
+    if (s == VFX_OK)
+        s = vfx_image_arith(bg, black, VFX_ARITH_ADD, &sum);
+    if (s == VFX_OK)
+        s = vfx_image_crop(sum, r, out);
+    vfx_image_unref(sum);
+    vfx_image_unref(black);
+    vfx_spec_clear(&spec);
+    return s;
+}
+
+vfx_status
+vfx_image_paste_ex(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y, int keep_position,
+                   int merge_roi, vfx_image **out)
+{
     if (!out)
         return vfx__fail(VFX_ERR_ARG, "paste: out is NULL");
     *out = NULL;
@@ -87,14 +118,37 @@ vfx_image_paste(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y, int keep_pos
         moved = vfx_image_ref(fg);
     else if ((s = vfx_image_translate(fg, x - fd.x0, y - fd.y0, fd, &moved)) != VFX_OK)
         return s;
+    vfx_image *base = NULL;
+    vfx_rect   fm = vfx_image_rod(moved);
+    /* oiiotool 2.4's mergeroi: the union with fg's data window *before* the move (fg is then
+     * pasted moved, clipped to it) */
+    if (merge_roi && !vfx_rect_is_empty(fr) && !vfx_rect_is_infinite(br)) {
+        br = vfx_rect_is_empty(br) ? fr : vfx_rect_union(br, fr);
+        if ((s = grow_black(bg, br, &base)) != VFX_OK) {
+            vfx_image_unref(moved);
+            return s;
+        }
+    } else {
+        base = vfx_image_ref(bg);
+    }
     paste_params p;
     memset(&p, 0, sizeof p);
-    p.fg = vfx_image_rod(moved);
+    p.fg = fm;
     p.rod = br;
     p.n_fg = VFX__MIN(vfx_image_n_channels(fg), vfx_image_n_channels(bg));
-    vfx_image *ins[2] = { bg, moved };
+    vfx_image *ins[2] = { base, moved };
     s = vfx__node_new(&vfx__op_paste, &p, sizeof p, ins, 2, NULL, out);
     vfx_image_unref(moved);
+    vfx_image_unref(base);
+    if (s == VFX_OK && merge_roi) { /* and the display window: the union of both */
+        vfx_rect   bd = vfx_image_spec(bg)->display, ud = vfx_rect_union(bd, fd);
+        vfx_image *r = NULL;
+        if (!vfx_rect_equal(ud, bd)) {
+            s = vfx_image_translate(*out, 0, 0, ud, &r);
+            vfx_image_unref(*out);
+            *out = s == VFX_OK ? r : NULL;
+        }
+    }
     return s;
 }
 

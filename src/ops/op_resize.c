@@ -258,13 +258,18 @@ table_free(vfx__axis_table *t)
 /* Resize axis, as OIIO maps it: output pixel o samples the source at
  * src = sf0 + (o - df0 + 0.5) / dfw * sfw, and source pixel i has weight
  * f(ratio * (i + 0.5 - src)) (ratio = dfw / sfw), normalised over the taps. mode 0: filter
- * @p id of width @p fw; mode 1: bilinear; mode 2: nearest. Zero taps at both ends are trimmed. */
+ * @p id of width @p fw; mode 1: bilinear; mode 2: nearest. Zero taps at both ends are trimmed.
+ * The taps span +-ceil(rw / 2 / ratio) source pixels, @p rw being the filter's *x* width on
+ * both axes: OIIO 2.4 sizes both radii from Filter2D::width(), so a filter taller than it is
+ * wide (--fit filling the width, a resize enlarging y more than x) is cut short in y. */
 static vfx_status
-table_resize(vfx__axis_table *t, int mode, int id, float fw, int32_t sf0, int32_t sfw,
-             int32_t df0, int32_t dfw, int32_t o0, int32_t on)
+table_resize(vfx__axis_table *t, int mode, int id, float fw, float rw, int32_t sf0,
+             int32_t sfw, int32_t df0, int32_t dfw, int32_t o0, int32_t on)
 {
     float   ratio = (float) dfw / (float) sfw;
-    int32_t rad = mode == 0 ? (int32_t) ceilf(fw * 0.5f / ratio) : 1;
+    int32_t rad = mode == 0 ? (int32_t) ceilf(rw * 0.5f / ratio) : 1;
+    if (rad < 0)
+        rad = 0;
     int32_t taps0 = 2 * rad + 1;
     memset(t, 0, sizeof *t);
     t->o0 = o0;
@@ -374,12 +379,12 @@ resize_common(vfx_image *in, vfx_rect data, vfx_rect display, int mode, const ch
     float fw = fwidth > 0 ? fwidth : (id >= 0 ? vfx__filter_width(id) * fmaxf(1.0f, wr) : 0);
     float fh = fwidth > 0 ? fwidth : (id >= 0 ? vfx__filter_width(id) * fmaxf(1.0f, hr) : 0);
     vfx__axis_table tx, ty;
-    vfx_status      s = table_resize(&tx, mode, id, fw, is->display.x0, (int32_t) sw,
+    vfx_status      s = table_resize(&tx, mode, id, fw, fw, is->display.x0, (int32_t) sw,
                                      display.x0, (int32_t) dw, rod.x0,
                                      (int32_t) vfx_rect_width(rod));
     if (s != VFX_OK)
         return s;
-    s = table_resize(&ty, mode, id, fh, is->display.y0, (int32_t) sh, display.y0,
+    s = table_resize(&ty, mode, id, fh, fw, is->display.y0, (int32_t) sh, display.y0,
                      (int32_t) dh, rod.y0, (int32_t) vfx_rect_height(rod));
     if (s == VFX_OK)
         s = vfx__sepfilter_new(in, &tx, &ty, rod, display, VFX_EDGE_CLAMP, out);
@@ -457,6 +462,13 @@ vfx_status
 vfx_image_fit(vfx_image *in, vfx_rect box, const char *filter, const char *fillmode, int pad,
               vfx_image **out)
 {
+    return vfx_image_fit_ex(in, box, filter, fillmode, pad, 0, out);
+}
+
+vfx_status
+vfx_image_fit_ex(vfx_image *in, vfx_rect box, const char *filter, const char *fillmode,
+                 int pad, int exact, vfx_image **out)
+{
     if (!out)
         return vfx__fail(VFX_ERR_ARG, "fit: out is NULL");
     *out = NULL;
@@ -489,6 +501,14 @@ vfx_image_fit(vfx_image *in, vfx_rect box, const char *filter, const char *fillm
     vfx_rect   rr = vfx_rect_make(box.x0 + xoff, box.y0 + yoff, rw, rh);
     /* OIIO 2.4 sizes the filter by the box over the source (not the resized rect) */
     float      ratio[2] = { (float) fw / (float) sw, (float) fh / (float) sh };
+    if (exact) { /* the exact scale, the remainder split evenly on both sides */
+        float scale = by_height ? (float) fh / (float) sh : (float) fw / (float) sw;
+        float fx = by_height ? ((float) fw - scale * (float) sw) / 2.0f : 0.0f;
+        float fy = by_height ? 0.0f : ((float) fh - scale * (float) sh) / 2.0f;
+        fx += (float) box.x0 - scale * (float) is->display.x0;
+        fy += (float) box.y0 - scale * (float) is->display.y0;
+        return vfx__fit_exact(in, box, scale, fx, fy, filter, ratio[0], ratio[1], out);
+    }
     vfx_status s = resize_entry(in, rr, 0, filter, 0, ratio, &r0);
     if (s != VFX_OK)
         return s;

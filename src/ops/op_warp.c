@@ -30,7 +30,9 @@
 typedef struct warp_params {
     float    m[3][3];  /* output -> input, row vectors */
     int32_t  id;       /* filter */
-    float    fw;       /* filter width (and height) */
+    float    fw;       /* filter width: the support radius on both axes, as OIIO */
+    float    fh;       /* filter height (== fw but for --fit:exact=1) */
+    int32_t  renorm;   /* samples outside the input's RoD carry no weight (--fit:exact=1) */
     int32_t  affine;   /* m[0][2] == m[1][2] == 0 and m[2][2] == 1 */
     int32_t  max_taps; /* per axis, for the scratch */
     float    ds_max;   /* the affine stretch, or WARP_MAX_DS */
@@ -101,7 +103,7 @@ warp_roi(const vfx_node *n, int k, const vfx_rect *want, vfx_rect *need_out)
     if (p->affine)
         d = p->ds_max;
     d = fmin(d, WARP_MAX_DS);
-    double r = 0.5 * d * p->fw + 2.0; /* + rounding margin */
+    double r = 0.5 * d * fmax(p->fw, p->fh) + 2.0; /* + rounding margin */
     double x0 = floor(lo_s - r), x1 = ceil(hi_s + r), y0 = floor(lo_t - r), y1 = ceil(hi_t + r);
     vfx_rect need = { (int32_t) fmax(x0, (double) in.x0), (int32_t) fmax(y0, (double) in.y0),
                       (int32_t) fmin(x1, (double) in.x1), (int32_t) fmin(y1, (double) in.y1) };
@@ -127,7 +129,7 @@ px_at(const vfx_tile *t, int32_t x, int32_t y)
     return vfx__tile_at(t, x, y);
 }
 
-/* OIIO's filtered sample at (s, t): filter @p id of size fw x fw stretched by (ds, dt), over
+/* OIIO's filtered sample at (s, t): filter @p id of size fw x fh stretched by (ds, dt), over
  * source pixels [floor(s - r), ceil(s + r)). Writes nc values. */
 static void
 filtered_sample(const warp_params *p, const vfx_tile *src, float s, float t, float ds,
@@ -146,7 +148,7 @@ filtered_sample(const warp_params *p, const vfx_tile *src, float s, float t, flo
         for (int32_t i = s0; i < s1; i++)
             wx[i - s0] = vfx__filter_1d(p->id, p->fw, dsi * ((float) i + 0.5f - s));
         for (int32_t j = t0; j < t1; j++)
-            wy[j - t0] = vfx__filter_1d(p->id, p->fw, dti * ((float) j + 0.5f - t));
+            wy[j - t0] = vfx__filter_1d(p->id, p->fh, dti * ((float) j + 0.5f - t));
     }
     for (int32_t c = 0; c < nc; c++)
         sum[c] = 0.0f;
@@ -154,16 +156,18 @@ filtered_sample(const warp_params *p, const vfx_tile *src, float s, float t, flo
     for (int32_t j = t0; j < t1; j++)
         for (int32_t i = s0; i < s1; i++) {
             float w = sep ? wx[i - s0] * wy[j - t0]
-                          : vfx__filter_2d(p->id, p->fw, p->fw, dsi * ((float) i + 0.5f - s),
+                          : vfx__filter_2d(p->id, p->fw, p->fh, dsi * ((float) i + 0.5f - s),
                                            dti * ((float) j + 0.5f - t));
-            const float *a = px_at(src, i, j);
+            const float *a = px_at(src, i, j); /* NULL: outside the input's RoD */
             if (a)
                 for (int32_t c = 0; c < nc; c++)
                     sum[c] += w * a[c];
-            total += w;
+            if (a || !p->renorm)
+                total += w;
         }
+    int ok = p->renorm ? total > 0.0f : total != 0.0f; /* renorm: only negative lobes -> 0 */
     for (int32_t c = 0; c < nc; c++)
-        q[c] = total != 0.0f ? sum[c] / total : 0.0f;
+        q[c] = ok ? sum[c] / total : 0.0f;
 }
 
 static vfx_status
@@ -259,6 +263,7 @@ vfx_image_warp(vfx_image *in, const float m[9], const char *filter, float filter
     warp_params p;
     memset(&p, 0, sizeof p);
     VFX_TRY(pick_filter("warp", filter, filter_width, &p.id, &p.fw));
+    p.fh = p.fw;
     float M[3][3];
     for (int i = 0; i < 9; i++) {
         if (!isfinite(m[i]))
@@ -304,6 +309,46 @@ vfx_image_warp(vfx_image *in, const float m[9], const char *filter, float filter
     vfx_status s = vfx_spec_copy(&spec, vfx_image_spec(in));
     if (s == VFX_OK) {
         spec.data = p.rod;
+        s = vfx__node_new(&vfx__op_warp, &p, sizeof p, &in, 1, &spec, out);
+    }
+    vfx_spec_clear(&spec);
+    return s;
+}
+
+/* --fit:exact=1 (OIIO 2.4's fit with exact): scale by @p scale and shift by (xoff, yoff) into
+ * @p box, which becomes both windows; filter @p filter (NULL: by the enlargement, as resize)
+ * of width fw * max(1, xr) and height fw * max(1, yr), (xr, yr) being the box over the source;
+ * source pixels outside the input's data window are black. */
+vfx_status
+vfx__fit_exact(vfx_image *in, vfx_rect box, float scale, float xoff, float yoff,
+               const char *filter, float xr, float yr, vfx_image **out)
+{
+    warp_params p;
+    memset(&p, 0, sizeof p);
+    if (!filter || !*filter)
+        filter = xr > 1.0f || yr > 1.0f ? "blackman-harris" : "lanczos3";
+    VFX_TRY(pick_filter("fit", filter, 0.0f, &p.id, &p.fw));
+    p.fh = p.fw * fmaxf(1.0f, yr);
+    p.fw *= fmaxf(1.0f, xr);
+    if (!(scale > 0.0f) || !isfinite(scale))
+        return vfx__fail(VFX_ERR_ARG, "fit: bad scale %g", (double) scale);
+    if (!(p.fw <= WARP_MAX_WIDTH && p.fh <= WARP_MAX_WIDTH)) /* OIIO widens it by the ratio */
+        return vfx__fail(VFX_ERR_ARG, "fit: exact=1 enlarging %gx needs a filter %g wide "
+                         "(at most %g; use exact=0)", (double) fmaxf(xr, yr),
+                         (double) fmaxf(p.fw, p.fh), (double) WARP_MAX_WIDTH);
+    float M[3][3] = { { scale, 0, 0 }, { 0, scale, 0 }, { xoff, yoff, 1 } };
+    if (invert33(M, p.m) != 0)
+        return vfx__fail(VFX_ERR_ARG, "fit: the scale is singular");
+    p.affine = 1;
+    p.renorm = 1; /* as OIIO 2.4's fit: the result is opaque wherever the filter touches */
+    p.ds_max = fminf(fmaxf(1.0f, fabsf(p.m[0][0])), WARP_MAX_DS);
+    p.max_taps = (int32_t) ceilf(p.ds_max * fmaxf(p.fw, p.fh)) + 3;
+    p.rod = box;
+    vfx_spec   spec = VFX_SPEC_INIT;
+    vfx_status s = vfx_spec_copy(&spec, vfx_image_spec(in));
+    if (s == VFX_OK) {
+        spec.data = box;
+        spec.display = box;
         s = vfx__node_new(&vfx__op_warp, &p, sizeof p, &in, 1, &spec, out);
     }
     vfx_spec_clear(&spec);

@@ -41,6 +41,9 @@ src_img(int nc)
 BUILD(b_resize_down, vfx_image_resize(in, vfx_rect_make(0, 0, 41, 37), "lanczos3", 0, &out))
 BUILD(b_resize_up, vfx_image_resize(in, vfx_rect_make(5, 7, 200, 150), "mitchell", 0, &out))
 BUILD(b_resize_disk, vfx_image_resize(in, vfx_rect_make(0, 0, 46, 40), "disk", 0, &out))
+BUILD(b_fit_tall, vfx_image_fit(in, vfx_rect_make(0, 0, 150, 400), NULL, NULL, 1, &out))
+BUILD(b_fit_exact, vfx_image_fit_ex(in, vfx_rect_make(3, 2, 151, 97), "mitchell", NULL, 0, 1,
+                                    &out))
 BUILD(b_resample, vfx_image_resample(in, vfx_rect_make(0, 0, 70, 50), 1, &out))
 BUILD(b_blur, vfx_image_blur(in, NULL, 9, 5, &out))
 BUILD(b_blur_disk, vfx_image_blur(in, "disk", 5, 5, &out))
@@ -113,6 +116,17 @@ b_paste(int nc)
     vfx_image *bg = src_img(nc), *out = NULL;
     vfx_image *fg = noise((vfx_rect){ 3, 4, 40, 30 }, (vfx_rect){ 0, 0, 93, 80 }, 3, 11);
     assert_int_equal(vfx_image_paste(bg, fg, 50, 47, 0, &out), VFX_OK);
+    vfx_image_unref(bg);
+    vfx_image_unref(fg);
+    return out;
+}
+
+static vfx_image *
+b_paste_merge(int nc)
+{
+    vfx_image *bg = src_img(nc), *out = NULL;
+    vfx_image *fg = noise((vfx_rect){ 3, 4, 40, 30 }, (vfx_rect){ 0, 0, 93, 80 }, 3, 11);
+    assert_int_equal(vfx_image_paste_ex(bg, fg, 80, -20, 0, 1, &out), VFX_OK);
     vfx_image_unref(bg);
     vfx_image_unref(fg);
     return out;
@@ -240,6 +254,8 @@ static const struct {
     { "resize down lanczos3", b_resize_down },
     { "resize up mitchell", b_resize_up },
     { "resize disk", b_resize_disk },
+    { "fit by width, padded", b_fit_tall },
+    { "fit exact=1", b_fit_exact },
     { "resample bilinear", b_resample },
     { "blur gaussian 9x5", b_blur },
     { "blur disk", b_blur_disk },
@@ -265,6 +281,7 @@ static const struct {
     { "cshift", b_cshift },
     { "croptofull", b_croptofull },
     { "paste", b_paste },
+    { "paste mergeroi", b_paste_merge },
     { "mosaic + chappend", b_mosaic },
 };
 
