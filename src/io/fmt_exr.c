@@ -1677,9 +1677,12 @@ exr_start(vfx__wr *wr, exr_writer *ew)
 /* Declare one part in ew->ctx (named @p part_name, NULL for a single-part file): storage,
  * windows, compression, tiles, channels and attributes. */
 static vfx_status
-exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name)
+exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__wr *first)
 {
     const vfx_spec *sp = &wr->spec;
+    /* OpenEXR requires the parts of a file to share displayWindow, pixelAspectRatio,
+     * chromaticities and timeCode: the later parts take part 0's */
+    const vfx_spec *shared = first ? &first->spec : sp;
     exr_compression_t comp = EXR_COMPRESSION_ZIP;
     int aces = (wr->opt.flags & VFX_WRITE_ACES) != 0;
     if (aces && !wr->opt.compression)
@@ -1707,17 +1710,18 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name)
         return exr_fail(rv, "zip level");
     exr_attr_box2i_t dw = { { .arr = { sp->data.x0, sp->data.y0 } },
                             { .arr = { sp->data.x1 - 1, sp->data.y1 - 1 } } };
-    vfx_rect disp = vfx_rect_is_empty(sp->display) || vfx_rect_is_infinite(sp->display)
-                        ? sp->data
-                        : sp->display;
+    vfx_rect disp = vfx_rect_is_empty(shared->display) || vfx_rect_is_infinite(shared->display)
+                        ? shared->data
+                        : shared->display;
     exr_attr_box2i_t dispw = { { .arr = { disp.x0, disp.y0 } },
                                { .arr = { disp.x1 - 1, disp.y1 - 1 } } };
     float par = 1.0f, sww = 1.0f;
     exr_attr_v2f_t swc = { .arr = { 0.0f, 0.0f } };
     const vfx_attr_value *v;
+    if (shared->attrs && (v = vfx_attrs_get(shared->attrs, "PixelAspectRatio")) &&
+        v->type == VFX_ATTR_FLOAT)
+        par = v->u.f;
     if (sp->attrs) {
-        if ((v = vfx_attrs_get(sp->attrs, "PixelAspectRatio")) && v->type == VFX_ATTR_FLOAT)
-            par = v->u.f;
         if ((v = vfx_attrs_get(sp->attrs, "screenWindowWidth")) && v->type == VFX_ATTR_FLOAT)
             sww = v->u.f;
         if ((v = vfx_attrs_get(sp->attrs, "screenWindowCenter")) && v->type == VFX_ATTR_V2F) {
@@ -1822,8 +1826,16 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name)
             const char *an;
             const vfx_attr_value *av;
             VFX_TRY(vfx_attrs_at(sp->attrs, i, &an, &av));
+            if (first && (strcmp(an, "chromaticities") == 0 || strcmp(an, "smpte:TimeCode") == 0))
+                continue;
             VFX_TRY(export_attr(ew->ctx, part, an, av));
         }
+    }
+    static const char *const shared_attrs[] = { "chromaticities", "smpte:TimeCode" };
+    for (size_t i = 0; first && shared->attrs && i < VFX__COUNTOF(shared_attrs); i++) {
+        const vfx_attr_value *av = vfx_attrs_get(shared->attrs, shared_attrs[i]);
+        if (av)
+            VFX_TRY(export_attr(ew->ctx, part, shared_attrs[i], av));
     }
     if (aces)
         VFX_TRY(set_aces_attrs(ew->ctx, part));
@@ -1939,7 +1951,7 @@ exr_write_open(vfx__wr *wr)
     wr->priv = ew;
     vfx_status s = exr_start(wr, ew);
     if (s == VFX_OK)
-        s = exr_part_header(wr, ew, NULL);
+        s = exr_part_header(wr, ew, NULL, NULL);
     if (s == VFX_OK) {
         exr_result_t rv = exr_write_header(ew->ctx);
         s = rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, "header");
@@ -2008,7 +2020,7 @@ exr_write_open_parts(vfx__wr *const *wrs, int32_t n)
                               "names must be unique", (int) j, (int) i, name);
         }
         if (s == VFX_OK)
-            s = exr_part_header(wrs[i], ew, name);
+            s = exr_part_header(wrs[i], ew, name, i > 0 ? wrs[0] : NULL);
         if (s != VFX_OK)
             vfx__error_prefix("part %d (%s): ", (int) i, name);
     }
