@@ -49,6 +49,15 @@ exrheader "$tmp/rt.exr" | grep -A2 '^multiView' | tr -d ' "' | tr '\n' ' ' |
     oiiotool "$src" --subimage 1 "$tmp/one.exr" --fail 0 --diff >/dev/null 2>&1 &&
     ! oiiotool "$src" --subimage 2 "$tmp/one.exr" --fail 0 --diff >/dev/null 2>&1 &&
     [ "$(exrheader "$tmp/one.exr" | grep -c '^ part ')" = 0 ] && ok || bad "--subimage NAME"
+# a single-part multi-view file (left.R channel naming) keeps its multiView list and channels
+sp="$T/exr/multiview/singlepart.0001.exr"
+"$V" convert "$sp" "$tmp/sp.exr" -q || bad "single-part multi-view: write"
+[ "$(attr_lines "$tmp/sp.exr" multiView)" = "$(attr_lines "$sp" multiView)" ] &&
+    [ "$(exrheader "$tmp/sp.exr" | grep -A2 '^multiView')" = "$(exrheader "$sp" | grep -A2 '^multiView')" ] &&
+    [ "$(exrheader "$tmp/sp.exr" | grep -c ', sampling 1 1')" = 20 ] && ok ||
+    bad "single-part multi-view: multiView list and 20 channels"
+oiiotool "$sp" "$tmp/sp.exr" --fail 0 --diff >/dev/null 2>&1 && ok ||
+    bad "single-part multi-view: pixels (oiiotool)"
 
 # 2. a stereo pair from two sources of different types, tiled and PIZ: parts named after
 #    their views, each with its view attribute, the multiView list, shared display window
