@@ -210,7 +210,7 @@ VFX_API vfx_status vfx_writer_open(const char *path, const vfx_spec *spec,
  *  "openexr:view", else "part<i>"; names must be unique. Parts with an "openexr:view" make
  *  the file multi-view: part 0 also gets the "multiView" list of the views (its own
  *  first: the default view). Every header is written at open; pixels are then written part
- *  after part (vfx_writer_set_part()). One part is a plain single-part file. RIP levels
+ *  after part, in order (vfx_writer_set_part()). One part is a plain single-part file. RIP levels
  *  are refused in multi-part files. @return as vfx_writer_open(); VFX_ERR_UNSUPPORTED for a
  *  format that stores one image per file. */
 VFX_API vfx_status vfx_writer_open_parts(const char *path, int32_t n_parts,
@@ -222,8 +222,9 @@ VFX_API vfx_status vfx_writer_open_parts(const char *path, int32_t n_parts,
 VFX_API int32_t vfx_writer_part_count(const vfx_writer *w);
 
 /** Make part @p part the target of the following level, chunking and write calls (part 0
- *  at open). Parts may be written in any order, even interleaved.
- *  @return VFX_ERR_ARG for a part the file does not have. */
+ *  at open). OpenEXR stores parts one after the other: parts are written in order, each
+ *  complete (every pixel of every level) before vfx_writer_set_part() moves to the next.
+ *  @return VFX_ERR_ARG for a part the file does not have, or out of order. */
 VFX_API vfx_status vfx_writer_set_part(vfx_writer *w, int32_t part);
 
 /** Resolution levels the writer stores (vfx_write_options.levels): mode and counts in x and

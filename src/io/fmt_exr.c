@@ -1965,6 +1965,16 @@ exr_write_open(vfx__wr *wr)
     return s;
 }
 
+static vfx_status
+flush_stage(vfx__wr *wr, exr_writer *ew);
+
+static vfx_status
+exr_write_flush(vfx__wr *wr)
+{
+    exr_writer *ew = wr->priv;
+    return ew ? flush_stage(wr, ew) : VFX_OK;
+}
+
 /* The part name for part @p i: its "name" attribute, else its view, else "part<i>". */
 static const char *
 part_name_of(const vfx__wr *wr, int32_t i, char *buf, size_t cap)
@@ -2421,5 +2431,5 @@ const vfx_format vfx__fmt_exr = {
     "OpenEXR (OpenEXRCore; DWAA/DWAB own code): scanline, tiled, multi-part, multi-view, MIP/RIP",
     "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default)|"
     "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]; multi-part and multi-view (--siappend)",
-    exr_write_open_parts,
+    exr_write_open_parts, exr_write_flush,
 };

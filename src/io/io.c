@@ -825,6 +825,18 @@ vfx_writer_part_count(const vfx_writer *w)
     return !w ? 0 : w->parts ? w->n_parts : 1;
 }
 
+/* Pixels of every level of writer @p p. */
+static int64_t
+writer_total_pixels(const vfx_writer *p)
+{
+    int64_t total = 0;
+    for (int32_t ly = 0; ly < p->n_levels_y; ly++)
+        for (int32_t lx = 0; lx < p->n_levels_x; lx++)
+            if (p->level_mode != VFX_LEVELS_MIPMAP || lx == ly)
+                total += vfx_rect_area(p->level_rect[lx + ly * p->n_levels_x]);
+    return total;
+}
+
 vfx_status
 vfx_writer_set_part(vfx_writer *w, int32_t part)
 {
@@ -833,6 +845,23 @@ vfx_writer_set_part(vfx_writer *w, int32_t part)
     if (part < 0 || part >= vfx_writer_part_count(w))
         return vfx__fail(VFX_ERR_ARG, "%s: no part %d (the file has %d)", w->name, (int) part,
                          (int) vfx_writer_part_count(w));
+    if (part == w->cur_part)
+        return VFX_OK;
+    /* OpenEXR stores the parts one after the other: only the next part, once this one is
+     * complete */
+    vfx_writer *p = cur_part(w);
+    if (part != w->cur_part + 1 || p->pixels_written < writer_total_pixels(p))
+        return vfx__fail(VFX_ERR_ARG, "%s: parts are written in order, each complete before "
+                         "the next (part %d has %" PRId64 " of %" PRId64 " pixels; asked "
+                         "for part %d)", w->name, (int) w->cur_part, p->pixels_written,
+                         writer_total_pixels(p), (int) part);
+    if (w->fmt->write_flush) {
+        vfx_status s = w->fmt->write_flush(p);
+        if (s != VFX_OK) {
+            vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
+            return s;
+        }
+    }
     w->cur_part = part;
     return VFX_OK;
 }
@@ -948,11 +977,7 @@ vfx_writer_close(vfx_writer *w, int failed)
     int32_t n_parts = vfx_writer_part_count(w);
     for (int32_t i = 0; i < n_parts && !failed; i++) {
         const vfx_writer *p = w->parts ? w->parts[i] : w;
-        int64_t total = 0;
-        for (int32_t ly = 0; ly < p->n_levels_y; ly++)
-            for (int32_t lx = 0; lx < p->n_levels_x; lx++)
-                if (p->level_mode != VFX_LEVELS_MIPMAP || lx == ly)
-                    total += vfx_rect_area(p->level_rect[lx + ly * p->n_levels_x]);
+        int64_t total = writer_total_pixels(p);
         if (p->pixels_written < total) {
             s = vfx__fail(VFX_ERR_STATE, "%s: closed with %" PRId64 " of %" PRId64
                           " pixels of part %d written; file not created", w->path,

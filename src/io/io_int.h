@@ -62,6 +62,9 @@ typedef struct vfx_format {
      *  has its spec and options). On error every part is closed. wrs[i]->priv per part;
      *  write_close() is called on parts n-1 .. 0, so part 0 finishes the file last. */
     vfx_status (*write_open_parts)(vfx__wr *const *wrs, int32_t n);
+    /** With write_open_parts: write out what part @p wr still holds (it is complete; the
+     *  next part follows). */
+    vfx_status (*write_flush)(vfx__wr *wr);
 } vfx_format;
 
 struct vfx_reader {
