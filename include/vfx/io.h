@@ -207,8 +207,8 @@ VFX_API vfx_status vfx_writer_open(const char *path, const vfx_spec *spec,
 /** Create a writer for a multi-part file (OpenEXR): part i has spec @p specs[i] and options
  *  @p opts[i] (@p opts may be NULL, and any entry NULL, for defaults; pass the same pointer
  *  n times to share one). Each part's name is its spec's "openexr:name" attribute, else its
- *  "openexr:view", else "part<i>"; names must be unique. Parts with an "openexr:view" make
- *  the file multi-view: part 0 also gets the "multiView" list of the views (its own
+ *  "openexr:view", else "subimage<NN>" (as oiiotool); names must be unique. Parts with an
+ *  "openexr:view" make the file multi-view: part 0 also gets the "multiView" list of the views (its own
  *  first: the default view). Every header is written at open; pixels are then written part
  *  after part, in order (vfx_writer_set_part()). One part is a plain single-part file. RIP levels
  *  are refused in multi-part files. @return as vfx_writer_open(); VFX_ERR_UNSUPPORTED for a

@@ -1975,7 +1975,8 @@ exr_write_flush(vfx__wr *wr)
     return ew ? flush_stage(wr, ew) : VFX_OK;
 }
 
-/* The part name for part @p i: its "name" attribute, else its view, else "part<i>". */
+/* The part name for part @p i: its "name" attribute, else its view, else "subimageNN"
+ * (oiiotool's names). */
 static const char *
 part_name_of(const vfx__wr *wr, int32_t i, char *buf, size_t cap)
 {
@@ -1986,7 +1987,7 @@ part_name_of(const vfx__wr *wr, int32_t i, char *buf, size_t cap)
     v = wr->spec.attrs ? vfx_attrs_get(wr->spec.attrs, "openexr:view") : NULL;
     if (v && v->type == VFX_ATTR_STRING && v->u.s && v->u.s[0])
         return v->u.s;
-    snprintf(buf, cap, "part%d", (int) i);
+    snprintf(buf, cap, "subimage%02d", (int) i);
     return buf;
 }
 

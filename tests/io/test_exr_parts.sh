@@ -87,6 +87,12 @@ oiiotool "$tmp/stereo.exr" --subimage 1 "$tmp/right.exr" --fail 0 --diff >/dev/n
 "$V" -i:subimage=1 "$tmp/stereo.exr" "$tmp/right.exr" --diff >/dev/null 2>&1 && ok ||
     bad "stereo: part 1 pixels (our reader)"
 
+# unnamed parts without views are named as oiiotool names them
+"$V" "$tmp/right.exr" "$tmp/right.exr" --siappend -o "$tmp/two.exr" -q &&
+    oiiotool "$tmp/right.exr" "$tmp/right.exr" --siappend -o "$tmp/two_oiio.exr" &&
+    [ "$(attr_lines "$tmp/two.exr" name)" = "$(attr_lines "$tmp/two_oiio.exr" name)" ] && ok ||
+    { bad "default part names differ from oiiotool's"; attr_lines "$tmp/two.exr" name; }
+
 # 3. refusals leave no file: duplicate part names, a format without parts
 "$V" -i:subimage=1 "$tmp/stereo.exr" -i:subimage=1 "$tmp/stereo.exr" --siappend -o "$tmp/dup.exr" \
     -q 2>"$tmp/err.txt"
