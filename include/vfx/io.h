@@ -204,6 +204,29 @@ enum { VFX_LEVEL_ROUND_DOWN = 0, VFX_LEVEL_ROUND_UP = 1 };
 VFX_API vfx_status vfx_writer_open(const char *path, const vfx_spec *spec,
                                    const vfx_write_options *opt, vfx_writer **out);
 
+/** Create a writer for a multi-part file (OpenEXR): part i has spec @p specs[i] and options
+ *  @p opts[i] (@p opts may be NULL, and any entry NULL, for defaults; pass the same pointer
+ *  n times to share one). Each part's name is its spec's "openexr:name" attribute, else its
+ *  "openexr:view", else "subimage<NN>" (as oiiotool); names must be unique. Parts with an
+ *  "openexr:view" make the file multi-view: part 0 also gets the "multiView" list of the views (its own
+ *  first: the default view). Every header is written at open; pixels are then written part
+ *  after part, in order (vfx_writer_set_part()). One part is a plain single-part file. RIP levels
+ *  are refused in multi-part files. @return as vfx_writer_open(); VFX_ERR_UNSUPPORTED for a
+ *  format that stores one image per file. */
+VFX_API vfx_status vfx_writer_open_parts(const char *path, int32_t n_parts,
+                                         const vfx_spec *specs,
+                                         const vfx_write_options *const *opts,
+                                         vfx_writer **out);
+
+/** Number of parts of the file (1 for vfx_writer_open()). Does not fail (0 for NULL). */
+VFX_API int32_t vfx_writer_part_count(const vfx_writer *w);
+
+/** Make part @p part the target of the following level, chunking and write calls (part 0
+ *  at open). OpenEXR stores parts one after the other: parts are written in order, each
+ *  complete (every pixel of every level) before vfx_writer_set_part() moves to the next.
+ *  @return VFX_ERR_ARG for a part the file does not have, or out of order. */
+VFX_API vfx_status vfx_writer_set_part(vfx_writer *w, int32_t part);
+
 /** Resolution levels the writer stores (vfx_write_options.levels): mode and counts in x and
  *  y, as vfx_reader_levels(). Any out pointer may be NULL. */
 VFX_API vfx_status vfx_writer_levels(const vfx_writer *w, vfx_level_mode *mode_out,
@@ -281,6 +304,15 @@ VFX_API vfx_status vfx_image_read_stats(const vfx_image *im, vfx_reader_stats *o
  *  @p wopt and @p sopt may be NULL. */
 VFX_API vfx_status vfx_image_write(vfx_image *im, const char *path,
                                    const vfx_write_options *wopt, const vfx_sink_options *sopt);
+
+/** Render @p n images as the parts of one multi-part file (OpenEXR), streamed part after
+ *  part, each as vfx_image_write() would (region from @p sopt or its data window). Part
+ *  names and views come from each image's "openexr:name" / "openexr:view" attributes (see
+ *  vfx_writer_open_parts()). @p wopts: NULL, or n entries (each may be NULL; repeat one
+ *  pointer to share it). On error or cancel nothing appears at @p path. */
+VFX_API vfx_status vfx_image_write_parts(vfx_image *const *ims, int32_t n, const char *path,
+                                         const vfx_write_options *const *wopts,
+                                         const vfx_sink_options *sopt);
 
 /* ============================================================================================
  * Formats

@@ -39,6 +39,11 @@ typedef struct chain {
     const char      *names[STACK_MAX]; /* file name of an input still unchanged, else NULL */
     cli_diff_opts    diff;             /* --fail, --warn, ... for --diff */
     int              diff_failed;      /* a --diff failed: exit 1 at the end, as oiiotool */
+    /* subimages after the first of each stack entry (-a inputs, --siappend): -o writes them
+     * all as the parts of one file; other commands work on the first and drop these */
+    vfx_image      **more[STACK_MAX];
+    int              n_more[STACK_MAX];
+    int              all_subimages;    /* -a: inputs bring every subimage */
 } chain;
 
 typedef struct chain_cmd chain_cmd;
@@ -70,6 +75,17 @@ usage(const char *fmt, const char *arg)
     return 2;
 }
 
+/* Release the extra subimages of stack entry @p k. */
+static void
+drop_more(chain *c, int k)
+{
+    for (int i = 0; i < c->n_more[k]; i++)
+        vfx_image_unref(c->more[k][i]);
+    free(c->more[k]);
+    c->more[k] = NULL;
+    c->n_more[k] = 0;
+}
+
 static int
 push(chain *c, vfx_image *im)
 {
@@ -92,6 +108,7 @@ pop(chain *c, const char *cmd, vfx_image **out)
         return 2;
     }
     *out = c->stack[--c->n];
+    drop_more(c, c->n);
     return 0;
 }
 
@@ -148,6 +165,34 @@ parse_geom(const char *s, vfx_rect *r)
 
 /* ---- inputs and outputs ----------------------------------------------------------------- */
 
+/* -a: the parts after the first of @p path join the top stack entry as its subimages. */
+static int
+input_more_parts(chain *c, const char *path, vfx_open_options *o)
+{
+    vfx_reader *r = NULL;
+    vfx_status  s = vfx_reader_open(path, o->read, &r);
+    if (s != VFX_OK)
+        return fail(path, s);
+    int32_t n = vfx_reader_part_count(r);
+    vfx_reader_close(r);
+    if (n <= 1)
+        return 0;
+    int k = c->n - 1;
+    c->more[k] = calloc((size_t) n - 1, sizeof *c->more[k]);
+    if (!c->more[k])
+        return fail(path, VFX_ERR_NOMEM);
+    for (int32_t p = 1; p < n; p++) {
+        vfx_image *im;
+        o->part = p;
+        if ((s = vfx_image_open(path, o, &im)) != VFX_OK)
+            return fail(path, s);
+        c->more[k][c->n_more[k]++] = im;
+        if (c->n_inputs < STACK_MAX)
+            c->inputs[c->n_inputs++] = vfx_image_ref(im);
+    }
+    return 0;
+}
+
 static int
 cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -172,6 +217,9 @@ cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     int rc = push(c, im);
     if (rc == 0)
         c->names[c->n - 1] = args[0];
+    const char *all = mod_get(mods, n_mods, "all");
+    if (rc == 0 && !sub && !mip && !lev && (all ? atoi(all) : c->all_subimages))
+        rc = input_more_parts(c, args[0], &o);
     return rc;
 }
 
@@ -211,10 +259,97 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
     so.progress = cli_progress_fn;
     so.progress_user = &pr;
-    vfx_status s = vfx_image_write(im, args[0], &wo, &so);
+    int        k = c->n - 1, n_parts = 1 + c->n_more[k];
+    vfx_status s;
+    if (n_parts == 1) {
+        s = vfx_image_write(im, args[0], &wo, &so);
+    } else { /* subimages: the parts of one file, each with these settings */
+        vfx_image               **ims = calloc((size_t) n_parts, sizeof *ims);
+        const vfx_write_options **wos = calloc((size_t) n_parts, sizeof *wos);
+        s = ims && wos ? VFX_OK : VFX_ERR_NOMEM;
+        for (int i = 0; i < n_parts && s == VFX_OK; i++) {
+            ims[i] = i == 0 ? im : c->more[k][i - 1];
+            wos[i] = &wo;
+        }
+        if (s == VFX_OK)
+            s = vfx_image_write_parts(ims, n_parts, args[0], wos, &so);
+        free(ims);
+        free(wos);
+    }
     cli_progress_end(&pr);
     if (s != VFX_OK)
         return fail(args[0], s);
+    return 0;
+}
+
+static int
+cmd_allsubimages(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) cmd, (void) args, (void) mods, (void) n_mods;
+    c->all_subimages = 1;
+    return 0;
+}
+
+/* --siappend: the top image's subimages are appended to those of the image below. */
+static int
+cmd_siappend(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (c->n < 2) {
+        fprintf(stderr, "vfx: %s needs two images on the stack\n", cmd->name);
+        return 2;
+    }
+    int a = c->n - 2, b = c->n - 1;
+    int n = c->n_more[a] + 1 + c->n_more[b];
+    vfx_image **more = realloc(c->more[a], (size_t) n * sizeof *more);
+    if (!more)
+        return fail(cmd->name, VFX_ERR_NOMEM);
+    c->more[a] = more;
+    more[c->n_more[a]++] = c->stack[b];
+    for (int i = 0; i < c->n_more[b]; i++)
+        more[c->n_more[a]++] = c->more[b][i];
+    free(c->more[b]);
+    c->more[b] = NULL;
+    c->n_more[b] = 0;
+    c->n--;
+    c->names[a] = NULL;
+    return 0;
+}
+
+/* --subimage N: keep subimage N of the top image (oiiotool); a name picks the part of
+ * that "openexr:name". */
+static int
+cmd_subimage(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) mods, (void) n_mods;
+    if (c->n == 0) {
+        fprintf(stderr, "vfx: %s: no image to work on (give an input first)\n", cmd->name);
+        return 2;
+    }
+    int   k = c->n - 1, n = 1 + c->n_more[k], pick = -1;
+    char *end;
+    long  v = strtol(args[0], &end, 10);
+    if (*end == '\0' && end != args[0])
+        pick = v >= 0 && v < n ? (int) v : -2;
+    for (int i = 0; i < n && pick == -1; i++) {
+        const vfx_spec       *sp = vfx_image_spec(i == 0 ? c->stack[k] : c->more[k][i - 1]);
+        const vfx_attr_value *a = sp->attrs ? vfx_attrs_get(sp->attrs, "openexr:name") : NULL;
+        if (a && a->type == VFX_ATTR_STRING && a->u.s && strcmp(a->u.s, args[0]) == 0)
+            pick = i;
+    }
+    if (pick < 0) {
+        fprintf(stderr, "vfx: %s: no subimage '%s' (the image has %d; read it with -a)\n",
+                cmd->name, args[0], n);
+        return 2;
+    }
+    if (pick > 0) {
+        vfx_image *t = c->stack[k];
+        c->stack[k] = c->more[k][pick - 1];
+        c->more[k][pick - 1] = t;
+    }
+    drop_more(c, k);
+    if (pick > 0)
+        c->names[k] = NULL;
     return 0;
 }
 
@@ -1724,8 +1859,10 @@ cmd_assemble(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
         for (int i = 0; i < n; i++)
             tiles[i] = c->stack[c->n - n + i];
         s = vfx_image_mosaic(tiles, nx, ny, pad, &im);
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
             vfx_image_unref(c->stack[--c->n]);
+            drop_more(c, c->n);
+        }
         return done(c, nm, s, im);
     }
     if (strcmp(nm, "--paste") == 0 || strcmp(nm, "--cshift") == 0) {
@@ -1782,6 +1919,11 @@ static const chain_cmd commands[] = {
     { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
                                  "files with #### / %04d / @ / <UDIM> tokens get the frame" },
     { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
+    { "-a", 0, cmd_allsubimages, "later inputs bring all their subimages / parts (-i:all=1 "
+                                 "for one); -o writes them as a multi-part file" },
+    { "--siappend", 0, cmd_siappend, "append the top image's subimages to the image below "
+                                     "(-o then writes a multi-part EXR)" },
+    { "--subimage", 1, cmd_subimage, "N|NAME: keep one subimage of the top image" },
     { "-d", 1, cmd_type, "TYPE: data type of later outputs (u8 u16 u32 half float)" },
     { "--compression", 1, cmd_compression, "NAME[:LEVEL]: compression of later outputs" },
     { "--tile", 1, cmd_tile, "WxH: later outputs are tiled" },
@@ -2082,8 +2224,10 @@ chain_run(int argc, char **argv)
     }
     while (c.n_inputs > 0)
         vfx_image_unref(c.inputs[--c.n_inputs]);
-    while (c.n > 0)
+    while (c.n > 0) {
         vfx_image_unref(c.stack[--c.n]);
+        drop_more(&c, c.n);
+    }
     vfx_ocio_config_free(c.cfg);
     return rc == 0 && c.diff_failed ? 1 : rc;
 }

@@ -195,9 +195,10 @@ static const char *const openexr_std[] = {
     "tiles",           "idManifest",
 };
 
-/* Structural attributes the spec already holds another way: not copied into attrs. */
+/* Structural attributes the spec already holds another way: not copied into attrs. The
+ * part "name" is kept (as "openexr:name"), so that writing the parts again keeps it. */
 static const char *const structural[] = {
-    "channels", "dataWindow", "displayWindow", "tiles", "type", "version", "chunkCount", "name",
+    "channels", "dataWindow", "displayWindow", "tiles", "type", "version", "chunkCount",
 };
 
 static int
@@ -1347,6 +1348,8 @@ typedef struct exr_writer {
     int                   tiled;
     int                   dwa;        /* DWAA/DWAB: our compress stage (dwa_codec.c) */
     int                   header_written;
+    int32_t               part;       /* this part's index in the file */
+    int                   owns_ctx;   /* part 0 (or a single part): finishes the file */
 } exr_writer;
 
 static int64_t
@@ -1404,7 +1407,7 @@ vfx_type_for(exr_pixel_type_t t)
 
 /* Write one vfx attribute under its EXR name with the proper EXR type. */
 static vfx_status
-export_attr(exr_context_t ctx, const char *vname, const vfx_attr_value *v)
+export_attr(exr_context_t ctx, int part, const char *vname, const vfx_attr_value *v)
 {
     char nbuf[300];
     const char *name = exr_name_of(vname, nbuf, sizeof nbuf);
@@ -1421,46 +1424,46 @@ export_attr(exr_context_t ctx, const char *vname, const vfx_attr_value *v)
     switch (v->type) {
     case VFX_ATTR_INT:
         if (strcmp(name, "envmap") == 0)
-            rv = exr_attr_set_envmap(ctx, 0, name, (exr_envmap_t) v->u.i);
+            rv = exr_attr_set_envmap(ctx, part, name, (exr_envmap_t) v->u.i);
         else
-            rv = exr_attr_set_int(ctx, 0, name, v->u.i);
+            rv = exr_attr_set_int(ctx, part, name, v->u.i);
         break;
-    case VFX_ATTR_FLOAT: rv = exr_attr_set_float(ctx, 0, name, v->u.f); break;
-    case VFX_ATTR_DOUBLE: rv = exr_attr_set_double(ctx, 0, name, v->u.d); break;
-    case VFX_ATTR_STRING: rv = exr_attr_set_string(ctx, 0, name, v->u.s); break;
+    case VFX_ATTR_FLOAT: rv = exr_attr_set_float(ctx, part, name, v->u.f); break;
+    case VFX_ATTR_DOUBLE: rv = exr_attr_set_double(ctx, part, name, v->u.d); break;
+    case VFX_ATTR_STRING: rv = exr_attr_set_string(ctx, part, name, v->u.s); break;
     case VFX_ATTR_STRING_LIST:
-        rv = exr_attr_set_string_vector(ctx, 0, name, v->u.sl.n, (const char **) v->u.sl.items);
+        rv = exr_attr_set_string_vector(ctx, part, name, v->u.sl.n, (const char **) v->u.sl.items);
         break;
-    case VFX_ATTR_FLOAT_VEC: rv = exr_attr_set_float_vector(ctx, 0, name, v->u.fv.n, v->u.fv.p); break;
+    case VFX_ATTR_FLOAT_VEC: rv = exr_attr_set_float_vector(ctx, part, name, v->u.fv.n, v->u.fv.p); break;
     case VFX_ATTR_INT_VEC: return VFX_OK; /* EXR has no int vector */
     case VFX_ATTR_V2I: {
         exr_attr_v2i_t x = { .arr = { v->u.v2i[0], v->u.v2i[1] } };
-        rv = exr_attr_set_v2i(ctx, 0, name, &x);
+        rv = exr_attr_set_v2i(ctx, part, name, &x);
         break;
     }
     case VFX_ATTR_V2F: {
         exr_attr_v2f_t x = { .arr = { v->u.v2f[0], v->u.v2f[1] } };
-        rv = exr_attr_set_v2f(ctx, 0, name, &x);
+        rv = exr_attr_set_v2f(ctx, part, name, &x);
         break;
     }
     case VFX_ATTR_V2D: {
         exr_attr_v2d_t x = { .arr = { v->u.v2d[0], v->u.v2d[1] } };
-        rv = exr_attr_set_v2d(ctx, 0, name, &x);
+        rv = exr_attr_set_v2d(ctx, part, name, &x);
         break;
     }
     case VFX_ATTR_V3I: {
         exr_attr_v3i_t x = { .arr = { v->u.v3i[0], v->u.v3i[1], v->u.v3i[2] } };
-        rv = exr_attr_set_v3i(ctx, 0, name, &x);
+        rv = exr_attr_set_v3i(ctx, part, name, &x);
         break;
     }
     case VFX_ATTR_V3F: {
         exr_attr_v3f_t x = { .arr = { v->u.v3f[0], v->u.v3f[1], v->u.v3f[2] } };
-        rv = exr_attr_set_v3f(ctx, 0, name, &x);
+        rv = exr_attr_set_v3f(ctx, part, name, &x);
         break;
     }
     case VFX_ATTR_V3D: {
         exr_attr_v3d_t x = { .arr = { v->u.v3d[0], v->u.v3d[1], v->u.v3d[2] } };
-        rv = exr_attr_set_v3d(ctx, 0, name, &x);
+        rv = exr_attr_set_v3d(ctx, part, name, &x);
         break;
     }
     case VFX_ATTR_BOX2I: {
@@ -1469,7 +1472,7 @@ export_attr(exr_context_t ctx, const char *vname, const vfx_attr_value *v)
         b.min.y = v->u.box2i[1];
         b.max.x = v->u.box2i[2];
         b.max.y = v->u.box2i[3];
-        rv = exr_attr_set_box2i(ctx, 0, name, &b);
+        rv = exr_attr_set_box2i(ctx, part, name, &b);
         break;
     }
     case VFX_ATTR_BOX2F: {
@@ -1478,41 +1481,41 @@ export_attr(exr_context_t ctx, const char *vname, const vfx_attr_value *v)
         b.min.y = v->u.box2f[1];
         b.max.x = v->u.box2f[2];
         b.max.y = v->u.box2f[3];
-        rv = exr_attr_set_box2f(ctx, 0, name, &b);
+        rv = exr_attr_set_box2f(ctx, part, name, &b);
         break;
     }
     case VFX_ATTR_M33F: {
         exr_attr_m33f_t m;
         memcpy(m.m, v->u.m33f, sizeof m.m);
-        rv = exr_attr_set_m33f(ctx, 0, name, &m);
+        rv = exr_attr_set_m33f(ctx, part, name, &m);
         break;
     }
     case VFX_ATTR_M44F: {
         exr_attr_m44f_t m;
         memcpy(m.m, v->u.m44f, sizeof m.m);
-        rv = exr_attr_set_m44f(ctx, 0, name, &m);
+        rv = exr_attr_set_m44f(ctx, part, name, &m);
         break;
     }
     case VFX_ATTR_M33D: {
         exr_attr_m33d_t m;
         memcpy(m.m, v->u.m33d, sizeof m.m);
-        rv = exr_attr_set_m33d(ctx, 0, name, &m);
+        rv = exr_attr_set_m33d(ctx, part, name, &m);
         break;
     }
     case VFX_ATTR_M44D: {
         exr_attr_m44d_t m;
         memcpy(m.m, v->u.m44d, sizeof m.m);
-        rv = exr_attr_set_m44d(ctx, 0, name, &m);
+        rv = exr_attr_set_m44d(ctx, part, name, &m);
         break;
     }
     case VFX_ATTR_RATIONAL: {
         exr_attr_rational_t r = { v->u.rational.num, v->u.rational.den };
-        rv = exr_attr_set_rational(ctx, 0, name, &r);
+        rv = exr_attr_set_rational(ctx, part, name, &r);
         break;
     }
     case VFX_ATTR_TIMECODE: {
         exr_attr_timecode_t t = { v->u.timecode.time_and_flags, v->u.timecode.user_data };
-        rv = exr_attr_set_timecode(ctx, 0, name, &t);
+        rv = exr_attr_set_timecode(ctx, part, name, &t);
         break;
     }
     case VFX_ATTR_KEYCODE: {
@@ -1520,7 +1523,7 @@ export_attr(exr_context_t ctx, const char *vname, const vfx_attr_value *v)
                                  v->u.keycode.prefix,        v->u.keycode.count,
                                  v->u.keycode.perf_offset,   v->u.keycode.perfs_per_frame,
                                  v->u.keycode.perfs_per_count };
-        rv = exr_attr_set_keycode(ctx, 0, name, &k);
+        rv = exr_attr_set_keycode(ctx, part, name, &k);
         break;
     }
     case VFX_ATTR_CHROMATICITIES: {
@@ -1533,7 +1536,7 @@ export_attr(exr_context_t ctx, const char *vname, const vfx_attr_value *v)
         c.blue_y = v->u.chroma[5];
         c.white_x = v->u.chroma[6];
         c.white_y = v->u.chroma[7];
-        rv = exr_attr_set_chromaticities(ctx, 0, name, &c);
+        rv = exr_attr_set_chromaticities(ctx, part, name, &c);
         break;
     }
     case VFX_ATTR_BLOB: {
@@ -1552,11 +1555,11 @@ export_attr(exr_context_t ctx, const char *vname, const vfx_attr_value *v)
                 return VFX_OK; /* inconsistent: drop rather than write a bad preview */
             pv.rgba = b + 8;
             pv.alloc_size = 0;
-            rv = exr_attr_set_preview(ctx, 0, name, &pv);
+            rv = exr_attr_set_preview(ctx, part, name, &pv);
         } else if (tn[0] == '\0' || strlen(tn) > 255 || v->u.blob.size > INT32_MAX) {
             return VFX_OK;
         } else {
-            rv = exr_attr_set_user(ctx, 0, name, tn, (int32_t) v->u.blob.size, b);
+            rv = exr_attr_set_user(ctx, part, name, tn, (int32_t) v->u.blob.size, b);
         }
         break;
     }
@@ -1652,10 +1655,34 @@ set_aces_attrs(exr_context_t ctx, int part)
     return VFX_OK;
 }
 
+/* Start the file: one OpenEXRCore context for every part, writing through @p wr (the
+ * writer of part 0, which owns the temporary file). */
 static vfx_status
-exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
+exr_start(vfx__wr *wr, exr_writer *ew)
+{
+    exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
+    init.error_handler_fn = on_exr_error;
+    init.alloc_fn = exr_alloc_fn;
+    init.free_fn = exr_free_fn;
+    init.user_data = wr;
+    init.write_fn = wr_write_fn;
+    clear_exr_error();
+    exr_result_t rv = exr_start_write(&ew->ctx, wr->tmp_path, EXR_WRITE_FILE_DIRECTLY, &init);
+    if (rv != EXR_ERR_SUCCESS)
+        return exr_fail(rv, "start");
+    ew->owns_ctx = 1;
+    return VFX_OK;
+}
+
+/* Declare one part in ew->ctx (named @p part_name, NULL for a single-part file): storage,
+ * windows, compression, tiles, channels and attributes. */
+static vfx_status
+exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__wr *first)
 {
     const vfx_spec *sp = &wr->spec;
+    /* OpenEXR requires the parts of a file to share displayWindow, pixelAspectRatio,
+     * chromaticities and timeCode: the later parts take part 0's */
+    const vfx_spec *shared = first ? &first->spec : sp;
     exr_compression_t comp = EXR_COMPRESSION_ZIP;
     int aces = (wr->opt.flags & VFX_WRITE_ACES) != 0;
     if (aces && !wr->opt.compression)
@@ -1670,35 +1697,31 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
         return vfx__fail(VFX_ERR_ARG, "bad tile size %d x %d", wr->opt.tile_w, wr->opt.tile_h);
     if (!ew->tiled && wr->opt.levels != VFX_LEVELS_ONE)
         return vfx__fail(VFX_ERR_ARG, "MIP and RIP levels need a tiled file (give a tile size)");
-    exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
-    init.error_handler_fn = on_exr_error;
-    init.alloc_fn = exr_alloc_fn;
-    init.free_fn = exr_free_fn;
-    init.user_data = wr;
-    init.write_fn = wr_write_fn;
-    if (wr->opt.level >= 0 && (comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS))
-        init.zip_level = VFX__MIN(wr->opt.level, 9);
-    clear_exr_error();
-    exr_result_t rv = exr_start_write(&ew->ctx, wr->tmp_path, EXR_WRITE_FILE_DIRECTLY, &init);
-    if (rv != EXR_ERR_SUCCESS)
-        return exr_fail(rv, "start");
+    exr_result_t rv;
     int part = 0;
-    if ((rv = exr_add_part(ew->ctx, NULL, ew->tiled ? EXR_STORAGE_TILED : EXR_STORAGE_SCANLINE,
-                           &part)) != EXR_ERR_SUCCESS)
+    if ((rv = exr_add_part(ew->ctx, part_name,
+                           ew->tiled ? EXR_STORAGE_TILED : EXR_STORAGE_SCANLINE, &part)) !=
+        EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
+    ew->part = part;
+    if (wr->opt.level >= 0 && (comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS) &&
+        (rv = exr_set_zip_compression_level(ew->ctx, part, VFX__MIN(wr->opt.level, 9))) !=
+            EXR_ERR_SUCCESS)
+        return exr_fail(rv, "zip level");
     exr_attr_box2i_t dw = { { .arr = { sp->data.x0, sp->data.y0 } },
                             { .arr = { sp->data.x1 - 1, sp->data.y1 - 1 } } };
-    vfx_rect disp = vfx_rect_is_empty(sp->display) || vfx_rect_is_infinite(sp->display)
-                        ? sp->data
-                        : sp->display;
+    vfx_rect disp = vfx_rect_is_empty(shared->display) || vfx_rect_is_infinite(shared->display)
+                        ? shared->data
+                        : shared->display;
     exr_attr_box2i_t dispw = { { .arr = { disp.x0, disp.y0 } },
                                { .arr = { disp.x1 - 1, disp.y1 - 1 } } };
     float par = 1.0f, sww = 1.0f;
     exr_attr_v2f_t swc = { .arr = { 0.0f, 0.0f } };
     const vfx_attr_value *v;
+    if (shared->attrs && (v = vfx_attrs_get(shared->attrs, "PixelAspectRatio")) &&
+        v->type == VFX_ATTR_FLOAT)
+        par = v->u.f;
     if (sp->attrs) {
-        if ((v = vfx_attrs_get(sp->attrs, "PixelAspectRatio")) && v->type == VFX_ATTR_FLOAT)
-            par = v->u.f;
         if ((v = vfx_attrs_get(sp->attrs, "screenWindowWidth")) && v->type == VFX_ATTR_FLOAT)
             sww = v->u.f;
         if ((v = vfx_attrs_get(sp->attrs, "screenWindowCenter")) && v->type == VFX_ATTR_V2F) {
@@ -1803,14 +1826,33 @@ exr_write_open_inner(vfx__wr *wr, exr_writer *ew)
             const char *an;
             const vfx_attr_value *av;
             VFX_TRY(vfx_attrs_at(sp->attrs, i, &an, &av));
-            VFX_TRY(export_attr(ew->ctx, an, av));
+            if (first && (strcmp(an, "chromaticities") == 0 || strcmp(an, "smpte:TimeCode") == 0))
+                continue;
+            VFX_TRY(export_attr(ew->ctx, part, an, av));
         }
+    }
+    static const char *const shared_attrs[] = { "chromaticities", "smpte:TimeCode" };
+    for (size_t i = 0; first && shared->attrs && i < VFX__COUNTOF(shared_attrs); i++) {
+        const vfx_attr_value *av = vfx_attrs_get(shared->attrs, shared_attrs[i]);
+        if (av)
+            VFX_TRY(export_attr(ew->ctx, part, shared_attrs[i], av));
     }
     if (aces)
         VFX_TRY(set_aces_attrs(ew->ctx, part));
-    if ((rv = exr_write_header(ew->ctx)) != EXR_ERR_SUCCESS)
+    return VFX_OK;
+}
+
+/* After the header is written: the part's levels, chunk grid and staging buffer. */
+static vfx_status
+exr_part_setup(vfx__wr *wr, exr_writer *ew)
+{
+    const vfx_spec *sp = &wr->spec;
+    int part = ew->part;
+    int32_t n = ew->n_channels;
+    exr_result_t rv;
+    exr_compression_t comp = EXR_COMPRESSION_ZIP;
+    if ((rv = exr_get_compression(ew->ctx, part, &comp)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
-    ew->header_written = 1;
 
     /* the levels, as the library computes them from the tile description */
     int32_t nlx = 1, nly = 1;
@@ -1907,9 +1949,124 @@ exr_write_open(vfx__wr *wr)
     if (!ew)
         return vfx__nomem();
     wr->priv = ew;
-    vfx_status s = exr_write_open_inner(wr, ew);
+    vfx_status s = exr_start(wr, ew);
+    if (s == VFX_OK)
+        s = exr_part_header(wr, ew, NULL, NULL);
+    if (s == VFX_OK) {
+        exr_result_t rv = exr_write_header(ew->ctx);
+        s = rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, "header");
+    }
+    if (s == VFX_OK) {
+        ew->header_written = 1;
+        s = exr_part_setup(wr, ew);
+    }
     if (s != VFX_OK)
         (void) exr_write_close(wr, 1);
+    return s;
+}
+
+static vfx_status
+flush_stage(vfx__wr *wr, exr_writer *ew);
+
+static vfx_status
+exr_write_flush(vfx__wr *wr)
+{
+    exr_writer *ew = wr->priv;
+    return ew ? flush_stage(wr, ew) : VFX_OK;
+}
+
+/* The part name for part @p i: its "name" attribute, else its view, else "subimageNN"
+ * (oiiotool's names). */
+static const char *
+part_name_of(const vfx__wr *wr, int32_t i, char *buf, size_t cap)
+{
+    const vfx_attr_value *v = wr->spec.attrs ? vfx_attrs_get(wr->spec.attrs, "openexr:name")
+                                             : NULL;
+    if (v && v->type == VFX_ATTR_STRING && v->u.s && v->u.s[0])
+        return v->u.s;
+    v = wr->spec.attrs ? vfx_attrs_get(wr->spec.attrs, "openexr:view") : NULL;
+    if (v && v->type == VFX_ATTR_STRING && v->u.s && v->u.s[0])
+        return v->u.s;
+    snprintf(buf, cap, "subimage%02d", (int) i);
+    return buf;
+}
+
+static const char *
+part_view_of(const vfx__wr *wr)
+{
+    const vfx_attr_value *v = wr->spec.attrs ? vfx_attrs_get(wr->spec.attrs, "openexr:view")
+                                             : NULL;
+    return v && v->type == VFX_ATTR_STRING && v->u.s && v->u.s[0] ? v->u.s : NULL;
+}
+
+/* Multi-part files: every header is declared before any pixel is written (OpenEXR's
+ * layout), then the parts take their chunks in any order through one context, owned by
+ * part 0. Parts with a "view" attribute make the file multi-view: part 0 also gets the
+ * multiView list (its own view first, so it is the default view). */
+static vfx_status
+exr_write_open_parts(vfx__wr *const *wrs, int32_t n)
+{
+    vfx_status s = VFX_OK;
+    const char **views = NULL;
+    for (int32_t i = 0; i < n && s == VFX_OK; i++) {
+        exr_writer *ew = vfx__calloc(1, sizeof *ew);
+        if (!ew) {
+            s = vfx__nomem();
+            break;
+        }
+        wrs[i]->priv = ew;
+        if (wrs[i]->opt.levels == VFX_LEVELS_RIPMAP && n > 1)
+            s = vfx__fail(VFX_ERR_UNSUPPORTED, "part %d: RIP levels in multi-part files are "
+                          "not supported", (int) i);
+        else if (i == 0)
+            s = exr_start(wrs[0], ew);
+        else
+            ew->ctx = ((exr_writer *) wrs[0]->priv)->ctx;
+        char buf[32];
+        const char *name = part_name_of(wrs[i], i, buf, sizeof buf);
+        for (int32_t j = 0; j < i && s == VFX_OK; j++) {
+            char bj[32];
+            if (strcmp(part_name_of(wrs[j], j, bj, sizeof bj), name) == 0)
+                s = vfx__fail(VFX_ERR_ARG, "parts %d and %d are both named \"%s\"; part "
+                              "names must be unique", (int) j, (int) i, name);
+        }
+        if (s == VFX_OK)
+            s = exr_part_header(wrs[i], ew, name, i > 0 ? wrs[0] : NULL);
+        if (s != VFX_OK)
+            vfx__error_prefix("part %d (%s): ", (int) i, name);
+    }
+    /* the multiView list: the distinct views, part 0's first */
+    int32_t n_views = 0;
+    if (s == VFX_OK && !(views = vfx__calloc((size_t) n, sizeof *views)))
+        s = vfx__nomem();
+    for (int32_t i = 0; i < n && s == VFX_OK; i++) {
+        const char *v = part_view_of(wrs[i]);
+        int seen = !v;
+        for (int32_t j = 0; j < n_views && !seen; j++)
+            seen = strcmp(views[j], v) == 0;
+        if (!seen)
+            views[n_views++] = v;
+    }
+    exr_writer *ew0 = n > 0 ? wrs[0]->priv : NULL;
+    if (s == VFX_OK && n_views > 0 && part_view_of(wrs[0])) {
+        exr_result_t rv = exr_attr_set_string_vector(ew0->ctx, 0, "multiView", n_views, views);
+        if (rv != EXR_ERR_SUCCESS)
+            s = exr_fail(rv, "multiView");
+    }
+    vfx__free(views);
+    if (s == VFX_OK) {
+        exr_result_t rv = exr_write_header(ew0->ctx);
+        s = rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, "header");
+    }
+    for (int32_t i = 0; i < n && s == VFX_OK; i++) {
+        ((exr_writer *) wrs[i]->priv)->header_written = 1;
+        s = exr_part_setup(wrs[i], wrs[i]->priv);
+        if (s != VFX_OK)
+            vfx__error_prefix("part %d: ", (int) i);
+    }
+    if (s != VFX_OK) /* the other parts first: part 0 owns the context */
+        for (int32_t i = n - 1; i >= 0; i--)
+            (void) exr_write_close(wrs[i], 1);
     return s;
 }
 
@@ -1945,7 +2102,7 @@ chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_
     int32_t tx = ew->slot_x[slot], ty = ew->slot_y[slot], y = ew->slot_y[slot];
     if (ew->tiled) {
         snprintf(what, cap, "tile (%d, %d)", tx, ty);
-        rv = exr_write_tile_chunk_info(ew->ctx, 0, tx, ty, ew->stage_lx, ew->stage_ly, ci);
+        rv = exr_write_tile_chunk_info(ew->ctx, ew->part, tx, ty, ew->stage_lx, ew->stage_ly, ci);
         /* OpenEXRCore 3.1.5 clips the edge tiles of levels past 0 to the level-0 size (it
          * says 64 x 64 for an 8-pixel-wide last tile of a 200-pixel level), so the encoder
          * would pack pixels the tile does not have: clip them to the level here. */
@@ -1964,7 +2121,7 @@ chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_
         }
     } else {
         snprintf(what, cap, "scanline chunk at y %d", y);
-        rv = exr_write_scanline_chunk_info(ew->ctx, 0, y, ci);
+        rv = exr_write_scanline_chunk_info(ew->ctx, ew->part, y, ci);
     }
     return rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, what);
 }
@@ -2046,13 +2203,13 @@ encode_many(vfx__wr *wr, exr_writer *ew)
         if (s != VFX_OK)
             break;
         enc[k] = (exr_encode_pipeline_t) EXR_ENCODE_PIPELINE_INITIALIZER;
-        if ((rv = exr_encoding_initialize(ew->ctx, 0, &ci, &enc[k])) != EXR_ERR_SUCCESS) {
+        if ((rv = exr_encoding_initialize(ew->ctx, ew->part, &ci, &enc[k])) != EXR_ERR_SUCCESS) {
             s = exr_fail(rv, what);
             break;
         }
         live = k + 1;
         point_encoder(ew, &enc[k], k);
-        if ((rv = exr_encoding_choose_default_routines(ew->ctx, 0, &enc[k])) != EXR_ERR_SUCCESS)
+        if ((rv = exr_encoding_choose_default_routines(ew->ctx, ew->part, &enc[k])) != EXR_ERR_SUCCESS)
             s = exr_fail(rv, what);
         else if (ew->dwa)
             enc[k].compress_fn = vfx__exr_dwa_compress; /* OpenEXRCore 3.1.5 has none */
@@ -2090,12 +2247,12 @@ encode_many(vfx__wr *wr, exr_writer *ew)
                 ew->capture = 1;
                 ew->captured = UINT64_MAX;
             }
-            rv = exr_write_tile_chunk(ew->ctx, 0, ew->slot_x[k], ew->slot_y[k], ew->stage_lx,
+            rv = exr_write_tile_chunk(ew->ctx, ew->part, ew->slot_x[k], ew->slot_y[k], ew->stage_lx,
                                       ew->stage_ly, data, size);
             ew->capture = 0;
         } else {
             snprintf(what, sizeof what, "scanline chunk at y %d", ew->slot_y[k]);
-            rv = exr_write_scanline_chunk(ew->ctx, 0, ew->slot_y[k], data, size);
+            rv = exr_write_scanline_chunk(ew->ctx, ew->part, ew->slot_y[k], data, size);
         }
         if (rv != EXR_ERR_SUCCESS)
             s = exr_fail(rv, what);
@@ -2248,7 +2405,7 @@ exr_write_close(vfx__wr *wr, int failed)
                 failed = 1;
                 break;
             }
-    if (ew->ctx) {
+    if (ew->ctx && ew->owns_ctx) {
         clear_exr_error();
         exr_result_t rv = exr_finish(&ew->ctx);
         if (rv != EXR_ERR_SUCCESS && !failed)
@@ -2274,5 +2431,6 @@ const vfx_format vfx__fmt_exr = {
     exr_write_open,     exr_write_rect, exr_write_close,
     "OpenEXR (OpenEXRCore; DWAA/DWAB own code): scanline, tiled, multi-part, multi-view, MIP/RIP",
     "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default)|"
-    "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]",
+    "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]; multi-part and multi-view (--siappend)",
+    exr_write_open_parts, exr_write_flush,
 };

@@ -597,6 +597,10 @@ vfx__wr_write(vfx__wr *wr, const void *buf, uint64_t n, uint64_t offset)
 static void
 writer_free(vfx_writer *w)
 {
+    for (int32_t i = 1; w->parts && i < w->n_parts; i++)
+        if (w->parts[i])
+            writer_free(w->parts[i]);
+    vfx__free(w->parts);
     if (w->fd >= 0)
         close(w->fd);
     if (w->tmp_path)
@@ -634,12 +638,12 @@ make_temp(vfx_writer *w)
     return VFX_OK;
 }
 
-vfx_status
-vfx_writer_open(const char *path, const vfx_spec *spec, const vfx_write_options *opt,
-                vfx_writer **out)
+/* A writer for @p spec with its options checked and copied, and its format chosen; no file
+ * yet. */
+static vfx_status
+writer_new(const char *path, const vfx_spec *spec, const vfx_write_options *opt,
+           vfx_writer **out)
 {
-    if (!out)
-        return vfx__fail(VFX_ERR_ARG, "vfx_writer_open: out is NULL");
     *out = NULL;
     if (!path || !spec)
         return vfx__fail(VFX_ERR_ARG, "vfx_writer_open: path or spec is NULL");
@@ -701,26 +705,49 @@ vfx_writer_open(const char *path, const vfx_spec *spec, const vfx_write_options 
     w->opt.compression = w->compression;
     w->opt.format = NULL;
     vfx_status s = vfx_spec_copy(&w->spec, spec);
-    if (s == VFX_OK)
-        s = make_temp(w);
+    if (s != VFX_OK) {
+        writer_free(w);
+        return s;
+    }
+    *out = w;
+    return VFX_OK;
+}
+
+/* After write_open: one level (the data window) when the plugin set none. */
+static vfx_status
+writer_default_levels(vfx_writer *w)
+{
+    if (w->level_rect)
+        return VFX_OK;
+    if (w->opt.levels != VFX_LEVELS_ONE)
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "%s: %s: this format cannot store %s levels",
+                         w->fmt->tag, w->name,
+                         w->opt.levels == VFX_LEVELS_MIPMAP ? "MIP" : "RIP");
+    if (!(w->level_rect = vfx__alloc(sizeof *w->level_rect)))
+        return vfx__nomem();
+    w->level_mode = VFX_LEVELS_ONE;
+    w->n_levels_x = w->n_levels_y = 1;
+    w->level_rect[0] = w->spec.data;
+    return VFX_OK;
+}
+
+vfx_status
+vfx_writer_open(const char *path, const vfx_spec *spec, const vfx_write_options *opt,
+                vfx_writer **out)
+{
+    if (!out)
+        return vfx__fail(VFX_ERR_ARG, "vfx_writer_open: out is NULL");
+    *out = NULL;
+    vfx_writer *w = NULL;
+    VFX_TRY(writer_new(path, spec, opt, &w));
+    const vfx_format *fmt = w->fmt;
+    vfx_status s = make_temp(w);
     if (s == VFX_OK) {
         s = fmt->write_open(w);
         if (s != VFX_OK)
             vfx__error_prefix("%s: %s: ", fmt->tag, w->name);
-    }
-    if (s == VFX_OK && !w->level_rect) {
-        if (o.levels != VFX_LEVELS_ONE) {
+        else if ((s = writer_default_levels(w)) != VFX_OK)
             (void) fmt->write_close(w, 1);
-            s = vfx__fail(VFX_ERR_UNSUPPORTED, "%s: %s: this format cannot store %s levels",
-                          fmt->tag, w->name, o.levels == VFX_LEVELS_MIPMAP ? "MIP" : "RIP");
-        } else if (!(w->level_rect = vfx__alloc(sizeof *w->level_rect))) {
-            (void) fmt->write_close(w, 1);
-            s = vfx__nomem();
-        } else {
-            w->level_mode = VFX_LEVELS_ONE;
-            w->n_levels_x = w->n_levels_y = 1;
-            w->level_rect[0] = w->spec.data;
-        }
     }
     if (s != VFX_OK) {
         writer_free(w);
@@ -732,11 +759,120 @@ vfx_writer_open(const char *path, const vfx_spec *spec, const vfx_write_options 
 }
 
 vfx_status
+vfx_writer_open_parts(const char *path, int32_t n_parts, const vfx_spec *specs,
+                      const vfx_write_options *const *opts, vfx_writer **out)
+{
+    if (!out)
+        return vfx__fail(VFX_ERR_ARG, "vfx_writer_open_parts: out is NULL");
+    *out = NULL;
+    if (!path || !specs || n_parts < 1 || n_parts > 100000)
+        return vfx__fail(VFX_ERR_ARG, "vfx_writer_open_parts: bad arguments (%d parts)",
+                         (int) n_parts);
+    if (n_parts == 1)
+        return vfx_writer_open(path, &specs[0], opts ? opts[0] : NULL, out);
+    vfx_writer **parts = vfx__calloc((size_t) n_parts, sizeof *parts);
+    if (!parts)
+        return vfx__nomem();
+    vfx_status s = VFX_OK;
+    for (int32_t i = 0; i < n_parts && s == VFX_OK; i++) {
+        s = writer_new(path, &specs[i], opts ? opts[i] : NULL, &parts[i]);
+        if (s == VFX_OK && (parts[i]->fmt != parts[0]->fmt || !parts[0]->fmt->write_open_parts))
+            s = vfx__fail(VFX_ERR_UNSUPPORTED, "%s: the %s format cannot store several parts",
+                          path, parts[i]->fmt->name);
+        if (s != VFX_OK)
+            vfx__error_prefix("part %d: ", (int) i);
+    }
+    vfx_writer *w = parts[0];
+    if (s != VFX_OK || (s = make_temp(w)) != VFX_OK) {
+        for (int32_t i = 0; i < n_parts; i++)
+            if (parts[i])
+                writer_free(parts[i]);
+        vfx__free(parts);
+        return s;
+    }
+    w->parts = parts;
+    w->n_parts = n_parts;
+    s = w->fmt->write_open_parts(parts, n_parts);
+    if (s != VFX_OK) {
+        vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
+        writer_free(w);
+        return s;
+    }
+    for (int32_t i = 0; i < n_parts && s == VFX_OK; i++) {
+        s = writer_default_levels(parts[i]);
+        parts[i]->next_row = parts[i]->spec.data.y0;
+    }
+    if (s != VFX_OK) {
+        for (int32_t i = n_parts - 1; i >= 0; i--)
+            (void) w->fmt->write_close(parts[i], 1);
+        writer_free(w);
+        return s;
+    }
+    *out = w;
+    return VFX_OK;
+}
+
+/* The part the writer calls act on. */
+static vfx_writer *
+cur_part(const vfx_writer *w)
+{
+    return w->parts ? w->parts[w->cur_part] : (vfx_writer *) w;
+}
+
+int32_t
+vfx_writer_part_count(const vfx_writer *w)
+{
+    return !w ? 0 : w->parts ? w->n_parts : 1;
+}
+
+/* Pixels of every level of writer @p p. */
+static int64_t
+writer_total_pixels(const vfx_writer *p)
+{
+    int64_t total = 0;
+    for (int32_t ly = 0; ly < p->n_levels_y; ly++)
+        for (int32_t lx = 0; lx < p->n_levels_x; lx++)
+            if (p->level_mode != VFX_LEVELS_MIPMAP || lx == ly)
+                total += vfx_rect_area(p->level_rect[lx + ly * p->n_levels_x]);
+    return total;
+}
+
+vfx_status
+vfx_writer_set_part(vfx_writer *w, int32_t part)
+{
+    if (!w)
+        return vfx__fail(VFX_ERR_ARG, "vfx_writer_set_part: NULL writer");
+    if (part < 0 || part >= vfx_writer_part_count(w))
+        return vfx__fail(VFX_ERR_ARG, "%s: no part %d (the file has %d)", w->name, (int) part,
+                         (int) vfx_writer_part_count(w));
+    if (part == w->cur_part)
+        return VFX_OK;
+    /* OpenEXR stores the parts one after the other: only the next part, once this one is
+     * complete */
+    vfx_writer *p = cur_part(w);
+    if (part != w->cur_part + 1 || p->pixels_written < writer_total_pixels(p))
+        return vfx__fail(VFX_ERR_ARG, "%s: parts are written in order, each complete before "
+                         "the next (part %d has %" PRId64 " of %" PRId64 " pixels; asked "
+                         "for part %d)", w->name, (int) w->cur_part, p->pixels_written,
+                         writer_total_pixels(p), (int) part);
+    if (w->fmt->write_flush) {
+        vfx_status s = w->fmt->write_flush(p);
+        if (s != VFX_OK) {
+            vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
+            return s;
+        }
+    }
+    w->cur_part = part;
+    return VFX_OK;
+}
+
+vfx_status
 vfx_writer_levels(const vfx_writer *w, vfx_level_mode *mode_out, int32_t *n_x_out,
                   int32_t *n_y_out)
 {
     if (!w)
         return vfx__fail(VFX_ERR_ARG, "vfx_writer_levels: NULL writer");
+    w = cur_part(w);
     if (mode_out)
         *mode_out = w->level_mode;
     if (n_x_out)
@@ -760,6 +896,7 @@ vfx_writer_level_rect(const vfx_writer *w, int32_t level_x, int32_t level_y, vfx
 {
     if (!w || !out)
         return vfx__fail(VFX_ERR_ARG, "vfx_writer_level_rect: NULL argument");
+    w = cur_part(w);
     VFX_TRY(writer_check_level(w, level_x, level_y));
     *out = w->level_rect[level_x + level_y * w->n_levels_x];
     return VFX_OK;
@@ -770,6 +907,7 @@ vfx_writer_set_level(vfx_writer *w, int32_t level_x, int32_t level_y)
 {
     if (!w)
         return vfx__fail(VFX_ERR_ARG, "vfx_writer_set_level: NULL writer");
+    w = cur_part(w);
     VFX_TRY(writer_check_level(w, level_x, level_y));
     vfx_rect d = w->level_rect[level_x + level_y * w->n_levels_x];
     vfx_chunking *c = &w->chunking;
@@ -788,6 +926,7 @@ vfx_writer_chunking(const vfx_writer *w, vfx_chunking *out)
 {
     if (!w || !out)
         return vfx__fail(VFX_ERR_ARG, "vfx_writer_chunking: NULL argument");
+    w = cur_part(w);
     *out = w->chunking;
     return VFX_OK;
 }
@@ -798,6 +937,7 @@ vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel_type type, const v
 {
     if (!w || !src)
         return vfx__fail(VFX_ERR_ARG, "vfx_writer_write_rect: NULL argument");
+    w = cur_part(w);
     if (vfx_pixel_type_size(type) == 0)
         return vfx__fail(VFX_ERR_ARG, "%s: unknown pixel type", w->name);
     vfx_rect d = w->level_rect[w->level_x + w->level_y * w->n_levels_x];
@@ -834,22 +974,27 @@ vfx_writer_close(vfx_writer *w, int failed)
     if (!w)
         return VFX_OK;
     vfx_status s = VFX_OK;
-    int64_t total = 0;
-    for (int32_t ly = 0; ly < w->n_levels_y; ly++)
-        for (int32_t lx = 0; lx < w->n_levels_x; lx++)
-            if (w->level_mode != VFX_LEVELS_MIPMAP || lx == ly)
-                total += vfx_rect_area(w->level_rect[lx + ly * w->n_levels_x]);
-    if (!failed && w->pixels_written < total) {
-        s = vfx__fail(VFX_ERR_STATE, "%s: closed with %" PRId64 " of %" PRId64
-                      " pixels written; file not created", w->path, w->pixels_written, total);
-        failed = 1;
+    int32_t n_parts = vfx_writer_part_count(w);
+    for (int32_t i = 0; i < n_parts && !failed; i++) {
+        const vfx_writer *p = w->parts ? w->parts[i] : w;
+        int64_t total = writer_total_pixels(p);
+        if (p->pixels_written < total) {
+            s = vfx__fail(VFX_ERR_STATE, "%s: closed with %" PRId64 " of %" PRId64
+                          " pixels of part %d written; file not created", w->path,
+                          p->pixels_written, total, (int) i);
+            failed = 1;
+        }
     }
-    vfx_status s2 = w->fmt->write_close(w, failed);
-    if (s2 != VFX_OK) {
-        vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
-        if (s == VFX_OK)
-            s = s2;
-        failed = 1;
+    /* the other parts first: part 0 finishes the file */
+    for (int32_t i = n_parts - 1; i >= 0; i--) {
+        vfx_writer *p = w->parts ? w->parts[i] : w;
+        vfx_status s2 = w->fmt->write_close(p, failed);
+        if (s2 != VFX_OK) {
+            vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
+            if (s == VFX_OK)
+                s = s2;
+            failed = 1;
+        }
     }
     if (!failed) {
         if (fsync(w->fd) != 0) {

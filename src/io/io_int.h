@@ -58,6 +58,13 @@ typedef struct vfx_format {
     /* For `vfx formats` and vfx_format_info_at(): one line each, NULL = none. */
     const char *description;  /* "OpenEXR (OpenEXRCore 3.1)": what and through which library */
     const char *write_notes;  /* what the writer takes: types, channels, compressions, options */
+    /** Optional: open @p n parts of one file (wrs[0] owns the temporary file; each writer
+     *  has its spec and options). On error every part is closed. wrs[i]->priv per part;
+     *  write_close() is called on parts n-1 .. 0, so part 0 finishes the file last. */
+    vfx_status (*write_open_parts)(vfx__wr *const *wrs, int32_t n);
+    /** With write_open_parts: write out what part @p wr still holds (it is complete; the
+     *  next part follows). */
+    vfx_status (*write_flush)(vfx__wr *wr);
 } vfx_format;
 
 struct vfx_reader {
@@ -97,6 +104,10 @@ struct vfx_writer {
     vfx_rect         *level_rect; /* owned, n_levels_x * n_levels_y (index lx + ly * n_x) */
     int32_t           level_x, level_y;
     void             *priv;     /* plugin state */
+    /* multi-part files (vfx_writer_open_parts): parts[0] is this writer, the owner of the
+     * file; the others own only their spec, options and levels. 0 / NULL for one part. */
+    int32_t           n_parts, cur_part;
+    vfx_writer      **parts;
 };
 
 /** pread from the reader's source, counting bytes. Returns bytes read (short at end of

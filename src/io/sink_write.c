@@ -113,3 +113,47 @@ vfx_image_write(vfx_image *im, const char *path, const vfx_write_options *wopt,
     vfx_status s2 = vfx_writer_close(w, s != VFX_OK);
     return s != VFX_OK ? s : s2;
 }
+
+vfx_status
+vfx_image_write_parts(vfx_image *const *ims, int32_t n, const char *path,
+                      const vfx_write_options *const *wopts, const vfx_sink_options *sopt)
+{
+    if (!ims || !path || n < 1 || n > 100000)
+        return vfx__fail(VFX_ERR_ARG, "write: no images or path");
+    for (int32_t i = 0; i < n; i++) {
+        const vfx_write_options *o = wopts ? wopts[i] : NULL;
+        if (!ims[i])
+            return vfx__fail(VFX_ERR_ARG, "write: image %d is NULL", (int) i);
+        if (o && VFX__HAS(o, vfx_write_options, levels) && o->levels != VFX_LEVELS_ONE)
+            return vfx__fail(VFX_ERR_ARG, "%s: part %d: vfx_image_write_parts() writes one "
+                             "level per part", path, (int) i);
+    }
+    vfx_spec *specs = vfx__calloc((size_t) n, sizeof *specs);
+    vfx_rect *regions = vfx__calloc((size_t) n, sizeof *regions);
+    vfx_status s = specs && regions ? VFX_OK : vfx__nomem();
+    int32_t n_specs = 0;
+    for (int32_t i = 0; i < n && s == VFX_OK; i++) {
+        specs[i] = (vfx_spec) VFX_SPEC_INIT;
+        n_specs = i + 1;
+        s = vfx__write_region(ims[i], sopt, &regions[i]);
+        if (s == VFX_OK)
+            s = vfx_spec_copy(&specs[i], vfx_image_spec(ims[i]));
+        specs[i].data = regions[i];
+    }
+    vfx_writer *w = NULL;
+    if (s == VFX_OK)
+        s = vfx_writer_open_parts(path, n, specs, wopts, &w);
+    for (int32_t i = 0; i < n_specs; i++)
+        vfx_spec_clear(&specs[i]);
+    vfx__free(specs);
+    for (int32_t i = 0; i < n && s == VFX_OK; i++) {
+        s = vfx_writer_set_part(w, i);
+        if (s == VFX_OK)
+            s = vfx__write_level(ims[i], w, regions[i], sopt);
+    }
+    vfx__free(regions);
+    if (!w)
+        return s;
+    vfx_status s2 = vfx_writer_close(w, s != VFX_OK);
+    return s != VFX_OK ? s : s2;
+}
