@@ -1222,27 +1222,6 @@ cmd_draw(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
-/* --fft, --ifft, --polar, --unpolar */
-static int
-cmd_fft(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
-{
-    (void) args, (void) mods, (void) n_mods;
-    static const struct { const char *name; vfx_status (*fn)(vfx_image *, vfx_image **); } ops[] = {
-        { "--fft", vfx_image_fft }, { "--ifft", vfx_image_ifft },
-        { "--polar", vfx_image_polar }, { "--unpolar", vfx_image_unpolar },
-    };
-    vfx_image *in, *im = NULL;
-    int        rc = pop(c, cmd->name, &in);
-    if (rc)
-        return rc;
-    vfx_status s = VFX_ERR_ARG;
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strcmp(ops[i].name, cmd->name) == 0)
-            s = ops[i].fn(in, &im);
-    vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
-}
-
 static int
 cmd_diffopt(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -1418,22 +1397,9 @@ cmd_over(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
 }
 
+/* The commands that take one image, no arguments and no modifiers: one call each. */
 static int
-cmd_premult(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
-{
-    (void) args, (void) mods, (void) n_mods;
-    vfx_image *in, *im = NULL;
-    int        rc = pop(c, cmd->name, &in);
-    if (rc)
-        return rc;
-    vfx_status s = strcmp(cmd->name, "--premult") == 0 ? vfx_image_premult(in, &im)
-                                                      : vfx_image_unpremult(in, &im);
-    vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
-}
-
-static int
-cmd_reorient(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+cmd_one(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
     (void) args, (void) mods, (void) n_mods;
     static const struct {
@@ -1443,6 +1409,9 @@ cmd_reorient(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
         { "--flip", vfx_image_flip }, { "--flop", vfx_image_flop },
         { "--rotate90", vfx_image_rotate90 }, { "--rotate180", vfx_image_rotate180 },
         { "--rotate270", vfx_image_rotate270 }, { "--transpose", vfx_image_transpose },
+        { "--premult", vfx_image_premult }, { "--unpremult", vfx_image_unpremult },
+        { "--fft", vfx_image_fft }, { "--ifft", vfx_image_ifft },
+        { "--polar", vfx_image_polar }, { "--unpolar", vfx_image_unpolar },
     };
     vfx_image *in, *im = NULL;
     int        rc = pop(c, cmd->name, &in);
@@ -1975,11 +1944,11 @@ static const chain_cmd commands[] = {
     { "--convolve", 0, cmd_convolve, "convolve the image below with the kernel on top" },
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
     { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
-    { "--premult", 0, cmd_premult, "multiply colour channels by alpha" },
-    { "--fft", 0, cmd_fft, "2-D Fourier transform of channel 0 -> (real, imag), whole image" },
-    { "--ifft", 0, cmd_fft, "inverse Fourier transform of a (real, imag) image -> real part" },
-    { "--polar", 0, cmd_fft, "complex (real, imag) -> (amplitude, phase)" },
-    { "--unpolar", 0, cmd_fft, "(amplitude, phase) -> complex (real, imag)" },
+    { "--premult", 0, cmd_one, "multiply colour channels by alpha" },
+    { "--fft", 0, cmd_one, "2-D Fourier transform of channel 0 -> (real, imag), whole image" },
+    { "--ifft", 0, cmd_one, "inverse Fourier transform of a (real, imag) image -> real part" },
+    { "--polar", 0, cmd_one, "complex (real, imag) -> (amplitude, phase)" },
+    { "--unpolar", 0, cmd_one, "(amplitude, phase) -> complex (real, imag)" },
     { "--noise", 0, cmd_draw, "add noise (:type=gaussian:mean=0:stddev=0.1, uniform:min=0:max=0.1, "
                               "salt:value=0:portion=0.1, blue:min=0:max=0.1, :seed= :mono=1)" },
     { "--fill", 1, cmd_draw, "GEOM: fill a rect (:color= | :top= :bottom= | :left= :right= | "
@@ -1996,13 +1965,13 @@ static const chain_cmd commands[] = {
                                  "blue-red spectrum heat, or r,g,b,r,g,b... knots)" },
     { "--rangecompress", 0, cmd_tone, "log-compress values above 0.18 (:luma=1)" },
     { "--rangeexpand", 0, cmd_tone, "undo --rangecompress (:luma=1)" },
-    { "--unpremult", 0, cmd_premult, "divide colour channels by alpha (alpha 0 left alone)" },
-    { "--flip", 0, cmd_reorient, "mirror top to bottom" },
-    { "--flop", 0, cmd_reorient, "mirror left to right" },
-    { "--rotate90", 0, cmd_reorient, "rotate 90 degrees clockwise" },
-    { "--rotate180", 0, cmd_reorient, "rotate 180 degrees" },
-    { "--rotate270", 0, cmd_reorient, "rotate 270 degrees clockwise" },
-    { "--transpose", 0, cmd_reorient, "swap x and y" },
+    { "--unpremult", 0, cmd_one, "divide colour channels by alpha (alpha 0 left alone)" },
+    { "--flip", 0, cmd_one, "mirror top to bottom" },
+    { "--flop", 0, cmd_one, "mirror left to right" },
+    { "--rotate90", 0, cmd_one, "rotate 90 degrees clockwise" },
+    { "--rotate180", 0, cmd_one, "rotate 180 degrees" },
+    { "--rotate270", 0, cmd_one, "rotate 270 degrees clockwise" },
+    { "--transpose", 0, cmd_one, "swap x and y" },
     { "--rotate", 1, cmd_warp, "DEG: rotate clockwise about the display centre (:center=X,Y "
                                ":filter=lanczos3 :filterwidth= :recompute_roi=1)" },
     { "--warp", 1, cmd_warp, "M00,...,M22: warp through a 3x3 matrix (:filter= :recompute_roi=1)" },
