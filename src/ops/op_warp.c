@@ -52,9 +52,10 @@ warp_rod(const vfx_node *n, vfx_rect *rod_out)
  * everything is NaN and the pixel is black; OIIO samples there too (w = 0 gives the point 0, 0;
  * w < 0 a mirrored point), which is meaningless and, with the derivatives exploding, slow. */
 static void
-map_point(const float m[3][3], float X, float Y, float *s, float *t, float *dsdx, float *dtdx,
+map_point(const warp_params *p, float X, float Y, float *s, float *t, float *dsdx, float *dtdx,
           float *dsdy, float *dtdy)
 {
+    const float(*m)[3] = p->m; /* through p: GCC's -Wstringop-overflow misreads an array parameter */
     float a = X * m[0][0] + Y * m[1][0] + m[2][0];
     float b = X * m[0][1] + Y * m[1][1] + m[2][1];
     float w = X * m[0][2] + Y * m[1][2] + m[2][2];
@@ -96,7 +97,7 @@ warp_roi(const vfx_node *n, int k, const vfx_rect *want, vfx_rect *need_out)
             hi_t = fmax(hi_t, t);
             if (!p->affine) {
                 float s_, t_, a, b, c, e;
-                map_point(p->m, (float) X, (float) Y, &s_, &t_, &a, &b, &c, &e);
+                map_point(p, (float) X, (float) Y, &s_, &t_, &a, &b, &c, &e);
                 d = fmax(d, fmax(fmax(fabs(a), fabs(b)), fmax(fabs(c), fabs(e))) * 1.5);
             }
         }
@@ -180,7 +181,7 @@ warp_render(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in, void *s
         float *q = vfx__tile_at(out, out->rect.x0, y);
         for (int32_t x = out->rect.x0; x < out->rect.x1; x++, q += nc) {
             float s, t, sx, tx, sy, ty;
-            map_point(p->m, (float) x + 0.5f, (float) y + 0.5f, &s, &t, &sx, &tx, &sy, &ty);
+            map_point(p, (float) x + 0.5f, (float) y + 0.5f, &s, &t, &sx, &tx, &sy, &ty);
             float ds = fmaxf(1.0f, fmaxf(fabsf(sx), fabsf(sy)));
             float dt = fmaxf(1.0f, fmaxf(fabsf(tx), fabsf(ty)));
             ds = fminf(ds, WARP_MAX_DS); /* NaN-safe: fminf/fmaxf drop a NaN */
