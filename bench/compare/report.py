@@ -214,12 +214,15 @@ def is_clean(r):
     return f < max(0.15 * w, 0.1)
 
 
-def summarize(runs, planned):
+def summarize(runs, planned, cap=0):
     ok = [r for r in runs if r["rc"] == "0"]
     if not ok:
         r = runs[-1]
         rc = r["rc"]
         what = "timeout" if rc in ("124", "137") else "failed (exit %s)" % rc
+        if what == "timeout" and cap and r["tool"] != "vfx":
+            # stopped at the peer cap: a lower bound on its time, not a failure
+            return {"capped": cap, "wall": cap, "rss": int(r["maxrss_kib"] or 0) / 1024, "n": len(runs)}
         return {"fail": what, "wall": float(r["wall_s"] or 0), "rss": int(r["maxrss_kib"] or 0) / 1024,
                 "n": len(runs)}
     clean = [r for r in ok if is_clean(r)]
@@ -246,6 +249,8 @@ def cell(s):
         return "n/a"
     if s.get("fail"):
         return s["fail"]
+    if s.get("capped"):
+        return "> %s s (stopped)" % fmt_s(s["capped"])
     return "%s%s s / %.0f MiB" % ("~" if s["noisy"] else "", fmt_s(s["wall"]), s["rss"])
 
 
@@ -275,6 +280,8 @@ def agree_text(a):
 def ratio_text(v, p):
     if not v or not p or v.get("fail") or p.get("fail") or v.get("na") or p.get("na") or not p["wall"]:
         return "", ""
+    if p.get("capped"):
+        return "< %.2f" % (v["wall"] / p["capped"]), ""
     t = v["wall"] / p["wall"]
     m = v["rss"] / p["rss"] if p["rss"] else 0
     return "%.2f" % t, "%.2f" % m
@@ -297,7 +304,7 @@ def table(results):
         if c["status"] == "na":
             S[key] = {"na": True, "why": c["command"]}
         elif key in runs:
-            S[key] = summarize(runs[key], int(c["reps"] or 1))
+            S[key] = summarize(runs[key], int(c["reps"] or 1), int(meta.get("peer_timeout") or 0))
     smoke = meta.get("smoke") == "1"
     inputs, out = meta.get("inputs", ""), os.path.join(results, "out")
     aux = os.path.join(results, "aux")
@@ -345,10 +352,15 @@ def table(results):
     w("## Method")
     w("")
     long_ = meta.get("long", "8")
+    cap = int(meta.get("peer_timeout") or 0)
     w("* Every command runs as `/usr/bin/time -f '%e %M %U %S' timeout 400 bash -c CMD` (180 s for the "
       "decode floors): wall seconds, "
       "peak RSS of the largest process, CPU seconds. Inputs are read once before each workload, so "
       "the page cache is warm. Every tool runs at its default thread count.")
+    if cap:
+        w("* A peer's run is stopped after %d s and shown as `> %d s (stopped)`, with vfx's time ratio "
+          "as an upper bound (`< x`); the full figures of the slowest peers are in the shared "
+          "`bench/peers-baseline.md`. vfx always gets the whole timeout." % (cap, cap))
     w("* The tools of a workload alternate: one run of each per round, the order rotating between "
       "rounds. %s run(s) per tool; a tool whose first run takes longer than %s s runs once (marked `1` "
       "in the runs column), which keeps the whole matrix near 15 minutes on 2 cores. When vfx cannot "
@@ -401,6 +413,8 @@ def table(results):
         if v and not v.get("na") and not v.get("fail") and best and v["wall"] > 0:
             r = best[1]["wall"] / v["wall"]
             cmp_ = "%.1fx faster than %s" % (r, best[0]) if r >= 1 else "%.1fx slower than %s" % (1 / r, best[0])
+            if best[1].get("capped"):  # every peer was stopped
+                cmp_ = "more than " + cmp_
         elif v and v.get("na"):
             cmp_ = "n/a: " + v["why"]
         w("| %s %s | %s | %s |" % (case, TITLES.get(case, ""), " | ".join(row), cmp_))
@@ -432,6 +446,10 @@ def table(results):
                     continue
                 if s.get("fail"):
                     w("| %s | %s after %s s | | %.0f | | %d | | | |" % (t, s["fail"], fmt_s(s["wall"]), s["rss"], s["n"]))
+                    continue
+                if s.get("capped"):
+                    tr, _ = ratio_text(v, s)
+                    w("| %s | > %s (stopped) | | | | %d | %s | | |" % (t, fmt_s(s["capped"]), s["n"], tr))
                     continue
                 tr, mr = ("", "") if t == "vfx" else ratio_text(v, s)
                 w("| %s | %s%s | %s-%s | %.0f | %.2f | %d (%d) | %s | %s | %s |" % (
