@@ -129,12 +129,13 @@ info_text(FILE *out, const char *path, vfx_reader *r, int verbose)
         const vfx_spec *s;
         vfx_reader_spec(r, p, &s);
         const char *t = common_type(s->channels);
-        fprintf(out, "%s%s : %4lld x %4lld, %d channel, %s %s", p ? " part " : path,
-                p ? "" : "", (long long) vfx_rect_width(s->data),
+        if (p)
+            fprintf(out, " part %2d", (int) p);
+        else
+            fprintf(out, "%s", path);
+        fprintf(out, " : %4lld x %4lld, %d channel, %s %s", (long long) vfx_rect_width(s->data),
                 (long long) vfx_rect_height(s->data), (int) vfx_channels_count(s->channels),
                 t ? t : "mixed", vfx_reader_format_name(r));
-        if (p)
-            fprintf(out, " (part %d)", (int) p);
         if (!verbose && n_parts > 1)
             fprintf(out, " (+%d parts)", (int) n_parts - 1);
         fputc('\n', out);
@@ -168,6 +169,8 @@ info_text(FILE *out, const char *path, vfx_reader *r, int verbose)
             const char           *name;
             const vfx_attr_value *v;
             vfx_attrs_at(s->attrs, i, &name, &v);
+            if (strcmp(name, "openexr:name") == 0 && vfx_reader_part_name(r, p))
+                continue; /* printed as "part name" above */
             char buf[1024];
             vfx_attr_value_format(v, buf, sizeof buf);
             fprintf(out, "    %s (%s): %s\n", name, vfx_attr_type_name(v->type), buf);

@@ -23,11 +23,22 @@ cli_fail(const char *what, vfx_status s)
 {
     const char *msg = vfx_error_message();
     size_t      n = strlen(what);
-    /* the library's message usually names the file already: say it once */
-    if (strncmp(msg, what, n) == 0 && msg[n] == ':')
+    /* The library's message usually names the file already (by its base name, e.g. "exr:
+     * a.exr: chunk 3: ..."): say it once, with the path as the user gave it. */
+    if (strncmp(msg, what, n) == 0 && msg[n] == ':') {
         fprintf(stderr, "vfx: %s (%s)\n", msg, vfx_status_name(s));
-    else
-        fprintf(stderr, "vfx: %s: %s (%s)\n", what, msg, vfx_status_name(s));
+        return 1;
+    }
+    const char *base = strrchr(what, '/');
+    base = base ? base + 1 : what;
+    size_t bn = strlen(base);
+    for (const char *m = bn ? strstr(msg, base) : NULL; m; m = strstr(m + 1, base))
+        if ((m == msg || m[-1] == ' ') && m[bn] == ':') {
+            fprintf(stderr, "vfx: %.*s%s%s (%s)\n", (int) (m - msg), msg, what, m + bn,
+                    vfx_status_name(s));
+            return 1;
+        }
+    fprintf(stderr, "vfx: %s: %s (%s)\n", what, msg, vfx_status_name(s));
     return 1;
 }
 
