@@ -112,6 +112,27 @@ pop(chain *c, const char *cmd, vfx_image **out)
     return 0;
 }
 
+/* Pop the top two images: *b the top, *a the one below it; 0 or a usage/exit code. */
+static int
+pop2(chain *c, const char *name, vfx_image **a, vfx_image **b)
+{
+    int rc = pop(c, name, b);
+    if (rc)
+        return rc;
+    if ((rc = pop(c, name, a))) {
+        vfx_image_unref(*b);
+        *b = NULL;
+    }
+    return rc;
+}
+
+/* Push the result of an op, or report its failure. */
+static int
+done(chain *c, const char *name, vfx_status s, vfx_image *im)
+{
+    return s == VFX_OK ? push(c, im) : fail(name, s);
+}
+
 static const char *
 mod_get(const mod *mods, int n, const char *key)
 {
@@ -425,7 +446,7 @@ cmd_create(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     vfx_image *im;
     vfx_status s = vfx_image_new_constant(zero, &spec, &im);
     vfx_spec_clear(&spec);
-    return s == VFX_OK ? push(c, im) : fail("create", s);
+    return done(c, "create", s, im);
 }
 
 /* --pattern NAME[:k=v...] WxH N: constant:color=, checker:width=:color1=:color2=, fill:top=:bottom=
@@ -513,7 +534,7 @@ cmd_pattern(chain *c, const chain_cmd *cmd, char **args, const mod *cmd_mods, in
     vfx_spec_clear(&spec);
     if (rc)
         return rc;
-    return s == VFX_OK ? push(c, im) : fail("pattern", s);
+    return done(c, "pattern", s, im);
 }
 
 /* ---- ops ----------------------------------------------------------------------------------- */
@@ -528,13 +549,9 @@ cmd_binary(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
         { "--absdiff", VFX_ARITH_ABSDIFF },
     };
     vfx_image *b, *a, *im = NULL;
-    int        rc = pop(c, cmd->name, &b);
+    int        rc = pop2(c, cmd->name, &a, &b);
     if (rc)
         return rc;
-    if ((rc = pop(c, cmd->name, &a))) {
-        vfx_image_unref(b);
-        return rc;
-    }
     vfx_arith op = VFX_ARITH_ADD;
     for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
         if (strcmp(ops[i].name, cmd->name) == 0)
@@ -542,7 +559,7 @@ cmd_binary(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     vfx_status s = vfx_image_arith(a, b, op, &im);
     vfx_image_unref(a);
     vfx_image_unref(b);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* --addc --subc --mulc --divc --mad-like constant forms, one value or one per channel */
@@ -574,7 +591,7 @@ cmd_constop(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_
     }
     vfx_status s = vfx_image_mad(in, a, b, &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -587,7 +604,7 @@ cmd_ch(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
         return rc;
     vfx_status s = vfx_image_channels(in, args[0], &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -603,7 +620,7 @@ cmd_crop(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
         return rc;
     vfx_status s = vfx_image_crop(in, r, &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -629,7 +646,7 @@ cmd_lut(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods
         s = vfx_image_color(in, p, up && atoi(up), NULL, &im);
     vfx_color_processor_free(p);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(args[0], s);
+    return done(c, args[0], s, im);
 }
 
 /* ---- colour management (OCIO config) --------------------------------------------------- */
@@ -667,7 +684,7 @@ apply_proc(chain *c, const char *what, vfx_image *in, vfx_color_processor *p, vf
         s = vfx_image_color(in, p, up && atoi(up), new_space, &im);
     vfx_color_processor_free(p);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(what, s);
+    return done(c, what, s, im);
 }
 
 static int
@@ -1034,7 +1051,7 @@ cmd_trim(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     if (s == VFX_OK)
         s = vfx_image_crop(in, r, &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* Tone and remap: --contrast, --saturate, --colormap, --rangecompress, --rangeexpand,
@@ -1108,7 +1125,7 @@ cmd_tone(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     vfx_image_unref(in);
     if (rc)
         return rc;
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* --blend:mode=NAME: the image below (source) blended onto the top one (backdrop). */
@@ -1122,17 +1139,13 @@ cmd_blend(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
         return usage("unknown blend mode '%s' (multiply screen overlay softlight hardlight "
                      "darken lighten difference exclusion add)", m);
     vfx_image *b, *a, *im = NULL;
-    int        rc = pop(c, cmd->name, &b);
+    int        rc = pop2(c, cmd->name, &a, &b);
     if (rc)
         return rc;
-    if ((rc = pop(c, cmd->name, &a))) {
-        vfx_image_unref(b);
-        return rc;
-    }
     vfx_status s = vfx_image_blend(a, b, mode, &im);
     vfx_image_unref(a);
     vfx_image_unref(b);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* Drawing: --fill GEOM, --box X1,Y1,X2,Y2, --line X1,Y1,X2,Y2,..., --point X,Y,...; and
@@ -1219,7 +1232,7 @@ cmd_draw(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     vfx_image_unref(in);
     if (rc)
         return rc;
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -1294,7 +1307,7 @@ cmd_resize(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
                              fw ? (float) atof(fw) : 0.0f, &im);
     }
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -1309,7 +1322,7 @@ cmd_blur(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
         return rc;
     vfx_status s = vfx_image_blur(in, mod_get(mods, n_mods, "kernel"), w, h, &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -1326,7 +1339,7 @@ cmd_unsharp(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_
                                      ct ? (float) atof(ct) : 1.0f, th ? (float) atof(th) : 0.0f,
                                      &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -1339,7 +1352,7 @@ cmd_laplacian(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int 
         return rc;
     vfx_status s = vfx_image_laplacian(in, &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -1351,7 +1364,7 @@ cmd_kernel(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
         return usage("bad size '%s' (WxH)", args[1]);
     vfx_image *im = NULL;
     vfx_status s = vfx_image_make_kernel(args[0], w, h, 1, &im);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -1359,17 +1372,13 @@ cmd_convolve(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
 {
     (void) args, (void) mods, (void) n_mods;
     vfx_image *k, *in, *im = NULL;
-    int        rc = pop(c, cmd->name, &k);
+    int        rc = pop2(c, cmd->name, &in, &k);
     if (rc)
         return rc;
-    if ((rc = pop(c, cmd->name, &in))) {
-        vfx_image_unref(k);
-        return rc;
-    }
     vfx_status s = vfx_image_convolve(in, k, 1, &im);
     vfx_image_unref(in);
     vfx_image_unref(k);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -1377,13 +1386,9 @@ cmd_over(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
 {
     (void) args;
     vfx_image *b, *a, *im = NULL;
-    int        rc = pop(c, cmd->name, &b);
+    int        rc = pop2(c, cmd->name, &a, &b);
     if (rc)
         return rc;
-    if ((rc = pop(c, cmd->name, &a))) {
-        vfx_image_unref(b);
-        return rc;
-    }
     /* oiiotool: the image below is A (foreground), the top one B */
     vfx_status s;
     if (strcmp(cmd->name, "--zover") == 0) {
@@ -1394,7 +1399,7 @@ cmd_over(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     }
     vfx_image_unref(a);
     vfx_image_unref(b);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* The commands that take one image, no arguments and no modifiers: one call each. */
@@ -1422,7 +1427,7 @@ cmd_one(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods
         if (strcmp(ops[i].name, cmd->name) == 0)
             s = ops[i].fn(in, &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* --cut GEOM, --origin +X+Y, --fullsize GEOM */
@@ -1448,7 +1453,7 @@ cmd_window(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     else
         s = vfx_image_translate(in, 0, 0, r, &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* --abs --invert --powc --clamp */
@@ -1487,7 +1492,7 @@ cmd_unary(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
         s = vfx_image_clamp(in, mn ? lo : NULL, mx ? hi : NULL, ca ? atoi(ca) : 0, &im);
     }
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 static int
@@ -1503,7 +1508,7 @@ cmd_mad3(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
         vfx_image_unref(v[i]);
     if (rc)
         return rc;
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* --ccmatrix M (9 or 16 values; :transpose=1 :invert=1 :unpremult=1), as oiiotool */
@@ -1524,7 +1529,7 @@ cmd_ccmatrix(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
         return rc;
     vfx_status s = vfx_image_ccmatrix(in, m, t && atoi(t), inv && atoi(inv), up && atoi(up), &im);
     vfx_image_unref(in);
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* ---- metadata --------------------------------------------------------------------------- */
@@ -1697,7 +1702,7 @@ cmd_attrib(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     vfx_image_unref(in);
     if (rc)
         return rc;
-    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+    return done(c, cmd->name, s, im);
 }
 
 /* --frames is applied before the chain runs (cli_chain_main -> seq.c): nothing to do here. */
@@ -1713,26 +1718,6 @@ cmd_frames(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
 }
 
 /* ---- geometry, filters and channels (oiiotool names and modifiers) ---------------------- */
-
-/* Pop the top image; 0 or a usage/exit code. */
-static int
-pop2(chain *c, const char *name, vfx_image **a, vfx_image **b)
-{
-    int rc = pop(c, name, b);
-    if (rc)
-        return rc;
-    if ((rc = pop(c, name, a))) {
-        vfx_image_unref(*b);
-        *b = NULL;
-    }
-    return rc;
-}
-
-static int
-done(chain *c, const char *name, vfx_status s, vfx_image *im)
-{
-    return s == VFX_OK ? push(c, im) : fail(name, s);
-}
 
 /* --rotate DEG, --warp M00,...,M22, --st_warp */
 static int
