@@ -323,6 +323,38 @@ xf_cdl(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_process
     return vfx_color_processor_append_cdl(p, &cdl, cs, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
 }
 
+/* ExposureContrastTransform: {style: linear|video|log, exposure, contrast, gamma, pivot,
+ * log_exposure_step, log_midway_gray}, the keys OCIO 2.1 reads. OCIO makes a missing exposure,
+ * contrast or gamma a dynamic property, which keeps its default (0, 1, 1) unless an application
+ * changes it at run time; vfx has no dynamic properties, so the defaults are used. */
+static vfx_status
+xf_exposure_contrast(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const yaml_node_t *sn = vfx__ocio_map_get(b->cfg, xf, "style");
+    const char *st = vfx__ocio_scalar(sn);
+    vfx_ec_style style = VFX_EC_LINEAR;
+    if (strcasecmp(st, "video") == 0)
+        style = VFX_EC_VIDEO;
+    else if (strcasecmp(st, "log") == 0)
+        style = VFX_EC_LOG;
+    else if (sn && strcasecmp(st, "linear") != 0)
+        return vfx__ocio_fail_at(b->cfg, sn, VFX_ERR_CORRUPT, "unknown ExposureContrastTransform style '%s' "
+                                 "(linear, video or log)", st);
+    double e, c, g, pv, step, mid;
+    VFX_TRY(get_one(b, xf, "exposure", 0.0, &e));
+    VFX_TRY(get_one(b, xf, "contrast", 1.0, &c));
+    VFX_TRY(get_one(b, xf, "gamma", 1.0, &g));
+    VFX_TRY(get_one(b, xf, "pivot", 0.18, &pv));
+    VFX_TRY(get_one(b, xf, "log_exposure_step", 0.088, &step));
+    VFX_TRY(get_one(b, xf, "log_midway_gray", 0.435, &mid));
+    if (!p || (e == 0.0 && c == 1.0 && g == 1.0)) /* OCIO drops the identity whatever the style */
+        return VFX_OK;
+    vfx_direction dir = inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD;
+    if (style == VFX_EC_LOG)
+        return vfx_color_processor_append_exposure_contrast_log(p, e, c, g, pv, step, mid, dir);
+    return vfx_color_processor_append_exposure_contrast(p, style, e, c, g, pv, dir);
+}
+
 /* GradingPrimaryTransform: {style: log|linear|video, brightness|contrast|gamma|offset|exposure|
  * lift|gain: {rgb: [r, g, b], master: m}, pivot: {contrast, black, white}, saturation,
  * clamp: {black, white}} */
@@ -806,8 +838,15 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
         st = xf_grading_primary(b, xf, inverse, p);
     else if (strcmp(tag, "GradingRGBCurveTransform") == 0)
         st = xf_grading_rgb_curve(b, xf, inverse, p);
-    else if (strcmp(tag, "ExposureContrastTransform") == 0 || strcmp(tag, "GradingToneTransform") == 0 ||
-             strcmp(tag, "Lut1DTransform") == 0 || strcmp(tag, "Lut3DTransform") == 0)
+    else if (strcmp(tag, "ExposureContrastTransform") == 0)
+        st = xf_exposure_contrast(b, xf, inverse, p);
+    else if (strcmp(tag, "Lut1DTransform") == 0 || strcmp(tag, "Lut3DTransform") == 0)
+        /* OCIO 2.1 has these transforms in its API but its config reader refuses them
+         * ("Unsupported transform type"); a LUT in a config goes through a FileTransform */
+        st = vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "!<%s> cannot appear in a config (OpenColorIO "
+                               "2.1 does not load it either): put the LUT in a file and use a "
+                               "!<FileTransform>", tag);
+    else if (strcmp(tag, "GradingToneTransform") == 0)
         st = p ? vfx__ocio_fail_at(cfg, xf, VFX_ERR_UNSUPPORTED, "%s is not supported yet", tag) : VFX_OK;
     else
         st = vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "unknown transform !<%s>", tag);
@@ -838,11 +877,15 @@ cs_from_ref(vfx__ocio_build *b, int32_t i, vfx_color_processor *p)
     return vfx__ocio_build_xf(b, cs->to_ref, 1, p);
 }
 
+/* The view transform between the scene and display references: default_view_transform when it
+ * is scene-referred, else the first scene-referred one (OCIO 2.1 does the same when the default
+ * names a display-referred view transform; ociocheck reports that config as invalid). */
 static const vfx__ocio_vt *
 default_vt(const vfx_ocio_config *cfg)
 {
-    if (cfg->default_vt[0])
-        return vfx__ocio_find_vt(cfg, cfg->default_vt);
+    const vfx__ocio_vt *vt = cfg->default_vt[0] ? vfx__ocio_find_vt(cfg, cfg->default_vt) : NULL;
+    if (vt && (vt->to_scene || vt->from_scene))
+        return vt;
     for (int32_t i = 0; i < cfg->n_vts; i++)
         if (cfg->vts[i].to_scene || cfg->vts[i].from_scene)
             return &cfg->vts[i];
@@ -974,6 +1017,17 @@ vfx__ocio_build_display(vfx__ocio_build *b, int32_t src, const char *display, co
     if (strcmp(csn, "<USE_DISPLAY_NAME>") == 0)
         csn = display;
     int32_t dcs = vfx__ocio_find_cs(cfg, csn);
+    int32_t nt = !vt_view && dcs < 0 ? vfx__ocio_find_nt(cfg, csn) : -1;
+    if (nt >= 0) {
+        /* a view naming a named transform (OCIO 2.1, views without a view transform only): the
+         * looks run from the source space, then the named transform applies forward to the
+         * values as they are, whatever space the looks left them in (as ocioconvert 2.1.2) */
+        if (cfg->cs[src].isdata)
+            return VFX_OK;
+        int32_t cur = src;
+        VFX_TRY(vfx__ocio_build_looks(b, looks ? looks : v->looks, &cur, p));
+        return vfx__ocio_build_nt(b, nt, 0, p);
+    }
     if (dcs < 0)
         return vfx__ocio_fail_at(cfg, v->node, VFX_ERR_CORRUPT, "view '%s': colour space '%s' is not "
                                  "defined", v->name, csn);
