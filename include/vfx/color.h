@@ -365,7 +365,9 @@ VFX_API vfx_status vfx_color_processor_append_exposure_contrast(vfx_color_proces
                                                                 double pivot, vfx_direction dir);
 /** The LOG style of vfx_color_processor_append_exposure_contrast() with its own exposure step
  *  and mid grey (OCIO's log_exposure_step and log_midway_gray; 0.088 and 0.435 there):
- *  out = (in + exposure * step - P) * c + P with P = max(0, log2(pivot / 0.18) * step + mid). */
+ *  out = (in + exposure * step - P) * c + P with P = max(0, log2(pivot / 0.18) * step + mid).
+ *  INVERSE is OpenColorIO 2.1's inverse, which scales the exposure by 0.088 whatever the step
+ *  (so it undoes FORWARD exactly only for step 0.088 or exposure 0). */
 VFX_API vfx_status vfx_color_processor_append_exposure_contrast_log(vfx_color_processor *p,
                                                                     double exposure, double contrast,
                                                                     double gamma, double pivot,

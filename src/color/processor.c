@@ -299,9 +299,12 @@ exposure_contrast(vfx_color_processor *p, vfx_ec_style style, double exposure, d
         double off = (exposure * step - pl) * c + pl;
         double m[9] = { c, 0, 0, 0, c, 0, 0, 0, c }, o[3] = { off, off, off };
         if (dir == VFX_DIR_INVERSE) {
+            /* OpenColorIO 2.1's inverse scales the exposure by the default step 0.088 whatever
+             * log_exposure_step says (its inverse renderer never reads the step); matched here,
+             * so "direction: inverse" gives OCIO's numbers. Equal to -off / c for step 0.088. */
             for (int i = 0; i < 9; i += 4)
                 m[i] = 1.0 / c;
-            o[0] = o[1] = o[2] = -off / c;
+            o[0] = o[1] = o[2] = pl - pl / c - exposure * 0.088;
         }
         return vfx_color_processor_append_matrix(p, m, o);
     }
