@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "color/color_int.h"
 #include "ocio/ocio_int.h"
 
 /* ---- parameters --------------------------------------------------------------------------- */
@@ -593,6 +594,13 @@ xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proces
     const char *src = get_str(b, xf, "src");
     if (!src[0])
         return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "FileTransform without src");
+    /* cdl_style: the clamping of the CDL files' (.cc, .ccc, .cdl) corrections, no clamp by
+     * default as in OCIO 2.1; other files keep their own styles */
+    const yaml_node_t *csn = vfx__ocio_map_get(b->cfg, xf, "cdl_style");
+    const char *cstyle = vfx__ocio_scalar(csn);
+    int asc = strcasecmp(cstyle, "asc") == 0;
+    if (csn && !asc && strcasecmp(cstyle, "noclamp") != 0)
+        return vfx__ocio_fail_at(b->cfg, csn, VFX_ERR_CORRUPT, "cdl_style '%s' is not asc or noclamp", cstyle);
     if (!p)
         return VFX_OK; /* files are looked for when processors are built */
     char path[4096], cccid[512];
@@ -614,6 +622,11 @@ xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proces
     }
     if (st != VFX_OK)
         return vfx__ocio_fail_at(b->cfg, xf, st, "%s", vfx_error_message());
+    const char *dot = strrchr(path, '.');
+    if (asc && dot && (strcasecmp(dot, ".cc") == 0 || strcasecmp(dot, ".ccc") == 0 || strcasecmp(dot, ".cdl") == 0))
+        for (int32_t i = 0; i < f->n_ops; i++)
+            if (f->ops[i].code == VFX_COLOR_OP_CDL)
+                f->ops[i].u.cdl.style = VFX_CDL_ASC;
     st = inverse ? append_inverted(b, xf, f, p) : vfx_color_processor_append_processor(p, f);
     vfx_color_processor_free(f);
     return st;

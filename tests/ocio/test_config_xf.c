@@ -1,6 +1,6 @@
 /* Config transforms and view kinds of OCIO 2.1 beyond the basic ones: ExposureContrastTransform
  * (every style, log exposure step and mid grey, missing "dynamic" values, direction inverse and
- * inside inverted groups), views naming a named transform (display and shared views, with
+ * inside inverted groups), FileTransform's cdl_style, views naming a named transform (display and shared views, with
  * looks, data sources), a display-referred default_view_transform, and the CTF log
  * ExposureContrast with its own step and mid grey. Results are compared with Debian's
  * OpenColorIO 2.1 (`ocioconvert` on configs written here, samples in a PFM image read back from
@@ -55,10 +55,22 @@ static const char EC_CONFIG[] =
     "        - !<ExposureContrastTransform> {style: linear, exposure: 0.25, contrast: 1.1}\n"
     "  - !<ColorSpace>\n    name: ec_from\n"
     "    from_scene_reference: !<ExposureContrastTransform> {style: video, exposure: 2, contrast: 1.4, "
-    "pivot: 0.2}\n";
+    "pivot: 0.2}\n"
+    /* FileTransform's cdl_style (CDL files only; no clamp by default) */
+    "  - !<ColorSpace>\n    name: cdl_noclamp\n"
+    "    to_scene_reference: !<FileTransform> {src: grade.cc}\n"
+    "  - !<ColorSpace>\n    name: cdl_asc\n"
+    "    to_scene_reference: !<FileTransform> {src: grade.cc, cdl_style: ASC}\n";
+
+static const char GRADE_CC[] =
+    "<ColorCorrection id=\"cc1\">\n"
+    "  <SOPNode><Slope>1.2 1.0 0.8</Slope><Offset>0.01 0 -0.02</Offset><Power>1.1 1 0.9</Power></SOPNode>\n"
+    "  <SatNode><Saturation>1.1</Saturation></SatNode>\n"
+    "</ColorCorrection>\n";
 
 static const char *const EC_SPACES[] = { "ec_lin",     "ec_lin_inv", "ec_video", "ec_log", "ec_log_default",
-                                         "ec_dynamic", "ec_nostyle", "ec_group", "ec_from" };
+                                         "ec_dynamic", "ec_nostyle", "ec_group", "ec_from",
+                                         "cdl_noclamp", "cdl_asc" };
 
 /* views naming a named transform; the default view transform is display-referred */
 static const char NTV_CONFIG[] =
@@ -195,6 +207,7 @@ exposure_contrast_matches_ocioconvert(void **state)
     char path[1024];
     snprintf(path, sizeof path, "%s", test_tmp("ec.ocio"));
     write_text(path, EC_CONFIG);
+    write_text(test_tmp("grade.cc"), GRADE_CC); /* next to the config */
     vfx_ocio_config *cfg = load(path);
     int failed = 0;
     for (size_t i = 0; i < sizeof EC_SPACES / sizeof EC_SPACES[0]; i++)
@@ -371,6 +384,8 @@ bad_transforms(void **state)
           "'logarithmic' (linear, video or log)", "bad.ocio:7:62" },
         { "!<ExposureContrastTransform> {exposure: bright}", "exposure: 'bright' is not a number", "bad.ocio:7:" },
         { "!<ExposureContrastTransform> {contrast: [1, 2]}", "contrast: more than 1 values", "bad.ocio:7:" },
+        { "!<FileTransform> {src: a.cc, cdl_style: clamp}", "cdl_style 'clamp' is not asc or noclamp",
+          "bad.ocio:7:65" },
         { "!<ExposureContrastTransform> {style: log, log_midway_gray: .nan}", "log_midway_gray: '.nan' is not a "
           "number", "bad.ocio:7:" },
     };
