@@ -107,6 +107,9 @@ parse_bool_str(const char *s)
     return strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0;
 }
 
+static vfx_status convert(vfx__ocio_build *b, int32_t src, int32_t dst, int data_bypass,
+                          vfx_color_processor *p);
+
 /* ---- each transform type ------------------------------------------------------------------ */
 
 static vfx_status
@@ -733,10 +736,17 @@ xf_cs(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processo
     int32_t s, d;
     VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "src"), &s));
     VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "dst"), &d));
+    /* data_bypass: false converts data spaces like any other (their transforms apply) */
+    const yaml_node_t *dbn = vfx__ocio_map_get(b->cfg, xf, "data_bypass");
+    const char *db = vfx__ocio_scalar(dbn);
+    int keep = 1;
+    if (dbn && strcasecmp(db, "false") == 0)
+        keep = 0;
+    else if (dbn && strcasecmp(db, "true") != 0)
+        return vfx__ocio_fail_at(b->cfg, dbn, VFX_ERR_CORRUPT, "data_bypass must be true or false, not '%s'", db);
     if (!p)
         return VFX_OK;
-    /* data_bypass: false would convert data spaces anyway; vfx always bypasses them */
-    return inverse ? vfx__ocio_build_convert(b, d, s, p) : vfx__ocio_build_convert(b, s, d, p);
+    return inverse ? convert(b, d, s, keep, p) : convert(b, s, d, keep, p);
 }
 
 static vfx_status
@@ -922,13 +932,14 @@ apply_vt(vfx__ocio_build *b, const vfx__ocio_vt *vt, int inverse, vfx_color_proc
                         : vfx__ocio_build_xf(b, vt->from_scene, 1, p);
 }
 
-vfx_status
-vfx__ocio_build_convert(vfx__ocio_build *b, int32_t src, int32_t dst, vfx_color_processor *p)
+/* @p data_bypass 0: data spaces convert like any other (ColorSpaceTransform's data_bypass) */
+static vfx_status
+convert(vfx__ocio_build *b, int32_t src, int32_t dst, int data_bypass, vfx_color_processor *p)
 {
     const vfx_ocio_config *cfg = b->cfg;
     if (src < 0 || dst < 0 || src == dst)
         return VFX_OK;
-    if (cfg->cs[src].isdata || cfg->cs[dst].isdata)
+    if ((cfg->cs[src].isdata || cfg->cs[dst].isdata) && data_bypass)
         return VFX_OK;
     if (b->depth >= VFX__OCIO_MAX_DEPTH)
         return vfx__ocio_fail_at(cfg, cfg->cs[src].node, VFX_ERR_CORRUPT, "colour spaces refer to each "
@@ -941,6 +952,12 @@ vfx__ocio_build_convert(vfx__ocio_build *b, int32_t src, int32_t dst, vfx_color_
         st = cs_from_ref(b, dst, p);
     b->depth--;
     return st;
+}
+
+vfx_status
+vfx__ocio_build_convert(vfx__ocio_build *b, int32_t src, int32_t dst, vfx_color_processor *p)
+{
+    return convert(b, src, dst, 1, p);
 }
 
 vfx_status

@@ -1,6 +1,6 @@
 /* Config transforms and view kinds of OCIO 2.1 beyond the basic ones: ExposureContrastTransform
  * (every style, log exposure step and mid grey, missing "dynamic" values, direction inverse and
- * inside inverted groups), FileTransform's cdl_style, views naming a named transform (display and shared views, with
+ * inside inverted groups), FileTransform's cdl_style, ColorSpaceTransform's data_bypass, views naming a named transform (display and shared views, with
  * looks, data sources), a display-referred default_view_transform, and the CTF log
  * ExposureContrast with its own step and mid grey. Results are compared with Debian's
  * OpenColorIO 2.1 (`ocioconvert` on configs written here, samples in a PFM image read back from
@@ -60,7 +60,16 @@ static const char EC_CONFIG[] =
     "  - !<ColorSpace>\n    name: cdl_noclamp\n"
     "    to_scene_reference: !<FileTransform> {src: grade.cc}\n"
     "  - !<ColorSpace>\n    name: cdl_asc\n"
-    "    to_scene_reference: !<FileTransform> {src: grade.cc, cdl_style: ASC}\n";
+    "    to_scene_reference: !<FileTransform> {src: grade.cc, cdl_style: ASC}\n"
+    /* ColorSpaceTransform's data_bypass: false converts a data space like any other */
+    "  - !<ColorSpace>\n    name: raw\n    isdata: true\n"
+    "    to_scene_reference: !<MatrixTransform> {matrix: [2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 1]}\n"
+    "  - !<ColorSpace>\n    name: log\n"
+    "    to_scene_reference: !<LogTransform> {base: 2, direction: inverse}\n"
+    "  - !<ColorSpace>\n    name: cst_no_bypass\n"
+    "    to_scene_reference: !<ColorSpaceTransform> {src: raw, dst: log, data_bypass: false}\n"
+    "  - !<ColorSpace>\n    name: cst_bypass\n"
+    "    from_scene_reference: !<ColorSpaceTransform> {src: log, dst: raw, data_bypass: true}\n";
 
 static const char GRADE_CC[] =
     "<ColorCorrection id=\"cc1\">\n"
@@ -70,7 +79,7 @@ static const char GRADE_CC[] =
 
 static const char *const EC_SPACES[] = { "ec_lin",     "ec_lin_inv", "ec_video", "ec_log", "ec_log_default",
                                          "ec_dynamic", "ec_nostyle", "ec_group", "ec_from",
-                                         "cdl_noclamp", "cdl_asc" };
+                                         "cdl_noclamp", "cdl_asc", "cst_no_bypass", "cst_bypass" };
 
 /* views naming a named transform; the default view transform is display-referred */
 static const char NTV_CONFIG[] =
@@ -386,6 +395,8 @@ bad_transforms(void **state)
         { "!<ExposureContrastTransform> {contrast: [1, 2]}", "contrast: more than 1 values", "bad.ocio:7:" },
         { "!<FileTransform> {src: a.cc, cdl_style: clamp}", "cdl_style 'clamp' is not asc or noclamp",
           "bad.ocio:7:65" },
+        { "!<ColorSpaceTransform> {src: lin, dst: lin, data_bypass: maybe}", "data_bypass must be true or false",
+          "bad.ocio:7:" },
         { "!<ExposureContrastTransform> {style: log, log_midway_gray: .nan}", "log_midway_gray: '.nan' is not a "
           "number", "bad.ocio:7:" },
     };
