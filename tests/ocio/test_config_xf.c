@@ -1,8 +1,9 @@
 /* Config transforms and view kinds of OCIO 2.1 beyond the basic ones: ExposureContrastTransform
  * (every style, log exposure step and mid grey, missing "dynamic" values, direction inverse and
  * inside inverted groups), FileTransform's cdl_style, ColorSpaceTransform's data_bypass, views
- * naming a named transform (display and shared views, with looks, data sources), a display-referred default_view_transform, and the CTF log
- * ExposureContrast with its own step and mid grey. Results are compared with Debian's
+ * naming a named transform (display and shared views, with looks, data sources), a
+ * display-referred default_view_transform, and the CTF log ExposureContrast with its own step
+ * and mid grey. Results are compared with Debian's
  * OpenColorIO 2.1 (`ocioconvert` on configs written here, samples in a PFM image read back from
  * EXR; `ociochecklut` for the CTF) on samples incl. negatives and HDR values, within 1e-5
  * relative (absolute below 1). Also what OCIO 2.1 refuses (Lut1DTransform / Lut3DTransform in
