@@ -363,6 +363,17 @@ VFX_API vfx_status vfx_color_processor_append_exposure_contrast(vfx_color_proces
                                                                 vfx_ec_style style, double exposure,
                                                                 double contrast, double gamma,
                                                                 double pivot, vfx_direction dir);
+/** The LOG style of vfx_color_processor_append_exposure_contrast() with its own exposure step
+ *  and mid grey (OCIO's log_exposure_step and log_midway_gray; 0.088 and 0.435 there):
+ *  out = (in + exposure * step - P) * c + P with P = max(0, log2(pivot / 0.18) * step + mid).
+ *  INVERSE is OpenColorIO 2.1's inverse, which scales the exposure by 0.088 whatever the step
+ *  (so it undoes FORWARD exactly only for step 0.088 or exposure 0). */
+VFX_API vfx_status vfx_color_processor_append_exposure_contrast_log(vfx_color_processor *p,
+                                                                    double exposure, double contrast,
+                                                                    double gamma, double pivot,
+                                                                    double log_exposure_step,
+                                                                    double log_mid_gray,
+                                                                    vfx_direction dir);
 /** A fixed function; @p param is the gamma of REC2100_SURROUND (ignored by the others;
  *  ACES_GAMUT_COMP_13 gets the ACES 1.3 reference parameters). */
 VFX_API vfx_status vfx_color_processor_append_fixed(vfx_color_processor *p, vfx_fixed_function f,

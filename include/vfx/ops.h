@@ -379,6 +379,22 @@ VFX_API vfx_status vfx_image_draw_box(vfx_image *in, int32_t x1, int32_t y1, int
  *  over the pixels (oiiotool --point, --line). At most 16M pixels. */
 VFX_API vfx_status vfx_image_draw_lines(vfx_image *in, const int32_t *xy, int32_t n_points,
                                         int polyline, const float *color, vfx_image **out);
+/** Alignments of vfx_image_draw_text() (oiiotool --text's xalign, yalign). */
+typedef enum vfx_text_align_x {
+    VFX_TEXT_LEFT = 0, VFX_TEXT_XCENTER = 1, VFX_TEXT_RIGHT = 2
+} vfx_text_align_x;
+typedef enum vfx_text_align_y {
+    VFX_TEXT_BASELINE = 0, VFX_TEXT_TOP = 1, VFX_TEXT_BOTTOM = 2, VFX_TEXT_CENTER = 3
+} vfx_text_align_y;
+/** Render UTF-8 @p text with FreeType (oiiotool --text): pen start (x, y) on the baseline,
+ *  @p font_size pixels high, @p font a font file or a fontconfig name (NULL: DejaVu Sans),
+ *  @p color one value per channel (NULL: 1), @p shadow a dark rim of that many pixels. The
+ *  glyphs are rasterised once here; out = coverage * color + (1 - alpha * color alpha) * in.
+ *  VFX_ERR_NOT_FOUND names a font that is neither a file nor a font fontconfig has. */
+VFX_API vfx_status vfx_image_draw_text(vfx_image *in, int32_t x, int32_t y, const char *text,
+                                       int32_t font_size, const char *font, const float *color,
+                                       vfx_text_align_x xalign, vfx_text_align_y yalign,
+                                       int32_t shadow, vfx_image **out);
 /** Noise kinds of vfx_image_add_noise(). */
 typedef enum vfx_noise_type {
     VFX_NOISE_GAUSSIAN = 0, VFX_NOISE_UNIFORM = 1, VFX_NOISE_SALT = 2, VFX_NOISE_BLUE = 3

@@ -1235,6 +1235,73 @@ cmd_draw(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     return done(c, cmd->name, s, im);
 }
 
+/* --text:x=:y=:size=:color=:font=:shadow=:xalign=:yalign= STRING (oiiotool's): (x, y) defaults
+ * to the middle of the data window, size to 16, colour to 1 on every channel. */
+static int
+cmd_text(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    const vfx_rect  *dw = &vfx_image_spec(in)->data;
+    int32_t          nc = vfx_image_n_channels(in);
+    const char      *v;
+    float            col[64];
+    vfx_text_align_x ax = VFX_TEXT_LEFT;
+    vfx_text_align_y ay = VFX_TEXT_BASELINE;
+    for (int i = 0; i < 64; i++)
+        col[i] = 1.0f;
+    long x = (long) dw->x0 + ((long) dw->x1 - dw->x0) / 2;
+    long y = (long) dw->y0 + ((long) dw->y1 - dw->y0) / 2;
+    long size = 16, shadow = 0;
+    if (nc > 64 || vfx_rect_is_empty(*dw) || (long) dw->x1 - dw->x0 > INT32_MAX / 2 ||
+        (long) dw->y1 - dw->y0 > INT32_MAX / 2)
+        rc = usage("%s: needs an image of at most 64 channels with a finite data window", cmd->name);
+    if (rc == 0 && (v = mod_get(mods, n_mods, "color")) && parse_floats(v, col, nc) < 1)
+        rc = usage("bad color '%s' (one value, or up to one per channel)", v);
+    static const char *const keys[] = { "x", "y", "size", "shadow" };
+    long *dst[] = { &x, &y, &size, &shadow };
+    for (int k = 0; k < 4 && rc == 0; k++)
+        if ((v = mod_get(mods, n_mods, keys[k]))) {
+            char *end;
+            *dst[k] = strtol(v, &end, 10);
+            if (end == v || *end || *dst[k] < INT32_MIN / 2 || *dst[k] > INT32_MAX / 2)
+                rc = usage(k == 0 ? "bad x '%s' (an integer)" : k == 1 ? "bad y '%s' (an integer)"
+                           : k == 2 ? "bad size '%s' (an integer)" : "bad shadow '%s' (an integer)", v);
+        }
+    if (rc == 0 && (v = mod_get(mods, n_mods, "xalign")) && v[0]) {
+        if (strcmp(v, "left") == 0)
+            ax = VFX_TEXT_LEFT;
+        else if (strcmp(v, "center") == 0)
+            ax = VFX_TEXT_XCENTER;
+        else if (strcmp(v, "right") == 0)
+            ax = VFX_TEXT_RIGHT;
+        else
+            rc = usage("bad xalign '%s' (left, center, right)", v);
+    }
+    if (rc == 0 && (v = mod_get(mods, n_mods, "yalign")) && v[0]) {
+        if (strcmp(v, "baseline") == 0)
+            ay = VFX_TEXT_BASELINE;
+        else if (strcmp(v, "top") == 0)
+            ay = VFX_TEXT_TOP;
+        else if (strcmp(v, "bottom") == 0)
+            ay = VFX_TEXT_BOTTOM;
+        else if (strcmp(v, "center") == 0)
+            ay = VFX_TEXT_CENTER;
+        else
+            rc = usage("bad yalign '%s' (baseline, top, bottom, center)", v);
+    }
+    vfx_status s = VFX_OK;
+    if (rc == 0)
+        s = vfx_image_draw_text(in, (int32_t) x, (int32_t) y, args[0], (int32_t) size,
+                                mod_get(mods, n_mods, "font"), col, ax, ay, (int32_t) shadow, &im);
+    vfx_image_unref(in);
+    if (rc)
+        return rc;
+    return s == VFX_OK ? push(c, im) : fail(cmd->name, s);
+}
+
 static int
 cmd_diffopt(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -1941,6 +2008,9 @@ static const chain_cmd commands[] = {
     { "--box", 1, cmd_draw, "X1,Y1,X2,Y2: draw a box (:color= :fill=1)" },
     { "--line", 1, cmd_draw, "X1,Y1,X2,Y2,...: draw a polyline (:color=)" },
     { "--point", 1, cmd_draw, "X1,Y1,...: draw points (:color=)" },
+    { "--text", 1, cmd_text, "STRING: render text with FreeType (:x= :y= (baseline start; default the "
+                             "middle) :size=16 :color= :font=FILE|NAME (DejaVu Sans) :shadow= "
+                             ":xalign=left|center|right :yalign=baseline|top|bottom|center)" },
     { "--blend", 0, cmd_blend, "blend the image below onto the top one (:mode=multiply screen "
                                "overlay softlight hardlight darken lighten difference exclusion add)" },
     { "--repremult", 0, cmd_tone, "premult, leaving alpha-0 pixels as they are" },

@@ -1013,8 +1013,8 @@ do_exposure_contrast(const xdoc *d, const xnode *x, vfx_color_processor *p)
     VFX_TRY(attr_double(d, ec, "pivot", 0.18, &pv));
     VFX_TRY(attr_double(d, ec, "logExposureStep", 0.088, &step));
     VFX_TRY(attr_double(d, ec, "logMidGray", 0.435, &mid));
-    if (styles[k].style == VFX_EC_LOG && (step != 0.088 || mid != 0.435))
-        return unsupported(d, ec, "a log ExposureContrast with its own exposure step or mid grey");
+    if (styles[k].style == VFX_EC_LOG)
+        return vfx_color_processor_append_exposure_contrast_log(p, e, c, g, pv, step, mid, styles[k].dir);
     return vfx_color_processor_append_exposure_contrast(p, styles[k].style, e, c, g, pv, styles[k].dir);
 }
 

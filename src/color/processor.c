@@ -285,25 +285,26 @@ vfx_color_processor_append_moncurve(vfx_color_processor *p, const double gamma[3
     return vfx__color_processor_push_take(p, &op);
 }
 
-vfx_status
-vfx_color_processor_append_exposure_contrast(vfx_color_processor *p, vfx_ec_style style,
-                                             double exposure, double contrast, double gamma,
-                                             double pivot, vfx_direction dir)
+static vfx_status
+exposure_contrast(vfx_color_processor *p, vfx_ec_style style, double exposure, double contrast,
+                  double gamma, double pivot, double step, double mid, vfx_direction dir)
 {
     if (!p || !dir_ok(dir) || (int) style < 0 || style > VFX_EC_LOG || !isfinite(exposure) ||
-        !isfinite(contrast) || !isfinite(gamma) || !isfinite(pivot))
+        !isfinite(contrast) || !isfinite(gamma) || !isfinite(pivot) || !isfinite(step) || !isfinite(mid))
         return vfx__fail(VFX_ERR_ARG, "color: bad exposure/contrast op");
     double c = fmax(0.001, contrast * gamma), piv = fmax(0.001, pivot);
     if (style == VFX_EC_LOG) {
         /* affine in log space: a matrix op */
-        double step = 0.088, mid = 0.435;
         double pl = fmax(0.0, log2(piv / 0.18) * step + mid);
         double off = (exposure * step - pl) * c + pl;
         double m[9] = { c, 0, 0, 0, c, 0, 0, 0, c }, o[3] = { off, off, off };
         if (dir == VFX_DIR_INVERSE) {
+            /* OpenColorIO 2.1's inverse scales the exposure by the default step 0.088 whatever
+             * log_exposure_step says (its inverse renderer never reads the step); matched here,
+             * so "direction: inverse" gives OCIO's numbers. Equal to -off / c for step 0.088. */
             for (int i = 0; i < 9; i += 4)
                 m[i] = 1.0 / c;
-            o[0] = o[1] = o[2] = -off / c;
+            o[0] = o[1] = o[2] = pl - pl / c - exposure * 0.088;
         }
         return vfx_color_processor_append_matrix(p, m, o);
     }
@@ -319,6 +320,24 @@ vfx_color_processor_append_exposure_contrast(vfx_color_processor *p, vfx_ec_styl
     op.u.ec.power = c;
     op.u.ec.dir = dir;
     return vfx__color_processor_push_take(p, &op);
+}
+
+vfx_status
+vfx_color_processor_append_exposure_contrast(vfx_color_processor *p, vfx_ec_style style,
+                                             double exposure, double contrast, double gamma,
+                                             double pivot, vfx_direction dir)
+{
+    return exposure_contrast(p, style, exposure, contrast, gamma, pivot, 0.088, 0.435, dir);
+}
+
+vfx_status
+vfx_color_processor_append_exposure_contrast_log(vfx_color_processor *p, double exposure,
+                                                 double contrast, double gamma, double pivot,
+                                                 double log_exposure_step, double log_mid_gray,
+                                                 vfx_direction dir)
+{
+    return exposure_contrast(p, VFX_EC_LOG, exposure, contrast, gamma, pivot, log_exposure_step,
+                             log_mid_gray, dir);
 }
 
 vfx_status

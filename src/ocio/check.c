@@ -62,6 +62,10 @@ vfx_ocio_config_check(const vfx_ocio_config *cfg, uint32_t flags, vfx_ocio_check
                cfg->minor >= 3 ? "2.3 or later" : "2.2", NULL);
     if (cfg->archive)
         report(&c, as21, "%s is an .ocioz archive: OpenColorIO 2.1 cannot load it (2.2 can)%s", cfg->archive, NULL);
+    const vfx__ocio_vt *dvt = cfg->default_vt[0] ? vfx__ocio_find_vt(cfg, cfg->default_vt) : NULL;
+    if (dvt && !dvt->to_scene && !dvt->from_scene) /* ociocheck 2.1 fails such a config */
+        report(&c, 1, "default_view_transform '%s' is display-referred: it must be a scene-referred view "
+               "transform%s", dvt->name, NULL);
     /* every colour space to the scene-linear space (the reference when there is no such role) */
     const char *lin = vfx_ocio_config_role_colorspace(cfg, "scene_linear");
     if (!lin)

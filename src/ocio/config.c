@@ -1089,7 +1089,9 @@ check_all(vfx_ocio_config *cfg)
     for (int32_t d = 0; d < cfg->n_displays; d++)
         for (int32_t v = 0; v < cfg->displays[d].n_views; v++) {
             const vfx__ocio_view *vw = &cfg->displays[d].views[v];
-            VFX_TRY(check_cs_name(cfg, vw->colorspace, vw->node, "view"));
+            /* OCIO 2.1: a view without a view transform may name a named transform */
+            if (vw->view_transform[0] || vfx__ocio_find_nt(cfg, vw->colorspace) < 0)
+                VFX_TRY(check_cs_name(cfg, vw->colorspace, vw->node, "view"));
             VFX_TRY(check_cs_name(cfg, vw->display_colorspace, vw->node, "view"));
             if (vw->view_transform[0] && !vfx__ocio_find_vt(cfg, vw->view_transform))
                 return vfx__ocio_fail_at(cfg, vw->node, VFX_ERR_CORRUPT, "view '%s' refers to view "

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "color/color_int.h"
 #include "ocio/ocio_int.h"
 
 /* ---- parameters --------------------------------------------------------------------------- */
@@ -105,6 +106,9 @@ parse_bool_str(const char *s)
 {
     return strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0;
 }
+
+static vfx_status convert(vfx__ocio_build *b, int32_t src, int32_t dst, int data_bypass,
+                          vfx_color_processor *p);
 
 /* ---- each transform type ------------------------------------------------------------------ */
 
@@ -321,6 +325,38 @@ xf_cdl(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_process
     if (!p)
         return VFX_OK;
     return vfx_color_processor_append_cdl(p, &cdl, cs, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+}
+
+/* ExposureContrastTransform: {style: linear|video|log, exposure, contrast, gamma, pivot,
+ * log_exposure_step, log_midway_gray}, the keys OCIO 2.1 reads. OCIO makes a missing exposure,
+ * contrast or gamma a dynamic property, which keeps its default (0, 1, 1) unless an application
+ * changes it at run time; vfx has no dynamic properties, so the defaults are used. */
+static vfx_status
+xf_exposure_contrast(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const yaml_node_t *sn = vfx__ocio_map_get(b->cfg, xf, "style");
+    const char *st = vfx__ocio_scalar(sn);
+    vfx_ec_style style = VFX_EC_LINEAR;
+    if (strcasecmp(st, "video") == 0)
+        style = VFX_EC_VIDEO;
+    else if (strcasecmp(st, "log") == 0)
+        style = VFX_EC_LOG;
+    else if (sn && strcasecmp(st, "linear") != 0)
+        return vfx__ocio_fail_at(b->cfg, sn, VFX_ERR_CORRUPT, "unknown ExposureContrastTransform style '%s' "
+                                 "(linear, video or log)", st);
+    double e, c, g, pv, step, mid;
+    VFX_TRY(get_one(b, xf, "exposure", 0.0, &e));
+    VFX_TRY(get_one(b, xf, "contrast", 1.0, &c));
+    VFX_TRY(get_one(b, xf, "gamma", 1.0, &g));
+    VFX_TRY(get_one(b, xf, "pivot", 0.18, &pv));
+    VFX_TRY(get_one(b, xf, "log_exposure_step", 0.088, &step));
+    VFX_TRY(get_one(b, xf, "log_midway_gray", 0.435, &mid));
+    if (!p || (e == 0.0 && c == 1.0 && g == 1.0)) /* OCIO drops the identity whatever the style */
+        return VFX_OK;
+    vfx_direction dir = inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD;
+    if (style == VFX_EC_LOG)
+        return vfx_color_processor_append_exposure_contrast_log(p, e, c, g, pv, step, mid, dir);
+    return vfx_color_processor_append_exposure_contrast(p, style, e, c, g, pv, dir);
 }
 
 /* GradingPrimaryTransform: {style: log|linear|video, brightness|contrast|gamma|offset|exposure|
@@ -561,6 +597,13 @@ xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proces
     const char *src = get_str(b, xf, "src");
     if (!src[0])
         return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "FileTransform without src");
+    /* cdl_style: the clamping of the CDL files' (.cc, .ccc, .cdl) corrections, no clamp by
+     * default as in OCIO 2.1; other files keep their own styles */
+    const yaml_node_t *csn = vfx__ocio_map_get(b->cfg, xf, "cdl_style");
+    const char *cstyle = vfx__ocio_scalar(csn);
+    int asc = strcasecmp(cstyle, "asc") == 0;
+    if (csn && !asc && strcasecmp(cstyle, "noclamp") != 0)
+        return vfx__ocio_fail_at(b->cfg, csn, VFX_ERR_CORRUPT, "cdl_style '%s' is not asc or noclamp", cstyle);
     if (!p)
         return VFX_OK; /* files are looked for when processors are built */
     char path[4096], cccid[512];
@@ -582,6 +625,11 @@ xf_file(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_proces
     }
     if (st != VFX_OK)
         return vfx__ocio_fail_at(b->cfg, xf, st, "%s", vfx_error_message());
+    const char *dot = strrchr(path, '.');
+    if (asc && dot && (strcasecmp(dot, ".cc") == 0 || strcasecmp(dot, ".ccc") == 0 || strcasecmp(dot, ".cdl") == 0))
+        for (int32_t i = 0; i < f->n_ops; i++)
+            if (f->ops[i].code == VFX_COLOR_OP_CDL)
+                f->ops[i].u.cdl.style = VFX_CDL_ASC;
     st = inverse ? append_inverted(b, xf, f, p) : vfx_color_processor_append_processor(p, f);
     vfx_color_processor_free(f);
     return st;
@@ -688,10 +736,17 @@ xf_cs(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processo
     int32_t s, d;
     VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "src"), &s));
     VFX_TRY(find_named_cs(b, xf, get_str(b, xf, "dst"), &d));
+    /* data_bypass: false converts data spaces like any other (their transforms apply) */
+    const yaml_node_t *dbn = vfx__ocio_map_get(b->cfg, xf, "data_bypass");
+    const char *db = vfx__ocio_scalar(dbn);
+    int keep = 1;
+    if (dbn && strcasecmp(db, "false") == 0)
+        keep = 0;
+    else if (dbn && strcasecmp(db, "true") != 0)
+        return vfx__ocio_fail_at(b->cfg, dbn, VFX_ERR_CORRUPT, "data_bypass must be true or false, not '%s'", db);
     if (!p)
         return VFX_OK;
-    /* data_bypass: false would convert data spaces anyway; vfx always bypasses them */
-    return inverse ? vfx__ocio_build_convert(b, d, s, p) : vfx__ocio_build_convert(b, s, d, p);
+    return inverse ? convert(b, d, s, keep, p) : convert(b, s, d, keep, p);
 }
 
 static vfx_status
@@ -806,8 +861,15 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
         st = xf_grading_primary(b, xf, inverse, p);
     else if (strcmp(tag, "GradingRGBCurveTransform") == 0)
         st = xf_grading_rgb_curve(b, xf, inverse, p);
-    else if (strcmp(tag, "ExposureContrastTransform") == 0 || strcmp(tag, "GradingToneTransform") == 0 ||
-             strcmp(tag, "Lut1DTransform") == 0 || strcmp(tag, "Lut3DTransform") == 0)
+    else if (strcmp(tag, "ExposureContrastTransform") == 0)
+        st = xf_exposure_contrast(b, xf, inverse, p);
+    else if (strcmp(tag, "Lut1DTransform") == 0 || strcmp(tag, "Lut3DTransform") == 0)
+        /* OCIO 2.1 has these transforms in its API but its config reader refuses them
+         * ("Unsupported transform type"); a LUT in a config goes through a FileTransform */
+        st = vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "!<%s> cannot appear in a config (OpenColorIO "
+                               "2.1 does not load it either): put the LUT in a file and use a "
+                               "!<FileTransform>", tag);
+    else if (strcmp(tag, "GradingToneTransform") == 0)
         st = p ? vfx__ocio_fail_at(cfg, xf, VFX_ERR_UNSUPPORTED, "%s is not supported yet", tag) : VFX_OK;
     else
         st = vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "unknown transform !<%s>", tag);
@@ -838,11 +900,15 @@ cs_from_ref(vfx__ocio_build *b, int32_t i, vfx_color_processor *p)
     return vfx__ocio_build_xf(b, cs->to_ref, 1, p);
 }
 
+/* The view transform between the scene and display references: default_view_transform when it
+ * is scene-referred, else the first scene-referred one (OCIO 2.1 does the same when the default
+ * names a display-referred view transform; ociocheck reports that config as invalid). */
 static const vfx__ocio_vt *
 default_vt(const vfx_ocio_config *cfg)
 {
-    if (cfg->default_vt[0])
-        return vfx__ocio_find_vt(cfg, cfg->default_vt);
+    const vfx__ocio_vt *vt = cfg->default_vt[0] ? vfx__ocio_find_vt(cfg, cfg->default_vt) : NULL;
+    if (vt && (vt->to_scene || vt->from_scene))
+        return vt;
     for (int32_t i = 0; i < cfg->n_vts; i++)
         if (cfg->vts[i].to_scene || cfg->vts[i].from_scene)
             return &cfg->vts[i];
@@ -866,13 +932,14 @@ apply_vt(vfx__ocio_build *b, const vfx__ocio_vt *vt, int inverse, vfx_color_proc
                         : vfx__ocio_build_xf(b, vt->from_scene, 1, p);
 }
 
-vfx_status
-vfx__ocio_build_convert(vfx__ocio_build *b, int32_t src, int32_t dst, vfx_color_processor *p)
+/* @p data_bypass 0: data spaces convert like any other (ColorSpaceTransform's data_bypass) */
+static vfx_status
+convert(vfx__ocio_build *b, int32_t src, int32_t dst, int data_bypass, vfx_color_processor *p)
 {
     const vfx_ocio_config *cfg = b->cfg;
     if (src < 0 || dst < 0 || src == dst)
         return VFX_OK;
-    if (cfg->cs[src].isdata || cfg->cs[dst].isdata)
+    if ((cfg->cs[src].isdata || cfg->cs[dst].isdata) && data_bypass)
         return VFX_OK;
     if (b->depth >= VFX__OCIO_MAX_DEPTH)
         return vfx__ocio_fail_at(cfg, cfg->cs[src].node, VFX_ERR_CORRUPT, "colour spaces refer to each "
@@ -885,6 +952,12 @@ vfx__ocio_build_convert(vfx__ocio_build *b, int32_t src, int32_t dst, vfx_color_
         st = cs_from_ref(b, dst, p);
     b->depth--;
     return st;
+}
+
+vfx_status
+vfx__ocio_build_convert(vfx__ocio_build *b, int32_t src, int32_t dst, vfx_color_processor *p)
+{
+    return convert(b, src, dst, 1, p);
 }
 
 vfx_status
@@ -974,6 +1047,17 @@ vfx__ocio_build_display(vfx__ocio_build *b, int32_t src, const char *display, co
     if (strcmp(csn, "<USE_DISPLAY_NAME>") == 0)
         csn = display;
     int32_t dcs = vfx__ocio_find_cs(cfg, csn);
+    int32_t nt = !vt_view && dcs < 0 ? vfx__ocio_find_nt(cfg, csn) : -1;
+    if (nt >= 0) {
+        /* a view naming a named transform (OCIO 2.1, views without a view transform only): the
+         * looks run from the source space, then the named transform applies forward to the
+         * values as they are, whatever space the looks left them in (as ocioconvert 2.1.2) */
+        if (cfg->cs[src].isdata)
+            return VFX_OK;
+        int32_t cur = src;
+        VFX_TRY(vfx__ocio_build_looks(b, looks ? looks : v->looks, &cur, p));
+        return vfx__ocio_build_nt(b, nt, 0, p);
+    }
     if (dcs < 0)
         return vfx__ocio_fail_at(cfg, v->node, VFX_ERR_CORRUPT, "view '%s': colour space '%s' is not "
                                  "defined", v->name, csn);
