@@ -257,7 +257,8 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_FIXED      = 12, /**< a fixed function (vfx_fixed_function) */
     VFX_COLOR_OP_OPENDRT    = 13, /**< OpenDRT view transform, see vfx/opendrt.h */
     VFX_COLOR_OP_GRADING_PRIMARY = 20, /**< OCIO GradingPrimary (log / lin / video) */
-    VFX_COLOR_OP_GRADING_RGB_CURVE = 21 /**< OCIO GradingRGBCurve (B-spline curves) */
+    VFX_COLOR_OP_GRADING_RGB_CURVE = 21, /**< OCIO GradingRGBCurve (B-spline curves) */
+    VFX_COLOR_OP_GRADING_TONE = 22 /**< OCIO GradingTone (zones and s-contrast) */
 } vfx_color_op_code;
 
 /** Fixed functions (as OCIO's FixedFunctionTransform). FORWARD is the direction in the name;
@@ -325,6 +326,24 @@ typedef struct vfx_grading_curve {
     float   x[VFX_GRADING_CURVE_MAX_POINTS], y[VFX_GRADING_CURVE_MAX_POINTS];
     float   slope[VFX_GRADING_CURVE_MAX_POINTS];
 } vfx_grading_curve;
+
+/** One GradingTone zone: red, green, blue and master (1 = no change), and where it acts.
+ *  @p start and @p width mean: blacks and whites start, width; shadows and highlights start,
+ *  pivot; midtones center, width (OCIO's GradingRGBMSW). */
+typedef struct vfx_grading_rgbmsw {
+    double r, g, b, master, start, width;
+} vfx_grading_rgbmsw;
+
+/** OCIO GradingTone values. Blacks, midtones and whites take 0.1..1.9, shadows and
+ *  highlights 0.2..1.8, s_contrast 0.01..1.99, widths at least 0.01. Start from
+ *  vfx_grading_tone_default() (whose zones depend on the style). */
+typedef struct vfx_grading_tone {
+    vfx_grading_rgbmsw blacks, shadows, midtones, highlights, whites;
+    double             s_contrast;
+} vfx_grading_tone;
+
+/** The neutral values of @p style (an identity), as OCIO's GradingTone(style). */
+VFX_API void vfx_grading_tone_default(vfx_grading_style style, vfx_grading_tone *out);
 
 /** The identity curves of @p style into out[4] (red, green, blue, master): (0,0) (0.5,0.5)
  *  (1,1) for LOG and VIDEO, (-7,-7) (0,0) (7,7) for LIN. Does not fail. */
@@ -418,6 +437,14 @@ VFX_API vfx_status vfx_color_processor_append_grading_rgb_curve(vfx_color_proces
                                                                 const vfx_grading_curve curves[4],
                                                                 int bypass_lin_to_log,
                                                                 vfx_direction dir);
+/** OCIO's GradingToneTransform: per-channel tone zones (mids, highlights, whites, shadows,
+ *  blacks, then s-contrast), evaluated in f32 as OCIO 2.1 does; LIN works on OCIO's log2
+ *  encoding of the input. INVERSE solves each quadratic piece. Outputs are clamped at 65504.
+ *  @return VFX_ERR_ARG for values outside OCIO's bounds (see vfx_grading_tone). */
+VFX_API vfx_status vfx_color_processor_append_grading_tone(vfx_color_processor *p,
+                                                           vfx_grading_style style,
+                                                           const vfx_grading_tone *gt,
+                                                           vfx_direction dir);
 /** BT.2100 HLG OOTF on scene-linear RGB (0..1) to display light (0..1):
  *  Fd = Ys^(gamma - 1) * E, Ys from BT.2100 luma weights. @p gamma is the system gamma
  *  (1.2 at 1000 cd/m^2; see vfx_hlg_system_gamma()). INVERSE is the exact inverse. */

@@ -1105,6 +1105,54 @@ do_grading_primary(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return s;
 }
 
+/* CTF <GradingTone style="log|linear|video[Rev]"> with <Blacks rgb= master= start= width=/>,
+ * <Shadows ... start= pivot=/>, <Midtones ... center= width=/>, <Highlights ... start= pivot=/>,
+ * <Whites ... start= width=/> and <SContrast master=/>; a missing zone keeps the style's
+ * neutral values, a missing start/width/pivot/center its default. */
+static vfx_status
+grading_zone(const xdoc *d, const xnode *x, const char *name, const char *a_start, const char *a_width,
+             vfx_grading_rgbmsw *z)
+{
+    const xnode *c = child(d, x, name);
+    if (!c)
+        return VFX_OK;
+    vfx_grading_rgbm v;
+    VFX_TRY(grading_rgbm(d, x, name, &v));
+    z->r = v.r;
+    z->g = v.g;
+    z->b = v.b;
+    z->master = v.master;
+    VFX_TRY(attr_double(d, c, a_start, z->start, &z->start));
+    return attr_double(d, c, a_width, z->width, &z->width);
+}
+
+static vfx_status
+do_grading_tone(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    vfx_grading_style style = VFX_GRADING_LOG;
+    vfx_direction dir = VFX_DIR_FORWARD;
+    VFX_TRY(grading_style(d, x, &style, &dir));
+    vfx_grading_tone g;
+    vfx_grading_tone_default(style, &g);
+    VFX_TRY(grading_zone(d, x, "Blacks", "start", "width", &g.blacks));
+    VFX_TRY(grading_zone(d, x, "Shadows", "start", "pivot", &g.shadows));
+    VFX_TRY(grading_zone(d, x, "Midtones", "center", "width", &g.midtones));
+    VFX_TRY(grading_zone(d, x, "Highlights", "start", "pivot", &g.highlights));
+    VFX_TRY(grading_zone(d, x, "Whites", "start", "width", &g.whites));
+    const xnode *c;
+    if ((c = child(d, x, "SContrast")) != NULL) {
+        if (!attr(d, c, "master"))
+            return xfail(d, c->offset, "<SContrast> needs a master attribute", NULL);
+        VFX_TRY(attr_double(d, c, "master", 1.0, &g.s_contrast));
+    }
+    vfx_status s = vfx_color_processor_append_grading_tone(p, style, &g, dir);
+    if (s == VFX_ERR_ARG) {
+        vfx__error_prefix("%s:%d: ", d->name, line_at(d, x->offset));
+        s = VFX_ERR_CORRUPT;
+    }
+    return s;
+}
+
 /* CTF <GradingRGBCurve style="log|linear|video[Rev]" [bypassLinToLog="true"]> with <Red>,
  * <Green>, <Blue>, <Master>, each <ControlPoints>x0 y0 x1 y1 ...</ControlPoints> and optional
  * <Slopes>s0 s1 ...</Slopes>; a missing curve is the identity of the style. */
@@ -1234,9 +1282,10 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
                     span_eq(nm, "LUT3D") || span_eq(nm, "Range") || span_eq(nm, "Log") ||
                     span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
                     span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction") ||
-                    span_eq(nm, "GradingPrimary") || span_eq(nm, "GradingRGBCurve");
+                    span_eq(nm, "GradingPrimary") || span_eq(nm, "GradingRGBCurve") ||
+                    span_eq(nm, "GradingTone");
         int known_unsupported = span_eq(nm, "Reference") ||
-                                span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingTone") ||
+                                span_eq(nm, "InverseLUT3D") ||
                                 span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
         if (known_unsupported) {
             char what[80];
@@ -1283,6 +1332,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_grading_primary(&d, x, p);
         else if (span_eq(nm, "GradingRGBCurve"))
             s = do_grading_rgb_curve(&d, x, p);
+        else if (span_eq(nm, "GradingTone"))
+            s = do_grading_tone(&d, x, p);
         else
             s = do_cdl(&d, x, p);
     }

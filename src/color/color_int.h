@@ -82,6 +82,18 @@ typedef struct vfx__color_op {
             int32_t           lin_to_log; /* LIN style without bypass */
             int32_t           bypass;     /* all four curves are identities */
         } rgbcurve;
+        struct vfx__gtone {
+            vfx_grading_tone  v;
+            vfx_grading_style style;
+            vfx_direction     dir;
+            int32_t           bypass;
+            /* derived once (OCIO's pre-render values), f32; index [zone][channel R,G,B,M] */
+            float mid_x[4][6], mid_y[4][6], mid_m[4][6];
+            float hs_x[2][4][3], hs_y[2][4][3], hs_m[2][4][2]; /* [0] highlights, [1] shadows */
+            float wb_x[2][4][2], wb_y[2][4][2], wb_m[2][4][2], wb_gain[2][4]; /* [0] whites */
+            float sc_x[2][4], sc_y[2][4], sc_m[2][2]; /* [0] top, [1] bottom */
+            float pivot;
+        } gtone;
     } u;
 } vfx__color_op;
 
@@ -112,6 +124,7 @@ vfx_status vfx__append_lut1d_half(vfx_color_processor *p, const float *table, in
 /** GradingPrimary / GradingRGBCurve on f32 planes (grading.c). Do not fail. */
 void vfx__grading_primary_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
 void vfx__grading_rgb_curve_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
+void vfx__grading_tone_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
 
 /** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
 vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,

@@ -185,6 +185,7 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_OPENDRT: return "opendrt";
     case VFX_COLOR_OP_GRADING_PRIMARY: return "grading_primary";
     case VFX_COLOR_OP_GRADING_RGB_CURVE: return "grading_rgb_curve";
+    case VFX_COLOR_OP_GRADING_TONE: return "grading_tone";
     default: return NULL;
     }
 }
@@ -593,6 +594,7 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
     case VFX_COLOR_OP_FIXED: dst->u.fixed.dir = flip(src->u.fixed.dir); return VFX_OK;
     case VFX_COLOR_OP_GRADING_PRIMARY: dst->u.gprim.dir = flip(src->u.gprim.dir); return VFX_OK;
     case VFX_COLOR_OP_GRADING_RGB_CURVE: dst->u.rgbcurve.dir = flip(src->u.rgbcurve.dir); return VFX_OK;
+    case VFX_COLOR_OP_GRADING_TONE: dst->u.gtone.dir = flip(src->u.gtone.dir); return VFX_OK;
     case VFX_COLOR_OP_OPENDRT:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
     case VFX_COLOR_OP_LUT3D:
@@ -1315,6 +1317,7 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_OPENDRT: vfx__opendrt_span(&op->u.drt, r, g, b, n); break;
         case VFX_COLOR_OP_GRADING_PRIMARY: vfx__grading_primary_span(op, r, g, b, n); break;
         case VFX_COLOR_OP_GRADING_RGB_CURVE: vfx__grading_rgb_curve_span(op, r, g, b, n); break;
+        case VFX_COLOR_OP_GRADING_TONE: vfx__grading_tone_span(op, r, g, b, n); break;
         default: break;
         }
     }
@@ -1580,6 +1583,12 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
             static const char *const st[] = { "log", "lin", "video" };
             sb_printf(&b, " %s%s %s", st[op->u.rgbcurve.style],
                       op->u.rgbcurve.lin_to_log ? " lin_to_log" : "", dir_name(op->u.rgbcurve.dir));
+            break;
+        }
+        case VFX_COLOR_OP_GRADING_TONE: {
+            static const char *const st[] = { "log", "lin", "video" };
+            sb_printf(&b, " %s s_contrast %.9g %s", st[op->u.gtone.style], op->u.gtone.v.s_contrast,
+                      dir_name(op->u.gtone.dir));
             break;
         }
         default: break;
