@@ -1107,8 +1107,8 @@ do_grading_primary(const xdoc *d, const xnode *x, vfx_color_processor *p)
 
 /* CTF <GradingTone style="log|linear|video[Rev]"> with <Blacks rgb= master= start= width=/>,
  * <Shadows ... start= pivot=/>, <Midtones ... center= width=/>, <Highlights ... start= pivot=/>,
- * <Whites ... start= width=/> and <SContrast master=/>; a missing zone keeps the style's
- * neutral values, a missing start/width/pivot/center its default. */
+ * <Whites ... start= width=/> (all four attributes required, as in OCIO) and
+ * <SContrast master=/>; a missing zone keeps the style's neutral values. */
 static vfx_status
 grading_zone(const xdoc *d, const xnode *x, const char *name, const char *a_start, const char *a_width,
              vfx_grading_rgbmsw *z)
@@ -1122,6 +1122,11 @@ grading_zone(const xdoc *d, const xnode *x, const char *name, const char *a_star
     z->g = v.g;
     z->b = v.b;
     z->master = v.master;
+    if (!attr(d, c, a_start) || !attr(d, c, a_width)) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "<%s> needs rgb, master, %s and %s", name, a_start, a_width);
+        return xfail(d, c->offset, "%s", msg);
+    }
     VFX_TRY(attr_double(d, c, a_start, z->start, &z->start));
     return attr_double(d, c, a_width, z->width, &z->width);
 }

@@ -363,14 +363,15 @@ grading_tone_bad_values(void **state)
     static const struct {
         const char *body, *what;
     } cases[] = {
-        { "<Blacks rgb=\"1 1 1\" master=\"2.5\"/>", "must be in [0.1, 1.9]" },
-        { "<Shadows rgb=\"0.1 1 1\" master=\"1\"/>", "must be in [0.2, 1.8]" },
+        { "<Blacks rgb=\"1 1 1\" master=\"2.5\" start=\"0.4\" width=\"0.4\"/>", "must be in [0.1, 1.9]" },
+        { "<Shadows rgb=\"0.1 1 1\" master=\"1\" start=\"0.5\" pivot=\"0\"/>", "must be in [0.2, 1.8]" },
+        { "<Blacks rgb=\"1.2 1 1\" master=\"1\"/>", "needs rgb, master, start and width" },
         { "<Whites rgb=\"1 1 1\" master=\"1\" start=\"0.4\" width=\"0\"/>", "at least 0.01" },
         { "<Shadows rgb=\"1 1 1\" master=\"1\" start=\"0.1\" pivot=\"0.5\"/>", "above its pivot" },
         { "<Highlights rgb=\"1 1 1\" master=\"1\" start=\"0.9\" pivot=\"0.5\"/>", "below its pivot" },
         { "<SContrast master=\"2\"/>", "s-contrast" },
         { "<SContrast/>", "needs a master" },
-        { "<Midtones rgb=\"1 1\" master=\"1\"/>", "rgb must be 3 numbers" },
+        { "<Midtones rgb=\"1 1\" master=\"1\" center=\"0.4\" width=\"0.6\"/>", "rgb must be 3 numbers" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char doc[1024];
