@@ -534,10 +534,6 @@ do_lut1d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_direction
     const span *ha = attr(d, x, "hueAdjust");
     if (ha && !span_eq(*ha, "dw3"))
         return xfail(d, x->offset, "hueAdjust must be \"dw3\" when present", NULL);
-    if (hd && dir == VFX_DIR_INVERSE)
-        return unsupported(d, x, "an inverse half-domain LUT1D");
-    if (ha && dir == VFX_DIR_INVERSE)
-        return unsupported(d, x, "an inverse LUT1D with hueAdjust");
     long dims[4];
     int nd;
     double *v;
@@ -567,7 +563,7 @@ do_lut1d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_direction
                 }
             }
             if (s == VFX_OK)
-                s = hd ? vfx__append_lut1d_half(p, t, (int32_t) dims[1])
+                s = hd ? vfx__append_lut1d_half(p, t, (int32_t) dims[1], dir)
                        : vfx_color_processor_append_lut1d(p, t, (int32_t) dims[0], (int32_t) dims[1], dir);
             if (s == VFX_OK && ha)
                 p->ops[p->n_ops - 1].u.lut1d.hue_adjust = 1;

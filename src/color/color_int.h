@@ -40,8 +40,8 @@ typedef struct vfx__color_op {
             int32_t       n;
             vfx_direction dir;
             int32_t       half_domain; /* 1: n == 65536, indexed by the half bits of the input */
-            int32_t       hue_adjust;  /* CTF hueAdjust="dw3": keep the hue (FORWARD only) */
-        } lut1d;
+            int32_t       hue_adjust;  /* CTF hueAdjust="dw3": keep the hue */
+        } lut1d; /* half-domain INVERSE: table holds n * 3 more floats, the sampled inverse */
         struct {
             float     *table;      /* n^3 * 3 floats, red fastest */
             int32_t    n;
@@ -118,8 +118,10 @@ void       vfx__color_op_clear(vfx__color_op *op);
 
 /** A half-domain 1D LUT (CLF halfDomain, Discreet 16-bit float input): 65536 entries, entry i
  *  is the output for the half whose bits are i; inputs between two halves interpolate
- *  linearly, as OCIO does. FORWARD only (an INVERSE gives VFX_ERR_UNSUPPORTED). */
-vfx_status vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components);
+ *  linearly, as OCIO does. INVERSE is OCIO's default inverse: its exact inverse (the positive
+ *  and the negative halves of the domain searched separately) sampled at every half value. */
+vfx_status vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components,
+                                  vfx_direction dir);
 
 /** GradingPrimary / GradingRGBCurve on f32 planes (grading.c). Do not fail. */
 void vfx__grading_primary_span(const vfx__color_op *op, float *r, float *g, float *b, int n);

@@ -67,6 +67,8 @@ copy_op(const vfx__color_op *src, vfx__color_op *dst)
     if (src->code == VFX_COLOR_OP_LUT1D) {
         t = src->u.lut1d.table;
         n = (size_t) src->u.lut1d.n * 3;
+        if (src->u.lut1d.half_domain && src->u.lut1d.dir == VFX_DIR_INVERSE)
+            n *= 2; /* the original, then the fast table (see half_inverse_prepare) */
     } else if (src->code == VFX_COLOR_OP_LUT3D) {
         size_t e = (size_t) src->u.lut3d.n;
         t = src->u.lut3d.table;
@@ -472,22 +474,86 @@ vfx_color_processor_append_lut1d(vfx_color_processor *p, const float *table, int
     return vfx__color_processor_push_take(p, &op);
 }
 
-vfx_status
-vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components)
+static float half_inv_find(const float *t, int c, int32_t start, int32_t end, float s, float vs, float val);
+
+/* The inverse of a half-domain 1D LUT, as OCIO 2.1 evaluates it by default: OCIO inverts
+ * exactly on a prepared copy of the table, samples that exact inverse at every half value into
+ * a new half-domain table (its "fast" inverse LUT), and applies that table forward. The exact
+ * inverse: per channel the curve rises if f(1.0) > f(0.0); reversals are flattened on the
+ * positive halves (from +0 up) and on the negative ones (from -0 down, the other way, starting
+ * from f(+0)); each half's effective domain skips the flat runs at its ends; a value on the
+ * f(+0) side that matches the direction searches the positive halves, others the negative
+ * ones (and, as in OCIO 2.1, the blue channel's negative search flips the value with the red
+ * channel's direction).
+ * @p t holds 2 x 65536 x 3 floats: the original table (kept, so inverting again gives it
+ * back), then the fast table written here. Returns 0, or -1 when out of memory. */
+static int
+half_inverse_prepare(float *t)
 {
-    if (!p || !table || (n_components != 1 && n_components != 3))
+    float *m = vfx__alloc((size_t) 65536 * 3 * sizeof(float)), *fast = t + (size_t) 65536 * 3;
+    if (!m)
+        return -1;
+    memcpy(m, t, (size_t) 65536 * 3 * sizeof(float));
+    int rising[3];
+    int32_t dom[3][4];
+    for (int c = 0; c < 3; c++) {
+        rising[c] = m[c] < m[3 * 15360 + c]; /* 15360: the bits of 1.0 */
+        for (int part = 0; part < 2; part++) {
+            const int32_t k0 = part ? 32768 : 1, k1 = part ? 64511 : 31743; /* up to +-65504 */
+            const int up = part ? !rising[c] : rising[c];
+            float prev = m[c];
+            for (int32_t k = k0; k <= k1; k++) {
+                float *e = &m[3 * (size_t) k + (size_t) c];
+                if (up != (*e > prev))
+                    *e = prev;
+                else
+                    prev = *e;
+            }
+            const int32_t lo = part ? 32768 : 0;
+            int32_t end = k1, start = lo;
+            const float ev = m[3 * (size_t) end + (size_t) c], sv = m[3 * (size_t) start + (size_t) c];
+            while (end > lo && m[3 * (size_t) (end - 1) + (size_t) c] == ev)
+                end--;
+            while (start < end && m[3 * (size_t) (start + 1) + (size_t) c] == sv)
+                start++;
+            dom[c][2 * part] = start;
+            dom[c][2 * part + 1] = end;
+        }
+    }
+    for (int c = 0; c < 3; c++) {
+        const float s = rising[c] ? 1.0f : -1.0f, bisect = m[c];
+        const float vs_neg = c == 2 ? (rising[0] ? -1.0f : 1.0f) : -s;
+        for (int32_t i = 0; i < 65536; i++) {
+            const float x = vfx_half_to_float((uint16_t) i);
+            fast[3 * (size_t) i + (size_t) c] =
+                rising[c] == (x >= bisect) ? half_inv_find(m, c, dom[c][0], dom[c][1], s, s, x)
+                                           : half_inv_find(m, c, dom[c][2], dom[c][3], -s, vs_neg, x);
+        }
+    }
+    vfx__free(m);
+    return 0;
+}
+
+vfx_status
+vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components, vfx_direction dir)
+{
+    if (!p || !table || (n_components != 1 && n_components != 3) || !dir_ok(dir))
         return vfx__fail(VFX_ERR_ARG, "color: bad half-domain 1D LUT op");
     const int32_t n = 65536;
-    float *t = vfx__alloc((size_t) n * 3 * sizeof(float));
+    float *t = vfx__alloc((size_t) n * 3 * sizeof(float) * (dir == VFX_DIR_INVERSE ? 2 : 1));
     if (!t)
         return vfx__nomem();
     for (int32_t i = 0; i < n; i++)
         for (int c = 0; c < 3; c++)
             t[3 * i + c] = table[n_components == 3 ? 3 * i + c : i];
+    if (dir == VFX_DIR_INVERSE && half_inverse_prepare(t) != 0) {
+        vfx__free(t);
+        return vfx__nomem();
+    }
     vfx__color_op op = { .code = VFX_COLOR_OP_LUT1D };
     op.u.lut1d.table = t;
     op.u.lut1d.n = n;
-    op.u.lut1d.dir = VFX_DIR_FORWARD;
+    op.u.lut1d.dir = dir;
     op.u.lut1d.half_domain = 1;
     return vfx__color_processor_push_take(p, &op);
 }
@@ -582,10 +648,17 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
         return VFX_OK;
     }
     case VFX_COLOR_OP_LUT1D:
-        if (src->u.lut1d.half_domain)
-            return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a half-domain 1D LUT has no inverse here");
         dst->u.lut1d.dir = flip(src->u.lut1d.dir);
-        if (dst->u.lut1d.dir == VFX_DIR_INVERSE)
+        if (dst->u.lut1d.dir == VFX_DIR_INVERSE && dst->u.lut1d.half_domain) {
+            float *t = vfx__alloc((size_t) 65536 * 3 * 2 * sizeof(float));
+            if (!t)
+                return vfx__nomem();
+            memcpy(t, dst->u.lut1d.table, (size_t) 65536 * 3 * sizeof(float));
+            vfx__free(dst->u.lut1d.table);
+            dst->u.lut1d.table = t;
+            if (half_inverse_prepare(t) != 0)
+                return vfx__nomem();
+        } else if (dst->u.lut1d.dir == VFX_DIR_INVERSE)
             monotonize(dst->u.lut1d.table, dst->u.lut1d.n);
         return VFX_OK;
     case VFX_COLOR_OP_HLG_OOTF: dst->u.hlg.dir = flip(src->u.hlg.dir); return VFX_OK;
@@ -887,6 +960,8 @@ static void
 k_lut1d_half(const vfx__color_op *op, float *const ch[3], int n)
 {
     const float *t = op->u.lut1d.table;
+    if (op->u.lut1d.dir == VFX_DIR_INVERSE)
+        t += (size_t) 65536 * 3; /* the fast table (see half_inverse_prepare) */
     for (int c = 0; c < 3; c++) {
         float *v = ch[c];
         for (int i = 0; i < n; i++) {
@@ -919,6 +994,33 @@ k_lut1d_half(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
+static void k_lut1d_inv(const vfx__color_op *op, float *const ch[3], int n);
+
+/* Inverse of a half-domain 1D LUT on one half of the domain: entries [start, end] of the
+ * table, times @p s, rise; @p vs is the sign applied to the value (OCIO's, see below). Finds
+ * the segment (lower bound), then maps the fraction onto the two halves' real values. */
+static float
+half_inv_find(const float *t, int c, int32_t start, int32_t end, float s, float vs, float val)
+{
+#define T(k) (s * t[3 * (size_t) (k) + (size_t) c])
+    float cv = val * vs;
+    cv = cv < T(start) ? T(start) : cv;
+    cv = T(end) < cv ? T(end) : cv;
+    int32_t lo = start, hi = end; /* first k in [start, end) with !(T(k) < cv), else end */
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (T(mid) < cv)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int32_t a = lo > start ? lo - 1 : lo, b = a < end ? a + 1 : a;
+    float delta = T(b) > T(a) ? (cv - T(a)) / (T(b) - T(a)) : 0.0f;
+#undef T
+    float base = vfx_half_to_float((uint16_t) a), next = vfx_half_to_float((uint16_t) (a + 1));
+    return base + delta * (next - base);
+}
+
 /* CTF hueAdjust="dw3": after the per-channel LUT, the middle channel is set so that
  * (mid - min) / (max - min) keeps its value from before the LUT (the hue of the RGB
  * hexagon), as OCIO does. */
@@ -934,7 +1036,7 @@ k_lut1d_hue(const vfx__color_op *op, float *r, float *g, float *b, int n)
         if (op->u.lut1d.half_domain)
             k_lut1d_half(op, ch, m);
         else
-            k_lut1d_fwd(op, ch, m);
+            (op->u.lut1d.dir == VFX_DIR_FORWARD ? k_lut1d_fwd : k_lut1d_inv)(op, ch, m);
         for (int i = 0; i < m; i++) {
             float in[3] = { o[0][i], o[1][i], o[2][i] };
             int mx = 0, mn = 0;
