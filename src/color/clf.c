@@ -1101,6 +1101,60 @@ do_grading_primary(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return s;
 }
 
+/* CTF <Reference path="file" [inverted="true"]/>: the ops of another transform file (any
+ * format vfx reads), inverted when asked. A relative path is looked up next to the file that
+ * holds the reference, then as given (relative to the working directory, where OCIO 2.1's
+ * ociochecklut looks). basePath is ignored, as OCIO does. alias= names a transform of a
+ * colour-management system, which a file alone cannot resolve: an error (OCIO 2.1 silently
+ * skips it). References nest up to 16 deep, which also stops cycles. */
+static _Thread_local int ref_depth;
+
+static vfx_status
+do_reference(const xdoc *d, const xnode *x, vfx_interp interp, vfx_color_processor *p)
+{
+    const span *ps = attr(d, x, "path"), *al = attr(d, x, "alias"), *inv = attr(d, x, "inverted");
+    if (al && ps)
+        return xfail(d, x->offset, "a Reference has both alias and path", NULL);
+    if (al && attr(d, x, "basePath"))
+        return xfail(d, x->offset, "a Reference has both alias and basePath", NULL);
+    if (al)
+        return unsupported(d, x, "a Reference by alias (it needs a colour-management system)");
+    if (!ps || ps->n == 0)
+        return xfail(d, x->offset, "a Reference needs a path attribute", NULL);
+    if (ps->n > 4000 || memchr(ps->p, 0, ps->n))
+        return xfail(d, x->offset, "a Reference path is too long", NULL);
+    if (ref_depth >= 16)
+        return xfail(d, x->offset, "References nest more than 16 deep (a cycle?)", NULL);
+    char rel[4096], path[8192];
+    memcpy(rel, ps->p, ps->n);
+    rel[ps->n] = 0;
+    const char *slash = strrchr(d->name, '/');
+    if (rel[0] != '/' && slash)
+        snprintf(path, sizeof path, "%.*s/%s", (int) (slash - d->name), d->name, rel);
+    else
+        snprintf(path, sizeof path, "%s", rel);
+    FILE *probe = fopen(path, "rb");
+    if (probe)
+        fclose(probe);
+    else
+        snprintf(path, sizeof path, "%s", rel);
+    vfx_color_processor *sub = NULL, *sub_inv = NULL;
+    ref_depth++;
+    vfx_status s = vfx_color_processor_new_from_file(path, NULL, interp, &sub);
+    ref_depth--;
+    if (s == VFX_OK && inv && span_eq(*inv, "true")) {
+        s = vfx_color_processor_inverse(sub, &sub_inv);
+        vfx_color_processor_free(sub);
+        sub = sub_inv;
+    }
+    if (s == VFX_OK)
+        s = vfx_color_processor_append_processor(p, sub);
+    else if (s != VFX_ERR_NOMEM && ref_depth == 0) /* once, at the outermost file */
+        vfx__error_prefix("%s:%d: Reference '%s': ", d->name, line_at(d, x->offset), rel);
+    vfx_color_processor_free(sub);
+    return s;
+}
+
 /* CTF <GradingTone style="log|linear|video[Rev]"> with <Blacks rgb= master= start= width=/>,
  * <Shadows ... start= pivot=/>, <Midtones ... center= width=/>, <Highlights ... start= pivot=/>,
  * <Whites ... start= width=/> (all four attributes required, as in OCIO) and
@@ -1284,9 +1338,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
                     span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
                     span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction") ||
                     span_eq(nm, "GradingPrimary") || span_eq(nm, "GradingRGBCurve") ||
-                    span_eq(nm, "GradingTone");
-        int known_unsupported = span_eq(nm, "Reference") ||
-                                span_eq(nm, "InverseLUT3D") ||
+                    span_eq(nm, "GradingTone") || span_eq(nm, "Reference");
+        int known_unsupported = span_eq(nm, "InverseLUT3D") ||
                                 span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
         if (known_unsupported) {
             char what[80];
@@ -1335,6 +1388,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_grading_rgb_curve(&d, x, p);
         else if (span_eq(nm, "GradingTone"))
             s = do_grading_tone(&d, x, p);
+        else if (span_eq(nm, "Reference"))
+            s = do_reference(&d, x, interp, p);
         else
             s = do_cdl(&d, x, p);
     }
