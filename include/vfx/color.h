@@ -415,8 +415,10 @@ VFX_API vfx_status vfx_color_processor_append_lut1d(vfx_color_processor *p, cons
                                                     int32_t n, int32_t n_components,
                                                     vfx_direction dir);
 /** A 3D LUT of n^3 RGB entries (2 <= n <= 129) over [0, 1]^3, red varying fastest
- *  (table[3 * (r + n * (g + n * b))]). The table is copied. There is no INVERSE
- *  (VFX_ERR_UNSUPPORTED). */
+ *  (table[3 * (r + n * (g + n * b))]). The table is copied. INVERSE is OCIO 2.1's default
+ *  inverse: the exact inverse of the tetrahedral LUT sampled on a 48^3 grid (n^3 if larger)
+ *  over [0, 1]^3 and applied trilinearly (outputs the LUT never reaches invert to the cube's
+ *  surface). */
 VFX_API vfx_status vfx_color_processor_append_lut3d(vfx_color_processor *p, const float *table,
                                                     int32_t n, vfx_interp interp, vfx_direction dir);
 /** OCIO's GradingPrimaryTransform: the same arithmetic in f32, in the same order, both
@@ -456,8 +458,9 @@ VFX_API vfx_status vfx_color_processor_append_processor(vfx_color_processor *p,
 /** BT.2100: system gamma 1.2 + 0.42 log10(Lw / 1000) for a display peak Lw in cd/m^2. */
 VFX_API double     vfx_hlg_system_gamma(double peak_nits);
 
-/** A new processor that undoes @p p. @return VFX_ERR_UNSUPPORTED (message names the op) when
- *  an op has no exact inverse (3D LUTs); *out is NULL then. */
+/** A new processor that undoes @p p (3D LUTs: see _append_lut3d() INVERSE). @return
+ *  VFX_ERR_UNSUPPORTED (message names the op) when an op has no inverse (OpenDRT, a singular
+ *  matrix); *out is NULL then. */
 VFX_API vfx_status vfx_color_processor_inverse(const vfx_color_processor *p, vfx_color_processor **out);
 /** Simplify in place: fold adjacent matrices, drop identities, cancel adjacent inverse pairs
  *  of bijective ops (transfer functions, exponents with mirror style, log params).

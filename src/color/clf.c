@@ -576,7 +576,7 @@ do_lut1d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_direction
 
 static vfx_status
 do_lut3d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_interp interp,
-         vfx_color_processor *p)
+         vfx_direction dir, vfx_color_processor *p)
 {
     const span *ip = attr(d, x, "interpolation");
     if (ip && span_eq(*ip, "tetrahedral"))
@@ -592,9 +592,11 @@ do_lut3d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_interp in
     if (nd != 4 || dims[0] != dims[1] || dims[1] != dims[2] || dims[3] != 3 || dims[0] < 2 ||
         dims[0] > 129) {
         s = xfail(d, x->offset, "LUT3D Array dim must be 'N N N 3' with 2 <= N <= 129", NULL);
-    } else if ((s = index_map(d, x, in_s, dims[0], p)) != VFX_OK) {
+    } else if (dir == VFX_DIR_FORWARD && (s = index_map(d, x, in_s, dims[0], p)) != VFX_OK) {
     } else {
         size_t e = (size_t) dims[0];
+        /* the table's values are outputs (forward) or inputs (InverseLUT3D): scale by that depth */
+        const double scale = dir == VFX_DIR_FORWARD ? out_s : in_s;
         float *t = vfx__alloc(n * sizeof(float));
         if (!t) {
             s = vfx__nomem();
@@ -605,9 +607,9 @@ do_lut3d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_interp in
                     for (size_t bi = 0; bi < e; bi++) {
                         size_t src = bi + e * (gi + e * ri), dst = ri + e * (gi + e * bi);
                         for (int c = 0; c < 3; c++)
-                            t[3 * dst + (size_t) c] = lut_value(v[3 * src + (size_t) c] / out_s);
+                            t[3 * dst + (size_t) c] = lut_value(v[3 * src + (size_t) c] / scale);
                     }
-            s = vfx_color_processor_append_lut3d(p, t, (int32_t) e, interp, VFX_DIR_FORWARD);
+            s = vfx_color_processor_append_lut3d(p, t, (int32_t) e, interp, dir);
             vfx__free(t);
         }
     }
@@ -1338,9 +1340,8 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
                     span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
                     span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction") ||
                     span_eq(nm, "GradingPrimary") || span_eq(nm, "GradingRGBCurve") ||
-                    span_eq(nm, "GradingTone") || span_eq(nm, "Reference");
-        int known_unsupported = span_eq(nm, "InverseLUT3D") ||
-                                span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
+                    span_eq(nm, "GradingTone") || span_eq(nm, "Reference") || span_eq(nm, "InverseLUT3D");
+        int known_unsupported = span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
         if (known_unsupported) {
             char what[80];
             snprintf(what, sizeof what, "<%.*s>", (int) VFX__MIN(nm.n, (size_t) 60), nm.p);
@@ -1371,7 +1372,9 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         else if (span_eq(nm, "InverseLUT1D"))
             s = do_lut1d(&d, x, in_s, out_s, VFX_DIR_INVERSE, p);
         else if (span_eq(nm, "LUT3D"))
-            s = do_lut3d(&d, x, in_s, out_s, interp, p);
+            s = do_lut3d(&d, x, in_s, out_s, interp, VFX_DIR_FORWARD, p);
+        else if (span_eq(nm, "InverseLUT3D"))
+            s = do_lut3d(&d, x, in_s, out_s, interp, VFX_DIR_INVERSE, p);
         else if (span_eq(nm, "Range"))
             s = do_range(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "Log"))

@@ -558,16 +558,127 @@ vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_com
     return vfx__color_processor_push_take(p, &op);
 }
 
+/* Tetrahedral interpolation of a 3D LUT at x (in [0, 1]) in double, with the local linear
+ * map (d out / d x, column per input axis) of the tetrahedron x is in. */
+static void
+tetra_eval(const float *t, int32_t n, const double x[3], double out[3], double jac[9])
+{
+    const double sc = (double) (n - 1);
+    int32_t i0[3];
+    double f[3];
+    for (int a = 0; a < 3; a++) {
+        double u = x[a] * sc;
+        int32_t k = (int32_t) floor(u);
+        k = k < 0 ? 0 : k > n - 2 ? n - 2 : k;
+        i0[a] = k;
+        f[a] = u - (double) k;
+    }
+    int ord[3] = { 0, 1, 2 }; /* axes by decreasing fraction */
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2 - a; b++)
+            if (f[ord[b]] < f[ord[b + 1]]) {
+                int tmp = ord[b];
+                ord[b] = ord[b + 1];
+                ord[b + 1] = tmp;
+            }
+    int32_t idx[3] = { i0[0], i0[1], i0[2] };
+#define AT(v) (t + 3 * ((size_t) (v)[0] + (size_t) n * ((size_t) (v)[1] + (size_t) n * (size_t) (v)[2])))
+    const float *prev = AT(idx);
+    for (int c = 0; c < 3; c++)
+        out[c] = prev[c];
+    for (int s = 0; s < 3; s++) {
+        const int a = ord[s];
+        idx[a]++;
+        const float *next = AT(idx);
+        for (int c = 0; c < 3; c++) {
+            const double d = (double) next[c] - (double) prev[c];
+            out[c] += f[a] * d;
+            jac[3 * c + a] = d * sc;
+        }
+        prev = next;
+    }
+#undef AT
+}
+
+/* x with tetra(x) = y, by Newton steps on the piecewise-linear map, x kept in [0, 1] */
+static void
+lut3d_solve(const float *t, int32_t n, const double y[3], double x[3])
+{
+    for (int c = 0; c < 3; c++)
+        x[c] = y[c] < 0.0 ? 0.0 : y[c] > 1.0 ? 1.0 : y[c];
+    for (int it = 0; it < 60; it++) {
+        double f[3], j[9];
+        tetra_eval(t, n, x, f, j);
+        const double e[3] = { f[0] - y[0], f[1] - y[1], f[2] - y[2] };
+        if (fabs(e[0]) + fabs(e[1]) + fabs(e[2]) < 1e-12)
+            break;
+        const double det = j[0] * (j[4] * j[8] - j[5] * j[7]) - j[1] * (j[3] * j[8] - j[5] * j[6]) +
+                           j[2] * (j[3] * j[7] - j[4] * j[6]);
+        if (!(fabs(det) > 1e-300))
+            break;
+        /* dx = J^-1 e (Cramer) */
+        double dx[3];
+        for (int a = 0; a < 3; a++) {
+            double m[9];
+            memcpy(m, j, sizeof m);
+            for (int r = 0; r < 3; r++)
+                m[3 * r + a] = e[r];
+            dx[a] = (m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
+                     m[2] * (m[3] * m[7] - m[4] * m[6])) / det;
+        }
+        for (int a = 0; a < 3; a++) {
+            double v = x[a] - dx[a];
+            x[a] = v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+        }
+    }
+}
+
+/* The inverse of a 3D LUT as OCIO 2.1 evaluates it by default: the exact inverse of the
+ * tetrahedral forward LUT, sampled on a 48^3 grid (the LUT's own size when larger) over
+ * [0, 1], then applied as a trilinear forward LUT. The exact inverse is found by Newton steps
+ * per grid point; outside the forward LUT's output hull it stops on the [0, 1] cube's surface,
+ * which is where OCIO's search may end elsewhere (values there can differ). Hand-written:
+ * no Debian library inverts 3D LUTs. */
+static float *
+lut3d_fast_inverse(const float *t, int32_t n, int32_t *m_out)
+{
+    const int32_t m = n > 48 ? n : 48;
+    float *inv = vfx__alloc((size_t) m * (size_t) m * (size_t) m * 3 * sizeof(float));
+    if (!inv)
+        return NULL;
+    for (int32_t b = 0; b < m; b++)
+        for (int32_t g = 0; g < m; g++)
+            for (int32_t r = 0; r < m; r++) {
+                const double y[3] = { (double) r / (m - 1), (double) g / (m - 1), (double) b / (m - 1) };
+                double x[3];
+                lut3d_solve(t, n, y, x);
+                float *e = inv + 3 * ((size_t) r + (size_t) m * ((size_t) g + (size_t) m * (size_t) b));
+                for (int c = 0; c < 3; c++)
+                    e[c] = (float) x[c];
+            }
+    *m_out = m;
+    return inv;
+}
+
 vfx_status
 vfx_color_processor_append_lut3d(vfx_color_processor *p, const float *table, int32_t n,
                                  vfx_interp interp, vfx_direction dir)
 {
     if (!p || !table || !dir_ok(dir))
         return vfx__fail(VFX_ERR_ARG, "color: bad 3D LUT op");
-    if (dir == VFX_DIR_INVERSE)
-        return vfx__fail(VFX_ERR_UNSUPPORTED, "color: inverse 3D LUTs are not supported");
     if (n < 2 || n > 129)
         return vfx__fail(VFX_ERR_ARG, "color: 3D LUT size %d out of range 2..129", (int) n);
+    if (dir == VFX_DIR_INVERSE) {
+        int32_t m = 0;
+        float *inv = lut3d_fast_inverse(table, n, &m);
+        if (!inv)
+            return vfx__nomem();
+        vfx__color_op op = { .code = VFX_COLOR_OP_LUT3D };
+        op.u.lut3d.table = inv;
+        op.u.lut3d.n = m;
+        op.u.lut3d.interp = VFX_INTERP_LINEAR;
+        return vfx__color_processor_push_take(p, &op);
+    }
     size_t count = (size_t) n * (size_t) n * (size_t) n * 3;
     float *t = vfx__alloc(count * sizeof(float));
     if (!t)
@@ -670,9 +781,17 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
     case VFX_COLOR_OP_GRADING_TONE: dst->u.gtone.dir = flip(src->u.gtone.dir); return VFX_OK;
     case VFX_COLOR_OP_OPENDRT:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
-    case VFX_COLOR_OP_LUT3D:
-        return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a 3D LUT has no exact inverse (bake one "
-                                              "with a LUT tool instead)");
+    case VFX_COLOR_OP_LUT3D: { /* OCIO's inverse (see lut3d_fast_inverse) */
+        int32_t m = 0;
+        float *inv = lut3d_fast_inverse(src->u.lut3d.table, src->u.lut3d.n, &m);
+        if (!inv)
+            return vfx__nomem();
+        vfx__free(dst->u.lut3d.table);
+        dst->u.lut3d.table = inv;
+        dst->u.lut3d.n = m;
+        dst->u.lut3d.interp = VFX_INTERP_LINEAR;
+        return VFX_OK;
+    }
     default: return vfx__fail(VFX_ERR_INTERNAL, "color: unknown op %d", (int) src->code);
     }
 }

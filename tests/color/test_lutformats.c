@@ -450,6 +450,62 @@ half_domain_lut_inverse_matches_ociochecklut(void **state)
     assert_int_equal(bad, 0);
 }
 
+/* a 17^3 3D LUT that is smooth, invertible and whose outputs cover [0, 1]^3 with some margin,
+ * as a CTF <LUT3D> / <InverseLUT3D> and as a .cube */
+static void
+write_lut3d_files(const char *ctf_fwd, const char *ctf_inv, const char *cube)
+{
+    enum { N = 17 };
+    FILE *f = fopen(ctf_fwd, "wb"), *g = fopen(ctf_inv, "wb"), *h = fopen(cube, "wb");
+    assert_non_null(f);
+    assert_non_null(g);
+    assert_non_null(h);
+    static const char *const head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ProcessList version=\"1.6\" id=\"l\">\n";
+    fprintf(f, "%s<LUT3D inBitDepth=\"32f\" outBitDepth=\"32f\" interpolation=\"tetrahedral\">\n<Array dim=\"17 17 17 3\">\n", head);
+    fprintf(g, "%s<InverseLUT3D inBitDepth=\"32f\" outBitDepth=\"32f\">\n<Array dim=\"17 17 17 3\">\n", head);
+    fprintf(h, "LUT_3D_SIZE 17\n");
+    for (int pass = 0; pass < 2; pass++)
+        for (int a = 0; a < N; a++)
+            for (int b = 0; b < N; b++)
+                for (int c = 0; c < N; c++) {
+                    /* CTF: blue fastest (a = red); cube: red fastest (c = red) */
+                    const int r = pass ? c : a, gg = b, bb = pass ? a : c;
+                    const double x[3] = { (double) r / (N - 1), (double) gg / (N - 1), (double) bb / (N - 1) };
+                    double y[3];
+                    for (int k = 0; k < 3; k++)
+                        y[k] = 1.1 * (pow(x[k], 0.85) - 0.5) + 0.5 + 0.03 * (x[(k + 1) % 3] - 0.5);
+                    if (pass == 0) {
+                        fprintf(f, "%.9g %.9g %.9g\n", y[0], y[1], y[2]);
+                        fprintf(g, "%.9g %.9g %.9g\n", y[0], y[1], y[2]);
+                    } else {
+                        fprintf(h, "%.9g %.9g %.9g\n", y[0], y[1], y[2]);
+                    }
+                }
+    fprintf(f, "</Array>\n</LUT3D>\n</ProcessList>\n");
+    fprintf(g, "</Array>\n</InverseLUT3D>\n</ProcessList>\n");
+    fclose(f);
+    fclose(g);
+    fclose(h);
+}
+
+/* 3D LUT inverses (CTF InverseLUT3D, a LUT3D inverted, a .cube FileTransform inverted) against
+ * ociochecklut, on a LUT whose output hull covers the unit cube. */
+static void
+lut3d_inverse_matches_ociochecklut(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("ociochecklut"), "ociochecklut (opencolorio-tools) not installed");
+    char fwd[1024], inv[1024], cube[1024];
+    snprintf(fwd, sizeof fwd, "%s", test_tmp("l3_fwd.ctf"));
+    snprintf(inv, sizeof inv, "%s", test_tmp("l3_inv.ctf"));
+    snprintf(cube, sizeof cube, "%s", test_tmp("l3.cube"));
+    write_lut3d_files(fwd, inv, cube);
+    int bad = compare_dir(inv, 0);
+    bad += compare_dir(fwd, 1);
+    bad += compare_dir(cube, 1);
+    assert_int_equal(bad, 0);
+}
+
 /* ---- writers: read back by ociochecklut ----------------------------------------------------- */
 
 /* Compare ociochecklut on @p path with the processor @p want (the one that was written). */
@@ -667,6 +723,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_files_give_file_and_line),
         cmocka_unit_test(half_domain_lut_inverse_matches_ociochecklut),
+        cmocka_unit_test(lut3d_inverse_matches_ociochecklut),
         cmocka_unit_test(real_files_match_ociochecklut),
         cmocka_unit_test(written_files_match_ociochecklut),
         cmocka_unit_test(writers_read_back_equal),
