@@ -1,8 +1,10 @@
 /* Colour processor throughput on one thread: matrix + sRGB encode, and a 3D-LUT style chain
  * (matrix, ACEScct shaper, 33^3 tetrahedral LUT), on W x H RGBA f32 in memory.
- * Usage: vfx_bench_color [width height [repeats [lut-or-clf-file...]]]   (default 4096 4096 5)
+ * Usage: vfx_bench_color [--files-only] [width height [repeats [lut-or-clf-file...]]]
+ *        (default 4096 4096 5)
  * Each extra file is loaded with vfx_color_processor_new_from_file() and timed the same way, so
- * the same .clf can be given to OCIO's ocioperf for a comparison.
+ * the same .clf can be given to OCIO's ocioperf for a comparison (bench/compare/color_ocio);
+ * --files-only skips the two built-in chains.
  * Prints min and median time per run, MPix/s, and a hash of the output. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -86,6 +88,12 @@ run(const char *name, const vfx_color_processor *p, float *px, float *src, int w
 int
 main(int argc, char **argv)
 {
+    int files_only = argc > 1 && strcmp(argv[1], "--files-only") == 0;
+    if (files_only) {
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     int w = argc > 2 ? atoi(argv[1]) : 4096, h = argc > 2 ? atoi(argv[2]) : 4096;
     int reps = argc > 3 ? atoi(argv[3]) : 5;
     size_t n = (size_t) w * (size_t) h;
@@ -120,8 +128,11 @@ main(int argc, char **argv)
     vfx_color_processor_append_transfer(b, VFX_TRANSFER_ACESCCT, VFX_DIR_FORWARD);
     vfx_color_processor_append_lut3d(b, lut, N, VFX_INTERP_TETRAHEDRAL, VFX_DIR_FORWARD);
 
-    int rc = run("matrix+srgb", a, px, src, w, h, reps);
-    rc |= run("matrix+acescct+lut3d(33,tet)", b, px, src, w, h, reps);
+    int rc = 0;
+    if (!files_only) {
+        rc |= run("matrix+srgb", a, px, src, w, h, reps);
+        rc |= run("matrix+acescct+lut3d(33,tet)", b, px, src, w, h, reps);
+    }
     for (int i = 4; i < argc; i++) {
         vfx_color_processor *f = NULL;
         if (vfx_color_processor_new_from_file(argv[i], NULL, VFX_INTERP_BEST, &f) != VFX_OK) {

@@ -257,7 +257,8 @@ typedef enum vfx_color_op_code {
     VFX_COLOR_OP_FIXED      = 12, /**< a fixed function (vfx_fixed_function) */
     VFX_COLOR_OP_OPENDRT    = 13, /**< OpenDRT view transform, see vfx/opendrt.h */
     VFX_COLOR_OP_GRADING_PRIMARY = 20, /**< OCIO GradingPrimary (log / lin / video) */
-    VFX_COLOR_OP_GRADING_RGB_CURVE = 21 /**< OCIO GradingRGBCurve (B-spline curves) */
+    VFX_COLOR_OP_GRADING_RGB_CURVE = 21, /**< OCIO GradingRGBCurve (B-spline curves) */
+    VFX_COLOR_OP_GRADING_TONE = 22 /**< OCIO GradingTone (zones and s-contrast) */
 } vfx_color_op_code;
 
 /** Fixed functions (as OCIO's FixedFunctionTransform). FORWARD is the direction in the name;
@@ -325,6 +326,24 @@ typedef struct vfx_grading_curve {
     float   x[VFX_GRADING_CURVE_MAX_POINTS], y[VFX_GRADING_CURVE_MAX_POINTS];
     float   slope[VFX_GRADING_CURVE_MAX_POINTS];
 } vfx_grading_curve;
+
+/** One GradingTone zone: red, green, blue and master (1 = no change), and where it acts.
+ *  @p start and @p width mean: blacks and whites start, width; shadows and highlights start,
+ *  pivot; midtones center, width (OCIO's GradingRGBMSW). */
+typedef struct vfx_grading_rgbmsw {
+    double r, g, b, master, start, width;
+} vfx_grading_rgbmsw;
+
+/** OCIO GradingTone values. Blacks, midtones and whites take 0.1..1.9, shadows and
+ *  highlights 0.2..1.8, s_contrast 0.01..1.99, widths at least 0.01. Start from
+ *  vfx_grading_tone_default() (whose zones depend on the style). */
+typedef struct vfx_grading_tone {
+    vfx_grading_rgbmsw blacks, shadows, midtones, highlights, whites;
+    double             s_contrast;
+} vfx_grading_tone;
+
+/** The neutral values of @p style (an identity), as OCIO's GradingTone(style). */
+VFX_API void vfx_grading_tone_default(vfx_grading_style style, vfx_grading_tone *out);
 
 /** The identity curves of @p style into out[4] (red, green, blue, master): (0,0) (0.5,0.5)
  *  (1,1) for LOG and VIDEO, (-7,-7) (0,0) (7,7) for LIN. Does not fail. */
@@ -407,8 +426,10 @@ VFX_API vfx_status vfx_color_processor_append_lut1d(vfx_color_processor *p, cons
                                                     int32_t n, int32_t n_components,
                                                     vfx_direction dir);
 /** A 3D LUT of n^3 RGB entries (2 <= n <= 129) over [0, 1]^3, red varying fastest
- *  (table[3 * (r + n * (g + n * b))]). The table is copied. There is no INVERSE
- *  (VFX_ERR_UNSUPPORTED). */
+ *  (table[3 * (r + n * (g + n * b))]). The table is copied. INVERSE is OCIO 2.1's default
+ *  inverse: the exact inverse of the tetrahedral LUT sampled on a 48^3 grid (n^3 if larger)
+ *  over [0, 1]^3 and applied trilinearly (outputs the LUT never reaches invert to the cube's
+ *  surface). */
 VFX_API vfx_status vfx_color_processor_append_lut3d(vfx_color_processor *p, const float *table,
                                                     int32_t n, vfx_interp interp, vfx_direction dir);
 /** OCIO's GradingPrimaryTransform: the same arithmetic in f32, in the same order, both
@@ -429,6 +450,14 @@ VFX_API vfx_status vfx_color_processor_append_grading_rgb_curve(vfx_color_proces
                                                                 const vfx_grading_curve curves[4],
                                                                 int bypass_lin_to_log,
                                                                 vfx_direction dir);
+/** OCIO's GradingToneTransform: per-channel tone zones (mids, highlights, whites, shadows,
+ *  blacks, then s-contrast), evaluated in f32 as OCIO 2.1 does; LIN works on OCIO's log2
+ *  encoding of the input. INVERSE solves each quadratic piece. Outputs are clamped at 65504.
+ *  @return VFX_ERR_ARG for values outside OCIO's bounds (see vfx_grading_tone). */
+VFX_API vfx_status vfx_color_processor_append_grading_tone(vfx_color_processor *p,
+                                                           vfx_grading_style style,
+                                                           const vfx_grading_tone *gt,
+                                                           vfx_direction dir);
 /** BT.2100 HLG OOTF on scene-linear RGB (0..1) to display light (0..1):
  *  Fd = Ys^(gamma - 1) * E, Ys from BT.2100 luma weights. @p gamma is the system gamma
  *  (1.2 at 1000 cd/m^2; see vfx_hlg_system_gamma()). INVERSE is the exact inverse. */
@@ -440,8 +469,9 @@ VFX_API vfx_status vfx_color_processor_append_processor(vfx_color_processor *p,
 /** BT.2100: system gamma 1.2 + 0.42 log10(Lw / 1000) for a display peak Lw in cd/m^2. */
 VFX_API double     vfx_hlg_system_gamma(double peak_nits);
 
-/** A new processor that undoes @p p. @return VFX_ERR_UNSUPPORTED (message names the op) when
- *  an op has no exact inverse (3D LUTs); *out is NULL then. */
+/** A new processor that undoes @p p (3D LUTs: see _append_lut3d() INVERSE). @return
+ *  VFX_ERR_UNSUPPORTED (message names the op) when an op has no inverse (OpenDRT, a singular
+ *  matrix); *out is NULL then. */
 VFX_API vfx_status vfx_color_processor_inverse(const vfx_color_processor *p, vfx_color_processor **out);
 /** Simplify in place: fold adjacent matrices, drop identities, cancel adjacent inverse pairs
  *  of bijective ops (transfer functions, exponents with mirror style, log params).

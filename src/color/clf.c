@@ -534,10 +534,6 @@ do_lut1d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_direction
     const span *ha = attr(d, x, "hueAdjust");
     if (ha && !span_eq(*ha, "dw3"))
         return xfail(d, x->offset, "hueAdjust must be \"dw3\" when present", NULL);
-    if (hd && dir == VFX_DIR_INVERSE)
-        return unsupported(d, x, "an inverse half-domain LUT1D");
-    if (ha && dir == VFX_DIR_INVERSE)
-        return unsupported(d, x, "an inverse LUT1D with hueAdjust");
     long dims[4];
     int nd;
     double *v;
@@ -567,7 +563,7 @@ do_lut1d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_direction
                 }
             }
             if (s == VFX_OK)
-                s = hd ? vfx__append_lut1d_half(p, t, (int32_t) dims[1])
+                s = hd ? vfx__append_lut1d_half(p, t, (int32_t) dims[1], dir)
                        : vfx_color_processor_append_lut1d(p, t, (int32_t) dims[0], (int32_t) dims[1], dir);
             if (s == VFX_OK && ha)
                 p->ops[p->n_ops - 1].u.lut1d.hue_adjust = 1;
@@ -580,7 +576,7 @@ do_lut1d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_direction
 
 static vfx_status
 do_lut3d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_interp interp,
-         vfx_color_processor *p)
+         vfx_direction dir, vfx_color_processor *p)
 {
     const span *ip = attr(d, x, "interpolation");
     if (ip && span_eq(*ip, "tetrahedral"))
@@ -596,9 +592,11 @@ do_lut3d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_interp in
     if (nd != 4 || dims[0] != dims[1] || dims[1] != dims[2] || dims[3] != 3 || dims[0] < 2 ||
         dims[0] > 129) {
         s = xfail(d, x->offset, "LUT3D Array dim must be 'N N N 3' with 2 <= N <= 129", NULL);
-    } else if ((s = index_map(d, x, in_s, dims[0], p)) != VFX_OK) {
+    } else if (dir == VFX_DIR_FORWARD && (s = index_map(d, x, in_s, dims[0], p)) != VFX_OK) {
     } else {
         size_t e = (size_t) dims[0];
+        /* the table's values are outputs (forward) or inputs (InverseLUT3D): scale by that depth */
+        const double scale = dir == VFX_DIR_FORWARD ? out_s : in_s;
         float *t = vfx__alloc(n * sizeof(float));
         if (!t) {
             s = vfx__nomem();
@@ -609,9 +607,9 @@ do_lut3d(const xdoc *d, const xnode *x, double in_s, double out_s, vfx_interp in
                     for (size_t bi = 0; bi < e; bi++) {
                         size_t src = bi + e * (gi + e * ri), dst = ri + e * (gi + e * bi);
                         for (int c = 0; c < 3; c++)
-                            t[3 * dst + (size_t) c] = lut_value(v[3 * src + (size_t) c] / out_s);
+                            t[3 * dst + (size_t) c] = lut_value(v[3 * src + (size_t) c] / scale);
                     }
-            s = vfx_color_processor_append_lut3d(p, t, (int32_t) e, interp, VFX_DIR_FORWARD);
+            s = vfx_color_processor_append_lut3d(p, t, (int32_t) e, interp, dir);
             vfx__free(t);
         }
     }
@@ -1105,6 +1103,113 @@ do_grading_primary(const xdoc *d, const xnode *x, vfx_color_processor *p)
     return s;
 }
 
+/* CTF <Reference path="file" [inverted="true"]/>: the ops of another transform file (any
+ * format vfx reads), inverted when asked. A relative path is looked up next to the file that
+ * holds the reference, then as given (relative to the working directory, where OCIO 2.1's
+ * ociochecklut looks). basePath is ignored, as OCIO does. alias= names a transform of a
+ * colour-management system, which a file alone cannot resolve: an error (OCIO 2.1 silently
+ * skips it). References nest up to 16 deep, which also stops cycles. */
+static _Thread_local int ref_depth;
+
+static vfx_status
+do_reference(const xdoc *d, const xnode *x, vfx_interp interp, vfx_color_processor *p)
+{
+    const span *ps = attr(d, x, "path"), *al = attr(d, x, "alias"), *inv = attr(d, x, "inverted");
+    if (al && ps)
+        return xfail(d, x->offset, "a Reference has both alias and path", NULL);
+    if (al && attr(d, x, "basePath"))
+        return xfail(d, x->offset, "a Reference has both alias and basePath", NULL);
+    if (al)
+        return unsupported(d, x, "a Reference by alias (it needs a colour-management system)");
+    if (!ps || ps->n == 0)
+        return xfail(d, x->offset, "a Reference needs a path attribute", NULL);
+    if (ps->n > 4000 || memchr(ps->p, 0, ps->n))
+        return xfail(d, x->offset, "a Reference path is too long", NULL);
+    if (ref_depth >= 16)
+        return xfail(d, x->offset, "References nest more than 16 deep (a cycle?)", NULL);
+    char rel[4096], path[8192];
+    memcpy(rel, ps->p, ps->n);
+    rel[ps->n] = 0;
+    const char *slash = strrchr(d->name, '/');
+    if (rel[0] != '/' && slash)
+        snprintf(path, sizeof path, "%.*s/%s", (int) (slash - d->name), d->name, rel);
+    else
+        snprintf(path, sizeof path, "%s", rel);
+    FILE *probe = fopen(path, "rb");
+    if (probe)
+        fclose(probe);
+    else
+        snprintf(path, sizeof path, "%s", rel);
+    vfx_color_processor *sub = NULL, *sub_inv = NULL;
+    ref_depth++;
+    vfx_status s = vfx_color_processor_new_from_file(path, NULL, interp, &sub);
+    ref_depth--;
+    if (s == VFX_OK && inv && span_eq(*inv, "true")) {
+        s = vfx_color_processor_inverse(sub, &sub_inv);
+        vfx_color_processor_free(sub);
+        sub = sub_inv;
+    }
+    if (s == VFX_OK)
+        s = vfx_color_processor_append_processor(p, sub);
+    else if (s != VFX_ERR_NOMEM && ref_depth == 0) /* once, at the outermost file */
+        vfx__error_prefix("%s:%d: Reference '%s': ", d->name, line_at(d, x->offset), rel);
+    vfx_color_processor_free(sub);
+    return s;
+}
+
+/* CTF <GradingTone style="log|linear|video[Rev]"> with <Blacks rgb= master= start= width=/>,
+ * <Shadows ... start= pivot=/>, <Midtones ... center= width=/>, <Highlights ... start= pivot=/>,
+ * <Whites ... start= width=/> (all four attributes required, as in OCIO) and
+ * <SContrast master=/>; a missing zone keeps the style's neutral values. */
+static vfx_status
+grading_zone(const xdoc *d, const xnode *x, const char *name, const char *a_start, const char *a_width,
+             vfx_grading_rgbmsw *z)
+{
+    const xnode *c = child(d, x, name);
+    if (!c)
+        return VFX_OK;
+    vfx_grading_rgbm v;
+    VFX_TRY(grading_rgbm(d, x, name, &v));
+    z->r = v.r;
+    z->g = v.g;
+    z->b = v.b;
+    z->master = v.master;
+    if (!attr(d, c, a_start) || !attr(d, c, a_width)) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "<%s> needs rgb, master, %s and %s", name, a_start, a_width);
+        return xfail(d, c->offset, "%s", msg);
+    }
+    VFX_TRY(attr_double(d, c, a_start, z->start, &z->start));
+    return attr_double(d, c, a_width, z->width, &z->width);
+}
+
+static vfx_status
+do_grading_tone(const xdoc *d, const xnode *x, vfx_color_processor *p)
+{
+    vfx_grading_style style = VFX_GRADING_LOG;
+    vfx_direction dir = VFX_DIR_FORWARD;
+    VFX_TRY(grading_style(d, x, &style, &dir));
+    vfx_grading_tone g;
+    vfx_grading_tone_default(style, &g);
+    VFX_TRY(grading_zone(d, x, "Blacks", "start", "width", &g.blacks));
+    VFX_TRY(grading_zone(d, x, "Shadows", "start", "pivot", &g.shadows));
+    VFX_TRY(grading_zone(d, x, "Midtones", "center", "width", &g.midtones));
+    VFX_TRY(grading_zone(d, x, "Highlights", "start", "pivot", &g.highlights));
+    VFX_TRY(grading_zone(d, x, "Whites", "start", "width", &g.whites));
+    const xnode *c;
+    if ((c = child(d, x, "SContrast")) != NULL) {
+        if (!attr(d, c, "master"))
+            return xfail(d, c->offset, "<SContrast> needs a master attribute", NULL);
+        VFX_TRY(attr_double(d, c, "master", 1.0, &g.s_contrast));
+    }
+    vfx_status s = vfx_color_processor_append_grading_tone(p, style, &g, dir);
+    if (s == VFX_ERR_ARG) {
+        vfx__error_prefix("%s:%d: ", d->name, line_at(d, x->offset));
+        s = VFX_ERR_CORRUPT;
+    }
+    return s;
+}
+
 /* CTF <GradingRGBCurve style="log|linear|video[Rev]" [bypassLinToLog="true"]> with <Red>,
  * <Green>, <Blue>, <Master>, each <ControlPoints>x0 y0 x1 y1 ...</ControlPoints> and optional
  * <Slopes>s0 s1 ...</Slopes>; a missing curve is the identity of the style. */
@@ -1234,10 +1339,9 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
                     span_eq(nm, "LUT3D") || span_eq(nm, "Range") || span_eq(nm, "Log") ||
                     span_eq(nm, "Exponent") || span_eq(nm, "Gamma") || span_eq(nm, "ASC_CDL") ||
                     span_eq(nm, "ExposureContrast") || span_eq(nm, "FixedFunction") ||
-                    span_eq(nm, "GradingPrimary") || span_eq(nm, "GradingRGBCurve");
-        int known_unsupported = span_eq(nm, "Reference") ||
-                                span_eq(nm, "InverseLUT3D") || span_eq(nm, "GradingTone") ||
-                                span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
+                    span_eq(nm, "GradingPrimary") || span_eq(nm, "GradingRGBCurve") ||
+                    span_eq(nm, "GradingTone") || span_eq(nm, "Reference") || span_eq(nm, "InverseLUT3D");
+        int known_unsupported = span_eq(nm, "Lut1D") || span_eq(nm, "Lut3D");
         if (known_unsupported) {
             char what[80];
             snprintf(what, sizeof what, "<%.*s>", (int) VFX__MIN(nm.n, (size_t) 60), nm.p);
@@ -1268,7 +1372,9 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
         else if (span_eq(nm, "InverseLUT1D"))
             s = do_lut1d(&d, x, in_s, out_s, VFX_DIR_INVERSE, p);
         else if (span_eq(nm, "LUT3D"))
-            s = do_lut3d(&d, x, in_s, out_s, interp, p);
+            s = do_lut3d(&d, x, in_s, out_s, interp, VFX_DIR_FORWARD, p);
+        else if (span_eq(nm, "InverseLUT3D"))
+            s = do_lut3d(&d, x, in_s, out_s, interp, VFX_DIR_INVERSE, p);
         else if (span_eq(nm, "Range"))
             s = do_range(&d, x, in_s, out_s, p);
         else if (span_eq(nm, "Log"))
@@ -1283,6 +1389,10 @@ vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp inter
             s = do_grading_primary(&d, x, p);
         else if (span_eq(nm, "GradingRGBCurve"))
             s = do_grading_rgb_curve(&d, x, p);
+        else if (span_eq(nm, "GradingTone"))
+            s = do_grading_tone(&d, x, p);
+        else if (span_eq(nm, "Reference"))
+            s = do_reference(&d, x, interp, p);
         else
             s = do_cdl(&d, x, p);
     }

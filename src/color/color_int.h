@@ -40,8 +40,8 @@ typedef struct vfx__color_op {
             int32_t       n;
             vfx_direction dir;
             int32_t       half_domain; /* 1: n == 65536, indexed by the half bits of the input */
-            int32_t       hue_adjust;  /* CTF hueAdjust="dw3": keep the hue (FORWARD only) */
-        } lut1d;
+            int32_t       hue_adjust;  /* CTF hueAdjust="dw3": keep the hue */
+        } lut1d; /* half-domain INVERSE: table holds n * 3 more floats, the sampled inverse */
         struct {
             float     *table;      /* n^3 * 3 floats, red fastest */
             int32_t    n;
@@ -82,6 +82,18 @@ typedef struct vfx__color_op {
             int32_t           lin_to_log; /* LIN style without bypass */
             int32_t           bypass;     /* all four curves are identities */
         } rgbcurve;
+        struct vfx__gtone {
+            vfx_grading_tone  v;
+            vfx_grading_style style;
+            vfx_direction     dir;
+            int32_t           bypass;
+            /* derived once (OCIO's pre-render values), f32; index [zone][channel R,G,B,M] */
+            float mid_x[4][6], mid_y[4][6], mid_m[4][6];
+            float hs_x[2][4][3], hs_y[2][4][3], hs_m[2][4][2]; /* [0] highlights, [1] shadows */
+            float wb_x[2][4][2], wb_y[2][4][2], wb_m[2][4][2], wb_gain[2][4]; /* [0] whites */
+            float sc_x[2][4], sc_y[2][4], sc_m[2][2]; /* [0] top, [1] bottom */
+            float pivot;
+        } gtone;
     } u;
 } vfx__color_op;
 
@@ -106,12 +118,15 @@ void       vfx__color_op_clear(vfx__color_op *op);
 
 /** A half-domain 1D LUT (CLF halfDomain, Discreet 16-bit float input): 65536 entries, entry i
  *  is the output for the half whose bits are i; inputs between two halves interpolate
- *  linearly, as OCIO does. FORWARD only (an INVERSE gives VFX_ERR_UNSUPPORTED). */
-vfx_status vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components);
+ *  linearly, as OCIO does. INVERSE is OCIO's default inverse: its exact inverse (the positive
+ *  and the negative halves of the domain searched separately) sampled at every half value. */
+vfx_status vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components,
+                                  vfx_direction dir);
 
 /** GradingPrimary / GradingRGBCurve on f32 planes (grading.c). Do not fail. */
 void vfx__grading_primary_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
 void vfx__grading_rgb_curve_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
+void vfx__grading_tone_span(const vfx__color_op *op, float *r, float *g, float *b, int n);
 
 /** CLF / CTF reader (clf.c): appends the ops of the ProcessList in @p data to @p p. */
 vfx_status vfx__parse_clf(const char *data, size_t size, const char *name, vfx_interp interp,

@@ -557,3 +557,602 @@ vfx__grading_rgb_curve_span(const vfx__color_op *op, float *r, float *g, float *
         }
     }
 }
+
+/* ---- GradingTone ------------------------------------------------------------------------
+ * Five per-channel tone zones and an s-contrast, each a curve built from quadratic pieces
+ * with linear tails (OCIO's GradingToneTransform; maths learnt from OCIO 2.1's op, written
+ * here afresh). Every zone has red, green, blue and master values; the channel values act on
+ * their own channel, then master acts on all three with its own curve. The curves' knots are
+ * derived once, in f32 as OCIO does, and stored in the op; the pixel maths follow OCIO's
+ * f32 expressions so the results agree to rounding. */
+
+void
+vfx_grading_tone_default(vfx_grading_style style, vfx_grading_tone *out)
+{
+    if (!out)
+        return;
+    /* start / width (pivot for shadows and highlights, center for midtones) of each zone */
+    static const double sw[3][5][2] = {
+        /* LOG */ { { 0.4, 0.4 }, { 0.5, 0.0 }, { 0.4, 0.6 }, { 0.3, 1.0 }, { 0.4, 0.5 } },
+        /* LIN */ { { 0.0, 4.0 }, { 2.0, -7.0 }, { 0.0, 8.0 }, { -2.0, 9.0 }, { 0.0, 8.0 } },
+        /* VIDEO */ { { 0.4, 0.4 }, { 0.6, 0.0 }, { 0.4, 0.7 }, { 0.2, 1.0 }, { 0.5, 0.5 } },
+    };
+    int s = style == VFX_GRADING_LIN ? 1 : style == VFX_GRADING_VIDEO ? 2 : 0;
+    vfx_grading_rgbmsw *z[5] = { &out->blacks, &out->shadows, &out->midtones, &out->highlights,
+                                 &out->whites };
+    for (int i = 0; i < 5; i++)
+        *z[i] = (vfx_grading_rgbmsw) { 1.0, 1.0, 1.0, 1.0, sw[s][i][0], sw[s][i][1] };
+    out->s_contrast = 1.0;
+}
+
+static int
+rgbmsw_is_identity(const vfx_grading_rgbmsw *z)
+{
+    return z->r == 1.0 && z->g == 1.0 && z->b == 1.0 && z->master == 1.0;
+}
+
+static float
+zone_value(const vfx_grading_rgbmsw *z, int c)
+{
+    return (float) (c == 0 ? z->r : c == 1 ? z->g : c == 2 ? z->b : z->master);
+}
+
+static float
+clampf(float v, float lo, float hi)
+{
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* The "faux cubic" (two quadratics meeting at x1) through (x0, y0) and (x2, y2) with end slopes
+ * m0 and m2, and its inverse; in double, used to move the whites and blacks zones with the
+ * highlights and shadows ones. */
+static double
+faux_cubic_y1(double x0, double x1, double x2, double y0, double y2, double m0, double m2)
+{
+    return (0.5 / ((x2 - x1) + (x1 - x0))) *
+           ((2.0 * y0 + m0 * (x1 - x0)) * (x2 - x1) + (2.0 * y2 - m2 * (x2 - x1)) * (x1 - x0));
+}
+
+static double
+faux_cubic_fwd(double t, double x0, double x2, double y0, double y2, double m0, double m2, double x1)
+{
+    const double y1 = faux_cubic_y1(x0, x1, x2, y0, y2, m0, m2);
+    if (t < x0)
+        return y0 + (t - x0) * m0;
+    if (t > x2)
+        return y2 + (t - x2) * m2;
+    if (t < x1) {
+        const double u = (t - x0) / (x1 - x0);
+        return y0 * (1.0 - u * u) + y1 * u * u + m0 * (1.0 - u) * u * (x1 - x0);
+    }
+    const double u = (t - x1) / (x2 - x1);
+    return y1 * (1.0 - u) * (1.0 - u) + y2 * (2.0 - u) * u + m2 * (u - 1.0) * u * (x2 - x1);
+}
+
+static double
+faux_cubic_rev(double t, double x0, double x2, double y0, double y2, double m0, double m2, double x1)
+{
+    const double y1 = faux_cubic_y1(x0, x1, x2, y0, y2, m0, m2);
+    if (t < y0)
+        return x0 + (t - y0) / m0;
+    if (t > y2)
+        return x2 + (t - y2) / m2;
+    if (t < y1) {
+        const double c = y0 - t, b = m0 * (x1 - x0), a = y1 - y0 - m0 * (x1 - x0);
+        return (2.0 * c) / (-sqrt(b * b - 4.0 * a * c) - b) * (x1 - x0) + x0;
+    }
+    const double c = y1 - t, b = 2.0 * y2 - 2.0 * y1 - m2 * (x2 - x1), a = y1 - y2 + m2 * (x2 - x1);
+    return (2.0 * c) / (-sqrt(b * b - 4.0 * a * c) - b) * (x2 - x1) + x1;
+}
+
+/* the highlights (shadows) curve of master value @p val at t, with the zone start and pivot */
+static double
+zone_curve(double t, double lo, double hi, double val, int shadow)
+{
+    const double x1 = lo + (hi - lo) * 0.5;
+    if (!shadow)
+        val = 2.0 - val;
+    double m = val <= 1.0 ? val : 2.0 - val;
+    if (m < 0.01)
+        m = 0.01;
+    const double m0 = shadow ? m : 1.0, m2 = shadow ? 1.0 : m;
+    return val <= 1.0 ? faux_cubic_fwd(t, lo, hi, lo, hi, m0, m2, x1)
+                      : faux_cubic_rev(t, lo, hi, lo, hi, m0, m2, x1);
+}
+
+static void
+tone_prepare(struct vfx__gtone *k)
+{
+    const vfx_grading_tone *v = &k->v;
+    float top, top_sc, bottom;
+    if (k->style == VFX_GRADING_LIN) {
+        top = 7.5f, top_sc = 6.5f, bottom = -5.5f, k->pivot = 0.0f;
+    } else {
+        top = 1.0f, top_sc = 1.0f, bottom = 0.0f, k->pivot = 0.4f;
+    }
+    k->bypass = rgbmsw_is_identity(&v->blacks) && rgbmsw_is_identity(&v->shadows) &&
+                rgbmsw_is_identity(&v->midtones) && rgbmsw_is_identity(&v->highlights) &&
+                rgbmsw_is_identity(&v->whites) && v->s_contrast == 1.0;
+    if (k->bypass)
+        return;
+
+    /* highlights and shadows move where the whites and blacks zones sit */
+    double hl_pivot = v->highlights.width, hl_start = v->highlights.start;
+    if (hl_start > hl_pivot - 0.01)
+        hl_start = hl_pivot - 0.01;
+    const double w0 = zone_curve(v->whites.start, hl_start, hl_pivot, v->highlights.master, 0);
+    const double w1 = zone_curve(v->whites.start + v->whites.width, hl_start, hl_pivot,
+                                 v->highlights.master, 0);
+    double sh_pivot = v->shadows.width, sh_start = v->shadows.start;
+    if (sh_start < sh_pivot + 0.01)
+        sh_start = sh_pivot + 0.01;
+    const double b0 = zone_curve(v->blacks.start, sh_pivot, sh_start, v->shadows.master, 1);
+    const double b1 = zone_curve(v->blacks.start - v->blacks.width, sh_pivot, sh_start,
+                                 v->shadows.master, 1);
+    const double wb_start[2] = { w0, b0 }, wb_width[2] = { w1 - w0, b0 - b1 };
+
+    for (int c = 0; c < 4; c++) {
+        /* midtones: six knots, slopes 1 at both ends, a bump (or dip) of slopes between */
+        float adj = clampf(zone_value(&v->midtones, c), 0.01f, 1.99f);
+        float *x = k->mid_x[c], *y = k->mid_y[c], *m = k->mid_m[c];
+        if (adj != 1.0f) {
+            x[0] = bottom;
+            x[5] = top;
+            const float width = clampf((float) v->midtones.width, 0.01f, (x[5] - x[0]) * 0.95f);
+            const float center = clampf((float) v->midtones.start, x[0] + width * 0.51f,
+                                        x[5] - width * 0.51f);
+            x[1] = center - width * 0.5f;
+            x[4] = x[1] + width;
+            x[2] = x[1] + (x[4] - x[1]) * 0.25f;
+            x[3] = x[1] + (x[4] - x[1]) * 0.75f;
+            y[0] = x[0];
+            m[0] = m[5] = 1.0f;
+            adj = (adj - 1.0f) * (1.0f - 0.1f);
+            m[2] = 1.0f + adj;
+            m[3] = 1.0f - adj;
+            m[1] = 1.0f + adj * 0.4f;
+            m[4] = 1.0f - adj * 0.4f;
+            /* balance the areas under the slope on both sides of the center */
+            if (center <= (x[5] + x[0]) * 0.5f) {
+                const float area = (x[1] - x[0]) * (m[1] - m[0]) * 0.5f +
+                                   (x[2] - x[1]) * ((m[1] - m[0]) + (m[2] - m[1]) * 0.5f) +
+                                   (center - x[2]) * (m[2] - m[0]) * 0.5f;
+                m[4] = (-0.5f * (x[5] - x[4]) * m[5] + (x[4] - x[3]) * (0.5f * m[3] - m[5]) +
+                        (x[3] - center) * (m[3] - m[5]) * 0.5f + area) /
+                       (-0.5f * (x[5] - x[3]));
+            } else {
+                const float area = (x[5] - x[4]) * (m[4] - m[5]) * 0.5f +
+                                   (x[4] - x[3]) * ((m[4] - m[5]) + (m[3] - m[4]) * 0.5f) +
+                                   (x[3] - center) * (m[3] - m[5]) * 0.5f;
+                m[1] = (-0.5f * (x[1] - x[0]) * m[0] + (x[2] - x[1]) * (0.5f * m[2] - m[0]) +
+                        (center - x[2]) * (m[2] - m[0]) * 0.5f + area) /
+                       (-0.5f * (x[2] - x[0]));
+            }
+            for (int i = 1; i < 6; i++)
+                y[i] = y[i - 1] + (m[i - 1] + m[i]) * (x[i] - x[i - 1]) * 0.5f;
+        }
+
+        /* highlights [0] and shadows [1]: a faux cubic between start and pivot */
+        for (int s = 0; s < 2; s++) {
+            float val = s ? zone_value(&v->shadows, c) : 2.0f - zone_value(&v->highlights, c);
+            if (val == 1.0f)
+                continue;
+            const float start = (float) (s ? sh_start : hl_start);
+            const float pivot = (float) (s ? sh_pivot : hl_pivot);
+            float *hx = k->hs_x[s][c], *hy = k->hs_y[s][c], *hm = k->hs_m[s][c];
+            hx[0] = s ? pivot : start;
+            hx[2] = s ? start : pivot;
+            hy[0] = hx[0];
+            hy[2] = hx[2];
+            hx[1] = hx[0] + (hx[2] - hx[0]) * 0.5f;
+            const float e = val < 1.0f ? fmaxf(0.01f, val) : fmaxf(0.01f, 2.0f - val);
+            hm[0] = s ? e : 1.0f;
+            hm[1] = s ? 1.0f : e;
+            const float den = val < 1.0f ? hx[2] - hx[0] : (hx[2] - hx[1]) + (hx[1] - hx[0]);
+            hy[1] = (0.5f / den) * ((2.0f * hy[0] + hm[0] * (hx[1] - hx[0])) * (hx[2] - hx[1]) +
+                                    (2.0f * hy[2] - hm[1] * (hx[2] - hx[1])) * (hx[1] - hx[0]));
+        }
+
+        /* whites [0] and blacks [1]: one quadratic between start and start +- width */
+        for (int s = 0; s < 2; s++) {
+            const float start = (float) wb_start[s], width = (float) wb_width[s];
+            const float val = s ? zone_value(&v->blacks, c) : zone_value(&v->whites, c);
+            float *wx = k->wb_x[s][c], *wy = k->wb_y[s][c], *wm = k->wb_m[s][c];
+            wx[0] = s ? start - width : start;
+            wx[1] = s ? start : wx[0] + width;
+            const float mtest = s ? 2.0f - val : val;
+            if (mtest < 1.0f) {
+                if (!s) {
+                    wm[0] = 1.0f;
+                    wm[1] = fmaxf(0.01f, val);
+                    wy[0] = wx[0];
+                    wy[1] = wy[0] + (wm[0] + wm[1]) * (wx[1] - wx[0]) * 0.5f;
+                } else {
+                    wm[0] = fmaxf(0.01f, 2.0f - val);
+                    wm[1] = 1.0f;
+                    wy[1] = wx[1];
+                    wy[0] = wy[1] - (wm[0] + wm[1]) * (wx[1] - wx[0]) * 0.5f;
+                }
+            } else if (mtest > 1.0f) {
+                if (!s) {
+                    wm[0] = 1.0f;
+                    wm[1] = fmaxf(0.01f, 2.0f - val);
+                    wy[0] = wx[0];
+                } else {
+                    wm[0] = fmaxf(0.01f, val);
+                    wm[1] = 1.0f;
+                    wy[1] = wx[1];
+                    wy[0] = wy[1] - (wm[0] + wm[1]) * (wx[1] - wx[0]) * 0.5f;
+                }
+                k->wb_gain[s][c] = (wm[0] + wm[1]) * 0.5f;
+            }
+        }
+    }
+
+    /* s-contrast: a straight line of slope `contrast` through the pivot, eased into slope-1
+     * tails at both ends */
+    float con = (float) v->s_contrast;
+    if (con != 1.0f) {
+        con = con > 1.0f ? 1.0f / (1.8125f - 0.8125f * fminf(con, 1.99f)) : 0.28125f + 0.71875f * fmaxf(con, 0.01f);
+        const float pv = k->pivot;
+        float *x = k->sc_x[0], *y = k->sc_y[0], *m = k->sc_m[0];
+        x[3] = y[3] = top_sc;
+        y[0] = pv + (y[3] - pv) * 0.25f;
+        m[0] = con;
+        x[0] = pv + (y[0] - pv) / m[0];
+        float min_width = (x[3] - x[0]) * 0.3f;
+        m[1] = 1.0f / m[0];
+        float center = (y[3] - y[0] - m[1] * x[3] + m[0] * x[0]) / (m[0] - m[1]);
+        x[1] = x[0];
+        x[2] = 2.0f * center - x[1];
+        if (x[2] > x[3]) {
+            x[2] = x[3];
+            x[1] = 2.0f * center - x[2];
+        } else if (x[2] - x[1] < min_width) {
+            x[2] = x[1] + min_width;
+            const float nc = (x[2] + x[1]) * 0.5f;
+            m[1] = (y[3] - y[0] + m[0] * x[0] - nc * m[0]) / (x[3] - nc);
+        }
+        y[1] = y[0];
+        y[2] = y[1] + (m[0] + m[1]) * (x[2] - x[1]) * 0.5f;
+
+        x = k->sc_x[1], y = k->sc_y[1], m = k->sc_m[1];
+        x[0] = y[0] = bottom;
+        y[3] = pv - (pv - y[0]) * 0.25f;
+        m[1] = con;
+        x[3] = pv - (pv - y[3]) / m[1];
+        min_width = (x[3] - x[0]) * 0.3f;
+        m[0] = 1.0f / m[1];
+        center = (y[3] - y[0] - m[1] * x[3] + m[0] * x[0]) / (m[0] - m[1]);
+        x[2] = x[3];
+        x[1] = 2.0f * center - x[2];
+        if (x[1] < x[0]) {
+            x[1] = x[0];
+            x[2] = 2.0f * center - x[1];
+        } else if (x[2] - x[1] < min_width) {
+            x[1] = x[2] - min_width;
+            const float nc = (x[2] + x[1]) * 0.5f;
+            m[0] = (y[3] - y[0] - m[1] * x[3] + nc * m[1]) / (nc - x[0]);
+        }
+        y[2] = y[3];
+        y[1] = y[2] - (m[0] + m[1]) * (x[2] - x[1]) * 0.5f;
+    }
+}
+
+static int
+rgbmsw_ok(const vfx_grading_rgbmsw *z, double lo, double hi)
+{
+    const double e = 1e-6; /* OCIO's tolerance on the bounds */
+    const double v[4] = { z->r, z->g, z->b, z->master };
+    for (int i = 0; i < 4; i++)
+        if (!(v[i] >= lo - e && v[i] <= hi + e))
+            return 0;
+    return isfinite(z->start) && isfinite(z->width);
+}
+
+vfx_status
+vfx_color_processor_append_grading_tone(vfx_color_processor *p, vfx_grading_style style,
+                                        const vfx_grading_tone *gt, vfx_direction dir)
+{
+    if (!p || !gt || (dir != VFX_DIR_FORWARD && dir != VFX_DIR_INVERSE) ||
+        (style != VFX_GRADING_LOG && style != VFX_GRADING_LIN && style != VFX_GRADING_VIDEO))
+        return vfx__fail(VFX_ERR_ARG, "color: bad grading tone op");
+    const double e = 1e-6;
+    if (!rgbmsw_ok(&gt->blacks, 0.1, 1.9) || !rgbmsw_ok(&gt->midtones, 0.1, 1.9) ||
+        !rgbmsw_ok(&gt->whites, 0.1, 1.9))
+        return vfx__fail(VFX_ERR_ARG, "color: grading tone blacks, midtones and whites must be in [0.1, 1.9]");
+    if (!rgbmsw_ok(&gt->shadows, 0.2, 1.8) || !rgbmsw_ok(&gt->highlights, 0.2, 1.8))
+        return vfx__fail(VFX_ERR_ARG, "color: grading tone shadows and highlights must be in [0.2, 1.8]");
+    if (gt->blacks.width < 0.01 - e || gt->midtones.width < 0.01 - e || gt->whites.width < 0.01 - e)
+        return vfx__fail(VFX_ERR_ARG, "color: grading tone widths must be at least 0.01");
+    if (gt->shadows.start < gt->shadows.width + 0.01 - e)
+        return vfx__fail(VFX_ERR_ARG, "color: grading tone shadows start must be above its pivot + 0.01");
+    if (gt->highlights.start > gt->highlights.width - 0.01 + e)
+        return vfx__fail(VFX_ERR_ARG, "color: grading tone highlights start must be below its pivot - 0.01");
+    if (!(gt->s_contrast >= 0.01 - e && gt->s_contrast <= 1.99 - e))
+        return vfx__fail(VFX_ERR_ARG, "color: grading tone s-contrast must be in [0.01, 1.99)");
+    vfx__color_op op = { .code = VFX_COLOR_OP_GRADING_TONE };
+    op.u.gtone.v = *gt;
+    op.u.gtone.style = style;
+    op.u.gtone.dir = dir;
+    tone_prepare(&op.u.gtone);
+    return vfx__color_processor_push_take(p, &op);
+}
+
+/* midtones: five quadratic pieces (slopes interpolated linearly between the knots) and slope-1
+ * tails; master (@p strict 0) switches pieces at >= where the channel curves use > */
+static float
+mids_fwd(float t, const float *x, const float *y, const float *m, int strict)
+{
+    float res;
+    int i;
+    if (strict) {
+        i = t < x[1] ? 0 : 1;
+        for (int j = 2; j < 5; j++)
+            if (t > x[j])
+                i = j;
+    } else {
+        i = t < x[1] ? 0 : t < x[2] ? 1 : t < x[3] ? 2 : t < x[4] ? 3 : 4;
+    }
+    const float u = (t - x[i]) / (x[i + 1] - x[i]);
+    res = u * (x[i + 1] - x[i]) * (u * 0.5f * (m[i + 1] - m[i]) + m[i]) + y[i];
+    if (t < x[0])
+        res = y[0] + (t - x[0]) * m[0];
+    if (strict ? t > x[5] : !(t < x[5]))
+        res = y[5] + (t - x[5]) * m[5];
+    return res;
+}
+
+static float
+mids_rev(float t, const float *x, const float *y, const float *m, int channel)
+{
+    if (!(t < y[5]))
+        /* (OCIO's channel curves use the low tail's line here; the two nearly coincide) */
+        return channel ? x[0] + (t - y[0]) / m[0] : x[5] + (t - y[5]) / m[5];
+    if (t < y[0])
+        return x[0] + (t - y[0]) / m[0];
+    int i = t < y[1] ? 0 : t < y[2] ? 1 : t < y[3] ? 2 : t < y[4] ? 3 : 4;
+    const float c = y[i] - t, b = m[i] * (x[i + 1] - x[i]);
+    const float a = 0.5f * (m[i + 1] - m[i]) * (x[i + 1] - x[i]);
+    const float disc = sqrtf(b * b - 4.0f * a * c);
+    return (2.0f * c) / (-disc - b) * (x[i + 1] - x[i]) + x[i];
+}
+
+static float
+hs_fwd(float t, const float *x, const float *y, const float *m)
+{
+    float res;
+    if (t < x[1]) {
+        const float u = (t - x[0]) / (x[1] - x[0]);
+        res = y[0] * (1.0f - u * u) + y[1] * u * u + m[0] * (1.0f - u) * u * (x[1] - x[0]);
+    } else {
+        const float u = (t - x[1]) / (x[2] - x[1]);
+        res = y[1] * (1.0f - u) * (1.0f - u) + y[2] * (2.0f - u) * u + m[1] * (u - 1.0f) * u * (x[2] - x[1]);
+    }
+    if (t < x[0])
+        res = (t - x[0]) * m[0] + y[0];
+    if (!(t < x[2]))
+        res = (t - x[2]) * m[1] + y[2];
+    return res;
+}
+
+static float
+hs_rev(float t, const float *x, const float *y, const float *m)
+{
+    float res;
+    if (t < y[1]) {
+        const float b = m[0] * (x[1] - x[0]), a = y[1] - y[0] - m[0] * (x[1] - x[0]), c = y[0] - t;
+        res = (-2.0f * c) / (sqrtf(b * b - 4.0f * a * c) + b) * (x[1] - x[0]) + x[0];
+    } else {
+        const float b = 2.0f * y[2] - 2.0f * y[1] - m[1] * (x[2] - x[1]);
+        const float a = y[1] - y[2] + m[1] * (x[2] - x[1]), c = y[1] - t;
+        res = (-2.0f * c) / (sqrtf(b * b - 4.0f * a * c) + b) * (x[2] - x[1]) + x[1];
+    }
+    if (t < y[0])
+        res = (t - y[0]) / m[0] + x[0];
+    if (!(t < y[2]))
+        res = (t - y[2]) / m[1] + x[2];
+    return res;
+}
+
+/* whites (black 0) and blacks (black 1); the quadratic's forward and inverse swap between the
+ * "slope decreasing" and "slope increasing" cases */
+static float
+quad_fwd(float t, float x0, float x1, float y0, float m0, float m1)
+{
+    const float u = (t - x0) / (x1 - x0);
+    return u * (x1 - x0) * (u * 0.5f * (m1 - m0) + m0) + y0;
+}
+
+static float
+quad_rev(float t, float x0, float x1, float y0, float m0, float m1)
+{
+    const float a = 0.5f * (m1 - m0) * (x1 - x0), b = m0 * (x1 - x0), c = y0 - t;
+    return (-2.0f * c) / (sqrtf(b * b - 4.0f * a * c) + b) * (x1 - x0) + x0;
+}
+
+static float
+wb_apply(float t, int black, float val, const float *x, const float *y, const float *m, float gain,
+         int fwd)
+{
+    const float mtest = black ? 2.0f - val : val;
+    if (mtest == 1.0f || isnan(mtest))
+        return t;
+    const int decreasing = mtest < 1.0f;
+    if (decreasing) {
+        float res;
+        if (fwd) {
+            res = quad_fwd(t, x[0], x[1], y[0], m[0], m[1]);
+            if (t < x[0])
+                res = y[0] + (t - x[0]) * m[0];
+            if (!(t < x[1]))
+                res = y[1] + (t - x[1]) * m[1];
+        } else {
+            res = quad_rev(t, x[0], x[1], y[0], m[0], m[1]);
+            if (t < y[0])
+                res = x[0] + (t - y[0]) / m[0];
+            if (!(t < y[1]))
+                res = x[1] + (t - y[1]) / m[1];
+        }
+        return res;
+    }
+    t = black ? (t - x[1]) * gain + x[1] : (t - x[0]) * gain + x[0];
+    float res;
+    if (fwd) {
+        res = quad_rev(t, x[0], x[1], y[0], m[0], m[1]);
+        if (t < y[0])
+            res = x[0] + (t - y[0]) / m[0];
+    } else {
+        res = quad_fwd(t, x[0], x[1], y[0], m[0], m[1]);
+        if (t < x[0])
+            res = y[0] + (t - x[0]) * m[0];
+    }
+    if (!black) {
+        res = (res - x[0]) / gain + x[0];
+        /* a quadratic extrapolation above the zone, for HDR values */
+        const float new_y1 = (x[1] - x[0]) / gain + x[0];
+        const float xd = x[0] + (x[1] - x[0]) * 0.99f;
+        float md = m[0] + (xd - x[0]) * (m[1] - m[0]) / (x[1] - x[0]);
+        md = 1.0f / md;
+        const float aa = 0.5f * (1.0f / m[1] - md) / (x[1] - xd);
+        const float bb = 1.0f / m[1] - 2.0f * aa * x[1];
+        const float cc = new_y1 - bb * x[1] - aa * x[1] * x[1];
+        t = (t - x[0]) / gain + x[0];
+        if (fwd) {
+            if (!(t < x[1]))
+                res = (aa * t + bb) * t + cc;
+        } else {
+            const float c = cc - t;
+            const float r1 = (-2.0f * c) / (sqrtf(bb * bb - 4.0f * aa * c) + bb);
+            if (!(t < (aa * x[1] + bb) * x[1] + cc))
+                res = r1;
+        }
+    } else {
+        if (fwd) {
+            if (!(t < y[1]))
+                res = x[1] + (t - y[1]) / m[1];
+        } else {
+            if (!(t < x[1]))
+                res = y[1] + (t - x[1]) * m[1];
+        }
+        res = (res - x[1]) / gain + x[1];
+    }
+    return res;
+}
+
+static void
+sc_apply(const struct vfx__gtone *k, float *rgb, int fwd)
+{
+    float con = (float) k->v.s_contrast;
+    if (con == 1.0f)
+        return;
+    con = con > 1.0f ? 1.0f / (1.8125f - 0.8125f * fminf(con, 1.99f)) : 0.28125f + 0.71875f * fmaxf(con, 0.01f);
+    const float *tx = k->sc_x[0], *ty = k->sc_y[0], *tm = k->sc_m[0];
+    const float *bx = k->sc_x[1], *by = k->sc_y[1], *bm = k->sc_m[1];
+    for (int c = 0; c < 3; c++) {
+        const float t = rgb[c];
+        float o;
+        if (fwd) {
+            o = (t - k->pivot) * con + k->pivot;
+            if (!(t < tx[1])) {
+                const float u = (t - tx[1]) / (tx[2] - tx[1]);
+                o = u * (tx[2] - tx[1]) * (u * 0.5f * (tm[1] - tm[0]) + tm[0]) + ty[1];
+            }
+            if (!(t < tx[2]))
+                o = ty[2] + (t - tx[2]) * tm[1];
+            if (t < bx[2]) {
+                const float u = (t - bx[1]) / (bx[2] - bx[1]);
+                o = u * (bx[2] - bx[1]) * (u * 0.5f * (bm[1] - bm[0]) + bm[0]) + by[1];
+            }
+            if (t < bx[1])
+                o = by[1] + (t - bx[1]) * bm[0];
+        } else {
+            o = (t - k->pivot) / con + k->pivot;
+            if (!(t < ty[1])) {
+                const float b = tm[0] * (tx[2] - tx[1]), a = (tm[1] - tm[0]) * 0.5f * (tx[2] - tx[1]);
+                const float cc = ty[1] - t;
+                o = (tx[2] - tx[1]) * (-2.0f * cc) / (sqrtf(b * b - 4.0f * a * cc) + b) + tx[1];
+            }
+            if (!(t < ty[2]))
+                o = tx[2] + (t - ty[2]) / tm[1];
+            if (t < by[2]) {
+                const float b = bm[0] * (bx[2] - bx[1]), a = (bm[1] - bm[0]) * 0.5f * (bx[2] - bx[1]);
+                const float cc = by[1] - t;
+                o = (bx[2] - bx[1]) * (-2.0f * cc) / (sqrtf(b * b - 4.0f * a * cc) + b) + bx[1];
+            }
+            if (t < by[1])
+                o = bx[1] + (t - by[1]) / bm[0];
+        }
+        rgb[c] = o;
+    }
+}
+
+/* one zone (0 mids, 1 highlights, 2 whites, 3 shadows, 4 blacks) for channel c (3 = master, on
+ * all three) */
+static void
+tone_zone(const struct vfx__gtone *k, int zone, int c, float *rgb, int fwd)
+{
+    const vfx_grading_tone *v = &k->v;
+    const int c0 = c == 3 ? 0 : c, c1 = c == 3 ? 3 : c + 1;
+    switch (zone) {
+    case 0:
+        if (clampf(zone_value(&v->midtones, c), 0.01f, 1.99f) == 1.0f)
+            return;
+        for (int i = c0; i < c1; i++)
+            rgb[i] = fwd ? mids_fwd(rgb[i], k->mid_x[c], k->mid_y[c], k->mid_m[c], c != 3)
+                         : mids_rev(rgb[i], k->mid_x[c], k->mid_y[c], k->mid_m[c], c != 3);
+        return;
+    case 1:
+    case 3: {
+        const int s = zone == 3;
+        const float val = s ? zone_value(&v->shadows, c) : 2.0f - zone_value(&v->highlights, c);
+        if (val == 1.0f)
+            return;
+        const int use_fwd = (val < 1.0f) == (fwd != 0);
+        for (int i = c0; i < c1; i++)
+            rgb[i] = use_fwd ? hs_fwd(rgb[i], k->hs_x[s][c], k->hs_y[s][c], k->hs_m[s][c])
+                             : hs_rev(rgb[i], k->hs_x[s][c], k->hs_y[s][c], k->hs_m[s][c]);
+        return;
+    }
+    default: {
+        const int s = zone == 4;
+        const float val = s ? zone_value(&v->blacks, c) : zone_value(&v->whites, c);
+        for (int i = c0; i < c1; i++)
+            rgb[i] = wb_apply(rgb[i], s, val, k->wb_x[s][c], k->wb_y[s][c], k->wb_m[s][c],
+                              k->wb_gain[s][c], fwd);
+        return;
+    }
+    }
+}
+
+void
+vfx__grading_tone_span(const vfx__color_op *op, float *r, float *g, float *b, int n)
+{
+    const struct vfx__gtone *k = &op->u.gtone;
+    if (k->bypass)
+        return;
+    const int fwd = k->dir == VFX_DIR_FORWARD, lin = k->style == VFX_GRADING_LIN;
+    static const int fwd_zones[5] = { 0, 1, 2, 3, 4 }, rev_zones[5] = { 4, 3, 2, 1, 0 };
+    static const int fwd_ch[4] = { 0, 1, 2, 3 }, rev_ch[4] = { 3, 0, 1, 2 };
+    const int *zones = fwd ? fwd_zones : rev_zones, *chs = fwd ? fwd_ch : rev_ch;
+    for (int i = 0; i < n; i++) {
+        float rgb[3] = { r[i], g[i], b[i] };
+        if (lin)
+            for (int c = 0; c < 3; c++)
+                rgb[c] = lin_to_log(rgb[c]);
+        if (!fwd)
+            sc_apply(k, rgb, 0);
+        for (int z = 0; z < 5; z++)
+            for (int c = 0; c < 4; c++)
+                tone_zone(k, zones[z], chs[c], rgb, fwd);
+        if (fwd)
+            sc_apply(k, rgb, 1);
+        for (int c = 0; c < 3; c++) {
+            float x = lin ? log_to_lin(rgb[c]) : rgb[c];
+            rgb[c] = x > 65504.0f ? 65504.0f : x; /* OCIO keeps the result within half range */
+        }
+        r[i] = rgb[0];
+        g[i] = rgb[1];
+        b[i] = rgb[2];
+    }
+}

@@ -1967,7 +1967,7 @@ parse_discreet(reader *r, vfx_color_processor *p)
                 t[3 * i + c] = depth == -16 ? vfx_half_to_float(code) : (float) (code / scale);
             }
         if (len == 65536 && !old)
-            s = vfx__append_lut1d_half(p, t, 3); /* 16-bit float input */
+            s = vfx__append_lut1d_half(p, t, 3, VFX_DIR_FORWARD); /* 16-bit float input */
         else
             s = vfx_color_processor_append_lut1d(p, t, (int32_t) len, 3, VFX_DIR_FORWARD);
         vfx__free(t);

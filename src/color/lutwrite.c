@@ -35,7 +35,8 @@ per_channel(const vfx_color_processor *p)
         case VFX_COLOR_OP_FIXED:
         case VFX_COLOR_OP_OPENDRT:
         case VFX_COLOR_OP_GRADING_PRIMARY: return 0;
-        case VFX_COLOR_OP_GRADING_RGB_CURVE: break; /* curves act per channel */
+        case VFX_COLOR_OP_GRADING_RGB_CURVE: /* curves act per channel */
+        case VFX_COLOR_OP_GRADING_TONE: break;
         default: break;
         }
     }

@@ -67,6 +67,8 @@ copy_op(const vfx__color_op *src, vfx__color_op *dst)
     if (src->code == VFX_COLOR_OP_LUT1D) {
         t = src->u.lut1d.table;
         n = (size_t) src->u.lut1d.n * 3;
+        if (src->u.lut1d.half_domain && src->u.lut1d.dir == VFX_DIR_INVERSE)
+            n *= 2; /* the original, then the fast table (see half_inverse_prepare) */
     } else if (src->code == VFX_COLOR_OP_LUT3D) {
         size_t e = (size_t) src->u.lut3d.n;
         t = src->u.lut3d.table;
@@ -185,6 +187,7 @@ vfx_color_op_name(vfx_color_op_code c)
     case VFX_COLOR_OP_OPENDRT: return "opendrt";
     case VFX_COLOR_OP_GRADING_PRIMARY: return "grading_primary";
     case VFX_COLOR_OP_GRADING_RGB_CURVE: return "grading_rgb_curve";
+    case VFX_COLOR_OP_GRADING_TONE: return "grading_tone";
     default: return NULL;
     }
 }
@@ -490,24 +493,190 @@ vfx_color_processor_append_lut1d(vfx_color_processor *p, const float *table, int
     return vfx__color_processor_push_take(p, &op);
 }
 
-vfx_status
-vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components)
+static float half_inv_find(const float *t, int c, int32_t start, int32_t end, float s, float vs, float val);
+
+/* The inverse of a half-domain 1D LUT, as OCIO 2.1 evaluates it by default: OCIO inverts
+ * exactly on a prepared copy of the table, samples that exact inverse at every half value into
+ * a new half-domain table (its "fast" inverse LUT), and applies that table forward. The exact
+ * inverse: per channel the curve rises if f(1.0) > f(0.0); reversals are flattened on the
+ * positive halves (from +0 up) and on the negative ones (from -0 down, the other way, starting
+ * from f(+0)); each half's effective domain skips the flat runs at its ends; a value on the
+ * f(+0) side that matches the direction searches the positive halves, others the negative
+ * ones (and, as in OCIO 2.1, the blue channel's negative search flips the value with the red
+ * channel's direction).
+ * @p t holds 2 x 65536 x 3 floats: the original table (kept, so inverting again gives it
+ * back), then the fast table written here. Returns 0, or -1 when out of memory. */
+static int
+half_inverse_prepare(float *t)
 {
-    if (!p || !table || (n_components != 1 && n_components != 3))
+    float *m = vfx__alloc((size_t) 65536 * 3 * sizeof(float)), *fast = t + (size_t) 65536 * 3;
+    if (!m)
+        return -1;
+    memcpy(m, t, (size_t) 65536 * 3 * sizeof(float));
+    int rising[3];
+    int32_t dom[3][4];
+    for (int c = 0; c < 3; c++) {
+        rising[c] = m[c] < m[3 * 15360 + c]; /* 15360: the bits of 1.0 */
+        for (int part = 0; part < 2; part++) {
+            const int32_t k0 = part ? 32768 : 1, k1 = part ? 64511 : 31743; /* up to +-65504 */
+            const int up = part ? !rising[c] : rising[c];
+            float prev = m[c];
+            for (int32_t k = k0; k <= k1; k++) {
+                float *e = &m[3 * (size_t) k + (size_t) c];
+                if (up != (*e > prev))
+                    *e = prev;
+                else
+                    prev = *e;
+            }
+            const int32_t lo = part ? 32768 : 0;
+            int32_t end = k1, start = lo;
+            const float ev = m[3 * (size_t) end + (size_t) c], sv = m[3 * (size_t) start + (size_t) c];
+            while (end > lo && m[3 * (size_t) (end - 1) + (size_t) c] == ev)
+                end--;
+            while (start < end && m[3 * (size_t) (start + 1) + (size_t) c] == sv)
+                start++;
+            dom[c][2 * part] = start;
+            dom[c][2 * part + 1] = end;
+        }
+    }
+    for (int c = 0; c < 3; c++) {
+        const float s = rising[c] ? 1.0f : -1.0f, bisect = m[c];
+        const float vs_neg = c == 2 ? (rising[0] ? -1.0f : 1.0f) : -s;
+        for (int32_t i = 0; i < 65536; i++) {
+            const float x = vfx_half_to_float((uint16_t) i);
+            fast[3 * (size_t) i + (size_t) c] =
+                rising[c] == (x >= bisect) ? half_inv_find(m, c, dom[c][0], dom[c][1], s, s, x)
+                                           : half_inv_find(m, c, dom[c][2], dom[c][3], -s, vs_neg, x);
+        }
+    }
+    vfx__free(m);
+    return 0;
+}
+
+vfx_status
+vfx__append_lut1d_half(vfx_color_processor *p, const float *table, int32_t n_components, vfx_direction dir)
+{
+    if (!p || !table || (n_components != 1 && n_components != 3) || !dir_ok(dir))
         return vfx__fail(VFX_ERR_ARG, "color: bad half-domain 1D LUT op");
     const int32_t n = 65536;
-    float *t = vfx__alloc((size_t) n * 3 * sizeof(float));
+    float *t = vfx__alloc((size_t) n * 3 * sizeof(float) * (dir == VFX_DIR_INVERSE ? 2 : 1));
     if (!t)
         return vfx__nomem();
     for (int32_t i = 0; i < n; i++)
         for (int c = 0; c < 3; c++)
             t[3 * i + c] = table[n_components == 3 ? 3 * i + c : i];
+    if (dir == VFX_DIR_INVERSE && half_inverse_prepare(t) != 0) {
+        vfx__free(t);
+        return vfx__nomem();
+    }
     vfx__color_op op = { .code = VFX_COLOR_OP_LUT1D };
     op.u.lut1d.table = t;
     op.u.lut1d.n = n;
-    op.u.lut1d.dir = VFX_DIR_FORWARD;
+    op.u.lut1d.dir = dir;
     op.u.lut1d.half_domain = 1;
     return vfx__color_processor_push_take(p, &op);
+}
+
+/* Tetrahedral interpolation of a 3D LUT at x (in [0, 1]) in double, with the local linear
+ * map (d out / d x, column per input axis) of the tetrahedron x is in. */
+static void
+tetra_eval(const float *t, int32_t n, const double x[3], double out[3], double jac[9])
+{
+    const double sc = (double) (n - 1);
+    int32_t i0[3];
+    double f[3];
+    for (int a = 0; a < 3; a++) {
+        double u = x[a] * sc;
+        int32_t k = (int32_t) floor(u);
+        k = k < 0 ? 0 : k > n - 2 ? n - 2 : k;
+        i0[a] = k;
+        f[a] = u - (double) k;
+    }
+    int ord[3] = { 0, 1, 2 }; /* axes by decreasing fraction */
+    for (int a = 0; a < 2; a++)
+        for (int b = 0; b < 2 - a; b++)
+            if (f[ord[b]] < f[ord[b + 1]]) {
+                int tmp = ord[b];
+                ord[b] = ord[b + 1];
+                ord[b + 1] = tmp;
+            }
+    int32_t idx[3] = { i0[0], i0[1], i0[2] };
+#define AT(v) (t + 3 * ((size_t) (v)[0] + (size_t) n * ((size_t) (v)[1] + (size_t) n * (size_t) (v)[2])))
+    const float *prev = AT(idx);
+    for (int c = 0; c < 3; c++)
+        out[c] = prev[c];
+    for (int s = 0; s < 3; s++) {
+        const int a = ord[s];
+        idx[a]++;
+        const float *next = AT(idx);
+        for (int c = 0; c < 3; c++) {
+            const double d = (double) next[c] - (double) prev[c];
+            out[c] += f[a] * d;
+            jac[3 * c + a] = d * sc;
+        }
+        prev = next;
+    }
+#undef AT
+}
+
+/* x with tetra(x) = y, by Newton steps on the piecewise-linear map, x kept in [0, 1] */
+static void
+lut3d_solve(const float *t, int32_t n, const double y[3], double x[3])
+{
+    for (int c = 0; c < 3; c++)
+        x[c] = y[c] < 0.0 ? 0.0 : y[c] > 1.0 ? 1.0 : y[c];
+    for (int it = 0; it < 60; it++) {
+        double f[3], j[9];
+        tetra_eval(t, n, x, f, j);
+        const double e[3] = { f[0] - y[0], f[1] - y[1], f[2] - y[2] };
+        if (fabs(e[0]) + fabs(e[1]) + fabs(e[2]) < 1e-12)
+            break;
+        const double det = j[0] * (j[4] * j[8] - j[5] * j[7]) - j[1] * (j[3] * j[8] - j[5] * j[6]) +
+                           j[2] * (j[3] * j[7] - j[4] * j[6]);
+        if (!(fabs(det) > 1e-300))
+            break;
+        /* dx = J^-1 e (Cramer) */
+        double dx[3];
+        for (int a = 0; a < 3; a++) {
+            double m[9];
+            memcpy(m, j, sizeof m);
+            for (int r = 0; r < 3; r++)
+                m[3 * r + a] = e[r];
+            dx[a] = (m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
+                     m[2] * (m[3] * m[7] - m[4] * m[6])) / det;
+        }
+        for (int a = 0; a < 3; a++) {
+            double v = x[a] - dx[a];
+            x[a] = v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+        }
+    }
+}
+
+/* The inverse of a 3D LUT as OCIO 2.1 evaluates it by default: the exact inverse of the
+ * tetrahedral forward LUT, sampled on a 48^3 grid (the LUT's own size when larger) over
+ * [0, 1], then applied as a trilinear forward LUT. The exact inverse is found by Newton steps
+ * per grid point; outside the forward LUT's output hull it stops on the [0, 1] cube's surface,
+ * which is where OCIO's search may end elsewhere (values there can differ). Hand-written:
+ * no Debian library inverts 3D LUTs. */
+static float *
+lut3d_fast_inverse(const float *t, int32_t n, int32_t *m_out)
+{
+    const int32_t m = n > 48 ? n : 48;
+    float *inv = vfx__alloc((size_t) m * (size_t) m * (size_t) m * 3 * sizeof(float));
+    if (!inv)
+        return NULL;
+    for (int32_t b = 0; b < m; b++)
+        for (int32_t g = 0; g < m; g++)
+            for (int32_t r = 0; r < m; r++) {
+                const double y[3] = { (double) r / (m - 1), (double) g / (m - 1), (double) b / (m - 1) };
+                double x[3];
+                lut3d_solve(t, n, y, x);
+                float *e = inv + 3 * ((size_t) r + (size_t) m * ((size_t) g + (size_t) m * (size_t) b));
+                for (int c = 0; c < 3; c++)
+                    e[c] = (float) x[c];
+            }
+    *m_out = m;
+    return inv;
 }
 
 vfx_status
@@ -516,10 +685,19 @@ vfx_color_processor_append_lut3d(vfx_color_processor *p, const float *table, int
 {
     if (!p || !table || !dir_ok(dir))
         return vfx__fail(VFX_ERR_ARG, "color: bad 3D LUT op");
-    if (dir == VFX_DIR_INVERSE)
-        return vfx__fail(VFX_ERR_UNSUPPORTED, "color: inverse 3D LUTs are not supported");
     if (n < 2 || n > 129)
         return vfx__fail(VFX_ERR_ARG, "color: 3D LUT size %d out of range 2..129", (int) n);
+    if (dir == VFX_DIR_INVERSE) {
+        int32_t m = 0;
+        float *inv = lut3d_fast_inverse(table, n, &m);
+        if (!inv)
+            return vfx__nomem();
+        vfx__color_op op = { .code = VFX_COLOR_OP_LUT3D };
+        op.u.lut3d.table = inv;
+        op.u.lut3d.n = m;
+        op.u.lut3d.interp = VFX_INTERP_LINEAR;
+        return vfx__color_processor_push_take(p, &op);
+    }
     size_t count = (size_t) n * (size_t) n * (size_t) n * 3;
     float *t = vfx__alloc(count * sizeof(float));
     if (!t)
@@ -600,10 +778,17 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
         return VFX_OK;
     }
     case VFX_COLOR_OP_LUT1D:
-        if (src->u.lut1d.half_domain)
-            return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a half-domain 1D LUT has no inverse here");
         dst->u.lut1d.dir = flip(src->u.lut1d.dir);
-        if (dst->u.lut1d.dir == VFX_DIR_INVERSE)
+        if (dst->u.lut1d.dir == VFX_DIR_INVERSE && dst->u.lut1d.half_domain) {
+            float *t = vfx__alloc((size_t) 65536 * 3 * 2 * sizeof(float));
+            if (!t)
+                return vfx__nomem();
+            memcpy(t, dst->u.lut1d.table, (size_t) 65536 * 3 * sizeof(float));
+            vfx__free(dst->u.lut1d.table);
+            dst->u.lut1d.table = t;
+            if (half_inverse_prepare(t) != 0)
+                return vfx__nomem();
+        } else if (dst->u.lut1d.dir == VFX_DIR_INVERSE)
             monotonize(dst->u.lut1d.table, dst->u.lut1d.n);
         return VFX_OK;
     case VFX_COLOR_OP_HLG_OOTF: dst->u.hlg.dir = flip(src->u.hlg.dir); return VFX_OK;
@@ -612,11 +797,20 @@ invert_op(const vfx__color_op *src, vfx__color_op *dst)
     case VFX_COLOR_OP_FIXED: dst->u.fixed.dir = flip(src->u.fixed.dir); return VFX_OK;
     case VFX_COLOR_OP_GRADING_PRIMARY: dst->u.gprim.dir = flip(src->u.gprim.dir); return VFX_OK;
     case VFX_COLOR_OP_GRADING_RGB_CURVE: dst->u.rgbcurve.dir = flip(src->u.rgbcurve.dir); return VFX_OK;
+    case VFX_COLOR_OP_GRADING_TONE: dst->u.gtone.dir = flip(src->u.gtone.dir); return VFX_OK;
     case VFX_COLOR_OP_OPENDRT:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "color: OpenDRT has no exact inverse");
-    case VFX_COLOR_OP_LUT3D:
-        return vfx__fail(VFX_ERR_UNSUPPORTED, "color: a 3D LUT has no exact inverse (bake one "
-                                              "with a LUT tool instead)");
+    case VFX_COLOR_OP_LUT3D: { /* OCIO's inverse (see lut3d_fast_inverse) */
+        int32_t m = 0;
+        float *inv = lut3d_fast_inverse(src->u.lut3d.table, src->u.lut3d.n, &m);
+        if (!inv)
+            return vfx__nomem();
+        vfx__free(dst->u.lut3d.table);
+        dst->u.lut3d.table = inv;
+        dst->u.lut3d.n = m;
+        dst->u.lut3d.interp = VFX_INTERP_LINEAR;
+        return VFX_OK;
+    }
     default: return vfx__fail(VFX_ERR_INTERNAL, "color: unknown op %d", (int) src->code);
     }
 }
@@ -904,6 +1098,8 @@ static void
 k_lut1d_half(const vfx__color_op *op, float *const ch[3], int n)
 {
     const float *t = op->u.lut1d.table;
+    if (op->u.lut1d.dir == VFX_DIR_INVERSE)
+        t += (size_t) 65536 * 3; /* the fast table (see half_inverse_prepare) */
     for (int c = 0; c < 3; c++) {
         float *v = ch[c];
         for (int i = 0; i < n; i++) {
@@ -936,6 +1132,33 @@ k_lut1d_half(const vfx__color_op *op, float *const ch[3], int n)
     }
 }
 
+static void k_lut1d_inv(const vfx__color_op *op, float *const ch[3], int n);
+
+/* Inverse of a half-domain 1D LUT on one half of the domain: entries [start, end] of the
+ * table, times @p s, rise; @p vs is the sign applied to the value (OCIO's, see below). Finds
+ * the segment (lower bound), then maps the fraction onto the two halves' real values. */
+static float
+half_inv_find(const float *t, int c, int32_t start, int32_t end, float s, float vs, float val)
+{
+#define T(k) (s * t[3 * (size_t) (k) + (size_t) c])
+    float cv = val * vs;
+    cv = cv < T(start) ? T(start) : cv;
+    cv = T(end) < cv ? T(end) : cv;
+    int32_t lo = start, hi = end; /* first k in [start, end) with !(T(k) < cv), else end */
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (T(mid) < cv)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int32_t a = lo > start ? lo - 1 : lo, b = a < end ? a + 1 : a;
+    float delta = T(b) > T(a) ? (cv - T(a)) / (T(b) - T(a)) : 0.0f;
+#undef T
+    float base = vfx_half_to_float((uint16_t) a), next = vfx_half_to_float((uint16_t) (a + 1));
+    return base + delta * (next - base);
+}
+
 /* CTF hueAdjust="dw3": after the per-channel LUT, the middle channel is set so that
  * (mid - min) / (max - min) keeps its value from before the LUT (the hue of the RGB
  * hexagon), as OCIO does. */
@@ -951,7 +1174,7 @@ k_lut1d_hue(const vfx__color_op *op, float *r, float *g, float *b, int n)
         if (op->u.lut1d.half_domain)
             k_lut1d_half(op, ch, m);
         else
-            k_lut1d_fwd(op, ch, m);
+            (op->u.lut1d.dir == VFX_DIR_FORWARD ? k_lut1d_fwd : k_lut1d_inv)(op, ch, m);
         for (int i = 0; i < m; i++) {
             float in[3] = { o[0][i], o[1][i], o[2][i] };
             int mx = 0, mn = 0;
@@ -1334,6 +1557,7 @@ run_ops(const vfx_color_processor *p, float *r, float *g, float *b, int n)
         case VFX_COLOR_OP_OPENDRT: vfx__opendrt_span(&op->u.drt, r, g, b, n); break;
         case VFX_COLOR_OP_GRADING_PRIMARY: vfx__grading_primary_span(op, r, g, b, n); break;
         case VFX_COLOR_OP_GRADING_RGB_CURVE: vfx__grading_rgb_curve_span(op, r, g, b, n); break;
+        case VFX_COLOR_OP_GRADING_TONE: vfx__grading_tone_span(op, r, g, b, n); break;
         default: break;
         }
     }
@@ -1599,6 +1823,12 @@ vfx_color_processor_describe(const vfx_color_processor *p, char *buf, size_t siz
             static const char *const st[] = { "log", "lin", "video" };
             sb_printf(&b, " %s%s %s", st[op->u.rgbcurve.style],
                       op->u.rgbcurve.lin_to_log ? " lin_to_log" : "", dir_name(op->u.rgbcurve.dir));
+            break;
+        }
+        case VFX_COLOR_OP_GRADING_TONE: {
+            static const char *const st[] = { "log", "lin", "video" };
+            sb_printf(&b, " %s s_contrast %.9g %s", st[op->u.gtone.style], op->u.gtone.v.s_contrast,
+                      dir_name(op->u.gtone.dir));
             break;
         }
         default: break;

@@ -424,6 +424,68 @@ xf_grading_primary(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
     return s;
 }
 
+/* GradingToneTransform: {style, blacks|whites: {rgb: [r, g, b], master, start, width},
+ * shadows|highlights: {rgb, master, start, pivot}, midtones: {rgb, master, center, width},
+ * s_contrast}; a zone needs all four keys (as in OCIO), a zone left out keeps the style's
+ * neutral value */
+static vfx_status
+grading_tone_zone(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, const char *k_start,
+                  const char *k_width, vfx_grading_rgbmsw *z)
+{
+    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, key);
+    if (!n)
+        return VFX_OK;
+    if (n->type != YAML_MAPPING_NODE)
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s must be {rgb: [r, g, b], master: m, %s: s, %s: w}",
+                                 key, k_start, k_width);
+    if (!vfx__ocio_map_get(b->cfg, n, "rgb") || !vfx__ocio_map_get(b->cfg, n, "master") ||
+        !vfx__ocio_map_get(b->cfg, n, k_start) || !vfx__ocio_map_get(b->cfg, n, k_width))
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s needs rgb, master, %s and %s", key, k_start,
+                                 k_width);
+    double rgb[3] = { z->r, z->g, z->b };
+    VFX_TRY(get_rgb(b, n, "rgb", 1.0, rgb));
+    z->r = rgb[0];
+    z->g = rgb[1];
+    z->b = rgb[2];
+    VFX_TRY(get_one(b, n, "master", z->master, &z->master));
+    VFX_TRY(get_one(b, n, k_start, z->start, &z->start));
+    return get_one(b, n, k_width, z->width, &z->width);
+}
+
+static vfx_status
+xf_grading_tone(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
+{
+    const char *st = get_str(b, xf, "style");
+    vfx_grading_style style = VFX_GRADING_LOG;
+    if (strcasecmp(st, "linear") == 0)
+        style = VFX_GRADING_LIN;
+    else if (strcasecmp(st, "video") == 0)
+        style = VFX_GRADING_VIDEO;
+    else if (st[0] && strcasecmp(st, "log") != 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown grading style '%s'", st);
+    vfx_grading_tone g;
+    vfx_grading_tone_default(style, &g);
+    VFX_TRY(grading_tone_zone(b, xf, "blacks", "start", "width", &g.blacks));
+    VFX_TRY(grading_tone_zone(b, xf, "shadows", "start", "pivot", &g.shadows));
+    VFX_TRY(grading_tone_zone(b, xf, "midtones", "center", "width", &g.midtones));
+    VFX_TRY(grading_tone_zone(b, xf, "highlights", "start", "pivot", &g.highlights));
+    VFX_TRY(grading_tone_zone(b, xf, "whites", "start", "width", &g.whites));
+    VFX_TRY(get_one(b, xf, "s_contrast", 1.0, &g.s_contrast));
+    vfx_color_processor *tmp = NULL;
+    vfx_status s = vfx_color_processor_new(&tmp);
+    if (s == VFX_OK)
+        s = vfx_color_processor_append_grading_tone(tmp, style, &g, inverse ? VFX_DIR_INVERSE : VFX_DIR_FORWARD);
+    if (s == VFX_OK && p)
+        s = vfx_color_processor_append_processor(p, tmp);
+    else if (s != VFX_OK && s != VFX_ERR_NOMEM) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", vfx_error_message());
+        s = vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "%s", why);
+    }
+    vfx_color_processor_free(tmp);
+    return s;
+}
+
 /* GradingRGBCurveTransform: {style, red|green|blue|master: {control_points: [x0, y0, ...],
  * slopes: [...]}, lintolog_bypass: true} */
 static vfx_status
@@ -870,7 +932,7 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
                                "2.1 does not load it either): put the LUT in a file and use a "
                                "!<FileTransform>", tag);
     else if (strcmp(tag, "GradingToneTransform") == 0)
-        st = p ? vfx__ocio_fail_at(cfg, xf, VFX_ERR_UNSUPPORTED, "%s is not supported yet", tag) : VFX_OK;
+        st = xf_grading_tone(b, xf, inverse, p);
     else
         st = vfx__ocio_fail_at(cfg, xf, VFX_ERR_CORRUPT, "unknown transform !<%s>", tag);
     b->depth--;

@@ -80,8 +80,8 @@ for rgb in "0.1 0.2 0.3" "0.9 0.5 0.02" "0 1 0.7" "1 1 1"; do
         END { exit !ok }' && ok || bad ".clf $rgb: vfx file gives '$a', OCIO's bake '$b'"
 done
 
-# a config whose colour spaces use GradingPrimaryTransform (each style, one inverse) and
-# GradingRGBCurveTransform
+# a config whose colour spaces use GradingPrimaryTransform (each style, one inverse),
+# GradingRGBCurveTransform and GradingToneTransform
 cat >"$tmp/grading.ocio" <<'EOF'
 ocio_profile_version: 2.1
 roles:
@@ -110,8 +110,17 @@ colorspaces:
   - !<ColorSpace>
     name: curves_lin
     from_scene_reference: !<GradingRGBCurveTransform> {style: linear, red: {control_points: [-5, -5.5, -1, -1.5, 2, 2.5, 6, 6.2]}, blue: {control_points: [-6, -6.2, -2, -1.8, 1, 1.4, 5, 5]}, direction: inverse}
+  - !<ColorSpace>
+    name: tone_log
+    from_scene_reference: !<GradingToneTransform> {style: log, blacks: {rgb: [1.2, 0.9, 1.05], master: 1.1, start: 0.4, width: 0.4}, shadows: {rgb: [0.8, 1.3, 1.1], master: 1.2, start: 0.5, pivot: 0.05}, midtones: {rgb: [1.3, 0.7, 1.1], master: 0.9, center: 0.45, width: 0.6}, highlights: {rgb: [1.2, 0.85, 1.4], master: 1.1, start: 0.3, pivot: 0.95}, whites: {rgb: [0.9, 1.2, 1.3], master: 1.15, start: 0.4, width: 0.5}, s_contrast: 1.3}
+  - !<ColorSpace>
+    name: tone_lin
+    from_scene_reference: !<GradingToneTransform> {style: linear, blacks: {rgb: [1.2, 0.8, 1], master: 1.1, start: 0, width: 4}, midtones: {rgb: [1.3, 0.7, 1], master: 0.9, center: 0.5, width: 7}, whites: {rgb: [0.9, 1.2, 1], master: 1.1, start: 0, width: 8}, s_contrast: 0.8, direction: inverse}
+  - !<ColorSpace>
+    name: tone_video
+    from_scene_reference: !<GradingToneTransform> {style: video, shadows: {rgb: [1.5, 0.6, 1], master: 0.7, start: 0.6, pivot: 0}, highlights: {rgb: [0.6, 1.5, 1], master: 0.75, start: 0.2, pivot: 1}}
 EOF
-for cs in graded_log graded_lin graded_video curves_log curves_lin; do
+for cs in graded_log graded_lin graded_video curves_log curves_lin tone_log tone_lin tone_video; do
     "$V" bakelut --config "$tmp/grading.ocio" --from raw --to $cs --size 9 "$tmp/g.cube" &&
         ociobakelut --iconfig "$tmp/grading.ocio" --inputspace raw --outputspace $cs --format iridas_cube \
             --cubesize 9 "$tmp/og.cube" 2>/dev/null &&

@@ -43,6 +43,14 @@ static const struct {
       "each op alone agrees with vfx, and the file's own description expects x^(1.8/2.2)" },
     { "ocio-tests/lut3by1d_nan_infinity_example.clf",
       "between entries of +-FLT_MAX (from inf in the file) the interpolation overflows differently" },
+    { "ocio-tests/lut_inv_pairs.ctf",
+      "OCIO's optimiser removes an InverseLUT3D followed by the same LUT3D as an identity pair; "
+      "vfx applies both, and this 2^3 LUT's outputs do not cover the unit cube, so its inverse "
+      "(sampled on 48^3) cannot give back what the LUT never produces" },
+    { "ocio-tests/lut1d_inverse_halfdom_slog_fclut.ctf",
+      "an InverseLUT1D halfDomain with an integer inBitDepth (16i): OCIO samples its inverse on a "
+      "65536-step grid over [0, 1], vfx at every half value; they differ by up to 2e-3 relative "
+      "where the curve is steep (the matches elsewhere are within 1e-5)" },
 };
 
 static const char *
@@ -156,6 +164,101 @@ clf_files_match_ociochecklut(void **state)
     assert_int_equal(bad, 0);
 }
 
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* <Reference path=... inverted=...>: relative to the referencing file, nested, inverted; the
+ * result against ociochecklut (run in the files' folder, where OCIO looks); errors for a
+ * missing file, a cycle and an alias. */
+static void
+references_resolve_like_ocio(void **state)
+{
+    (void) state;
+    char dir[1024], path[1200];
+    snprintf(dir, sizeof dir, "%s", test_tmp("refs"));
+    mkdir(dir, 0755);
+    static const char *const head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ProcessList version=\"2\" id=\"r\">\n";
+    char text[4096];
+    snprintf(path, sizeof path, "%s/curve.ctf", dir);
+    snprintf(text, sizeof text,
+             "%s<Matrix inBitDepth=\"32f\" outBitDepth=\"32f\"><Array dim=\"3 3 3\">1.2 0.1 0 0 0.9 0.05 0.02 0 1.1"
+             "</Array></Matrix>\n<Exponent inBitDepth=\"32f\" outBitDepth=\"32f\" style=\"monCurveFwd\">"
+             "<ExponentParams exponent=\"2.2\" offset=\"0.05\"/></Exponent>\n</ProcessList>\n", head);
+    write_file(path, text);
+    snprintf(path, sizeof path, "%s/top.ctf", dir);
+    snprintf(text, sizeof text,
+             "%s<Reference inBitDepth=\"32f\" outBitDepth=\"32f\" path=\"curve.ctf\"/>\n"
+             "<Range inBitDepth=\"32f\" outBitDepth=\"32f\"><minInValue>0</minInValue><maxInValue>2</maxInValue>"
+             "<minOutValue>0</minOutValue><maxOutValue>1</maxOutValue></Range>\n"
+             "<Reference inBitDepth=\"32f\" outBitDepth=\"32f\" path=\"curve.ctf\" inverted=\"true\" basePath=\"x\"/>\n"
+             "</ProcessList>\n", head);
+    write_file(path, text);
+    snprintf(path, sizeof path, "%s/nested.ctf", dir);
+    snprintf(text, sizeof text, "%s<Reference inBitDepth=\"32f\" outBitDepth=\"32f\" path=\"top.ctf\" inverted=\"true\"/>\n</ProcessList>\n", head);
+    write_file(path, text);
+    int bad = 0;
+    if (test_have_tool("ociochecklut")) {
+        static const char *const files[] = { "top.ctf", "nested.ctf" };
+        for (int k = 0; k < 2; k++) {
+            snprintf(path, sizeof path, "%s/%s", dir, files[k]);
+            vfx_color_processor *p = NULL;
+            if (vfx_color_processor_new_from_file(path, NULL, VFX_INTERP_BEST, &p) != VFX_OK) {
+                print_error("%s: %s\n", path, vfx_error_message());
+                bad++;
+                continue;
+            }
+            for (int i = 0; i < N_SAMPLES; i++) {
+                float want[3], got[3];
+                memcpy(got, SAMPLES[i], sizeof got);
+                vfx_color_processor_apply_rgb(p, got);
+                if (oracle(path, SAMPLES[i], want) != 0) {
+                    print_error("%s: ociochecklut failed\n", path);
+                    bad++;
+                    continue;
+                }
+                for (int c = 0; c < 3; c++)
+                    if (!close_enough(got[c], want[c])) {
+                        print_error("%s: (%g %g %g) ch %d: vfx %.7g, OCIO %.7g\n", files[k], SAMPLES[i][0],
+                                    SAMPLES[i][1], SAMPLES[i][2], c, got[c], want[c]);
+                        bad++;
+                    }
+            }
+            vfx_color_processor_free(p);
+        }
+    }
+    assert_int_equal(bad, 0);
+
+    static const struct {
+        const char *file, *body, *what;
+        vfx_status status;
+    } errs[] = {
+        { "missing.ctf", "<Reference inBitDepth=\"32f\" outBitDepth=\"32f\" path=\"nope.ctf\"/>", "nope.ctf", VFX_ERR_IO },
+        { "cycle.ctf", "<Reference inBitDepth=\"32f\" outBitDepth=\"32f\" path=\"cycle.ctf\"/>", "16 deep", VFX_ERR_CORRUPT },
+        { "alias.ctf", "<Reference inBitDepth=\"32f\" outBitDepth=\"32f\" alias=\"look\"/>", "alias", VFX_ERR_UNSUPPORTED },
+        { "both.ctf", "<Reference inBitDepth=\"32f\" outBitDepth=\"32f\" alias=\"a\" path=\"b.ctf\"/>", "both alias and path", VFX_ERR_CORRUPT },
+        { "nopath.ctf", "<Reference inBitDepth=\"32f\" outBitDepth=\"32f\"/>", "needs a path", VFX_ERR_CORRUPT },
+    };
+    for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, errs[i].file);
+        snprintf(text, sizeof text, "%s%s\n</ProcessList>\n", head, errs[i].body);
+        write_file(path, text);
+        vfx_color_processor *p = NULL;
+        vfx_status st = vfx_color_processor_new_from_file(path, NULL, VFX_INTERP_BEST, &p);
+        if (st != errs[i].status || !strstr(vfx_error_message(), errs[i].what) ||
+            !strstr(vfx_error_message(), errs[i].file)) {
+            print_error("%s: %s '%s'\n", errs[i].file, vfx_status_name(st), vfx_error_message());
+            fail();
+        }
+        assert_null(p);
+    }
+}
+
 int
 main(void)
 {
@@ -164,6 +267,7 @@ main(void)
     test_require(stat(test_data("luts"), &st) == 0, "shared/testdata not found (set VFX_SHARED_DIR)");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(clf_files_match_ociochecklut),
+        cmocka_unit_test(references_resolve_like_ocio),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* Grading ops (OCIO GradingPrimary, GradingRGBCurve) read from CTF files and evaluated by vfx and by
+/* Grading ops (OCIO GradingPrimary, GradingRGBCurve, GradingTone) read from CTF files and evaluated by vfx and by
  * OpenColorIO 2.1's ociochecklut on the same sample colours, forward and inverse, within
  * 1e-5 relative / 1e-6 absolute. */
 #include <math.h>
@@ -273,6 +273,124 @@ grading_rgb_curve_bad_values(void **state)
     }
 }
 
+/* every zone changed, per channel and master, both sides of 1 (the slope-increasing and
+ * -decreasing cases of each curve), in every style, forward and inverse */
+static void
+grading_tone_matches_ociochecklut(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("ociochecklut"), "ociochecklut (opencolorio-tools) not installed");
+    static const char LOG_UP[] =
+        "        <Blacks rgb=\"1.2 0.9 1.05\" master=\"1.1\" start=\"0.4\" width=\"0.4\"/>\n"
+        "        <Shadows rgb=\"0.8 1.3 1.1\" master=\"1.2\" start=\"0.5\" pivot=\"0.05\"/>\n"
+        "        <Midtones rgb=\"1.3 0.7 1.1\" master=\"0.9\" center=\"0.45\" width=\"0.6\"/>\n"
+        "        <Highlights rgb=\"1.2 0.85 1.4\" master=\"1.1\" start=\"0.3\" pivot=\"0.95\"/>\n"
+        "        <Whites rgb=\"0.9 1.2 1.3\" master=\"1.15\" start=\"0.4\" width=\"0.5\"/>\n"
+        "        <SContrast master=\"1.3\"/>\n";
+    static const char LOG_DOWN[] =
+        "        <Blacks rgb=\"0.7 1.4 1\" master=\"0.8\" start=\"0.35\" width=\"0.3\"/>\n"
+        "        <Shadows rgb=\"1.5 0.6 1\" master=\"0.7\" start=\"0.55\" pivot=\"0\"/>\n"
+        "        <Midtones rgb=\"1 1 1.6\" master=\"1.2\" center=\"0.7\" width=\"0.5\"/>\n"
+        "        <Highlights rgb=\"0.6 1.5 1\" master=\"0.75\" start=\"0.35\" pivot=\"1\"/>\n"
+        "        <Whites rgb=\"1.4 0.6 1\" master=\"0.8\" start=\"0.45\" width=\"0.45\"/>\n"
+        "        <SContrast master=\"0.6\"/>\n";
+    static const char LIN[] =
+        "        <Blacks rgb=\"1.2 0.8 1\" master=\"1.1\" start=\"0\" width=\"4\"/>\n"
+        "        <Shadows rgb=\"0.8 1.3 1\" master=\"1.2\" start=\"2\" pivot=\"-7\"/>\n"
+        "        <Midtones rgb=\"1.3 0.7 1\" master=\"0.9\" center=\"0\" width=\"8\"/>\n"
+        "        <Highlights rgb=\"1.2 0.8 1\" master=\"0.9\" start=\"-2\" pivot=\"9\"/>\n"
+        "        <Whites rgb=\"0.9 1.2 1\" master=\"1.1\" start=\"0\" width=\"8\"/>\n"
+        "        <SContrast master=\"1.2\"/>\n";
+    static const char ONLY_MIDS[] = "        <Midtones rgb=\"1 1 1\" master=\"1.4\" center=\"0.3\" width=\"0.7\"/>\n";
+    static const struct {
+        const char *style, *zones;
+    } cases[] = {
+        { "log", LOG_UP },     { "log", LOG_DOWN },   { "video", LOG_UP }, { "videoRev", LOG_DOWN },
+        { "logRev", LOG_UP },  { "linear", LIN },     { "linearRev", LIN }, { "video", ONLY_MIDS },
+    };
+    int bad = 0;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char body[4096], name[64];
+        snprintf(body, sizeof body,
+                 "    <GradingTone inBitDepth=\"32f\" outBitDepth=\"32f\" style=\"%s\">\n%s"
+                 "    </GradingTone>\n",
+                 cases[k].style, cases[k].zones);
+        snprintf(name, sizeof name, "gt_%zu.ctf", k);
+        const char *path = write_ctf(name, body);
+        bad += compare(path, 0);
+        bad += compare(path, 1);
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* inverse after forward is the identity */
+static void
+grading_tone_round_trips(void **state)
+{
+    (void) state;
+    for (int st = 0; st < 3; st++) {
+        vfx_grading_tone g;
+        vfx_grading_tone_default((vfx_grading_style) st, &g);
+        g.blacks.r = 1.2, g.blacks.master = 0.9;
+        g.shadows.g = 1.3, g.shadows.master = 0.8;
+        g.midtones.b = 1.4, g.midtones.master = 0.85;
+        g.highlights.r = 0.7, g.highlights.master = 1.2;
+        g.whites.g = 0.8, g.whites.master = 1.3;
+        g.s_contrast = 1.25;
+        vfx_color_processor *p = NULL, *q = NULL;
+        assert_int_equal(vfx_color_processor_new(&p), VFX_OK);
+        assert_int_equal(vfx_color_processor_append_grading_tone(p, (vfx_grading_style) st, &g,
+                                                                 VFX_DIR_FORWARD), VFX_OK);
+        assert_int_equal(vfx_color_processor_inverse(p, &q), VFX_OK);
+        assert_int_equal(vfx_color_processor_append_processor(p, q), VFX_OK);
+        for (int i = 0; i < N_SAMPLES; i++) {
+            float v[3];
+            memcpy(v, SAMPLES[i], sizeof v);
+            vfx_color_processor_apply_rgb(p, v);
+            for (int c = 0; c < 3; c++)
+                if (!(fabsf(v[c] - SAMPLES[i][c]) <= 2e-5f + 5e-5f * fabsf(SAMPLES[i][c])))
+                    fail_msg("style %d sample %d ch %d: %.7g back as %.7g", st, i, c, SAMPLES[i][c], v[c]);
+        }
+        vfx_color_processor_free(p);
+        vfx_color_processor_free(q);
+    }
+}
+
+static void
+grading_tone_bad_values(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *body, *what;
+    } cases[] = {
+        { "<Blacks rgb=\"1 1 1\" master=\"2.5\" start=\"0.4\" width=\"0.4\"/>", "must be in [0.1, 1.9]" },
+        { "<Shadows rgb=\"0.1 1 1\" master=\"1\" start=\"0.5\" pivot=\"0\"/>", "must be in [0.2, 1.8]" },
+        { "<Blacks rgb=\"1.2 1 1\" master=\"1\"/>", "needs rgb, master, start and width" },
+        { "<Whites rgb=\"1 1 1\" master=\"1\" start=\"0.4\" width=\"0\"/>", "at least 0.01" },
+        { "<Shadows rgb=\"1 1 1\" master=\"1\" start=\"0.1\" pivot=\"0.5\"/>", "above its pivot" },
+        { "<Highlights rgb=\"1 1 1\" master=\"1\" start=\"0.9\" pivot=\"0.5\"/>", "below its pivot" },
+        { "<SContrast master=\"2\"/>", "s-contrast" },
+        { "<SContrast/>", "needs a master" },
+        { "<Midtones rgb=\"1 1\" master=\"1\" center=\"0.4\" width=\"0.6\"/>", "rgb must be 3 numbers" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char doc[1024];
+        snprintf(doc, sizeof doc,
+                 "<ProcessList version=\"2\" id=\"t\">\n<GradingTone inBitDepth=\"32f\" "
+                 "outBitDepth=\"32f\" style=\"log\">\n%s\n</GradingTone>\n</ProcessList>\n",
+                 cases[i].body);
+        vfx_color_processor *p = NULL;
+        vfx_status s = vfx_color_processor_new_from_memory(doc, strlen(doc), "ctf", "t.ctf", NULL,
+                                                           VFX_INTERP_DEFAULT, &p);
+        if (s != VFX_ERR_CORRUPT || !strstr(vfx_error_message(), cases[i].what) ||
+            !strstr(vfx_error_message(), "t.ctf:")) {
+            print_error("case %zu: %s '%s'\n", i, vfx_status_name(s), vfx_error_message());
+            fail();
+        }
+        assert_null(p);
+    }
+}
+
 int
 main(void)
 {
@@ -282,6 +400,9 @@ main(void)
         cmocka_unit_test(grading_primary_matches_ociochecklut),
         cmocka_unit_test(grading_rgb_curve_bad_values),
         cmocka_unit_test(grading_rgb_curve_matches_ociochecklut),
+        cmocka_unit_test(grading_tone_bad_values),
+        cmocka_unit_test(grading_tone_round_trips),
+        cmocka_unit_test(grading_tone_matches_ociochecklut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

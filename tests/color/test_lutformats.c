@@ -322,20 +322,188 @@ bad_files_give_file_and_line(void **state)
     expect_corrupt("LUT: 1 5\n0\n1\n2\n3\n4\n", "lut", "g.lut", "cannot tell the output depth");
 }
 
-/* A half-domain LUT has no inverse here: a clear error rather than a wrong answer. */
+/* vfx and OCIO on @p path, inverted (ociochecklut --inv) or as written; the mismatches */
+static int
+compare_dir(const char *path, int inverse)
+{
+    vfx_color_processor *p = NULL, *q = NULL;
+    if (vfx_color_processor_new_from_file(path, NULL, VFX_INTERP_BEST, &p) != VFX_OK) {
+        print_error("%s: %s\n", path, vfx_error_message());
+        return 1000;
+    }
+    if (inverse) {
+        if (vfx_color_processor_inverse(p, &q) != VFX_OK) {
+            print_error("%s: inverse: %s\n", path, vfx_error_message());
+            vfx_color_processor_free(p);
+            return 1000;
+        }
+        vfx_color_processor_free(p);
+        p = q;
+    }
+    int bad = 0;
+    for (int i = 0; i < N_SAMPLES; i++) {
+        char cmd[2048], buf[512];
+        float want[3], got[3];
+        memcpy(got, SAMPLES[i], sizeof got);
+        vfx_color_processor_apply_rgb(p, got);
+        snprintf(cmd, sizeof cmd, "ociochecklut %s '%s' %.9g %.9g %.9g 2>/dev/null", inverse ? "--inv" : "",
+                 path, SAMPLES[i][0], SAMPLES[i][1], SAMPLES[i][2]);
+        char *line = buf, *nl;
+        if (test_run(cmd, buf, sizeof buf) != 0) {
+            print_error("%s: ociochecklut failed\n", path);
+            bad++;
+            continue;
+        }
+        while ((nl = strchr(line, '\n')) && nl[1])
+            line = nl + 1;
+        if (sscanf(line, "%f %f %f", &want[0], &want[1], &want[2]) != 3) {
+            bad++;
+            continue;
+        }
+        for (int c = 0; c < 3; c++)
+            if (!close_enough(got[c], want[c]) && !(isnan(got[c]) && isnan(want[c]))) {
+                print_error("%s%s: (%g %g %g) ch %d: vfx %.7g, OCIO %.7g\n", inverse ? "inverse " : "",
+                            path, SAMPLES[i][0], SAMPLES[i][1], SAMPLES[i][2], c, got[c], want[c]);
+                bad++;
+            }
+    }
+    vfx_color_processor_free(p);
+    return bad;
+}
+
+/* a half-domain CTF LUT1D (or InverseLUT1D) of 65536 entries, curve @p kind per channel:
+ * 0 rising (signed power), 1 falling, 2 rising with a reversal and flat ends */
+static const char *
+write_half_ctf(const char *name, const char *elem, const int kind[3], const char *extra)
+{
+    const char *path = test_tmp(name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ProcessList version=\"2\" id=\"h\">\n"
+               "<%s inBitDepth=\"32f\" outBitDepth=\"32f\" halfDomain=\"true\"%s>\n"
+               "<Array dim=\"65536 3\">\n", elem, extra);
+    for (int i = 0; i < 65536; i++) {
+        float x = vfx_half_to_float((uint16_t) i);
+        for (int c = 0; c < 3; c++) {
+            double y;
+            if (isnan(x))
+                y = 0.0;
+            else if (isinf(x))
+                y = x > 0 ? 9000.0 : -9000.0;
+            else if (kind[c] == 1)
+                y = 0.7 - 0.9 * copysign(pow(fabs(x), 0.8), x);
+            else if (kind[c] == 2)
+                y = x < -4.0 ? -3.0 : x > 8.0 ? 6.0 : (x > 0.4 && x < 0.5) ? 0.55 - 0.5 * (x - 0.4) : 1.1 * x + 0.05;
+            else
+                y = 0.02 + 1.2 * copysign(pow(fabs(x), 0.6), x);
+            fprintf(f, "%s%.9g", c ? " " : "", y);
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "</Array>\n</%s>\n</ProcessList>\n", elem);
+    fclose(f);
+    return path;
+}
+
+/* Half-domain 1D LUTs inverted as OCIO does by default (its exact inverse sampled at every
+ * half value), against ociochecklut on CTF files: InverseLUT1D and LUT1D inverted; rising,
+ * falling and non-monotonic curves, mixed per channel; hueAdjust. */
 static void
-half_domain_lut_is_forward_only(void **state)
+half_domain_lut_inverse_matches_ociochecklut(void **state)
 {
     (void) state;
-    vfx_color_processor *p = NULL, *inv = NULL;
-    assert_int_equal(vfx_color_processor_new_from_file(test_data("luts/ocio-tests/Test_16fpto12.lut"), NULL,
-                                                       VFX_INTERP_DEFAULT, &p), VFX_OK);
-    char desc[256];
-    vfx_color_processor_describe(p, desc, sizeof desc);
-    assert_non_null(strstr(desc, "half_domain"));
-    assert_int_equal(vfx_color_processor_inverse(p, &inv), VFX_ERR_UNSUPPORTED);
-    assert_null(inv);
-    vfx_color_processor_free(p);
+    test_require(test_have_tool("ociochecklut"), "ociochecklut (opencolorio-tools) not installed");
+    int bad = 0;
+    /* The Discreet 16fp-to-12-bit LUT is not compared with OCIO inverted: OCIO samples the
+     * inverse of a LUT with an integer output depth on a 4096-entry grid over [0, 1] (a
+     * 12-bit input), vfx at every half value, and the 12-bit table is flat between codes, so
+     * the two differ inside each flat step (up to ~4e-3 near 0). Instead: forward(inverse(y))
+     * gives y back to within one 12-bit code. */
+    {
+        vfx_color_processor *p = NULL, *q = NULL;
+        assert_int_equal(vfx_color_processor_new_from_file(test_data("luts/ocio-tests/Test_16fpto12.lut"), NULL,
+                                                           VFX_INTERP_DEFAULT, &p), VFX_OK);
+        assert_int_equal(vfx_color_processor_inverse(p, &q), VFX_OK);
+        for (int i = 0; i <= 100; i++) {
+            float y = (float) i / 100.0f, v[3] = { y, y, y };
+            vfx_color_processor_apply_rgb(q, v);
+            vfx_color_processor_apply_rgb(p, v);
+            for (int c = 0; c < 3; c++)
+                if (!(fabsf(v[c] - y) <= 1.0f / 4095.0f)) {
+                    print_error("Test_16fpto12.lut: %g -> inverse -> forward = %.7g (ch %d)\n", y, v[c], c);
+                    bad++;
+                }
+        }
+        vfx_color_processor_free(p);
+        vfx_color_processor_free(q);
+    }
+    static const int up[3] = { 0, 0, 0 }, mixed[3] = { 0, 1, 2 }, down_r[3] = { 1, 2, 0 };
+    const char *f1 = write_half_ctf("h_up.ctf", "LUT1D", up, "");
+    bad += compare_dir(f1, 1);
+    const char *f2 = write_half_ctf("h_mixed.ctf", "InverseLUT1D", mixed, "");
+    bad += compare_dir(f2, 0);
+    bad += compare_dir(f2, 1); /* the inverse of an inverse: the forward LUT (monotonic part) */
+    const char *f3 = write_half_ctf("h_down_r.ctf", "LUT1D", down_r, "");
+    bad += compare_dir(f3, 1);
+    const char *f4 = write_half_ctf("h_hue.ctf", "InverseLUT1D", up, " hueAdjust=\"dw3\"");
+    bad += compare_dir(f4, 0);
+    assert_int_equal(bad, 0);
+}
+
+/* a 17^3 3D LUT that is smooth, invertible and whose outputs cover [0, 1]^3 with some margin,
+ * as a CTF <LUT3D> / <InverseLUT3D> and as a .cube */
+static void
+write_lut3d_files(const char *ctf_fwd, const char *ctf_inv, const char *cube)
+{
+    enum { N = 17 };
+    FILE *f = fopen(ctf_fwd, "wb"), *g = fopen(ctf_inv, "wb"), *h = fopen(cube, "wb");
+    assert_non_null(f);
+    assert_non_null(g);
+    assert_non_null(h);
+    static const char *const head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ProcessList version=\"1.6\" id=\"l\">\n";
+    fprintf(f, "%s<LUT3D inBitDepth=\"32f\" outBitDepth=\"32f\" interpolation=\"tetrahedral\">\n<Array dim=\"17 17 17 3\">\n", head);
+    fprintf(g, "%s<InverseLUT3D inBitDepth=\"32f\" outBitDepth=\"32f\">\n<Array dim=\"17 17 17 3\">\n", head);
+    fprintf(h, "LUT_3D_SIZE 17\n");
+    for (int pass = 0; pass < 2; pass++)
+        for (int a = 0; a < N; a++)
+            for (int b = 0; b < N; b++)
+                for (int c = 0; c < N; c++) {
+                    /* CTF: blue fastest (a = red); cube: red fastest (c = red) */
+                    const int r = pass ? c : a, gg = b, bb = pass ? a : c;
+                    const double x[3] = { (double) r / (N - 1), (double) gg / (N - 1), (double) bb / (N - 1) };
+                    double y[3];
+                    for (int k = 0; k < 3; k++)
+                        y[k] = 1.1 * (pow(x[k], 0.85) - 0.5) + 0.5 + 0.03 * (x[(k + 1) % 3] - 0.5);
+                    if (pass == 0) {
+                        fprintf(f, "%.9g %.9g %.9g\n", y[0], y[1], y[2]);
+                        fprintf(g, "%.9g %.9g %.9g\n", y[0], y[1], y[2]);
+                    } else {
+                        fprintf(h, "%.9g %.9g %.9g\n", y[0], y[1], y[2]);
+                    }
+                }
+    fprintf(f, "</Array>\n</LUT3D>\n</ProcessList>\n");
+    fprintf(g, "</Array>\n</InverseLUT3D>\n</ProcessList>\n");
+    fclose(f);
+    fclose(g);
+    fclose(h);
+}
+
+/* 3D LUT inverses (CTF InverseLUT3D, a LUT3D inverted, a .cube FileTransform inverted) against
+ * ociochecklut, on a LUT whose output hull covers the unit cube. */
+static void
+lut3d_inverse_matches_ociochecklut(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("ociochecklut"), "ociochecklut (opencolorio-tools) not installed");
+    char fwd[1024], inv[1024], cube[1024];
+    snprintf(fwd, sizeof fwd, "%s", test_tmp("l3_fwd.ctf"));
+    snprintf(inv, sizeof inv, "%s", test_tmp("l3_inv.ctf"));
+    snprintf(cube, sizeof cube, "%s", test_tmp("l3.cube"));
+    write_lut3d_files(fwd, inv, cube);
+    int bad = compare_dir(inv, 0);
+    bad += compare_dir(fwd, 1);
+    bad += compare_dir(cube, 1);
+    assert_int_equal(bad, 0);
 }
 
 /* ---- writers: read back by ociochecklut ----------------------------------------------------- */
@@ -554,7 +722,8 @@ main(void)
     test_require(stat(test_data("luts"), &st) == 0, "shared/testdata not found (set VFX_SHARED_DIR)");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_files_give_file_and_line),
-        cmocka_unit_test(half_domain_lut_is_forward_only),
+        cmocka_unit_test(half_domain_lut_inverse_matches_ociochecklut),
+        cmocka_unit_test(lut3d_inverse_matches_ociochecklut),
         cmocka_unit_test(real_files_match_ociochecklut),
         cmocka_unit_test(written_files_match_ociochecklut),
         cmocka_unit_test(writers_read_back_equal),
