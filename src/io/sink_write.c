@@ -43,6 +43,16 @@ fed_by_stream(const vfx_node *n, int depth)
     return 0;
 }
 
+/* True when the image written is itself a source (a file read) whose own grid is wider than
+ * the writer's tiles: every render() of it decodes its chunks whole, whatever the rect, and
+ * the sink renders straight from it without the cache. */
+static int
+coarse_source(const vfx_node *n, const vfx_chunking *c)
+{
+    return n->n_inputs == 0 && !(n->op->flags & VFX_OP_POINTWISE) && n->op->tiling &&
+           n->tiling.w > c->chunk_w;
+}
+
 vfx_status
 vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region, const vfx_sink_options *sopt)
 {
@@ -51,10 +61,13 @@ vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region, const vfx_sink_o
     vfx__sink sk;
     vfx__sink_setup(&sk, im, region, sopt);
     write_ctx wc = { w, 0 };
-    if (c.access == VFX_ACCESS_RANDOM_TILES && fed_by_stream(im, 0)) {
-        /* A stream decoder upstream can only go forward: render full-width bands one tile
-         * row high, top to bottom, and cut each band into the writer's tiles. Rendering
-         * tile by tile would restart the decoder for every tile of a row. */
+    if (c.access == VFX_ACCESS_RANDOM_TILES && (fed_by_stream(im, 0) || coarse_source(im, &c))) {
+        /* A stream decoder upstream can only go forward, and a file source read in strips
+         * (scanline EXR, stripped TIFF) decodes whole full-width chunks for any rect: render
+         * full-width bands one tile row high, top to bottom, and cut each band into the
+         * writer's tiles. Rendering tile by tile would restart the decoder (or decode the
+         * same strips again) for every tile of a row: 128 times over for an 8192-wide
+         * scanline EXR made into 64x64 tiles (maketx, --tile). */
         sk.tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
         sk.tile_h = c.chunk_h;
         sk.skew_x = sk.skew_y = 0;
