@@ -1,9 +1,9 @@
-/* Parallel EXR writing: a file written through the graph (vfx_image_write: every worker
+/* Parallel writing: a file written through the graph (vfx_image_write: every worker
  * compresses its own tile before its turn, only the writes are ordered) is byte for byte the
- * file the one-caller writer path makes (vfx_writer_write_rect: chunks staged, then
- * compressed a batch at a time), for every compression, scanline and tiled, at an odd size
- * and origin, single- and multi-part; exrheader and oiiotool read it; and a render that fails
- * half-way leaves neither a file nor a temporary behind. */
+ * file the one-caller writer path makes (vfx_writer_write_rect), for every compression of
+ * OpenEXR (scanline and tiled, single- and multi-part) and TIFF (strips and tiles, u8, u16,
+ * half, float), at an odd size and origin; exrheader / tiffinfo and oiiotool read it; and a
+ * render that fails half-way leaves neither a file nor a temporary behind. */
 #include <dirent.h>
 #include <unistd.h>
 
@@ -38,11 +38,14 @@ make_image(int noisy)
     return im;
 }
 
+static vfx_pixel_type g_tiff_type = VFX_PIXEL_UNKNOWN; /* TIFF: the stored type */
+
 static void
 set_options(vfx_write_options *o, const char *comp, int tiled)
 {
     *o = (vfx_write_options) VFX_WRITE_OPTIONS_INIT;
     o->compression = comp;
+    o->pixel_type = g_tiff_type;
     if (tiled) {
         o->tile_w = 32;
         o->tile_h = 16;
@@ -122,10 +125,11 @@ static void
 check(const char *comp, int tiled, int two_parts)
 {
     char what[128], par[4096], ser[4096], out[16384];
-    snprintf(what, sizeof what, "%s/%s/%s", comp, tiled ? "tiled" : "scan",
-             two_parts ? "2 parts" : "1 part");
-    snprintf(par, sizeof par, "%s", test_tmp("par.exr"));
-    snprintf(ser, sizeof ser, "%s", test_tmp("ser.exr"));
+    int tiff = g_tiff_type != VFX_PIXEL_UNKNOWN;
+    snprintf(what, sizeof what, "%s/%s/%s/%s", tiff ? vfx_pixel_type_name(g_tiff_type) : "exr",
+             comp, tiled ? "tiled" : "scan", two_parts ? "2 parts" : "1 part");
+    snprintf(par, sizeof par, "%s", test_tmp(tiff ? "par.tif" : "par.exr"));
+    snprintf(ser, sizeof ser, "%s", test_tmp(tiff ? "ser.tif" : "ser.exr"));
     vfx_image *ims[2] = { make_image(0), make_image(1) };
     vfx_write_options o;
     set_options(&o, comp, tiled);
@@ -142,10 +146,17 @@ check(const char *comp, int tiled, int two_parts)
         fail_msg("%s: parallel write: %s", what, vfx_error_message());
     write_serial(src, n, ser, comp, tiled);
     assert_same_bytes(par, ser, what);
-    /* OpenEXR's own tools read it: the header, and every pixel of every part */
-    if (run_fmt(out, sizeof out, "exrheader '%s' 2>&1", par) != 0)
-        fail_msg("%s: exrheader: %s", what, out);
-    assert_non_null(strstr(out, tiled ? "tile size 32 by 16 pixels" : "scanlineimage"));
+    /* the format's own tools read it: the header, and every pixel of every part */
+    if (tiff) {
+        if (run_fmt(out, sizeof out, "tiffinfo -D '%s' 2>&1", par) != 0 || strstr(out, "rror"))
+            fail_msg("%s: tiffinfo: %s", what, out);
+        if (tiled)
+            assert_non_null(strstr(out, "Tile Width: 32 Tile Length: 16"));
+    } else {
+        if (run_fmt(out, sizeof out, "exrheader '%s' 2>&1", par) != 0)
+            fail_msg("%s: exrheader: %s", what, out);
+        assert_non_null(strstr(out, tiled ? "tile size 32 by 16 pixels" : "scanlineimage"));
+    }
     for (int32_t i = 0; i < n; i++)
         if (run_fmt(out, sizeof out, "oiiotool -a '%s' --subimage %d --printstats 2>&1", par,
                     (int) i) != 0 ||
@@ -164,6 +175,24 @@ parallel_equals_serial_every_compression(void **state)
     for (size_t ci = 0; ci < sizeof compressions / sizeof compressions[0]; ci++)
         for (int tiled = 0; tiled < 2; tiled++)
             check(compressions[ci], tiled, 0);
+}
+
+static void
+tiff_parallel_equals_serial(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("tiffinfo") && test_have_tool("oiiotool"),
+                 "tiffinfo / oiiotool not installed");
+    static const char *const tiff_comps[] = { "none", "lzw", "zip", "zstd", "packbits" };
+    static const vfx_pixel_type types[] = { VFX_PIXEL_U8, VFX_PIXEL_U16, VFX_PIXEL_HALF,
+                                            VFX_PIXEL_F32 };
+    for (size_t ti = 0; ti < sizeof types / sizeof types[0]; ti++)
+        for (size_t ci = 0; ci < sizeof tiff_comps / sizeof tiff_comps[0]; ci++)
+            for (int tiled = 0; tiled < 2; tiled++) {
+                g_tiff_type = types[ti];
+                check(tiff_comps[ci], tiled, 0);
+            }
+    g_tiff_type = VFX_PIXEL_UNKNOWN;
 }
 
 static void
@@ -236,6 +265,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parallel_equals_serial_every_compression),
         cmocka_unit_test(parallel_equals_serial_multi_part),
+        cmocka_unit_test(tiff_parallel_equals_serial),
         cmocka_unit_test(failure_mid_write_leaves_the_old_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
