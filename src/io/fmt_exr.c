@@ -1710,9 +1710,13 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__w
         EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
     ew->part = part;
-    if (wr->opt.level >= 0 && (comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS) &&
-        (rv = exr_set_zip_compression_level(ew->ctx, part, VFX__MIN(wr->opt.level, 9))) !=
-            EXR_ERR_SUCCESS)
+    /* ZIP / ZIPS at deflate level 4 unless asked: the OpenEXR C++ library's default, so
+     * oiiotool and vfx write the same chunks (OpenEXRCore 3.1 alone would use zlib's 6, which
+     * costs about 1.7x the CPU time for files ~1.5% smaller) */
+    if ((comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS) &&
+        (rv = exr_set_zip_compression_level(ew->ctx, part,
+                                            wr->opt.level >= 0 ? VFX__MIN(wr->opt.level, 9)
+                                                               : 4)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "zip level");
     exr_attr_box2i_t dw = { { .arr = { sp->data.x0, sp->data.y0 } },
                             { .arr = { sp->data.x1 - 1, sp->data.y1 - 1 } } };
@@ -2634,7 +2638,8 @@ const vfx_format vfx__fmt_exr = {
     sizeof(vfx_format), "openexr", "exr", "exr,sxr,mxr", exr_probe, exr_open, exr_read_rect, exr_close,
     exr_write_open,     exr_write_rect, exr_write_close,
     "OpenEXR (OpenEXRCore; DWAA/DWAB own code): scanline, tiled, multi-part, multi-view, MIP/RIP",
-    "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default)|"
+    "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default; "
+    "level 4 as OpenEXR's C++ library, zip:1..9)|"
     "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]; multi-part and multi-view (--siappend)",
     exr_write_open_parts, exr_write_flush, exr_write_encode, exr_write_commit, exr_enc_free,
 };
