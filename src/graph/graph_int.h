@@ -89,6 +89,10 @@ typedef struct vfx__sink {
     /* Optional: a destination for output tile `r` (index i) so it is rendered in place. Returns
      * 1 and fills *t (t->rect = r) or 0 to use worker scratch. */
     int (*target)(void *ctx, int64_t i, vfx_rect r, vfx_tile *t);
+    /* Optional, for ordered sinks: called on the rendering thread as soon as tile i is
+     * rendered, before it waits for its turn (so concurrently with other prepare() calls and
+     * with the consume() in progress): work that needs no order, e.g. compression. */
+    vfx_status (*prepare)(void *ctx, int64_t i, const vfx_tile *t);
     /* Takes the rendered tile (rect inside the region; pixels outside the RoD are zero). */
     vfx_status (*consume)(void *ctx, int64_t i, const vfx_tile *t);
     void *ctx;

@@ -457,6 +457,8 @@ do_tile(run *r, worker *w, int64_t i)
     VFX_TRY(produce(w, s->node, &t));
     if (!s->ordered)
         return s->consume(s->ctx, i, &t);
+    if (s->prepare)
+        VFX_TRY(s->prepare(s->ctx, i, &t));
     /* Ordered consumers ("wait for my turn"). */
     pthread_mutex_lock(&r->lock);
     while (r->turn != i && !cancelled(r))

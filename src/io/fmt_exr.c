@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1350,6 +1351,11 @@ typedef struct exr_writer {
     int                   header_written;
     int32_t               part;       /* this part's index in the file */
     int                   owns_ctx;   /* part 0 (or a single part): finishes the file */
+    /* Chunks are compressed on many threads at once (exr_write_encode) while one writes:
+     * every call into the context (chunk info, encoder set-up and teardown, chunk writes)
+     * holds this lock; packing and compressing run outside it. */
+    pthread_mutex_t       lock;
+    int                   lock_init;
 } exr_writer;
 
 static int64_t
@@ -1704,9 +1710,13 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__w
         EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
     ew->part = part;
-    if (wr->opt.level >= 0 && (comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS) &&
-        (rv = exr_set_zip_compression_level(ew->ctx, part, VFX__MIN(wr->opt.level, 9))) !=
-            EXR_ERR_SUCCESS)
+    /* ZIP / ZIPS at deflate level 4 unless asked: the OpenEXR C++ library's default, so
+     * oiiotool and vfx write the same chunks (OpenEXRCore 3.1 alone would use zlib's 6, which
+     * costs about 1.7x the CPU time for files ~1.5% smaller) */
+    if ((comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS) &&
+        (rv = exr_set_zip_compression_level(ew->ctx, part,
+                                            wr->opt.level >= 0 ? VFX__MIN(wr->opt.level, 9)
+                                                               : 4)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "zip level");
     exr_attr_box2i_t dw = { { .arr = { sp->data.x0, sp->data.y0 } },
                             { .arr = { sp->data.x1 - 1, sp->data.y1 - 1 } } };
@@ -1896,6 +1906,7 @@ exr_part_setup(vfx__wr *wr, exr_writer *ew)
         c->access = VFX_ACCESS_RANDOM_TILES;
         c->chunk_w = wr->opt.tile_w;
         c->chunk_h = wr->opt.tile_h;
+        ew->tile_h = c->chunk_h;
     } else {
         int32_t lpc = 1;
         if ((rv = exr_get_scanlines_per_chunk(ew->ctx, part, &lpc)) != EXR_ERR_SUCCESS)
@@ -1949,7 +1960,8 @@ exr_write_open(vfx__wr *wr)
     if (!ew)
         return vfx__nomem();
     wr->priv = ew;
-    vfx_status s = exr_start(wr, ew);
+    ew->lock_init = pthread_mutex_init(&ew->lock, NULL) == 0;
+    vfx_status s = ew->lock_init ? exr_start(wr, ew) : vfx__nomem();
     if (s == VFX_OK)
         s = exr_part_header(wr, ew, NULL, NULL);
     if (s == VFX_OK) {
@@ -2015,7 +2027,10 @@ exr_write_open_parts(vfx__wr *const *wrs, int32_t n)
             break;
         }
         wrs[i]->priv = ew;
-        if (wrs[i]->opt.levels == VFX_LEVELS_RIPMAP && n > 1)
+        ew->lock_init = pthread_mutex_init(&ew->lock, NULL) == 0;
+        if (!ew->lock_init)
+            s = vfx__nomem();
+        else if (wrs[i]->opt.levels == VFX_LEVELS_RIPMAP && n > 1)
             s = vfx__fail(VFX_ERR_UNSUPPORTED, "part %d: RIP levels in multi-part files are "
                           "not supported", (int) i);
         else if (i == 0)
@@ -2095,21 +2110,21 @@ rip_chunk_index(const vfx__wr *wr, int32_t tx, int32_t ty, int32_t lx, int32_t l
     return idx + (int64_t) ty * nx_here + tx;
 }
 
+/* The chunk info of tile (tx, ty) of width @p tw in level (lx, ly) whose data window is
+ * @p level, or (scanline files) of the chunk starting at row @p ty. */
 static vfx_status
-chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_t cap)
+chunk_info_at(exr_writer *ew, int32_t tx, int32_t ty, int32_t tw, int32_t lx, int32_t ly,
+              vfx_rect level, exr_chunk_info_t *ci, char *what, size_t cap)
 {
     exr_result_t rv;
-    int32_t tx = ew->slot_x[slot], ty = ew->slot_y[slot], y = ew->slot_y[slot];
     if (ew->tiled) {
         snprintf(what, cap, "tile (%d, %d)", tx, ty);
-        rv = exr_write_tile_chunk_info(ew->ctx, ew->part, tx, ty, ew->stage_lx, ew->stage_ly, ci);
+        rv = exr_write_tile_chunk_info(ew->ctx, ew->part, tx, ty, lx, ly, ci);
         /* OpenEXRCore 3.1.5 clips the edge tiles of levels past 0 to the level-0 size (it
          * says 64 x 64 for an 8-pixel-wide last tile of a 200-pixel level), so the encoder
          * would pack pixels the tile does not have: clip them to the level here. */
         if (rv == EXR_ERR_SUCCESS) {
-            int32_t tw = ew->slot_w[slot];
-            int32_t th = VFX__MIN(ew->tile_h,
-                                  ew->stage_rect.y1 - (ew->stage_rect.y0 + ty * ew->tile_h));
+            int32_t th = VFX__MIN(ew->tile_h, level.y1 - (level.y0 + ty * ew->tile_h));
             if (tw <= 0 || th <= 0)
                 return vfx__fail(VFX_ERR_INTERNAL, "%s: empty tile", what);
             uint64_t px_bytes = 0;
@@ -2120,23 +2135,29 @@ chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_
             ci->unpacked_size = px_bytes * (uint64_t) tw * (uint64_t) th;
         }
     } else {
-        snprintf(what, cap, "scanline chunk at y %d", y);
-        rv = exr_write_scanline_chunk_info(ew->ctx, ew->part, y, ci);
+        snprintf(what, cap, "scanline chunk at y %d", ty);
+        rv = exr_write_scanline_chunk_info(ew->ctx, ew->part, ty, ci);
     }
     return rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, what);
 }
 
+static vfx_status
+chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_t cap)
+{
+    return chunk_info_at(ew, ew->slot_x[slot], ew->slot_y[slot], ew->slot_w[slot], ew->stage_lx,
+                         ew->stage_ly, ew->stage_rect, ci, what, cap);
+}
+
 /* Point an encoder's channels at the planes of stage slot @p slot. */
 static void
-point_encoder(exr_writer *ew, exr_encode_pipeline_t *enc, int32_t slot)
+point_encoder(exr_writer *ew, exr_encode_pipeline_t *enc, const uint8_t *base, int32_t w)
 {
-    uint8_t *base = ew->stage + (size_t) slot * ew->chunk_bytes;
     for (int32_t i = 0; i < ew->n_channels; i++) {
         exr_coding_channel_info_t *cc = &enc->channels[ew->file_of[i]];
         int32_t bpe = (int32_t) vfx_pixel_type_size(ew->ftype[i]);
         cc->encode_from_ptr = base + ew->plane_off[i];
         cc->user_pixel_stride = bpe;
-        cc->user_line_stride = ew->slot_w[slot] / ew->xsamp[i] * bpe;
+        cc->user_line_stride = w / ew->xsamp[i] * bpe;
         cc->user_data_type = cc->data_type;
         cc->user_bytes_per_element = (int16_t) bpe;
     }
@@ -2150,12 +2171,10 @@ typedef struct pack_job {
     exr_encode_pipeline_t *enc;
 } pack_job;
 
+/* Pack and compress one chunk (no lock: touches only the pipeline and its planes). */
 static vfx_status
-pack_task(void *arg, int64_t k, int worker)
+encode_chunk(const exr_writer *ew, exr_encode_pipeline_t *e)
 {
-    pack_job *j = arg;
-    exr_encode_pipeline_t *e = &j->enc[k];
-    (void) worker;
     size_t bytes = 0;
     for (int16_t c = 0; c < e->channel_count; c++)
         bytes += (size_t) e->channels[c].width * (size_t) e->channels[c].height *
@@ -2165,11 +2184,11 @@ pack_task(void *arg, int64_t k, int worker)
         return vfx__nomem();
     e->packed_alloc_size = bytes ? bytes : 1;
     exr_result_t rv;
-    if (j->ew->dwa) /* DWA reads the stage's planes itself (and packs only if it must) */
+    if (ew->dwa) /* DWA reads the stage's planes itself (and packs only if it must) */
         rv = vfx__exr_dwa_compress_planes(e);
     else
         rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
-    if (rv == EXR_ERR_SUCCESS && !j->ew->dwa) {
+    if (rv == EXR_ERR_SUCCESS && !ew->dwa) {
         if (e->compress_fn) {
             rv = e->compress_fn(e);
         } else {
@@ -2187,6 +2206,61 @@ pack_task(void *arg, int64_t k, int worker)
 }
 
 static vfx_status
+pack_task(void *arg, int64_t k, int worker)
+{
+    pack_job *j = arg;
+    (void) worker;
+    return encode_chunk(j->ew, &j->enc[k]);
+}
+
+/* The bytes to store for an encoded chunk. A chunk that does not shrink is stored raw, as
+ * OpenEXR's C++ library does and as every reader expects (packed size == unpacked size means
+ * "not compressed"). OpenEXRCore 3.1.5's PXR24 and B44 encoders miss this rule on
+ * incompressible chunks (their output then decodes wrongly or is refused), so it is applied
+ * here. */
+static const void *
+chunk_bytes_of(const exr_encode_pipeline_t *e, uint64_t *size_out)
+{
+    const void *data = e->compressed_buffer;
+    uint64_t size = e->compressed_bytes;
+    if (e->packed_bytes > 0 && (!data || size >= e->packed_bytes)) {
+        data = e->packed_buffer;
+        size = e->packed_bytes;
+    }
+    *size_out = size;
+    return data;
+}
+
+/* Write one chunk's bytes (under ew->lock when others may be encoding). */
+static vfx_status
+write_chunk(vfx__wr *wr, exr_writer *ew, int32_t tx, int32_t ty, int32_t lx, int32_t ly,
+            const void *data, uint64_t size)
+{
+    char what[64];
+    exr_result_t rv;
+    clear_exr_error();
+    if (ew->tiled) {
+        snprintf(what, sizeof what, "tile (%d, %d) of level (%d, %d)", tx, ty, lx, ly);
+        if (ew->rip_table) {
+            /* the table is written with the last chunk: its entry is filled as soon as the
+             * chunk's leader goes out (wr_write_fn) */
+            ew->capture_idx = rip_chunk_index(wr, tx, ty, lx, ly);
+            if (ew->capture_idx < 0 || ew->capture_idx >= ew->chunk_count)
+                return vfx__fail(VFX_ERR_INTERNAL, "%s: chunk index %" PRId64, what,
+                                 ew->capture_idx);
+            ew->capture = 1;
+            ew->captured = UINT64_MAX;
+        }
+        rv = exr_write_tile_chunk(ew->ctx, ew->part, tx, ty, lx, ly, data, size);
+        ew->capture = 0;
+    } else {
+        snprintf(what, sizeof what, "scanline chunk at y %d", ty);
+        rv = exr_write_scanline_chunk(ew->ctx, ew->part, ty, data, size);
+    }
+    return rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, what);
+}
+
+static vfx_status
 encode_many(vfx__wr *wr, exr_writer *ew)
 {
     int32_t n = ew->n_ready;
@@ -2196,6 +2270,7 @@ encode_many(vfx__wr *wr, exr_writer *ew)
     vfx_status s = VFX_OK;
     int32_t live = 0;
     char what[64];
+    pthread_mutex_lock(&ew->lock);
     for (int32_t k = 0; k < n && s == VFX_OK; k++) {
         exr_chunk_info_t ci;
         exr_result_t rv;
@@ -2208,57 +2283,27 @@ encode_many(vfx__wr *wr, exr_writer *ew)
             break;
         }
         live = k + 1;
-        point_encoder(ew, &enc[k], k);
+        point_encoder(ew, &enc[k], ew->stage + (size_t) k * ew->chunk_bytes, ew->slot_w[k]);
         if ((rv = exr_encoding_choose_default_routines(ew->ctx, ew->part, &enc[k])) != EXR_ERR_SUCCESS)
             s = exr_fail(rv, what);
         else if (ew->dwa)
             enc[k].compress_fn = vfx__exr_dwa_compress; /* OpenEXRCore 3.1.5 has none */
     }
+    pthread_mutex_unlock(&ew->lock);
     if (s == VFX_OK) {
         pack_job j = { ew, enc };
         s = vfx__parallel_for(vfx__pool_global(), n, pack_task, &j);
     }
+    pthread_mutex_lock(&ew->lock);
     for (int32_t k = 0; k < n && s == VFX_OK; k++) {
-        exr_result_t rv;
-        clear_exr_error();
-        /* A chunk that does not shrink is stored raw, as OpenEXR's C++ library does and as
-         * every reader expects (packed size == unpacked size means "not compressed").
-         * OpenEXRCore 3.1.5's PXR24 and B44 encoders miss this rule on incompressible chunks
-         * (their output then decodes wrongly or is refused), so it is applied here. */
-        const void *data = enc[k].compressed_buffer;
-        uint64_t size = enc[k].compressed_bytes;
-        if (enc[k].packed_bytes > 0 && (!data || size >= enc[k].packed_bytes)) {
-            data = enc[k].packed_buffer;
-            size = enc[k].packed_bytes;
-        }
-        if (ew->tiled) {
-            snprintf(what, sizeof what, "tile (%d, %d) of level (%d, %d)", ew->slot_x[k],
-                     ew->slot_y[k], ew->stage_lx, ew->stage_ly);
-            if (ew->rip_table) {
-                /* the table is written with the last chunk: its entry is filled as soon
-                 * as the chunk's leader goes out (wr_write_fn) */
-                ew->capture_idx = rip_chunk_index(wr, ew->slot_x[k], ew->slot_y[k],
-                                                  ew->stage_lx, ew->stage_ly);
-                if (ew->capture_idx < 0 || ew->capture_idx >= ew->chunk_count) {
-                    s = vfx__fail(VFX_ERR_INTERNAL, "%s: chunk index %" PRId64, what,
-                                  ew->capture_idx);
-                    break;
-                }
-                ew->capture = 1;
-                ew->captured = UINT64_MAX;
-            }
-            rv = exr_write_tile_chunk(ew->ctx, ew->part, ew->slot_x[k], ew->slot_y[k], ew->stage_lx,
-                                      ew->stage_ly, data, size);
-            ew->capture = 0;
-        } else {
-            snprintf(what, sizeof what, "scanline chunk at y %d", ew->slot_y[k]);
-            rv = exr_write_scanline_chunk(ew->ctx, ew->part, ew->slot_y[k], data, size);
-        }
-        if (rv != EXR_ERR_SUCCESS)
-            s = exr_fail(rv, what);
+        uint64_t size;
+        const void *data = chunk_bytes_of(&enc[k], &size);
+        s = write_chunk(wr, ew, ew->slot_x[k], ew->slot_y[k], ew->stage_lx, ew->stage_ly, data,
+                        size);
     }
     for (int32_t k = 0; k < live; k++)
         exr_encoding_destroy(ew->ctx, &enc[k]);
+    pthread_mutex_unlock(&ew->lock);
     vfx__free(enc);
     return s;
 }
@@ -2277,11 +2322,10 @@ flush_stage(vfx__wr *wr, exr_writer *ew)
 /* Convert rows [y0, y1) x [x0, x1) of the caller's buffer into the stage, whose top-left
  * pixel is (sx, sy) and row length sw. */
 static vfx_status
-stage_pixels(exr_writer *ew, int32_t slot, vfx_rect src_rect, vfx_pixel_type type,
-             const uint8_t *src, ptrdiff_t xs, ptrdiff_t ys, vfx_rect part, int32_t sx,
-             int32_t sy, int32_t sw)
+stage_into(const exr_writer *ew, uint8_t *base, vfx_rect src_rect, vfx_pixel_type type,
+           const uint8_t *src, ptrdiff_t xs, ptrdiff_t ys, vfx_rect part, int32_t sx,
+           int32_t sy, int32_t sw)
 {
-    uint8_t *base = ew->stage + (size_t) slot * ew->chunk_bytes;
     size_t tsize = vfx_pixel_type_size(type);
     int all_half = type == VFX_PIXEL_HALF && ew->n_channels == 4 && xs == 8;
     for (int32_t i = 0; i < ew->n_channels && all_half; i++)
@@ -2320,6 +2364,15 @@ stage_pixels(exr_writer *ew, int32_t slot, vfx_rect src_rect, vfx_pixel_type typ
         }
     }
     return VFX_OK;
+}
+
+static vfx_status
+stage_pixels(exr_writer *ew, int32_t slot, vfx_rect src_rect, vfx_pixel_type type,
+             const uint8_t *src, ptrdiff_t xs, ptrdiff_t ys, vfx_rect part, int32_t sx,
+             int32_t sy, int32_t sw)
+{
+    return stage_into(ew, ew->stage + (size_t) slot * ew->chunk_bytes, src_rect, type, src, xs,
+                      ys, part, sx, sy, sw);
 }
 
 static vfx_status
@@ -2387,6 +2440,159 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
     return VFX_OK;
 }
 
+/* ---- parallel writing: a rect's chunks compressed ahead of their turn (sink_write.c) ---- */
+
+typedef struct enc_chunk {
+    int32_t  tx, ty; /* tile, or first row of a scanline chunk */
+    uint64_t size;
+    void    *data;   /* owned */
+} enc_chunk;
+
+typedef struct exr_enc {
+    int32_t   lx, ly, n;
+    enc_chunk c[];
+} exr_enc;
+
+static void
+exr_enc_free(vfx__wr *wr, void *p)
+{
+    exr_enc *e = p;
+    (void) wr;
+    if (!e)
+        return;
+    for (int32_t k = 0; k < e->n; k++)
+        vfx__free(e->c[k].data);
+    vfx__free(e);
+}
+
+/* Stage one chunk (top-left pixel (x0, y0), width w) from the caller's pixels, encode it in
+ * its own pipeline and keep a copy of the bytes to store. */
+static vfx_status
+encode_apart(exr_writer *ew, uint8_t *stage, vfx_rect src_rect, vfx_pixel_type type,
+             const uint8_t *src, ptrdiff_t xs, ptrdiff_t ys, vfx_rect chunk, int32_t lx,
+             int32_t ly, vfx_rect level, enc_chunk *out)
+{
+    VFX_TRY(stage_into(ew, stage, src_rect, type, src, xs, ys, chunk, chunk.x0, chunk.y0,
+                       chunk.x1 - chunk.x0));
+    exr_encode_pipeline_t enc = EXR_ENCODE_PIPELINE_INITIALIZER;
+    exr_chunk_info_t ci;
+    char what[64];
+    exr_result_t rv;
+    int live = 0;
+    pthread_mutex_lock(&ew->lock);
+    vfx_status s = chunk_info_at(ew, out->tx, out->ty, chunk.x1 - chunk.x0, lx, ly, level, &ci,
+                                 what, sizeof what);
+    if (s == VFX_OK) {
+        if ((rv = exr_encoding_initialize(ew->ctx, ew->part, &ci, &enc)) != EXR_ERR_SUCCESS) {
+            s = exr_fail(rv, what);
+        } else {
+            live = 1;
+            point_encoder(ew, &enc, stage, chunk.x1 - chunk.x0);
+            rv = exr_encoding_choose_default_routines(ew->ctx, ew->part, &enc);
+            if (rv != EXR_ERR_SUCCESS)
+                s = exr_fail(rv, what);
+            else if (ew->dwa)
+                enc.compress_fn = vfx__exr_dwa_compress; /* OpenEXRCore 3.1.5 has none */
+        }
+    }
+    pthread_mutex_unlock(&ew->lock);
+    if (s == VFX_OK)
+        s = encode_chunk(ew, &enc);
+    if (s == VFX_OK) {
+        uint64_t size;
+        const void *data = chunk_bytes_of(&enc, &size);
+        out->data = vfx__alloc(size ? (size_t) size : 1);
+        if (!out->data)
+            s = vfx__nomem();
+        else if (size)
+            memcpy(out->data, data, (size_t) size);
+        out->size = size;
+    }
+    if (live) {
+        pthread_mutex_lock(&ew->lock);
+        exr_encoding_destroy(ew->ctx, &enc);
+        pthread_mutex_unlock(&ew->lock);
+    }
+    return s;
+}
+
+/* Any thread, ahead of the rect's turn: every chunk of @p rect compressed, one at a time
+ * through a one-chunk stage (memory: one chunk plus the compressed bytes). Scanline rects
+ * that do not start and end on chunk boundaries are left to exr_write_rect(). */
+static vfx_status
+exr_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
+                 ptrdiff_t x_stride, ptrdiff_t y_stride, void **enc_out)
+{
+    exr_writer *ew = wr->priv;
+    const vfx_chunking *c = &wr->chunking;
+    int32_t lx = wr->level_x, ly = wr->level_y;
+    vfx_rect d = wr->level_rect[lx + ly * wr->n_levels_x];
+    *enc_out = NULL;
+    int64_t n;
+    int32_t i0 = 0, j0 = 0, ni = 1;
+    if (ew->tiled) {
+        i0 = (rect.x0 - d.x0) / c->chunk_w;
+        j0 = (rect.y0 - d.y0) / c->chunk_h;
+        ni = (rect.x1 - 1 - d.x0) / c->chunk_w - i0 + 1;
+        n = (int64_t) ni * ((rect.y1 - 1 - d.y0) / c->chunk_h - j0 + 1);
+    } else {
+        int32_t lpc = ew->lines_per_chunk;
+        if ((rect.y0 - d.y0) % lpc != 0 || ((rect.y1 - d.y0) % lpc != 0 && rect.y1 != d.y1))
+            return VFX_OK;
+        n = (rect.y1 - rect.y0 + lpc - 1) / lpc;
+    }
+    exr_enc *e = vfx__calloc(1, sizeof *e + (size_t) n * sizeof e->c[0]);
+    uint8_t *stage = vfx__alloc(ew->chunk_bytes);
+    vfx_status s = e && stage ? VFX_OK : vfx__nomem();
+    if (e) {
+        e->lx = lx;
+        e->ly = ly;
+    }
+    for (int64_t k = 0; k < n && s == VFX_OK; k++) {
+        vfx_rect t;
+        enc_chunk *ec = &e->c[k];
+        if (ew->tiled) {
+            ec->tx = i0 + (int32_t) (k % ni);
+            ec->ty = j0 + (int32_t) (k / ni);
+            t = vfx_rect_make(d.x0 + ec->tx * c->chunk_w, d.y0 + ec->ty * c->chunk_h,
+                              c->chunk_w, c->chunk_h);
+            t = vfx_rect_intersect(t, d);
+        } else {
+            int32_t y = rect.y0 + (int32_t) k * ew->lines_per_chunk;
+            ec->tx = 0;
+            ec->ty = y;
+            t = (vfx_rect){ d.x0, y, d.x1, VFX__MIN(y + ew->lines_per_chunk, d.y1) };
+        }
+        s = encode_apart(ew, stage, rect, type, src, x_stride, y_stride, t, lx, ly, d, ec);
+        e->n = (int32_t) k + 1;
+    }
+    vfx__free(stage);
+    if (s != VFX_OK) {
+        exr_enc_free(wr, e);
+        return s;
+    }
+    *enc_out = e;
+    return VFX_OK;
+}
+
+/* In order: write the chunks exr_write_encode() made (tiles staged the slow way first). */
+static vfx_status
+exr_write_commit(vfx__wr *wr, vfx_rect rect, void *p)
+{
+    exr_writer *ew = wr->priv;
+    exr_enc *e = p;
+    (void) rect;
+    vfx_status s = VFX_OK;
+    if (ew->n_ready > 0)
+        s = flush_stage(wr, ew);
+    pthread_mutex_lock(&ew->lock);
+    for (int32_t k = 0; k < e->n && s == VFX_OK; k++)
+        s = write_chunk(wr, ew, e->c[k].tx, e->c[k].ty, e->lx, e->ly, e->c[k].data, e->c[k].size);
+    pthread_mutex_unlock(&ew->lock);
+    exr_enc_free(wr, e);
+    return s;
+}
+
 static vfx_status
 exr_write_close(vfx__wr *wr, int failed)
 {
@@ -2421,6 +2627,8 @@ exr_write_close(vfx__wr *wr, int failed)
     vfx__free(ew->xsamp);
     vfx__free(ew->ysamp);
     vfx__free(ew->plane_off);
+    if (ew->lock_init)
+        pthread_mutex_destroy(&ew->lock);
     vfx__free(ew);
     wr->priv = NULL;
     return s;
@@ -2430,7 +2638,8 @@ const vfx_format vfx__fmt_exr = {
     sizeof(vfx_format), "openexr", "exr", "exr,sxr,mxr", exr_probe, exr_open, exr_read_rect, exr_close,
     exr_write_open,     exr_write_rect, exr_write_close,
     "OpenEXR (OpenEXRCore; DWAA/DWAB own code): scanline, tiled, multi-part, multi-view, MIP/RIP",
-    "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default)|"
+    "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default; "
+    "level 4 as OpenEXR's C++ library, zip:1..9)|"
     "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]; multi-part and multi-view (--siappend)",
-    exr_write_open_parts, exr_write_flush,
+    exr_write_open_parts, exr_write_flush, exr_write_encode, exr_write_commit, exr_enc_free,
 };

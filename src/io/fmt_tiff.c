@@ -34,6 +34,7 @@
  * "packbits", with the horizontal predictor for integers and the floating-point predictor for
  * floats on lzw/deflate/zstd; opt.level is the deflate/zstd level. BigTIFF is chosen when the
  * uncompressed pixels alone come near 4 GiB. The metadata above is written back. */
+#include <inttypes.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -847,6 +848,7 @@ typedef struct tiff_enc {
     size_t         row_bytes;
     int32_t        rows_held; /* strips: rows in buf */
     uint32_t       strip;     /* strips: next strip index */
+    uint16_t       comp;
 } tiff_enc;
 
 static vfx_status
@@ -1010,6 +1012,7 @@ tiff_write_open(vfx__wr *wr)
         close(fd);
         return tiff_fail(te->msg, VFX_ERR_IO, "open");
     }
+    te->comp = comp;
     VFX_TRY(write_tags(wr, te, comp));
     if (te->tiled)
         wr->chunking = (vfx_chunking){ VFX_ACCESS_RANDOM_TILES, (int32_t) te->tile_w,
@@ -1077,6 +1080,261 @@ tiff_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src
     return VFX_OK;
 }
 
+/* ---- parallel writing: chunks compressed ahead of their turn (sink_write.c) --------------
+ * A TIFF* is not thread-safe, so each chunk is compressed by libtiff itself in a scratch
+ * in-memory TIFF of just that chunk (same compression, predictor and level: the same bytes the
+ * file's own handle would make), and its raw bytes are appended to the file in order with
+ * TIFFWriteRawStrip / TIFFWriteRawTile. */
+
+typedef struct membuf {
+    uint8_t *p;
+    size_t   n, cap, pos;
+    int      failed;
+} membuf;
+
+static tmsize_t
+mb_read(thandle_t h, void *buf, tmsize_t n)
+{
+    membuf *m = (membuf *) h;
+    if (n < 0 || m->pos >= m->n)
+        return 0;
+    size_t k = VFX__MIN((size_t) n, m->n - m->pos);
+    memcpy(buf, m->p + m->pos, k);
+    m->pos += k;
+    return (tmsize_t) k;
+}
+
+static tmsize_t
+mb_write(thandle_t h, void *buf, tmsize_t n)
+{
+    membuf *m = (membuf *) h;
+    if (n < 0 || m->pos + (size_t) n < m->pos)
+        return -1;
+    size_t end = m->pos + (size_t) n;
+    if (end > m->cap) {
+        size_t cap = VFX__MAX(end, 2 * m->cap);
+        uint8_t *p = vfx__realloc(m->p, cap);
+        if (!p) {
+            m->failed = 1;
+            return -1;
+        }
+        m->p = p;
+        m->cap = cap;
+    }
+    if (m->pos > m->n)
+        memset(m->p + m->n, 0, m->pos - m->n);
+    memcpy(m->p + m->pos, buf, (size_t) n);
+    m->pos = end;
+    m->n = VFX__MAX(m->n, end);
+    return n;
+}
+
+static toff_t
+mb_seek(thandle_t h, toff_t off, int whence)
+{
+    membuf *m = (membuf *) h;
+    uint64_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->n : 0;
+    m->pos = (size_t) (base + off);
+    return (toff_t) m->pos;
+}
+
+static int
+mb_close(thandle_t h)
+{
+    (void) h;
+    return 0;
+}
+
+static toff_t
+mb_size(thandle_t h)
+{
+    return (toff_t) ((membuf *) h)->n;
+}
+
+static int
+mb_map(thandle_t h, void **base, toff_t *size)
+{
+    (void) h;
+    (void) base;
+    (void) size;
+    return 0;
+}
+
+static void
+mb_unmap(thandle_t h, void *base, toff_t size)
+{
+    (void) h;
+    (void) base;
+    (void) size;
+}
+
+typedef struct tiff_chunk {
+    uint32_t index; /* strip or tile number in the file */
+    uint64_t size;
+    uint8_t *data;  /* owned */
+} tiff_chunk;
+
+typedef struct tiff_encd {
+    int32_t    n;
+    tiff_chunk c[];
+} tiff_encd;
+
+static void
+tiff_enc_free(vfx__wr *wr, void *p)
+{
+    tiff_encd *e = p;
+    (void) wr;
+    if (!e)
+        return;
+    for (int32_t k = 0; k < e->n; k++)
+        vfx__free(e->c[k].data);
+    vfx__free(e);
+}
+
+/* Compress one chunk (@p w x @p h pixels packed in @p px; a tile when te->tiled) through a
+ * scratch TIFF in memory; out->data gets its raw bytes. */
+static vfx_status
+compress_chunk(const vfx__wr *wr, const tiff_enc *te, uint8_t *px, int32_t w, int32_t h,
+               tiff_chunk *out)
+{
+    char msg[256] = { 0 };
+    membuf m = { 0 };
+    TIFFOpenOptions *o = TIFFOpenOptionsAlloc();
+    if (!o)
+        return vfx__nomem();
+    TIFFOpenOptionsSetErrorHandlerExtR(o, on_tiff_error, msg);
+    TIFFOpenOptionsSetWarningHandlerExtR(o, on_tiff_warning, NULL);
+    TIFF *tif = TIFFClientOpenExt("chunk", "wm", (thandle_t) &m, mb_read, mb_write, mb_seek,
+                                  mb_close, mb_size, mb_map, mb_unmap, o);
+    TIFFOpenOptionsFree(o);
+    if (!tif) {
+        vfx__free(m.p);
+        return m.failed ? vfx__nomem() : tiff_fail(msg, VFX_ERR_IO, "chunk encoder");
+    }
+    int is_float = vfx_pixel_type_is_float(te->ftype);
+    TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, (uint32_t) w);
+    TIFFSetField(tif, TIFFTAG_IMAGELENGTH, (uint32_t) h);
+    TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, (uint16_t) te->n_ch);
+    TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, (uint16_t) (vfx_pixel_type_size(te->ftype) * 8));
+    TIFFSetField(tif, TIFFTAG_SAMPLEFORMAT, is_float ? SAMPLEFORMAT_IEEEFP : SAMPLEFORMAT_UINT);
+    TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+    TIFFSetField(tif, TIFFTAG_PHOTOMETRIC,
+                 te->n_ch >= 3 ? PHOTOMETRIC_RGB : PHOTOMETRIC_MINISBLACK);
+    TIFFSetField(tif, TIFFTAG_COMPRESSION, te->comp);
+    if (te->comp == COMPRESSION_LZW || te->comp == COMPRESSION_ADOBE_DEFLATE ||
+        te->comp == COMPRESSION_ZSTD)
+        TIFFSetField(tif, TIFFTAG_PREDICTOR,
+                     is_float ? PREDICTOR_FLOATINGPOINT : PREDICTOR_HORIZONTAL);
+    if (wr->opt.level >= 0 && te->comp == COMPRESSION_ADOBE_DEFLATE)
+        TIFFSetField(tif, TIFFTAG_ZIPQUALITY, VFX__CLAMP(wr->opt.level, 1, 9));
+    if (wr->opt.level >= 0 && te->comp == COMPRESSION_ZSTD)
+        TIFFSetField(tif, TIFFTAG_ZSTD_LEVEL, VFX__CLAMP(wr->opt.level, 1, 22));
+    size_t px_bytes = (size_t) te->n_ch * vfx_pixel_type_size(te->ftype);
+    tmsize_t n;
+    if (te->tiled) {
+        TIFFSetField(tif, TIFFTAG_TILEWIDTH, te->tile_w);
+        TIFFSetField(tif, TIFFTAG_TILELENGTH, te->tile_h);
+        n = TIFFWriteEncodedTile(tif, 0, px, (tmsize_t) ((size_t) w * (size_t) h * px_bytes));
+    } else {
+        TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, (uint32_t) h);
+        n = TIFFWriteEncodedStrip(tif, 0, px, (tmsize_t) ((size_t) w * (size_t) h * px_bytes));
+    }
+    vfx_status s = VFX_OK;
+    uint64_t off = TIFFGetStrileOffset(tif, 0), size = TIFFGetStrileByteCount(tif, 0);
+    if (n < 0 || m.failed)
+        s = m.failed ? vfx__nomem() : tiff_fail(msg, VFX_ERR_IO, "chunk encoder");
+    else if (off > m.n || size > m.n - off)
+        s = vfx__fail(VFX_ERR_INTERNAL, "chunk encoder: chunk at %" PRIu64 " + %" PRIu64
+                      " past %zu bytes", off, size, m.n);
+    TIFFCleanup(tif); /* no directory: only the chunk's bytes are wanted */
+    if (s == VFX_OK) {
+        out->data = vfx__alloc(size ? (size_t) size : 1);
+        if (!out->data)
+            s = vfx__nomem();
+        else if (size)
+            memcpy(out->data, m.p + off, (size_t) size);
+        out->size = size;
+    }
+    vfx__free(m.p);
+    return s;
+}
+
+/* Any thread, ahead of the rect's turn: every strip or tile of @p rect compressed (strip rects
+ * that do not start and end on strip boundaries are left to tiff_write_rect()). */
+static vfx_status
+tiff_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
+                  ptrdiff_t x_stride, ptrdiff_t y_stride, void **enc_out)
+{
+    tiff_enc *te = wr->priv;
+    vfx_rect d = wr->spec.data;
+    const uint8_t *s0 = src;
+    *enc_out = NULL;
+    if (te->comp == COMPRESSION_NONE) /* nothing to do ahead: write_rect() packs and writes */
+        return VFX_OK;
+    int32_t cw = te->tiled ? (int32_t) te->tile_w : te->width;
+    int32_t ch = te->tiled ? (int32_t) te->tile_h : (int32_t) te->rows_per_strip;
+    if (!te->tiled &&
+        ((rect.y0 - d.y0) % ch != 0 || ((rect.y1 - d.y0) % ch != 0 && rect.y1 != d.y1)))
+        return VFX_OK;
+    int32_t ni = (rect.x1 - rect.x0 + cw - 1) / cw, nj = (rect.y1 - rect.y0 + ch - 1) / ch;
+    size_t row = (size_t) cw * (size_t) te->n_ch * vfx_pixel_type_size(te->ftype);
+    tiff_encd *e = vfx__calloc(1, sizeof *e + (size_t) ni * (size_t) nj * sizeof e->c[0]);
+    uint8_t *px = vfx__alloc(row * (size_t) ch);
+    vfx_status s = e && px ? VFX_OK : vfx__nomem();
+    for (int32_t j = 0; j < nj && s == VFX_OK; j++) {
+        for (int32_t i = 0; i < ni && s == VFX_OK; i++) {
+            int32_t x0 = rect.x0 + i * cw, y0 = rect.y0 + j * ch;
+            int32_t w = VFX__MIN(cw, rect.x1 - x0), h = VFX__MIN(ch, rect.y1 - y0);
+            tiff_chunk *c = &e->c[e->n];
+            if (te->tiled) { /* a whole tile, zero past the image's edge (as tiff_write_rect) */
+                memset(px, 0, row * (size_t) ch);
+                /* TIFFComputeTile() without touching the shared TIFF* (contiguous, 2-D) */
+                uint32_t across = ((uint32_t) te->width + te->tile_w - 1) / te->tile_w;
+                c->index = (uint32_t) ((y0 - d.y0) / ch) * across + (uint32_t) ((x0 - d.x0) / cw);
+            } else {
+                c->index = (uint32_t) ((y0 - d.y0) / ch);
+            }
+            for (int32_t y = 0; y < h && s == VFX_OK; y++)
+                s = vfx__pack_row(s0 + (ptrdiff_t) (y0 - rect.y0 + y) * y_stride +
+                                      (ptrdiff_t) (x0 - rect.x0) * x_stride,
+                                  type, x_stride, px + (size_t) y * row, te->ftype, w, te->n_ch);
+            if (s == VFX_OK)
+                s = compress_chunk(wr, te, px, cw, te->tiled ? ch : h, c);
+            if (s == VFX_OK)
+                e->n++;
+        }
+    }
+    vfx__free(px);
+    if (s != VFX_OK) {
+        tiff_enc_free(wr, e);
+        return s;
+    }
+    *enc_out = e;
+    return VFX_OK;
+}
+
+/* In order: append the chunks tiff_write_encode() made. */
+static vfx_status
+tiff_write_commit(vfx__wr *wr, vfx_rect rect, void *p)
+{
+    tiff_enc *te = wr->priv;
+    tiff_encd *e = p;
+    vfx_status s = VFX_OK;
+    (void) rect;
+    for (int32_t k = 0; k < e->n && s == VFX_OK; k++) {
+        tmsize_t n = te->tiled ? TIFFWriteRawTile(te->tif, e->c[k].index, e->c[k].data,
+                                                  (tmsize_t) e->c[k].size)
+                               : TIFFWriteRawStrip(te->tif, e->c[k].index, e->c[k].data,
+                                                   (tmsize_t) e->c[k].size);
+        if (n < 0)
+            s = tiff_fail(te->msg, VFX_ERR_IO, te->tiled ? "tile" : "strip");
+        else if (!te->tiled)
+            te->strip = e->c[k].index + 1;
+    }
+    tiff_enc_free(wr, e);
+    return s;
+}
+
 static vfx_status
 tiff_write_close(vfx__wr *wr, int failed)
 {
@@ -1109,6 +1367,9 @@ const vfx_format vfx__fmt_tiff = {
     .write_open = tiff_write_open,
     .write_rect = tiff_write_rect,
     .write_close = tiff_write_close,
+    .write_encode = tiff_write_encode,
+    .write_commit = tiff_write_commit,
+    .write_enc_free = tiff_enc_free,
     .description = "TIFF (libtiff): strips and tiles, 1-32 bit int, half, float, planar, multi-page, BigTIFF",
     .write_notes = "u8/u16/u32/half/float; any channels; strips or --tile; compression none|lzw|zip (default)|zstd|packbits",
 };

@@ -931,15 +931,11 @@ vfx_writer_chunking(const vfx_writer *w, vfx_chunking *out)
     return VFX_OK;
 }
 
-vfx_status
-vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel_type type, const void *src,
-                      ptrdiff_t x_stride, ptrdiff_t y_stride)
+/* The rect checks of a write: inside the level, on the tile grid, or whole rows (and, when
+ * @p in_order, the next rows). */
+static vfx_status
+check_write_rect(const vfx_writer *w, vfx_rect rect, int in_order)
 {
-    if (!w || !src)
-        return vfx__fail(VFX_ERR_ARG, "vfx_writer_write_rect: NULL argument");
-    w = cur_part(w);
-    if (vfx_pixel_type_size(type) == 0)
-        return vfx__fail(VFX_ERR_ARG, "%s: unknown pixel type", w->name);
     vfx_rect d = w->level_rect[w->level_x + w->level_y * w->n_levels_x];
     if (vfx_rect_is_empty(rect) || !vfx_rect_contains(d, rect))
         return vfx__fail(VFX_ERR_ARG, "%s: rect outside the data window", w->name);
@@ -951,21 +947,87 @@ vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel_type type, const v
         if (!ok)
             return vfx__fail(VFX_ERR_ARG, "%s: rect not on the %dx%d tile grid", w->name,
                              c->chunk_w, c->chunk_h);
-    } else {
-        if (rect.x0 != d.x0 || rect.x1 != d.x1 || rect.y0 != w->next_row)
-            return vfx__fail(VFX_ERR_ARG,
-                             "%s: strips must be whole rows in order (expected row %d, got %d)",
-                             w->name, w->next_row, rect.y0);
+    } else if (rect.x0 != d.x0 || rect.x1 != d.x1 || (in_order && rect.y0 != w->next_row)) {
+        return vfx__fail(VFX_ERR_ARG,
+                         "%s: strips must be whole rows in order (expected row %d, got %d)",
+                         w->name, w->next_row, rect.y0);
     }
+    return VFX_OK;
+}
+
+static void
+wrote_rect(vfx_writer *w, vfx_rect rect)
+{
+    if (w->chunking.access != VFX_ACCESS_RANDOM_TILES)
+        w->next_row = rect.y1;
+    w->pixels_written += vfx_rect_area(rect);
+}
+
+vfx_status
+vfx_writer_write_rect(vfx_writer *w, vfx_rect rect, vfx_pixel_type type, const void *src,
+                      ptrdiff_t x_stride, ptrdiff_t y_stride)
+{
+    if (!w || !src)
+        return vfx__fail(VFX_ERR_ARG, "vfx_writer_write_rect: NULL argument");
+    w = cur_part(w);
+    if (vfx_pixel_type_size(type) == 0)
+        return vfx__fail(VFX_ERR_ARG, "%s: unknown pixel type", w->name);
+    VFX_TRY(check_write_rect(w, rect, 1));
     vfx_status s = w->fmt->write_rect(w, rect, type, src, x_stride, y_stride);
     if (s != VFX_OK) {
         vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
         return s;
     }
-    if (c->access != VFX_ACCESS_RANDOM_TILES)
-        w->next_row = rect.y1;
-    w->pixels_written += vfx_rect_area(rect);
+    wrote_rect(w, rect);
     return VFX_OK;
+}
+
+vfx_status
+vfx__writer_encode(vfx_writer *w, vfx_rect rect, vfx_pixel_type type, const void *src,
+                   ptrdiff_t x_stride, ptrdiff_t y_stride, void **enc_out)
+{
+    *enc_out = NULL;
+    if (!w || !src)
+        return vfx__fail(VFX_ERR_ARG, "vfx__writer_encode: NULL argument");
+    w = cur_part(w);
+    if (!VFX__HAS(w->fmt, vfx_format, write_enc_free) || !w->fmt->write_encode)
+        return VFX_OK;
+    if (vfx_pixel_type_size(type) == 0)
+        return vfx__fail(VFX_ERR_ARG, "%s: unknown pixel type", w->name);
+    VFX_TRY(check_write_rect(w, rect, 0));
+    vfx_status s = w->fmt->write_encode(w, rect, type, src, x_stride, y_stride, enc_out);
+    if (s != VFX_OK) {
+        *enc_out = NULL;
+        vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
+    }
+    return s;
+}
+
+vfx_status
+vfx__writer_commit(vfx_writer *w, vfx_rect rect, void *enc)
+{
+    if (!w || !enc)
+        return vfx__fail(VFX_ERR_ARG, "vfx__writer_commit: NULL argument");
+    w = cur_part(w);
+    vfx_status s = check_write_rect(w, rect, 1);
+    if (s != VFX_OK) {
+        w->fmt->write_enc_free(w, enc);
+        return s;
+    }
+    s = w->fmt->write_commit(w, rect, enc);
+    if (s != VFX_OK) {
+        vfx__error_prefix("%s: %s: ", w->fmt->tag, w->name);
+        return s;
+    }
+    wrote_rect(w, rect);
+    return VFX_OK;
+}
+
+void
+vfx__writer_enc_free(vfx_writer *w, void *enc)
+{
+    if (w && enc)
+        cur_part(w)->fmt->write_enc_free(cur_part(w), enc);
 }
 
 vfx_status

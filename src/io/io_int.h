@@ -65,6 +65,16 @@ typedef struct vfx_format {
     /** With write_open_parts: write out what part @p wr still holds (it is complete; the
      *  next part follows). */
     vfx_status (*write_flush)(vfx__wr *wr);
+    /** Optional: encode (compress) @p rect ahead of its turn, on any thread, concurrently
+     *  with other write_encode() calls and with the write in progress; *enc_out = NULL when
+     *  this rect cannot be encoded apart (it then goes through write_rect()). */
+    vfx_status (*write_encode)(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
+                               ptrdiff_t x_stride, ptrdiff_t y_stride, void **enc_out);
+    /** Write what write_encode() made for @p rect, in the writer's order (where write_rect()
+     *  would have been called); always takes @p enc. */
+    vfx_status (*write_commit)(vfx__wr *wr, vfx_rect rect, void *enc);
+    /** Free an encoding never committed (an error stopped the sink). */
+    void (*write_enc_free)(vfx__wr *wr, void *enc);
 } vfx_format;
 
 struct vfx_reader {
@@ -126,6 +136,15 @@ vfx_status vfx__wr_write(vfx__wr *wr, const void *buf, uint64_t n, uint64_t offs
 vfx_status vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region,
                             const vfx_sink_options *sopt);
 vfx_status vfx__write_region(vfx_image *im, const vfx_sink_options *sopt, vfx_rect *out);
+
+/** Parallel writing (io.c): encode @p rect of the current part and level on any thread,
+ *  ahead of its turn (*enc_out = NULL when the format cannot: use vfx_writer_write_rect());
+ *  then, in the writer's order, vfx__writer_commit() writes it (and always takes @p enc);
+ *  vfx__writer_enc_free() drops one never committed. */
+vfx_status vfx__writer_encode(vfx_writer *w, vfx_rect rect, vfx_pixel_type type, const void *src,
+                              ptrdiff_t x_stride, ptrdiff_t y_stride, void **enc_out);
+vfx_status vfx__writer_commit(vfx_writer *w, vfx_rect rect, void *enc);
+void       vfx__writer_enc_free(vfx_writer *w, void *enc);
 
 /** A plugin stores its parts through this: allocates @p n zeroed parts. */
 vfx_status vfx__rd_alloc_parts(vfx__rd *rd, int32_t n);

@@ -1,20 +1,71 @@
 /* The file sink: render an image into a writer, tiles in the order the writer wants (strips
  * top to bottom, or tiles row by row), through the graph's ordered "wait for my turn" stage.
- * The writer's temporary file is renamed only when every tile is written; an error or a
+ * Each worker compresses its tile (vfx__writer_encode) before it waits for its turn, so only
+ * the file write is serial. The writer's temporary file is renamed only when every tile is written; an error or a
  * cancel removes it. */
 #include "graph/graph_int.h"
 #include "io/io_int.h"
 
+/* Tiles encoded ahead of their turn, waiting for it: at most one per worker in flight (a
+ * worker holds its tile until its turn comes), so a small table is enough. */
+#define N_PENDING 128
+
+typedef struct pending {
+    int64_t i;   /* tile index, -1 = free slot */
+    void   *enc; /* from vfx__writer_encode() */
+} pending;
+
 typedef struct write_ctx {
-    vfx_writer *w;
-    int32_t     band_tile_w; /* > 0: tiles arrive as full-width bands, cut them */
+    vfx_writer     *w;
+    int32_t         band_tile_w; /* > 0: tiles arrive as full-width bands, cut them */
+    pthread_mutex_t lock;        /* guards pend */
+    pending         pend[N_PENDING];
 } write_ctx;
+
+/* Unordered, on the thread that rendered tile i: compress it now, on all threads at once;
+ * only the file write waits for the tile's turn (write_consume). */
+static vfx_status
+write_prepare(void *ctx, int64_t i, const vfx_tile *t)
+{
+    write_ctx *wc = ctx;
+    ptrdiff_t xs = (ptrdiff_t) sizeof(float) * t->n_channels;
+    ptrdiff_t ys = (ptrdiff_t) sizeof(float) * t->stride;
+    void *enc = NULL;
+    VFX_TRY(vfx__writer_encode(wc->w, t->rect, VFX_PIXEL_F32, t->p, xs, ys, &enc));
+    if (!enc)
+        return VFX_OK;
+    pthread_mutex_lock(&wc->lock);
+    for (int k = 0; k < N_PENDING && enc; k++)
+        if (wc->pend[k].i < 0) {
+            wc->pend[k] = (pending){ i, enc };
+            enc = NULL;
+        }
+    pthread_mutex_unlock(&wc->lock);
+    vfx__writer_enc_free(wc->w, enc); /* no free slot (cannot happen): written the slow way */
+    return VFX_OK;
+}
+
+static void *
+take_pending(write_ctx *wc, int64_t i)
+{
+    void *enc = NULL;
+    pthread_mutex_lock(&wc->lock);
+    for (int k = 0; k < N_PENDING && !enc; k++)
+        if (wc->pend[k].i == i) {
+            enc = wc->pend[k].enc;
+            wc->pend[k] = (pending){ -1, NULL };
+        }
+    pthread_mutex_unlock(&wc->lock);
+    return enc;
+}
 
 static vfx_status
 write_consume(void *ctx, int64_t i, const vfx_tile *t)
 {
     write_ctx *wc = ctx;
-    (void) i;
+    void *enc = take_pending(wc, i);
+    if (enc)
+        return vfx__writer_commit(wc->w, t->rect, enc);
     ptrdiff_t xs = (ptrdiff_t) sizeof(float) * t->n_channels;
     ptrdiff_t ys = (ptrdiff_t) sizeof(float) * t->stride;
     if (wc->band_tile_w <= 0)
@@ -43,6 +94,16 @@ fed_by_stream(const vfx_node *n, int depth)
     return 0;
 }
 
+/* True when the image written is itself a source (a file read) whose own grid is wider than
+ * the writer's tiles: every render() of it decodes its chunks whole, whatever the rect, and
+ * the sink renders straight from it without the cache. */
+static int
+coarse_source(const vfx_node *n, const vfx_chunking *c)
+{
+    return n->n_inputs == 0 && !(n->op->flags & VFX_OP_POINTWISE) && n->op->tiling &&
+           n->tiling.w > c->chunk_w;
+}
+
 vfx_status
 vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region, const vfx_sink_options *sopt)
 {
@@ -50,15 +111,24 @@ vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region, const vfx_sink_o
     (void) vfx_writer_chunking(w, &c);
     vfx__sink sk;
     vfx__sink_setup(&sk, im, region, sopt);
-    write_ctx wc = { w, 0 };
-    if (c.access == VFX_ACCESS_RANDOM_TILES && fed_by_stream(im, 0)) {
-        /* A stream decoder upstream can only go forward: render full-width bands one tile
-         * row high, top to bottom, and cut each band into the writer's tiles. Rendering
-         * tile by tile would restart the decoder for every tile of a row. */
+    write_ctx *wc = vfx__calloc(1, sizeof *wc);
+    if (!wc)
+        return vfx__nomem();
+    wc->w = w;
+    pthread_mutex_init(&wc->lock, NULL);
+    for (int k = 0; k < N_PENDING; k++)
+        wc->pend[k].i = -1;
+    if (c.access == VFX_ACCESS_RANDOM_TILES && (fed_by_stream(im, 0) || coarse_source(im, &c))) {
+        /* A stream decoder upstream can only go forward, and a file source read in strips
+         * (scanline EXR, stripped TIFF) decodes whole full-width chunks for any rect: render
+         * full-width bands one tile row high, top to bottom, and cut each band into the
+         * writer's tiles. Rendering tile by tile would restart the decoder (or decode the
+         * same strips again) for every tile of a row: 128 times over for an 8192-wide
+         * scanline EXR made into 64x64 tiles (maketx, --tile). */
         sk.tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
         sk.tile_h = c.chunk_h;
         sk.skew_x = sk.skew_y = 0;
-        wc.band_tile_w = c.chunk_w;
+        wc->band_tile_w = c.chunk_w;
     } else if (c.access == VFX_ACCESS_RANDOM_TILES) {
         sk.tile_w = c.chunk_w;
         sk.tile_h = c.chunk_h;
@@ -70,9 +140,15 @@ vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region, const vfx_sink_o
         sk.skew_x = sk.skew_y = 0;
     }
     sk.ordered = 1; /* the writer is fed by one caller at a time, in its order */
+    sk.prepare = write_prepare;
     sk.consume = write_consume;
-    sk.ctx = &wc;
-    return vfx__sink_run(&sk, sopt);
+    sk.ctx = wc;
+    vfx_status s = vfx__sink_run(&sk, sopt);
+    for (int k = 0; k < N_PENDING; k++) /* left by a failed or cancelled run */
+        vfx__writer_enc_free(w, wc->pend[k].enc);
+    pthread_mutex_destroy(&wc->lock);
+    vfx__free(wc);
+    return s;
 }
 
 vfx_status
