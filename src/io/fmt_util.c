@@ -17,6 +17,14 @@ vfx__req_put_row(const vfx__read_req *req, int32_t y, const uint8_t *row, vfx_pi
     const uint8_t *s = row + (ptrdiff_t) (req->rect.x0 - row_x0) * px;
     uint8_t *d = req->dst + (ptrdiff_t) (y - req->rect.y0) * req->y_stride;
     size_t w = (size_t) (req->rect.x1 - req->rect.x0);
+    /* All channels in file order into packed pixels: one run of w * n_ch values, which the
+     * conversion kernels vectorise (one channel at a time they run strided, scalar). */
+    int32_t same = req->n_channels == n_ch && req->x_stride == (ptrdiff_t) (dts * (size_t) n_ch);
+    for (int32_t k = 0; same && k < n_ch; k++)
+        same = req->channels[k] == k;
+    if (same)
+        return vfx_convert_values(s, type, (ptrdiff_t) ts, d, req->type, (ptrdiff_t) dts,
+                                  w * (size_t) n_ch);
     for (int32_t k = 0; k < req->n_channels; k++) {
         int32_t c = req->channels[k];
         if (c < 0 || c >= n_ch)
@@ -43,6 +51,9 @@ vfx__pack_row(const uint8_t *src, vfx_pixel_type src_type, ptrdiff_t x_stride, u
 {
     size_t sts = vfx_pixel_type_size(src_type), dts = vfx_pixel_type_size(dst_type);
     ptrdiff_t dpx = (ptrdiff_t) (dts * (size_t) n_ch);
+    if (x_stride == (ptrdiff_t) (sts * (size_t) n_ch)) /* packed: one vectorised run */
+        return vfx_convert_values(src, src_type, (ptrdiff_t) sts, dst, dst_type,
+                                  (ptrdiff_t) dts, (size_t) width * (size_t) n_ch);
     for (int32_t c = 0; c < n_ch; c++)
         VFX_TRY(vfx_convert_values(src + (ptrdiff_t) ((size_t) c * sts), src_type, x_stride,
                                    dst + (ptrdiff_t) ((size_t) c * dts), dst_type, dpx,
