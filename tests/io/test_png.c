@@ -592,6 +592,49 @@ output_independent_of_threads(void **state)
     vfx_spec_clear(&spec);
 }
 
+/* A tall image: rows still in the reader's row ring come from it, older ones restart the
+ * decoder; both give the right pixels. */
+static void
+tall_image_rows_in_any_order(void **state)
+{
+    (void) state;
+    const int32_t w = 16, h = 9000;
+    vfx_spec spec = VFX_SPEC_INIT;
+    assert_int_equal(VFX_OK, vfx_spec_init_simple(&spec, w, h, "Y", VFX_PIXEL_U8));
+    uint8_t *px = malloc((size_t) w * h);
+    assert_non_null(px);
+    fill_mixed(px, 1, w, h, 1);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", test_tmp("tall.png"));
+    vfx_writer *wr = NULL;
+    assert_int_equal(VFX_OK, vfx_writer_open(path, &spec, NULL, &wr));
+    assert_int_equal(VFX_OK, vfx_writer_write_rect(wr, (vfx_rect){ 0, 0, w, h }, VFX_PIXEL_U8,
+                                                   px, 1, w));
+    assert_int_equal(VFX_OK, vfx_writer_close(wr, 0));
+    vfx_reader *r = NULL;
+    assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
+    static const int32_t rows[] = { 8000, 10, 8999, 4000, 5000, 4999, 1000, 0, 8990, 4100 };
+    uint8_t back[16 * 3];
+    int64_t before = 0;
+    for (size_t i = 0; i < COUNT_OF(rows); i++) {
+        int32_t y0 = rows[i], y1 = MIN_OF(h, y0 + 3);
+        vfx_reader_stats st;
+        vfx_reader_get_stats(r, &st);
+        before = st.chunks_read;
+        assert_int_equal(VFX_OK, vfx_reader_read_rect(r, 0, 0, 0, (vfx_rect){ 0, y0, w, y1 },
+                                                      NULL, 0, VFX_PIXEL_U8, back, 1, w));
+        assert_memory_equal(px + (size_t) y0 * w, back, (size_t) (y1 - y0) * w);
+        vfx_reader_get_stats(r, &st);
+        if (i == 5) /* 4999 was decoded on the way to 5000: no decoding at all */
+            assert_int_equal(before, st.chunks_read);
+        if (i == 7) /* row 0 after row 1000 (4096 rows held): a restart decodes 3 rows */
+            assert_int_equal(before + 3, st.chunks_read);
+    }
+    vfx_reader_close(r);
+    free(px);
+    vfx_spec_clear(&spec);
+}
+
 static void
 oom_sweep_open_and_read(void **state)
 {
@@ -620,6 +663,7 @@ main(void)
         cmocka_unit_test(writer_refuses_what_png_cannot_store),
         cmocka_unit_test(parallel_deflate_is_exact),
         cmocka_unit_test(output_independent_of_threads),
+        cmocka_unit_test(tall_image_rows_in_any_order),
     };
     return cmocka_run_group_tests_name("png", tests, NULL, NULL);
 }
