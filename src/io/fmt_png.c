@@ -13,10 +13,11 @@
  *
  * Access. Non-interlaced files are VFX_ACCESS_SEQUENTIAL_ROWS in one-row chunks. libpng only
  * decodes forward, so read_rect() is serialised by a mutex around a single decoder that
- * remembers its next row: a rect starting at or below that row continues the stream (skipping
- * rows in between); a rect starting above it restarts the decoder from the start of the file.
- * A consumer pulling top to bottom therefore decodes each row once, and random access still
- * works, only slower. Interlaced (Adam7) files are VFX_ACCESS_WHOLE_IMAGE: the first read
+ * remembers its next row: a rect starting at or below that row continues the stream; the
+ * last rows decoded (16 MiB, 64 to 4096 rows) stay in a ring and are served from it; a rect
+ * starting above those restarts the decoder from the start of the file. A consumer pulling
+ * top to bottom, even with strips finished slightly out of order by several workers,
+ * therefore decodes each row once, and random access still works, only slower. Interlaced (Adam7) files are VFX_ACCESS_WHOLE_IMAGE: the first read
  * decodes the whole image into a buffer kept until close, under the same mutex.
  *
  * Metadata (names as in docs/metadata.md): gAMA -> "gamma" (the display exponent, 1/file
