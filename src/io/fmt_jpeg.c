@@ -7,7 +7,7 @@
  *
  * Access: VFX_ACCESS_SEQUENTIAL_ROWS in one-row chunks, with the same scheme as PNG (see
  * fmt_png.c): one decoder behind a mutex remembers its next scanline, continues for rects at
- * or below it, serves rows it still holds (the last 16 MiB of rows) from memory, and restarts
+ * or below it, serves rows it still holds (the last 8 MiB of rows) from memory, and restarts
  * from the start of the file for a rect above those. (A progressive file makes libjpeg hold
  * its coefficients for the whole image while a decoder is live.)
  *
@@ -353,10 +353,10 @@ jpeg_open(vfx__rd *rd)
     if (c->num_components != (cs == JCS_GRAYSCALE ? 1 : jp->cmyk ? 4 : 3))
         return vfx__fail(VFX_ERR_UNSUPPORTED, "%d components in colour space %d",
                          c->num_components, (int) cs);
-    /* recent rows are kept (16 MiB at most) so that strips finished out of order by the
+    /* recent rows are kept (8 MiB at most) so that strips finished out of order by the
      * sink's workers are served without restarting the decoder, as in fmt_png.c */
     size_t rb = (size_t) jp->width * (size_t) jp->n_ch;
-    int64_t ring = (int64_t) (((size_t) 16 << 20) / rb);
+    int64_t ring = (int64_t) (((size_t) 8 << 20) / rb);
     ring = VFX__MIN(VFX__MAX(ring, (int64_t) 64), (int64_t) 4096);
     jp->ring_rows = (int32_t) VFX__MIN(ring, (int64_t) jp->height);
     jp->row = vfx__alloc((size_t) jp->width * (size_t) jp->out_comps);

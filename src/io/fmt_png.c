@@ -14,7 +14,7 @@
  * Access. Non-interlaced files are VFX_ACCESS_SEQUENTIAL_ROWS in one-row chunks. libpng only
  * decodes forward, so read_rect() is serialised by a mutex around a single decoder that
  * remembers its next row: a rect starting at or below that row continues the stream; the
- * last rows decoded (16 MiB, 64 to 4096 rows) stay in a ring and are served from it; a rect
+ * last rows decoded (8 MiB, 64 to 4096 rows) stay in a ring and are served from it; a rect
  * starting above those restarts the decoder from the start of the file. A consumer pulling
  * top to bottom, even with strips finished slightly out of order by several workers,
  * therefore decodes each row once, and random access still works, only slower. Interlaced (Adam7) files are VFX_ACCESS_WHOLE_IMAGE: the first read
@@ -410,7 +410,7 @@ png_open(vfx__rd *rd)
     /* Rows recently decoded are kept, so requests that arrive slightly out of order (the
      * sink's workers pull strips in order but finish them in any order) do not restart the
      * decoder: that restart made an 8192^2 PNG cost 6x the decode on 2 threads. */
-    int64_t ring = (int64_t) (((size_t) 16 << 20) / pp->row_bytes);
+    int64_t ring = (int64_t) (((size_t) 8 << 20) / pp->row_bytes);
     ring = VFX__MIN(VFX__MAX(ring, (int64_t) 64), (int64_t) 4096);
     pp->ring_rows = (int32_t) VFX__MIN(ring, (int64_t) pp->height);
     pp->ring = pp->interlaced ? NULL : vfx__alloc((size_t) pp->ring_rows * pp->row_bytes);
