@@ -649,11 +649,12 @@ png_write_close(vfx__wr *wr, int failed);
 #define PNG_DEFAULT_LEVEL  4
 #define PNG_DEFAULT_FILTER VFX__PNG_FILTER_ADAPTIVE
 
-/* --compression [zip|png][,filter=none|sub|up|avg|paeth|adaptive][:LEVEL] */
+/* --compression [zip|png|deflate][,filter=none|sub|up|avg|paeth|adaptive][:LEVEL], or none
+ * (level 0: stored blocks) */
 static vfx_status
 parse_filter(const char *comp, int *filter)
 {
-    VFX_TRY(vfx__codec_check(comp, "zip,png,deflate", "filter"));
+    VFX_TRY(vfx__codec_check(comp, "zip,png,deflate,none", "filter"));
     char val[16];
     if (!comp || !vfx__codec_opt(comp, "filter", val, sizeof val))
         return VFX_OK;
@@ -698,6 +699,11 @@ png_write_open(vfx__wr *wr)
     pe->level = wr->opt.level < 0 ? PNG_DEFAULT_LEVEL : VFX__MIN(wr->opt.level, 9);
     pe->filter = PNG_DEFAULT_FILTER;
     vfx_status s = parse_filter(wr->compression, &pe->filter);
+    char cname[16] = "";
+    if (wr->compression)
+        vfx__codec_name(wr->compression, cname, sizeof cname);
+    if (strcmp(cname, "none") == 0) /* stored deflate blocks */
+        pe->level = 0;
     if (s != VFX_OK) {
         png_write_close(wr, 1);
         return s;

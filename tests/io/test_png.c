@@ -539,6 +539,7 @@ parallel_deflate_is_exact(void **state)
                                          "zip,filter=avg", "zip,filter=paeth",
                                          "zip,filter=adaptive" };
     static const int levels[] = { 0, 1, 9 };
+    deflate_case(301, 97, VFX_PIXEL_U8, "R,G,B", "none", -1); /* stored blocks */
     for (size_t i = 0; i < COUNT_OF(comps); i++)
         for (size_t k = 0; k < COUNT_OF(levels); k++)
             deflate_case(401, 157, i % 2 ? VFX_PIXEL_U16 : VFX_PIXEL_U8, i % 3 ? "R,G,B" : "Y",
