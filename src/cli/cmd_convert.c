@@ -23,6 +23,8 @@ convert_help(FILE *out)
             "                          AVIF: avif|aom|rav1e|svt[,speed=0-10][,sub=444|422|420]\n"
             "                                [,bits=8|10|12][,lossless], L = quality\n"
             "                          HEIC: heic[,sub=420|422|444][,bits=8|10][,lossless]\n"
+            "                          PNG: zip[,filter=none|sub|up|avg|paeth|adaptive]\n"
+            "                                (adaptive), L = zlib level 0-9 (4)\n"
             "  --tile WxH              write tiles of W x H\n"
             "  --colorconvert FROM TO  convert between colour spaces of the colour config\n"
             "  --config FILE           the OCIO config (default: $OCIO, else the built-in one)\n"

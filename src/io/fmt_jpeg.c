@@ -7,8 +7,9 @@
  *
  * Access: VFX_ACCESS_SEQUENTIAL_ROWS in one-row chunks, with the same scheme as PNG (see
  * fmt_png.c): one decoder behind a mutex remembers its next scanline, continues for rects at
- * or below it, and restarts from the start of the file for a rect above it. (A progressive
- * file makes libjpeg hold its coefficients for the whole image while a decoder is live.)
+ * or below it, serves rows it still holds (the last 8 MiB of rows) from memory, and restarts
+ * from the start of the file for a rect above those. (A progressive file makes libjpeg hold
+ * its coefficients for the whole image while a decoder is live.)
  *
  * Damaged data. The data source raises an error at the end of the data instead of letting
  * libjpeg pad a truncated file with grey, so a truncated file is VFX_ERR_CORRUPT; corrupt-data
@@ -148,8 +149,9 @@ typedef struct jpeg_priv {
     int32_t         next_row;
     int32_t         width, height, n_ch, out_comps;
     int             cmyk, strict;
-    uint8_t        *row; /* one output scanline (out_comps per pixel) */
-    uint8_t        *rgb; /* CMYK -> RGB row */
+    uint8_t        *row;  /* one output scanline (out_comps per pixel) */
+    uint8_t        *ring; /* the last ring_rows rows (n_ch per pixel); row y at y % ring_rows */
+    int32_t         ring_rows;
 } jpeg_priv;
 
 static int
@@ -320,7 +322,7 @@ jpeg_close(vfx__rd *rd)
     dec_free(jp->dec);
     pthread_mutex_destroy(&jp->lock);
     vfx__free(jp->row);
-    vfx__free(jp->rgb);
+    vfx__free(jp->ring);
     vfx__free(jp);
     rd->priv = NULL;
 }
@@ -351,9 +353,15 @@ jpeg_open(vfx__rd *rd)
     if (c->num_components != (cs == JCS_GRAYSCALE ? 1 : jp->cmyk ? 4 : 3))
         return vfx__fail(VFX_ERR_UNSUPPORTED, "%d components in colour space %d",
                          c->num_components, (int) cs);
+    /* recent rows are kept (8 MiB at most) so that strips finished out of order by the
+     * sink's workers are served without restarting the decoder, as in fmt_png.c */
+    size_t rb = (size_t) jp->width * (size_t) jp->n_ch;
+    int64_t ring = (int64_t) (((size_t) 8 << 20) / rb);
+    ring = VFX__MIN(VFX__MAX(ring, (int64_t) 64), (int64_t) 4096);
+    jp->ring_rows = (int32_t) VFX__MIN(ring, (int64_t) jp->height);
     jp->row = vfx__alloc((size_t) jp->width * (size_t) jp->out_comps);
-    jp->rgb = vfx__alloc((size_t) jp->width * 3);
-    if (!jp->row || !jp->rgb)
+    jp->ring = vfx__alloc((size_t) jp->ring_rows * rb);
+    if (!jp->row || !jp->ring)
         return vfx__nomem();
     VFX_TRY(vfx__simple_part(rd, jp->width, jp->height, VFX_ACCESS_SEQUENTIAL_ROWS, jp->width,
                              1));
@@ -382,7 +390,12 @@ cmyk_to_rgb(const uint8_t *cmyk, uint8_t *rgb, int32_t n)
 static vfx_status
 read_locked(vfx__rd *rd, jpeg_priv *jp, const vfx__read_req *req)
 {
-    if (!jp->dec || !jp->dec->started || req->rect.y0 < jp->next_row) {
+    size_t rb = (size_t) jp->width * (size_t) jp->n_ch;
+    /* rows [held, next_row) are in the ring; the decoder is gone after the last row (or a
+     * failure, which sets next_row to 0) */
+    int32_t held = jp->next_row - VFX__MIN(jp->next_row, jp->ring_rows);
+    if (req->rect.y0 < held ||
+        ((!jp->dec || !jp->dec->started) && jp->next_row < req->rect.y1)) {
         if (!jp->dec || jp->dec->started) {
             dec_free(jp->dec);
             jp->dec = NULL;
@@ -396,24 +409,24 @@ read_locked(vfx__rd *rd, jpeg_priv *jp, const vfx__read_req *req)
         }
         jp->next_row = 0;
     }
-    while (jp->next_row < req->rect.y1) {
-        if (g_read_row(jp->dec, jp->row) != 0) {
-            vfx_status s = jerr_status(&jp->dec->e, "pixels");
-            vfx__error_prefix("row %d: ", jp->next_row);
-            dec_free(jp->dec);
-            jp->dec = NULL;
-            return s;
-        }
-        if (jp->next_row >= req->rect.y0) {
-            const uint8_t *row = jp->row;
-            if (jp->cmyk) {
-                cmyk_to_rgb(jp->row, jp->rgb, jp->width);
-                row = jp->rgb;
+    for (int32_t y = req->rect.y0; y < req->rect.y1; y++) {
+        while (jp->next_row <= y) {
+            uint8_t *slot = jp->ring + (size_t) (jp->next_row % jp->ring_rows) * rb;
+            if (g_read_row(jp->dec, jp->cmyk ? jp->row : slot) != 0) {
+                vfx_status s = jerr_status(&jp->dec->e, "pixels");
+                vfx__error_prefix("row %d: ", jp->next_row);
+                dec_free(jp->dec);
+                jp->dec = NULL;
+                jp->next_row = 0;
+                return s;
             }
-            VFX_TRY(vfx__req_put_row(req, jp->next_row, row, VFX_PIXEL_U8, jp->n_ch, 0));
+            if (jp->cmyk)
+                cmyk_to_rgb(jp->row, slot, jp->width);
+            jp->next_row++;
             vfx__rd_count_chunks(rd, 1);
         }
-        jp->next_row++;
+        const uint8_t *row = jp->ring + (size_t) (y % jp->ring_rows) * rb;
+        VFX_TRY(vfx__req_put_row(req, y, row, VFX_PIXEL_U8, jp->n_ch, 0));
     }
     if (jp->next_row >= jp->height) { /* done: free libjpeg's memory */
         dec_free(jp->dec);

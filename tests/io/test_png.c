@@ -414,6 +414,228 @@ writer_refuses_what_png_cannot_store(void **state)
     vfx_spec_clear(&spec);
 }
 
+/* A stand-in for pngcheck (not in Debian 12): every chunk's CRC, IHDR first, IEND last, and
+ * the IDAT data inflated by Python's zlib (which checks the adler32), giving one filter byte
+ * 0..4 and the row bytes per row. Prints "ok" on success. */
+static const char png_check_py[] =
+    "import sys, struct, zlib\n"
+    "d = open(sys.argv[1], 'rb').read()\n"
+    "assert d[:8] == b'\\x89PNG\\r\\n\\x1a\\n'\n"
+    "i, names, idat = 8, [], b''\n"
+    "while i < len(d):\n"
+    "    n, t = struct.unpack('>I4s', d[i:i + 8])\n"
+    "    body = d[i + 8:i + 8 + n]\n"
+    "    assert zlib.crc32(t + body) == struct.unpack('>I', d[i + 8 + n:i + 12 + n])[0], t\n"
+    "    names.append(t)\n"
+    "    if t == b'IHDR': w, h, bits, ct = struct.unpack('>IIBB', body[:10])\n"
+    "    if t == b'IDAT': idat += body\n"
+    "    i += 12 + n\n"
+    "assert names[0] == b'IHDR' and names[-1] == b'IEND' and i == len(d)\n"
+    "raw = zlib.decompress(idat)\n"
+    "rb = w * {0: 1, 4: 2, 2: 3, 6: 4}[ct] * bits // 8\n"
+    "assert len(raw) == h * (rb + 1), (len(raw), h, rb)\n"
+    "assert all(raw[y * (rb + 1)] <= 4 for y in range(h))\n"
+    "print('ok')\n";
+
+/* Pixels with some structure (gradients, flat runs, noise) so the adaptive filter choice
+ * varies from row to row. */
+static void
+fill_mixed(uint8_t *px, size_t tsz, int32_t w, int32_t h, int32_t nc)
+{
+    for (int32_t y = 0; y < h; y++)
+        for (int32_t x = 0; x < w; x++)
+            for (int32_t c = 0; c < nc; c++) {
+                size_t i = ((size_t) y * (size_t) w + (size_t) x) * (size_t) nc + (size_t) c;
+                uint32_t hsh = (uint32_t) (i * 2654435761u) >> 9;
+                int kind = (y / 3 + x / 50 + c) % 4;
+                uint32_t v = kind == 0 ? (uint32_t) (x * 7 + y * 3 + c * 50)
+                             : kind == 1 ? 1000u * (uint32_t) c + 77u
+                             : kind == 2 ? hsh
+                                         : (uint32_t) (x * y) + (hsh & 15);
+                if (tsz == 1)
+                    px[i] = (uint8_t) v;
+                else
+                    ((uint16_t *) px)[i] = (uint16_t) (v * 37u);
+            }
+}
+
+/* Write w x h pixels of `names` with compression `comp` (NULL = default) and check them:
+ * read back by vfx (libpng) exactly, by oiiotool exactly, chunks and zlib stream by Python. */
+static void
+deflate_case(int32_t w, int32_t h, vfx_pixel_type type, const char *names, const char *comp,
+             int level)
+{
+    vfx_spec spec = VFX_SPEC_INIT;
+    assert_int_equal(VFX_OK, vfx_spec_init_simple(&spec, w, h, names, type));
+    int32_t nc = vfx_channels_count(spec.channels);
+    size_t tsz = vfx_pixel_type_size(type);
+    size_t n = (size_t) w * (size_t) h * (size_t) nc;
+    uint8_t *px = malloc(n * tsz), *back = malloc(n * tsz);
+    assert_non_null(px);
+    assert_non_null(back);
+    fill_mixed(px, tsz, w, h, nc);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", test_tmp("deflate.png"));
+    unlink(path);
+    vfx_write_options o = VFX_WRITE_OPTIONS_INIT;
+    o.compression = comp;
+    o.level = level;
+    vfx_writer *wr = NULL;
+    if (vfx_writer_open(path, &spec, &o, &wr) != VFX_OK)
+        fail_msg("%s", vfx_error_message());
+    ptrdiff_t xs = (ptrdiff_t) (tsz * (size_t) nc);
+    for (int32_t y = 0; y < h;) { /* uneven batches of rows */
+        int32_t k = MIN_OF(h - y, 1 + (y * 7) % 40);
+        assert_int_equal(VFX_OK, vfx_writer_write_rect(wr, (vfx_rect){ 0, y, w, y + k }, type,
+                                                       px + (size_t) y * (size_t) xs * (size_t) w,
+                                                       xs, xs * w));
+        y += k;
+    }
+    if (vfx_writer_close(wr, 0) != VFX_OK)
+        fail_msg("%s", vfx_error_message());
+    vfx_reader *r = NULL;
+    assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
+    if (vfx_reader_read_rect(r, 0, 0, 0, (vfx_rect){ 0, 0, w, h }, NULL, 0, type, back, xs,
+                             xs * w) != VFX_OK)
+        fail_msg("%dx%d %s %s: %s", w, h, names, comp ? comp : "default", vfx_error_message());
+    vfx_reader_close(r);
+    if (memcmp(px, back, n * tsz) != 0)
+        fail_msg("%dx%d %s %s: pixels differ", w, h, names, comp ? comp : "default");
+    if (test_have_tool("oiiotool"))
+        assert_int_equal(0, img_ref_compare(path, 0, STRAIGHT, 0));
+    if (test_have_tool("python3")) {
+        char script[4096], out[256] = "";
+        snprintf(script, sizeof script, "%s", test_tmp("png_check.py"));
+        FILE *f = fopen(script, "w");
+        assert_non_null(f);
+        fputs(png_check_py, f);
+        fclose(f);
+        if (run_fmt(out, sizeof out, "python3 '%s' '%s' 2>&1", script, path) != 0 ||
+            !strstr(out, "ok"))
+            fail_msg("%dx%d %s: %s", w, h, names, out);
+    }
+    free(px);
+    free(back);
+    vfx_spec_clear(&spec);
+}
+
+/* The parallel deflate (bands of ~1 MiB primed with the 32 KiB before them): tiny images,
+ * one-pixel rows and columns, heights that are not a multiple of the band, dictionaries of
+ * many short rows or of part of one long row, every filter, levels 0, 1 and 9. */
+static void
+parallel_deflate_is_exact(void **state)
+{
+    (void) state;
+    deflate_case(1, 1, VFX_PIXEL_U8, "Y", NULL, -1);
+    deflate_case(1, 1, VFX_PIXEL_U16, "R,G,B,A", NULL, -1);
+    deflate_case(1, 333, VFX_PIXEL_U8, "Y,A", NULL, -1);
+    deflate_case(333, 1, VFX_PIXEL_U16, "R,G,B", NULL, -1);
+    deflate_case(7, 100003, VFX_PIXEL_U8, "R,G,B", NULL, -1);    /* 3 bands, 1490-row dict */
+    deflate_case(1, 600001, VFX_PIXEL_U8, "Y", NULL, -1);        /* 2 bands, 16384-row dict */
+    deflate_case(4096, 101, VFX_PIXEL_U16, "R,G,B,A", NULL, -1); /* 4 bands, 1-row dict */
+    deflate_case(3001, 263, VFX_PIXEL_U8, "R,G,B,A", NULL, -1);  /* 4 bands, 3-row dict */
+    deflate_case(20000, 70, VFX_PIXEL_U16, "Y,A", NULL, 9);      /* 80 KB rows, 13 per band */
+    static const char *const comps[] = { "zip,filter=none", "zip,filter=sub", "png,filter=up",
+                                         "zip,filter=avg", "zip,filter=paeth",
+                                         "zip,filter=adaptive" };
+    static const int levels[] = { 0, 1, 9 };
+    deflate_case(301, 97, VFX_PIXEL_U8, "R,G,B", "none", -1); /* stored blocks */
+    for (size_t i = 0; i < COUNT_OF(comps); i++)
+        for (size_t k = 0; k < COUNT_OF(levels); k++)
+            deflate_case(401, 157, i % 2 ? VFX_PIXEL_U16 : VFX_PIXEL_U8, i % 3 ? "R,G,B" : "Y",
+                         comps[i], levels[k]);
+    /* unknown names and filters are refused */
+    vfx_spec spec = VFX_SPEC_INIT;
+    assert_int_equal(VFX_OK, vfx_spec_init_simple(&spec, 4, 4, "R,G,B", VFX_PIXEL_U8));
+    vfx_write_options o = VFX_WRITE_OPTIONS_INIT;
+    vfx_writer *wr = NULL;
+    o.compression = "zip,filter=median";
+    assert_int_equal(VFX_ERR_ARG, vfx_writer_open(test_tmp("bad.png"), &spec, &o, &wr));
+    o.compression = "piz";
+    assert_int_equal(VFX_ERR_ARG, vfx_writer_open(test_tmp("bad.png"), &spec, &o, &wr));
+    assert_null(wr);
+    vfx_spec_clear(&spec);
+}
+
+/* The bytes written do not depend on the number of threads. */
+static void
+output_independent_of_threads(void **state)
+{
+    (void) state;
+    const char *cli = getenv("VFX_CLI");
+    test_require(cli != NULL, "VFX_CLI not set");
+    char src[4096], a[4096], b[4096];
+    snprintf(src, sizeof src, "%s", test_tmp("thr_src.png"));
+    snprintf(a, sizeof a, "%s", test_tmp("thr_1.png"));
+    snprintf(b, sizeof b, "%s", test_tmp("thr_4.png"));
+    const int32_t w = 2000, h = 1500;
+    vfx_spec spec = VFX_SPEC_INIT;
+    assert_int_equal(VFX_OK, vfx_spec_init_simple(&spec, w, h, "R,G,B", VFX_PIXEL_U8));
+    uint8_t *px = malloc((size_t) w * h * 3);
+    assert_non_null(px);
+    fill_mixed(px, 1, w, h, 3);
+    vfx_writer *wr = NULL;
+    assert_int_equal(VFX_OK, vfx_writer_open(src, &spec, NULL, &wr));
+    assert_int_equal(VFX_OK, vfx_writer_write_rect(wr, (vfx_rect){ 0, 0, w, h }, VFX_PIXEL_U8,
+                                                   px, 3, 3 * w));
+    assert_int_equal(VFX_OK, vfx_writer_close(wr, 0));
+    assert_int_equal(0, run_fmt(NULL, 0, "VFX_THREADS=1 '%s' convert -q '%s' '%s'", cli, src, a));
+    assert_int_equal(0, run_fmt(NULL, 0, "VFX_THREADS=4 '%s' convert -q '%s' '%s'", cli, src, b));
+    size_t na = 0, nb = 0;
+    uint8_t *da = test_read_file(a, &na), *db = test_read_file(b, &nb);
+    assert_non_null(da);
+    assert_non_null(db);
+    assert_int_equal(na, nb);
+    assert_memory_equal(da, db, na);
+    free(da);
+    free(db);
+    free(px);
+    vfx_spec_clear(&spec);
+}
+
+/* A tall image: rows still in the reader's row ring come from it, older ones restart the
+ * decoder; both give the right pixels. */
+static void
+tall_image_rows_in_any_order(void **state)
+{
+    (void) state;
+    const int32_t w = 16, h = 9000;
+    vfx_spec spec = VFX_SPEC_INIT;
+    assert_int_equal(VFX_OK, vfx_spec_init_simple(&spec, w, h, "Y", VFX_PIXEL_U8));
+    uint8_t *px = malloc((size_t) w * h);
+    assert_non_null(px);
+    fill_mixed(px, 1, w, h, 1);
+    char path[4096];
+    snprintf(path, sizeof path, "%s", test_tmp("tall.png"));
+    vfx_writer *wr = NULL;
+    assert_int_equal(VFX_OK, vfx_writer_open(path, &spec, NULL, &wr));
+    assert_int_equal(VFX_OK, vfx_writer_write_rect(wr, (vfx_rect){ 0, 0, w, h }, VFX_PIXEL_U8,
+                                                   px, 1, w));
+    assert_int_equal(VFX_OK, vfx_writer_close(wr, 0));
+    vfx_reader *r = NULL;
+    assert_int_equal(VFX_OK, vfx_reader_open(path, NULL, &r));
+    static const int32_t rows[] = { 8000, 10, 8999, 4000, 5000, 4999, 1000, 0, 8990, 4100 };
+    uint8_t back[16 * 3];
+    int64_t before = 0;
+    for (size_t i = 0; i < COUNT_OF(rows); i++) {
+        int32_t y0 = rows[i], y1 = MIN_OF(h, y0 + 3);
+        vfx_reader_stats st;
+        vfx_reader_get_stats(r, &st);
+        before = st.chunks_read;
+        assert_int_equal(VFX_OK, vfx_reader_read_rect(r, 0, 0, 0, (vfx_rect){ 0, y0, w, y1 },
+                                                      NULL, 0, VFX_PIXEL_U8, back, 1, w));
+        assert_memory_equal(px + (size_t) y0 * w, back, (size_t) (y1 - y0) * w);
+        vfx_reader_get_stats(r, &st);
+        if (i == 5) /* 4999 was decoded on the way to 5000: no decoding at all */
+            assert_int_equal(before, st.chunks_read);
+        if (i == 7) /* row 0 after row 1000 (4096 rows held): a restart decodes 3 rows */
+            assert_int_equal(before + 3, st.chunks_read);
+    }
+    vfx_reader_close(r);
+    free(px);
+    vfx_spec_clear(&spec);
+}
+
 static void
 oom_sweep_open_and_read(void **state)
 {
@@ -440,6 +662,9 @@ main(void)
         cmocka_unit_test(round_trips),
         cmocka_unit_test(colour_metadata_round_trip),
         cmocka_unit_test(writer_refuses_what_png_cannot_store),
+        cmocka_unit_test(parallel_deflate_is_exact),
+        cmocka_unit_test(output_independent_of_threads),
+        cmocka_unit_test(tall_image_rows_in_any_order),
     };
     return cmocka_run_group_tests_name("png", tests, NULL, NULL);
 }
