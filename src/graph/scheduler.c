@@ -98,6 +98,9 @@ struct run {
     worker          *workers;
     int32_t          n_workers;
     vfx__behind     *behind;      /* NULL = no drop-behind for this run */
+    int64_t          window;      /* drop-behind: tiles a worker may run ahead of the oldest */
+    pthread_cond_t   slot_cv;     /* a tile finished (workers held back by the window) */
+    _Atomic int      n_held;      /* workers waiting on slot_cv */
 };
 
 /* Sink runs this thread is inside (a sink started from an op's render() plans no
@@ -132,6 +135,7 @@ record_error(run *r, vfx_status s)
     }
     atomic_store(&r->cancel, 1);
     pthread_cond_broadcast(&r->turn_cv);
+    pthread_cond_broadcast(&r->slot_cv);
     pthread_mutex_unlock(&r->lock);
 }
 
@@ -479,14 +483,24 @@ do_tile(run *r, worker *w, int64_t i)
     return st;
 }
 
+/* The oldest output tile some worker may still be rendering. Reads `next` first, then every
+ * worker's tile: a worker announces a lower bound before it takes an index (pull_one). */
+static int64_t
+oldest_in_flight(run *r)
+{
+    int64_t oldest = atomic_load(&r->next);
+    for (int32_t k = 0; k < r->n_workers; k++)
+        oldest = VFX__MIN(oldest, atomic_load(&r->workers[k].cur));
+    return oldest;
+}
+
 /* Pull tiles until none are left. Returns 1 when a tile was finished (for progress). */
 static int
 pull_one(run *r, worker *w)
 {
     if (cancelled(r))
         return 0;
-    /* Announce a lower bound before taking the index, so a worker computing the oldest tile
-     * in flight (below) never misses this one. */
+    /* Announce a lower bound before taking the index (see oldest_in_flight()). */
     atomic_store(&w->cur, atomic_load(&r->next));
     int64_t i = atomic_fetch_add(&r->next, 1);
     if (i >= r->n_tiles) {
@@ -494,20 +508,30 @@ pull_one(run *r, worker *w)
         return 0;
     }
     atomic_store(&w->cur, i);
+    if (r->behind && i - oldest_in_flight(r) >= r->window) {
+        /* Too far ahead of a slow (or descheduled) worker: the tiles cached between would
+         * pile up. Wait for it, as libvips's workers wait for a free output buffer. */
+        pthread_mutex_lock(&r->lock);
+        atomic_fetch_add(&r->n_held, 1);
+        while (i - oldest_in_flight(r) >= r->window && !cancelled(r))
+            pthread_cond_wait(&r->slot_cv, &r->lock);
+        atomic_fetch_sub(&r->n_held, 1);
+        pthread_mutex_unlock(&r->lock);
+    }
     vfx_status s = do_tile(r, w, i);
     atomic_store(&w->cur, INT64_MAX);
+    if (r->behind && atomic_load(&r->n_held) > 0) {
+        pthread_mutex_lock(&r->lock);
+        pthread_cond_broadcast(&r->slot_cv);
+        pthread_mutex_unlock(&r->lock);
+    }
     if (s != VFX_OK) {
         record_error(r, s);
         return 0;
     }
     atomic_fetch_add(&r->done, 1);
-    if (r->behind) {
-        /* Drop-behind: read `next` first, then every worker's tile (see above). */
-        int64_t oldest = atomic_load(&r->next);
-        for (int32_t k = 0; k < r->n_workers; k++)
-            oldest = VFX__MIN(oldest, atomic_load(&r->workers[k].cur));
-        vfx__behind_advance(r->behind, oldest / r->n_tx);
-    }
+    if (r->behind)
+        vfx__behind_advance(r->behind, oldest_in_flight(r) / r->n_tx);
     return 1;
 }
 
@@ -537,6 +561,7 @@ report(run *r, const vfx_sink_options *opt, int64_t done)
         atomic_store(&r->cancel, 1);
         pthread_mutex_lock(&r->lock);
         pthread_cond_broadcast(&r->turn_cv);
+        pthread_cond_broadcast(&r->slot_cv);
         pthread_mutex_unlock(&r->lock);
         return 1;
     }
@@ -595,6 +620,8 @@ vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt)
     atomic_init(&r->cancel, 0);
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->turn_cv, NULL);
+    pthread_cond_init(&r->slot_cv, NULL);
+    atomic_init(&r->n_held, 0);
 
     int32_t want = (opt && VFX__HAS(opt, vfx_sink_options, threads) && opt->threads > 0)
                        ? opt->threads : vfx_threads();
@@ -624,6 +651,7 @@ vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt)
         st = vfx__behind_new(s, r->n_tx, r->n_tiles, &r->behind);
         if (st != VFX_OK)
             goto out;
+        r->window = r->n_tx + r->n_workers; /* about two rows of output tiles in flight */
     }
 
     if (report(r, opt, 0))
@@ -664,6 +692,7 @@ out:
     vfx__free(r->workers);
     vfx__behind_free(r->behind);
     pthread_cond_destroy(&r->turn_cv);
+    pthread_cond_destroy(&r->slot_cv);
     pthread_mutex_destroy(&r->lock);
     vfx__free(r);
     return st;
