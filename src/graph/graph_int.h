@@ -124,6 +124,9 @@ vfx_status vfx__behind_new(const vfx__sink *s, int64_t n_tx, int64_t n_tiles, vf
  *  thread; cheap when nothing changed. */
 void       vfx__behind_advance(vfx__behind *b, int64_t row);
 void       vfx__behind_free(vfx__behind *b);
+/** Sink runs this thread starts between hold(1) and hold(0) release nothing behind them: for
+ *  runs that read what an earlier run made (MIP levels, each a resize of the one before). */
+void       vfx__drop_behind_hold(int on);
 
 /** Fill the common fields of a sink from its options (tile size, order); callbacks NULL. */
 void vfx__sink_setup(vfx__sink *s, vfx_node *n, vfx_rect region, const vfx_sink_options *opt);

@@ -588,6 +588,12 @@ vfx__sink_region(const vfx_node *n, const vfx_sink_options *opt, vfx_rect *out)
     return VFX_OK;
 }
 
+void
+vfx__drop_behind_hold(int on)
+{
+    run_depth += on ? 1 : -1;
+}
+
 /* VFX_DROP_BEHIND=0 keeps every tile until the budget evicts it (for comparisons). */
 static int
 drop_behind_enabled(void)
