@@ -50,7 +50,7 @@ static struct {
 /* Released tiles (a sink run went past them) kept for a later run, at most this many bytes:
  * renders of small images or of the same region again still hit, while a streaming run over
  * a big image holds its working set plus this, whatever the image size. */
-#define BEHIND_KEEP ((int64_t) 16 << 20)
+#define BEHIND_KEEP ((int64_t) 4 << 20)
 
 static int64_t
 budget(void)

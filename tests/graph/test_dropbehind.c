@@ -129,15 +129,17 @@ cache_peak_does_not_grow_with_height(void **state)
         free(st);
     }
     /* A band of strips (the rows under the output tiles in flight plus the blur's reach) and
-     * the 16 MiB of released tiles the cache may keep: the same at every height, while the
+     * the 4 MiB of released tiles the cache may keep: the same at every height, while the
      * whole source (what the cache held before drop-behind) is 48, 96 and 192 MiB. */
     int64_t band = (int64_t) WIDTH * 3 * 4 * (3 * 256 + 2 * 20 + 2 * STRIP);
-    int64_t bound = band + ((int64_t) 16 << 20) + ((int64_t) 1 << 20);
+    int64_t bound = band + ((int64_t) 4 << 20) + ((int64_t) 1 << 20);
     for (int i = 0; i < 3; i++)
         assert_true(peak[i] <= bound);
-    /* (which tiles are in flight when varies with thread timing: a few MiB) */
-    assert_true(peak[1] <= peak[0] + ((int64_t) 4 << 20));
-    assert_true(peak[2] <= peak[1] + ((int64_t) 4 << 20));
+    /* Which tiles are in flight at once varies with thread timing: up to a row of output
+     * tiles (256 rows of strips, 6 MiB) either way; the whole source doubles each time. */
+    int64_t slack = (int64_t) WIDTH * 3 * 4 * 256 + ((int64_t) 2 << 20);
+    assert_true(peak[1] <= peak[0] + slack);
+    assert_true(peak[2] <= peak[0] + slack);
 }
 
 /* Transpose reads a column of strips for every output tile; flip reads bottom-up. Nothing
@@ -172,7 +174,7 @@ far_reading_ops_decode_each_strip_once(void **state)
     }
 }
 
-/* A later run over the same small region still hits: released tiles stay (up to 16 MiB) at
+/* A later run over the same small region still hits: released tiles stay (up to 4 MiB) at
  * the LRU tail. */
 static void
 released_tiles_serve_a_second_run(void **state)
@@ -180,7 +182,7 @@ released_tiles_serve_a_second_run(void **state)
     (void) state;
     strip_state *st = calloc(1, sizeof *st);
     assert_non_null(st);
-    vfx_image *src = strips(st, 512), *blur = NULL;
+    vfx_image *src = strips(st, 80), *blur = NULL; /* 1.9 MiB as f32 */
     assert_int_equal(vfx_image_box_blur(src, 1, 1, VFX_EDGE_BLACK, &blur), VFX_OK);
     vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
     so.tile_width = so.tile_height = 64;
@@ -190,7 +192,7 @@ released_tiles_serve_a_second_run(void **state)
     assert_int_equal(vfx_cache_stats(&ci), VFX_OK);
     assert_int_equal(vfx_image_hash(blur, &so, &h2), VFX_OK);
     assert_true(h1 == h2);
-    each_strip_once(st, 512);
+    each_strip_once(st, 80);
     vfx_image_unref(blur);
     vfx_image_unref(src);
     free(st);
