@@ -33,6 +33,10 @@ struct vfx__behind {
     int32_t         *row_min;   /* n_nodes x n_rows: lowest y read from this output row on */
     vfx_rect        *bbox;      /* per node: everything the run reads of it */
     int64_t         *ty_next;   /* per node: first grid row not yet released */
+    /* Planning only: per node, which grid tiles an earlier output tile already asked for
+     * (NULL = not tracked: a huge or infinite grid), over grid columns gx0.. and rows gy0.. */
+    uint8_t        **asked;
+    int64_t         *gx0, *gy0, *gnx, *gny;
     pthread_mutex_t  lock;
     _Atomic int64_t  done_row;  /* rows below this one were handled */
 };
@@ -144,52 +148,94 @@ unite(vfx_rect a, vfx_rect b)
                        VFX__MAX(a.y1, b.y1) };
 }
 
-/* What output tile `t` of the sink reads of every node, as the scheduler will ask for it
- * (render_fused / render_op / get_input / fetch / produce). rects[] is per node. */
-static void
-propagate(const vfx__behind *b, vfx_rect t, vfx_rect *rects)
+/* The part of cached rect f of node k whose grid tiles no earlier output tile asked for
+ * (they will be computed now, so their inputs are read now); marks them asked. */
+static vfx_rect
+first_asked(vfx__behind *b, int32_t k, vfx_rect f)
 {
-    for (int32_t i = 0; i < b->n_nodes; i++)
+    uint8_t *m = b->asked[k];
+    if (!m)
+        return f;
+    const vfx__tiling *g = &b->nodes[k]->tiling;
+    int64_t tx0 = floor_div((int64_t) f.x0 - g->x0, g->w) - b->gx0[k];
+    int64_t tx1 = floor_div((int64_t) f.x1 - 1 - g->x0, g->w) - b->gx0[k];
+    int64_t ty0 = floor_div((int64_t) f.y0 - g->y0, g->h) - b->gy0[k];
+    int64_t ty1 = floor_div((int64_t) f.y1 - 1 - g->y0, g->h) - b->gy0[k];
+    if (tx0 < 0 || ty0 < 0 || tx1 >= b->gnx[k] || ty1 >= b->gny[k])
+        return f; /* cannot happen (f is inside the RoD); be safe */
+    vfx_rect out = { 0, 0, 0, 0 };
+    for (int64_t ty = ty0; ty <= ty1; ty++)
+        for (int64_t tx = tx0; tx <= tx1; tx++) {
+            uint8_t *a = &m[ty * b->gnx[k] + tx];
+            if (*a)
+                continue;
+            *a = 1;
+            out = unite(out, vfx__grid_rect(b->nodes[k], tx + b->gx0[k], ty + b->gy0[k]));
+        }
+    return out;
+}
+
+/* What output tile `t` of the sink reads of every node, as the scheduler will ask for it
+ * (render_fused / render_op / get_input / fetch / produce): the lowest row read of each node
+ * goes to ymin[], the rect each node computes (to read its own inputs) to rects[]. A cached
+ * tile is computed once, by the first output tile that asks for it; later ones only read it. */
+static void
+propagate(vfx__behind *b, vfx_rect t, vfx_rect *rects, int32_t *ymin)
+{
+    for (int32_t i = 0; i < b->n_nodes; i++) {
         rects[i] = (vfx_rect){ 0, 0, 0, 0 };
+        ymin[i] = INT32_MAX;
+    }
     vfx_node *sn = b->nodes[0];
     vfx_rect c = vfx_rect_intersect(t, sn->rod);
     if (vfx_rect_is_empty(c))
         return;
-    rects[0] = vfx__whole_source(sn, c) ? grid_expand(sn, c) : c;
+    if (vfx__whole_source(sn, c)) {
+        c = grid_expand(sn, c);
+        ymin[0] = c.y0;
+        rects[0] = first_asked(b, 0, c);
+    } else {
+        ymin[0] = c.y0;
+        rects[0] = c;
+    }
     for (int32_t i = 0; i < b->n_nodes; i++) {
         vfx_node *n = b->nodes[i];
         vfx_rect r = rects[i];
         if (vfx_rect_is_empty(r))
             continue;
         const int32_t *in = b->inputs + (size_t) i * VFX__MAX_INPUTS;
-        if (n->op->flags & VFX_OP_POINTWISE) {
-            /* Fused: the chain below renders r, row by row; its base is read through the
-             * cache (get_input() from render_fused(), never direct). */
-            if (n->n_inputs < 1)
-                continue;
-            vfx_node *m = n->inputs[0];
-            vfx_rect f = fetched(m, r, VFX_EDGE_BLACK);
-            if (vfx_rect_is_empty(f))
-                continue;
-            if (!(m->op->flags & VFX_OP_POINTWISE))
-                f = grid_expand(m, f);
-            rects[in[0]] = unite(rects[in[0]], f);
-            continue;
-        }
         for (int32_t k = 0; k < n->n_inputs; k++) {
             vfx_node *m = n->inputs[k];
-            vfx_rect need = r;
-            if (n->op->roi)
-                n->op->roi(n, k, &r, &need);
-            vfx_edge edge = n->op->edge ? n->op->edge(n, k) : VFX_EDGE_BLACK;
-            vfx_rect f = fetched(m, need, edge);
+            vfx_rect f;
+            int direct;
+            if (n->op->flags & VFX_OP_POINTWISE) {
+                /* Fused: the chain below renders r, row by row; its base is read through
+                 * the cache (get_input() from render_fused(), never direct). */
+                if (k > 0)
+                    break;
+                f = fetched(m, r, VFX_EDGE_BLACK);
+                direct = (m->op->flags & VFX_OP_POINTWISE) != 0;
+            } else {
+                vfx_rect need = r;
+                if (n->op->roi)
+                    n->op->roi(n, k, &r, &need);
+                vfx_edge edge = n->op->edge ? n->op->edge(n, k) : VFX_EDGE_BLACK;
+                f = fetched(m, need, edge);
+                direct = (m->op->flags & VFX_OP_POINTWISE) &&
+                         vfx_rect_area(vfx_rect_intersect(need, m->rod)) / 2 <= vfx_rect_area(r) &&
+                         !vfx__whole_source(m, f);
+            }
             if (vfx_rect_is_empty(f))
                 continue;
-            int direct = (m->op->flags & VFX_OP_POINTWISE) &&
-                         vfx_rect_area(vfx_rect_intersect(need, m->rod)) / 2 <= vfx_rect_area(r);
-            if (!direct || vfx__whole_source(m, f))
+            int32_t j = in[k];
+            if (!direct) {
                 f = grid_expand(m, f);
-            rects[in[k]] = unite(rects[in[k]], f);
+                ymin[j] = VFX__MIN(ymin[j], f.y0);
+                f = first_asked(b, j, f);
+            } else {
+                ymin[j] = VFX__MIN(ymin[j], f.y0);
+            }
+            rects[j] = unite(rects[j], f);
         }
     }
 }
@@ -205,6 +251,7 @@ vfx__behind_new(const vfx__sink *s, int64_t n_tx, int64_t n_tiles, vfx__behind *
     if (!b)
         return vfx__nomem();
     vfx_rect *rects = NULL;
+    int32_t *ymin = NULL;
     b->nodes = vfx__calloc(MAX_NODES, sizeof *b->nodes);
     if (!b->nodes)
         goto nomem;
@@ -224,9 +271,28 @@ vfx__behind_new(const vfx__sink *s, int64_t n_tx, int64_t n_tiles, vfx__behind *
     b->row_min = vfx__calloc((size_t) nn * (size_t) n_rows, sizeof *b->row_min);
     b->bbox = vfx__calloc((size_t) nn, sizeof *b->bbox);
     b->ty_next = vfx__calloc((size_t) nn, sizeof *b->ty_next);
+    b->asked = vfx__calloc((size_t) nn, sizeof *b->asked);
+    b->gx0 = vfx__calloc((size_t) nn * 4, sizeof *b->gx0);
     rects = vfx__calloc((size_t) nn, sizeof *rects);
-    if (!b->inputs || !b->row_min || !b->bbox || !b->ty_next || !rects)
+    ymin = vfx__calloc((size_t) nn, sizeof *ymin);
+    if (!b->inputs || !b->row_min || !b->bbox || !b->ty_next || !b->asked || !b->gx0 || !rects ||
+        !ymin)
         goto nomem;
+    b->gy0 = b->gx0 + nn;
+    b->gnx = b->gx0 + 2 * nn;
+    b->gny = b->gx0 + 3 * nn;
+    for (int32_t i = 0; i < nn; i++) {
+        const vfx_node *n = b->nodes[i];
+        const vfx__tiling *g = &n->tiling;
+        if (vfx_rect_is_empty(n->rod) || vfx_rect_is_infinite(n->rod))
+            continue;
+        b->gx0[i] = floor_div((int64_t) n->rod.x0 - g->x0, g->w);
+        b->gy0[i] = floor_div((int64_t) n->rod.y0 - g->y0, g->h);
+        b->gnx[i] = floor_div((int64_t) n->rod.x1 - 1 - g->x0, g->w) + 1 - b->gx0[i];
+        b->gny[i] = floor_div((int64_t) n->rod.y1 - 1 - g->y0, g->h) + 1 - b->gy0[i];
+        if (b->gnx[i] * b->gny[i] <= ((int64_t) 1 << 24)) /* else: not tracked */
+            b->asked[i] = vfx__calloc((size_t) (b->gnx[i] * b->gny[i]), 1);
+    }
     for (int32_t i = 0; i < nn; i++)
         for (int32_t k = 0; k < VFX__MAX_INPUTS; k++)
             b->inputs[(size_t) i * VFX__MAX_INPUTS + k] =
@@ -236,12 +302,10 @@ vfx__behind_new(const vfx__sink *s, int64_t n_tx, int64_t n_tiles, vfx__behind *
         for (int32_t i = 0; i < nn; i++)
             b->row_min[(size_t) i * n_rows + row] = INT32_MAX;
         for (int64_t i = row * n_tx; i < VFX__MIN((row + 1) * n_tx, n_tiles); i++) {
-            propagate(b, vfx__sink_tile_rect(s, n_tx, i), rects);
+            propagate(b, vfx__sink_tile_rect(s, n_tx, i), rects, ymin);
             for (int32_t k = 0; k < nn; k++) {
-                if (vfx_rect_is_empty(rects[k]))
-                    continue;
                 int32_t *m = &b->row_min[(size_t) k * n_rows + row];
-                *m = VFX__MIN(*m, rects[k].y0);
+                *m = VFX__MIN(*m, ymin[k]);
                 b->bbox[k] = unite(b->bbox[k], rects[k]);
             }
         }
@@ -255,12 +319,22 @@ vfx__behind_new(const vfx__sink *s, int64_t n_tx, int64_t n_tiles, vfx__behind *
                             ? 0 : floor_div((int64_t) b->bbox[k].y0 - g->y0, g->h);
     }
     vfx__free(rects);
+    vfx__free(ymin);
+    for (int32_t i = 0; i < nn; i++)
+        VFX_FREE(b->asked[i]);
+    VFX_FREE(b->asked);
     pthread_mutex_init(&b->lock, NULL);
     atomic_init(&b->done_row, 0);
     *out = b;
     return VFX_OK;
 nomem:
     vfx__free(rects);
+    vfx__free(ymin);
+    if (b->asked)
+        for (int32_t i = 0; i < b->n_nodes; i++)
+            vfx__free(b->asked[i]);
+    vfx__free(b->asked);
+    vfx__free(b->gx0);
     vfx__free(b->nodes);
     vfx__free(b->inputs);
     vfx__free(b->row_min);
@@ -313,5 +387,6 @@ vfx__behind_free(vfx__behind *b)
     vfx__free(b->row_min);
     vfx__free(b->bbox);
     vfx__free(b->ty_next);
+    vfx__free(b->gx0);
     vfx__free(b);
 }

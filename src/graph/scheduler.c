@@ -657,7 +657,7 @@ vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt)
         st = vfx__behind_new(s, r->n_tx, r->n_tiles, &r->behind);
         if (st != VFX_OK)
             goto out;
-        r->window = r->n_tx + r->n_workers; /* about two rows of output tiles in flight */
+        r->window = r->n_tx + n_tasks + 1; /* about two rows of output tiles in flight */
     }
 
     if (report(r, opt, 0))
