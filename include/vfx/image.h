@@ -88,7 +88,10 @@ VFX_API vfx_status vfx_image_set_attrs(vfx_image *in, const vfx_attrs *attrs, vf
 /* ---- the tile cache ----------------------------------------------------------------------
  * One process-wide LRU of rendered tiles keyed by (node, tile), with the byte budget
  * vfx_cache_bytes(). Tiles in use are pinned; the budget may be exceeded by the tiles pinned
- * at that moment (at most a few per worker). */
+ * at that moment (at most a few per worker). A sink run also frees the tiles it has gone past
+ * and will not read again (drop-behind), so a streaming run holds about its working set (a
+ * band of tile rows), not the whole image; VFX_DROP_BEHIND=0 in the environment turns that
+ * off (tiles then stay until the budget evicts them). */
 
 /** Counters since start (or the last vfx_cache_reset_stats()). */
 typedef struct vfx_cache_info {
@@ -102,8 +105,9 @@ typedef struct vfx_cache_info {
     int64_t peak_bytes;     /**< highest `bytes` seen */
     int64_t entries;        /**< tiles held now */
     int64_t budget;         /**< the budget in force */
+    int64_t released;       /**< tiles freed by drop-behind: a sink run had gone past them */
 } vfx_cache_info;
-#define VFX_CACHE_INFO_INIT { sizeof(vfx_cache_info), 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+#define VFX_CACHE_INFO_INIT { sizeof(vfx_cache_info), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
 
 /** Fill @p out (its size field set by the caller). @return VFX_OK or VFX_ERR_ARG. */
 VFX_API vfx_status vfx_cache_stats(vfx_cache_info *out);

@@ -2241,9 +2241,11 @@ chain_run(int argc, char **argv)
                 chunks += rs.chunks_read, bytes += rs.bytes_read;
         }
         fprintf(stderr, "vfx: %.3f s, peak RSS %.1f MiB, %lld chunks / %.1f MiB read, cache: "
-                        "%lld tiles computed, %lld hits, peak %.1f MiB of %.0f MiB\n",
+                        "%lld tiles computed, %lld hits, %lld released behind, %lld evicted, "
+                        "peak %.1f MiB of %.0f MiB\n",
                 cli_now() - c.t0, (double) cli_peak_rss() / 1048576.0, (long long) chunks,
                 (double) bytes / 1048576.0, (long long) ci.tiles_computed, (long long) ci.hits,
+                (long long) ci.released, (long long) ci.evictions,
                 (double) ci.peak_bytes / 1048576.0, (double) ci.budget / 1048576.0);
     }
     while (c.n_inputs > 0)

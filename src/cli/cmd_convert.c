@@ -136,11 +136,12 @@ convert_one(void *user, const char *in, const char *out)
         vfx_cache_stats(&ci);
         fprintf(stderr,
                 "vfx convert: %.3f s, peak RSS %.1f MiB, %lld chunks / %.1f MiB read, cache: "
-                "%lld tiles computed, %lld hits, peak %.1f MiB of %.0f MiB\n",
+                "%lld tiles computed, %lld hits, %lld released behind, %lld evicted, "
+                "peak %.1f MiB of %.0f MiB\n",
                 cli_now() - t0, (double) cli_peak_rss() / 1048576.0, (long long) rs.chunks_read,
                 (double) rs.bytes_read / 1048576.0, (long long) ci.tiles_computed,
-                (long long) ci.hits, (double) ci.peak_bytes / 1048576.0,
-                (double) ci.budget / 1048576.0);
+                (long long) ci.hits, (long long) ci.released, (long long) ci.evictions,
+                (double) ci.peak_bytes / 1048576.0, (double) ci.budget / 1048576.0);
     }
     vfx_image_unref(im);
     if (s != VFX_OK)

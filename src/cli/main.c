@@ -73,7 +73,8 @@ usage(FILE *out)
     fprintf(out, "\n");
     cli_chain_help(out);
     fprintf(out, "\nenvironment: VFX_THREADS (worker threads), VFX_MEMORY (tile cache budget, "
-                 "e.g. 512M or 25%%)\n");
+                 "e.g. 512M or 25%%),\n  VFX_DROP_BEHIND=0 (keep the tiles a run has gone past "
+                 "until the budget evicts them)\n");
 }
 
 int

@@ -61,6 +61,10 @@ typedef vfx_status (*vfx__compute_fn)(void *ctx, vfx_node *n, vfx_tile *t);
 vfx_status vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ctx,
                           vfx__centry **entry_out, vfx_tile *tile_out);
 void       vfx__cache_unpin(vfx__centry *e);
+/** Free the tiles of @p n in grid columns [tx0, tx1) and rows [ty0, ty1) (drop-behind); a
+ *  pinned or in-flight one is freed at its last unpin unless it is asked for again. */
+void       vfx__cache_release_rows(const vfx_node *n, int64_t tx0, int64_t tx1, int64_t ty0,
+                                   int64_t ty1);
 /** Forget every tile of @p n (called when the node is freed; none may be pinned). */
 void       vfx__cache_drop_node(const vfx_node *n);
 /** Count a tile rendered outside the cache (a sink's output tile). */
@@ -105,6 +109,28 @@ vfx_status vfx__sink_region(const vfx_node *n, const vfx_sink_options *opt, vfx_
 int64_t    vfx__sink_n_tiles(const vfx__sink *s);
 /** Render every tile of s->region; see sink.h for options. */
 vfx_status vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt);
+
+/** Output tile i of a sink with n_tx tiles per row (clipped to the region). */
+vfx_rect   vfx__sink_tile_rect(const vfx__sink *s, int64_t n_tx, int64_t i);
+/** A source whose one grid tile is its whole RoD, asked for less than that (scheduler.c). */
+int        vfx__whole_source(const vfx_node *n, vfx_rect r);
+/** Where coordinate v reads from in [a, b) under an edge mode (a < b). */
+int64_t    vfx__edge_map(int64_t v, int64_t a, int64_t b, vfx_edge edge);
+
+/* ---- drop-behind (behind.c) ------------------------------------------------------------ */
+
+typedef struct vfx__behind vfx__behind;
+
+/** Plan which cached tiles a run of @p s may free as it goes; *out NULL when there is nothing
+ *  to plan (one row of tiles, a huge graph). */
+vfx_status vfx__behind_new(const vfx__sink *s, int64_t n_tx, int64_t n_tiles, vfx__behind **out);
+/** Every output tile before row @p row is done: free what later rows will not read. Any
+ *  thread; cheap when nothing changed. */
+void       vfx__behind_advance(vfx__behind *b, int64_t row);
+void       vfx__behind_free(vfx__behind *b);
+/** Sink runs this thread starts between hold(1) and hold(0) release nothing behind them: for
+ *  runs that read what an earlier run made (MIP levels, each a resize of the one before). */
+void       vfx__drop_behind_hold(int on);
 
 /** Fill the common fields of a sink from its options (tile size, order); callbacks NULL. */
 void vfx__sink_setup(vfx__sink *s, vfx_node *n, vfx_rect region, const vfx_sink_options *opt);

@@ -8,6 +8,7 @@
  * get_input()    a view of an input over an op's RoI, edge-filled outside the input's RoD
  * fetch()        copy a rect inside a node's RoD out of its cached grid tiles */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "graph/graph_int.h"
@@ -76,8 +77,9 @@ vfx__arena_free(vfx__arena *a)
 typedef struct run run;
 
 typedef struct worker {
-    vfx__arena arena;
-    run       *r;
+    vfx__arena      arena;
+    run            *r;
+    _Atomic int64_t cur; /* the output tile being rendered, INT64_MAX = none (drop-behind) */
 } worker;
 
 struct run {
@@ -95,7 +97,15 @@ struct run {
     char             msg[VFX__ERROR_MAX];
     worker          *workers;
     int32_t          n_workers;
+    vfx__behind     *behind;      /* NULL = no drop-behind for this run */
+    int64_t          window;      /* drop-behind: tiles a worker may run ahead of the oldest */
+    pthread_cond_t   slot_cv;     /* a tile finished (workers held back by the window) */
+    _Atomic int      n_held;      /* workers waiting on slot_cv */
 };
+
+/* Sink runs this thread is inside (a sink started from an op's render() plans no
+ * drop-behind: it would free tiles the outer run still needs). */
+static _Thread_local int run_depth;
 
 static int
 cancelled(const run *r)
@@ -125,6 +135,7 @@ record_error(run *r, vfx_status s)
     }
     atomic_store(&r->cancel, 1);
     pthread_cond_broadcast(&r->turn_cv);
+    pthread_cond_broadcast(&r->slot_cv);
     pthread_mutex_unlock(&r->lock);
 }
 
@@ -158,8 +169,8 @@ compute_cb(void *ctx, vfx_node *n, vfx_tile *t)
  * would decode the whole picture for every strip (or make the reader keep a copy outside the
  * budget). Such requests go through the cache instead, so the picture is decoded once and
  * counted in the budget (op_int.h). */
-static int
-whole_source(const vfx_node *n, vfx_rect r)
+int
+vfx__whole_source(const vfx_node *n, vfx_rect r)
 {
     return n->n_inputs == 0 && n->op->tiling && !(n->op->flags & VFX_OP_POINTWISE) &&
            (int64_t) n->tiling.w >= vfx_rect_width(n->rod) &&
@@ -171,7 +182,7 @@ whole_source(const vfx_node *n, vfx_rect r)
 static vfx_status
 fetch(worker *w, vfx_node *n, vfx_rect r, float *dst, ptrdiff_t stride, int direct)
 {
-    if (direct && !whole_source(n, r)) {
+    if (direct && !vfx__whole_source(n, r)) {
         vfx_tile t = { r, n->n_channels, stride, dst };
         return render_node(w, n, &t);
     }
@@ -198,9 +209,8 @@ fetch(worker *w, vfx_node *n, vfx_rect r, float *dst, ptrdiff_t stride, int dire
     return VFX_OK;
 }
 
-/* Where coordinate v reads from in [a, b) under an edge mode (a < b). */
-static int64_t
-edge_map(int64_t v, int64_t a, int64_t b, vfx_edge edge)
+int64_t
+vfx__edge_map(int64_t v, int64_t a, int64_t b, vfx_edge edge)
 {
     if (v >= a && v < b)
         return v;
@@ -285,13 +295,13 @@ get_input(worker *w, vfx_node *m, vfx_rect need, int64_t want_area, vfx_edge edg
         return vfx__nomem();
     int64_t fx0 = INT64_MAX, fx1 = INT64_MIN, fy0 = INT64_MAX, fy1 = INT64_MIN;
     for (int64_t i = 0; i < nw; i++) {
-        int64_t v = edge_map(need.x0 + i, rod.x0, rod.x1, edge);
+        int64_t v = vfx__edge_map(need.x0 + i, rod.x0, rod.x1, edge);
         xmap[i] = (int32_t) v;
         fx0 = VFX__MIN(fx0, v);
         fx1 = VFX__MAX(fx1, v + 1);
     }
     for (int64_t i = 0; i < nh; i++) {
-        int64_t v = edge_map(need.y0 + i, rod.y0, rod.y1, edge);
+        int64_t v = vfx__edge_map(need.y0 + i, rod.y0, rod.y1, edge);
         ymap[i] = (int32_t) v;
         fy0 = VFX__MIN(fy0, v);
         fy1 = VFX__MAX(fy1, v + 1);
@@ -406,7 +416,7 @@ produce(worker *w, vfx_node *n, vfx_tile *t)
     if (vfx_rect_is_empty(c))
         return VFX_OK;
     vfx_tile sub = { c, t->n_channels, t->stride, vfx__tile_at(t, c.x0, c.y0) };
-    if (whole_source(n, c))
+    if (vfx__whole_source(n, c))
         VFX_TRY(fetch(w, n, c, sub.p, sub.stride, 0));
     else
         VFX_TRY(render_node(w, n, &sub));
@@ -425,11 +435,10 @@ vfx__sink_n_tiles(const vfx__sink *s)
     return nx * ny;
 }
 
-static vfx_rect
-tile_rect(const run *r, int64_t i)
+vfx_rect
+vfx__sink_tile_rect(const vfx__sink *s, int64_t n_tx, int64_t i)
 {
-    const vfx__sink *s = r->s;
-    int64_t tx = i % r->n_tx, ty = i / r->n_tx;
+    int64_t tx = i % n_tx, ty = i / n_tx;
     int64_t x0 = (int64_t) s->region.x0 - s->skew_x + tx * s->tile_w;
     int64_t y0 = (int64_t) s->region.y0 - s->skew_y + ty * s->tile_h;
     vfx_rect t = { (int32_t) VFX__MAX(x0, s->region.x0), (int32_t) VFX__MAX(y0, s->region.y0),
@@ -444,7 +453,7 @@ do_tile(run *r, worker *w, int64_t i)
 {
     const vfx__sink *s = r->s;
     vfx__arena_reset(&w->arena);
-    vfx_rect rect = tile_rect(r, i);
+    vfx_rect rect = vfx__sink_tile_rect(s, r->n_tx, i);
     vfx_tile t;
     if (!s->target || !s->target(s->ctx, i, rect, &t)) {
         int32_t nc = s->node->n_channels;
@@ -455,6 +464,7 @@ do_tile(run *r, worker *w, int64_t i)
             return vfx__nomem();
     }
     VFX_TRY(produce(w, s->node, &t));
+    atomic_store(&w->cur, INT64_MAX); /* reads nothing more */
     if (!s->ordered)
         return s->consume(s->ctx, i, &t);
     if (s->prepare)
@@ -475,21 +485,55 @@ do_tile(run *r, worker *w, int64_t i)
     return st;
 }
 
+/* The oldest output tile some worker may still be rendering. Reads `next` first, then every
+ * worker's tile: a worker announces a lower bound before it takes an index (pull_one). */
+static int64_t
+oldest_in_flight(run *r)
+{
+    int64_t oldest = atomic_load(&r->next);
+    for (int32_t k = 0; k < r->n_workers; k++)
+        oldest = VFX__MIN(oldest, atomic_load(&r->workers[k].cur));
+    return oldest;
+}
+
 /* Pull tiles until none are left. Returns 1 when a tile was finished (for progress). */
 static int
 pull_one(run *r, worker *w)
 {
     if (cancelled(r))
         return 0;
+    /* Announce a lower bound before taking the index (see oldest_in_flight()). */
+    atomic_store(&w->cur, atomic_load(&r->next));
     int64_t i = atomic_fetch_add(&r->next, 1);
-    if (i >= r->n_tiles)
+    if (i >= r->n_tiles) {
+        atomic_store(&w->cur, INT64_MAX);
         return 0;
+    }
+    atomic_store(&w->cur, i);
+    if (r->behind && i - oldest_in_flight(r) >= r->window) {
+        /* Too far ahead of a slow (or descheduled) worker: the tiles cached between would
+         * pile up. Wait for it, as libvips's workers wait for a free output buffer. */
+        pthread_mutex_lock(&r->lock);
+        atomic_fetch_add(&r->n_held, 1);
+        while (i - oldest_in_flight(r) >= r->window && !cancelled(r))
+            pthread_cond_wait(&r->slot_cv, &r->lock);
+        atomic_fetch_sub(&r->n_held, 1);
+        pthread_mutex_unlock(&r->lock);
+    }
     vfx_status s = do_tile(r, w, i);
+    atomic_store(&w->cur, INT64_MAX);
+    if (r->behind && atomic_load(&r->n_held) > 0) {
+        pthread_mutex_lock(&r->lock);
+        pthread_cond_broadcast(&r->slot_cv);
+        pthread_mutex_unlock(&r->lock);
+    }
     if (s != VFX_OK) {
         record_error(r, s);
         return 0;
     }
     atomic_fetch_add(&r->done, 1);
+    if (r->behind)
+        vfx__behind_advance(r->behind, oldest_in_flight(r) / r->n_tx);
     return 1;
 }
 
@@ -503,8 +547,10 @@ worker_task(void *arg, int index)
     }
     worker *w = &r->workers[index];
     w->r = r;
+    run_depth++;
     while (pull_one(r, w)) {
     }
+    run_depth--;
     return VFX_OK;
 }
 
@@ -517,6 +563,7 @@ report(run *r, const vfx_sink_options *opt, int64_t done)
         atomic_store(&r->cancel, 1);
         pthread_mutex_lock(&r->lock);
         pthread_cond_broadcast(&r->turn_cv);
+        pthread_cond_broadcast(&r->slot_cv);
         pthread_mutex_unlock(&r->lock);
         return 1;
     }
@@ -543,6 +590,26 @@ vfx__sink_region(const vfx_node *n, const vfx_sink_options *opt, vfx_rect *out)
     return VFX_OK;
 }
 
+void
+vfx__drop_behind_hold(int on)
+{
+    run_depth += on ? 1 : -1;
+}
+
+/* VFX_DROP_BEHIND=0 keeps every tile until the budget evicts it (for comparisons). */
+static int
+drop_behind_enabled(void)
+{
+    static _Atomic int on = -1;
+    int v = atomic_load_explicit(&on, memory_order_relaxed);
+    if (v < 0) {
+        const char *e = getenv("VFX_DROP_BEHIND");
+        v = !(e && strcmp(e, "0") == 0);
+        atomic_store_explicit(&on, v, memory_order_relaxed);
+    }
+    return v;
+}
+
 vfx_status
 vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt)
 {
@@ -561,6 +628,8 @@ vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt)
     atomic_init(&r->cancel, 0);
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->turn_cv, NULL);
+    pthread_cond_init(&r->slot_cv, NULL);
+    atomic_init(&r->n_held, 0);
 
     int32_t want = (opt && VFX__HAS(opt, vfx_sink_options, threads) && opt->threads > 0)
                        ? opt->threads : vfx_threads();
@@ -582,8 +651,16 @@ vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt)
         st = vfx__nomem();
         goto out;
     }
+    for (int32_t i = 0; i < r->n_workers; i++)
+        atomic_init(&r->workers[i].cur, INT64_MAX);
     worker *self = &r->workers[r->n_workers - 1];
     self->r = r;
+    if (run_depth == 0 && drop_behind_enabled()) {
+        st = vfx__behind_new(s, r->n_tx, r->n_tiles, &r->behind);
+        if (st != VFX_OK)
+            goto out;
+        r->window = r->n_tx + n_tasks + 1; /* about two rows of output tiles in flight */
+    }
 
     if (report(r, opt, 0))
         goto joined;
@@ -595,8 +672,10 @@ vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt)
             record_error(r, st);
     }
     /* The calling thread works too, and reports progress between its tiles. */
+    run_depth++;
     while (pull_one(r, self))
         report(r, opt, atomic_load(&r->done));
+    run_depth--;
     if (job) {
         vfx_status js = vfx__job_wait(job);
         if (js != VFX_OK && js != VFX_ERR_CANCELLED)
@@ -619,7 +698,9 @@ out:
         for (int32_t i = 0; i < r->n_workers; i++)
             vfx__arena_free(&r->workers[i].arena);
     vfx__free(r->workers);
+    vfx__behind_free(r->behind);
     pthread_cond_destroy(&r->turn_cv);
+    pthread_cond_destroy(&r->slot_cv);
     pthread_mutex_destroy(&r->lock);
     vfx__free(r);
     return st;

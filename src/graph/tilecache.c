@@ -7,7 +7,10 @@
  *
  * Eviction takes unpinned READY tiles from the LRU tail until the new tile fits. An evicted
  * entry whose buffer has the size the new tile needs is reused as is, so in steady state a
- * miss allocates nothing. The budget can be exceeded only by tiles pinned or in flight. */
+ * miss allocates nothing. The budget can be exceeded only by tiles pinned or in flight.
+ *
+ * Sink runs also release the tiles they have gone past (behind.c, drop-behind), so a
+ * streaming run holds only its working set, not everything up to the budget. */
 #include <string.h>
 
 #include "graph/graph_int.h"
@@ -24,6 +27,8 @@ struct vfx__centry {
     vfx_status      fail_code;
     char           *fail_msg;         /* the computing thread's message, for the waiters */
     int             in_table;
+    int             doomed;           /* released while pinned: done at the last unpin */
+    int             behind;           /* released: at the LRU tail, counted in behind_bytes */
     vfx_tile        tile;
     size_t          cap;              /* bytes of the pixel buffer */
     float          *pixels;
@@ -37,9 +42,15 @@ static struct {
     int64_t         n_entries;
     vfx__centry    *lru_head, *lru_tail;
     int64_t         budget_override;
+    int64_t         behind_bytes; /* bytes of released tiles still held */
     vfx_cache_info  st;
-} C = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, NULL, NULL, 0,
+} C = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0, 0, NULL, NULL, 0, 0,
         VFX_CACHE_INFO_INIT };
+
+/* Released tiles (a sink run went past them) kept for a later run, at most this many bytes:
+ * renders of small images or of the same region again still hit, while a streaming run over
+ * a big image holds its working set plus this, whatever the image size. */
+#define BEHIND_KEEP ((int64_t) 4 << 20)
 
 static int64_t
 budget(void)
@@ -74,6 +85,18 @@ lru_unlink(vfx__centry *e)
 }
 
 static void
+lru_push_back(vfx__centry *e)
+{
+    e->lru_next = NULL;
+    e->lru_prev = C.lru_tail;
+    if (C.lru_tail)
+        C.lru_tail->lru_next = e;
+    C.lru_tail = e;
+    if (!C.lru_head)
+        C.lru_head = e;
+}
+
+static void
 lru_push_front(vfx__centry *e)
 {
     e->lru_prev = NULL;
@@ -96,6 +119,10 @@ table_remove(vfx__centry *e)
         *pp = e->hnext;
     e->hnext = NULL;
     lru_unlink(e);
+    if (e->behind) {
+        e->behind = 0;
+        C.behind_bytes -= (int64_t) e->cap;
+    }
     e->in_table = 0;
     C.n_entries--;
     C.st.entries = C.n_entries;
@@ -222,6 +249,11 @@ vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ct
             pthread_mutex_unlock(&C.lock);
             return code;
         }
+        e->doomed = 0; /* still wanted after all */
+        if (e->behind) {
+            e->behind = 0;
+            C.behind_bytes -= (int64_t) e->cap;
+        }
         lru_unlink(e);
         lru_push_front(e);
         *tile_out = e->tile;
@@ -256,6 +288,8 @@ vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ct
     e->pins = 1;
     e->state = ST_COMPUTING;
     e->fail_code = VFX_OK;
+    e->doomed = 0;
+    e->behind = 0;
     VFX_FREE(e->fail_msg);
     e->tile = (vfx_tile){ r, n->n_channels, (ptrdiff_t) vfx_rect_width(r) * n->n_channels,
                           e->pixels };
@@ -298,13 +332,70 @@ vfx__cache_get(vfx_node *n, int64_t tx, int64_t ty, vfx__compute_fn fn, void *ct
     return s;
 }
 
+/* Drop-behind: move a READY, unpinned tile to the LRU tail, first in line for eviction.
+ * Released tiles gather at the tail (others enter at the head), newest last. */
+static void
+release(vfx__centry *e)
+{
+    e->doomed = 0;
+    if (e->behind)
+        return;
+    lru_unlink(e);
+    lru_push_back(e);
+    e->behind = 1;
+    C.behind_bytes += (int64_t) e->cap;
+}
+
+/* Free released tiles from the tail until at most BEHIND_KEEP bytes of them are left. */
+static void
+trim_behind(void)
+{
+    int64_t keep = VFX__MIN(BEHIND_KEEP, budget() / 8);
+    vfx__centry *e = C.lru_tail;
+    while (e && e->behind && C.behind_bytes > keep) {
+        vfx__centry *prev = e->lru_prev;
+        if (e->pins == 0 && e->state == ST_READY) {
+            table_remove(e);
+            C.st.released++;
+            entry_free(e);
+        }
+        e = prev;
+    }
+}
+
 void
 vfx__cache_unpin(vfx__centry *e)
 {
     if (!e)
         return;
     pthread_mutex_lock(&C.lock);
-    e->pins--;
+    if (--e->pins == 0 && e->doomed && e->in_table && e->state == ST_READY) {
+        release(e);
+        trim_behind();
+    }
+    pthread_mutex_unlock(&C.lock);
+}
+
+void
+vfx__cache_release_rows(const vfx_node *n, int64_t tx0, int64_t tx1, int64_t ty0, int64_t ty1)
+{
+    pthread_mutex_lock(&C.lock);
+    if (C.buckets && C.n_entries > 0) {
+        for (int64_t ty = ty0; ty < ty1; ty++) {
+            for (int64_t tx = tx0; tx < tx1; tx++) {
+                vfx__centry *e = C.buckets[hash_key(n, tx, ty) & (C.n_buckets - 1)];
+                while (e && !(e->node == n && e->tx == tx && e->ty == ty))
+                    e = e->hnext;
+                if (!e)
+                    continue;
+                if (e->pins == 0 && e->state == ST_READY)
+                    release(e);
+                else if (!e->behind)
+                    e->doomed = 1;
+            }
+        }
+        trim_behind();
+    }
     pthread_mutex_unlock(&C.lock);
 }
 

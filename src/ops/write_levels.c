@@ -72,9 +72,13 @@ vfx_image_write_levels(vfx_image *im, const char *path, const vfx_write_options 
     vfx_spec_clear(&spec);
     if (s != VFX_OK)
         return s;
+    /* Level n+1 reads level n's tiles through the cache; releasing them behind each run
+     * would recompute the whole chain down to the file for every level. */
+    vfx__drop_behind_hold(1);
     s = vfx__write_level(im, w, region, sopt);
     if (s == VFX_OK)
         s = write_levels(im, w, region, wopt->level_filter, sopt);
+    vfx__drop_behind_hold(0);
     vfx_status s2 = vfx_writer_close(w, s != VFX_OK);
     return s != VFX_OK ? s : s2;
 }
