@@ -172,7 +172,7 @@ const char vfx__ocio_default_config[] =
     "\n"
     "  - !<ColorSpace>\n"
     "    name: Linear Rec.709 (sRGB)\n"
-    "    aliases: [lin_rec709_srgb, lin_rec709, lin_srgb, Utility - Linear - sRGB, Linear Rec.709]\n"
+    "    aliases: [lin_rec709_srgb, lin_rec709, lin_srgb, linear, Utility - Linear - sRGB, Linear Rec.709]\n"
     "    family: Scene-linear\n"
     "    description: Scene-linear Rec.709 / sRGB primaries, D65 white.\n"
     "    isdata: false\n"
