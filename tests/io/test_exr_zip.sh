@@ -73,5 +73,15 @@ done
     [ "$(stat -c %s "$tmp/c.exr")" -lt 200000 ] && oiiotool "$tmp/c.exr" --printstats 2>/dev/null |
     grep -q "Stats Avg: 0.500000 0.250000 1.000000" && ok || bad "flat image through zips"
 
+# 4. a damaged deflate stream: a clear error naming the file and the chunk, no output
+"$V" --pattern fill:top=0,0.5,1:bottom=1,0.2,0 24x20 3 -d half --compression zip -o "$tmp/s.exr" -q
+n=$(stat -c %s "$tmp/s.exr")
+cp "$tmp/s.exr" "$tmp/bad.exr"
+printf '\377\000\377' | dd of="$tmp/bad.exr" bs=1 seek=$((n - 42)) conv=notrunc 2>/dev/null
+rm -f "$tmp/bad_out.exr"
+"$V" -i "$tmp/bad.exr" -o "$tmp/bad_out.exr" 2>"$tmp/err.txt" && bad "damaged stream accepted"
+grep -q "bad.exr: chunk 1: .*(VFX_ERR_CORRUPT)" "$tmp/err.txt" && [ ! -e "$tmp/bad_out.exr" ] &&
+    ok || { bad "damaged stream: error and no output"; cat "$tmp/err.txt"; }
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
