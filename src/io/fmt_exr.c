@@ -5,6 +5,7 @@
  *
  * EXR boxes are inclusive; vfx rects are half-open. The conversion happens only here. */
 #include "io/dwa_int.h"
+#include "io/exr_zip.h"
 #include "io/io_int.h"
 
 #include <errno.h>
@@ -1215,6 +1216,8 @@ decode_one(vfx__rd *rd, const vfx__read_req *req, read_state *st, const exr_chun
         return exr_fail(rv, what);
     if ((comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB) && dwa_decompress_stage)
         d->decompress_fn = dwa_decompress_stage;
+    if (comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS)
+        d->decompress_fn = vfx__exr_zip_decompress; /* libdeflate (exr_zip.c), not zlib */
     if (comp != EXR_COMPRESSION_NONE && ci->packed_size == ci->unpacked_size && d->decompress_fn)
         d->decompress_fn = raw_chunk_stage;
     if ((rv = exr_decoding_run(ctx, pi, d)) != EXR_ERR_SUCCESS)
@@ -1348,6 +1351,8 @@ typedef struct exr_writer {
     uint64_t              first_chunk; /* the table sits before every chunk */
     int                   tiled;
     int                   dwa;        /* DWAA/DWAB: our compress stage (dwa_codec.c) */
+    int                   zip;        /* ZIP/ZIPS: libdeflate at zip_level (exr_zip.c) */
+    int                   zip_level;
     int                   header_written;
     int32_t               part;       /* this part's index in the file */
     int                   owns_ctx;   /* part 0 (or a single part): finishes the file */
@@ -1744,6 +1749,9 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__w
     if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww, lo,
                                            comp)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
+    /* ZIP / ZIPS are compressed by libdeflate (exr_zip.c): levels 0-12, 1-9 as zlib's */
+    ew->zip = comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS;
+    ew->zip_level = wr->opt.level >= 0 ? VFX__MIN(wr->opt.level, 12) : 4;
     /* DWA (dwa_codec.c): the level goes in the header, where the compress stage reads it */
     ew->dwa = comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB;
     if ((comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB) &&
@@ -2189,7 +2197,9 @@ encode_chunk(const exr_writer *ew, exr_encode_pipeline_t *e)
     else
         rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
     if (rv == EXR_ERR_SUCCESS && !ew->dwa) {
-        if (e->compress_fn) {
+        if (ew->zip) {
+            rv = vfx__exr_zip_compress(e, ew->zip_level);
+        } else if (e->compress_fn) {
             rv = e->compress_fn(e);
         } else {
             e->compressed_buffer = e->packed_buffer;
@@ -2639,7 +2649,7 @@ const vfx_format vfx__fmt_exr = {
     exr_write_open,     exr_write_rect, exr_write_close,
     "OpenEXR (OpenEXRCore; DWAA/DWAB own code): scanline, tiled, multi-part, multi-view, MIP/RIP",
     "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default; "
-    "level 4 as OpenEXR's C++ library, zip:1..9)|"
+    "level 4 as OpenEXR's C++ library, zip:0..12, libdeflate's levels)|"
     "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]; multi-part and multi-view (--siappend)",
     exr_write_open_parts, exr_write_flush, exr_write_encode, exr_write_commit, exr_enc_free,
 };

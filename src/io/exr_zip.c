@@ -1,0 +1,219 @@
+/* EXR ZIP / ZIPS through libdeflate instead of OpenEXRCore 3.1.5's zlib path.
+ *
+ * The chunk format (OpenEXR's, unchanged): the packed bytes of the chunk are split into two
+ * halves - the bytes at even offsets first, then those at odd offsets (the first half has
+ * the extra byte when the count is odd) - then every byte but the first is replaced by its
+ * difference to the previous one plus 128 (mod 256), and the result is deflated in a zlib
+ * wrapper. ZIPS holds one scanline per chunk, ZIP sixteen; the stages are the same.
+ *
+ * The predictor and interleave are a few lines of our own; the deflate itself is libdeflate
+ * (much faster than zlib on whole buffers, and what OpenEXR 3.2+ uses). Compressor objects
+ * are costly to allocate (hundreds of KiB), so each thread keeps one decompressor and one
+ * compressor (for the last level it used) plus a scratch buffer, freed when the thread
+ * exits. */
+#include "io/exr_zip.h"
+
+#include <libdeflate.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "core/core_int.h"
+
+typedef struct zip_tls {
+    struct libdeflate_decompressor *dec;
+    struct libdeflate_compressor   *enc;
+    int                             enc_level;
+    uint8_t                        *scratch;
+    size_t                          scratch_size;
+} zip_tls;
+
+static pthread_key_t  tls_key;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+static int            tls_ok;
+
+static void
+tls_free(void *p)
+{
+    zip_tls *t = p;
+    if (!t)
+        return;
+    if (t->dec)
+        libdeflate_free_decompressor(t->dec);
+    if (t->enc)
+        libdeflate_free_compressor(t->enc);
+    vfx__free(t->scratch);
+    vfx__free(t);
+}
+
+static void
+tls_init(void)
+{
+    tls_ok = pthread_key_create(&tls_key, tls_free) == 0;
+}
+
+static zip_tls *
+tls_get(void)
+{
+    pthread_once(&tls_once, tls_init);
+    if (!tls_ok)
+        return NULL;
+    zip_tls *t = pthread_getspecific(tls_key);
+    if (!t) {
+        t = vfx__calloc(1, sizeof *t);
+        if (!t)
+            return NULL;
+        if (pthread_setspecific(tls_key, t) != 0) {
+            vfx__free(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+static uint8_t *
+tls_scratch(zip_tls *t, size_t n)
+{
+    if (n > t->scratch_size) {
+        uint8_t *p = vfx__realloc(t->scratch, n);
+        if (!p)
+            return NULL;
+        t->scratch = p;
+        t->scratch_size = n;
+    }
+    return t->scratch;
+}
+
+exr_result_t
+vfx__exr_zip_decompress(exr_decode_pipeline_t *decode)
+{
+    const exr_chunk_info_t *ci = &decode->chunk;
+    size_t                  n = (size_t) ci->unpacked_size;
+    if (ci->unpacked_size == 0)
+        return EXR_ERR_SUCCESS;
+    if (ci->packed_size == 0 || !decode->packed_buffer)
+        return EXR_ERR_CORRUPT_CHUNK;
+    if (ci->packed_size == ci->unpacked_size) { /* stored raw: nothing to inflate */
+        if (decode->unpacked_buffer != decode->packed_buffer) {
+            if (!decode->unpacked_buffer || decode->unpacked_alloc_size < n)
+                return EXR_ERR_INVALID_ARGUMENT;
+            memcpy(decode->unpacked_buffer, decode->packed_buffer, n);
+        }
+        return EXR_ERR_SUCCESS;
+    }
+    if (decode->unpacked_buffer == decode->packed_buffer) { /* a stale alias: not ours */
+        decode->unpacked_buffer = NULL;
+        decode->unpacked_alloc_size = 0;
+    }
+    if (!decode->unpacked_buffer || decode->unpacked_alloc_size < n) {
+        if (decode->unpacked_buffer && decode->unpacked_alloc_size > 0) {
+            if (decode->free_fn)
+                decode->free_fn(EXR_TRANSCODE_BUFFER_UNPACKED, decode->unpacked_buffer);
+            else
+                vfx__free(decode->unpacked_buffer);
+        }
+        decode->unpacked_alloc_size = 0;
+        decode->unpacked_buffer = decode->alloc_fn
+                                      ? decode->alloc_fn(EXR_TRANSCODE_BUFFER_UNPACKED, n)
+                                      : vfx__alloc(n);
+        if (!decode->unpacked_buffer)
+            return EXR_ERR_OUT_OF_MEMORY;
+        decode->unpacked_alloc_size = n;
+    }
+    zip_tls *t = tls_get();
+    if (!t)
+        return EXR_ERR_OUT_OF_MEMORY;
+    if (!t->dec && !(t->dec = libdeflate_alloc_decompressor()))
+        return EXR_ERR_OUT_OF_MEMORY;
+    uint8_t *tmp = tls_scratch(t, n);
+    if (!tmp)
+        return EXR_ERR_OUT_OF_MEMORY;
+    size_t got = 0;
+    /* the exact size is required: a short or long stream is a damaged chunk */
+    if (libdeflate_zlib_decompress(t->dec, decode->packed_buffer, (size_t) ci->packed_size, tmp,
+                                   n, &got) != LIBDEFLATE_SUCCESS ||
+        got != n)
+        return EXR_ERR_CORRUPT_CHUNK;
+    /* undo the predictor: each byte was stored as (value - previous + 128) mod 256 */
+    for (size_t i = 1; i < n; i++)
+        tmp[i] = (uint8_t) (tmp[i - 1] + tmp[i] - 128);
+    /* undo the interleave: even offsets come from the first half, odd from the second */
+    uint8_t       *out = decode->unpacked_buffer;
+    const uint8_t *lo = tmp, *hi = tmp + (n + 1) / 2;
+    size_t         pairs = n / 2;
+    for (size_t i = 0; i < pairs; i++) {
+        out[2 * i] = lo[i];
+        out[2 * i + 1] = hi[i];
+    }
+    if (n & 1)
+        out[n - 1] = lo[pairs];
+    return EXR_ERR_SUCCESS;
+}
+
+exr_result_t
+vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level)
+{
+    size_t n = (size_t) encode->packed_bytes;
+    if (level < 0)
+        level = 0;
+    if (level > 12)
+        level = 12;
+    if (n > 0 && !encode->packed_buffer)
+        return EXR_ERR_INVALID_ARGUMENT;
+    zip_tls *t = tls_get();
+    if (!t)
+        return EXR_ERR_OUT_OF_MEMORY;
+    if (t->enc && t->enc_level != level) {
+        libdeflate_free_compressor(t->enc);
+        t->enc = NULL;
+    }
+    if (!t->enc) {
+        if (!(t->enc = libdeflate_alloc_compressor(level)))
+            return EXR_ERR_OUT_OF_MEMORY;
+        t->enc_level = level;
+    }
+    size_t bound = libdeflate_zlib_compress_bound(t->enc, n);
+    if (bound < n)
+        bound = n;
+    if (!encode->compressed_buffer || encode->compressed_alloc_size < bound) {
+        if (encode->compressed_buffer && encode->compressed_alloc_size > 0) {
+            if (encode->free_fn)
+                encode->free_fn(EXR_TRANSCODE_BUFFER_COMPRESSED, encode->compressed_buffer);
+            else
+                vfx__free(encode->compressed_buffer);
+        }
+        encode->compressed_alloc_size = 0;
+        encode->compressed_buffer = encode->alloc_fn
+                                        ? encode->alloc_fn(EXR_TRANSCODE_BUFFER_COMPRESSED, bound)
+                                        : vfx__alloc(bound);
+        if (!encode->compressed_buffer)
+            return EXR_ERR_OUT_OF_MEMORY;
+        encode->compressed_alloc_size = bound;
+    }
+    if (n == 0) {
+        encode->compressed_bytes = 0;
+        return EXR_ERR_SUCCESS;
+    }
+    uint8_t *tmp = tls_scratch(t, n);
+    if (!tmp)
+        return EXR_ERR_OUT_OF_MEMORY;
+    const uint8_t *in = encode->packed_buffer;
+    uint8_t       *lo = tmp, *hi = tmp + (n + 1) / 2;
+    size_t         pairs = n / 2;
+    for (size_t i = 0; i < pairs; i++) {
+        lo[i] = in[2 * i];
+        hi[i] = in[2 * i + 1];
+    }
+    if (n & 1)
+        lo[pairs] = in[n - 1];
+    /* predictor, from the end so each byte still sees its original predecessor */
+    for (size_t i = n - 1; i > 0; i--)
+        tmp[i] = (uint8_t) (tmp[i] - tmp[i - 1] + 128);
+    size_t z = libdeflate_zlib_compress(t->enc, tmp, n, encode->compressed_buffer, bound);
+    if (z == 0 || z >= n) {
+        /* not smaller: stored as packed (OpenEXR's rule, packed size == unpacked size) */
+        memcpy(encode->compressed_buffer, in, n);
+        z = n;
+    }
+    encode->compressed_bytes = z;
+    return EXR_ERR_SUCCESS;
+}

@@ -1,0 +1,21 @@
+/* EXR ZIP / ZIPS chunks through libdeflate (exr_zip.c): the decompress and compress stages
+ * that replace OpenEXRCore 3.1.5's zlib path (OpenEXR itself moved to libdeflate in 3.2). */
+#ifndef VFX_EXR_ZIP_H
+#define VFX_EXR_ZIP_H
+
+#include <openexr.h>
+
+/** Decompress stage for ZIP / ZIPS chunks (decode->decompress_fn after
+ *  exr_decoding_choose_default_routines()): inflates the zlib stream, undoes the byte
+ *  predictor and the two-half interleave into unpacked_buffer (allocated when missing or too
+ *  small). A damaged stream or a size other than unpacked_size gives EXR_ERR_CORRUPT_CHUNK.
+ *  Thread-safe: one libdeflate decompressor per thread. */
+exr_result_t vfx__exr_zip_decompress(exr_decode_pipeline_t *decode);
+
+/** Compress a packed ZIP / ZIPS chunk (packed_buffer, packed_bytes) at libdeflate @p level
+ *  (0-12; 1-9 follow zlib's speed/size trade-off) into compressed_buffer (allocated when
+ *  missing or too small). A chunk that does not shrink gets compressed_bytes = packed_bytes
+ *  and a copy of the packed bytes, so it is stored raw. One compressor per thread. */
+exr_result_t vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level);
+
+#endif
