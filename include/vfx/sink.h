@@ -29,9 +29,9 @@ enum {
 typedef struct vfx_sink_options {
     size_t   size;        /**< sizeof(vfx_sink_options): lets the struct grow */
     uint32_t flags;       /**< VFX_SINK_* */
-    int32_t  tile_width;  /**< output tile size; 0 = 256, or the region's width when a
+    int32_t  tile_width;  /**< output tile size; 0 = 128, or the region's width when a
                                stream decoder is upstream (full-width strips) */
-    int32_t  tile_height; /**< 0 = 256, or 64 for strips */
+    int32_t  tile_height; /**< 0 = 128, or 64 for strips */
     int32_t  threads;     /**< 0 = vfx_threads(); 1 = only the calling thread */
     vfx_rect region;      /**< with VFX_SINK_REGION: the rect to compute */
     vfx_progress_fn progress; /**< optional */

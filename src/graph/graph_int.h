@@ -13,7 +13,7 @@
 #include "vfx/sink.h"
 
 /** Default cache grid and sink tile size. */
-#define VFX__TILE_DEFAULT 256
+#define VFX__TILE_DEFAULT 128
 #define VFX__MAX_INPUTS 8
 
 struct vfx_image {

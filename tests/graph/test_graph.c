@@ -239,7 +239,8 @@ pointwise_chain_has_no_intermediate_tiles(void **state)
     assert_int_equal(vfx_image_hash(chain[49], NULL, &h), VFX_OK);
     vfx_cache_info ci = VFX_CACHE_INFO_INIT;
     assert_int_equal(vfx_cache_stats(&ci), VFX_OK);
-    int64_t sink_tiles = 3 * 2, src_tiles = 3 * 2; /* 256-pixel tiles over 600 x 300 */
+    const int64_t T = VFX__TILE_DEFAULT; /* default tiles over 600 x 300 */
+    int64_t sink_tiles = ((600 + T - 1) / T) * ((300 + T - 1) / T), src_tiles = sink_tiles;
     assert_int_equal(vfx__node_tiles_computed(src), src_tiles);
     assert_int_equal(vfx__node_tiles_computed(chain[49]), sink_tiles);
     for (int i = 0; i < 49; i++)
@@ -494,9 +495,9 @@ static void
 cache_budget_respected(void **state)
 {
     (void) state;
-    /* 2048 x 2048 RGBA f32 = 64 MiB per node, 3 cached nodes = 192 tiles of 1 MiB (256 x 256);
-     * budget 16 MiB = 16 tiles. */
-    int64_t budget = 16 << 20, tile = 256 * 256 * 16;
+    /* 2048 x 2048 RGBA f32 = 64 MiB per node, 3 cached nodes; budget 16 MiB (16 tiles of
+     * 256 x 256, 64 of 128 x 128). */
+    int64_t budget = 16 << 20, tile = (int64_t) VFX__TILE_DEFAULT * VFX__TILE_DEFAULT * 16;
     vfx__cache_set_budget(budget);
     vfx_rect r = { 0, 0, 2048, 2048 };
     vfx_image *n = noise(r, r, 11), *f = NULL, *b1 = NULL, *b2 = NULL;
