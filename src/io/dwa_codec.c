@@ -9,6 +9,7 @@
  * Every count and size read from the chunk is checked before use: a bad chunk gives
  * VFX_ERR_CORRUPT and nothing is read outside the input or written outside the output. */
 #include "io/dwa_int.h"
+#include "io/exr_zip.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -2529,22 +2530,9 @@ dwa_compress(exr_encode_pipeline_t *encode, int from_planes)
     }
     const uint8_t *bytes = n_packed < n_raw ? packed : encode->packed_buffer;
     size_t n = n_packed < n_raw ? n_packed : n_raw;
-    if (!encode->compressed_buffer || encode->compressed_alloc_size < n) {
-        if (encode->compressed_buffer && encode->compressed_alloc_size > 0) {
-            if (encode->free_fn)
-                encode->free_fn(EXR_TRANSCODE_BUFFER_COMPRESSED, encode->compressed_buffer);
-            else
-                vfx__free(encode->compressed_buffer);
-        }
-        encode->compressed_alloc_size = 0;
-        encode->compressed_buffer = encode->alloc_fn
-                                        ? encode->alloc_fn(EXR_TRANSCODE_BUFFER_COMPRESSED, n)
-                                        : vfx__alloc(n);
-        if (!encode->compressed_buffer) {
-            vfx__free(packed);
-            return EXR_ERR_OUT_OF_MEMORY;
-        }
-        encode->compressed_alloc_size = n;
+    if (vfx__exr_reserve_compressed(encode, n) != EXR_ERR_SUCCESS) {
+        vfx__free(packed);
+        return EXR_ERR_OUT_OF_MEMORY;
     }
     memcpy(encode->compressed_buffer, bytes, n);
     encode->compressed_bytes = n;

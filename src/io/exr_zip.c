@@ -150,6 +150,27 @@ vfx__exr_zip_decompress(exr_decode_pipeline_t *decode)
 }
 
 exr_result_t
+vfx__exr_reserve_compressed(exr_encode_pipeline_t *encode, size_t n)
+{
+    if (encode->compressed_buffer && encode->compressed_alloc_size >= n)
+        return EXR_ERR_SUCCESS;
+    if (encode->compressed_buffer && encode->compressed_alloc_size > 0) {
+        if (encode->free_fn)
+            encode->free_fn(EXR_TRANSCODE_BUFFER_COMPRESSED, encode->compressed_buffer);
+        else
+            vfx__free(encode->compressed_buffer);
+    }
+    encode->compressed_alloc_size = 0;
+    encode->compressed_buffer = encode->alloc_fn
+                                    ? encode->alloc_fn(EXR_TRANSCODE_BUFFER_COMPRESSED, n)
+                                    : vfx__alloc(n);
+    if (!encode->compressed_buffer)
+        return EXR_ERR_OUT_OF_MEMORY;
+    encode->compressed_alloc_size = n;
+    return EXR_ERR_SUCCESS;
+}
+
+exr_result_t
 vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level)
 {
     size_t n = (size_t) encode->packed_bytes;
@@ -174,21 +195,8 @@ vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level)
     size_t bound = libdeflate_zlib_compress_bound(t->enc, n);
     if (bound < n)
         bound = n;
-    if (!encode->compressed_buffer || encode->compressed_alloc_size < bound) {
-        if (encode->compressed_buffer && encode->compressed_alloc_size > 0) {
-            if (encode->free_fn)
-                encode->free_fn(EXR_TRANSCODE_BUFFER_COMPRESSED, encode->compressed_buffer);
-            else
-                vfx__free(encode->compressed_buffer);
-        }
-        encode->compressed_alloc_size = 0;
-        encode->compressed_buffer = encode->alloc_fn
-                                        ? encode->alloc_fn(EXR_TRANSCODE_BUFFER_COMPRESSED, bound)
-                                        : vfx__alloc(bound);
-        if (!encode->compressed_buffer)
-            return EXR_ERR_OUT_OF_MEMORY;
-        encode->compressed_alloc_size = bound;
-    }
+    if (vfx__exr_reserve_compressed(encode, bound) != EXR_ERR_SUCCESS)
+        return EXR_ERR_OUT_OF_MEMORY;
     if (n == 0) {
         encode->compressed_bytes = 0;
         return EXR_ERR_SUCCESS;

@@ -18,4 +18,8 @@ exr_result_t vfx__exr_zip_decompress(exr_decode_pipeline_t *decode);
  *  and a copy of the packed bytes, so it is stored raw. One compressor per thread. */
 exr_result_t vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level);
 
+/** Make encode->compressed_buffer hold at least @p n bytes, through the pipeline's
+ *  alloc_fn/free_fn when set (our compress stages: ZIP here, DWA in dwa_codec.c). */
+exr_result_t vfx__exr_reserve_compressed(exr_encode_pipeline_t *encode, size_t n);
+
 #endif

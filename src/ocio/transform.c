@@ -378,17 +378,26 @@ grading_rgbm(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, vfx_gra
     return get_one(b, n, "master", v->master, &v->master);
 }
 
+/* The `style` of a grading transform: log (the default), linear or video. */
+static vfx_status
+grading_style(vfx__ocio_build *b, const yaml_node_t *xf, vfx_grading_style *out)
+{
+    const char *st = get_str(b, xf, "style");
+    *out = VFX_GRADING_LOG;
+    if (strcasecmp(st, "linear") == 0)
+        *out = VFX_GRADING_LIN;
+    else if (strcasecmp(st, "video") == 0)
+        *out = VFX_GRADING_VIDEO;
+    else if (st[0] && strcasecmp(st, "log") != 0)
+        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown grading style '%s'", st);
+    return VFX_OK;
+}
+
 static vfx_status
 xf_grading_primary(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
 {
-    const char *st = get_str(b, xf, "style");
-    vfx_grading_style style = VFX_GRADING_LOG;
-    if (strcasecmp(st, "linear") == 0)
-        style = VFX_GRADING_LIN;
-    else if (strcasecmp(st, "video") == 0)
-        style = VFX_GRADING_VIDEO;
-    else if (st[0] && strcasecmp(st, "log") != 0)
-        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown grading style '%s'", st);
+    vfx_grading_style style;
+    VFX_TRY(grading_style(b, xf, &style));
     vfx_grading_primary g;
     vfx_grading_primary_default(style, &g);
     VFX_TRY(grading_rgbm(b, xf, "brightness", &g.brightness));
@@ -455,14 +464,8 @@ grading_tone_zone(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, co
 static vfx_status
 xf_grading_tone(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
 {
-    const char *st = get_str(b, xf, "style");
-    vfx_grading_style style = VFX_GRADING_LOG;
-    if (strcasecmp(st, "linear") == 0)
-        style = VFX_GRADING_LIN;
-    else if (strcasecmp(st, "video") == 0)
-        style = VFX_GRADING_VIDEO;
-    else if (st[0] && strcasecmp(st, "log") != 0)
-        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown grading style '%s'", st);
+    vfx_grading_style style;
+    VFX_TRY(grading_style(b, xf, &style));
     vfx_grading_tone g;
     vfx_grading_tone_default(style, &g);
     VFX_TRY(grading_tone_zone(b, xf, "blacks", "start", "width", &g.blacks));
@@ -491,14 +494,8 @@ xf_grading_tone(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_colo
 static vfx_status
 xf_grading_rgb_curve(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_color_processor *p)
 {
-    const char *st = get_str(b, xf, "style");
-    vfx_grading_style style = VFX_GRADING_LOG;
-    if (strcasecmp(st, "linear") == 0)
-        style = VFX_GRADING_LIN;
-    else if (strcasecmp(st, "video") == 0)
-        style = VFX_GRADING_VIDEO;
-    else if (st[0] && strcasecmp(st, "log") != 0)
-        return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "unknown grading style '%s'", st);
+    vfx_grading_style style;
+    VFX_TRY(grading_style(b, xf, &style));
     vfx_grading_curve *cv = vfx__alloc(4 * sizeof *cv);
     double *v = vfx__alloc(2 * VFX_GRADING_CURVE_MAX_POINTS * sizeof(double));
     vfx_status s = VFX_OK;
