@@ -218,17 +218,6 @@ jp2_close(vfx__rd *rd)
 }
 
 static vfx_status
-set_blob(vfx_attrs *a, const char *name, const char *type_name, const void *p, size_t n)
-{
-    vfx_attr_value v;
-    v.type = VFX_ATTR_BLOB;
-    v.u.blob.type_name = type_name;
-    v.u.blob.data = p;
-    v.u.blob.size = n;
-    return vfx_attrs_set(a, name, &v);
-}
-
-static vfx_status
 jp2_open(vfx__rd *rd)
 {
     jp2_priv *jp = vfx__calloc(1, sizeof *jp);
@@ -315,7 +304,7 @@ jp2_open(vfx__rd *rd)
                       (st = vfx_attrs_set_int(a, "jpeg2000:tile_h", (int32_t) ci->tdy)) != VFX_OK))
             goto done;
         if (im->icc_profile_buf && im->icc_profile_len > 0 &&
-            (st = set_blob(a, "ICCProfile", "icc", im->icc_profile_buf,
+            (st = vfx__set_blob(a, "ICCProfile", "icc", im->icc_profile_buf,
                            im->icc_profile_len)) != VFX_OK)
             goto done;
     }

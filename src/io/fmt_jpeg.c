@@ -250,17 +250,6 @@ dec_start(vfx__rd *rd, int strict, jdec **out)
 }
 
 static vfx_status
-set_blob(vfx_attrs *a, const char *name, const char *type_name, const void *p, size_t n)
-{
-    vfx_attr_value v;
-    v.type = VFX_ATTR_BLOB;
-    v.u.blob.type_name = type_name;
-    v.u.blob.data = p;
-    v.u.blob.size = n;
-    return vfx_attrs_set(a, name, &v);
-}
-
-static vfx_status
 read_metadata(jdec *d, vfx_attrs *a)
 {
     struct jpeg_decompress_struct *c = &d->cinfo;
@@ -288,7 +277,7 @@ read_metadata(jdec *d, vfx_attrs *a)
     for (jpeg_saved_marker_ptr m = c->marker_list; m; m = m->next) {
         if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 &&
             memcmp(m->data, "Exif\0\0", 6) == 0) {
-            VFX_TRY(set_blob(a, "exif", "exif", m->data + 6, m->data_length - 6));
+            VFX_TRY(vfx__set_blob(a, "exif", "exif", m->data + 6, m->data_length - 6));
             VFX_TRY(vfx__exif_parse(m->data, m->data_length, a));
         } else if (m->marker == JPEG_APP0 + 1 && m->data_length > sizeof xmp_sig &&
                    memcmp(m->data, xmp_sig, sizeof xmp_sig) == 0) {
@@ -306,7 +295,7 @@ read_metadata(jdec *d, vfx_attrs *a)
     JOCTET *icc = NULL;
     unsigned icc_len = 0;
     if (jpeg_read_icc_profile(c, &icc, &icc_len) && icc && icc_len > 0) {
-        vfx_status s = set_blob(a, "ICCProfile", "icc", icc, icc_len);
+        vfx_status s = vfx__set_blob(a, "ICCProfile", "icc", icc, icc_len);
         free(icc); /* allocated by libjpeg with malloc */
         VFX_TRY(s);
     }

@@ -258,17 +258,6 @@ dec_start(vfx__rd *rd, png_dec *d)
     return VFX_OK;
 }
 
-static vfx_status
-set_blob(vfx_attrs *a, const char *name, const char *type_name, const void *p, size_t n)
-{
-    vfx_attr_value v;
-    v.type = VFX_ATTR_BLOB;
-    v.u.blob.type_name = type_name;
-    v.u.blob.data = p;
-    v.u.blob.size = n;
-    return vfx_attrs_set(a, name, &v);
-}
-
 static const struct {
     const char *png, *vfx;
 } text_map[] = {
@@ -314,7 +303,7 @@ read_metadata(png_priv *pp, vfx_attrs *a, int orig_depth)
     png_bytep prof = NULL;
     png_uint_32 plen = 0;
     if (png_get_iCCP(png, info, &iname, &icomp, &prof, &plen) && prof && plen > 0) {
-        VFX_TRY(set_blob(a, "ICCProfile", "icc", prof, plen));
+        VFX_TRY(vfx__set_blob(a, "ICCProfile", "icc", prof, plen));
         has_color = 1;
     }
     png_unknown_chunkp unk = NULL;
@@ -335,7 +324,7 @@ read_metadata(png_priv *pp, vfx_attrs *a, int orig_depth)
     png_uint_32 n_exif = 0;
     png_bytep exif = NULL;
     if (png_get_eXIf_1(png, info, &n_exif, &exif) && exif && n_exif > 0) {
-        VFX_TRY(set_blob(a, "exif", "exif", exif, n_exif));
+        VFX_TRY(vfx__set_blob(a, "exif", "exif", exif, n_exif));
         VFX_TRY(vfx__exif_parse(exif, n_exif, a));
     }
     png_uint_32 xr = 0, yr = 0;

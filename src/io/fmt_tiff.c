@@ -328,17 +328,6 @@ describe_dir(vfx__rd *rd, TIFF *tif, tdir *d)
     return VFX_OK;
 }
 
-static vfx_status
-set_blob(vfx_attrs *a, const char *name, const char *type_name, const void *p, size_t n)
-{
-    vfx_attr_value v;
-    v.type = VFX_ATTR_BLOB;
-    v.u.blob.type_name = type_name;
-    v.u.blob.data = p;
-    v.u.blob.size = n;
-    return vfx_attrs_set(a, name, &v);
-}
-
 static const struct {
     ttag_t      tag;
     const char *name;
@@ -405,7 +394,7 @@ read_metadata(TIFF *tif, const tdir *d, vfx_attrs *a)
     uint32_t n = 0;
     void *p = NULL;
     if (TIFFGetField(tif, TIFFTAG_ICCPROFILE, &n, &p) && p && n > 0)
-        VFX_TRY(set_blob(a, "ICCProfile", "icc", p, n));
+        VFX_TRY(vfx__set_blob(a, "ICCProfile", "icc", p, n));
     if (TIFFGetField(tif, TIFFTAG_XMLPACKET, &n, &p) && p && n > 0 && n < (1u << 24)) {
         char *x = vfx__alloc((size_t) n + 1);
         if (!x)

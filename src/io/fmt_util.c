@@ -112,6 +112,17 @@ vfx__outbuf_free(vfx__outbuf *ob)
 /* ---- parts -------------------------------------------------------------------------------- */
 
 vfx_status
+vfx__set_blob(vfx_attrs *a, const char *name, const char *type_name, const void *p, size_t n)
+{
+    vfx_attr_value v;
+    v.type = VFX_ATTR_BLOB;
+    v.u.blob.type_name = type_name;
+    v.u.blob.data = p;
+    v.u.blob.size = n;
+    return vfx_attrs_set(a, name, &v);
+}
+
+vfx_status
 vfx__check_size(const vfx__rd *rd, int64_t width, int64_t height)
 {
     if (width <= 0 || height <= 0)

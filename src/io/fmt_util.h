@@ -47,6 +47,10 @@ void       vfx__outbuf_free(vfx__outbuf *ob);
  *  yields fewer attributes, never an error except VFX_ERR_NOMEM. */
 vfx_status vfx__exif_parse(const uint8_t *p, size_t n, vfx_attrs *attrs);
 
+/** Set a blob attribute (data copied). */
+vfx_status vfx__set_blob(vfx_attrs *a, const char *name, const char *type_name, const void *p,
+                         size_t n);
+
 /** Check width x height against limits and the reader's max_pixels. */
 vfx_status vfx__check_size(const vfx__rd *rd, int64_t width, int64_t height);
 

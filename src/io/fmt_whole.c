@@ -56,17 +56,6 @@ vfx__rd_slurp(vfx__rd *rd, uint64_t max_bytes, const uint8_t **data_out, size_t 
     return VFX_OK;
 }
 
-vfx_status
-vfx__set_blob(vfx_attrs *a, const char *name, const char *type_name, const void *p, size_t n)
-{
-    vfx_attr_value v;
-    v.type = VFX_ATTR_BLOB;
-    v.u.blob.type_name = type_name;
-    v.u.blob.data = p;
-    v.u.blob.size = n;
-    return vfx_attrs_set(a, name, &v);
-}
-
 /* ---- codec options in the compression string ---------------------------------------------- */
 
 void

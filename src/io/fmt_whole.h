@@ -17,9 +17,6 @@
 vfx_status vfx__rd_slurp(vfx__rd *rd, uint64_t max_bytes, const uint8_t **data_out,
                          size_t *size_out, uint8_t **owned_out);
 
-/** Set a blob attribute (data copied). */
-vfx_status vfx__set_blob(vfx_attrs *a, const char *name, const char *type_name, const void *p,
-                         size_t n);
 
 /** Codec options in the write options' compression string: "NAME[,KEY[=VALUE]]...", e.g.
  *  "lossless,method=6" or "avif,speed=4,sub=420,bits=10" (the level after the CLI's ':' is
