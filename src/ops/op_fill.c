@@ -120,28 +120,6 @@ const vfx_op_class vfx__op_divalpha = {
     NULL, NULL, NULL, NULL, divalpha_row, NULL, NULL, NULL
 };
 
-/* @p in cropped to @p r and made exactly that data window (black where it has none). */
-static vfx_status
-exact_window(vfx_image *in, vfx_rect r, vfx_image **out)
-{
-    float      zero[64] = { 0 };
-    vfx_spec   spec = VFX_SPEC_INIT;
-    vfx_image *black = NULL, *sum = NULL;
-    vfx_status s = vfx_spec_copy(&spec, vfx_image_spec(in));
-    if (s == VFX_OK) {
-        spec.data = r;
-        s = vfx_image_new_constant(zero, &spec, &black);
-    }
-    if (s == VFX_OK)
-        s = vfx_image_arith(in, black, VFX_ARITH_ADD, &sum);
-    if (s == VFX_OK)
-        s = vfx_image_crop(sum, r, out);
-    vfx_image_unref(sum);
-    vfx_image_unref(black);
-    vfx_spec_clear(&spec);
-    return s;
-}
-
 #define PYR_MAX 40
 
 vfx_status
@@ -163,7 +141,7 @@ vfx_image_fillholes(vfx_image *in, vfx_image **out)
         return vfx__fail(VFX_ERR_ARG, "fillholes: the input's RoD is empty or infinite");
     vfx_image *lev[PYR_MAX] = { NULL };
     int        n = 0;
-    vfx_status s = exact_window(in, rod, &lev[0]);
+    vfx_status s = vfx__image_window_black(in, rod, &lev[0]);
     n = 1;
     int32_t w = (int32_t) vfx_rect_width(rod), h = (int32_t) vfx_rect_height(rod);
     /* push: halve (OIIO: each level's display window at the origin) and spread */
@@ -174,7 +152,7 @@ vfx_image_fillholes(vfx_image *in, vfx_image **out)
         vfx_rect   box = vfx_rect_make(0, 0, w, h);
         s = vfx_image_resize(lev[n - 1], box, "triangle", 0, &r);
         if (s == VFX_OK) /* every pixel of the level is data, as OIIO's level buffers */
-            s = exact_window(r, box, &r2);
+            s = vfx__image_window_black(r, box, &r2);
         if (s == VFX_OK) {
             divalpha_params p = { alpha };
             s = vfx__node_new(&vfx__op_divalpha, &p, sizeof p, &r2, 1, NULL, &lev[n]);

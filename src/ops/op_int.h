@@ -167,6 +167,10 @@ vfx_status vfx__image_color_labelled(vfx_image *in, const struct vfx_color_proce
                                      int unpremult, const char *colorspace,
                                      const float chroma[8], vfx_image **out);
 
+/** @p in cropped to @p r and made exactly that data window, black where @p in has no data
+ *  (op_paste.c; used by paste and fillholes). At most 64 channels. */
+vfx_status vfx__image_window_black(vfx_image *in, vfx_rect r, vfx_image **out);
+
 /* ---- test-only ops ---------------------------------------------------------------------- */
 
 /** A copy of @p in whose render() fails with @p code ("fail op: tile at (x, y)") for any tile

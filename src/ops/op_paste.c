@@ -75,15 +75,15 @@ vfx_image_paste(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y, int keep_pos
     return vfx_image_paste_ex(bg, fg, x, y, keep_position, 0, out);
 }
 
-/* bg grown (black) to @p r: a black constant over r plus bg, cropped to r. */
-static vfx_status
-grow_black(vfx_image *bg, vfx_rect r, vfx_image **out)
+/* A black constant over r plus the input, cropped to r. */
+vfx_status
+vfx__image_window_black(vfx_image *bg, vfx_rect r, vfx_image **out)
 {
     float      zero[64] = { 0 };
     vfx_spec   spec = VFX_SPEC_INIT;
     vfx_image *black = NULL, *sum = NULL;
     if (vfx_image_n_channels(bg) > 64)
-        return vfx__fail(VFX_ERR_ARG, "paste: more than 64 channels");
+        return vfx__fail(VFX_ERR_ARG, "more than 64 channels");
     vfx_status s = vfx_spec_copy(&spec, vfx_image_spec(bg));
     if (s == VFX_OK) {
         spec.data = r;
@@ -124,7 +124,7 @@ vfx_image_paste_ex(vfx_image *bg, vfx_image *fg, int32_t x, int32_t y, int keep_
      * pasted moved, clipped to it) */
     if (merge_roi && !vfx_rect_is_empty(fr) && !vfx_rect_is_infinite(br)) {
         br = vfx_rect_is_empty(br) ? fr : vfx_rect_union(br, fr);
-        if ((s = grow_black(bg, br, &base)) != VFX_OK) {
+        if ((s = vfx__image_window_black(bg, br, &base)) != VFX_OK) {
             vfx_image_unref(moved);
             return s;
         }
