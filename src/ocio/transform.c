@@ -361,7 +361,10 @@ xf_exposure_contrast(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx
 
 /* GradingPrimaryTransform: {style: log|linear|video, brightness|contrast|gamma|offset|exposure|
  * lift|gain: {rgb: [r, g, b], master: m}, pivot: {contrast, black, white}, saturation,
- * clamp: {black, white}} */
+ * clamp: {black, white}}. As OCIO 2.1 reads it: a key left out keeps the style's neutral value
+ * (vfx_grading_primary_default), but a key that is given needs both `rgb` (exactly 3 values) and
+ * `master` (OCIO refuses the config otherwise, so a missing one is an error here too, not a
+ * guess), and `pivot` / `clamp` need at least one of their keys. */
 static vfx_status
 grading_rgbm(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, vfx_grading_rgbm *v)
 {
@@ -370,12 +373,46 @@ grading_rgbm(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, vfx_gra
         return VFX_OK;
     if (n->type != YAML_MAPPING_NODE)
         return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s must be {rgb: [r, g, b], master: m}", key);
-    double rgb[3] = { v->r, v->g, v->b };
-    VFX_TRY(get_rgb(b, n, "rgb", 0.0, rgb));
+    const yaml_node_t *rn = vfx__ocio_map_get(b->cfg, n, "rgb");
+    if (!rn || !vfx__ocio_map_get(b->cfg, n, "master"))
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT,
+                                 "%s: both rgb and master are required (as OCIO 2.1 wants)", key);
+    double rgb[3];
+    int k = 0;
+    if (rn->type != YAML_SEQUENCE_NODE)
+        return vfx__ocio_fail_at(b->cfg, rn, VFX_ERR_CORRUPT, "%s: rgb must be a list of 3 numbers", key);
+    VFX_TRY(get_nums(b, n, "rgb", rgb, 3, &k));
+    if (k != 3)
+        return vfx__ocio_fail_at(b->cfg, rn, VFX_ERR_CORRUPT, "%s: rgb must be a list of 3 numbers", key);
     v->r = rgb[0];
     v->g = rgb[1];
     v->b = rgb[2];
     return get_one(b, n, "master", v->master, &v->master);
+}
+
+/* pivot: {contrast, black, white} or clamp: {black, white}: a map with at least one of @p keys;
+ * the keys left out keep their values in @p out. */
+static vfx_status
+grading_map(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, const char *const *keys,
+            double *const *out, int n_keys)
+{
+    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, key);
+    if (!n)
+        return VFX_OK;
+    if (n->type != YAML_MAPPING_NODE)
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s must be a map", key);
+    int found = 0;
+    for (int i = 0; i < n_keys; i++) {
+        if (vfx__ocio_map_get(b->cfg, n, keys[i])) {
+            found++;
+            VFX_TRY(get_one(b, n, keys[i], *out[i], out[i]));
+        }
+    }
+    if (!found)
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s: give at least one of %s%s%s%s%s", key,
+                                 keys[0], n_keys > 1 ? ", " : "", n_keys > 1 ? keys[1] : "",
+                                 n_keys > 2 ? ", " : "", n_keys > 2 ? keys[2] : "");
+    return VFX_OK;
 }
 
 /* The `style` of a grading transform: log (the default), linear or video. */
@@ -408,16 +445,12 @@ xf_grading_primary(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
     VFX_TRY(grading_rgbm(b, xf, "lift", &g.lift));
     VFX_TRY(grading_rgbm(b, xf, "gain", &g.gain));
     VFX_TRY(get_one(b, xf, "saturation", 1.0, &g.saturation));
-    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, "pivot");
-    if (n) {
-        VFX_TRY(get_one(b, n, "contrast", g.pivot, &g.pivot));
-        VFX_TRY(get_one(b, n, "black", g.pivot_black, &g.pivot_black));
-        VFX_TRY(get_one(b, n, "white", g.pivot_white, &g.pivot_white));
-    }
-    if ((n = vfx__ocio_map_get(b->cfg, xf, "clamp")) != NULL) {
-        VFX_TRY(get_one(b, n, "black", g.clamp_black, &g.clamp_black));
-        VFX_TRY(get_one(b, n, "white", g.clamp_white, &g.clamp_white));
-    }
+    static const char *const pivot_keys[] = { "contrast", "black", "white" };
+    double *const pivots[] = { &g.pivot, &g.pivot_black, &g.pivot_white };
+    VFX_TRY(grading_map(b, xf, "pivot", pivot_keys, pivots, 3));
+    static const char *const clamp_keys[] = { "black", "white" };
+    double *const clamps[] = { &g.clamp_black, &g.clamp_white };
+    VFX_TRY(grading_map(b, xf, "clamp", clamp_keys, clamps, 2));
     vfx_color_processor *tmp = NULL;
     vfx_status s = vfx_color_processor_new(&tmp);
     if (s == VFX_OK)

@@ -1,7 +1,7 @@
 /* Config transforms and view kinds of OCIO 2.1 beyond the basic ones: ExposureContrastTransform
  * (every style, log exposure step and mid grey, missing "dynamic" values, direction inverse and
- * inside inverted groups), FileTransform's cdl_style, ColorSpaceTransform's data_bypass, views
- * naming a named transform (display and shared views, with looks, data sources), a
+ * inside inverted groups), GradingPrimaryTransform with keys left out, FileTransform's
+ * cdl_style, ColorSpaceTransform's data_bypass, views naming a named transform (display and shared views, with looks, data sources), a
  * display-referred default_view_transform, and the CTF log ExposureContrast with its own step
  * and mid grey. Results are compared with Debian's
  * OpenColorIO 2.1 (`ocioconvert` on configs written here, samples in a PFM image read back from
@@ -70,7 +70,29 @@ static const char EC_CONFIG[] =
     "  - !<ColorSpace>\n    name: cst_no_bypass\n"
     "    to_scene_reference: !<ColorSpaceTransform> {src: raw, dst: log, data_bypass: false}\n"
     "  - !<ColorSpace>\n    name: cst_bypass\n"
-    "    from_scene_reference: !<ColorSpaceTransform> {src: log, dst: raw, data_bypass: true}\n";
+    "    from_scene_reference: !<ColorSpaceTransform> {src: log, dst: raw, data_bypass: true}\n"
+    /* GradingPrimaryTransform with keys left out: each keeps its style's neutral value
+     * (contrast, gamma, gain 1; brightness, offset, exposure, lift 0; the style's pivots) */
+    "  - !<ColorSpace>\n    name: gp_log_gamma\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: log, gamma: {rgb: [1.1, 0.95, 1.05], master: 1.1}}\n"
+    "  - !<ColorSpace>\n    name: gp_log_pivot_black\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: log, contrast: {rgb: [1.2, 1, 0.9], master: 1.1}, "
+    "gamma: {rgb: [1, 1.05, 1], master: 0.9}, pivot: {black: 0.05}}\n"
+    "  - !<ColorSpace>\n    name: gp_video_gain\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: video, gain: {rgb: [1.1, 1, 0.9], master: 1.05}, "
+    "clamp: {white: 2}}\n"
+    "  - !<ColorSpace>\n    name: gp_video_lift\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: video, lift: {rgb: [0.01, 0, -0.01], master: 0.02}, "
+    "gamma: {rgb: [1, 1.1, 1], master: 0.95}, pivot: {white: 0.9}}\n"
+    "  - !<ColorSpace>\n    name: gp_lin_exposure\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: linear, exposure: {rgb: [0.2, 0, -0.1], master: 0.5}, "
+    "clamp: {black: -0.05}}\n"
+    "  - !<ColorSpace>\n    name: gp_lin_contrast\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: linear, contrast: {rgb: [1.1, 1, 0.95], master: 1.2}, "
+    "pivot: {contrast: -1}}\n"
+    "  - !<ColorSpace>\n    name: gp_nostyle\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {brightness: {rgb: [2, 0, -3], master: 5}, "
+    "direction: inverse}\n";
 
 static const char GRADE_CC[] =
     "<ColorCorrection id=\"cc1\">\n"
@@ -80,7 +102,10 @@ static const char GRADE_CC[] =
 
 static const char *const EC_SPACES[] = { "ec_lin",     "ec_lin_inv", "ec_video", "ec_log", "ec_log_default",
                                          "ec_dynamic", "ec_nostyle", "ec_group", "ec_from",
-                                         "cdl_noclamp", "cdl_asc", "cst_no_bypass", "cst_bypass" };
+                                         "cdl_noclamp", "cdl_asc", "cst_no_bypass", "cst_bypass",
+                                         "gp_log_gamma", "gp_log_pivot_black", "gp_video_gain",
+                                         "gp_video_lift", "gp_lin_exposure", "gp_lin_contrast",
+                                         "gp_nostyle" };
 
 /* views naming a named transform; the default view transform is display-referred */
 static const char NTV_CONFIG[] =
@@ -400,6 +425,20 @@ bad_transforms(void **state)
           "bad.ocio:7:" },
         { "!<ExposureContrastTransform> {style: log, log_midway_gray: .nan}", "log_midway_gray: '.nan' is not a "
           "number", "bad.ocio:7:" },
+        /* GradingPrimaryTransform: OCIO 2.1 wants both rgb (3 values) and master, and a pivot or
+         * clamp map with at least one key */
+        { "!<GradingPrimaryTransform> {style: linear, contrast: {master: 1.2}}",
+          "contrast: both rgb and master are required", "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {gamma: {rgb: [1.2, 1.1, 1]}}", "gamma: both rgb and master are required",
+          "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {gain: {rgb: [1.2, 1.1], master: 1}}", "gain: rgb must be a list of 3 numbers",
+          "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {gain: {rgb: 1.2, master: 1}}", "gain: rgb must be a list of 3 numbers",
+          "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {lift: 0.1}", "lift must be {rgb: [r, g, b], master: m}", "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {pivot: {}}", "pivot: give at least one of contrast, black, white",
+          "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {clamp: {}}", "clamp: give at least one of black, white", "bad.ocio:7:" },
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         char text[2048];
