@@ -1023,9 +1023,11 @@ k_cdl(const vfx__color_op *op, float *r, float *g, float *b, int n)
                 }
                 v[k] = x;
             }
-            double luma = 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+            /* saturation 1 is skipped, as OCIO does: luma + (v - luma) loses a small channel
+             * next to a huge one (an HDR highlight of 1e18 zeroed a blue of 6.5) */
+            double luma = sat != 1.0 ? 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2] : 0.0;
             for (int k = 0; k < 3; k++) {
-                float y = (float) (luma + sat * (v[k] - luma));
+                float y = (float) (sat != 1.0 ? luma + sat * (v[k] - luma) : v[k]);
                 ch[k][i] = asc ? clamp01(y) : y;
             }
         }
@@ -1036,9 +1038,9 @@ k_cdl(const vfx__color_op *op, float *r, float *g, float *b, int n)
                 double x = ch[k][i];
                 v[k] = asc ? (x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x) : x;
             }
-            double luma = 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+            double luma = sat != 1.0 ? 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2] : 0.0;
             for (int k = 0; k < 3; k++) {
-                double x = luma + (v[k] - luma) / sat;
+                double x = sat != 1.0 ? luma + (v[k] - luma) / sat : v[k];
                 if (asc) {
                     x = x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x;
                     x = pow(x, 1.0 / c->power[k]);
