@@ -1,7 +1,7 @@
 /* Config transforms and view kinds of OCIO 2.1 beyond the basic ones: ExposureContrastTransform
  * (every style, log exposure step and mid grey, missing "dynamic" values, direction inverse and
  * inside inverted groups), GradingPrimaryTransform with keys left out, FileTransform's
- * cdl_style, ColorSpaceTransform's data_bypass, views naming a named transform (display and shared views, with looks, data sources), a
+ * cdl_style, ColorSpaceTransform's and DisplayViewTransform's data_bypass, views naming a named transform (display and shared views, with looks, data sources), a
  * display-referred default_view_transform, and the CTF log ExposureContrast with its own step
  * and mid grey. Results are compared with Debian's
  * OpenColorIO 2.1 (`ocioconvert` on configs written here, samples in a PFM image read back from
@@ -93,6 +93,46 @@ static const char EC_CONFIG[] =
     "  - !<ColorSpace>\n    name: gp_nostyle\n"
     "    to_scene_reference: !<GradingPrimaryTransform> {brightness: {rgb: [2, 0, -3], master: 5}, "
     "direction: inverse}\n";
+
+/* DisplayViewTransform's data_bypass: with false a data source (or a data display colour
+ * space) goes through the view; a look still enters its process space with the usual bypass */
+static const char DV_CONFIG[] =
+    "ocio_profile_version: 2.1\n"
+    "roles: {default: lin, scene_linear: lin}\n"
+    "file_rules:\n  - !<Rule> {name: Default, colorspace: lin}\n"
+    "displays:\n  d:\n"
+    "    - !<View> {name: vt, view_transform: sdr, display_colorspace: dlin}\n"
+    "    - !<View> {name: vtlook, view_transform: sdr, display_colorspace: dlin, looks: lk}\n"
+    "    - !<View> {name: plain, colorspace: log}\n"
+    "    - !<View> {name: plainlook, colorspace: log, looks: lk}\n"
+    "    - !<View> {name: rawview, colorspace: raw}\n"
+    "    - !<View> {name: rawdisp, view_transform: sdr, display_colorspace: draw}\n"
+    "view_transforms:\n  - !<ViewTransform>\n    name: sdr\n"
+    "    from_scene_reference: !<ExponentTransform> {value: 0.5, style: mirror}\n"
+    "display_colorspaces:\n"
+    "  - !<ColorSpace>\n    name: dlin\n    from_display_reference: !<CDLTransform> {slope: [1.5, 1, 0.5]}\n"
+    "  - !<ColorSpace>\n    name: draw\n    isdata: true\n"
+    "    from_display_reference: !<CDLTransform> {slope: [0.5, 1, 0.25]}\n"
+    "looks:\n"
+    "  - !<Look> {name: lk, process_space: log, transform: !<CDLTransform> {offset: [0.1, 0, -0.1]}}\n"
+    "colorspaces:\n"
+    "  - !<ColorSpace> {name: lin}\n"
+    "  - !<ColorSpace>\n    name: raw\n    isdata: true\n"
+    "    to_scene_reference: !<MatrixTransform> {matrix: [2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 4, 0, 0, 0, 0, 1]}\n"
+    "  - !<ColorSpace>\n    name: log\n"
+    "    to_scene_reference: !<LogTransform> {base: 2, direction: inverse}\n"
+#define DV(name, src, view, bypass)                                                                \
+    "  - !<ColorSpace>\n    name: " name "\n    to_scene_reference: !<DisplayViewTransform> {src: " src \
+    ", display: d, view: " view ", data_bypass: " bypass "}\n"
+    DV("raw_vt", "raw", "vt", "false") DV("raw_vtlook", "raw", "vtlook", "false")
+    DV("raw_plain", "raw", "plain", "false") DV("raw_plainlook", "raw", "plainlook", "false")
+    DV("raw_rawdisp", "raw", "rawdisp", "false") DV("lin_rawview", "lin", "rawview", "false")
+    DV("lin_rawdisp", "lin", "rawdisp", "false") DV("raw_vt_bypass", "raw", "vt", "true")
+    DV("lin_rawdisp_bypass", "lin", "rawdisp", "true") DV("lin_vtlook", "lin", "vtlook", "false");
+#undef DV
+static const char *const DV_SPACES[] = { "raw_vt",      "raw_vtlook",  "raw_plain",     "raw_plainlook",
+                                         "raw_rawdisp", "lin_rawview", "lin_rawdisp",   "raw_vt_bypass",
+                                         "lin_rawdisp_bypass", "lin_vtlook" };
 
 static const char GRADE_CC[] =
     "<ColorCorrection id=\"cc1\">\n"
@@ -248,6 +288,31 @@ exposure_contrast_matches_ocioconvert(void **state)
     for (size_t i = 0; i < sizeof EC_SPACES / sizeof EC_SPACES[0]; i++)
         for (int dir = 0; dir < 2; dir++) {
             const char *src = dir ? "lin" : EC_SPACES[i], *dst = dir ? EC_SPACES[i] : "lin";
+            char label[256];
+            snprintf(label, sizeof label, "%s -> %s", src, dst);
+            vfx_color_processor *p = NULL;
+            if (vfx_ocio_processor_new(cfg, src, dst, &p) != VFX_OK)
+                fail_msg("%s: %s", label, vfx_error_message());
+            failed += compare_ocioconvert(path, label, "", src, dst, NULL, p);
+            vfx_color_processor_free(p);
+        }
+    vfx_ocio_config_free(cfg);
+    assert_int_equal(failed, 0);
+}
+
+static void
+display_view_data_bypass_matches_ocioconvert(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("ocioconvert"), "ocioconvert (opencolorio-tools) not installed");
+    char path[1024];
+    snprintf(path, sizeof path, "%s", test_tmp("dv.ocio"));
+    write_text(path, DV_CONFIG);
+    vfx_ocio_config *cfg = load(path);
+    int failed = 0;
+    for (size_t i = 0; i < sizeof DV_SPACES / sizeof DV_SPACES[0]; i++)
+        for (int dir = 0; dir < 2; dir++) {
+            const char *src = dir ? "lin" : DV_SPACES[i], *dst = dir ? DV_SPACES[i] : "lin";
             char label[256];
             snprintf(label, sizeof label, "%s -> %s", src, dst);
             vfx_color_processor *p = NULL;
@@ -471,6 +536,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exposure_contrast_matches_ocioconvert),
+        cmocka_unit_test(display_view_data_bypass_matches_ocioconvert),
         cmocka_unit_test(named_transform_views_match_ocioconvert),
         cmocka_unit_test(checker_reports_display_referred_default),
         cmocka_unit_test(ctf_log_exposure_contrast_matches_ociochecklut),
