@@ -325,6 +325,51 @@ display_view_data_bypass_matches_ocioconvert(void **state)
     assert_int_equal(failed, 0);
 }
 
+/* FileTransform interpolation, as OCIO 2.1 renders it: 1D LUTs are always linear; 3D LUTs are
+ * tetrahedral for tetrahedral and best, trilinear for linear, nearest, cubic, default (OCIO 2
+ * renders nearest as trilinear, a change from OCIO 1) and for names it does not know */
+static void
+file_transform_interpolation_matches_ocioconvert(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("ocioconvert"), "ocioconvert (opencolorio-tools) not installed");
+    static const char *const LUTS[] = { "luts/colour-science/iridas_cube/Three_Dimensional_Table.cube",
+                                        "luts/colour-science/sony_spi3d/Colour_Correct.spi3d",
+                                        "luts/colour-science/sony_spi1d/eotf_sRGB_3x1D.spi1d" };
+    static const char *const INTERPS[] = { "nearest", "linear", "tetrahedral", "best", "cubic", "default" };
+    char path[1024];
+    snprintf(path, sizeof path, "%s", test_tmp("interp.ocio"));
+    int failed = 0;
+    for (size_t l = 0; l < sizeof LUTS / sizeof LUTS[0]; l++) {
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s", test_data(LUTS[l]));
+        char *slash = strrchr(dir, '/');
+        assert_non_null(slash);
+        *slash = 0;
+        for (size_t i = 0; i < sizeof INTERPS / sizeof INTERPS[0]; i++) {
+            char text[2048];
+            snprintf(text, sizeof text,
+                     "ocio_profile_version: 2.1\nsearch_path: \"%s\"\nroles: {default: lin, scene_linear: lin}\n"
+                     "displays:\n  d:\n    - !<View> {name: v, colorspace: lin}\n"
+                     "colorspaces:\n  - !<ColorSpace> {name: lin}\n"
+                     "  - !<ColorSpace>\n    name: t\n"
+                     "    to_scene_reference: !<FileTransform> {src: %s, interpolation: %s}\n",
+                     dir, slash + 1, INTERPS[i]);
+            write_text(path, text);
+            vfx_ocio_config *cfg = load(path);
+            vfx_color_processor *p = NULL;
+            if (vfx_ocio_processor_new(cfg, "t", "lin", &p) != VFX_OK)
+                fail_msg("%s %s: %s", LUTS[l], INTERPS[i], vfx_error_message());
+            char label[256];
+            snprintf(label, sizeof label, "%s interpolation: %s", slash + 1, INTERPS[i]);
+            failed += compare_ocioconvert(path, label, "", "t", "lin", NULL, p);
+            vfx_color_processor_free(p);
+            vfx_ocio_config_free(cfg);
+        }
+    }
+    assert_int_equal(failed, 0);
+}
+
 static void
 named_transform_views_match_ocioconvert(void **state)
 {
@@ -537,6 +582,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exposure_contrast_matches_ocioconvert),
         cmocka_unit_test(display_view_data_bypass_matches_ocioconvert),
+        cmocka_unit_test(file_transform_interpolation_matches_ocioconvert),
         cmocka_unit_test(named_transform_views_match_ocioconvert),
         cmocka_unit_test(checker_reports_display_referred_default),
         cmocka_unit_test(ctf_log_exposure_contrast_matches_ociochecklut),
