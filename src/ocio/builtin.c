@@ -57,6 +57,11 @@ static const builtin BUILTINS[] = {
       0, VFX_CAT_CAT02, L, 0 },
     { "CANON_CLOG3-CGAMUT_to_ACES2065-1", VFX_TRANSFER_CANON_LOG3, S_TO_AP0, VFX_PRIMARIES_CANON_CINEMA_GAMUT,
       0, VFX_CAT_CAT02, L, 0 },
+    /* OCIO 2.4: the Apple Log decode (OCIO samples it into a half-domain LUT), then Rec.2020 ->
+     * AP0 with a Bradford adaptation */
+    { "APPLE_LOG_to_ACES2065-1", VFX_TRANSFER_APPLE_LOG, S_TO_AP0, VFX_PRIMARIES_REC2020, 0, VFX_CAT_BRADFORD,
+      L, 0 },
+    { "CURVE - APPLE_LOG_to_LINEAR", VFX_TRANSFER_APPLE_LOG, S_NONE, 0, 0, 0, L, 0 },
     { "CURVE - CANON_CLOG2_to_LINEAR", VFX_TRANSFER_CANON_LOG2, S_NONE, 0, 0, 0, L, 0 },
     { "CURVE - CANON_CLOG3_to_LINEAR", VFX_TRANSFER_CANON_LOG3, S_NONE, 0, 0, 0, L, 0 },
     { "CURVE - ACEScct-LOG_to_LINEAR", VFX_TRANSFER_ACESCCT, S_NONE, 0, 0, 0, VFX_TRANSFER_LINEAR, 0 },
@@ -93,7 +98,7 @@ static const builtin BUILTINS[] = {
 static const char *const UNSUPPORTED[] = {
     "ACES-OUTPUT - ", "ACES-LMT - ", "ACES-SSTS",
     "DISPLAY - CIE-XYZ-D65_to_ST2084-DCDM-D65", "DISPLAY - CIE-XYZ-D65_to_DisplayP3-HDR",
-    "APPLE_LOG_to_ACES2065-1", "CURVE - APPLE_LOG_to_LINEAR", "UTILITY - ",
+    "UTILITY - ",
 };
 
 static const builtin *
