@@ -659,6 +659,55 @@ apple_log_builtin(void **state)
     vfx_ocio_config_free(cfg);
 }
 
+/* More OCIO 2.4 built-ins, against the input/output values of OCIO's own unit tests of them
+ * (src/OpenColorIO tests, BuiltinTransform "validate"), with the tolerances given there. */
+static void
+ocio_2_4_builtins(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *style;
+        double      tol;
+        int         n;
+        float       in[6], out[6];
+    } CASES[] = {
+        { "DISPLAY - CIE-XYZ-D65_to_DCDM-D65", 1e-6, 3, { 0.5f, 0.4f, 0.3f },
+          { 0.740738422348f, 0.679816639411f, 0.608609083713f } },
+        { "DISPLAY - CIE-XYZ-D65_to_ST2084-DCDM-D65", 1e-6, 3, { 0.5f, 0.4f, 0.3f },
+          { 0.440281573420f, 0.419284117712f, 0.392876186489f } },
+        { "DISPLAY - CIE-XYZ-D65_to_DisplayP3-HDR", 1e-6, 3, { 0.5f, 0.4f, 0.3f },
+          { 0.882580907776f, 0.581526360743f, 0.560636705000f } },
+        { "CURVE - HLG-OETF-INVERSE", 1e-5, 6, { 0.5f, 0.4f, 0.3f, -0.7f, 1.2f, 0.9f },
+          { 0.25f, 0.16f, 0.09f, -0.618367240391f, 9.032932830300f, 1.745512772886f } },
+        { "CURVE - HLG-OETF", 1e-5, 6, { 0.5f, 0.4f, 0.3f, -0.1f, 10.0f, 0.2f },
+          { 0.656409985167f, 0.608926718364f, 0.544089493962f, -0.316227766017f, 1.218326006877f,
+            0.4472135955f } },
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "ocio_profile_version: 2.4\nroles: {default: ref}\ncolorspaces:\n"
+                 "  - !<ColorSpace> {name: ref}\n"
+                 "  - !<ColorSpace>\n    name: b\n    to_scene_reference: !<BuiltinTransform> {style: %s}\n",
+                 CASES[i].style);
+        vfx_ocio_config *cfg = load_str(text);
+        vfx_color_processor *p = NULL;
+        if (vfx_ocio_processor_new(cfg, "b", "ref", &p) != VFX_OK)
+            fail_msg("%s: %s", CASES[i].style, vfx_error_message());
+        for (int k = 0; k < CASES[i].n; k += 3) {
+            float v[3] = { CASES[i].in[k], CASES[i].in[k + 1], CASES[i].in[k + 2] };
+            vfx_color_processor_apply_rgb(p, v);
+            for (int c = 0; c < 3; c++) {
+                const double want = CASES[i].out[k + c];
+                if (!(fabs(v[c] - want) <= CASES[i].tol * fmax(1.0, fabs(want))))
+                    fail_msg("%s: in %g: vfx %.9g, OCIO %.9g", CASES[i].style, CASES[i].in[k + c], v[c], want);
+            }
+        }
+        vfx_color_processor_free(p);
+        vfx_ocio_config_free(cfg);
+    }
+}
+
 int
 main(void)
 {
@@ -668,6 +717,7 @@ main(void)
         cmocka_unit_test(builtin_config),
         cmocka_unit_test(builtin_extensions),
         cmocka_unit_test(apple_log_builtin),
+        cmocka_unit_test(ocio_2_4_builtins),
         cmocka_unit_test(builtin_passes_ociocheck),
         cmocka_unit_test(bad_configs),
         cmocka_unit_test(transforms_and_inverse),
