@@ -30,7 +30,7 @@ typedef struct chain {
     char           compression[64];
     int32_t        level;
     int32_t        tile_w, tile_h;
-    int            quiet, runstats;
+    int            quiet, runstats, verbose;
     vfx_image     *inputs[STACK_MAX]; /* every file read (refs), for --runstats' read counters */
     int            n_inputs;
     double         t0;
@@ -244,6 +244,48 @@ cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     return rc;
 }
 
+/* Write the top image (and its subimages) to @p path with @p wo. */
+static vfx_status
+output_write(chain *c, vfx_image *im, const char *path, const vfx_write_options *wo)
+{
+    cli_progress pr;
+    cli_progress_init(&pr, path, vfx_rect_area(vfx_image_rod(im)), c->quiet);
+    vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
+    so.progress = cli_progress_fn;
+    so.progress_user = &pr;
+    int        k = c->n - 1, n_parts = 1 + c->n_more[k];
+    vfx_status s;
+    if (n_parts == 1) {
+        s = vfx_image_write(im, path, wo, &so);
+    } else { /* subimages: the parts of one file, each with these settings */
+        vfx_image               **ims = calloc((size_t) n_parts, sizeof *ims);
+        const vfx_write_options **wos = calloc((size_t) n_parts, sizeof *wos);
+        s = ims && wos ? VFX_OK : VFX_ERR_NOMEM;
+        for (int i = 0; i < n_parts && s == VFX_OK; i++) {
+            ims[i] = i == 0 ? im : c->more[k][i - 1];
+            wos[i] = wo;
+        }
+        if (s == VFX_OK)
+            s = vfx_image_write_parts(ims, n_parts, path, wos, &so);
+        free(ims);
+        free(wos);
+    }
+    cli_progress_end(&pr);
+    return s;
+}
+
+/* Did the writer refuse compression @p name (its open fails with VFX_ERR_ARG and a message
+ * naming the compression: "unknown compression \"piz\" (zip,png,...)")? Writers check their
+ * options before any pixel is rendered and leave no file behind, so a retry is safe. */
+static int
+compression_refused(vfx_status s, const char *name)
+{
+    char quoted[80];
+    snprintf(quoted, sizeof quoted, "\"%s\"", name);
+    const char *msg = vfx_error_message();
+    return s == VFX_ERR_ARG && msg && strstr(msg, "compression") && strstr(msg, quoted);
+}
+
 static int
 cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -259,10 +301,12 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     wo.tile_w = c->tile_w;
     wo.tile_h = c->tile_h;
     const char *v;
+    int         sticky = wo.compression != NULL; /* from --compression, not -o:compression= */
     if ((v = mod_get(mods, n_mods, "compression"))) {
         if (cli_parse_compression(v, comp, sizeof comp, &wo.level) != 0)
             return usage("bad compression '%s'", v);
         wo.compression = comp;
+        sticky = 0;
     }
     if ((v = mod_get(mods, n_mods, "type")) || (v = mod_get(mods, n_mods, "datatype")) ||
         (v = mod_get(mods, n_mods, "bits"))) {
@@ -275,29 +319,17 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     if ((v = mod_get(mods, n_mods, "scanline")) && atoi(v))
         wo.tile_w = wo.tile_h = 0;
 
-    cli_progress pr;
-    cli_progress_init(&pr, args[0], vfx_rect_area(vfx_image_rod(im)), c->quiet);
-    vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
-    so.progress = cli_progress_fn;
-    so.progress_user = &pr;
-    int        k = c->n - 1, n_parts = 1 + c->n_more[k];
-    vfx_status s;
-    if (n_parts == 1) {
-        s = vfx_image_write(im, args[0], &wo, &so);
-    } else { /* subimages: the parts of one file, each with these settings */
-        vfx_image               **ims = calloc((size_t) n_parts, sizeof *ims);
-        const vfx_write_options **wos = calloc((size_t) n_parts, sizeof *wos);
-        s = ims && wos ? VFX_OK : VFX_ERR_NOMEM;
-        for (int i = 0; i < n_parts && s == VFX_OK; i++) {
-            ims[i] = i == 0 ? im : c->more[k][i - 1];
-            wos[i] = &wo;
-        }
-        if (s == VFX_OK)
-            s = vfx_image_write_parts(ims, n_parts, args[0], wos, &so);
-        free(ims);
-        free(wos);
+    vfx_status s = output_write(c, im, args[0], &wo);
+    if (s != VFX_OK && sticky && compression_refused(s, wo.compression)) {
+        /* oiiotool: a --compression the output's format does not know is ignored (with its
+         * level); only an explicit -o:compression= it does not know is an error. */
+        if (c->verbose)
+            fprintf(stderr, "vfx: %s: format ignores --compression %s (%s)\n", args[0],
+                    wo.compression, vfx_error_message());
+        wo.compression = NULL;
+        wo.level = -1;
+        s = output_write(c, im, args[0], &wo);
     }
-    cli_progress_end(&pr);
     if (s != VFX_OK)
         return fail(args[0], s);
     return 0;
@@ -1332,6 +1364,8 @@ cmd_flag(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mod
     (void) args, (void) mods, (void) n_mods;
     if (strcmp(cmd->name, "-q") == 0)
         c->quiet = 1;
+    else if (strcmp(cmd->name, "-v") == 0)
+        c->verbose = 1;
     else if (strcmp(cmd->name, "--runstats") == 0)
         c->runstats = 1;
     return 0;
@@ -1946,7 +1980,7 @@ static const chain_cmd commands[] = {
                                      "(-o then writes a multi-part EXR)" },
     { "--subimage", 1, cmd_subimage, "N|NAME: keep one subimage of the top image" },
     { "-d", 1, cmd_type, "TYPE: data type of later outputs (u8 u16 u32 half float)" },
-    { "--compression", 1, cmd_compression, "NAME[:LEVEL]: compression of later outputs" },
+    { "--compression", 1, cmd_compression, "NAME[:LEVEL]: compression of later outputs (a format that does not know NAME ignores it)" },
     { "--tile", 1, cmd_tile, "WxH: later outputs are tiled" },
     { "--scanline", 0, cmd_scanline, "later outputs are scanline / strips" },
     { "--create", 2, cmd_create, "WxH N: a black image of N channels" },
@@ -2070,6 +2104,7 @@ static const chain_cmd commands[] = {
     { "--warnpercent", 1, cmd_diffopt, "P: --diff allows P % of pixels to warn (0)" },
     { "--hardwarn", 1, cmd_diffopt, "T: --diff warns if any error exceeds T (inf)" },
     { "-q", 0, cmd_flag, "quiet: no progress line" },
+    { "-v", 0, cmd_flag, "verbose: notes such as a --compression a later output's format ignores" },
     { "--runstats", 0, cmd_flag, "print time, peak memory, bytes read and cache counters at the end" },
     { "--threads", 1, cmd_skip, "N: worker threads" },
     { "--memory", 1, cmd_skip, "SIZE: tile cache budget (512M, 4G, 25%)" },

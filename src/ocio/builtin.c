@@ -17,7 +17,8 @@ typedef enum step_kind {
     S_RGB_TO_XYZ,  /* RGB (prim, cat) -> CIE XYZ D65 */
     S_RGB_TO_RGB,  /* prim -> prim2 */
     S_UNSUPPORTED,
-    S_HLG_1000     /* CIE XYZ D65 (1.0 = 100 nits) -> Rec.2020 HLG for a 1000 nit display */
+    S_HLG_1000,    /* CIE XYZ D65 (1.0 = 100 nits) -> Rec.2020 HLG for a 1000 nit display */
+    S_SCALE        /* a uniform scale after the decode (see scale_of) */
 } step_kind;
 
 typedef struct builtin {
@@ -57,6 +58,11 @@ static const builtin BUILTINS[] = {
       0, VFX_CAT_CAT02, L, 0 },
     { "CANON_CLOG3-CGAMUT_to_ACES2065-1", VFX_TRANSFER_CANON_LOG3, S_TO_AP0, VFX_PRIMARIES_CANON_CINEMA_GAMUT,
       0, VFX_CAT_CAT02, L, 0 },
+    /* OCIO 2.4: the Apple Log decode (OCIO samples it into a half-domain LUT), then Rec.2020 ->
+     * AP0 with a Bradford adaptation */
+    { "APPLE_LOG_to_ACES2065-1", VFX_TRANSFER_APPLE_LOG, S_TO_AP0, VFX_PRIMARIES_REC2020, 0, VFX_CAT_BRADFORD,
+      L, 0 },
+    { "CURVE - APPLE_LOG_to_LINEAR", VFX_TRANSFER_APPLE_LOG, S_NONE, 0, 0, 0, L, 0 },
     { "CURVE - CANON_CLOG2_to_LINEAR", VFX_TRANSFER_CANON_LOG2, S_NONE, 0, 0, 0, L, 0 },
     { "CURVE - CANON_CLOG3_to_LINEAR", VFX_TRANSFER_CANON_LOG3, S_NONE, 0, 0, 0, L, 0 },
     { "CURVE - ACEScct-LOG_to_LINEAR", VFX_TRANSFER_ACESCCT, S_NONE, 0, 0, 0, VFX_TRANSFER_LINEAR, 0 },
@@ -85,16 +91,35 @@ static const builtin BUILTINS[] = {
       VFX_TRANSFER_HLG, 0 },
     { "DISPLAY - CIE-XYZ-D65_to_ST2084-P3-D65", L, S_XYZ_TO_RGB, VFX_PRIMARIES_DISPLAY_P3, 0, VFX_CAT_NONE,
       VFX_TRANSFER_PQ, 0 },
+    /* OCIO 2.4 styles. DCDM: X'Y'Z' = (XYZ * 48/52.37)^(1/2.6) (SMPTE ST 428-1), negatives to 0;
+     * its PQ variant is the PQ encode of XYZ (1.0 = 100 nits); DisplayP3-HDR is Display P3 with
+     * the sRGB curve mirrored below 0 and extended above 1; the HLG curves are BT.2100's OETF
+     * on scene light scaled by 1/3 (E <= 0.25 gives sqrt(E)), mirrored, not clamped above 1. */
+    { "DISPLAY - CIE-XYZ-D65_to_DCDM-D65", L, S_SCALE, 0, 0, VFX_CAT_NONE, L, 26 },
+    { "DISPLAY - CIE-XYZ-D65_to_ST2084-DCDM-D65", L, S_NONE, 0, 0, 0, VFX_TRANSFER_PQ, 0 },
+    { "DISPLAY - CIE-XYZ-D65_to_DisplayP3-HDR", L, S_XYZ_TO_RGB, VFX_PRIMARIES_DISPLAY_P3, 0, VFX_CAT_NONE,
+      VFX_TRANSFER_SRGB, 0 },
+    { "CURVE - HLG-OETF", L, S_SCALE, 0, 0, VFX_CAT_NONE, VFX_TRANSFER_HLG, 0 },
+    { "CURVE - HLG-OETF-INVERSE", VFX_TRANSFER_HLG, S_SCALE, 0, 0, VFX_CAT_NONE, L, 0 },
 };
 #undef L
 
 /* Styles of OCIO releases after 2.1 that vfx cannot express yet (prefix match); the ACES
  * styles of 2.1 are in builtin_aces.c. */
 static const char *const UNSUPPORTED[] = {
-    "ACES-OUTPUT - ", "ACES-LMT - ", "ACES-SSTS",
-    "DISPLAY - CIE-XYZ-D65_to_ST2084-DCDM-D65", "DISPLAY - CIE-XYZ-D65_to_DisplayP3-HDR",
-    "APPLE_LOG_to_ACES2065-1", "CURVE - APPLE_LOG_to_LINEAR", "UTILITY - ",
+    "ACES-OUTPUT - ", "ACES-LMT - ", "ACES-SSTS", "UTILITY - ",
 };
+
+/* The S_SCALE factor of a style: DCDM's 48/52.37 (SMPTE ST 428-1 normalises XYZ by 52.37
+ * cd/m^2 for a 48 cd/m^2 white), and the 1/3 (3 back) that puts OCIO's HLG curve break at
+ * E = 0.25 */
+static double
+scale_of(const char *style)
+{
+    if (strstr(style, "DCDM"))
+        return 48.0 / 52.37;
+    return strstr(style, "INVERSE") ? 3.0 : 1.0 / 3.0;
+}
 
 static const builtin *
 find(const char *style)
@@ -242,6 +267,12 @@ vfx__ocio_builtin_append(const char *style, vfx_color_processor *p)
         VFX_TRY(vfx_color_processor_append_range(p, 0.0, 1.0, 0.0, 1.0, VFX_DIR_FORWARD));
         break;
     }
+    case S_SCALE: {
+        const double k = scale_of(bi->style);
+        const double d[9] = { k, 0, 0, 0, k, 0, 0, 0, k };
+        VFX_TRY(vfx_color_processor_append_matrix(p, d, NULL));
+        break;
+    }
     case S_UNSUPPORTED:
         return vfx__fail(VFX_ERR_UNSUPPORTED, "BuiltinTransform '%s' is not supported by vfx yet", style);
     }
@@ -251,7 +282,7 @@ vfx__ocio_builtin_append(const char *style, vfx_color_processor *p)
         /* OCIO's sRGB displays are a moncurve: its linear segment continues below 0 (the
          * MIRROR NEGS variant mirrors), where VFX_TRANSFER_SRGB mirrors the whole curve */
         static const double g[3] = { 2.4, 2.4, 2.4 }, o[3] = { 0.055, 0.055, 0.055 };
-        int mirror = strstr(bi->style, "MIRROR NEGS") != NULL;
+        int mirror = strstr(bi->style, "MIRROR NEGS") != NULL || strstr(bi->style, "P3-HDR") != NULL;
         VFX_TRY(vfx_color_processor_append_moncurve(p, g, o, mirror ? VFX_NEGATIVE_MIRROR : VFX_NEGATIVE_PASS_THRU,
                                                     VFX_DIR_INVERSE));
     } else if (bi->encode != VFX_TRANSFER_LINEAR) {

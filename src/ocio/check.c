@@ -74,7 +74,7 @@ vfx_ocio_config_check(const vfx_ocio_config *cfg, uint32_t flags, vfx_ocio_check
         const vfx__ocio_cs *cs = &cfg->cs[i];
         vfx_color_processor *p = NULL;
         snprintf(what, sizeof what, "colour space '%s'", cs->name);
-        vfx__ocio_build b = { cfg, 0, 0, 0 };
+        vfx__ocio_build b = { cfg, 0, 0, 0, 0, 0 };
         VFX_TRY(vfx_color_processor_new(&p));
         vfx_status st = cs->to_ref ? vfx__ocio_build_xf(&b, cs->to_ref, 0, p) : VFX_OK;
         if (st == VFX_OK && cs->from_ref)

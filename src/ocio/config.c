@@ -1031,7 +1031,7 @@ check_xf(vfx_ocio_config *cfg, const yaml_node_t *xf)
 {
     if (!xf)
         return VFX_OK;
-    vfx__ocio_build b = { cfg, 0, 0, 1 };
+    vfx__ocio_build b = { cfg, 0, 0, 1, 0, 0 };
     return vfx__ocio_build_xf(&b, xf, 0, NULL);
 }
 
@@ -1040,7 +1040,7 @@ check_looks_str(vfx_ocio_config *cfg, const char *looks, const yaml_node_t *at)
 {
     if (!looks || !looks[0])
         return VFX_OK;
-    vfx__ocio_build b = { cfg, 0, 0, 1 };
+    vfx__ocio_build b = { cfg, 0, 0, 1, 0, 0 };
     int32_t cur = -1;
     vfx_status st = vfx__ocio_build_looks(&b, looks, &cur, NULL);
     if (st == VFX_ERR_NOT_FOUND || st == VFX_ERR_CORRUPT)

@@ -124,6 +124,8 @@ typedef struct vfx__ocio_build {
     int32_t                depth;
     int64_t                visits;
     int                    check_only; /* validate references, load no files, build nothing */
+    int                    dv_inverse; /* set by the dispatch for an inverted DisplayViewTransform */
+    int                    looks_no_bypass; /* looks reach their process space even from data */
 } vfx__ocio_build;
 
 /** Append transform node @p xf (forward, or inverse when @p inverse) to @p p (NULL when
@@ -139,9 +141,12 @@ vfx_status vfx__ocio_build_nt(vfx__ocio_build *b, int32_t i, int inverse, vfx_co
 /** Append @p looks ("+a, -b"), moving *cur through the looks' process spaces. */
 vfx_status vfx__ocio_build_looks(vfx__ocio_build *b, const char *looks, int32_t *cur,
                                  vfx_color_processor *p);
-/** Append @p src (index) to a display and view, with @p looks (NULL: the view's). */
+/** Append @p src (index) to a display and view, with @p looks (NULL: the view's). @p data_bypass
+ *  1: a data source or display colour space passes through (the default); 0: the view applies
+ *  to it too (DisplayViewTransform's `data_bypass: false`). */
 vfx_status vfx__ocio_build_display(vfx__ocio_build *b, int32_t src, const char *display,
-                                   const char *view, const char *looks, vfx_color_processor *p);
+                                   const char *view, const char *looks, int data_bypass,
+                                   vfx_color_processor *p);
 
 /* ---- builtin.c --------------------------------------------------------------------------- */
 /** 1 when @p style names a built-in transform vfx knows (case-insensitive). */

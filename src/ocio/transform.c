@@ -361,7 +361,10 @@ xf_exposure_contrast(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx
 
 /* GradingPrimaryTransform: {style: log|linear|video, brightness|contrast|gamma|offset|exposure|
  * lift|gain: {rgb: [r, g, b], master: m}, pivot: {contrast, black, white}, saturation,
- * clamp: {black, white}} */
+ * clamp: {black, white}}. As OCIO 2.1 reads it: a key left out keeps the style's neutral value
+ * (vfx_grading_primary_default), but a key that is given needs both `rgb` (exactly 3 values) and
+ * `master` (OCIO refuses the config otherwise, so a missing one is an error here too, not a
+ * guess), and `pivot` / `clamp` need at least one of their keys. */
 static vfx_status
 grading_rgbm(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, vfx_grading_rgbm *v)
 {
@@ -370,12 +373,46 @@ grading_rgbm(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, vfx_gra
         return VFX_OK;
     if (n->type != YAML_MAPPING_NODE)
         return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s must be {rgb: [r, g, b], master: m}", key);
-    double rgb[3] = { v->r, v->g, v->b };
-    VFX_TRY(get_rgb(b, n, "rgb", 0.0, rgb));
+    const yaml_node_t *rn = vfx__ocio_map_get(b->cfg, n, "rgb");
+    if (!rn || !vfx__ocio_map_get(b->cfg, n, "master"))
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT,
+                                 "%s: both rgb and master are required (as OCIO 2.1 wants)", key);
+    double rgb[3];
+    int k = 0;
+    if (rn->type != YAML_SEQUENCE_NODE)
+        return vfx__ocio_fail_at(b->cfg, rn, VFX_ERR_CORRUPT, "%s: rgb must be a list of 3 numbers", key);
+    VFX_TRY(get_nums(b, n, "rgb", rgb, 3, &k));
+    if (k != 3)
+        return vfx__ocio_fail_at(b->cfg, rn, VFX_ERR_CORRUPT, "%s: rgb must be a list of 3 numbers", key);
     v->r = rgb[0];
     v->g = rgb[1];
     v->b = rgb[2];
     return get_one(b, n, "master", v->master, &v->master);
+}
+
+/* pivot: {contrast, black, white} or clamp: {black, white}: a map with at least one of @p keys;
+ * the keys left out keep their values in @p out. */
+static vfx_status
+grading_map(vfx__ocio_build *b, const yaml_node_t *xf, const char *key, const char *const *keys,
+            double *const *out, int n_keys)
+{
+    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, key);
+    if (!n)
+        return VFX_OK;
+    if (n->type != YAML_MAPPING_NODE)
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s must be a map", key);
+    int found = 0;
+    for (int i = 0; i < n_keys; i++) {
+        if (vfx__ocio_map_get(b->cfg, n, keys[i])) {
+            found++;
+            VFX_TRY(get_one(b, n, keys[i], *out[i], out[i]));
+        }
+    }
+    if (!found)
+        return vfx__ocio_fail_at(b->cfg, n, VFX_ERR_CORRUPT, "%s: give at least one of %s%s%s%s%s", key,
+                                 keys[0], n_keys > 1 ? ", " : "", n_keys > 1 ? keys[1] : "",
+                                 n_keys > 2 ? ", " : "", n_keys > 2 ? keys[2] : "");
+    return VFX_OK;
 }
 
 /* The `style` of a grading transform: log (the default), linear or video. */
@@ -408,16 +445,12 @@ xf_grading_primary(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
     VFX_TRY(grading_rgbm(b, xf, "lift", &g.lift));
     VFX_TRY(grading_rgbm(b, xf, "gain", &g.gain));
     VFX_TRY(get_one(b, xf, "saturation", 1.0, &g.saturation));
-    const yaml_node_t *n = vfx__ocio_map_get(b->cfg, xf, "pivot");
-    if (n) {
-        VFX_TRY(get_one(b, n, "contrast", g.pivot, &g.pivot));
-        VFX_TRY(get_one(b, n, "black", g.pivot_black, &g.pivot_black));
-        VFX_TRY(get_one(b, n, "white", g.pivot_white, &g.pivot_white));
-    }
-    if ((n = vfx__ocio_map_get(b->cfg, xf, "clamp")) != NULL) {
-        VFX_TRY(get_one(b, n, "black", g.clamp_black, &g.clamp_black));
-        VFX_TRY(get_one(b, n, "white", g.clamp_white, &g.clamp_white));
-    }
+    static const char *const pivot_keys[] = { "contrast", "black", "white" };
+    double *const pivots[] = { &g.pivot, &g.pivot_black, &g.pivot_white };
+    VFX_TRY(grading_map(b, xf, "pivot", pivot_keys, pivots, 3));
+    static const char *const clamp_keys[] = { "black", "white" };
+    double *const clamps[] = { &g.clamp_black, &g.clamp_white };
+    VFX_TRY(grading_map(b, xf, "clamp", clamp_keys, clamps, 2));
     vfx_color_processor *tmp = NULL;
     vfx_status s = vfx_color_processor_new(&tmp);
     if (s == VFX_OK)
@@ -848,10 +881,27 @@ xf_display_fwd(vfx__ocio_build *b, const yaml_node_t *xf, vfx_color_processor *p
     if (!vfx__ocio_find_view(b->cfg, disp, view))
         return vfx__ocio_fail_at(b->cfg, xf, VFX_ERR_CORRUPT, "display '%s' view '%s' is not defined",
                                  disp, view);
+    /* data_bypass: false sends data spaces through the view too (as OCIO 2.1) */
+    const yaml_node_t *dbn = vfx__ocio_map_get(b->cfg, xf, "data_bypass");
+    const char *db = vfx__ocio_scalar(dbn);
+    int keep = 1;
+    if (dbn && strcasecmp(db, "false") == 0)
+        keep = 0;
+    else if (dbn && strcasecmp(db, "true") != 0)
+        return vfx__ocio_fail_at(b->cfg, dbn, VFX_ERR_CORRUPT, "data_bypass must be true or false, not '%s'", db);
     if (!p)
         return VFX_OK;
     const char *lb = get_str(b, xf, "looks_bypass");
-    return vfx__ocio_build_display(b, s, disp, view, parse_bool_str(lb) ? "" : NULL, p);
+    /* OCIO 2.1's inverse without data bypass is not the inverse of its forward: going back it
+     * converts from a look's process space to a data source in full, where the forward enters
+     * the look with the data untouched. Built forward here and inverted by the caller, so the
+     * forward gets the full conversion into the look's process space (measured, ocioconvert). */
+    int saved = b->looks_no_bypass;
+    b->looks_no_bypass = b->dv_inverse && !keep;
+    b->dv_inverse = 0;
+    vfx_status st = vfx__ocio_build_display(b, s, disp, view, parse_bool_str(lb) ? "" : NULL, keep, p);
+    b->looks_no_bypass = saved;
+    return st;
 }
 
 /* ---- dispatch ----------------------------------------------------------------------------- */
@@ -914,8 +964,10 @@ vfx__ocio_build_xf(vfx__ocio_build *b, const yaml_node_t *xf, int inverse, vfx_c
         st = xf_cs(b, xf, inverse, p);
     else if (strcmp(tag, "LookTransform") == 0)
         st = forward_then_maybe_invert(b, xf, inverse, p, xf_look_fwd);
-    else if (strcmp(tag, "DisplayViewTransform") == 0)
+    else if (strcmp(tag, "DisplayViewTransform") == 0) {
+        b->dv_inverse = inverse;
         st = forward_then_maybe_invert(b, xf, inverse, p, xf_display_fwd);
+    }
     else if (strcmp(tag, "GradingPrimaryTransform") == 0)
         st = xf_grading_primary(b, xf, inverse, p);
     else if (strcmp(tag, "GradingRGBCurveTransform") == 0)
@@ -1077,7 +1129,7 @@ vfx__ocio_build_looks(vfx__ocio_build *b, const char *looks, int32_t *cur, vfx_c
             return vfx__ocio_fail_at(cfg, lk->node, VFX_ERR_CORRUPT, "look '%s': process space '%s' is "
                                      "not defined", lk->name, lk->process_space);
         if (p)
-            VFX_TRY(vfx__ocio_build_convert(b, *cur, ps, p));
+            VFX_TRY(convert(b, *cur, ps, !b->looks_no_bypass, p));
         if (b->check_only) {
             *cur = ps;
             continue;
@@ -1093,7 +1145,7 @@ vfx__ocio_build_looks(vfx__ocio_build *b, const char *looks, int32_t *cur, vfx_c
 
 vfx_status
 vfx__ocio_build_display(vfx__ocio_build *b, int32_t src, const char *display, const char *view,
-                        const char *looks, vfx_color_processor *p)
+                        const char *looks, int data_bypass, vfx_color_processor *p)
 {
     const vfx_ocio_config *cfg = b->cfg;
     const vfx__ocio_view *v = vfx__ocio_find_view(cfg, display, view);
@@ -1111,7 +1163,7 @@ vfx__ocio_build_display(vfx__ocio_build *b, int32_t src, const char *display, co
         /* a view naming a named transform (OCIO 2.1, views without a view transform only): the
          * looks run from the source space, then the named transform applies forward to the
          * values as they are, whatever space the looks left them in (as ocioconvert 2.1.2) */
-        if (cfg->cs[src].isdata)
+        if (cfg->cs[src].isdata && data_bypass)
             return VFX_OK;
         int32_t cur = src;
         VFX_TRY(vfx__ocio_build_looks(b, looks ? looks : v->looks, &cur, p));
@@ -1120,12 +1172,15 @@ vfx__ocio_build_display(vfx__ocio_build *b, int32_t src, const char *display, co
     if (dcs < 0)
         return vfx__ocio_fail_at(cfg, v->node, VFX_ERR_CORRUPT, "view '%s': colour space '%s' is not "
                                  "defined", v->name, csn);
-    if (cfg->cs[src].isdata || cfg->cs[dcs].isdata)
+    if ((cfg->cs[src].isdata || cfg->cs[dcs].isdata) && data_bypass)
         return VFX_OK;
+    /* Without data bypass (OCIO 2.1, measured with ocioconvert): a look still reaches its
+     * process space with the usual bypass (a data source enters the look as it is), while the
+     * conversion to a view's colour space and the view transform path apply in full. */
     int32_t cur = src;
     VFX_TRY(vfx__ocio_build_looks(b, looks ? looks : v->looks, &cur, p));
     if (!vt_view)
-        return vfx__ocio_build_convert(b, cur, dcs, p);
+        return convert(b, cur, dcs, data_bypass, p);
     const vfx__ocio_vt *vt = vfx__ocio_find_vt(cfg, v->view_transform);
     if (!vt)
         return vfx__ocio_fail_at(cfg, v->node, VFX_ERR_CORRUPT, "view '%s': view transform '%s' is not "
@@ -1183,7 +1238,7 @@ vfx_ocio_look_processor_new(const vfx_ocio_config *cfg, const char *src, const c
         return vfx__fail(VFX_ERR_ARG, "ocio: NULL argument");
     *out = NULL;
     int32_t s, d;
-    vfx__ocio_build b = { cfg, 0, 0, 0 };
+    vfx__ocio_build b = { cfg, 0, 0, 0, 0, 0 };
     vfx_color_processor *p = NULL;
     if ((!looks || !looks[0]) && src && dst) {
         VFX_TRY(vfx_color_processor_new(&p));
@@ -1215,7 +1270,7 @@ vfx_ocio_named_transform_processor_new(const vfx_ocio_config *cfg, const char *n
         return vfx__fail(VFX_ERR_NOT_FOUND, "ocio: %s: no named transform '%s'", cfg->src_name, name);
     vfx_color_processor *p = NULL;
     VFX_TRY(vfx_color_processor_new(&p));
-    vfx__ocio_build b = { cfg, 0, 0, 0 };
+    vfx__ocio_build b = { cfg, 0, 0, 0, 0, 0 };
     return finish(vfx__ocio_build_nt(&b, i, dir == VFX_DIR_INVERSE, p), p, out);
 }
 
@@ -1238,8 +1293,8 @@ vfx_ocio_display_processor_new(const vfx_ocio_config *cfg, const char *src, cons
     VFX_TRY(lookup(cfg, src, &s));
     vfx_color_processor *p = NULL;
     VFX_TRY(vfx_color_processor_new(&p));
-    vfx__ocio_build b = { cfg, 0, 0, 0 };
-    vfx_status st = vfx__ocio_build_display(&b, s, display, view, looks, p);
+    vfx__ocio_build b = { cfg, 0, 0, 0, 0, 0 };
+    vfx_status st = vfx__ocio_build_display(&b, s, display, view, looks, 1, p);
     if (st == VFX_OK && dir == VFX_DIR_INVERSE) {
         vfx_color_processor *inv = NULL;
         st = vfx_color_processor_inverse(p, &inv);

@@ -261,6 +261,27 @@ cdl_asc_clamps(void **state)
     vfx_color_processor_free(p);
 }
 
+/* saturation 1 leaves each channel alone (OCIO skips it): a small channel next to a huge HDR one
+ * keeps its value in both directions (it used to become luma + (v - luma) = 0) */
+static void
+cdl_unit_saturation_keeps_small_channels(void **state)
+{
+    (void) state;
+    vfx_cdl cdl = { { 1.5, 1.0, 0.5 }, { 0.0, 0.0, 0.0 }, { 1.0, 1.0, 1.0 }, 1.0 };
+    for (int dir = 0; dir < 2; dir++) {
+        vfx_color_processor *p = new_proc();
+        assert_int_equal(vfx_color_processor_append_cdl(p, &cdl, VFX_CDL_NO_CLAMP,
+                                                        dir ? VFX_DIR_INVERSE : VFX_DIR_FORWARD), VFX_OK);
+        float v[3] = { 1.0e18f, 185363.8f, 13.0f };
+        vfx_color_processor_apply_rgb(p, v);
+        double k[3] = { dir ? 1 / 1.5 : 1.5, 1.0, dir ? 2.0 : 0.5 };
+        assert_true(near(v[0], 1.0e18 * k[0], 0, 1e-6));
+        assert_true(near(v[1], 185363.8 * k[1], 0, 1e-6));
+        assert_true(near(v[2], 13.0 * k[2], 0, 1e-6));
+        vfx_color_processor_free(p);
+    }
+}
+
 static void
 exposure_contrast_styles(void **state)
 {
@@ -329,6 +350,7 @@ main(void)
         cmocka_unit_test(lut1d_inverse_is_exact),
         cmocka_unit_test(strides_and_errors),
         cmocka_unit_test(cdl_asc_clamps),
+        cmocka_unit_test(cdl_unit_saturation_keeps_small_channels),
         cmocka_unit_test(exposure_contrast_styles),
         cmocka_unit_test(fixed_functions_round_trip),
     };

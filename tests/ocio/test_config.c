@@ -613,6 +613,101 @@ nomem_sweep(void **state)
     }
 }
 
+/* OCIO 2.4's Apple Log built-ins (Debian's OCIO 2.1 has none to compare with): the decode of
+ * Apple's white paper, then the Rec.2020 -> ACES AP0 Bradford matrix as published by the ACES
+ * project; within 1e-6 (OCIO samples the curve into a half LUT, within a few 1e-6 of this) */
+static void
+apple_log_builtin(void **state)
+{
+    (void) state;
+    static const char text[] =
+        "ocio_profile_version: 2.4\nroles: {default: aces}\ncolorspaces:\n"
+        "  - !<ColorSpace> {name: aces}\n"
+        "  - !<ColorSpace>\n    name: alog\n"
+        "    to_scene_reference: !<BuiltinTransform> {style: APPLE_LOG_to_ACES2065-1}\n"
+        "  - !<ColorSpace>\n    name: alog_curve\n"
+        "    to_scene_reference: !<BuiltinTransform> {style: CURVE - APPLE_LOG_to_LINEAR}\n";
+    static const double M[9] = { 0.6790856, 0.1577009, 0.1632135, 0.0460020, 0.8590546,
+                                 0.0949434, -0.0005739, 0.0284677, 0.9721062 };
+    static const float CODES[][3] = { { 0.0f, 0.1f, 0.2f }, { 0.4f, 0.5f, 0.6f }, { 0.7f, 0.8f, 0.9f },
+                                      { -0.1f, 0.004f, 1.0f } };
+    vfx_ocio_config *cfg = NULL;
+    assert_int_equal(vfx_ocio_config_new_from_memory(text, strlen(text), NULL, "alog.ocio", &cfg), VFX_OK);
+    vfx_color_processor *full = NULL, *curve = NULL;
+    assert_int_equal(vfx_ocio_processor_new(cfg, "alog", "aces", &full), VFX_OK);
+    assert_int_equal(vfx_ocio_processor_new(cfg, "alog_curve", "aces", &curve), VFX_OK);
+    for (size_t i = 0; i < sizeof CODES / sizeof CODES[0]; i++) {
+        double lin[3];
+        for (int c = 0; c < 3; c++) { /* Apple Log Profile White Paper (2023) */
+            const double v = CODES[i][c], r0 = -0.05641088, rt = 0.01, k = 47.28711236;
+            const double pt = k * (rt - r0) * (rt - r0);
+            lin[c] = v >= pt ? pow(2.0, (v - 0.69336945) / 0.08550479) - 0.00964052
+                     : v >= 0.0 ? sqrt(v / k) + r0 : r0;
+        }
+        float a[3] = { CODES[i][0], CODES[i][1], CODES[i][2] }, b[3] = { a[0], a[1], a[2] };
+        vfx_color_processor_apply_rgb(full, a);
+        vfx_color_processor_apply_rgb(curve, b);
+        for (int r = 0; r < 3; r++) {
+            const double want = M[3 * r] * lin[0] + M[3 * r + 1] * lin[1] + M[3 * r + 2] * lin[2];
+            if (fabs(a[r] - want) > 1e-6 + 1e-6 * fabs(want) || fabs(b[r] - lin[r]) > 1e-6 + 1e-6 * fabs(lin[r]))
+                fail_msg("codes (%g %g %g) ch %d: full %.7g want %.7g, curve %.7g want %.7g", CODES[i][0],
+                         CODES[i][1], CODES[i][2], r, a[r], want, b[r], lin[r]);
+        }
+    }
+    vfx_color_processor_free(full);
+    vfx_color_processor_free(curve);
+    vfx_ocio_config_free(cfg);
+}
+
+/* More OCIO 2.4 built-ins, against the input/output values of OCIO's own unit tests of them
+ * (src/OpenColorIO tests, BuiltinTransform "validate"), with the tolerances given there. */
+static void
+ocio_2_4_builtins(void **state)
+{
+    (void) state;
+    static const struct {
+        const char *style;
+        double      tol;
+        int         n;
+        float       in[6], out[6];
+    } CASES[] = {
+        { "DISPLAY - CIE-XYZ-D65_to_DCDM-D65", 1e-6, 3, { 0.5f, 0.4f, 0.3f },
+          { 0.740738422348f, 0.679816639411f, 0.608609083713f } },
+        { "DISPLAY - CIE-XYZ-D65_to_ST2084-DCDM-D65", 1e-6, 3, { 0.5f, 0.4f, 0.3f },
+          { 0.440281573420f, 0.419284117712f, 0.392876186489f } },
+        { "DISPLAY - CIE-XYZ-D65_to_DisplayP3-HDR", 1e-6, 3, { 0.5f, 0.4f, 0.3f },
+          { 0.882580907776f, 0.581526360743f, 0.560636705000f } },
+        { "CURVE - HLG-OETF-INVERSE", 1e-5, 6, { 0.5f, 0.4f, 0.3f, -0.7f, 1.2f, 0.9f },
+          { 0.25f, 0.16f, 0.09f, -0.618367240391f, 9.032932830300f, 1.745512772886f } },
+        { "CURVE - HLG-OETF", 1e-5, 6, { 0.5f, 0.4f, 0.3f, -0.1f, 10.0f, 0.2f },
+          { 0.656409985167f, 0.608926718364f, 0.544089493962f, -0.316227766017f, 1.218326006877f,
+            0.4472135955f } },
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "ocio_profile_version: 2.4\nroles: {default: ref}\ncolorspaces:\n"
+                 "  - !<ColorSpace> {name: ref}\n"
+                 "  - !<ColorSpace>\n    name: b\n    to_scene_reference: !<BuiltinTransform> {style: %s}\n",
+                 CASES[i].style);
+        vfx_ocio_config *cfg = load_str(text);
+        vfx_color_processor *p = NULL;
+        if (vfx_ocio_processor_new(cfg, "b", "ref", &p) != VFX_OK)
+            fail_msg("%s: %s", CASES[i].style, vfx_error_message());
+        for (int k = 0; k < CASES[i].n; k += 3) {
+            float v[3] = { CASES[i].in[k], CASES[i].in[k + 1], CASES[i].in[k + 2] };
+            vfx_color_processor_apply_rgb(p, v);
+            for (int c = 0; c < 3; c++) {
+                const double want = CASES[i].out[k + c];
+                if (!(fabs(v[c] - want) <= CASES[i].tol * fmax(1.0, fabs(want))))
+                    fail_msg("%s: in %g: vfx %.9g, OCIO %.9g", CASES[i].style, CASES[i].in[k + c], v[c], want);
+            }
+        }
+        vfx_color_processor_free(p);
+        vfx_ocio_config_free(cfg);
+    }
+}
+
 int
 main(void)
 {
@@ -621,6 +716,8 @@ main(void)
         cmocka_unit_test(aces_cg_queries),
         cmocka_unit_test(builtin_config),
         cmocka_unit_test(builtin_extensions),
+        cmocka_unit_test(apple_log_builtin),
+        cmocka_unit_test(ocio_2_4_builtins),
         cmocka_unit_test(builtin_passes_ociocheck),
         cmocka_unit_test(bad_configs),
         cmocka_unit_test(transforms_and_inverse),

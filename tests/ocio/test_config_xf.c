@@ -1,7 +1,7 @@
 /* Config transforms and view kinds of OCIO 2.1 beyond the basic ones: ExposureContrastTransform
  * (every style, log exposure step and mid grey, missing "dynamic" values, direction inverse and
- * inside inverted groups), FileTransform's cdl_style, ColorSpaceTransform's data_bypass, views
- * naming a named transform (display and shared views, with looks, data sources), a
+ * inside inverted groups), GradingPrimaryTransform with keys left out, FileTransform's
+ * cdl_style, ColorSpaceTransform's and DisplayViewTransform's data_bypass, views naming a named transform (display and shared views, with looks, data sources), a
  * display-referred default_view_transform, and the CTF log ExposureContrast with its own step
  * and mid grey. Results are compared with Debian's
  * OpenColorIO 2.1 (`ocioconvert` on configs written here, samples in a PFM image read back from
@@ -70,7 +70,69 @@ static const char EC_CONFIG[] =
     "  - !<ColorSpace>\n    name: cst_no_bypass\n"
     "    to_scene_reference: !<ColorSpaceTransform> {src: raw, dst: log, data_bypass: false}\n"
     "  - !<ColorSpace>\n    name: cst_bypass\n"
-    "    from_scene_reference: !<ColorSpaceTransform> {src: log, dst: raw, data_bypass: true}\n";
+    "    from_scene_reference: !<ColorSpaceTransform> {src: log, dst: raw, data_bypass: true}\n"
+    /* GradingPrimaryTransform with keys left out: each keeps its style's neutral value
+     * (contrast, gamma, gain 1; brightness, offset, exposure, lift 0; the style's pivots) */
+    "  - !<ColorSpace>\n    name: gp_log_gamma\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: log, gamma: {rgb: [1.1, 0.95, 1.05], master: 1.1}}\n"
+    "  - !<ColorSpace>\n    name: gp_log_pivot_black\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: log, contrast: {rgb: [1.2, 1, 0.9], master: 1.1}, "
+    "gamma: {rgb: [1, 1.05, 1], master: 0.9}, pivot: {black: 0.05}}\n"
+    "  - !<ColorSpace>\n    name: gp_video_gain\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: video, gain: {rgb: [1.1, 1, 0.9], master: 1.05}, "
+    "clamp: {white: 2}}\n"
+    "  - !<ColorSpace>\n    name: gp_video_lift\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: video, lift: {rgb: [0.01, 0, -0.01], master: 0.02}, "
+    "gamma: {rgb: [1, 1.1, 1], master: 0.95}, pivot: {white: 0.9}}\n"
+    "  - !<ColorSpace>\n    name: gp_lin_exposure\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: linear, exposure: {rgb: [0.2, 0, -0.1], master: 0.5}, "
+    "clamp: {black: -0.05}}\n"
+    "  - !<ColorSpace>\n    name: gp_lin_contrast\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {style: linear, contrast: {rgb: [1.1, 1, 0.95], master: 1.2}, "
+    "pivot: {contrast: -1}}\n"
+    "  - !<ColorSpace>\n    name: gp_nostyle\n"
+    "    to_scene_reference: !<GradingPrimaryTransform> {brightness: {rgb: [2, 0, -3], master: 5}, "
+    "direction: inverse}\n";
+
+/* DisplayViewTransform's data_bypass: with false a data source (or a data display colour
+ * space) goes through the view; a look still enters its process space with the usual bypass */
+static const char DV_CONFIG[] =
+    "ocio_profile_version: 2.1\n"
+    "roles: {default: lin, scene_linear: lin}\n"
+    "file_rules:\n  - !<Rule> {name: Default, colorspace: lin}\n"
+    "displays:\n  d:\n"
+    "    - !<View> {name: vt, view_transform: sdr, display_colorspace: dlin}\n"
+    "    - !<View> {name: vtlook, view_transform: sdr, display_colorspace: dlin, looks: lk}\n"
+    "    - !<View> {name: plain, colorspace: log}\n"
+    "    - !<View> {name: plainlook, colorspace: log, looks: lk}\n"
+    "    - !<View> {name: rawview, colorspace: raw}\n"
+    "    - !<View> {name: rawdisp, view_transform: sdr, display_colorspace: draw}\n"
+    "view_transforms:\n  - !<ViewTransform>\n    name: sdr\n"
+    "    from_scene_reference: !<ExponentTransform> {value: 0.5, style: mirror}\n"
+    "display_colorspaces:\n"
+    "  - !<ColorSpace>\n    name: dlin\n    from_display_reference: !<CDLTransform> {slope: [1.5, 1, 0.5]}\n"
+    "  - !<ColorSpace>\n    name: draw\n    isdata: true\n"
+    "    from_display_reference: !<CDLTransform> {slope: [0.5, 1, 0.25]}\n"
+    "looks:\n"
+    "  - !<Look> {name: lk, process_space: log, transform: !<CDLTransform> {offset: [0.1, 0, -0.1]}}\n"
+    "colorspaces:\n"
+    "  - !<ColorSpace> {name: lin}\n"
+    "  - !<ColorSpace>\n    name: raw\n    isdata: true\n"
+    "    to_scene_reference: !<MatrixTransform> {matrix: [2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 4, 0, 0, 0, 0, 1]}\n"
+    "  - !<ColorSpace>\n    name: log\n"
+    "    to_scene_reference: !<LogTransform> {base: 2, direction: inverse}\n"
+#define DV(name, src, view, bypass)                                                                \
+    "  - !<ColorSpace>\n    name: " name "\n    to_scene_reference: !<DisplayViewTransform> {src: " src \
+    ", display: d, view: " view ", data_bypass: " bypass "}\n"
+    DV("raw_vt", "raw", "vt", "false") DV("raw_vtlook", "raw", "vtlook", "false")
+    DV("raw_plain", "raw", "plain", "false") DV("raw_plainlook", "raw", "plainlook", "false")
+    DV("raw_rawdisp", "raw", "rawdisp", "false") DV("lin_rawview", "lin", "rawview", "false")
+    DV("lin_rawdisp", "lin", "rawdisp", "false") DV("raw_vt_bypass", "raw", "vt", "true")
+    DV("lin_rawdisp_bypass", "lin", "rawdisp", "true") DV("lin_vtlook", "lin", "vtlook", "false");
+#undef DV
+static const char *const DV_SPACES[] = { "raw_vt",      "raw_vtlook",  "raw_plain",     "raw_plainlook",
+                                         "raw_rawdisp", "lin_rawview", "lin_rawdisp",   "raw_vt_bypass",
+                                         "lin_rawdisp_bypass", "lin_vtlook" };
 
 static const char GRADE_CC[] =
     "<ColorCorrection id=\"cc1\">\n"
@@ -80,7 +142,10 @@ static const char GRADE_CC[] =
 
 static const char *const EC_SPACES[] = { "ec_lin",     "ec_lin_inv", "ec_video", "ec_log", "ec_log_default",
                                          "ec_dynamic", "ec_nostyle", "ec_group", "ec_from",
-                                         "cdl_noclamp", "cdl_asc", "cst_no_bypass", "cst_bypass" };
+                                         "cdl_noclamp", "cdl_asc", "cst_no_bypass", "cst_bypass",
+                                         "gp_log_gamma", "gp_log_pivot_black", "gp_video_gain",
+                                         "gp_video_lift", "gp_lin_exposure", "gp_lin_contrast",
+                                         "gp_nostyle" };
 
 /* views naming a named transform; the default view transform is display-referred */
 static const char NTV_CONFIG[] =
@@ -232,6 +297,76 @@ exposure_contrast_matches_ocioconvert(void **state)
             vfx_color_processor_free(p);
         }
     vfx_ocio_config_free(cfg);
+    assert_int_equal(failed, 0);
+}
+
+static void
+display_view_data_bypass_matches_ocioconvert(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("ocioconvert"), "ocioconvert (opencolorio-tools) not installed");
+    char path[1024];
+    snprintf(path, sizeof path, "%s", test_tmp("dv.ocio"));
+    write_text(path, DV_CONFIG);
+    vfx_ocio_config *cfg = load(path);
+    int failed = 0;
+    for (size_t i = 0; i < sizeof DV_SPACES / sizeof DV_SPACES[0]; i++)
+        for (int dir = 0; dir < 2; dir++) {
+            const char *src = dir ? "lin" : DV_SPACES[i], *dst = dir ? DV_SPACES[i] : "lin";
+            char label[256];
+            snprintf(label, sizeof label, "%s -> %s", src, dst);
+            vfx_color_processor *p = NULL;
+            if (vfx_ocio_processor_new(cfg, src, dst, &p) != VFX_OK)
+                fail_msg("%s: %s", label, vfx_error_message());
+            failed += compare_ocioconvert(path, label, "", src, dst, NULL, p);
+            vfx_color_processor_free(p);
+        }
+    vfx_ocio_config_free(cfg);
+    assert_int_equal(failed, 0);
+}
+
+/* FileTransform interpolation, as OCIO 2.1 renders it: 1D LUTs are always linear; 3D LUTs are
+ * tetrahedral for tetrahedral and best, trilinear for linear, nearest, cubic, default (OCIO 2
+ * renders nearest as trilinear, a change from OCIO 1) and for names it does not know */
+static void
+file_transform_interpolation_matches_ocioconvert(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("ocioconvert"), "ocioconvert (opencolorio-tools) not installed");
+    static const char *const LUTS[] = { "luts/colour-science/iridas_cube/Three_Dimensional_Table.cube",
+                                        "luts/colour-science/sony_spi3d/Colour_Correct.spi3d",
+                                        "luts/colour-science/sony_spi1d/eotf_sRGB_3x1D.spi1d" };
+    static const char *const INTERPS[] = { "nearest", "linear", "tetrahedral", "best", "cubic", "default" };
+    char path[1024];
+    snprintf(path, sizeof path, "%s", test_tmp("interp.ocio"));
+    int failed = 0;
+    for (size_t l = 0; l < sizeof LUTS / sizeof LUTS[0]; l++) {
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s", test_data(LUTS[l]));
+        char *slash = strrchr(dir, '/');
+        assert_non_null(slash);
+        *slash = 0;
+        for (size_t i = 0; i < sizeof INTERPS / sizeof INTERPS[0]; i++) {
+            char text[2048];
+            snprintf(text, sizeof text,
+                     "ocio_profile_version: 2.1\nsearch_path: \"%s\"\nroles: {default: lin, scene_linear: lin}\n"
+                     "displays:\n  d:\n    - !<View> {name: v, colorspace: lin}\n"
+                     "colorspaces:\n  - !<ColorSpace> {name: lin}\n"
+                     "  - !<ColorSpace>\n    name: t\n"
+                     "    to_scene_reference: !<FileTransform> {src: %s, interpolation: %s}\n",
+                     dir, slash + 1, INTERPS[i]);
+            write_text(path, text);
+            vfx_ocio_config *cfg = load(path);
+            vfx_color_processor *p = NULL;
+            if (vfx_ocio_processor_new(cfg, "t", "lin", &p) != VFX_OK)
+                fail_msg("%s %s: %s", LUTS[l], INTERPS[i], vfx_error_message());
+            char label[256];
+            snprintf(label, sizeof label, "%s interpolation: %s", slash + 1, INTERPS[i]);
+            failed += compare_ocioconvert(path, label, "", "t", "lin", NULL, p);
+            vfx_color_processor_free(p);
+            vfx_ocio_config_free(cfg);
+        }
+    }
     assert_int_equal(failed, 0);
 }
 
@@ -400,6 +535,20 @@ bad_transforms(void **state)
           "bad.ocio:7:" },
         { "!<ExposureContrastTransform> {style: log, log_midway_gray: .nan}", "log_midway_gray: '.nan' is not a "
           "number", "bad.ocio:7:" },
+        /* GradingPrimaryTransform: OCIO 2.1 wants both rgb (3 values) and master, and a pivot or
+         * clamp map with at least one key */
+        { "!<GradingPrimaryTransform> {style: linear, contrast: {master: 1.2}}",
+          "contrast: both rgb and master are required", "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {gamma: {rgb: [1.2, 1.1, 1]}}", "gamma: both rgb and master are required",
+          "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {gain: {rgb: [1.2, 1.1], master: 1}}", "gain: rgb must be a list of 3 numbers",
+          "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {gain: {rgb: 1.2, master: 1}}", "gain: rgb must be a list of 3 numbers",
+          "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {lift: 0.1}", "lift must be {rgb: [r, g, b], master: m}", "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {pivot: {}}", "pivot: give at least one of contrast, black, white",
+          "bad.ocio:7:" },
+        { "!<GradingPrimaryTransform> {clamp: {}}", "clamp: give at least one of black, white", "bad.ocio:7:" },
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         char text[2048];
@@ -432,6 +581,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exposure_contrast_matches_ocioconvert),
+        cmocka_unit_test(display_view_data_bypass_matches_ocioconvert),
+        cmocka_unit_test(file_transform_interpolation_matches_ocioconvert),
         cmocka_unit_test(named_transform_views_match_ocioconvert),
         cmocka_unit_test(checker_reports_display_referred_default),
         cmocka_unit_test(ctf_log_exposure_contrast_matches_ociochecklut),
