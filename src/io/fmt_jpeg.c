@@ -38,6 +38,7 @@
 #include <jpeglib.h>
 
 #include "io/fmt_util.h"
+#include "io/fmt_whole.h"
 
 #define SRC_BUF 65536
 
@@ -575,6 +576,8 @@ static vfx_status
 gather(vfx__wr *wr, jenc *je, uint8_t **exif_copy, uint8_t **xmp_copy)
 {
     const vfx_attr_value *v;
+    /* the level is the quality only under JPEG's own name: "zip:9" is no quality 9 */
+    VFX_TRY(vfx__codec_check(wr->compression, "jpeg", ""));
     je->quality = wr->opt.level > 0 ? VFX__MIN(wr->opt.level, 100) : 95;
     je->hs = je->vs = 2;
     if ((v = vfx__wr_attr(wr, "jpeg:subsampling", VFX_ATTR_STRING))) {

@@ -51,8 +51,14 @@ grep -q "v.png.*ignores --compression piz" "$tmp/err.txt" && ok || bad "-v note:
     bad "sticky zip levels on PNG"
 [ "$(wc -c <"$tmp/z0.png")" -gt "$(wc -c <"$tmp/z9.png")" ] && ok || bad "PNG takes a known sticky level"
 
+# a sticky level under another codec's name is not a JPEG quality (zip:9 is no quality 9)
+# shellcheck disable=SC2086
+"$V" -q $pat --compression zip:9 -o "$tmp/q.jpg" --compression jpeg:95 -o "$tmp/q95.jpg" && ok ||
+    bad "sticky zip:9 then a JPEG"
+cmp -s "$tmp/q.jpg" "$tmp/q95.jpg" && ok || bad "JPEG after sticky zip:9 gets the default quality 95"
+
 # explicit per-output compression the format does not know: exit 1, message, no file
-for e in png tif webp; do
+for e in png tif webp jpg; do
     # shellcheck disable=SC2086
     "$V" -q $pat -o:compression=piz "$tmp/x.$e" 2>"$tmp/err.txt"
     [ $? -eq 1 ] && ok || bad "-o:compression=piz x.$e -> exit 1"
