@@ -30,6 +30,20 @@ grep -E '^\| W1 .*\| [0-9.~]+ s / [0-9]+ MiB \|' "$md" >/dev/null || bad "no vfx
 grep -E '^\| vfx \| ~?[0-9.]+ \|' "$md" >/dev/null || bad "no vfx rows in the per-workload tables"
 grep -q '^### W11 ' "$md" || bad "no W11 section"
 grep -q '^## Floor: memory bandwidth' "$md" || bad "no memory floor"
+# the codec floors (codec_floor.c): a decode and an encode line for every codec whose -dev
+# package is installed (CI installs them all), and vfx set against the floor
+grep -q '^## Floors: decode and encode through each codec library' "$md" || bad "no codec floors section"
+for lib in libpng libjpeg libtiff-4 OpenEXR; do
+    pkg-config --exists "$lib" 2>/dev/null || continue
+    case $lib in libpng) f=d_rgb8.png ;; libjpeg) f=e_rgb8_q90.jpg ;; libtiff-4) f=c_rgb16.tif ;; OpenEXR) f=a_rgba_half_zip_scan.exr ;; esac
+    for op in decode encode; do
+        grep -E "^\| $f \([0-9]+x[0-9]+x[0-9] [a-z0-9]+\) \| [^|]+ \| $op \| [^|]+ \| [0-9.]+ \|" "$md" >/dev/null \
+            || bad "no $op floor for $f ($lib)"
+    done
+done
+grep -E '^\| W1 .*\| EXR ZIP decode \+ PIZ encode \| [0-9.]+ \| [0-9.]+ \|' "$md" >/dev/null \
+    || { pkg-config --exists OpenEXR 2>/dev/null && bad "W1 not set against its codec floor"; }
+grep -q 'codec_floor.c did not build' "$md" && bad "codec_floor.c did not build"
 # every workload has a vfx row: figures, n/a with a reason, or a failure
 for w in W1 W2 W3 W4 W5 W6 W7 W8 W8s W9 W10 W11; do
     grep -E "^\| $w .*" "$md" >/dev/null || bad "$w missing from the summary"
