@@ -599,7 +599,9 @@ def codec_floors(results, meta, S, w):
       "alternating decode and encodes, median of up to %s repetitions (a measurement over 1 s runs once). No tool's "
       "pipeline is around it: it is what a single-threaded program spends in the library alone. "
       "Each decode writes a freshly allocated buffer (its page faults included); each encode writes "
-      "a file to the page cache. %s(%s s in all.)" % (
+      "a file to the page cache. The `vfx` rows are vfx's own encoders writing the same pixels "
+      "from memory (`bench/bench_encode.c`, vfx's reader and writer, no graph), at vfx's default "
+      "thread count. %s(%s s in all.)" % (
           meta.get("runs"),
           "" if meta.get("smoke") == "1" else
           "`1/4` rows: the slow zlib encoders (PNG, EXR ZIP) ran on 1 band of 64 rows in 4, spread "
@@ -614,25 +616,46 @@ def codec_floors(results, meta, S, w):
             return "", None
         return "%s: %s s (CPU %s)" % (case, fmt_s(v["wall"]), fmt_s(v["cpu"])), v
 
-    w("| input | library | op | settings | threads | s | CPU s | MiB/s (raw pixels) | output MiB | runs | rows | closest vfx case: wall (CPU) |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    # grouped: per input (in run order), decode first, then each setting: the one-thread
+    # library, then the same work with threads (OpenEXR C++) and by vfx's encoder
+    first = {}
+    for i, r in enumerate(rows):
+        first.setdefault(r["input"], i)
+    def order(r):
+        lib = r["codec"].split("/", 1)[-1]
+        return (first[r["input"]], r["op"] != "decode", r["codec"].split("/")[0], r["settings"].split(",")[0],
+                r["settings"], "vfx" in lib, r["threads"])
+    rows = sorted(rows, key=order)
+    def base_of(r):
+        if r["threads"] == "1" or not r["ok"]:
+            return None
+        for b in rows:
+            if b["ok"] and b["threads"] == "1" and b["input"] == r["input"] and b["op"] == r["op"] and \
+                    b["codec"].split("/")[0] == r["codec"].split("/")[0] and \
+                    b["settings"].split(",")[0] == r["settings"].split(",")[0]:
+                return b
+        return None
+    w("| input | library | op | settings | threads | s | CPU s | MiB/s (raw pixels) | output MiB | runs | rows | vs the 1-thread library: time (CPU) | closest vfx case: wall (CPU) |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         lib = r["codec"].split("/", 1)[-1]
         if not r["ok"]:
-            w("| %s | %s | %s | %s | | n/a: %s | | | | | | |" % (r["input"], lib, r["op"], r["settings"], r["geom"]))
+            w("| %s | %s | %s | %s | | n/a: %s | | | | | | | |" % (r["input"], lib, r["op"], r["settings"], r["geom"]))
             continue
         vc = ""
         if r["op"] == "decode" and r["input"] in DECODE_CASE:
             vc, _ = vfx_cell(DECODE_CASE[r["input"]])
-        w("| %s (%s) | %s | %s | %s | %s | %s | %s | %.0f | %s | %s | %s | %s |" % (
+        b = base_of(r)
+        vs = "%.2f (%.2f)" % (r["median"] / b["median"], r["cpu"] / b["cpu"] if b["cpu"] else 0) if b and b["median"] else ""
+        w("| %s (%s) | %s | %s | %s | %s | %s | %s | %.0f | %s | %s | %s | %s | %s |" % (
             r["input"], r["geom"], lib, r["op"], r["settings"].replace(",", ", "), r["threads"], fmt_s(r["median"]),
             fmt_s(r["cpu"]), r["mibps"], "%.1f" % (r["out"] / 1048576.0) if r["op"] == "encode" else "",
-            r["reps"], r["sample"], vc))
+            r["reps"], r["sample"], vs, vc))
     w("")
 
     def find(inp, op, pre, threads="1"):
         for r in rows:
-            if r["ok"] and r["input"] == inp and r["op"] == op and r["threads"] == threads and \
+            if r["ok"] and "vfx" not in r["codec"] and r["input"] == inp and r["op"] == op and r["threads"] == threads and \
                     (pre is None or r["settings"].startswith(pre)):
                 return r
         return None
