@@ -154,6 +154,8 @@ main(int argc, char **argv)
     if (vfx_reader_open(input, NULL, &r) != VFX_OK || vfx_reader_spec(r, 0, &sp) != VFX_OK ||
         vfx_channels_get(sp->channels, 0, &ci) != VFX_OK) {
         printf("floor\tencode\tvfx\t-\tna\t\t\t\t0\t\t\t\t%s\t%s\n", base, vfx_error_message());
+        vfx_reader_close(r);
+        vfx_shutdown();
         return 1;
     }
     vfx_pixel_type t = ci.type;
@@ -165,6 +167,9 @@ main(int argc, char **argv)
     if (!px || vfx_reader_read_rect(r, 0, 0, 0, rc, NULL, 0, t, px, xs, ys) != VFX_OK) {
         printf("floor\tencode\tvfx\t-\tna\t\t\t\t0\t\t\t\t%s\t%s\n", base,
                px ? vfx_error_message() : "out of memory");
+        free(px);
+        vfx_reader_close(r);
+        vfx_shutdown();
         return 1;
     }
     char geom[96];

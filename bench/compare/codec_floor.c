@@ -165,7 +165,7 @@ png_decode(const char *path, image *im)
         return fail("%s: %s", path, strerror(errno));
     png_structp p = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, png_err, png_warn);
     png_infop info = p ? png_create_info_struct(p) : NULL;
-    png_bytep *rows = NULL;
+    png_bytep *volatile rows = NULL; /* set after setjmp(), freed after a longjmp() */
     if (!info || setjmp(png_jmpbuf(p))) {
         png_destroy_read_struct(&p, &info, NULL);
         free(rows);
@@ -1011,14 +1011,8 @@ main(int argc, char **argv)
     const char *input = argv[optind];
     const char *base = strrchr(input, '/') ? strrchr(input, '/') + 1 : input;
     int nenc = argc - optind - 1;
-    encspec *encs = calloc((size_t) (nenc > 0 ? nenc : 1), sizeof *encs);
-    meas *em = calloc((size_t) (nenc > 0 ? nenc : 1), sizeof *em);
     meas dm;
     memset(&dm, 0, sizeof dm);
-    if (!encs || !em) {
-        fprintf(stderr, "codec_floor: out of memory\n");
-        return 1;
-    }
     fmt f = sniff(input);
     const char *codec = f == F_NONE ? "?" : fmt_names[f];
     if (f == F_NONE) {
@@ -1028,6 +1022,12 @@ main(int argc, char **argv)
     if (missing(f)) {
         printf("floor\tdecode\t%s\t-\tna\t\t\t\t0\t\t\t\t%s\t%s\n", codec, base, missing(f));
         return 0;
+    }
+    encspec *encs = calloc((size_t) (nenc > 0 ? nenc : 1), sizeof *encs);
+    meas *em = calloc((size_t) (nenc > 0 ? nenc : 1), sizeof *em);
+    if (!encs || !em) {
+        fprintf(stderr, "codec_floor: out of memory\n");
+        return 1;
     }
     for (int i = 0; i < nenc; i++) {
         encs[i].spec = argv[optind + 1 + i];
@@ -1050,6 +1050,11 @@ main(int argc, char **argv)
             if (rc != 0) {
                 snprintf(dm.err, sizeof dm.err, "%s: %s", base, errbuf);
                 report("decode", codec, "-", &dm, 0, base, "", 1);
+                for (int i = 0; i < nenc; i++)
+                    free(encs[i].part.px);
+                free(im.px);
+                free(encs);
+                free(em);
                 return 1;
             }
             dm.wall[dm.n] = t1 - t0;

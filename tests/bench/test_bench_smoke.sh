@@ -1,6 +1,7 @@
 #!/bin/sh
 # The benchmark harness must not rot: bench/compare/run --smoke on 512^2 inputs, one repetition,
-# report to a temp file (never docs/). Checks that a table with vfx rows came out.
+# report to a temp file (never docs/). Checks that a table with vfx rows came out, and the codec
+# floors (codec_floor.c: a decode and an encode through each library whose -dev package is there).
 # Skips (77) when oiiotool, which makes the inputs and compares the outputs, is absent.
 set -u
 V=${VFX_CLI:?}
@@ -44,6 +45,11 @@ done
 grep -E '^\| W1 .*\| EXR ZIP decode \+ PIZ encode \| [0-9.]+ \| [0-9.]+ \|' "$md" >/dev/null \
     || { pkg-config --exists OpenEXR 2>/dev/null && bad "W1 not set against its codec floor"; }
 grep -q 'codec_floor.c did not build' "$md" && bad "codec_floor.c did not build"
+# vfx's own encoders beside the libraries' (bench/bench_encode.c, in builds with the benchmarks)
+if [ -x "$(dirname "$V")/bench/vfx_bench_encode" ]; then
+    grep -E '^\| d_rgb8.png \([^)]*\) \| vfx-[^|]* \| encode \| zlib-level-4[^|]* \| [0-9]+ \| [0-9.]+ \|' "$md" >/dev/null \
+        || bad "no vfx PNG encode beside libpng's"
+fi
 # every workload has a vfx row: figures, n/a with a reason, or a failure
 for w in W1 W2 W3 W4 W5 W6 W7 W8 W8s W9 W10 W11; do
     grep -E "^\| $w .*" "$md" >/dev/null || bad "$w missing from the summary"
