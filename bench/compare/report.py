@@ -604,9 +604,11 @@ def codec_floors(results, meta, S, w):
       "thread count. %s(%s s in all.)" % (
           meta.get("runs"),
           "" if meta.get("smoke") == "1" else
-          "`1/4` rows: the slow zlib encoders (PNG, EXR ZIP) ran on 1 band of 64 rows in 4, spread "
-          "over the frame, and the 16384^2 EXR decoded 1 band in 4; time and size are scaled by 4 "
-          "(a full-image estimate that keeps the floors within ~30 s). ",
+          "`rows` 1/K: the slow zlib encoders (PNG, EXR ZIP) ran on 1 band of 64 rows in 4 (in 8 "
+          "for libpng's default level 6), spread over the frame, and the 16384^2 EXR decoded 1 band "
+          "in 4; their time and size are scaled by K (a full-image estimate that keeps the floors "
+          "near 40 s). On a busy machine, compare the CPU columns: these programs are "
+          "single-threaded, so their CPU time is what they would take on an idle core. ",
           meta.get("codec_floor_s") or "?"))
     w("")
 
