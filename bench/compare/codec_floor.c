@@ -498,6 +498,11 @@ tiff_encode(const image *im, const char *path, int comp, int tile)
 
 /* ---- OpenEXR (OpenEXRCore's C API) ----------------------------------------------------------- */
 
+/* (used by the spec parser too, built with or without OpenEXR) */
+static int                exr_decode_sample = 1; /* -S K: decode 1 band of 64 rows in every K */
+static const char *const exr_comp_names[] = {"none", "rle", "zips", "zip", "piz", "pxr24", "b44",
+                                              "b44a", "dwaa", "dwab"};
+
 #ifdef CF_EXR
 static void
 exr_err_cb(exr_const_context_t c, exr_result_t code, const char *msg)
@@ -518,10 +523,6 @@ exr_err_cb(exr_const_context_t c, exr_result_t code, const char *msg)
     } while (0)
 
 static char exr_input_comp[32] = "?";
-static int  exr_decode_sample = 1; /* -S K: decode 1 band of 64 rows in every K */
-
-static const char *exr_comp_names[] = {"none", "rle", "zips", "zip", "piz", "pxr24", "b44", "b44a",
-                                       "dwaa", "dwab"};
 
 /* point the decoder (or encoder) channels at the interleaved image for the chunk */
 static int
@@ -789,6 +790,8 @@ lib_version(fmt f)
 static int
 decode(fmt f, const char *path, image *im)
 {
+    (void) path;
+    (void) im;
     switch (f) {
 #ifdef CF_PNG
     case F_PNG: return png_decode(path, im);
@@ -917,6 +920,7 @@ parse_spec(encspec *e, const char *outdir, int idx)
 static int
 encode(encspec *e, const image *im)
 {
+    (void) im;
     switch (e->f) {
 #ifdef CF_PNG
     case F_PNG: return png_encode(im, e->path, e->level);
@@ -1003,9 +1007,7 @@ main(int argc, char **argv)
     }
     if (optind >= argc || reps < 1 || dsample < 1 || dsample > 64)
         usage();
-#ifdef CF_EXR
-    exr_decode_sample = dsample;
-#endif
+    exr_decode_sample = dsample; /* (only OpenEXR inputs sample their decode) */
     if (reps > MAXREPS)
         reps = MAXREPS;
     const char *input = argv[optind];

@@ -38,7 +38,8 @@ for lib in libpng libjpeg libtiff-4 OpenEXR; do
     pkg-config --exists "$lib" 2>/dev/null || continue
     case $lib in libpng) f=d_rgb8.png ;; libjpeg) f=e_rgb8_q90.jpg ;; libtiff-4) f=c_rgb16.tif ;; OpenEXR) f=a_rgba_half_zip_scan.exr ;; esac
     for op in decode encode; do
-        grep -E "^\| $f \([0-9]+x[0-9]+x[0-9] [a-z0-9]+\) \| [^|]+ \| $op \| [^|]+ \| [0-9.]+ \|" "$md" >/dev/null \
+        # | input (geometry) | library | op | settings | threads | seconds |
+        grep -E "^\| $f \([0-9]+x[0-9]+x[0-9] [a-z0-9]+\) \| [^|]+ \| $op \| [^|]+ \| [0-9]+ \| [0-9.]+ \|" "$md" >/dev/null \
             || bad "no $op floor for $f ($lib)"
     done
 done
