@@ -46,6 +46,28 @@ done
 grep -E '^\| W1 .*\| EXR ZIP decode \+ PIZ encode \| [0-9.]+ \| [0-9.]+ \|' "$md" >/dev/null \
     || { pkg-config --exists OpenEXR 2>/dev/null && bad "W1 not set against its codec floor"; }
 grep -q 'codec_floor.c did not build' "$md" && bad "codec_floor.c did not build"
+# the floors measure real work: codec_floor's lossless encodes of the decoded inputs (the tiled
+# EXR through OpenEXRCore's tile path, the tiled TIFF, PNG, TIFF strips) equal the inputs
+cf=$tmp/r/aux/codec_floor
+if [ -x "$cf" ] && command -v idiff >/dev/null 2>&1; then
+    for t in "OpenEXR b_rgba_half_zip_tile64.exr exr:piz" "OpenEXR a_rgba_half_zip_scan.exr exr:zip@4" \
+             "libpng d_rgb8.png png:4" "libtiff-4 c_rgb16.tif tiff:none" \
+             "libtiff-4 w11_rgb8_tile128.tif tiff:zip:tile64"; do
+        set -- $t
+        pkg-config --exists "$1" 2>/dev/null || continue
+        out=$("$cf" -r 1 -k -o "$tmp" "$inputs/$2" "$3" 2>&1 >/dev/null | sed -n 's/^codec_floor: kept //p')
+        if [ ! -s "$out" ]; then
+            bad "codec_floor wrote nothing for $2 $3"
+        elif [ "${3#*@}" != "$3" ]; then   # @K: the sampled bands only (rows 0-63 of every K bands)
+            oiiotool "$out" --cut 512x64+0+0 -o "$tmp/cf_band.exr" >/dev/null 2>&1
+            oiiotool "$inputs/$2" --cut 512x64+0+0 -o "$tmp/cf_ref.exr" >/dev/null 2>&1
+            idiff -q "$tmp/cf_ref.exr" "$tmp/cf_band.exr" >/dev/null 2>&1 || bad "codec_floor's $3 of $2: first band differs"
+        else
+            idiff -q "$inputs/$2" "$out" >/dev/null 2>&1 || bad "codec_floor's $3 of $2 differs from the input"
+        fi
+        rm -f "$out"
+    done
+fi
 # vfx's own encoders beside the libraries' (bench/bench_encode.c, in builds with the benchmarks)
 if [ -x "$(dirname "$V")/bench/vfx_bench_encode" ]; then
     grep -E '^\| d_rgb8.png \([^)]*\) \| vfx-[^|]* \| encode \| zlib-level-4[^|]* \| [0-9]+ \| [0-9.]+ \|' "$md" >/dev/null \
