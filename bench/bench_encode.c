@@ -257,8 +257,8 @@ main(int argc, char **argv)
     for (int i = 0; i < nenc; i++) {
         enc *e = &es[i];
         char codec[64];
-        snprintf(codec, sizeof codec, "%s/vfx-%s", e->ext[0] == 'j' ? "jpeg" : e->ext[0] == 't' ? "tiff" : e->ext,
-                 vfx_version_string());
+        const char *fmt = e->ext[0] == 'j' ? "jpeg" : e->ext[0] == 't' ? "tiff" : e->ext;
+        snprintf(codec, sizeof codec, "%s/vfx-%s", fmt, vfx_version_string());
         if (e->n == 0) {
             printf("floor\tencode\t%s\t%s\tna\t\t\t\t0\t\t\t\t%s\t%s\n", codec, e->settings, base, e->err);
             continue;

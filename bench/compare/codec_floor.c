@@ -28,14 +28,14 @@
  *
  *   floor OP CODEC SETTINGS THREADS MEDIAN_S MIN_S CPU_S REPS SAMPLE RAW_MIBPS OUT_BYTES INPUT GEOMETRY
  *
- * OP is decode or encode; CODEC format/library-version; SAMPLE 1/K (times, sizes scaled by K
- * already); RAW_MIBPS is the decoded pixels' size
- * (MiB) / the median; CPU_S the median CPU time (user+sys) of the process during the
- * measurement. A codec the program was built without, or that fails, gives THREADS "na",
- * REPS 0 and the reason in place of GEOMETRY; the exit status is 1 only when the input could
- * not be decoded. The decoded buffer is allocated afresh for each decode, so the decode time
- * includes the first touch of that memory. Built by bench/compare/run with cc and the pkg-config flags
- * of the libraries found (CF_PNG, CF_JPEG, CF_TIFF, CF_EXR).
+ * OP is decode or encode; CODEC format/library-version; SAMPLE 1/K (times and sizes already
+ * scaled by K); RAW_MIBPS the decoded pixels' size (MiB) / the median; CPU_S the median CPU
+ * time (user+sys) of the process during the measurement. A codec the program was built
+ * without, or that fails, gives THREADS "na", REPS 0 and the reason in place of GEOMETRY; the
+ * exit status is 1 only when the input could not be decoded. The decoded buffer is allocated
+ * afresh for each decode, so the decode time includes the first touch of that memory. Built by
+ * bench/compare/run with cc and the pkg-config flags of the libraries found (CF_PNG, CF_JPEG,
+ * CF_TIFF, CF_EXR); any subset builds.
  *
  * The decode and encode loops are the ordinary use of each library's API, written here from
  * its documentation. */
@@ -985,7 +985,8 @@ static void
 usage(void)
 {
     fprintf(stderr, "usage: codec_floor [-r REPS] [-l LONG_S] [-o OUTDIR] [-S K] [-k] INPUT [ENCODE[@K]...]\n"
-                    "  ENCODE: png:LEVEL png:default jpeg:Q tiff:none|lzw|zip[:tileN] exr:none|zip|piz|...\n");
+                    "  ENCODE: png:LEVEL png:default jpeg:Q tiff:none|lzw|zip[:tileN]\n"
+                    "          exr:none|rle|zips|zip|piz|pxr24|b44\n");
     exit(2);
 }
 
@@ -1018,7 +1019,8 @@ main(int argc, char **argv)
     fmt f = sniff(input);
     const char *codec = f == F_NONE ? "?" : fmt_names[f];
     if (f == F_NONE) {
-        printf("floor\tdecode\t?\t-\tna\t\t\t\t0\t\t\t\t%s\tcannot read it, or not PNG, JPEG, TIFF or OpenEXR\n", base);
+        printf("floor\tdecode\t?\t-\tna\t\t\t\t0\t\t\t\t%s\t%s\n", base,
+               "cannot read it, or not PNG, JPEG, TIFF or OpenEXR");
         return 1;
     }
     if (missing(f)) {
@@ -1118,7 +1120,8 @@ main(int argc, char **argv)
     snprintf(dset, sizeof dset, "%s%s", incomp[0] ? "input-" : "-", incomp);
     char dcodec[160];
     snprintf(dcodec, sizeof dcodec, "%s/%s", codec, lib_version(f));
-    report("decode", dcodec, dset, &dm, (double) img_bytes(&im), base, geom, f == F_EXR ? exr_decode_sample : 1);
+    report("decode", dcodec, dset, &dm, (double) img_bytes(&im), base, geom,
+           f == F_EXR ? exr_decode_sample : 1);
     int bad = 0;
     for (int i = 0; i < nenc; i++) {
         char ecodec[160];

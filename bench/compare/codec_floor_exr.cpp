@@ -151,7 +151,8 @@ sample_rows(const Image &im, int k)
     size_t rb = (size_t) im.w * (size_t) im.nc;
     for (int y = 0; y < im.h; y++)
         if ((y / 64) % k == 0) {
-            s.px.insert(s.px.end(), im.px.begin() + (ptrdiff_t) (y * rb), im.px.begin() + (ptrdiff_t) ((y + 1) * rb));
+            s.px.insert(s.px.end(), im.px.begin() + (ptrdiff_t) (y * rb),
+                        im.px.begin() + (ptrdiff_t) ((y + 1) * rb));
             s.h++;
         }
     s.dw = Imath::Box2i(Imath::V2i(0, 0), Imath::V2i(s.w - 1, s.h - 1));
@@ -295,7 +296,8 @@ main(int argc, char **argv)
             break;
     }
     double raw = (double) im.w * im.h * im.nc * 2;
-    std::string geom = std::to_string(im.w) + "x" + std::to_string(im.h) + "x" + std::to_string(im.nc) + " half";
+    std::string geom =
+        std::to_string(im.w) + "x" + std::to_string(im.h) + "x" + std::to_string(im.nc) + " half";
     report("decode", codec, "input-" + incomp, threads, dm, raw, base, geom, 1);
     for (auto &e : encs) {
         report("encode", codec, e.settings, threads, e.m, raw, base, geom, e.k);
