@@ -59,7 +59,7 @@ VFX_API uint32_t vfx_deep_value_u32(const vfx_deep *d, int32_t x, int32_t y, int
 /** Options for vfx_deep_write(). Always start from VFX_DEEP_WRITE_OPTIONS_INIT. */
 typedef struct vfx_deep_write_options {
     size_t      size;        /**< sizeof(vfx_deep_write_options) */
-    const char *compression; /**< "none", "rle", "zips" (default), "zip" */
+    const char *compression; /**< "none", "rle" or "zips" (default) */
     int32_t     tile_w, tile_h; /**< 0 = deep scanline, else deep tiled */
 } vfx_deep_write_options;
 #define VFX_DEEP_WRITE_OPTIONS_INIT { sizeof(vfx_deep_write_options), NULL, 0, 0 }

@@ -97,6 +97,15 @@ typedef struct deep_reader {
     int64_t       bytes_per_sample;
     exr_compression_t comp;
     int64_t       max_values;
+    int32_t       tile_w, tile_h;
+    /* the chunk being unpacked: cumulative counts (native), sample bytes */
+    const int32_t *cum;
+    const uint8_t *bytes_in;
+    uint64_t       bytes_n;
+    /* NONE compression: raw reads, bypassing the pipeline */
+    int32_t       *raw_table;
+    uint8_t       *raw_data;
+    size_t         raw_table_cap, raw_data_cap;
 } deep_reader;
 
 /* Chunk info of chunk k (scanline block or level-0 tile) with its pixel rect, validated. */
@@ -130,17 +139,61 @@ chunk_at(deep_reader *r, exr_storage_t st, int32_t tile_w, int32_t tile_h, int32
     uint64_t table = (uint64_t) out->w * (uint64_t) out->h * 4u;
     if (out->ci.sample_count_table_size == 0 ||
         out->ci.sample_count_table_size > table * 2 + 1024 ||
-        (r->comp == EXR_COMPRESSION_NONE && out->ci.sample_count_table_size != table))
+        (r->comp == EXR_COMPRESSION_NONE && out->ci.sample_count_table_size != table &&
+         out->ci.sample_count_table_size != (uint64_t) r->tile_w * (uint64_t) r->tile_h * 4u))
         return vfx__fail(VFX_ERR_CORRUPT, "%s: sample count table of %" PRIu64
                          " bytes for %d x %d pixels", what, out->ci.sample_count_table_size,
                          out->w, out->h);
     if (out->ci.unpacked_size > (uint64_t) r->max_values * 4u)
         return vfx__fail(VFX_ERR_LIMIT, "%s: %" PRIu64 " bytes of samples is over the limit",
                          what, out->ci.unpacked_size);
-    if (r->comp == EXR_COMPRESSION_NONE && out->ci.packed_size != out->ci.unpacked_size)
+    if (r->comp == EXR_COMPRESSION_NONE && out->ci.packed_size != out->ci.unpacked_size &&
+        out->ci.unpacked_size != 0)
         return vfx__fail(VFX_ERR_CORRUPT, "%s: uncompressed chunk of %" PRIu64
                          " bytes declares %" PRIu64, what, out->ci.packed_size,
                          out->ci.unpacked_size);
+    return VFX_OK;
+}
+
+static int
+grow(void **buf, size_t *cap, size_t n)
+{
+    if (*cap >= n && *buf)
+        return 0;
+    vfx__free(*buf);
+    *buf = vfx__alloc(n ? n : 1);
+    *cap = *buf ? n : 0;
+    return *buf ? 0 : -1;
+}
+
+/* NONE compression: the chunk as stored. OpenEXR's C++ library writes the count table of a
+ * partial uncompressed tile at the full tile size (the clipped table first), which
+ * OpenEXRCore 3.1.5's pipeline does not expect: read it directly. */
+static vfx_status
+read_raw_chunk(deep_reader *r, const chunk_ref *c, int counts_only)
+{
+    size_t tn = (size_t) c->ci.sample_count_table_size, dn = (size_t) c->ci.packed_size;
+    if (counts_only)
+        dn = 0;
+    if (grow((void **) &r->raw_table, &r->raw_table_cap, tn) != 0 ||
+        grow((void **) &r->raw_data, &r->raw_data_cap, dn) != 0)
+        return vfx__nomem();
+    tl_msg[0] = '\0';
+    exr_result_t rv = exr_read_deep_chunk(r->ctx, r->part, &c->ci, dn ? r->raw_data : NULL,
+                                          r->raw_table);
+    if (rv != EXR_ERR_SUCCESS) {
+        char what[64];
+        snprintf(what, sizeof what, "chunk at (%d, %d)", c->x0, c->y0);
+        return core_fail(rv, what);
+    }
+    uint8_t *b = (uint8_t *) r->raw_table;
+    for (size_t i = 0; i < tn / 4; i++)
+        r->raw_table[i] = (int32_t) ((uint32_t) b[4 * i] | ((uint32_t) b[4 * i + 1] << 8) |
+                                     ((uint32_t) b[4 * i + 2] << 16) |
+                                     ((uint32_t) b[4 * i + 3] << 24));
+    r->cum = r->raw_table;
+    r->bytes_in = r->raw_data;
+    r->bytes_n = dn;
     return VFX_OK;
 }
 
@@ -149,6 +202,8 @@ static vfx_status
 decode_chunk(deep_reader *r, exr_decode_pipeline_t *dec, int *first, const chunk_ref *c,
              int counts_only)
 {
+    if (r->comp == EXR_COMPRESSION_NONE)
+        return read_raw_chunk(r, c, counts_only);
     exr_result_t rv;
     char what[64];
     snprintf(what, sizeof what, "chunk at (%d, %d)", c->x0, c->y0);
@@ -186,6 +241,9 @@ decode_chunk(deep_reader *r, exr_decode_pipeline_t *dec, int *first, const chunk
         return core_fail(rv, what);
     if (!dec->sample_count_table)
         return vfx__fail(VFX_ERR_CORRUPT, "%s: no sample count table", what);
+    r->cum = dec->sample_count_table;
+    r->bytes_in = dec->unpacked_buffer;
+    r->bytes_n = counts_only ? 0 : dec->chunk.unpacked_size;
     return VFX_OK;
 }
 
@@ -212,7 +270,7 @@ read_counts(deep_reader *r, exr_decode_pipeline_t *dec, int *first, const chunk_
     for (int32_t y = 0; y < c->h; y++) {
         uint32_t *row = d->counts + (int64_t) (c->y0 - d->spec.data.y0 + y) * d->w +
                         (c->x0 - d->spec.data.x0);
-        VFX_TRY(row_counts(dec->sample_count_table + (int64_t) y * c->w, c->w, row,
+        VFX_TRY(row_counts(r->cum + (int64_t) y * c->w, c->w, row,
                            c->y0 + y));
     }
     return VFX_OK;
@@ -226,7 +284,7 @@ read_samples(deep_reader *r, exr_decode_pipeline_t *dec, int *first, const chunk
     uint64_t n = 0;
     for (int32_t y = 0; y < c->h; y++) {
         int64_t i0 = (int64_t) (c->y0 - d->spec.data.y0 + y) * d->w + (c->x0 - d->spec.data.x0);
-        const int32_t *cum = dec->sample_count_table + (int64_t) y * c->w;
+        const int32_t *cum = r->cum + (int64_t) y * c->w;
         int32_t prev = 0;
         for (int32_t x = 0; x < c->w; x++) {
             if ((uint32_t) (cum[x] - prev) != d->counts[i0 + x])
@@ -236,11 +294,10 @@ read_samples(deep_reader *r, exr_decode_pipeline_t *dec, int *first, const chunk
         }
         n += (uint64_t) d->offsets[i0 + c->w] - (uint64_t) d->offsets[i0];
     }
-    if (n * (uint64_t) r->bytes_per_sample > dec->chunk.unpacked_size ||
-        (n > 0 && !dec->unpacked_buffer))
+    if (n * (uint64_t) r->bytes_per_sample > r->bytes_n || (n > 0 && !r->bytes_in))
         return vfx__fail(VFX_ERR_CORRUPT, "chunk at (%d, %d): %" PRIu64 " samples need more than "
-                         "its %" PRIu64 " bytes", c->x0, c->y0, n, dec->chunk.unpacked_size);
-    const uint8_t *p = dec->unpacked_buffer;
+                         "its %" PRIu64 " bytes", c->x0, c->y0, n, r->bytes_n);
+    const uint8_t *p = r->bytes_in;
     for (int32_t y = 0; y < c->h; y++) {
         int64_t i0 = (int64_t) (c->y0 - d->spec.data.y0 + y) * d->w + (c->x0 - d->spec.data.x0);
         for (int32_t fc = 0; fc < r->n_file; fc++) {
@@ -318,8 +375,8 @@ read_part(deep_reader *r)
                              nx, ny);
         nx = (int32_t) ((d->w + (int64_t) tw - 1) / tw);
         ny = (int32_t) ((d->h + (int64_t) th - 1) / th);
-        tile_w = (int32_t) tw;
-        tile_h = (int32_t) th;
+        tile_w = r->tile_w = (int32_t) tw;
+        tile_h = r->tile_h = (int32_t) th;
         n_chunks = nx * ny;
     } else {
         if ((rv = exr_get_scanlines_per_chunk(r->ctx, r->part, &lines)) != EXR_ERR_SUCCESS)
@@ -387,6 +444,8 @@ vfx_deep_read(const char *path, const vfx_deep_read_options *opt, vfx_deep **out
     exr_finish(&r.ctx);
     vfx__free(r.spec_of);
     vfx__free(r.bytes);
+    vfx__free(r.raw_table);
+    vfx__free(r.raw_data);
     if (s != VFX_OK) {
         vfx_deep_unref(r.d);
         const char *slash = strrchr(path, '/');
@@ -510,7 +569,8 @@ put32(uint8_t *p, uint32_t v)
 /* Pack the chunk (x0, y0, w, h) of d: cumulative count table and sample data. */
 static vfx_status
 pack_chunk(const vfx_deep *d, const int32_t *file_to_spec, const int32_t *bytes, int32_t n_file,
-           int64_t bps, int32_t x0, int32_t y0, int32_t w, int32_t h, uint8_t **table_out,
+           int64_t bps, int32_t x0, int32_t y0, int32_t w, int32_t h, size_t table_cap,
+           uint8_t **table_out,
            uint8_t **data_out, size_t *data_n)
 {
     int64_t n = 0;
@@ -520,7 +580,7 @@ pack_chunk(const vfx_deep *d, const int32_t *file_to_spec, const int32_t *bytes,
         if (n > INT32_MAX)
             return vfx__fail(VFX_ERR_LIMIT, "deep write: more than 2^31 samples in one chunk");
     }
-    uint8_t *table = vfx__alloc((size_t) w * (size_t) h * 4u);
+    uint8_t *table = vfx__calloc(VFX__MAX(table_cap, (size_t) w * (size_t) h * 4u), 1);
     uint8_t *data = vfx__alloc((size_t) VFX__MAX(n * bps, 1));
     if (!table || !data) {
         vfx__free(table);
@@ -561,25 +621,39 @@ pack_chunk(const vfx_deep *d, const int32_t *file_to_spec, const int32_t *bytes,
 static vfx_status
 write_chunk(exr_context_t ctx, exr_storage_t st, exr_compression_t comp, const vfx_deep *d,
             const int32_t *file_to_spec, const int32_t *bytes, int32_t n_file, int64_t bps,
-            int32_t x0, int32_t y0, int32_t w, int32_t h, int32_t tx, int32_t ty)
+            int32_t x0, int32_t y0, int32_t w, int32_t h, int32_t tx, int32_t ty,
+            size_t full_table_n, uint8_t *empty_out)
 {
     uint8_t *table = NULL, *data = NULL;
     size_t data_n = 0;
-    VFX_TRY(pack_chunk(d, file_to_spec, bytes, n_file, bps, x0, y0, w, h, &table, &data,
-                       &data_n));
+    VFX_TRY(pack_chunk(d, file_to_spec, bytes, n_file, bps, x0, y0, w, h, full_table_n, &table,
+                       &data, &data_n));
     size_t table_n = (size_t) w * (size_t) h * 4u;
+    if (comp == EXR_COMPRESSION_NONE && st == EXR_STORAGE_DEEP_TILED && full_table_n > table_n)
+        table_n = full_table_n; /* as OpenEXR's C++ library writes (and its reader wants) */
     const uint8_t *zt = NULL, *zd = NULL;
     size_t zt_n = 0, zd_n = 0;
     void *own_t = NULL, *own_d = NULL;
     vfx_status s = compress_block(comp, table, table_n, &zt, &zt_n, &own_t);
     if (s == VFX_OK)
         s = compress_block(comp, data, data_n, &zd, &zd_n, &own_d);
+    /* OpenEXRCore 3.1.5 refuses to write a chunk of 0 bytes, which is what a chunk without
+     * samples is (fixed in later versions): such a chunk goes out with one byte, and its
+     * packed size is set back to 0 in the finished file (patch_empty_chunks). */
+    static const uint8_t one_byte[1] = { 0 };
+    if (s == VFX_OK && zd_n == 0) {
+        zd = one_byte;
+        zd_n = 1;
+        *empty_out = 1;
+    }
     if (s == VFX_OK) {
         tl_msg[0] = '\0';
         exr_result_t rv =
             st == EXR_STORAGE_DEEP_TILED
-                ? exr_write_deep_tile_chunk(ctx, 0, tx, ty, 0, 0, zd, zd_n, data_n, zt, zt_n)
-                : exr_write_deep_scanline_chunk(ctx, 0, y0, zd, zd_n, data_n, zt, zt_n);
+                ? exr_write_deep_tile_chunk(ctx, 0, tx, ty, 0, 0, zd, zd_n, data_n,
+                                            zt, zt_n)
+                : exr_write_deep_scanline_chunk(ctx, 0, y0, zd, zd_n, data_n, zt,
+                                                zt_n);
         if (rv != EXR_ERR_SUCCESS)
             s = core_fail(rv, "write chunk");
     }
@@ -599,19 +673,18 @@ parse_compression(const char *name, exr_compression_t *out)
         *out = EXR_COMPRESSION_NONE;
     } else if (!strcmp(name, "rle")) {
         *out = EXR_COMPRESSION_RLE;
-    } else if (!strcmp(name, "zip")) {
-        *out = EXR_COMPRESSION_ZIP;
     } else {
+        /* OpenEXR allows only these three for deep parts */
         return vfx__fail(VFX_ERR_ARG,
-                         "deep EXR compression '%s': deep data takes none, rle, zips or zip",
-                         name);
+                         "deep EXR compression '%s': deep data takes none, rle or zips", name);
     }
     return VFX_OK;
 }
 
 /* Declare the part and write every chunk into ctx. */
 static vfx_status
-write_all(exr_context_t ctx, const vfx_deep *d, exr_compression_t comp, int32_t tw, int32_t th)
+write_all(exr_context_t ctx, const vfx_deep *d, exr_compression_t comp, int32_t tw, int32_t th,
+          uint8_t *empty, int32_t *n_chunks_out)
 {
     exr_storage_t st = tw > 0 ? EXR_STORAGE_DEEP_TILED : EXR_STORAGE_DEEP_SCANLINE;
     int part = 0;
@@ -654,8 +727,11 @@ write_all(exr_context_t ctx, const vfx_deep *d, exr_compression_t comp, int32_t 
         const vfx_attr_value *v = NULL;
         if (vfx_attrs_at(d->spec.attrs, i, &name, &v) != VFX_OK || !name || !v ||
             v->type != VFX_ATTR_STRING || strchr(name, ':') || !strcmp(name, "type") ||
-            !strcmp(name, "name") || !strcmp(name, "view"))
+            !strcmp(name, "name") || !strcmp(name, "view") || !strcmp(name, "compression"))
             continue;
+        const exr_attribute_t *have = NULL;
+        if (exr_get_attribute_by_name(ctx, part, name, &have) == EXR_ERR_SUCCESS)
+            continue; /* a standard attribute already set (typed, not a string) */
         rv = exr_attr_set_string(ctx, part, name, v->u.s ? v->u.s : "");
     }
     if (rv != EXR_ERR_SUCCESS)
@@ -681,23 +757,80 @@ write_all(exr_context_t ctx, const vfx_deep *d, exr_compression_t comp, int32_t 
         bps += bytes[fc];
     }
     vfx_status s = VFX_OK;
+    int32_t k = 0;
     if (st == EXR_STORAGE_DEEP_TILED) {
         for (int32_t ty = 0; s == VFX_OK && (int64_t) ty * th < d->h; ty++)
-            for (int32_t tx = 0; s == VFX_OK && (int64_t) tx * tw < d->w; tx++) {
+            for (int32_t tx = 0; s == VFX_OK && (int64_t) tx * tw < d->w; tx++, k++) {
                 int32_t x0 = dw.x0 + tx * tw, y0 = dw.y0 + ty * th;
                 s = write_chunk(ctx, st, comp, d, f2s, bytes, d->n_channels, bps, x0, y0,
-                                VFX__MIN(tw, dw.x1 - x0), VFX__MIN(th, dw.y1 - y0), tx, ty);
+                                VFX__MIN(tw, dw.x1 - x0), VFX__MIN(th, dw.y1 - y0), tx, ty,
+                                (size_t) tw * (size_t) th * 4u, &empty[k]);
             }
     } else {
         int32_t lines = 1;
         if ((rv = exr_get_scanlines_per_chunk(ctx, part, &lines)) != EXR_ERR_SUCCESS)
             s = core_fail(rv, "header");
-        for (int32_t y0 = dw.y0; s == VFX_OK && y0 < dw.y1; y0 += lines)
+        for (int32_t y0 = dw.y0; s == VFX_OK && y0 < dw.y1; y0 += lines, k++)
             s = write_chunk(ctx, st, comp, d, f2s, bytes, d->n_channels, bps, dw.x0, y0, d->w,
-                            VFX__MIN(lines, dw.y1 - y0), 0, 0);
+                            VFX__MIN(lines, dw.y1 - y0), 0, 0, 0, &empty[k]);
     }
+    *n_chunks_out = k;
     vfx__free(f2s);
     vfx__free(bytes);
+    return s;
+}
+
+/* Set the packed size of the chunks marked in empty[] back to 0 in the file we just wrote
+ * (see write_chunk). Walks our own header to the offset table: name, type, size, value per
+ * attribute, then a 0 byte. A chunk starts with its y (scanline) or 4 tile ints, then the
+ * sample table size and the packed size. */
+static vfx_status
+patch_empty_chunks(const char *path, const uint8_t *empty, int32_t n, int tiled)
+{
+    int fd = open(path, O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return vfx__fail(VFX_ERR_IO, "reopen: %s", strerror(errno));
+    vfx_status s = VFX_OK;
+    uint64_t pos = 8;
+    char buf[256];
+    for (;;) { /* attributes */
+        ssize_t got = pread(fd, buf, sizeof buf, (off_t) pos);
+        if (got <= 0) {
+            s = vfx__fail(VFX_ERR_IO, "reread header");
+            break;
+        }
+        if (buf[0] == 0) {
+            pos += 1;
+            break;
+        }
+        size_t a = strnlen(buf, (size_t) got);
+        size_t b = a + 1 < (size_t) got ? strnlen(buf + a + 1, (size_t) got - a - 1) : 0;
+        if (a + 1 + b + 1 + 4 > (size_t) got) {
+            s = vfx__fail(VFX_ERR_INTERNAL, "reread header: attribute too long");
+            break;
+        }
+        uint8_t *q = (uint8_t *) buf + a + 1 + b + 1;
+        uint32_t size = (uint32_t) q[0] | ((uint32_t) q[1] << 8) | ((uint32_t) q[2] << 16) |
+                        ((uint32_t) q[3] << 24);
+        pos += a + 1 + b + 1 + 4 + size;
+    }
+    static const uint8_t zero[8] = { 0 };
+    for (int32_t k = 0; s == VFX_OK && k < n; k++) {
+        if (!empty[k])
+            continue;
+        uint8_t o[8];
+        if (pread(fd, o, 8, (off_t) (pos + 8u * (uint64_t) k)) != 8) {
+            s = vfx__fail(VFX_ERR_IO, "reread offset table");
+            break;
+        }
+        uint64_t off = 0;
+        for (int i = 7; i >= 0; i--)
+            off = (off << 8) | o[i];
+        if (pwrite(fd, zero, 8, (off_t) (off + (tiled ? 24u : 12u))) != 8)
+            s = vfx__fail(VFX_ERR_IO, "patch chunk %d: %s", (int) k, strerror(errno));
+    }
+    if (close(fd) != 0 && s == VFX_OK)
+        s = vfx__fail(VFX_ERR_IO, "close: %s", strerror(errno));
     return s;
 }
 
@@ -738,11 +871,22 @@ vfx_deep_write(const vfx_deep *d, const char *path, const vfx_deep_write_options
     init.error_handler_fn = on_error;
     tl_msg[0] = '\0';
     exr_result_t rv = exr_start_write(&ctx, tmp, EXR_WRITE_FILE_DIRECTLY, &init);
-    vfx_status s = rv == EXR_ERR_SUCCESS ? write_all(ctx, d, comp, o.tile_w, o.tile_h)
-                                         : core_fail(rv, "start");
+    /* one flag per chunk: scanline chunks are at least one row, tiles at least 1 x 1 */
+    int64_t max_chunks = o.tile_w > 0 ? ((int64_t) d->w + o.tile_w - 1) / o.tile_w *
+                                            (((int64_t) d->h + o.tile_h - 1) / o.tile_h)
+                                      : d->h;
+    uint8_t *empty = vfx__calloc((size_t) max_chunks, 1);
+    int32_t n_chunks = 0;
+    vfx_status s = !empty ? vfx__nomem()
+                   : rv == EXR_ERR_SUCCESS
+                       ? write_all(ctx, d, comp, o.tile_w, o.tile_h, empty, &n_chunks)
+                       : core_fail(rv, "start");
     rv = exr_finish(&ctx);
     if (s == VFX_OK && rv != EXR_ERR_SUCCESS)
         s = core_fail(rv, "finish");
+    if (s == VFX_OK)
+        s = patch_empty_chunks(tmp, empty, n_chunks, o.tile_w > 0);
+    vfx__free(empty);
     if (s == VFX_OK && rename(tmp, path) != 0)
         s = vfx__fail(VFX_ERR_IO, "cannot rename the temporary file: %s", strerror(errno));
     if (s != VFX_OK) {
