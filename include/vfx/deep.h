@@ -40,6 +40,11 @@ VFX_API int vfx_deep_file_is_deep(const char *path, int32_t part);
 VFX_API vfx_status vfx_deep_read(const char *path, const vfx_deep_read_options *opt,
                                  vfx_deep **out);
 
+/** vfx_deep_read() of an EXR file held in memory (@p name is for messages). @p data must
+ *  stay valid during the call only. */
+VFX_API vfx_status vfx_deep_read_memory(const void *data, size_t size, const char *name,
+                                        const vfx_deep_read_options *opt, vfx_deep **out);
+
 VFX_API vfx_deep *vfx_deep_ref(vfx_deep *d);
 VFX_API void      vfx_deep_unref(vfx_deep *d); /* accepts NULL */
 

@@ -53,13 +53,51 @@ is_deep_storage(exr_storage_t st)
     return st == EXR_STORAGE_DEEP_SCANLINE || st == EXR_STORAGE_DEEP_TILED;
 }
 
+typedef struct mem_src {
+    const uint8_t *p;
+    size_t         n;
+} mem_src;
+
+static int64_t
+mem_read(exr_const_context_t ctxt, void *user, void *buf, uint64_t sz, uint64_t off,
+         exr_stream_error_func_ptr_t error_cb)
+{
+    (void) ctxt;
+    (void) error_cb;
+    const mem_src *m = user;
+    if (off >= m->n)
+        return 0;
+    uint64_t k = VFX__MIN(sz, m->n - off);
+    memcpy(buf, m->p + off, (size_t) k);
+    return (int64_t) k;
+}
+
+static int64_t
+mem_size(exr_const_context_t ctxt, void *user)
+{
+    (void) ctxt;
+    return (int64_t) ((const mem_src *) user)->n;
+}
+
+/* A file, or memory when @p mem is set (@p path is then a name for messages). */
 static exr_result_t
-start_read(const char *path, exr_context_t *ctx)
+start_read_src(const char *path, mem_src *mem, exr_context_t *ctx)
 {
     exr_context_initializer_t init = EXR_DEFAULT_CONTEXT_INITIALIZER;
     init.error_handler_fn = on_error;
+    if (mem) {
+        init.user_data = mem;
+        init.read_fn = mem_read;
+        init.size_fn = mem_size;
+    }
     tl_msg[0] = '\0';
     return exr_start_read(ctx, path, &init);
+}
+
+static exr_result_t
+start_read(const char *path, exr_context_t *ctx)
+{
+    return start_read_src(path, NULL, ctx);
 }
 
 int
@@ -410,8 +448,8 @@ read_part(deep_reader *r)
     return s;
 }
 
-vfx_status
-vfx_deep_read(const char *path, const vfx_deep_read_options *opt, vfx_deep **out)
+static vfx_status
+deep_read_src(const char *path, mem_src *mem, const vfx_deep_read_options *opt, vfx_deep **out)
 {
     if (!path || !out)
         return vfx__fail(VFX_ERR_ARG, "deep read: NULL argument");
@@ -427,7 +465,9 @@ vfx_deep_read(const char *path, const vfx_deep_read_options *opt, vfx_deep **out
     ro.flags = VFX_READ_HEADER_ONLY;
     vfx_reader *rd = NULL;
     const vfx_spec *sp = NULL;
-    vfx_status s = vfx_reader_open(path, &ro, &rd);
+    ro.format = "openexr";
+    vfx_status s = mem ? vfx_reader_open_memory(mem->p, mem->n, path, &ro, &rd)
+                       : vfx_reader_open(path, &ro, &rd);
     if (s == VFX_OK)
         s = vfx_reader_spec(rd, o.part, &sp);
     deep_reader r;
@@ -438,7 +478,7 @@ vfx_deep_read(const char *path, const vfx_deep_read_options *opt, vfx_deep **out
         s = vfx__deep_new(sp, &r.d);
     vfx_reader_close(rd);
     if (s == VFX_OK) {
-        exr_result_t rv = start_read(path, &r.ctx);
+        exr_result_t rv = start_read_src(path, mem, &r.ctx);
         s = rv == EXR_ERR_SUCCESS ? read_part(&r) : core_fail(rv, "header");
     }
     exr_finish(&r.ctx);
@@ -454,6 +494,22 @@ vfx_deep_read(const char *path, const vfx_deep_read_options *opt, vfx_deep **out
     }
     *out = r.d;
     return VFX_OK;
+}
+
+vfx_status
+vfx_deep_read(const char *path, const vfx_deep_read_options *opt, vfx_deep **out)
+{
+    return deep_read_src(path, NULL, opt, out);
+}
+
+vfx_status
+vfx_deep_read_memory(const void *data, size_t size, const char *name,
+                     const vfx_deep_read_options *opt, vfx_deep **out)
+{
+    if (!data)
+        return vfx__fail(VFX_ERR_ARG, "deep read: NULL data");
+    mem_src m = { data, size };
+    return deep_read_src(name ? name : "memory.exr", &m, opt, out);
 }
 
 /* ---- writing ----------------------------------------------------------------------------- */
