@@ -175,8 +175,9 @@ chunk_at(deep_reader *r, exr_storage_t st, int32_t tile_w, int32_t tile_h, int32
         return vfx__fail(VFX_ERR_CORRUPT, "%s: %d x %d at (%d, %d) outside the data window",
                          what, out->w, out->h, out->x0, out->y0);
     uint64_t table = (uint64_t) out->w * (uint64_t) out->h * 4u;
+    uint64_t full = (uint64_t) r->tile_w * (uint64_t) r->tile_h * 4u;
     if (out->ci.sample_count_table_size == 0 ||
-        out->ci.sample_count_table_size > table * 2 + 1024 ||
+        out->ci.sample_count_table_size > VFX__MAX(table, full) * 2 + 1024 ||
         (r->comp == EXR_COMPRESSION_NONE && out->ci.sample_count_table_size != table &&
          out->ci.sample_count_table_size != (uint64_t) r->tile_w * (uint64_t) r->tile_h * 4u))
         return vfx__fail(VFX_ERR_CORRUPT, "%s: sample count table of %" PRIu64
