@@ -183,6 +183,11 @@ chunk_at(deep_reader *r, exr_storage_t st, int32_t tile_w, int32_t tile_h, int32
         return vfx__fail(VFX_ERR_CORRUPT, "%s: sample count table of %" PRIu64
                          " bytes for %d x %d pixels", what, out->ci.sample_count_table_size,
                          out->w, out->h);
+    /* OpenEXR's C++ library stores an uncompressed count table (compression NONE, or one
+     * that did not shrink) at the full tile size, the clipped table first: keep that part,
+     * which is what the table is for this (partial) tile */
+    if (full != table && out->ci.sample_count_table_size == full)
+        out->ci.sample_count_table_size = table;
     if (out->ci.unpacked_size > (uint64_t) r->max_values * 4u)
         return vfx__fail(VFX_ERR_LIMIT, "%s: %" PRIu64 " bytes of samples is over the limit",
                          what, out->ci.unpacked_size);
@@ -686,17 +691,20 @@ write_chunk(exr_context_t ctx, exr_storage_t st, exr_compression_t comp, const v
     VFX_TRY(pack_chunk(d, file_to_spec, bytes, n_file, bps, x0, y0, w, h, full_table_n, &table,
                        &data, &data_n));
     size_t table_n = (size_t) w * (size_t) h * 4u;
-    if (comp == EXR_COMPRESSION_NONE && st == EXR_STORAGE_DEEP_TILED && full_table_n > table_n)
-        table_n = full_table_n; /* as OpenEXR's C++ library writes (and its reader wants) */
     const uint8_t *zt = NULL, *zd = NULL;
     size_t zt_n = 0, zd_n = 0;
     void *own_t = NULL, *own_d = NULL;
     vfx_status s = compress_block(comp, table, table_n, &zt, &zt_n, &own_t);
+    /* A count table stored uncompressed (NONE, or it did not shrink) goes out at the full
+     * tile size, zero padded, as OpenEXR's C++ library writes it: its reader tells a stored
+     * table from a compressed one by that size. */
+    if (s == VFX_OK && zt == table && st == EXR_STORAGE_DEEP_TILED && full_table_n > zt_n)
+        zt_n = full_table_n;
     if (s == VFX_OK)
         s = compress_block(comp, data, data_n, &zd, &zd_n, &own_d);
     /* OpenEXRCore 3.1.5 refuses to write a chunk of 0 bytes, which is what a chunk without
-     * samples is (fixed in later versions): such a chunk goes out with one byte, and its
-     * packed size is set back to 0 in the finished file (patch_empty_chunks). */
+     * samples is (fixed in later versions): such a chunk goes out with one byte, removed
+     * from the finished file (compact_empty_chunks). */
     static const uint8_t one_byte[1] = { 0 };
     if (s == VFX_OK && zd_n == 0) {
         zd = one_byte;
@@ -837,55 +845,109 @@ write_all(exr_context_t ctx, const vfx_deep *d, exr_compression_t comp, int32_t 
     return s;
 }
 
-/* Set the packed size of the chunks marked in empty[] back to 0 in the file we just wrote
- * (see write_chunk). Walks our own header to the offset table: name, type, size, value per
- * attribute, then a 0 byte. A chunk starts with its y (scanline) or 4 tile ints, then the
- * sample table size and the packed size. */
-static vfx_status
-patch_empty_chunks(const char *path, const uint8_t *empty, int32_t n, int tiled)
+/* Remove the placeholder byte of the chunks marked in empty[] (see write_chunk) from the file
+ * we just wrote: their packed size becomes 0 and every later chunk moves down, with the offset
+ * table rewritten, so the file is what OpenEXR's C++ library writes (its scanline reader walks
+ * chunks back to back and would trip over the extra byte). Walks our own header to the offset
+ * table: name, type, size, value per attribute, then a 0 byte. A chunk is its y (scanline) or
+ * 4 tile ints, the count table size, packed size, unpacked size, the table, the data. */
+static int64_t
+get64(const uint8_t *p)
 {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return (int64_t) v;
+}
+
+static void
+put64(uint8_t *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (uint8_t) (v >> (8 * i));
+}
+
+static vfx_status
+compact_empty_chunks(const char *path, const uint8_t *empty, int32_t n, int tiled)
+{
+    int any = 0;
+    for (int32_t k = 0; k < n; k++)
+        any |= empty[k];
+    if (!any)
+        return VFX_OK;
     int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return vfx__fail(VFX_ERR_IO, "reopen: %s", strerror(errno));
     vfx_status s = VFX_OK;
     uint64_t pos = 8;
-    char buf[256];
+    char hb[256];
     for (;;) { /* attributes */
-        ssize_t got = pread(fd, buf, sizeof buf, (off_t) pos);
+        ssize_t got = pread(fd, hb, sizeof hb, (off_t) pos);
         if (got <= 0) {
             s = vfx__fail(VFX_ERR_IO, "reread header");
             break;
         }
-        if (buf[0] == 0) {
+        if (hb[0] == 0) {
             pos += 1;
             break;
         }
-        size_t a = strnlen(buf, (size_t) got);
-        size_t b = a + 1 < (size_t) got ? strnlen(buf + a + 1, (size_t) got - a - 1) : 0;
+        size_t a = strnlen(hb, (size_t) got);
+        size_t b = a + 1 < (size_t) got ? strnlen(hb + a + 1, (size_t) got - a - 1) : 0;
         if (a + 1 + b + 1 + 4 > (size_t) got) {
             s = vfx__fail(VFX_ERR_INTERNAL, "reread header: attribute too long");
             break;
         }
-        uint8_t *q = (uint8_t *) buf + a + 1 + b + 1;
+        uint8_t *q = (uint8_t *) hb + a + 1 + b + 1;
         uint32_t size = (uint32_t) q[0] | ((uint32_t) q[1] << 8) | ((uint32_t) q[2] << 16) |
                         ((uint32_t) q[3] << 24);
         pos += a + 1 + b + 1 + 4 + size;
     }
-    static const uint8_t zero[8] = { 0 };
+    uint8_t *table = s == VFX_OK ? vfx__alloc((size_t) n * 8u) : NULL;
+    size_t cap = 1 << 20;
+    uint8_t *buf = s == VFX_OK ? vfx__alloc(cap) : NULL;
+    if (s == VFX_OK && (!table || !buf))
+        s = vfx__nomem();
+    if (s == VFX_OK && pread(fd, table, (size_t) n * 8u, (off_t) pos) != (ssize_t) n * 8)
+        s = vfx__fail(VFX_ERR_IO, "reread offset table");
+    size_t hdr = tiled ? 40u : 28u;
+    int64_t shift = 0, end = 0;
     for (int32_t k = 0; s == VFX_OK && k < n; k++) {
-        if (!empty[k])
-            continue;
-        uint8_t o[8];
-        if (pread(fd, o, 8, (off_t) (pos + 8u * (uint64_t) k)) != 8) {
-            s = vfx__fail(VFX_ERR_IO, "reread offset table");
+        int64_t off = get64(table + 8 * k);
+        uint8_t h[40];
+        if (pread(fd, h, hdr, (off_t) off) != (ssize_t) hdr) {
+            s = vfx__fail(VFX_ERR_IO, "reread chunk %d", (int) k);
             break;
         }
-        uint64_t off = 0;
-        for (int i = 7; i >= 0; i--)
-            off = (off << 8) | o[i];
-        if (pwrite(fd, zero, 8, (off_t) (off + (tiled ? 24u : 12u))) != 8)
-            s = vfx__fail(VFX_ERR_IO, "patch chunk %d: %s", (int) k, strerror(errno));
+        int64_t tsize = get64(h + hdr - 24), psize = get64(h + hdr - 16);
+        int64_t len = (int64_t) hdr + tsize + psize;
+        if (empty[k]) {
+            put64(h + hdr - 16, 0);
+            len -= psize;
+        }
+        int64_t to = off - shift;
+        if (pwrite(fd, h, hdr, (off_t) to) != (ssize_t) hdr) {
+            s = vfx__fail(VFX_ERR_IO, "move chunk %d: %s", (int) k, strerror(errno));
+            break;
+        }
+        for (int64_t done = (int64_t) hdr; shift > 0 && done < len;) { /* forward copy */
+            size_t m = (size_t) VFX__MIN((int64_t) cap, len - done);
+            if (pread(fd, buf, m, (off_t) (off + done)) != (ssize_t) m ||
+                pwrite(fd, buf, m, (off_t) (to + done)) != (ssize_t) m) {
+                s = vfx__fail(VFX_ERR_IO, "move chunk %d: %s", (int) k, strerror(errno));
+                break;
+            }
+            done += (int64_t) m;
+        }
+        put64(table + 8 * k, (uint64_t) to);
+        end = to + len;
+        if (empty[k])
+            shift += psize;
     }
+    if (s == VFX_OK && (pwrite(fd, table, (size_t) n * 8u, (off_t) pos) != (ssize_t) n * 8 ||
+                        ftruncate(fd, (off_t) end) != 0))
+        s = vfx__fail(VFX_ERR_IO, "rewrite offset table: %s", strerror(errno));
+    vfx__free(table);
+    vfx__free(buf);
     if (close(fd) != 0 && s == VFX_OK)
         s = vfx__fail(VFX_ERR_IO, "close: %s", strerror(errno));
     return s;
@@ -942,7 +1004,7 @@ vfx_deep_write(const vfx_deep *d, const char *path, const vfx_deep_write_options
     if (s == VFX_OK && rv != EXR_ERR_SUCCESS)
         s = core_fail(rv, "finish");
     if (s == VFX_OK)
-        s = patch_empty_chunks(tmp, empty, n_chunks, o.tile_w > 0);
+        s = compact_empty_chunks(tmp, empty, n_chunks, o.tile_w > 0);
     vfx__free(empty);
     if (s == VFX_OK && rename(tmp, path) != 0)
         s = vfx__fail(VFX_ERR_IO, "cannot rename the temporary file: %s", strerror(errno));
