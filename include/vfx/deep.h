@@ -109,6 +109,16 @@ typedef struct vfx_deep_stats {
 VFX_API vfx_status vfx_deep_compute_stats(const vfx_deep *d, vfx_deep_stats *out);
 VFX_API void       vfx_deep_stats_clear(vfx_deep_stats *s);
 
+/** Merge two deep images sample by sample, as oiiotool --deepmerge (OIIO's deep_merge): per
+ *  pixel the union of both sample lists, volumetric samples split where the other samples'
+ *  depths fall inside them, samples over the same depth range combined, and with
+ *  @p occlusion_cull (oiiotool's default) the samples behind the first with A >= 1 dropped
+ *  (docs/deep.md). Channels are matched by name
+ *  (both images need the same set); the result has @p a's channels and types and covers the
+ *  union of the data windows. *out is a new reference. */
+VFX_API vfx_status vfx_deep_merge(const vfx_deep *a, const vfx_deep *b, int occlusion_cull,
+                                  vfx_deep **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1966,6 +1966,33 @@ cmd_flatten(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_
     return done(c, cmd->name, s, im);
 }
 
+/* --deepmerge: merge the two top deep images into one deep image. */
+static int
+cmd_deepmerge(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    if (c->n < 2)
+        return usage("%s needs two images on the stack", cmd->name);
+    const char *oc = mod_get(mods, n_mods, "occlusion_cull");
+    vfx_deep *a = vfx_image_deep(c->stack[c->n - 2]), *b = vfx_image_deep(c->stack[c->n - 1]);
+    if (!a || !b)
+        return usage("%s: both images must be deep (deep EXR inputs, not flattened)", cmd->name);
+    vfx_deep  *m = NULL;
+    vfx_image *im = NULL;
+    vfx_status s = vfx_deep_merge(a, b, oc ? atoi(oc) : 1, &m);
+    if (s == VFX_OK)
+        s = vfx_deep_image(m, &im);
+    vfx_deep_unref(m);
+    if (s != VFX_OK)
+        return fail(cmd->name, s);
+    for (int k = 0; k < 2; k++) {
+        vfx_image *x = NULL;
+        if (pop(c, cmd->name, &x) == 0)
+            vfx_image_unref(x);
+    }
+    return done(c, cmd->name, VFX_OK, im);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N :miplevel=N :level=LX,LY)" },
     { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
@@ -2028,6 +2055,9 @@ static const chain_cmd commands[] = {
     { "--flatten", 0, cmd_flatten, "deep image -> flat: samples sorted by Z, composited front "
                                    "to back (as oiiotool; flat ops and non-EXR outputs do it "
                                    "automatically)" },
+    { "--deepmerge", 0, cmd_deepmerge, "merge the samples of the two top deep images (as "
+                                       "oiiotool: volumes split, coincident samples combined, "
+                                       "samples behind opaque ones culled; :occlusion_cull=0)" },
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
     { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
     { "--premult", 0, cmd_one, "multiply colour channels by alpha" },

@@ -7,7 +7,8 @@
 #  3. deep -> deep copies in every layout (scanline / tiled, none / rle / zips) are valid for
 #     exrheader and read back in oiiotool with the source's statistics, and flatten in oiiotool
 #     to exactly the source's flattening;
-#  4. `vfx info -v` names the file deep and shows the sample counts.
+#  4. `vfx info -v` names the file deep and shows the sample counts;
+#  5. `--deepmerge` equals `oiiotool --deepmerge` (statistics and flattened pixels).
 set -u
 V=${VFX_CLI:?}
 T=${VFX_TESTDATA_DIR:?}
@@ -80,6 +81,31 @@ done
 oiiotool "$D/Balls.exr" --tile 16 16 --compression none -o "$tmp/oiio_tiled.exr"
 (cd "$tmp" && "$V" stats oiio_tiled.exr | sed 1d) | cmp -s - "$tmp/vb.txt" && ok ||
     bad "vfx reads oiiotool's tiled uncompressed deep file"
+
+# 5. --deepmerge against oiiotool --deepmerge: point samples (Balls with a deepened flattening
+#    of itself, and with itself: coincident samples combine, opaque ones cull what is behind)
+#    and volumes (ZBack > Z: samples split where the other image's depths fall inside)
+B="$D/Balls.exr"
+oiiotool "$B" --flatten --deepen -o "$tmp/bd.exr"
+oiiotool --pattern constant:color=0.5,0.2,0.1,0.5,10,20 4x4 6 --chnames R,G,B,A,Z,ZBack --deepen \
+    -o "$tmp/v1.exr"
+oiiotool --pattern constant:color=0.1,0.3,0.6,0.4,15,25 4x4 6 --chnames R,G,B,A,Z,ZBack --deepen \
+    -o "$tmp/v2.exr"
+for pair in "$B $tmp/bd.exr" "$B $B" "$tmp/v1.exr $tmp/v2.exr"; do
+    # shellcheck disable=SC2086
+    oiiotool $pair --deepmerge -o "$tmp/mo.exr" || { bad "oiiotool --deepmerge $pair"; continue; }
+    # shellcheck disable=SC2086
+    "$V" $pair --deepmerge -o "$tmp/mv.exr" -q || { bad "vfx --deepmerge $pair"; continue; }
+    oiiotool --stats "$tmp/mv.exr" | sed 1d >"$tmp/a.txt"
+    oiiotool --stats "$tmp/mo.exr" | sed 1d >"$tmp/b.txt"
+    cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || bad "deepmerge stats differ: $pair"
+    oiiotool "$tmp/mv.exr" --flatten -d float -o "$tmp/f1.exr"
+    oiiotool "$tmp/mo.exr" --flatten -d float -o "$tmp/f2.exr"
+    same "$tmp/f1.exr" "$tmp/f2.exr" && ok || bad "deepmerge flattens differently: $pair"
+done
+"$V" "$B" "$tmp/o_Balls.exr" --deepmerge -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
+    bad "deepmerge of a flat image succeeded" ||
+    { grep -q "must be deep" "$tmp/e.txt" && ok || bad "deepmerge flat: unclear error"; }
 
 echo "test_deep: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
