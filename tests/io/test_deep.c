@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "io/deep_int.h"
 #include "io_test_util.h"
 #include "vfx/vfx.h"
 
@@ -256,6 +257,64 @@ bad_input_fails_cleanly(void **state)
     vfx_deep_unref(d);
 }
 
+/* One pixel, one volumetric sample: R, A, Z, ZBack (all float). */
+static vfx_deep *
+one_sample(float r, float a, float z, float zb)
+{
+    vfx_spec sp = VFX_SPEC_INIT;
+    assert_int_equal(VFX_OK, vfx_spec_init_simple(&sp, 1, 1, "R,A,Z,ZBack", VFX_PIXEL_F32));
+    vfx_deep *d = NULL;
+    assert_int_equal(VFX_OK, vfx__deep_new(&sp, &d));
+    vfx_spec_clear(&sp);
+    d->counts[0] = 1;
+    assert_int_equal(VFX_OK, vfx__deep_alloc_samples(d, 0));
+    float v[4] = { r, a, z, zb };
+    for (int c = 0; c < 4; c++)
+        memcpy(&d->data[c][0], &v[c], 4);
+    return d;
+}
+
+static void
+merge_splits_and_combines_volumes(void **state)
+{
+    (void) state;
+    /* [10, 20] A 0.5 R 0.5 and [15, 25] A 0.4 R 0.1: split into [10, 15], [15, 20] (both
+     * halves combined), [20, 25]. Numbers from OpenEXR's deep-pixel formulas, the same as
+     * oiiotool --deepmerge gives for these samples (test_deep.sh compares the two). */
+    vfx_deep *a = one_sample(0.5f, 0.5f, 10.0f, 20.0f), *b = one_sample(0.1f, 0.4f, 15.0f, 25.0f);
+    vfx_deep *m = NULL;
+    assert_int_equal(VFX_OK, vfx_deep_merge(a, b, 1, &m));
+    assert_int_equal(3, vfx_deep_samples(m, 0, 0));
+    static const float want[3][4] = {
+        { 0.292893f, 0.292893f, 10.0f, 15.0f }, /* front half of a: 1 - 0.5^0.5 */
+        { 0.308357f, 0.452277f, 15.0f, 20.0f }, /* a's back half with b's front half */
+        { 0.056351f, 0.225403f, 20.0f, 25.0f }, /* back half of b: 1 - 0.6^0.5 */
+    };
+    for (uint32_t s = 0; s < 3; s++)
+        for (int32_t c = 0; c < 4; c++)
+            assert_float_equal(want[s][c], vfx_deep_value(m, 0, 0, c, s), 2e-6f);
+    vfx_deep_unref(m);
+    /* an opaque sample culls what is behind it; without culling both stay */
+    vfx_deep *o = one_sample(0.2f, 1.0f, 5.0f, 5.0f);
+    assert_int_equal(VFX_OK, vfx_deep_merge(a, o, 1, &m));
+    assert_int_equal(1, vfx_deep_samples(m, 0, 0));
+    assert_float_equal(5.0f, vfx_deep_value(m, 0, 0, 2, 0), 0.0f);
+    vfx_deep_unref(m);
+    assert_int_equal(VFX_OK, vfx_deep_merge(a, o, 0, &m));
+    assert_int_equal(2, vfx_deep_samples(m, 0, 0));
+    vfx_deep_unref(m);
+    vfx_deep_unref(o);
+    vfx_deep_unref(a);
+    vfx_deep_unref(b);
+    /* channels must match by name */
+    vfx_deep *t = read_deep("exr/deep/tinydeep.exr");
+    vfx_deep *bl = read_deep("exr/deep/Balls.exr");
+    assert_int_equal(VFX_ERR_ARG, vfx_deep_merge(t, bl, 1, &m));
+    assert_null(m);
+    vfx_deep_unref(t);
+    vfx_deep_unref(bl);
+}
+
 int
 main(void)
 {
@@ -266,6 +325,7 @@ main(void)
         cmocka_unit_test(flatten_sorts_and_stops_when_opaque),
         cmocka_unit_test(write_round_trips_every_layout),
         cmocka_unit_test(bad_input_fails_cleanly),
+        cmocka_unit_test(merge_splits_and_combines_volumes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
