@@ -119,6 +119,13 @@ VFX_API void       vfx_deep_stats_clear(vfx_deep_stats *s);
 VFX_API vfx_status vfx_deep_merge(const vfx_deep *a, const vfx_deep *b, int occlusion_cull,
                                   vfx_deep **out);
 
+/** Hold out @p src by @p holdout, as oiiotool --deepholdout (OIIO's deep_holdout): per pixel,
+ *  the samples of @p src in front of the depth where @p holdout becomes opaque (the ZBack of
+ *  its first sample with alpha >= 1); a volumetric sample across that depth is split there.
+ *  The result has @p src's channels and data window. *out is a new reference. */
+VFX_API vfx_status vfx_deep_holdout(const vfx_deep *src, const vfx_deep *holdout,
+                                    vfx_deep **out);
+
 #ifdef __cplusplus
 }
 #endif

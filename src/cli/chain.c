@@ -1966,7 +1966,8 @@ cmd_flatten(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_
     return done(c, cmd->name, s, im);
 }
 
-/* --deepmerge: merge the two top deep images into one deep image. */
+/* --deepmerge: merge the two top deep images into one deep image; --deepholdout: hold out
+ * the image below by the top one. */
 static int
 cmd_deepmerge(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -1979,7 +1980,8 @@ cmd_deepmerge(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int 
         return usage("%s: both images must be deep (deep EXR inputs, not flattened)", cmd->name);
     vfx_deep  *m = NULL;
     vfx_image *im = NULL;
-    vfx_status s = vfx_deep_merge(a, b, oc ? atoi(oc) : 1, &m);
+    vfx_status s = strcmp(cmd->name, "--deepholdout") == 0 ? vfx_deep_holdout(a, b, &m)
+                   : vfx_deep_merge(a, b, oc ? atoi(oc) : 1, &m);
     if (s == VFX_OK)
         s = vfx_deep_image(m, &im);
     vfx_deep_unref(m);
@@ -2058,6 +2060,8 @@ static const chain_cmd commands[] = {
     { "--deepmerge", 0, cmd_deepmerge, "merge the samples of the two top deep images (as "
                                        "oiiotool: volumes split, coincident samples combined, "
                                        "samples behind opaque ones culled; :occlusion_cull=0)" },
+    { "--deepholdout", 0, cmd_deepmerge, "keep the samples of the deep image below that are in "
+                                         "front of where the top deep image gets opaque" },
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
     { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
     { "--premult", 0, cmd_one, "multiply colour channels by alpha" },

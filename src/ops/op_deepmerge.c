@@ -13,6 +13,7 @@
  * Which alpha a channel goes with is OIIO's rule: A / AR / AG / AB (and names ending in them)
  * are alphas, X goes with AX when present, else with A; Z, ZBack and U32 channels are carried
  * from the front sample unchanged. The result holds the union of both data windows. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -332,6 +333,161 @@ vfx_deep_merge(const vfx_deep *a, const vfx_deep *b, int occlusion_cull, vfx_dee
             }
     }
     vfx__free(b_of);
+    vfx__free(m.alpha_of);
+    vfx__free(m.buf);
+    vfx__free(tmp);
+    if (s != VFX_OK) {
+        vfx_deep_unref(d);
+        return s;
+    }
+    *out = d;
+    return VFX_OK;
+}
+
+/* ---- holdout ------------------------------------------------------------------------------ */
+
+/* The depth where a holdout pixel becomes opaque (OIIO's DeepData::opaque_z): the ZBack of its
+ * first sample, in stored order, whose alpha (A, else the mean of AR, AG, AB) is >= 1; the
+ * nearest Z when it has no alpha; FLT_MAX when it has no samples, no Z, or never gets opaque. */
+static float
+opaque_z(const vfx_deep *h, int32_t x, int32_t y)
+{
+    if (!vfx_rect_contains_point(h->spec.data, x, y))
+        return FLT_MAX;
+    const vfx_channels *ch = h->spec.channels;
+    int32_t z = vfx_channels_find(ch, "Z"), zb = vfx_channels_find(ch, "ZBack");
+    if (zb < 0)
+        zb = vfx_channels_find(ch, "Zback");
+    if (zb < 0)
+        zb = z;
+    int32_t a = vfx_channels_find(ch, "A"), ar = vfx_channels_find(ch, "AR"),
+            ag = vfx_channels_find(ch, "AG"), ab = vfx_channels_find(ch, "AB");
+    if (ar < 0)
+        ar = a;
+    if (ag < 0)
+        ag = a;
+    if (ab < 0)
+        ab = a;
+    int64_t i = (int64_t) (y - h->spec.data.y0) * h->w + (x - h->spec.data.x0);
+    uint32_t n = h->counts[i];
+    if (n == 0 || z < 0)
+        return FLT_MAX;
+    if (ar < 0 || ag < 0 || ab < 0)
+        return vfx__deep_get(h, i, z, 0);
+    for (uint32_t s = 0; s < n; s++) {
+        float alpha = a >= 0 ? vfx__deep_get(h, i, a, s)
+                             : (vfx__deep_get(h, i, ar, s) + vfx__deep_get(h, i, ag, s) +
+                                vfx__deep_get(h, i, ab, s)) / 3.0f;
+        if (alpha >= 1.0f)
+            return vfx__deep_get(h, i, zb, s);
+    }
+    return FLT_MAX;
+}
+
+/* Drop the (sorted) samples that start beyond depth d, or at d too when @p at_too. */
+static void
+cull_behind(merge_ctx *m, float d, int at_too)
+{
+    for (uint32_t s = 0; s < m->n; s++) {
+        float z = getf(m, s, m->z);
+        if (z > d || (at_too && z >= d)) {
+            m->n = s;
+            return;
+        }
+    }
+}
+
+vfx_status
+vfx_deep_holdout(const vfx_deep *src, const vfx_deep *holdout, vfx_deep **out)
+{
+    if (!src || !holdout || !out)
+        return vfx__fail(VFX_ERR_ARG, "deepholdout: NULL argument");
+    *out = NULL;
+    merge_ctx m;
+    memset(&m, 0, sizeof m);
+    m.nc = src->n_channels;
+    m.types = src->types;
+    m.cull = -1;
+    m.alpha_of = vfx__calloc((size_t) m.nc, sizeof *m.alpha_of);
+    uint32_t *tmp = vfx__calloc((size_t) m.nc, sizeof *tmp);
+    vfx_status s = m.alpha_of && tmp ? VFX_OK : vfx__nomem();
+    const vfx_channels *ch = src->spec.channels;
+    m.z = vfx_channels_find(ch, "Z");
+    m.zb = vfx_channels_find(ch, "ZBack");
+    if (m.zb < 0)
+        m.zb = vfx_channels_find(ch, "Zback");
+    if (m.zb < 0)
+        m.zb = m.z;
+    if (s == VFX_OK && m.z < 0)
+        s = vfx__fail(VFX_ERR_ARG, "deepholdout: the image has no Z channel");
+    int32_t main_alpha = vfx_channels_find(ch, "A");
+    for (int32_t c = 0; s == VFX_OK && c < m.nc; c++) { /* as in merge: who is whose alpha */
+        vfx_channel_info ci;
+        vfx_channels_get(ch, c, &ci);
+        m.alpha_of[c] = -1;
+        if (c == m.z || c == m.zb || src->types[c] == VFX_PIXEL_U32)
+            continue;
+        if (is_or_ends_with(ci.name, "A") || is_or_ends_with(ci.name, "AR") ||
+            is_or_ends_with(ci.name, "AG") || is_or_ends_with(ci.name, "AB") ||
+            is_or_ends_with(ci.name, "Alpha")) {
+            m.alpha_of[c] = c;
+            continue;
+        }
+        char want[300];
+        const char *dot = strrchr(ci.name, '.');
+        size_t plen = dot ? (size_t) (dot - ci.name) + 1 : 0;
+        snprintf(want, sizeof want, "%.*sA%s", (int) plen, ci.name, ci.name + plen);
+        for (int32_t i = 0; i < m.nc; i++) {
+            vfx_channel_info cj;
+            vfx_channels_get(ch, i, &cj);
+            if (!strcasecmp(cj.name, want))
+                m.alpha_of[c] = i;
+        }
+        if (m.alpha_of[c] < 0)
+            m.alpha_of[c] = main_alpha;
+    }
+    vfx_deep *d = NULL;
+    if (s == VFX_OK)
+        s = vfx__deep_new(&src->spec, &d);
+    if (s == VFX_OK)
+        memcpy(d->types, src->types, (size_t) m.nc * sizeof *d->types);
+    for (int pass = 0; s == VFX_OK && pass < 2; pass++) {
+        if (pass == 1)
+            s = vfx__deep_alloc_samples(d, 0);
+        for (int32_t y = d->spec.data.y0; s == VFX_OK && y < d->spec.data.y1; y++)
+            for (int32_t x = d->spec.data.x0; s == VFX_OK && x < d->spec.data.x1; x++) {
+                int64_t i = (int64_t) (y - d->spec.data.y0) * d->w + (x - d->spec.data.x0);
+                uint32_t ns = src->counts[i];
+                s = reserve(&m, (size_t) ns + 4);
+                if (s != VFX_OK)
+                    break;
+                m.n = ns;
+                for (uint32_t k = 0; k < ns; k++)
+                    for (int32_t c = 0; c < m.nc; c++)
+                        m.buf[(size_t) k * (size_t) m.nc + (size_t) c] =
+                            src->data[c][src->offsets[i] + k];
+                float zh = opaque_z(holdout, x, y);
+                if (zh < FLT_MAX && ns > 0) {
+                    sort_samples(&m, tmp);
+                    /* as oiiotool: samples starting beyond the opaque depth go; a volume
+                     * across it is split there and its back part goes (a sample starting
+                     * exactly there stays when nothing was split) */
+                    cull_behind(&m, zh, 0);
+                    uint32_t before_split = m.n;
+                    s = split_at(&m, zh);
+                    if (m.n != before_split)
+                        cull_behind(&m, zh, 1);
+                }
+                if (pass == 0) {
+                    d->counts[i] = m.n;
+                    continue;
+                }
+                for (uint32_t k = 0; k < m.n; k++)
+                    for (int32_t c = 0; c < m.nc; c++)
+                        d->data[c][d->offsets[i] + k] =
+                            m.buf[(size_t) k * (size_t) m.nc + (size_t) c];
+            }
+    }
     vfx__free(m.alpha_of);
     vfx__free(m.buf);
     vfx__free(tmp);

@@ -8,7 +8,7 @@
 #     exrheader and read back in oiiotool with the source's statistics, and flatten in oiiotool
 #     to exactly the source's flattening;
 #  4. `vfx info -v` names the file deep and shows the sample counts;
-#  5. `--deepmerge` equals `oiiotool --deepmerge` (statistics and flattened pixels).
+#  5. `--deepmerge` and 6. `--deepholdout` equal oiiotool's (statistics, flattened pixels).
 set -u
 V=${VFX_CLI:?}
 T=${VFX_TESTDATA_DIR:?}
@@ -103,6 +103,33 @@ for pair in "$B $tmp/bd.exr" "$B $B" "$tmp/v1.exr $tmp/v2.exr"; do
     oiiotool "$tmp/mo.exr" --flatten -d float -o "$tmp/f2.exr"
     same "$tmp/f1.exr" "$tmp/f2.exr" && ok || bad "deepmerge flattens differently: $pair"
 done
+# 6. --deepholdout against oiiotool --deepholdout: point samples (Balls and its deepened
+#    flattening, both ways, and itself) and volumes cut where the holdout gets opaque (an opaque
+#    volume [5, 15] and an opaque point at 12 holding out [10, 20], [15, 25] and two-sample
+#    pixels; a volume starting at the cut stays, a split one loses its back part)
+pat() { oiiotool --pattern "constant:color=$1" 4x4 6 --chnames R,G,B,A,Z,ZBack --deepen -o "$tmp/$2"; }
+pat 0.3,0.3,0.3,1,5,15 h1.exr
+pat 0.3,0.3,0.3,1,12,12 h2.exr
+pat 0.5,0.2,0.1,0.5,10,12 v6.exr
+pat 0.5,0.2,0.1,0.5,14,16 v7.exr
+pat 0.5,0.2,0.1,0.5,15,20 v5.exr
+oiiotool "$tmp/v6.exr" "$tmp/v7.exr" --deepmerge -o "$tmp/v67.exr"
+oiiotool "$tmp/v6.exr" "$tmp/v5.exr" --deepmerge -o "$tmp/v65.exr"
+for pair in "$B $tmp/bd.exr" "$tmp/bd.exr $B" "$B $B" "$tmp/v1.exr $tmp/h1.exr" \
+    "$tmp/v2.exr $tmp/h1.exr" "$tmp/v1.exr $tmp/h2.exr" "$tmp/v2.exr $tmp/h2.exr" \
+    "$tmp/v67.exr $tmp/h1.exr" "$tmp/v65.exr $tmp/h1.exr" "$tmp/h1.exr $tmp/v1.exr"; do
+    # shellcheck disable=SC2086
+    oiiotool $pair --deepholdout -o "$tmp/ho.exr" || { bad "oiiotool --deepholdout $pair"; continue; }
+    # shellcheck disable=SC2086
+    "$V" $pair --deepholdout -o "$tmp/hv.exr" -q || { bad "vfx --deepholdout $pair"; continue; }
+    oiiotool --stats "$tmp/hv.exr" | sed 1d >"$tmp/a.txt"
+    oiiotool --stats "$tmp/ho.exr" | sed 1d >"$tmp/b.txt"
+    cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || bad "deepholdout stats differ: $pair"
+    oiiotool "$tmp/hv.exr" --flatten -d float -o "$tmp/f1.exr"
+    oiiotool "$tmp/ho.exr" --flatten -d float -o "$tmp/f2.exr"
+    same "$tmp/f1.exr" "$tmp/f2.exr" && ok || bad "deepholdout flattens differently: $pair"
+done
+
 "$V" "$B" "$tmp/o_Balls.exr" --deepmerge -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
     bad "deepmerge of a flat image succeeded" ||
     { grep -q "must be deep" "$tmp/e.txt" && ok || bad "deepmerge flat: unclear error"; }
