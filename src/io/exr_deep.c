@@ -880,7 +880,7 @@ compact_empty_chunks(const char *path, const uint8_t *empty, int32_t n, int tile
         return vfx__fail(VFX_ERR_IO, "reopen: %s", strerror(errno));
     vfx_status s = VFX_OK;
     uint64_t pos = 8;
-    char hb[256];
+    char hb[1024]; /* name and type are at most 255 bytes each */
     for (;;) { /* attributes */
         ssize_t got = pread(fd, hb, sizeof hb, (off_t) pos);
         if (got <= 0) {
