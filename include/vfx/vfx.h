@@ -15,5 +15,6 @@
 #include "vfx/io.h"
 #include "vfx/sequence.h"
 #include "vfx/ops.h"
+#include "vfx/deep.h"
 
 #endif

@@ -255,7 +255,12 @@ output_write(chain *c, vfx_image *im, const char *path, const vfx_write_options 
     so.progress_user = &pr;
     int        k = c->n - 1, n_parts = 1 + c->n_more[k];
     vfx_status s;
-    if (n_parts == 1) {
+    int        deep_done = 0;
+    if (n_parts == 1 && (s = cli_write_deep(im, path, wo, &deep_done)) != VFX_OK) {
+        /* a deep image written as deep EXR failed: s holds why */
+    } else if (deep_done) {
+        /* written as deep EXR (oiiotool keeps deep images deep too) */
+    } else if (n_parts == 1) {
         s = vfx_image_write(im, path, wo, &so);
     } else { /* subimages: the parts of one file, each with these settings */
         vfx_image               **ims = calloc((size_t) n_parts, sizeof *ims);
@@ -873,6 +878,9 @@ cmd_stats(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     (void) args, (void) mods, (void) n_mods;
     if (c->n == 0)
         return usage("%s: no image", cmd->name);
+    if (vfx_image_deep(c->stack[c->n - 1]))
+        return cli_print_deep_stats(stdout, c->names[c->n - 1] ? c->names[c->n - 1] : "image",
+                                    vfx_image_deep(c->stack[c->n - 1]));
     vfx_image         *im = c->stack[c->n - 1];
     int32_t            nc = vfx_image_n_channels(im);
     vfx_channel_stats *st = calloc((size_t) nc, sizeof *st);
@@ -940,6 +948,9 @@ cmd_printstats(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int
     (void) args, (void) mods, (void) n_mods;
     if (c->n == 0)
         return usage("%s: no image", cmd->name);
+    if (vfx_image_deep(c->stack[c->n - 1]))
+        return cli_print_deep_stats(stdout, c->names[c->n - 1] ? c->names[c->n - 1] : "image",
+                                    vfx_image_deep(c->stack[c->n - 1]));
     vfx_image        *im = c->stack[c->n - 1];
     const vfx_spec   *spec = vfx_image_spec(im);
     int32_t           nc = vfx_image_n_channels(im);
@@ -1969,6 +1980,55 @@ cmd_assemble(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n
     return done(c, nm, s, im);
 }
 
+/* --flatten: a deep image becomes flat (its samples composited front to back); a flat one
+ * is left as it is, as oiiotool does. */
+static int
+cmd_flatten(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args, (void) mods, (void) n_mods;
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    vfx_deep *d = vfx_image_deep(c->stack[c->n - 1]);
+    if (!d)
+        return 0;
+    vfx_image *in, *im = NULL;
+    int        rc = pop(c, cmd->name, &in);
+    if (rc)
+        return rc;
+    vfx_status s = vfx_deep_flatten(d, &im);
+    vfx_image_unref(in);
+    return done(c, cmd->name, s, im);
+}
+
+/* --deepmerge: merge the two top deep images into one deep image; --deepholdout: hold out
+ * the image below by the top one. */
+static int
+cmd_deepmerge(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    if (c->n < 2)
+        return usage("%s needs two images on the stack", cmd->name);
+    const char *oc = mod_get(mods, n_mods, "occlusion_cull");
+    vfx_deep *a = vfx_image_deep(c->stack[c->n - 2]), *b = vfx_image_deep(c->stack[c->n - 1]);
+    if (!a || !b)
+        return usage("%s: both images must be deep (deep EXR inputs, not flattened)", cmd->name);
+    vfx_deep  *m = NULL;
+    vfx_image *im = NULL;
+    vfx_status s = strcmp(cmd->name, "--deepholdout") == 0 ? vfx_deep_holdout(a, b, &m)
+                   : vfx_deep_merge(a, b, oc ? atoi(oc) : 1, &m);
+    if (s == VFX_OK)
+        s = vfx_deep_image(m, &im);
+    vfx_deep_unref(m);
+    if (s != VFX_OK)
+        return fail(cmd->name, s);
+    for (int k = 0; k < 2; k++) {
+        vfx_image *x = NULL;
+        if (pop(c, cmd->name, &x) == 0)
+            vfx_image_unref(x);
+    }
+    return done(c, cmd->name, VFX_OK, im);
+}
+
 static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N :miplevel=N :level=LX,LY)" },
     { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
@@ -2028,6 +2088,14 @@ static const chain_cmd commands[] = {
     { "--fillholes", 0, cmd_filter2, "fill holes (alpha < 1) by push-pull" },
     { "--kernel", 2, cmd_kernel, "NAME WxH: push a convolution kernel image" },
     { "--convolve", 0, cmd_convolve, "convolve the image below with the kernel on top" },
+    { "--flatten", 0, cmd_flatten, "deep image -> flat: samples sorted by Z, composited front "
+                                   "to back (as oiiotool; flat ops and non-EXR outputs do it "
+                                   "automatically)" },
+    { "--deepmerge", 0, cmd_deepmerge, "merge the samples of the two top deep images (as "
+                                       "oiiotool: volumes split, coincident samples combined, "
+                                       "samples behind opaque ones culled; :occlusion_cull=0)" },
+    { "--deepholdout", 0, cmd_deepmerge, "keep the samples of the deep image below that are in "
+                                         "front of where the top deep image gets opaque" },
     { "--over", 0, cmd_over, "composite the image below over the top one (premultiplied)" },
     { "--zover", 0, cmd_over, "depth composite of the two top images (:zeroisinf=1)" },
     { "--premult", 0, cmd_one, "multiply colour channels by alpha" },

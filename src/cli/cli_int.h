@@ -78,4 +78,13 @@ void cli_progress_end(cli_progress *p);
 double cli_now(void);
 /** Peak resident set size of this process in bytes (0 if unknown). */
 int64_t cli_peak_rss(void);
+/* cmd_deep.c: deep images. cli_write_deep() writes @p im as deep EXR when it is still deep
+ * and @p path is an EXR file (*handled = 1), else leaves it to the flat writer. */
+int        cli_is_exr_path(const char *path);
+vfx_status cli_write_deep(vfx_image *im, const char *path, const vfx_write_options *wo,
+                          int *handled);
+/* oiiotool --stats layout for a deep image; returns the exit code. */
+int  cli_print_deep_stats(FILE *out, const char *name, const vfx_deep *d);
+void cli_print_deep_counts(FILE *out, const vfx_deep_stats *st);
+
 #endif

@@ -26,6 +26,10 @@ convert_help(FILE *out)
             "                          PNG: zip[,filter=none|sub|up|avg|paeth|adaptive]\n"
             "                                (adaptive), L = zlib level 0-9 (4)\n"
             "  --tile WxH              write tiles of W x H\n"
+            "  --flatten               deep input: write it flat (samples composited front to\n"
+            "                          back); without it a deep EXR stays deep in an EXR OUT\n"
+            "                          (compression none, rle, zips or zip) and is flattened\n"
+            "                          for any other format\n"
             "  --colorconvert FROM TO  convert between colour spaces of the colour config\n"
             "  --config FILE           the OCIO config (default: $OCIO, else the built-in one)\n"
             "  --resize WxH|N%%         resize (WxH, W or H 0 keeps the aspect ratio, or N%%),\n"
@@ -51,7 +55,7 @@ convert_help(FILE *out)
 typedef struct convert_job {
     const char        *ch;
     int32_t            part;
-    int                quiet, stats, aces;
+    int                quiet, stats, aces, flatten;
     vfx_write_options *wo;
     const char        *cc_from, *cc_to, *config, *resize, *filter;
 } convert_job;
@@ -127,7 +131,17 @@ convert_one(void *user, const char *in, const char *out)
     vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
     so.progress = cli_progress_fn;
     so.progress_user = &pr;
-    s = vfx_image_write(im, out, &wo, &so);
+    int deep_done = 0;
+    if (job->flatten && vfx_image_deep(im)) {
+        vfx_image *flat = NULL;
+        s = vfx_deep_flatten(vfx_image_deep(im), &flat);
+        vfx_image_unref(im);
+        im = flat;
+    } else {
+        s = cli_write_deep(im, out, &wo, &deep_done); /* deep EXR stays deep */
+    }
+    if (s == VFX_OK && !deep_done)
+        s = vfx_image_write(im, out, &wo, &so);
     cli_progress_end(&pr);
     if (stats) {
         vfx_reader_stats rs = { 0, 0 };
@@ -155,7 +169,7 @@ convert_run(int argc, char **argv)
     const char *in = NULL, *out = NULL, *ch = NULL, *frames = NULL;
     const char *cc_from = NULL, *cc_to = NULL, *config = NULL, *resize = NULL, *filter = NULL;
     int32_t     part = 0;
-    int         quiet = 0, stats = 0, aces = 0;
+    int         quiet = 0, stats = 0, aces = 0, flatten = 0;
     char        comp[64];
     vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
     for (int i = 1; i < argc; i++) {
@@ -187,6 +201,8 @@ convert_run(int argc, char **argv)
             filter = argv[++i];
         } else if (strcmp(a, "--aces") == 0) {
             aces = 1;
+        } else if (strcmp(a, "--flatten") == 0) {
+            flatten = 1;
         } else if (strcmp(a, "--scanline") == 0) {
             wo.tile_w = wo.tile_h = 0;
         } else if (strcmp(a, "--frames") == 0 && more) {
@@ -207,7 +223,7 @@ convert_run(int argc, char **argv)
     }
     if (!in || !out)
         return cli_usage_error("convert", "need IN and OUT");
-    convert_job job = { ch, part, quiet, stats, aces, &wo, cc_from, cc_to, config, resize, filter };
+    convert_job job = { ch, part, quiet, stats, aces, flatten, &wo, cc_from, cc_to, config, resize, filter };
     return cli_seq_run("convert", in, out, frames, convert_one, &job);
 }
 

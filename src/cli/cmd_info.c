@@ -133,9 +133,10 @@ info_text(FILE *out, const char *path, vfx_reader *r, int verbose)
             fprintf(out, " part %2d", (int) p);
         else
             fprintf(out, "%s", path);
-        fprintf(out, " : %4lld x %4lld, %d channel, %s %s", (long long) vfx_rect_width(s->data),
+        int deep = vfx_deep_file_is_deep(path, p);
+        fprintf(out, " : %4lld x %4lld, %d channel, %s%s %s", (long long) vfx_rect_width(s->data),
                 (long long) vfx_rect_height(s->data), (int) vfx_channels_count(s->channels),
-                t ? t : "mixed", vfx_reader_format_name(r));
+                deep ? "deep " : "", t ? t : deep ? "mixed types" : "mixed", vfx_reader_format_name(r));
         if (!verbose && n_parts > 1)
             fprintf(out, " (+%d parts)", (int) n_parts - 1);
         fputc('\n', out);
@@ -165,6 +166,20 @@ info_text(FILE *out, const char *path, vfx_reader *r, int verbose)
         vfx_reader_chunking(r, p, 0, 0, &c);
         fprintf(out, "    levels: %s (%d x %d)   chunks: %s %d x %d\n", levels_name(mode), (int) nx,
                 (int) ny, access_name(c.access), (int) c.chunk_w, (int) c.chunk_h);
+        if (deep) { /* the sample counts: what a deep file holds beyond its header */
+            vfx_deep_read_options dro = VFX_DEEP_READ_OPTIONS_INIT;
+            vfx_deep             *d = NULL;
+            vfx_deep_stats        st;
+            dro.part = p;
+            if (vfx_deep_read(path, &dro, &d) == VFX_OK &&
+                vfx_deep_compute_stats(d, &st) == VFX_OK) {
+                cli_print_deep_counts(out, &st);
+                vfx_deep_stats_clear(&st);
+            } else {
+                fprintf(out, "    deep samples: unreadable (%s)\n", vfx_error_message());
+            }
+            vfx_deep_unref(d);
+        }
         for (int32_t i = 0; s->attrs && i < vfx_attrs_count(s->attrs); i++) {
             const char           *name;
             const vfx_attr_value *v;
@@ -202,6 +217,11 @@ info_run(int argc, char **argv)
             continue;
         vfx_reader *r = NULL;
         vfx_status  s = vfx_reader_open(argv[i], NULL, &r);
+        if (s == VFX_ERR_UNSUPPORTED) { /* deep or DWA: the header is still worth showing */
+            vfx_read_options ro = VFX_READ_OPTIONS_INIT;
+            ro.flags = VFX_READ_HEADER_ONLY;
+            s = vfx_reader_open(argv[i], &ro, &r);
+        }
         if (s != VFX_OK) {
             rc = cli_fail(argv[i], s);
             continue;

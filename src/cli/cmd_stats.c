@@ -10,7 +10,10 @@ stats_help(FILE *out)
     fprintf(out, "usage: vfx stats [--json] [--part N] FILE...\n\n"
                  "Per-channel min, max, mean, standard deviation (population), and counts of\n"
                  "NaN and infinite values over the data window, accumulated in double precision\n"
-                 "(the result does not depend on the thread count).\n");
+                 "(the result does not depend on the thread count).\n"
+                 "Deep files: per-channel statistics over all samples, then the sample counts\n"
+                 "(min / max / average per pixel, empty pixels, histogram, depth range), in\n"
+                 "oiiotool --stats' layout (--json gives the flattened image's statistics).\n");
 }
 
 static int
@@ -22,6 +25,11 @@ stats_one(const char *path, int32_t part, int json, int first)
     vfx_status s = vfx_image_open(path, &oo, &im);
     if (s != VFX_OK)
         return cli_fail(path, s);
+    if (vfx_image_deep(im) && !json) { /* deep: sample statistics, oiiotool's layout */
+        int rc = cli_print_deep_stats(stdout, path, vfx_image_deep(im));
+        vfx_image_unref(im);
+        return rc;
+    }
     int32_t            nc = vfx_image_n_channels(im);
     vfx_channel_stats *st = calloc((size_t) nc, sizeof *st);
     vfx_sink_options   so = VFX_SINK_OPTIONS_INIT;

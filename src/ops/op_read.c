@@ -12,6 +12,8 @@
 
 #include "graph/graph_int.h"
 #include "io/io_int.h"
+#include "vfx/deep.h"
+#include "vfx/ops.h"
 
 #define MIN_STRIP_ROWS 32
 #define MAX_PICK 4096
@@ -140,6 +142,33 @@ pick_channels(const vfx_channels *fc, const char *names, int32_t **idx_out, int3
     return VFX_OK;
 }
 
+/* A deep part: read whole (bounded), as a deep node; a channel subset flattens it. */
+static vfx_status
+open_deep(const char *path, const vfx_open_options *o, vfx_image **out)
+{
+    if (o->level_x != 0 || o->level_y != 0)
+        return vfx__fail(VFX_ERR_UNSUPPORTED, "%s: deep parts are read at level 0 only", path);
+    vfx_deep_read_options dro = VFX_DEEP_READ_OPTIONS_INIT;
+    dro.part = o->part;
+    vfx_deep *d = NULL;
+    VFX_TRY(vfx_deep_read(path, &dro, &d));
+    vfx_image *im = NULL;
+    vfx_status s = vfx_deep_image(d, &im);
+    vfx_deep_unref(d);
+    if (s == VFX_OK && o->channels) {
+        vfx_image *sub = NULL;
+        s = vfx_image_channels(im, o->channels, &sub);
+        vfx_image_unref(im);
+        im = sub;
+    }
+    if (s != VFX_OK) {
+        vfx_image_unref(im);
+        return s;
+    }
+    *out = im;
+    return VFX_OK;
+}
+
 vfx_status
 vfx_image_open(const char *path, const vfx_open_options *opt, vfx_image **out)
 {
@@ -150,7 +179,10 @@ vfx_image_open(const char *path, const vfx_open_options *opt, vfx_image **out)
     if (opt)
         memcpy(&o, opt, VFX__MIN(opt->size, sizeof o));
     vfx_reader *r = NULL;
-    VFX_TRY(vfx_reader_open(path, o.read, &r));
+    vfx_status  rs = vfx_reader_open(path, o.read, &r);
+    if (rs == VFX_ERR_UNSUPPORTED && vfx_deep_file_is_deep(path, o.part))
+        return open_deep(path, &o, out); /* op_deep.c: a deep image, flattened on demand */
+    VFX_TRY(rs);
     read_params p;
     memset(&p, 0, sizeof p);
     p.part = o.part;

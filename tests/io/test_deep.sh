@@ -1,0 +1,138 @@
+#!/bin/sh
+# Deep EXR against the reference tools (OpenImageIO 2.4's oiiotool, OpenEXR's exrheader):
+#  1. `vfx stats` on each deep file prints exactly what `oiiotool --stats` prints;
+#  2. flattening (`vfx F --flatten -o`, `vfx convert --flatten`, and the automatic flatten of a
+#     deep input written to a flat format) equals `oiiotool F --flatten` pixel for pixel
+#     (oiiotool --diff --fail 0; same file types: half stays half, U32 makes float);
+#  3. deep -> deep copies in every layout (scanline / tiled, none / rle / zips) are valid for
+#     exrheader and read back in oiiotool with the source's statistics, and flatten in oiiotool
+#     to exactly the source's flattening;
+#  4. `vfx info -v` names the file deep and shows the sample counts;
+#  5. `--deepmerge` and 6. `--deepholdout` equal oiiotool's (statistics, flattened pixels).
+set -u
+V=${VFX_CLI:?}
+T=${VFX_TESTDATA_DIR:?}
+for t in oiiotool exrheader; do
+    command -v $t >/dev/null 2>&1 || { echo "SKIP: $t missing"; exit 77; }
+done
+tmp=${VFX_TEST_TMP:-$(mktemp -d)}
+mkdir -p "$tmp"
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+same() { oiiotool "$1" "$2" --fail 0 --diff >"$tmp/d.txt" 2>&1 || { tail -4 "$tmp/d.txt"; return 1; }; }
+
+D="$T/exr/deep"
+for f in tinydeep 11.deep Balls; do
+    # 1. statistics, byte for byte (run from the folder: both print the name as given)
+    (cd "$D" && "$V" stats $f.exr) >"$tmp/v_$f.txt" 2>&1 || bad "vfx stats $f"
+    (cd "$D" && oiiotool --stats $f.exr) >"$tmp/o_$f.txt" 2>&1
+    cmp -s "$tmp/v_$f.txt" "$tmp/o_$f.txt" && ok ||
+        { bad "stats $f differ from oiiotool"; diff "$tmp/v_$f.txt" "$tmp/o_$f.txt" | head; }
+    "$V" -i "$D/$f.exr" --printstats >"$tmp/p_$f.txt" 2>&1
+    sed 1d "$tmp/v_$f.txt" >"$tmp/vb.txt"
+    sed 1d "$tmp/p_$f.txt" | cmp -s - "$tmp/vb.txt" && ok || bad "chain --printstats $f"
+
+    # 2. flattening
+    oiiotool "$D/$f.exr" --flatten -o "$tmp/o_$f.exr" || { bad "oiiotool flatten $f"; continue; }
+    "$V" "$D/$f.exr" --flatten -o "$tmp/v_$f.exr" -q && same "$tmp/v_$f.exr" "$tmp/o_$f.exr" && ok ||
+        bad "vfx --flatten $f differs from oiiotool --flatten"
+    "$V" convert -q --flatten "$D/$f.exr" "$tmp/c_$f.exr" && same "$tmp/c_$f.exr" "$tmp/o_$f.exr" &&
+        ok || bad "vfx convert --flatten $f"
+    oiiotool --info "$tmp/v_$f.exr" | grep -q "channel, deep" && bad "flattened $f is still deep" || ok
+    # automatic flatten: a flat op (--ch) or a flat format
+    "$V" "$D/$f.exr" --ch A -o "$tmp/a_$f.exr" -q &&
+        oiiotool "$tmp/o_$f.exr" --ch A -o "$tmp/oa_$f.exr" && same "$tmp/a_$f.exr" "$tmp/oa_$f.exr" &&
+        ok || bad "deep $f feeding --ch is flattened"
+    "$V" convert -q "$D/$f.exr" "$tmp/t_$f.tif" -d float &&
+        oiiotool "$D/$f.exr" --flatten -d float -o "$tmp/of_$f.exr" &&
+        "$V" convert -q "$tmp/of_$f.exr" "$tmp/ot_$f.tif" -d float && same "$tmp/t_$f.tif" "$tmp/ot_$f.tif" &&
+        ok || bad "deep $f written as TIFF is flattened"
+
+    # 3. deep copies
+    for c in none rle zips; do
+        for tile in "" "--tile 16x16" "--tile 64x32"; do
+            o="$tmp/w_${f}_$c${tile:+_t}.exr"
+            # shellcheck disable=SC2086
+            "$V" "$D/$f.exr" --compression $c $tile -o "$o" -q || { bad "write $f $c $tile"; continue; }
+            exrheader "$o" >"$tmp/h.txt" 2>&1 || { bad "exrheader rejects $f $c $tile"; continue; }
+            want=deepscanline
+            [ -n "$tile" ] && want=deeptile
+            grep -q "\"$want\"" "$tmp/h.txt" && ok || bad "exrheader: $f $c $tile is not $want"
+            oiiotool --stats "$o" 2>&1 | sed 1d >"$tmp/s.txt"
+            sed 1d "$tmp/o_$f.txt" | cmp -s - "$tmp/s.txt" && ok ||
+                bad "oiiotool --stats of the $c $tile copy of $f differs"
+            # (-d float both sides: oiiotool picks the flat file's type from its own metadata)
+            oiiotool "$o" --flatten -d float -o "$tmp/f.exr" &&
+                oiiotool "$D/$f.exr" --flatten -d float -o "$tmp/g.exr" && same "$tmp/f.exr" "$tmp/g.exr" && ok ||
+                bad "oiiotool flattens the $c $tile copy of $f differently"
+        done
+    done
+
+    # 4. info
+    "$V" info -v "$D/$f.exr" >"$tmp/i.txt" 2>&1 || bad "vfx info -v $f"
+    grep -q "channel, deep " "$tmp/i.txt" && grep -q "Total deep samples in all pixels" "$tmp/i.txt" &&
+        ok || bad "vfx info -v $f: no deep type or sample counts"
+done
+
+# deep EXR written by OpenImageIO (OpenEXR's C++ library), tiled and uncompressed: the sample
+# count table of a partial tile is stored at the full tile size
+oiiotool "$D/Balls.exr" --tile 16 16 --compression none -o "$tmp/oiio_tiled.exr"
+(cd "$tmp" && "$V" stats oiio_tiled.exr | sed 1d) | cmp -s - "$tmp/vb.txt" && ok ||
+    bad "vfx reads oiiotool's tiled uncompressed deep file"
+
+# 5. --deepmerge against oiiotool --deepmerge: point samples (Balls with a deepened flattening
+#    of itself, and with itself: coincident samples combine, opaque ones cull what is behind)
+#    and volumes (ZBack > Z: samples split where the other image's depths fall inside)
+B="$D/Balls.exr"
+oiiotool "$B" --flatten --deepen -o "$tmp/bd.exr"
+oiiotool --pattern constant:color=0.5,0.2,0.1,0.5,10,20 4x4 6 --chnames R,G,B,A,Z,ZBack --deepen \
+    -o "$tmp/v1.exr"
+oiiotool --pattern constant:color=0.1,0.3,0.6,0.4,15,25 4x4 6 --chnames R,G,B,A,Z,ZBack --deepen \
+    -o "$tmp/v2.exr"
+for pair in "$B $tmp/bd.exr" "$B $B" "$tmp/v1.exr $tmp/v2.exr"; do
+    # shellcheck disable=SC2086
+    oiiotool $pair --deepmerge -o "$tmp/mo.exr" || { bad "oiiotool --deepmerge $pair"; continue; }
+    # shellcheck disable=SC2086
+    "$V" $pair --deepmerge -o "$tmp/mv.exr" -q || { bad "vfx --deepmerge $pair"; continue; }
+    oiiotool --stats "$tmp/mv.exr" | sed 1d >"$tmp/a.txt"
+    oiiotool --stats "$tmp/mo.exr" | sed 1d >"$tmp/b.txt"
+    cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || bad "deepmerge stats differ: $pair"
+    oiiotool "$tmp/mv.exr" --flatten -d float -o "$tmp/f1.exr"
+    oiiotool "$tmp/mo.exr" --flatten -d float -o "$tmp/f2.exr"
+    same "$tmp/f1.exr" "$tmp/f2.exr" && ok || bad "deepmerge flattens differently: $pair"
+done
+# 6. --deepholdout against oiiotool --deepholdout: point samples (Balls and its deepened
+#    flattening, both ways, and itself) and volumes cut where the holdout gets opaque (an opaque
+#    volume [5, 15] and an opaque point at 12 holding out [10, 20], [15, 25] and two-sample
+#    pixels; a volume starting at the cut stays, a split one loses its back part)
+pat() { oiiotool --pattern "constant:color=$1" 4x4 6 --chnames R,G,B,A,Z,ZBack --deepen -o "$tmp/$2"; }
+pat 0.3,0.3,0.3,1,5,15 h1.exr
+pat 0.3,0.3,0.3,1,12,12 h2.exr
+pat 0.5,0.2,0.1,0.5,10,12 v6.exr
+pat 0.5,0.2,0.1,0.5,14,16 v7.exr
+pat 0.5,0.2,0.1,0.5,15,20 v5.exr
+oiiotool "$tmp/v6.exr" "$tmp/v7.exr" --deepmerge -o "$tmp/v67.exr"
+oiiotool "$tmp/v6.exr" "$tmp/v5.exr" --deepmerge -o "$tmp/v65.exr"
+for pair in "$B $tmp/bd.exr" "$tmp/bd.exr $B" "$B $B" "$tmp/v1.exr $tmp/h1.exr" \
+    "$tmp/v2.exr $tmp/h1.exr" "$tmp/v1.exr $tmp/h2.exr" "$tmp/v2.exr $tmp/h2.exr" \
+    "$tmp/v67.exr $tmp/h1.exr" "$tmp/v65.exr $tmp/h1.exr" "$tmp/h1.exr $tmp/v1.exr"; do
+    # shellcheck disable=SC2086
+    oiiotool $pair --deepholdout -o "$tmp/ho.exr" || { bad "oiiotool --deepholdout $pair"; continue; }
+    # shellcheck disable=SC2086
+    "$V" $pair --deepholdout -o "$tmp/hv.exr" -q || { bad "vfx --deepholdout $pair"; continue; }
+    oiiotool --stats "$tmp/hv.exr" | sed 1d >"$tmp/a.txt"
+    oiiotool --stats "$tmp/ho.exr" | sed 1d >"$tmp/b.txt"
+    cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || bad "deepholdout stats differ: $pair"
+    oiiotool "$tmp/hv.exr" --flatten -d float -o "$tmp/f1.exr"
+    oiiotool "$tmp/ho.exr" --flatten -d float -o "$tmp/f2.exr"
+    same "$tmp/f1.exr" "$tmp/f2.exr" && ok || bad "deepholdout flattens differently: $pair"
+done
+
+"$V" "$B" "$tmp/o_Balls.exr" --deepmerge -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
+    bad "deepmerge of a flat image succeeded" ||
+    { grep -q "must be deep" "$tmp/e.txt" && ok || bad "deepmerge flat: unclear error"; }
+
+echo "test_deep: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
