@@ -466,6 +466,47 @@ type_names_sizes_round_trip(void **state)
     assert_int_equal(vfx_pixel_type_is_float(VFX_PIXEL_UNKNOWN), 0);
 }
 
+/* vfx__interleave_u16 / vfx__deinterleave_u16: every channel count the EXR paths use (the
+ * SSE2 RGBA case and the plain loop), lengths around the 8-pixel step, unaligned starts; each
+ * value marks its pixel and channel, so any misplaced move shows. */
+static void
+interleave_u16_moves_every_value(void **state)
+{
+    (void) state;
+    enum { MAXPIX = 43, MAXCH = 6 };
+    uint16_t  planes[MAXCH][MAXPIX + 2], back[MAXCH][MAXPIX + 2];
+    uint16_t  inter[MAXCH * (MAXPIX + 1) + 1];
+    for (int32_t nc = 1; nc <= MAXCH; nc++) {
+        for (size_t n = 0; n <= MAXPIX; n++) {
+            for (size_t skew = 0; skew < 2; skew++) { /* skew: 2-byte-misaligned starts */
+                const uint16_t *src[MAXCH];
+                uint16_t       *dst[MAXCH];
+                for (int32_t k = 0; k < nc; k++) {
+                    for (size_t i = 0; i < MAXPIX + 2; i++)
+                        planes[k][i] = (uint16_t) (k * 1000 + (int32_t) i);
+                    memset(back[k], 0xff, sizeof back[k]);
+                    src[k] = planes[k] + skew;
+                    dst[k] = back[k] + skew;
+                }
+                memset(inter, 0xff, sizeof inter);
+                vfx__interleave_u16(src, nc, inter + skew, n);
+                for (size_t i = 0; i < n; i++)
+                    for (int32_t k = 0; k < nc; k++)
+                        assert_int_equal(inter[skew + i * (size_t) nc + (size_t) k],
+                                         k * 1000 + (int32_t) (i + skew));
+                /* nothing past the end */
+                assert_int_equal(inter[skew + n * (size_t) nc], 0xffff);
+                vfx__deinterleave_u16(inter + skew, nc, dst, n);
+                for (int32_t k = 0; k < nc; k++) {
+                    for (size_t i = 0; i < n; i++)
+                        assert_int_equal(back[k][skew + i], planes[k][skew + i]);
+                    assert_int_equal(back[k][skew + n], 0xffff);
+                }
+            }
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -477,6 +518,7 @@ main(void)
         cmocka_unit_test(convert_image_packed_block_and_rows),
         cmocka_unit_test(convert_rejects_bad_arguments),
         cmocka_unit_test(type_names_sizes_round_trip),
+        cmocka_unit_test(interleave_u16_moves_every_value),
     };
     return cmocka_run_group_tests_name("core/format", tests, NULL, NULL);
 }
