@@ -1353,6 +1353,10 @@ typedef struct exr_writer {
     uint8_t              *stage;      /* `batch` chunks, each planar per spec channel */
     size_t                chunk_bytes; /* one chunk in the stage */
     size_t               *plane_off;  /* per spec channel, within a chunk */
+    /* 1: chunks are staged in the file's packed layout (per line, the channels in file order;
+     * all halves at full resolution, not DWA), so they go to the compressor as they are,
+     * without OpenEXRCore's pack pass; 0: one plane per channel (plane_off) */
+    int                   packed_stage;
     int32_t               batch;      /* chunks staged before they are encoded together */
     int32_t               n_ready;    /* complete chunks staged */
     int32_t              *slot_x, *slot_y, *slot_w; /* per slot: tile (x, y) or strip y; width */
@@ -1965,6 +1969,10 @@ exr_part_setup(vfx__wr *wr, exr_writer *ew)
     }
     if (off > ((size_t) 1 << 32))
         return vfx__fail(VFX_ERR_LIMIT, "chunk of %zu bytes is too large", off);
+    ew->packed_stage = !ew->dwa && n >= 1;
+    for (int32_t i = 0; i < n; i++)
+        if (ew->ftype[i] != VFX_PIXEL_HALF || ew->xsamp[i] != 1 || ew->ysamp[i] != 1)
+            ew->packed_stage = 0;
     /* chunks are compressed in parallel, a batch at a time (at most ~256 MiB staged) */
     ew->chunk_bytes = off ? off : 1;
     ew->batch = VFX__CLAMP(2 * vfx_threads(), 1, 16);
@@ -2177,18 +2185,36 @@ chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_
                          ew->stage_ly, ew->stage_rect, ci, what, cap);
 }
 
-/* Point an encoder's channels at the planes of stage slot @p slot. */
+/* Where row @p r (in sampled rows) of spec channel @p i starts in a staged chunk of width @p w
+ * (see exr_writer.packed_stage). */
+static uint8_t *
+stage_row(const exr_writer *ew, uint8_t *base, int32_t i, int32_t r, int32_t w)
+{
+    if (ew->packed_stage)
+        return base + ((size_t) r * (size_t) ew->n_channels + (size_t) ew->file_of[i]) *
+                          (size_t) w * 2;
+    return base + ew->plane_off[i] +
+           (size_t) r * (size_t) (w / ew->xsamp[i]) * vfx_pixel_type_size(ew->ftype[i]);
+}
+
+/* Point an encoder's channels at the stage chunk at @p base (width @p w); a packed stage is
+ * also the pipeline's packed buffer (borrowed: alloc size 0, so never freed by the library). */
 static void
 point_encoder(exr_writer *ew, exr_encode_pipeline_t *enc, const uint8_t *base, int32_t w)
 {
+    uint8_t *b = (uint8_t *) (uintptr_t) base;
     for (int32_t i = 0; i < ew->n_channels; i++) {
         exr_coding_channel_info_t *cc = &enc->channels[ew->file_of[i]];
         int32_t bpe = (int32_t) vfx_pixel_type_size(ew->ftype[i]);
-        cc->encode_from_ptr = base + ew->plane_off[i];
+        cc->encode_from_ptr = stage_row(ew, b, i, 0, w);
         cc->user_pixel_stride = bpe;
-        cc->user_line_stride = w / ew->xsamp[i] * bpe;
+        cc->user_line_stride = (int32_t) (stage_row(ew, b, i, 1, w) - stage_row(ew, b, i, 0, w));
         cc->user_data_type = cc->data_type;
         cc->user_bytes_per_element = (int16_t) bpe;
+    }
+    if (ew->packed_stage) {
+        enc->packed_buffer = b;
+        enc->packed_alloc_size = 0;
     }
 }
 
@@ -2208,15 +2234,20 @@ encode_chunk(const exr_writer *ew, exr_encode_pipeline_t *e)
     for (int16_t c = 0; c < e->channel_count; c++)
         bytes += (size_t) e->channels[c].width * (size_t) e->channels[c].height *
                  (size_t) e->channels[c].bytes_per_element;
-    e->packed_buffer = vfx__alloc(bytes ? bytes : 1);
-    if (!e->packed_buffer)
-        return vfx__nomem();
-    e->packed_alloc_size = bytes ? bytes : 1;
     exr_result_t rv;
-    if (ew->dwa) /* DWA reads the stage's planes itself (and packs only if it must) */
-        rv = vfx__exr_dwa_compress_planes(e);
-    else
-        rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
+    if (ew->packed_stage) { /* staged packed (point_encoder): nothing to pack */
+        e->packed_bytes = bytes;
+        rv = e->packed_buffer ? EXR_ERR_SUCCESS : EXR_ERR_INVALID_ARGUMENT;
+    } else {
+        e->packed_buffer = vfx__alloc(bytes ? bytes : 1);
+        if (!e->packed_buffer)
+            return vfx__nomem();
+        e->packed_alloc_size = bytes ? bytes : 1;
+        if (ew->dwa) /* DWA reads the stage's planes itself (and packs only if it must) */
+            rv = vfx__exr_dwa_compress_planes(e);
+        else
+            rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
+    }
     if (rv == EXR_ERR_SUCCESS && !ew->dwa) {
         if (ew->zip) {
             rv = vfx__exr_zip_compress(e, ew->zip_level);
@@ -2373,9 +2404,9 @@ stage_into(const exr_writer *ew, uint8_t *base, vfx_rect src_rect, vfx_pixel_typ
         for (int32_t y = part.y0; y < part.y1; y++) {
             const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
                                (ptrdiff_t) (part.x0 - src_rect.x0) * xs;
-            size_t at = ((size_t) (y - sy) * (size_t) sw + (size_t) (part.x0 - sx)) * 2;
             for (int32_t i = 0; i < n; i++)
-                q[i] = (uint16_t *) (void *) (base + ew->plane_off[i] + at);
+                q[i] = (uint16_t *) (void *) (stage_row(ew, base, i, y - sy, sw) +
+                                              (size_t) (part.x0 - sx) * 2);
             if (type == VFX_PIXEL_HALF) {
                 vfx__deinterleave_u16((const uint16_t *) (const void *) p, n, q, w);
                 continue;
@@ -2401,9 +2432,8 @@ stage_into(const exr_writer *ew, uint8_t *base, vfx_rect src_rect, vfx_pixel_typ
                 continue;
             const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
                                (ptrdiff_t) (part.x0 - src_rect.x0) * xs + (ptrdiff_t) i * (ptrdiff_t) tsize;
-            uint8_t *q = base + ew->plane_off[i] +
-                         ((size_t) ((y - sy) / cy) * (size_t) (sw / cx) +
-                          (size_t) ((part.x0 - sx) / cx)) * bpe;
+            uint8_t *q = stage_row(ew, base, i, (y - sy) / cy, sw) +
+                         (size_t) ((part.x0 - sx) / cx) * bpe;
             VFX_TRY(vfx_convert_values(p, type, xs * cx, q, ew->ftype[i], (ptrdiff_t) bpe,
                                        (size_t) ((part.x1 - part.x0 + cx - 1) / cx)));
         }
