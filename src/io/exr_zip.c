@@ -136,6 +136,62 @@ predict(uint8_t *t, size_t n)
         t[i - 1] = (uint8_t) (t[i - 1] - t[i - 2] + 128);
 }
 
+/* The thread's compressor at @p level (0-12), made or remade when the level changes. */
+static struct libdeflate_compressor *
+tls_compressor(zip_tls *t, int level)
+{
+    if (t->enc && t->enc_level != level) {
+        libdeflate_free_compressor(t->enc);
+        t->enc = NULL;
+    }
+    if (!t->enc) {
+        if (!(t->enc = libdeflate_alloc_compressor(level)))
+            return NULL;
+        t->enc_level = level;
+    }
+    return t->enc;
+}
+
+int
+vfx__zlib_inflate_exact(const void *src, size_t n_src, void *dst, size_t n_dst)
+{
+    zip_tls *t = tls_get();
+    if (!t || (!t->dec && !(t->dec = libdeflate_alloc_decompressor())))
+        return -2;
+    size_t got = 0;
+    if (libdeflate_zlib_decompress(t->dec, src, n_src, dst, n_dst, &got) != LIBDEFLATE_SUCCESS ||
+        got != n_dst)
+        return -1;
+    return 0;
+}
+
+size_t
+vfx__zlib_deflate_bound(size_t n)
+{
+    /* libdeflate's bound for any compressor (NULL): valid at every level */
+    return libdeflate_zlib_compress_bound(NULL, n);
+}
+
+int
+vfx__zlib_deflate(const void *in, size_t n, void *out, size_t cap, int level, size_t *n_out)
+{
+    zip_tls *t = tls_get();
+    struct libdeflate_compressor *c = t ? tls_compressor(t, VFX__CLAMP(level, 0, 12)) : NULL;
+    if (!c)
+        return -2;
+    size_t z = libdeflate_zlib_compress(c, in, n, out, cap);
+    if (z == 0)
+        return -1;
+    *n_out = z;
+    return 0;
+}
+
+void
+vfx__zip_unpredict(uint8_t *t, size_t n)
+{
+    unpredict(t, n);
+}
+
 exr_result_t
 vfx__exr_zip_decompress(exr_decode_pipeline_t *decode)
 {
@@ -233,17 +289,8 @@ vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level)
     if (n > 0 && !encode->packed_buffer)
         return EXR_ERR_INVALID_ARGUMENT;
     zip_tls *t = tls_get();
-    if (!t)
+    if (!t || !tls_compressor(t, level))
         return EXR_ERR_OUT_OF_MEMORY;
-    if (t->enc && t->enc_level != level) {
-        libdeflate_free_compressor(t->enc);
-        t->enc = NULL;
-    }
-    if (!t->enc) {
-        if (!(t->enc = libdeflate_alloc_compressor(level)))
-            return EXR_ERR_OUT_OF_MEMORY;
-        t->enc_level = level;
-    }
     size_t bound = libdeflate_zlib_compress_bound(t->enc, n);
     if (bound < n)
         bound = n;
