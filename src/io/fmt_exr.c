@@ -6,6 +6,7 @@
  * EXR boxes are inclusive; vfx rects are half-open. The conversion happens only here. */
 #include "io/dwa_int.h"
 #include "io/exr_zip.h"
+#include "io/fmt_util.h"
 #include "io/io_int.h"
 
 #include <errno.h>
@@ -2512,35 +2513,15 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
 
 /* ---- parallel writing: a rect's chunks compressed ahead of their turn (sink_write.c) ---- */
 
-typedef struct enc_chunk {
-    int32_t  tx, ty; /* tile, or first row of a scanline chunk */
-    uint64_t size;
-    void    *data;   /* owned */
-} enc_chunk;
-
-typedef struct exr_enc {
-    int32_t   lx, ly, n;
-    enc_chunk c[];
-} exr_enc;
-
-static void
-exr_enc_free(vfx__wr *wr, void *p)
-{
-    exr_enc *e = p;
-    (void) wr;
-    if (!e)
-        return;
-    for (int32_t k = 0; k < e->n; k++)
-        vfx__free(e->c[k].data);
-    vfx__free(e);
-}
+/* The chunks are kept in a vfx__enc_list (fmt_util.h): tx, ty = tile, or 0 and the first row
+ * of a scanline chunk. */
 
 /* Stage one chunk (top-left pixel (x0, y0), width w) from the caller's pixels, encode it in
  * its own pipeline and keep a copy of the bytes to store. */
 static vfx_status
 encode_apart(exr_writer *ew, uint8_t *stage, vfx_rect src_rect, vfx_pixel_type type,
              const uint8_t *src, ptrdiff_t xs, ptrdiff_t ys, vfx_rect chunk, int32_t lx,
-             int32_t ly, vfx_rect level, enc_chunk *out)
+             int32_t ly, vfx_rect level, vfx__enc_chunk *out)
 {
     VFX_TRY(stage_into(ew, stage, src_rect, type, src, xs, ys, chunk, chunk.x0, chunk.y0,
                        chunk.x1 - chunk.x0));
@@ -2611,7 +2592,7 @@ exr_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *sr
             return VFX_OK;
         n = (rect.y1 - rect.y0 + lpc - 1) / lpc;
     }
-    exr_enc *e = vfx__calloc(1, sizeof *e + (size_t) n * sizeof e->c[0]);
+    vfx__enc_list *e = vfx__enc_list_new(n);
     uint8_t *stage = vfx__alloc(ew->chunk_bytes);
     vfx_status s = e && stage ? VFX_OK : vfx__nomem();
     if (e) {
@@ -2620,7 +2601,7 @@ exr_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *sr
     }
     for (int64_t k = 0; k < n && s == VFX_OK; k++) {
         vfx_rect t;
-        enc_chunk *ec = &e->c[k];
+        vfx__enc_chunk *ec = &e->c[k];
         if (ew->tiled) {
             ec->tx = i0 + (int32_t) (k % ni);
             ec->ty = j0 + (int32_t) (k / ni);
@@ -2638,7 +2619,7 @@ exr_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *sr
     }
     vfx__free(stage);
     if (s != VFX_OK) {
-        exr_enc_free(wr, e);
+        vfx__enc_list_free(wr, e);
         return s;
     }
     *enc_out = e;
@@ -2650,7 +2631,7 @@ static vfx_status
 exr_write_commit(vfx__wr *wr, vfx_rect rect, void *p)
 {
     exr_writer *ew = wr->priv;
-    exr_enc *e = p;
+    vfx__enc_list *e = p;
     (void) rect;
     vfx_status s = VFX_OK;
     if (ew->n_ready > 0)
@@ -2659,7 +2640,7 @@ exr_write_commit(vfx__wr *wr, vfx_rect rect, void *p)
     for (int32_t k = 0; k < e->n && s == VFX_OK; k++)
         s = write_chunk(wr, ew, e->c[k].tx, e->c[k].ty, e->lx, e->ly, e->c[k].data, e->c[k].size);
     pthread_mutex_unlock(&ew->lock);
-    exr_enc_free(wr, e);
+    vfx__enc_list_free(wr, e);
     return s;
 }
 
@@ -2711,5 +2692,5 @@ const vfx_format vfx__fmt_exr = {
     "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default; "
     "level 4 as OpenEXR's C++ library, zip:0..12, libdeflate's levels)|"
     "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]; multi-part and multi-view (--siappend)",
-    exr_write_open_parts, exr_write_flush, exr_write_encode, exr_write_commit, exr_enc_free,
+    exr_write_open_parts, exr_write_flush, exr_write_encode, exr_write_commit, vfx__enc_list_free,
 };
