@@ -1351,7 +1351,7 @@ typedef struct exr_writer {
     int32_t              *file_of;    /* spec channel -> file channel */
     vfx_pixel_type       *ftype;      /* per spec channel: stored type */
     int32_t              *xsamp, *ysamp; /* per spec channel: x / y sampling (1 = full) */
-    uint8_t              *stage;      /* `batch` chunks, each planar per spec channel */
+    uint8_t              *stage;      /* `batch` chunks, each packed or planar (packed_stage) */
     size_t                chunk_bytes; /* one chunk in the stage */
     size_t               *plane_off;  /* per spec channel, within a chunk */
     /* 1: chunks are staged in the file's packed layout (per line, the channels in file order;
@@ -1965,7 +1965,12 @@ exr_part_setup(vfx__wr *wr, exr_writer *ew)
     }
     if (off > ((size_t) 1 << 32))
         return vfx__fail(VFX_ERR_LIMIT, "chunk of %zu bytes is too large", off);
+    /* the file's halves are little-endian: staged as they are only on such hosts */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     ew->packed_stage = !ew->dwa && n >= 1;
+#else
+    ew->packed_stage = 0;
+#endif
     for (int32_t i = 0; i < n; i++)
         if (ew->ftype[i] != VFX_PIXEL_HALF || ew->xsamp[i] != 1 || ew->ysamp[i] != 1)
             ew->packed_stage = 0;
