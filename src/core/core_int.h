@@ -97,6 +97,16 @@ void    vfx__alloc_set_hooks(void *(*m)(void *, size_t), void *(*r)(void *, void
  *  there is no public setter yet). @return VFX_ERR_ARG when out of range. */
 vfx_status vfx__channels_set_linear(vfx_channels *c, int32_t i, int32_t linear);
 
+/* ---- channel interleave (format.c) ------------------------------------------------------ */
+
+/** Pixels of @p n_ch 16-bit channels between planes and interleaved order: dst[i * n_ch + k] =
+ *  planes[k][i] for i < n_pix (and the reverse). Pure moves (no value changes), used where a
+ *  codec's planar halves meet the engine's interleaved pixels. n_ch >= 1. Does not fail. */
+void vfx__interleave_u16(const uint16_t *const *planes, int32_t n_ch, uint16_t *dst,
+                         size_t n_pix);
+void vfx__deinterleave_u16(const uint16_t *src, int32_t n_ch, uint16_t *const *planes,
+                           size_t n_pix);
+
 /* ---- library state (init.c) ------------------------------------------------------------- */
 
 /** Initialise with defaults if nobody did yet; cheap after the first call. */

@@ -19,6 +19,10 @@
 
 #include "core/core_int.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 typedef struct zip_tls {
     struct libdeflate_decompressor *dec;
     struct libdeflate_compressor   *enc;
@@ -83,6 +87,111 @@ tls_scratch(zip_tls *t, size_t n)
     return t->scratch;
 }
 
+/* Undo the predictor in place: t[i] = t[i - 1] + t[i] - 128 (mod 256), i.e. a running sum of
+ * the bytes minus 128 each, plus 128. A serial chain of one byte per step in scalar code; with
+ * SSE2 (x86-64 baseline) a 16-byte block sums within itself in four shifted adds and only the
+ * carry from the previous block is serial. */
+static void
+unpredict(uint8_t *t, size_t n)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i bias = _mm_set1_epi8((char) 0x80);
+    __m128i       carry = bias; /* the + 128 of the first byte */
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_sub_epi8(_mm_loadu_si128((const __m128i *) (const void *) (t + i)), bias);
+        v = _mm_add_epi8(v, _mm_slli_si128(v, 1));
+        v = _mm_add_epi8(v, _mm_slli_si128(v, 2));
+        v = _mm_add_epi8(v, _mm_slli_si128(v, 4));
+        v = _mm_add_epi8(v, _mm_slli_si128(v, 8));
+        v = _mm_add_epi8(v, carry);
+        _mm_storeu_si128((__m128i *) (void *) (t + i), v);
+        /* the block's last byte in every lane */
+        carry = _mm_shuffle_epi32(_mm_shufflehi_epi16(_mm_unpackhi_epi8(v, v), 0xff), 0xff);
+    }
+#endif
+    if (i == 0)
+        i = 1;
+    for (; i < n; i++)
+        t[i] = (uint8_t) (t[i - 1] + t[i] - 128);
+}
+
+/* The predictor, in place: t[i] = t[i] - t[i - 1] + 128 (mod 256) for i >= 1, from the end so
+ * each byte still sees its original predecessor (a vector block reads its predecessors before
+ * it stores, and the blocks below it are still untouched). */
+static void
+predict(uint8_t *t, size_t n)
+{
+    size_t i = n;
+#if defined(__SSE2__)
+    const __m128i bias = _mm_set1_epi8((char) 0x80);
+    while (i >= 17) {
+        i -= 16;
+        __m128i cur = _mm_loadu_si128((const __m128i *) (const void *) (t + i));
+        __m128i prev = _mm_loadu_si128((const __m128i *) (const void *) (t + i - 1));
+        _mm_storeu_si128((__m128i *) (void *) (t + i), _mm_add_epi8(_mm_sub_epi8(cur, prev), bias));
+    }
+#endif
+    for (; i > 1; i--)
+        t[i - 1] = (uint8_t) (t[i - 1] - t[i - 2] + 128);
+}
+
+/* The thread's compressor at @p level (0-12), made or remade when the level changes. */
+static struct libdeflate_compressor *
+tls_compressor(zip_tls *t, int level)
+{
+    if (t->enc && t->enc_level != level) {
+        libdeflate_free_compressor(t->enc);
+        t->enc = NULL;
+    }
+    if (!t->enc) {
+        if (!(t->enc = libdeflate_alloc_compressor(level)))
+            return NULL;
+        t->enc_level = level;
+    }
+    return t->enc;
+}
+
+int
+vfx__zlib_inflate_exact(const void *src, size_t n_src, void *dst, size_t n_dst)
+{
+    zip_tls *t = tls_get();
+    if (!t || (!t->dec && !(t->dec = libdeflate_alloc_decompressor())))
+        return -2;
+    size_t got = 0;
+    if (libdeflate_zlib_decompress(t->dec, src, n_src, dst, n_dst, &got) != LIBDEFLATE_SUCCESS ||
+        got != n_dst)
+        return -1;
+    return 0;
+}
+
+size_t
+vfx__zlib_deflate_bound(size_t n)
+{
+    /* libdeflate's bound for any compressor (NULL): valid at every level */
+    return libdeflate_zlib_compress_bound(NULL, n);
+}
+
+int
+vfx__zlib_deflate(const void *in, size_t n, void *out, size_t cap, int level, size_t *n_out)
+{
+    zip_tls *t = tls_get();
+    struct libdeflate_compressor *c = t ? tls_compressor(t, VFX__CLAMP(level, 0, 12)) : NULL;
+    if (!c)
+        return -2;
+    size_t z = libdeflate_zlib_compress(c, in, n, out, cap);
+    if (z == 0)
+        return -1;
+    *n_out = z;
+    return 0;
+}
+
+void
+vfx__zip_unpredict(uint8_t *t, size_t n)
+{
+    unpredict(t, n);
+}
+
 exr_result_t
 vfx__exr_zip_decompress(exr_decode_pipeline_t *decode)
 {
@@ -134,8 +243,7 @@ vfx__exr_zip_decompress(exr_decode_pipeline_t *decode)
         got != n)
         return EXR_ERR_CORRUPT_CHUNK;
     /* undo the predictor: each byte was stored as (value - previous + 128) mod 256 */
-    for (size_t i = 1; i < n; i++)
-        tmp[i] = (uint8_t) (tmp[i - 1] + tmp[i] - 128);
+    unpredict(tmp, n);
     /* undo the interleave: even offsets come from the first half, odd from the second */
     uint8_t       *out = decode->unpacked_buffer;
     const uint8_t *lo = tmp, *hi = tmp + (n + 1) / 2;
@@ -181,17 +289,8 @@ vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level)
     if (n > 0 && !encode->packed_buffer)
         return EXR_ERR_INVALID_ARGUMENT;
     zip_tls *t = tls_get();
-    if (!t)
+    if (!t || !tls_compressor(t, level))
         return EXR_ERR_OUT_OF_MEMORY;
-    if (t->enc && t->enc_level != level) {
-        libdeflate_free_compressor(t->enc);
-        t->enc = NULL;
-    }
-    if (!t->enc) {
-        if (!(t->enc = libdeflate_alloc_compressor(level)))
-            return EXR_ERR_OUT_OF_MEMORY;
-        t->enc_level = level;
-    }
     size_t bound = libdeflate_zlib_compress_bound(t->enc, n);
     if (bound < n)
         bound = n;
@@ -213,9 +312,7 @@ vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level)
     }
     if (n & 1)
         lo[pairs] = in[n - 1];
-    /* predictor, from the end so each byte still sees its original predecessor */
-    for (size_t i = n - 1; i > 0; i--)
-        tmp[i] = (uint8_t) (tmp[i] - tmp[i - 1] + 128);
+    predict(tmp, n);
     size_t z = libdeflate_zlib_compress(t->enc, tmp, n, encode->compressed_buffer, bound);
     if (z == 0 || z >= n) {
         /* not smaller: stored as packed (OpenEXR's rule, packed size == unpacked size) */

@@ -4,6 +4,8 @@
 #define VFX_EXR_ZIP_H
 
 #include <openexr.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /** Decompress stage for ZIP / ZIPS chunks (decode->decompress_fn after
  *  exr_decoding_choose_default_routines()): inflates the zlib stream, undoes the byte
@@ -21,5 +23,21 @@ exr_result_t vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level);
 /** Make encode->compressed_buffer hold at least @p n bytes, through the pipeline's
  *  alloc_fn/free_fn when set (our compress stages: ZIP here, DWA in dwa_codec.c). */
 exr_result_t vfx__exr_reserve_compressed(exr_encode_pipeline_t *encode, size_t n);
+
+/* The same per-thread libdeflate objects for other zlib streams of EXR codecs (DWA's).
+ * Thread-safe. */
+
+/** Inflate a zlib stream that must give exactly @p n_dst bytes.
+ *  @return 0, -1 when the stream is damaged or of another size, -2 when out of memory. */
+int    vfx__zlib_inflate_exact(const void *src, size_t n_src, void *dst, size_t n_dst);
+/** Bytes a zlib stream of @p n input bytes can need at any level. Does not fail. */
+size_t vfx__zlib_deflate_bound(size_t n);
+/** Deflate @p n bytes into a zlib stream at libdeflate @p level (0-12) into @p out (@p cap
+ *  bytes, vfx__zlib_deflate_bound(n) is always enough). @return 0 (size in *n_out), -1 when
+ *  @p cap is too small, -2 when out of memory. */
+int    vfx__zlib_deflate(const void *in, size_t n, void *out, size_t cap, int level,
+                         size_t *n_out);
+/** Undo ZIP's byte predictor in place (t[i] += t[i - 1] - 128, mod 256). Does not fail. */
+void   vfx__zip_unpredict(uint8_t *t, size_t n);
 
 #endif

@@ -6,6 +6,7 @@
  * EXR boxes are inclusive; vfx rects are half-open. The conversion happens only here. */
 #include "io/dwa_int.h"
 #include "io/exr_zip.h"
+#include "io/fmt_util.h"
 #include "io/io_int.h"
 
 #include <errno.h>
@@ -983,43 +984,64 @@ exr_open(vfx__rd *rd)
 
 /* ---- read --------------------------------------------------------------------------------- */
 
-/* The common case of scatter_chunk(): halves into halves, every channel at full resolution,
- * all channels of a pixel interleaved in one pass (not one strided pass per channel).
- * @return 0 when the case does not apply (nothing written). */
+/* The common case of scatter_chunk(): half channels at full resolution into halves or floats
+ * (what the engine's tiles hold), every channel of a pixel in one pass (not one strided pass
+ * per channel): the planes are interleaved as 16-bit values, then, for floats, converted in
+ * bulk (F16C where present) straight into the request's row. Same values as the per-channel
+ * path, fewer passes over memory. @return 0 when the case does not apply (nothing written). */
 static int
 scatter_halves(const vfx__read_req *req, const exr_decode_pipeline_t *dec, const int32_t *fch,
                uint8_t *const *plane, vfx_rect chunk)
 {
-    int32_t n = req->n_channels, cw = chunk.x1 - chunk.x0, ch = chunk.y1 - chunk.y0;
-    if (req->type != VFX_PIXEL_HALF || n < 1 || n > 64)
+    int32_t n = req->n_channels, cw = chunk.x1 - chunk.x0;
+    if ((req->type != VFX_PIXEL_HALF && req->type != VFX_PIXEL_F32) || n < 1 || n > 64)
         return 0;
+    ptrdiff_t xs = req->x_stride;
+    int       to_f32 = req->type == VFX_PIXEL_F32;
+    if (to_f32 && xs != (ptrdiff_t) n * 4)
+        return 0; /* floats: packed pixels only (the engine's tiles) */
     for (int32_t k = 0; k < n; k++) {
         const exr_coding_channel_info_t *cc = &dec->channels[fch[k]];
         if (!plane[k] || cc->data_type != EXR_PIXEL_HALF || cc->x_samples != 1 ||
-            cc->y_samples != 1 || cc->width != cw || cc->height != ch)
+            cc->y_samples != 1 || cc->width != cw || cc->height != chunk.y1 - chunk.y0)
             return 0;
     }
     int32_t x0 = VFX__MAX(req->rect.x0, chunk.x0), x1 = VFX__MIN(req->rect.x1, chunk.x1);
     int32_t y0 = VFX__MAX(req->rect.y0, chunk.y0), y1 = VFX__MIN(req->rect.y1, chunk.y1);
-    ptrdiff_t xs = req->x_stride;
+    if (x1 <= x0)
+        return 1;
+    uint16_t        buf[4096]; /* interleaved halves on their way to floats */
+    const uint16_t *src[64];
+    size_t          step = sizeof buf / sizeof buf[0] / (size_t) n; /* pixels per pass */
     for (int32_t y = y0; y < y1; y++) {
         uint8_t *q = req->dst + (ptrdiff_t) (y - req->rect.y0) * req->y_stride +
                      (ptrdiff_t) (x0 - req->rect.x0) * xs;
         size_t at = (size_t) (y - chunk.y0) * (size_t) cw + (size_t) (x0 - chunk.x0);
-        if (n == 4 && xs == 8) {
-            const uint16_t *p0 = (const uint16_t *) (const void *) plane[0] + at,
-                           *p1 = (const uint16_t *) (const void *) plane[1] + at,
-                           *p2 = (const uint16_t *) (const void *) plane[2] + at,
-                           *p3 = (const uint16_t *) (const void *) plane[3] + at;
-            for (int32_t x = 0; x < x1 - x0; x++) {
-                uint16_t v[4] = { p0[x], p1[x], p2[x], p3[x] };
-                memcpy(q + 8 * x, v, 8);
-            }
+        for (int32_t k = 0; k < n; k++)
+            src[k] = (const uint16_t *) (const void *) plane[k] + at;
+        size_t w = (size_t) (x1 - x0);
+        if (!to_f32 && xs == (ptrdiff_t) n * 2 && ((uintptr_t) q & 1) == 0) {
+            vfx__interleave_u16(src, n, (uint16_t *) (void *) q, w);
             continue;
         }
-        for (int32_t x = 0; x < x1 - x0; x++, q += xs)
+        if (!to_f32) {
+            for (size_t x = 0; x < w; x++, q += xs)
+                for (int32_t k = 0; k < n; k++)
+                    memcpy(q + 2 * k, src[k] + x, 2);
+            continue;
+        }
+        for (size_t x = 0; x < w; x += step) {
+            size_t m = VFX__MIN(step, w - x);
+            vfx__interleave_u16(src, n, buf, m);
             for (int32_t k = 0; k < n; k++)
-                memcpy(q + 2 * k, plane[k] + 2 * (at + (size_t) x), 2);
+                src[k] += m;
+            if (((uintptr_t) q & 3) == 0)
+                vfx_half_to_float_n(buf, (float *) (void *) q, m * (size_t) n);
+            else
+                (void) vfx_convert_values(buf, VFX_PIXEL_HALF, 2, q, VFX_PIXEL_F32, 4,
+                                          m * (size_t) n);
+            q += (ptrdiff_t) m * xs;
+        }
     }
     return 1;
 }
@@ -1329,9 +1351,13 @@ typedef struct exr_writer {
     int32_t              *file_of;    /* spec channel -> file channel */
     vfx_pixel_type       *ftype;      /* per spec channel: stored type */
     int32_t              *xsamp, *ysamp; /* per spec channel: x / y sampling (1 = full) */
-    uint8_t              *stage;      /* `batch` chunks, each planar per spec channel */
+    uint8_t              *stage;      /* `batch` chunks, each packed or planar (packed_stage) */
     size_t                chunk_bytes; /* one chunk in the stage */
     size_t               *plane_off;  /* per spec channel, within a chunk */
+    /* 1: chunks are staged in the file's packed layout (per line, the channels in file order;
+     * all halves at full resolution, not DWA), so they go to the compressor as they are,
+     * without OpenEXRCore's pack pass; 0: one plane per channel (plane_off) */
+    int                   packed_stage;
     int32_t               batch;      /* chunks staged before they are encoded together */
     int32_t               n_ready;    /* complete chunks staged */
     int32_t              *slot_x, *slot_y, *slot_w; /* per slot: tile (x, y) or strip y; width */
@@ -1715,14 +1741,6 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__w
         EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
     ew->part = part;
-    /* ZIP / ZIPS at deflate level 4 unless asked: the OpenEXR C++ library's default, so
-     * oiiotool and vfx write the same chunks (OpenEXRCore 3.1 alone would use zlib's 6, which
-     * costs about 1.7x the CPU time for files ~1.5% smaller) */
-    if ((comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS) &&
-        (rv = exr_set_zip_compression_level(ew->ctx, part,
-                                            wr->opt.level >= 0 ? VFX__MIN(wr->opt.level, 9)
-                                                               : 4)) != EXR_ERR_SUCCESS)
-        return exr_fail(rv, "zip level");
     exr_attr_box2i_t dw = { { .arr = { sp->data.x0, sp->data.y0 } },
                             { .arr = { sp->data.x1 - 1, sp->data.y1 - 1 } } };
     vfx_rect disp = vfx_rect_is_empty(shared->display) || vfx_rect_is_infinite(shared->display)
@@ -1749,7 +1767,10 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__w
     if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww, lo,
                                            comp)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
-    /* ZIP / ZIPS are compressed by libdeflate (exr_zip.c): levels 0-12, 1-9 as zlib's */
+    /* ZIP / ZIPS are compressed by libdeflate (exr_zip.c), never by OpenEXRCore (so its
+     * exr_set_zip_compression_level is not used: the level is not stored in the file). Levels
+     * 0-12, 1-9 as zlib's; 4 unless asked, the OpenEXR C++ library's default (zlib's 6 costs
+     * about 1.7x the CPU time for files ~1.5% smaller) */
     ew->zip = comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS;
     ew->zip_level = wr->opt.level >= 0 ? VFX__MIN(wr->opt.level, 12) : 4;
     /* DWA (dwa_codec.c): the level goes in the header, where the compress stage reads it */
@@ -1944,6 +1965,15 @@ exr_part_setup(vfx__wr *wr, exr_writer *ew)
     }
     if (off > ((size_t) 1 << 32))
         return vfx__fail(VFX_ERR_LIMIT, "chunk of %zu bytes is too large", off);
+    /* the file's halves are little-endian: staged as they are only on such hosts */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    ew->packed_stage = !ew->dwa && n >= 1;
+#else
+    ew->packed_stage = 0;
+#endif
+    for (int32_t i = 0; i < n; i++)
+        if (ew->ftype[i] != VFX_PIXEL_HALF || ew->xsamp[i] != 1 || ew->ysamp[i] != 1)
+            ew->packed_stage = 0;
     /* chunks are compressed in parallel, a batch at a time (at most ~256 MiB staged) */
     ew->chunk_bytes = off ? off : 1;
     ew->batch = VFX__CLAMP(2 * vfx_threads(), 1, 16);
@@ -2156,18 +2186,36 @@ chunk_info(exr_writer *ew, int32_t slot, exr_chunk_info_t *ci, char *what, size_
                          ew->stage_ly, ew->stage_rect, ci, what, cap);
 }
 
-/* Point an encoder's channels at the planes of stage slot @p slot. */
+/* Where row @p r (in sampled rows) of spec channel @p i starts in a staged chunk of width @p w
+ * (see exr_writer.packed_stage). */
+static uint8_t *
+stage_row(const exr_writer *ew, uint8_t *base, int32_t i, int32_t r, int32_t w)
+{
+    if (ew->packed_stage)
+        return base + ((size_t) r * (size_t) ew->n_channels + (size_t) ew->file_of[i]) *
+                          (size_t) w * 2;
+    return base + ew->plane_off[i] +
+           (size_t) r * (size_t) (w / ew->xsamp[i]) * vfx_pixel_type_size(ew->ftype[i]);
+}
+
+/* Point an encoder's channels at the stage chunk at @p base (width @p w); a packed stage is
+ * also the pipeline's packed buffer (borrowed: alloc size 0, so never freed by the library). */
 static void
 point_encoder(exr_writer *ew, exr_encode_pipeline_t *enc, const uint8_t *base, int32_t w)
 {
+    uint8_t *b = (uint8_t *) (uintptr_t) base;
     for (int32_t i = 0; i < ew->n_channels; i++) {
         exr_coding_channel_info_t *cc = &enc->channels[ew->file_of[i]];
         int32_t bpe = (int32_t) vfx_pixel_type_size(ew->ftype[i]);
-        cc->encode_from_ptr = base + ew->plane_off[i];
+        cc->encode_from_ptr = stage_row(ew, b, i, 0, w);
         cc->user_pixel_stride = bpe;
-        cc->user_line_stride = w / ew->xsamp[i] * bpe;
+        cc->user_line_stride = (int32_t) (stage_row(ew, b, i, 1, w) - stage_row(ew, b, i, 0, w));
         cc->user_data_type = cc->data_type;
         cc->user_bytes_per_element = (int16_t) bpe;
+    }
+    if (ew->packed_stage) {
+        enc->packed_buffer = b;
+        enc->packed_alloc_size = 0;
     }
 }
 
@@ -2187,15 +2235,20 @@ encode_chunk(const exr_writer *ew, exr_encode_pipeline_t *e)
     for (int16_t c = 0; c < e->channel_count; c++)
         bytes += (size_t) e->channels[c].width * (size_t) e->channels[c].height *
                  (size_t) e->channels[c].bytes_per_element;
-    e->packed_buffer = vfx__alloc(bytes ? bytes : 1);
-    if (!e->packed_buffer)
-        return vfx__nomem();
-    e->packed_alloc_size = bytes ? bytes : 1;
     exr_result_t rv;
-    if (ew->dwa) /* DWA reads the stage's planes itself (and packs only if it must) */
-        rv = vfx__exr_dwa_compress_planes(e);
-    else
-        rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
+    if (ew->packed_stage) { /* staged packed (point_encoder): nothing to pack */
+        e->packed_bytes = bytes;
+        rv = e->packed_buffer ? EXR_ERR_SUCCESS : EXR_ERR_INVALID_ARGUMENT;
+    } else {
+        e->packed_buffer = vfx__alloc(bytes ? bytes : 1);
+        if (!e->packed_buffer)
+            return vfx__nomem();
+        e->packed_alloc_size = bytes ? bytes : 1;
+        if (ew->dwa) /* DWA reads the stage's planes itself (and packs only if it must) */
+            rv = vfx__exr_dwa_compress_planes(e);
+        else
+            rv = e->convert_and_pack_fn ? e->convert_and_pack_fn(e) : EXR_ERR_INVALID_ARGUMENT;
+    }
     if (rv == EXR_ERR_SUCCESS && !ew->dwa) {
         if (ew->zip) {
             rv = vfx__exr_zip_compress(e, ew->zip_level);
@@ -2336,22 +2389,36 @@ stage_into(const exr_writer *ew, uint8_t *base, vfx_rect src_rect, vfx_pixel_typ
            const uint8_t *src, ptrdiff_t xs, ptrdiff_t ys, vfx_rect part, int32_t sx,
            int32_t sy, int32_t sw)
 {
-    size_t tsize = vfx_pixel_type_size(type);
-    int all_half = type == VFX_PIXEL_HALF && ew->n_channels == 4 && xs == 8;
-    for (int32_t i = 0; i < ew->n_channels && all_half; i++)
-        all_half = ew->ftype[i] == VFX_PIXEL_HALF;
-    if (all_half) { /* RGBA halves: the four planes in one pass */
+    size_t  tsize = vfx_pixel_type_size(type);
+    int32_t n = ew->n_channels;
+    /* halves stored at full resolution from packed halves or floats (the engine's tiles): the
+     * floats converted in bulk (F16C where present), then all planes filled in one pass */
+    int all_half = (type == VFX_PIXEL_HALF || type == VFX_PIXEL_F32) && n >= 1 && n <= 64 &&
+                   xs == (ptrdiff_t) (tsize * (size_t) n) && ((uintptr_t) src & (tsize - 1)) == 0 &&
+                   (ys & (ptrdiff_t) (tsize - 1)) == 0;
+    for (int32_t i = 0; i < n && all_half; i++)
+        all_half = ew->ftype[i] == VFX_PIXEL_HALF && ew->xsamp[i] == 1 && ew->ysamp[i] == 1;
+    if (all_half) {
+        uint16_t  buf[4096];
+        uint16_t *q[64];
+        size_t    step = sizeof buf / sizeof buf[0] / (size_t) n, w = (size_t) (part.x1 - part.x0);
         for (int32_t y = part.y0; y < part.y1; y++) {
             const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
                                (ptrdiff_t) (part.x0 - src_rect.x0) * xs;
-            size_t at = ((size_t) (y - sy) * (size_t) sw + (size_t) (part.x0 - sx)) * 2;
-            uint8_t *q0 = base + ew->plane_off[0] + at, *q1 = base + ew->plane_off[1] + at,
-                    *q2 = base + ew->plane_off[2] + at, *q3 = base + ew->plane_off[3] + at;
-            for (int32_t x = 0; x < part.x1 - part.x0; x++, p += 8) {
-                memcpy(q0 + 2 * x, p, 2);
-                memcpy(q1 + 2 * x, p + 2, 2);
-                memcpy(q2 + 2 * x, p + 4, 2);
-                memcpy(q3 + 2 * x, p + 6, 2);
+            for (int32_t i = 0; i < n; i++)
+                q[i] = (uint16_t *) (void *) (stage_row(ew, base, i, y - sy, sw) +
+                                              (size_t) (part.x0 - sx) * 2);
+            if (type == VFX_PIXEL_HALF) {
+                vfx__deinterleave_u16((const uint16_t *) (const void *) p, n, q, w);
+                continue;
+            }
+            for (size_t x = 0; x < w; x += step) {
+                size_t m = VFX__MIN(step, w - x);
+                vfx_float_to_half_n((const float *) (const void *) p, buf, m * (size_t) n);
+                vfx__deinterleave_u16(buf, n, q, m);
+                for (int32_t i = 0; i < n; i++)
+                    q[i] += m;
+                p += (ptrdiff_t) m * xs;
             }
         }
         return VFX_OK;
@@ -2366,9 +2433,8 @@ stage_into(const exr_writer *ew, uint8_t *base, vfx_rect src_rect, vfx_pixel_typ
                 continue;
             const uint8_t *p = src + (ptrdiff_t) (y - src_rect.y0) * ys +
                                (ptrdiff_t) (part.x0 - src_rect.x0) * xs + (ptrdiff_t) i * (ptrdiff_t) tsize;
-            uint8_t *q = base + ew->plane_off[i] +
-                         ((size_t) ((y - sy) / cy) * (size_t) (sw / cx) +
-                          (size_t) ((part.x0 - sx) / cx)) * bpe;
+            uint8_t *q = stage_row(ew, base, i, (y - sy) / cy, sw) +
+                         (size_t) ((part.x0 - sx) / cx) * bpe;
             VFX_TRY(vfx_convert_values(p, type, xs * cx, q, ew->ftype[i], (ptrdiff_t) bpe,
                                        (size_t) ((part.x1 - part.x0 + cx - 1) / cx)));
         }
@@ -2452,35 +2518,15 @@ exr_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src,
 
 /* ---- parallel writing: a rect's chunks compressed ahead of their turn (sink_write.c) ---- */
 
-typedef struct enc_chunk {
-    int32_t  tx, ty; /* tile, or first row of a scanline chunk */
-    uint64_t size;
-    void    *data;   /* owned */
-} enc_chunk;
-
-typedef struct exr_enc {
-    int32_t   lx, ly, n;
-    enc_chunk c[];
-} exr_enc;
-
-static void
-exr_enc_free(vfx__wr *wr, void *p)
-{
-    exr_enc *e = p;
-    (void) wr;
-    if (!e)
-        return;
-    for (int32_t k = 0; k < e->n; k++)
-        vfx__free(e->c[k].data);
-    vfx__free(e);
-}
+/* The chunks are kept in a vfx__enc_list (fmt_util.h): tx, ty = tile, or 0 and the first row
+ * of a scanline chunk. */
 
 /* Stage one chunk (top-left pixel (x0, y0), width w) from the caller's pixels, encode it in
  * its own pipeline and keep a copy of the bytes to store. */
 static vfx_status
 encode_apart(exr_writer *ew, uint8_t *stage, vfx_rect src_rect, vfx_pixel_type type,
              const uint8_t *src, ptrdiff_t xs, ptrdiff_t ys, vfx_rect chunk, int32_t lx,
-             int32_t ly, vfx_rect level, enc_chunk *out)
+             int32_t ly, vfx_rect level, vfx__enc_chunk *out)
 {
     VFX_TRY(stage_into(ew, stage, src_rect, type, src, xs, ys, chunk, chunk.x0, chunk.y0,
                        chunk.x1 - chunk.x0));
@@ -2551,7 +2597,7 @@ exr_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *sr
             return VFX_OK;
         n = (rect.y1 - rect.y0 + lpc - 1) / lpc;
     }
-    exr_enc *e = vfx__calloc(1, sizeof *e + (size_t) n * sizeof e->c[0]);
+    vfx__enc_list *e = vfx__enc_list_new(n);
     uint8_t *stage = vfx__alloc(ew->chunk_bytes);
     vfx_status s = e && stage ? VFX_OK : vfx__nomem();
     if (e) {
@@ -2560,7 +2606,7 @@ exr_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *sr
     }
     for (int64_t k = 0; k < n && s == VFX_OK; k++) {
         vfx_rect t;
-        enc_chunk *ec = &e->c[k];
+        vfx__enc_chunk *ec = &e->c[k];
         if (ew->tiled) {
             ec->tx = i0 + (int32_t) (k % ni);
             ec->ty = j0 + (int32_t) (k / ni);
@@ -2578,7 +2624,7 @@ exr_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *sr
     }
     vfx__free(stage);
     if (s != VFX_OK) {
-        exr_enc_free(wr, e);
+        vfx__enc_list_free(wr, e);
         return s;
     }
     *enc_out = e;
@@ -2590,7 +2636,7 @@ static vfx_status
 exr_write_commit(vfx__wr *wr, vfx_rect rect, void *p)
 {
     exr_writer *ew = wr->priv;
-    exr_enc *e = p;
+    vfx__enc_list *e = p;
     (void) rect;
     vfx_status s = VFX_OK;
     if (ew->n_ready > 0)
@@ -2599,7 +2645,7 @@ exr_write_commit(vfx__wr *wr, vfx_rect rect, void *p)
     for (int32_t k = 0; k < e->n && s == VFX_OK; k++)
         s = write_chunk(wr, ew, e->c[k].tx, e->c[k].ty, e->lx, e->ly, e->c[k].data, e->c[k].size);
     pthread_mutex_unlock(&ew->lock);
-    exr_enc_free(wr, e);
+    vfx__enc_list_free(wr, e);
     return s;
 }
 
@@ -2651,5 +2697,5 @@ const vfx_format vfx__fmt_exr = {
     "u32/half/float; any channels; scanline or --tile; compression none|rle|zips|zip (default; "
     "level 4 as OpenEXR's C++ library, zip:0..12, libdeflate's levels)|"
     "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]; multi-part and multi-view (--siappend)",
-    exr_write_open_parts, exr_write_flush, exr_write_encode, exr_write_commit, exr_enc_free,
+    exr_write_open_parts, exr_write_flush, exr_write_encode, exr_write_commit, vfx__enc_list_free,
 };

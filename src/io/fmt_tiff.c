@@ -1157,34 +1157,12 @@ mb_unmap(thandle_t h, void *base, toff_t size)
     (void) size;
 }
 
-typedef struct tiff_chunk {
-    uint32_t index; /* strip or tile number in the file */
-    uint64_t size;
-    uint8_t *data;  /* owned */
-} tiff_chunk;
-
-typedef struct tiff_encd {
-    int32_t    n;
-    tiff_chunk c[];
-} tiff_encd;
-
-static void
-tiff_enc_free(vfx__wr *wr, void *p)
-{
-    tiff_encd *e = p;
-    (void) wr;
-    if (!e)
-        return;
-    for (int32_t k = 0; k < e->n; k++)
-        vfx__free(e->c[k].data);
-    vfx__free(e);
-}
 
 /* Compress one chunk (@p w x @p h pixels packed in @p px; a tile when te->tiled) through a
  * scratch TIFF in memory; out->data gets its raw bytes. */
 static vfx_status
 compress_chunk(const vfx__wr *wr, const tiff_enc *te, uint8_t *px, int32_t w, int32_t h,
-               tiff_chunk *out)
+               vfx__enc_chunk *out)
 {
     char msg[256] = { 0 };
     membuf m = { 0 };
@@ -1267,14 +1245,14 @@ tiff_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *s
         return VFX_OK;
     int32_t ni = (rect.x1 - rect.x0 + cw - 1) / cw, nj = (rect.y1 - rect.y0 + ch - 1) / ch;
     size_t row = (size_t) cw * (size_t) te->n_ch * vfx_pixel_type_size(te->ftype);
-    tiff_encd *e = vfx__calloc(1, sizeof *e + (size_t) ni * (size_t) nj * sizeof e->c[0]);
+    vfx__enc_list *e = vfx__enc_list_new((int64_t) ni * nj);
     uint8_t *px = vfx__alloc(row * (size_t) ch);
     vfx_status s = e && px ? VFX_OK : vfx__nomem();
     for (int32_t j = 0; j < nj && s == VFX_OK; j++) {
         for (int32_t i = 0; i < ni && s == VFX_OK; i++) {
             int32_t x0 = rect.x0 + i * cw, y0 = rect.y0 + j * ch;
             int32_t w = VFX__MIN(cw, rect.x1 - x0), h = VFX__MIN(ch, rect.y1 - y0);
-            tiff_chunk *c = &e->c[e->n];
+            vfx__enc_chunk *c = &e->c[e->n];
             if (te->tiled) { /* a whole tile, zero past the image's edge (as tiff_write_rect) */
                 memset(px, 0, row * (size_t) ch);
                 /* TIFFComputeTile() without touching the shared TIFF* (contiguous, 2-D) */
@@ -1295,7 +1273,7 @@ tiff_write_encode(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *s
     }
     vfx__free(px);
     if (s != VFX_OK) {
-        tiff_enc_free(wr, e);
+        vfx__enc_list_free(wr, e);
         return s;
     }
     *enc_out = e;
@@ -1307,7 +1285,7 @@ static vfx_status
 tiff_write_commit(vfx__wr *wr, vfx_rect rect, void *p)
 {
     tiff_enc *te = wr->priv;
-    tiff_encd *e = p;
+    vfx__enc_list *e = p;
     vfx_status s = VFX_OK;
     (void) rect;
     for (int32_t k = 0; k < e->n && s == VFX_OK; k++) {
@@ -1320,7 +1298,7 @@ tiff_write_commit(vfx__wr *wr, vfx_rect rect, void *p)
         else if (!te->tiled)
             te->strip = e->c[k].index + 1;
     }
-    tiff_enc_free(wr, e);
+    vfx__enc_list_free(wr, e);
     return s;
 }
 
@@ -1358,7 +1336,7 @@ const vfx_format vfx__fmt_tiff = {
     .write_close = tiff_write_close,
     .write_encode = tiff_write_encode,
     .write_commit = tiff_write_commit,
-    .write_enc_free = tiff_enc_free,
+    .write_enc_free = vfx__enc_list_free,
     .description = "TIFF (libtiff): strips and tiles, 1-32 bit int, half, float, planar, multi-page, BigTIFF",
     .write_notes = "u8/u16/u32/half/float; any channels; strips or --tile; compression none|lzw|zip (default)|zstd|packbits",
 };

@@ -45,6 +45,26 @@ vfx__req_put_block(const vfx__read_req *req, const uint8_t *buf, vfx_pixel_type 
     return VFX_OK;
 }
 
+vfx__enc_list *
+vfx__enc_list_new(int64_t n)
+{
+    if (n < 0 || (uint64_t) n > (SIZE_MAX - sizeof(vfx__enc_list)) / sizeof(vfx__enc_chunk))
+        return NULL;
+    return vfx__calloc(1, sizeof(vfx__enc_list) + (size_t) n * sizeof(vfx__enc_chunk));
+}
+
+void
+vfx__enc_list_free(vfx__wr *wr, void *list)
+{
+    vfx__enc_list *e = list;
+    (void) wr;
+    if (!e)
+        return;
+    for (int32_t k = 0; k < e->n; k++)
+        vfx__free(e->c[k].data);
+    vfx__free(e);
+}
+
 vfx_status
 vfx__pack_row(const uint8_t *src, vfx_pixel_type src_type, ptrdiff_t x_stride, uint8_t *dst,
               vfx_pixel_type dst_type, int32_t width, int32_t n_ch)

@@ -1,6 +1,6 @@
-/* Helpers shared by the format plugins other than EXR: moving decoded rows into a read
- * request, packing a writer's input into a file's layout, buffered sequential output, and a
- * small strict EXIF reader. */
+/* Helpers shared by the format plugins: moving decoded rows into a read request, packing a
+ * writer's input into a file's layout, the list of chunks a writer compresses ahead of their
+ * turn, buffered sequential output, and a small strict EXIF reader. */
 #ifndef VFX_FMT_UTIL_H
 #define VFX_FMT_UTIL_H
 
@@ -21,6 +21,27 @@ vfx_status vfx__req_put_block(const vfx__read_req *req, const uint8_t *buf, vfx_
  *  bytes between pixels) into @p dst as packed @p dst_type. */
 vfx_status vfx__pack_row(const uint8_t *src, vfx_pixel_type src_type, ptrdiff_t x_stride,
                          uint8_t *dst, vfx_pixel_type dst_type, int32_t width, int32_t n_ch);
+
+/** Chunks compressed ahead of their turn (a format's write_encode()), kept until its
+ *  write_commit() stores them in order (EXR, TIFF). */
+typedef struct vfx__enc_chunk {
+    int32_t  tx, ty; /* the format's position of the chunk: tile (x, y), or row / strip */
+    uint32_t index;  /* or its number in the file (TIFF strips and tiles) */
+    uint64_t size;
+    uint8_t *data;   /* owned: vfx__alloc */
+} vfx__enc_chunk;
+
+typedef struct vfx__enc_list {
+    int32_t        lx, ly; /* the level the chunks belong to (EXR) */
+    int32_t        n;      /* chunks filled, freed by vfx__enc_list_free */
+    vfx__enc_chunk c[];
+} vfx__enc_list;
+
+/** A zeroed list with room for @p n chunks, or NULL when out of memory (no message set). */
+vfx__enc_list *vfx__enc_list_new(int64_t n);
+/** Free a list and its first ->n chunks' data; accepts NULL. The shape of a format's
+ *  write_enc_free. Does not fail. */
+void           vfx__enc_list_free(vfx__wr *wr, void *list);
 
 /** Sequential buffered output to a writer's temporary file (for codecs that emit bytes in
  *  order: libpng, libjpeg, the hand-written formats). The first error sticks. */

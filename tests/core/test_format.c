@@ -466,6 +466,138 @@ type_names_sizes_round_trip(void **state)
     assert_int_equal(vfx_pixel_type_is_float(VFX_PIXEL_UNKNOWN), 0);
 }
 
+/* vfx__interleave_u16 / vfx__deinterleave_u16: every channel count the EXR paths use (the
+ * SSE2 RGBA case and the plain loop), lengths around the 8-pixel step, unaligned starts; each
+ * value marks its pixel and channel, so any misplaced move shows. */
+static void
+interleave_u16_moves_every_value(void **state)
+{
+    (void) state;
+    enum { MAXPIX = 43, MAXCH = 6 };
+    uint16_t  planes[MAXCH][MAXPIX + 2], back[MAXCH][MAXPIX + 2];
+    uint16_t  inter[MAXCH * (MAXPIX + 1) + 1];
+    for (int32_t nc = 1; nc <= MAXCH; nc++) {
+        for (size_t n = 0; n <= MAXPIX; n++) {
+            for (size_t skew = 0; skew < 2; skew++) { /* skew: 2-byte-misaligned starts */
+                const uint16_t *src[MAXCH];
+                uint16_t       *dst[MAXCH];
+                for (int32_t k = 0; k < nc; k++) {
+                    for (size_t i = 0; i < MAXPIX + 2; i++)
+                        planes[k][i] = (uint16_t) (k * 1000 + (int32_t) i);
+                    memset(back[k], 0xff, sizeof back[k]);
+                    src[k] = planes[k] + skew;
+                    dst[k] = back[k] + skew;
+                }
+                memset(inter, 0xff, sizeof inter);
+                vfx__interleave_u16(src, nc, inter + skew, n);
+                for (size_t i = 0; i < n; i++)
+                    for (int32_t k = 0; k < nc; k++)
+                        assert_int_equal(inter[skew + i * (size_t) nc + (size_t) k],
+                                         k * 1000 + (int32_t) (i + skew));
+                /* nothing past the end */
+                assert_int_equal(inter[skew + n * (size_t) nc], 0xffff);
+                vfx__deinterleave_u16(inter + skew, nc, dst, n);
+                for (int32_t k = 0; k < nc; k++) {
+                    for (size_t i = 0; i < n; i++)
+                        assert_int_equal(back[k][skew + i], planes[k][skew + i]);
+                    assert_int_equal(back[k][skew + n], 0xffff);
+                }
+            }
+        }
+    }
+}
+
+/* f32 -> u8 has a fast float path (format.c kernel_f32_u8) that must give exactly the rule's
+ * results: round(clamp(v, 0, 1) * 255) with ties up, NaN -> 0, computed here in double as the
+ * reference. Inputs: every float within 300 ulps of each rounding boundary (2k - 1) / 510 and of
+ * each k / 255, a sweep over all floats in [0, 1] (every 997th bit pattern), out-of-range and
+ * special values; packed through vfx_convert_values at offsets that move the 16-value blocks. */
+static uint8_t
+ref_f32_u8(float v)
+{
+    double s = (double) v * 255.0 + 0.5;
+    s = s >= 0.0 ? s : 0.0;
+    return (uint8_t) (s <= 255.0 ? s : 255.0);
+}
+
+static float
+float_of_bits(uint32_t b)
+{
+    float f;
+    memcpy(&f, &b, sizeof f);
+    return f;
+}
+
+static uint32_t
+bits_of_float(float f)
+{
+    uint32_t b;
+    memcpy(&b, &f, sizeof b);
+    return b;
+}
+
+static void
+check_f32_u8_block(const float *v, size_t n, size_t *n_checked)
+{
+    static uint8_t out[4096 + 64];
+    for (size_t skew = 0; skew < 3; skew++) { /* 0: whole blocks; 1, 2: blocks shifted */
+        size_t m = n - skew;
+        memset(out, 0xaa, sizeof out);
+        assert_int_equal(VFX_OK, vfx_convert_values(v + skew, VFX_PIXEL_F32, 4, out,
+                                                     VFX_PIXEL_U8, 1, m));
+        for (size_t i = 0; i < m; i++) {
+            if (out[i] != ref_f32_u8(v[skew + i]))
+                fail_msg("f32 %a (0x%08x) -> u8: got %u, want %u", (double) v[skew + i],
+                         bits_of_float(v[skew + i]), out[i], ref_f32_u8(v[skew + i]));
+        }
+        assert_int_equal(out[m], 0xaa);
+        *n_checked += m;
+    }
+}
+
+static void
+f32_to_u8_matches_exact_rule(void **state)
+{
+    (void) state;
+    static float buf[4096];
+    size_t       nb = 0, checked = 0;
+#define PUSH(x)                                                                                  \
+    do {                                                                                         \
+        buf[nb++] = (x);                                                                         \
+        if (nb == VFX__COUNTOF(buf)) {                                                           \
+            check_f32_u8_block(buf, nb, &checked);                                               \
+            nb = 0;                                                                              \
+        }                                                                                        \
+    } while (0)
+    for (int k = 0; k <= 256; k++) {
+        double centres[2] = { (2.0 * k - 1.0) / 510.0, k / 255.0 };
+        for (int c = 0; c < 2; c++) {
+            float f = (float) centres[c];
+            if (!(f > 0.0f))
+                f = 0.0f;
+            uint32_t b = bits_of_float(f);
+            for (int32_t d = -300; d <= 300; d++)
+                if ((int64_t) b + d >= 0)
+                    PUSH(float_of_bits((uint32_t) ((int64_t) b + d)));
+        }
+    }
+    for (uint32_t b = 0; b <= 0x3f800000u; b += 997)
+        PUSH(float_of_bits(b));
+    const float special[] = { -0.0f, -1e-30f, -0.5f, -1.0f, 1.0f, 1.0000001f, 1.5f, 255.0f,
+                              1e30f, 0x1p-149f, 0x1p-126f, 0.5f / 255.0f };
+    for (size_t i = 0; i < VFX__COUNTOF(special); i++)
+        PUSH(special[i]);
+    PUSH(float_of_bits(0x7fc00000u)); /* NaN */
+    PUSH(float_of_bits(0xffc00001u)); /* negative NaN */
+    PUSH(float_of_bits(0x7f800000u)); /* +inf */
+    PUSH(float_of_bits(0xff800000u)); /* -inf */
+    while (nb % 37 != 5) /* a tail that is not a whole block */
+        PUSH(0.25f);
+    check_f32_u8_block(buf, nb, &checked);
+#undef PUSH
+    assert_true(checked > 1000000);
+}
+
 int
 main(void)
 {
@@ -477,6 +609,8 @@ main(void)
         cmocka_unit_test(convert_image_packed_block_and_rows),
         cmocka_unit_test(convert_rejects_bad_arguments),
         cmocka_unit_test(type_names_sizes_round_trip),
+        cmocka_unit_test(interleave_u16_moves_every_value),
+        cmocka_unit_test(f32_to_u8_matches_exact_rule),
     };
     return cmocka_run_group_tests_name("core/format", tests, NULL, NULL);
 }
