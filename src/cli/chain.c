@@ -244,6 +244,41 @@ cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
     return rc;
 }
 
+/* The write options of one -o from the chain's settings and its modifiers. */
+typedef struct out_opts {
+    vfx_write_options wo;
+    char              comp[64];
+} out_opts;
+
+static int
+output_options(const chain *c, const mod *mods, int n_mods, out_opts *oo)
+{
+    vfx_write_options *wo = &oo->wo;
+    *wo = (vfx_write_options) VFX_WRITE_OPTIONS_INIT;
+    wo->pixel_type = c->out_type;
+    wo->compression = c->compression[0] ? c->compression : NULL;
+    wo->level = c->level;
+    wo->tile_w = c->tile_w;
+    wo->tile_h = c->tile_h;
+    const char *v;
+    if ((v = mod_get(mods, n_mods, "compression"))) {
+        if (cli_parse_compression(v, oo->comp, sizeof oo->comp, &wo->level) != 0)
+            return usage("bad compression '%s'", v);
+        wo->compression = oo->comp;
+    }
+    if ((v = mod_get(mods, n_mods, "type")) || (v = mod_get(mods, n_mods, "datatype")) ||
+        (v = mod_get(mods, n_mods, "bits"))) {
+        wo->pixel_type = vfx_pixel_type_from_name(v);
+        if (wo->pixel_type == VFX_PIXEL_UNKNOWN)
+            return usage("unknown data type '%s'", v);
+    }
+    if ((v = mod_get(mods, n_mods, "tile")) && cli_parse_size(v, &wo->tile_w, &wo->tile_h) != 0)
+        return usage("bad tile size '%s'", v);
+    if ((v = mod_get(mods, n_mods, "scanline")) && atoi(v))
+        wo->tile_w = wo->tile_h = 0;
+    return 0;
+}
+
 static int
 cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -251,29 +286,11 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     if (c->n == 0)
         return pop(c, cmd->name, &im);
     im = c->stack[c->n - 1]; /* -o leaves the image on the stack, as oiiotool does */
-    vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
-    char              comp[64];
-    wo.pixel_type = c->out_type;
-    wo.compression = c->compression[0] ? c->compression : NULL;
-    wo.level = c->level;
-    wo.tile_w = c->tile_w;
-    wo.tile_h = c->tile_h;
-    const char *v;
-    if ((v = mod_get(mods, n_mods, "compression"))) {
-        if (cli_parse_compression(v, comp, sizeof comp, &wo.level) != 0)
-            return usage("bad compression '%s'", v);
-        wo.compression = comp;
-    }
-    if ((v = mod_get(mods, n_mods, "type")) || (v = mod_get(mods, n_mods, "datatype")) ||
-        (v = mod_get(mods, n_mods, "bits"))) {
-        wo.pixel_type = vfx_pixel_type_from_name(v);
-        if (wo.pixel_type == VFX_PIXEL_UNKNOWN)
-            return usage("unknown data type '%s'", v);
-    }
-    if ((v = mod_get(mods, n_mods, "tile")) && cli_parse_size(v, &wo.tile_w, &wo.tile_h) != 0)
-        return usage("bad tile size '%s'", v);
-    if ((v = mod_get(mods, n_mods, "scanline")) && atoi(v))
-        wo.tile_w = wo.tile_h = 0;
+    out_opts oo;
+    int      rc = output_options(c, mods, n_mods, &oo);
+    if (rc != 0)
+        return rc;
+    vfx_write_options *wo = &oo.wo;
 
     cli_progress pr;
     cli_progress_init(&pr, args[0], vfx_rect_area(vfx_image_rod(im)), c->quiet);
@@ -283,14 +300,14 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     int        k = c->n - 1, n_parts = 1 + c->n_more[k];
     vfx_status s;
     if (n_parts == 1) {
-        s = vfx_image_write(im, args[0], &wo, &so);
+        s = vfx_image_write(im, args[0], wo, &so);
     } else { /* subimages: the parts of one file, each with these settings */
         vfx_image               **ims = calloc((size_t) n_parts, sizeof *ims);
         const vfx_write_options **wos = calloc((size_t) n_parts, sizeof *wos);
         s = ims && wos ? VFX_OK : VFX_ERR_NOMEM;
         for (int i = 0; i < n_parts && s == VFX_OK; i++) {
             ims[i] = i == 0 ? im : c->more[k][i - 1];
-            wos[i] = &wo;
+            wos[i] = wo;
         }
         if (s == VFX_OK)
             s = vfx_image_write_parts(ims, n_parts, args[0], wos, &so);
@@ -300,6 +317,36 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     cli_progress_end(&pr);
     if (s != VFX_OK)
         return fail(args[0], s);
+    return 0;
+}
+
+/* Consecutive "-o A -o B ...": the same top image into several files, rendered once (the
+ * graph above it, a file decode included, runs once, not once per file). */
+#define OUTPUTS_MAX 16
+
+static int
+cmd_outputs(chain *c, char **files, const mod (*mods)[MOD_MAX], const int *n_mods, int n)
+{
+    out_opts                 oo[OUTPUTS_MAX];
+    const vfx_write_options *wos[OUTPUTS_MAX];
+    const char              *paths[OUTPUTS_MAX];
+    vfx_image               *im = c->stack[c->n - 1];
+    for (int j = 0; j < n; j++) {
+        int rc = output_options(c, mods[j], n_mods[j], &oo[j]);
+        if (rc != 0)
+            return rc;
+        wos[j] = &oo[j].wo;
+        paths[j] = files[j];
+    }
+    cli_progress pr;
+    cli_progress_init(&pr, files[0], vfx_rect_area(vfx_image_rod(im)), c->quiet);
+    vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
+    so.progress = cli_progress_fn;
+    so.progress_user = &pr;
+    vfx_status s = vfx_image_write_many(im, n, paths, wos, &so);
+    cli_progress_end(&pr);
+    if (s != VFX_OK)
+        return fail(files[0], s);
     return 0;
 }
 
@@ -2227,6 +2274,27 @@ chain_run(int argc, char **argv)
         if (i + cmd->n_args > argc - 1) {
             rc = usage("%s needs more arguments", cmd->name);
             break;
+        }
+        if (cmd->fn == cmd_output && c.n > 0 && c.n_more[c.n - 1] == 0) {
+            /* -o followed by more -o: one render for all of them */
+            mod        out_mods[OUTPUTS_MAX][MOD_MAX];
+            char      *files[OUTPUTS_MAX];
+            int        n_out_mods[OUTPUTS_MAX], n_out = 0, j = i;
+            char       nm[64];
+            memcpy(out_mods[0], mods, sizeof mods);
+            n_out_mods[0] = n_mods;
+            files[n_out++] = argv[i + 1];
+            for (j = i + 2; j + 1 < argc && n_out < OUTPUTS_MAX; j += 2) {
+                if (split_mods(argv[j], nm, sizeof nm, out_mods[n_out], &n_out_mods[n_out]) != 0 ||
+                    strcmp(nm, "-o") != 0)
+                    break;
+                files[n_out++] = argv[j + 1];
+            }
+            if (n_out > 1) {
+                rc = cmd_outputs(&c, files, (const mod(*)[MOD_MAX]) out_mods, n_out_mods, n_out);
+                i = j - 1;
+                continue;
+            }
         }
         rc = cmd->fn(&c, cmd, argv + i + 1, mods, n_mods);
         i += cmd->n_args;
