@@ -1986,7 +1986,7 @@ static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N :miplevel=N :level=LX,LY)" },
     { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
                                  "files with #### / %04d / @ / <UDIM> tokens get the frame" },
-    { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
+    { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1); several -o in a row: one render into every file" },
     { "-a", 0, cmd_allsubimages, "later inputs bring all their subimages / parts (-i:all=1 "
                                  "for one); -o writes them as a multi-part file" },
     { "--siappend", 0, cmd_siappend, "append the top image's subimages to the image below "
