@@ -247,7 +247,7 @@ cmd_input(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mo
 /* The write options of one -o from the chain's settings and its modifiers. */
 typedef struct out_opts {
     vfx_write_options wo;
-    char              comp[64];
+    char              comp[sizeof(((chain *) 0)->compression)];
 } out_opts;
 
 static int
@@ -256,7 +256,8 @@ output_options(const chain *c, const mod *mods, int n_mods, out_opts *oo)
     vfx_write_options *wo = &oo->wo;
     *wo = (vfx_write_options) VFX_WRITE_OPTIONS_INIT;
     wo->pixel_type = c->out_type;
-    wo->compression = c->compression[0] ? c->compression : NULL;
+    memcpy(oo->comp, c->compression, sizeof oo->comp); /* later settings do not change it */
+    wo->compression = oo->comp[0] ? oo->comp : NULL;
     wo->level = c->level;
     wo->tile_w = c->tile_w;
     wo->tile_h = c->tile_h;
@@ -321,32 +322,76 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
 }
 
 /* Consecutive "-o A -o B ...": the same top image into several files, rendered once (the
- * graph above it, a file decode included, runs once, not once per file). */
+ * graph above it, a file decode included, runs once, not once per file). Output settings
+ * (-d, --compression, --tile) may come between; they apply to the -o after them. */
 #define OUTPUTS_MAX 16
 
+static int split_mods(const char *arg, char *name, size_t cap, mod *mods, int *n_mods);
+
 static int
-cmd_outputs(chain *c, char **files, const mod (*mods)[MOD_MAX], const int *n_mods, int n)
+output_setting(const char *name)
+{
+    return strcmp(name, "-d") == 0 || strcmp(name, "--compression") == 0 ||
+           strcmp(name, "--tile") == 0;
+}
+
+/* argv[i] is an -o: the argv index after the last -o of the run that starts there (with
+ * settings between), and the number of files in *n_out. */
+static int
+outputs_end(int argc, char **argv, int i, int *n_out)
+{
+    int end = i + 2;
+    *n_out = 1;
+    for (int j = i + 2; j + 1 < argc && *n_out < OUTPUTS_MAX; j += 2) {
+        mod  m[MOD_MAX];
+        int  n_m;
+        char nm[64];
+        if (split_mods(argv[j], nm, sizeof nm, m, &n_m) != 0)
+            break;
+        if (strcmp(nm, "-o") == 0) {
+            (*n_out)++;
+            end = j + 2;
+        } else if (!output_setting(nm) || n_m != 0) {
+            break;
+        }
+    }
+    return end;
+}
+
+static int
+cmd_outputs(chain *c, char **argv, int i, int end)
 {
     out_opts                 oo[OUTPUTS_MAX];
     const vfx_write_options *wos[OUTPUTS_MAX];
     const char              *paths[OUTPUTS_MAX];
     vfx_image               *im = c->stack[c->n - 1];
-    for (int j = 0; j < n; j++) {
-        int rc = output_options(c, mods[j], n_mods[j], &oo[j]);
-        if (rc != 0)
-            return rc;
-        wos[j] = &oo[j].wo;
-        paths[j] = files[j];
+    int                      n = 0;
+    for (int j = i; j < end && n < OUTPUTS_MAX; j += 2) {
+        mod  m[MOD_MAX];
+        int  n_m, rc;
+        char nm[64];
+        if (split_mods(argv[j], nm, sizeof nm, m, &n_m) != 0)
+            return usage("bad modifiers in '%s'", argv[j]);
+        if (strcmp(nm, "-o") == 0) {
+            if ((rc = output_options(c, m, n_m, &oo[n])) != 0)
+                return rc;
+            wos[n] = &oo[n].wo;
+            paths[n++] = argv[j + 1];
+        } else {
+            const chain_cmd *cmd = find_cmd(nm);
+            if (cmd && (rc = cmd->fn(c, cmd, argv + j + 1, m, n_m)) != 0)
+                return rc;
+        }
     }
     cli_progress pr;
-    cli_progress_init(&pr, files[0], vfx_rect_area(vfx_image_rod(im)), c->quiet);
+    cli_progress_init(&pr, paths[0], vfx_rect_area(vfx_image_rod(im)), c->quiet);
     vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
     so.progress = cli_progress_fn;
     so.progress_user = &pr;
     vfx_status s = vfx_image_write_many(im, n, paths, wos, &so);
     cli_progress_end(&pr);
     if (s != VFX_OK)
-        return fail(files[0], s);
+        return fail(paths[0], s);
     return 0;
 }
 
@@ -1986,7 +2031,7 @@ static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N :miplevel=N :level=LX,LY)" },
     { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
                                  "files with #### / %04d / @ / <UDIM> tokens get the frame" },
-    { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1); several -o in a row: one render into every file" },
+    { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1); several -o in a row (-d, --compression, --tile between): one render" },
     { "-a", 0, cmd_allsubimages, "later inputs bring all their subimages / parts (-i:all=1 "
                                  "for one); -o writes them as a multi-part file" },
     { "--siappend", 0, cmd_siappend, "append the top image's subimages to the image below "
@@ -2277,22 +2322,10 @@ chain_run(int argc, char **argv)
         }
         if (cmd->fn == cmd_output && c.n > 0 && c.n_more[c.n - 1] == 0) {
             /* -o followed by more -o: one render for all of them */
-            mod        out_mods[OUTPUTS_MAX][MOD_MAX];
-            char      *files[OUTPUTS_MAX];
-            int        n_out_mods[OUTPUTS_MAX], n_out = 0, j = i;
-            char       nm[64];
-            memcpy(out_mods[0], mods, sizeof mods);
-            n_out_mods[0] = n_mods;
-            files[n_out++] = argv[i + 1];
-            for (j = i + 2; j + 1 < argc && n_out < OUTPUTS_MAX; j += 2) {
-                if (split_mods(argv[j], nm, sizeof nm, out_mods[n_out], &n_out_mods[n_out]) != 0 ||
-                    strcmp(nm, "-o") != 0)
-                    break;
-                files[n_out++] = argv[j + 1];
-            }
+            int n_out, end = outputs_end(argc, argv, i, &n_out);
             if (n_out > 1) {
-                rc = cmd_outputs(&c, files, (const mod(*)[MOD_MAX]) out_mods, n_out_mods, n_out);
-                i = j - 1;
+                rc = cmd_outputs(&c, argv, i, end);
+                i = end - 1;
                 continue;
             }
         }

@@ -42,6 +42,18 @@ if have oiiotool; then
     oiiotool --diff "$tmp/b.png" "$tmp/b1.png" >/dev/null 2>&1 && ok || bad "oiiotool: b.png != b1.png"
 fi
 
+# output settings between the -o apply to the files after them, still one decode
+"$V" "$IN" --colorconvert linear sRGB -o "$tmp/s1.exr" -d u8 -o "$tmp/s2.png" --compression zip \
+    -o:tile=64x64 "$tmp/s3.tif" --runstats -q 2>"$tmp/rs4.txt" || bad "-o -d -o"
+[ "$(chunks "$tmp/rs4.txt")" = "$n1" ] && ok || { bad "-o -d -o decodes twice"; cat "$tmp/rs4.txt"; }
+"$V" "$IN" --colorconvert linear sRGB -d u8 --compression zip -o:tile=64x64 "$tmp/s3b.tif" -q
+cmp -s "$tmp/s1.exr" "$tmp/one.exr" && ok || bad "s1.exr (before -d) differs from a run of its own"
+"$V" diff "$tmp/s2.png" "$tmp/b1.png" >/dev/null 2>&1 && ok || bad "s2.png"
+"$V" diff "$tmp/s3.tif" "$tmp/s3b.tif" >/dev/null 2>&1 && ok || bad "s3.tif"
+if have tiffinfo; then
+    tiffinfo "$tmp/s3.tif" 2>/dev/null | grep -q "Bits/Sample: 8" && ok || bad "s3.tif is not 8-bit"
+fi
+
 # writers whose tiles do not share a strip height (32- and 64-row tiles): one file after the
 # other, still right
 "$V" "$IN" -o:tile=32x32 "$tmp/t32.exr" -o:tile=64x64 "$tmp/t64.tif" -q || bad "mixed tiles"
