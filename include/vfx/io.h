@@ -305,6 +305,18 @@ VFX_API vfx_status vfx_image_read_stats(const vfx_image *im, vfx_reader_stats *o
 VFX_API vfx_status vfx_image_write(vfx_image *im, const char *path,
                                    const vfx_write_options *wopt, const vfx_sink_options *sopt);
 
+/** Render @p im into @p n files in one pass (oiiotool's "-o a.exr -o b.png"): each tile is
+ *  rendered once and handed to every writer, so the graph above it (a file decode, a colour
+ *  transform) runs once, not once per file. Each file is what vfx_image_write(im, paths[i],
+ *  wopts[i], sopt) makes. @p wopts: NULL, or n entries (each may be NULL). When the writers'
+ *  chunk heights do not fit one strip (tiles taller than 256 rows, or tiled files with
+ *  different tile heights) the files are written one after the other. When rendering fails
+ *  or is cancelled none of the files appears; when a file cannot be finished (closed), the
+ *  files finished before it stay. */
+VFX_API vfx_status vfx_image_write_many(vfx_image *im, int32_t n, const char *const *paths,
+                                        const vfx_write_options *const *wopts,
+                                        const vfx_sink_options *sopt);
+
 /** Render @p n images as the parts of one multi-part file (OpenEXR), streamed part after
  *  part, each as vfx_image_write() would (region from @p sopt or its data window). Part
  *  names and views come from each image's "openexr:name" / "openexr:view" attributes (see

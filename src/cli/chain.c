@@ -291,6 +291,63 @@ compression_refused(vfx_status s, const char *name)
     return s == VFX_ERR_ARG && msg && strstr(msg, "compression") && strstr(msg, quoted);
 }
 
+/* The write options of one -o from the chain's settings and its modifiers. */
+typedef struct out_opts {
+    vfx_write_options wo;
+    char              comp[sizeof(((chain *) 0)->compression)];
+    int               sticky; /* compression from --compression, not -o:compression= */
+} out_opts;
+
+static int
+output_options(const chain *c, const mod *mods, int n_mods, out_opts *oo)
+{
+    vfx_write_options *wo = &oo->wo;
+    *wo = (vfx_write_options) VFX_WRITE_OPTIONS_INIT;
+    wo->pixel_type = c->out_type;
+    memcpy(oo->comp, c->compression, sizeof oo->comp); /* later settings do not change it */
+    wo->compression = oo->comp[0] ? oo->comp : NULL;
+    wo->level = c->level;
+    wo->tile_w = c->tile_w;
+    wo->tile_h = c->tile_h;
+    oo->sticky = wo->compression != NULL;
+    const char *v;
+    if ((v = mod_get(mods, n_mods, "compression"))) {
+        if (cli_parse_compression(v, oo->comp, sizeof oo->comp, &wo->level) != 0)
+            return usage("bad compression '%s'", v);
+        wo->compression = oo->comp;
+        oo->sticky = 0;
+    }
+    if ((v = mod_get(mods, n_mods, "type")) || (v = mod_get(mods, n_mods, "datatype")) ||
+        (v = mod_get(mods, n_mods, "bits"))) {
+        wo->pixel_type = vfx_pixel_type_from_name(v);
+        if (wo->pixel_type == VFX_PIXEL_UNKNOWN)
+            return usage("unknown data type '%s'", v);
+    }
+    if ((v = mod_get(mods, n_mods, "tile")) && cli_parse_size(v, &wo->tile_w, &wo->tile_h) != 0)
+        return usage("bad tile size '%s'", v);
+    if ((v = mod_get(mods, n_mods, "scanline")) && atoi(v))
+        wo->tile_w = wo->tile_h = 0;
+    return 0;
+}
+
+/* One -o: write, and when the format refuses a sticky --compression, write again without it. */
+static vfx_status
+output_one(chain *c, vfx_image *im, const char *path, out_opts *oo)
+{
+    vfx_status s = output_write(c, im, path, &oo->wo);
+    if (s != VFX_OK && oo->sticky && compression_refused(s, oo->wo.compression)) {
+        /* oiiotool: a --compression the output's format does not know is ignored (with its
+         * level); only an explicit -o:compression= it does not know is an error. */
+        if (c->verbose)
+            fprintf(stderr, "vfx: %s: format ignores --compression %s (%s)\n", path,
+                    oo->wo.compression, vfx_error_message());
+        oo->wo.compression = NULL;
+        oo->wo.level = -1;
+        s = output_write(c, im, path, &oo->wo);
+    }
+    return s;
+}
+
 static int
 cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
 {
@@ -298,45 +355,98 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     if (c->n == 0)
         return pop(c, cmd->name, &im);
     im = c->stack[c->n - 1]; /* -o leaves the image on the stack, as oiiotool does */
-    vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
-    char              comp[64];
-    wo.pixel_type = c->out_type;
-    wo.compression = c->compression[0] ? c->compression : NULL;
-    wo.level = c->level;
-    wo.tile_w = c->tile_w;
-    wo.tile_h = c->tile_h;
-    const char *v;
-    int         sticky = wo.compression != NULL; /* from --compression, not -o:compression= */
-    if ((v = mod_get(mods, n_mods, "compression"))) {
-        if (cli_parse_compression(v, comp, sizeof comp, &wo.level) != 0)
-            return usage("bad compression '%s'", v);
-        wo.compression = comp;
-        sticky = 0;
-    }
-    if ((v = mod_get(mods, n_mods, "type")) || (v = mod_get(mods, n_mods, "datatype")) ||
-        (v = mod_get(mods, n_mods, "bits"))) {
-        wo.pixel_type = vfx_pixel_type_from_name(v);
-        if (wo.pixel_type == VFX_PIXEL_UNKNOWN)
-            return usage("unknown data type '%s'", v);
-    }
-    if ((v = mod_get(mods, n_mods, "tile")) && cli_parse_size(v, &wo.tile_w, &wo.tile_h) != 0)
-        return usage("bad tile size '%s'", v);
-    if ((v = mod_get(mods, n_mods, "scanline")) && atoi(v))
-        wo.tile_w = wo.tile_h = 0;
-
-    vfx_status s = output_write(c, im, args[0], &wo);
-    if (s != VFX_OK && sticky && compression_refused(s, wo.compression)) {
-        /* oiiotool: a --compression the output's format does not know is ignored (with its
-         * level); only an explicit -o:compression= it does not know is an error. */
-        if (c->verbose)
-            fprintf(stderr, "vfx: %s: format ignores --compression %s (%s)\n", args[0],
-                    wo.compression, vfx_error_message());
-        wo.compression = NULL;
-        wo.level = -1;
-        s = output_write(c, im, args[0], &wo);
-    }
+    out_opts oo;
+    int      rc = output_options(c, mods, n_mods, &oo);
+    if (rc != 0)
+        return rc;
+    vfx_status s = output_one(c, im, args[0], &oo);
     if (s != VFX_OK)
         return fail(args[0], s);
+    return 0;
+}
+
+/* Consecutive "-o A -o B ...": the same top image into several files, rendered once (the
+ * graph above it, a file decode included, runs once, not once per file). Output settings
+ * (-d, --compression, --tile) may come between; they apply to the -o after them. */
+#define OUTPUTS_MAX 16
+
+static int split_mods(const char *arg, char *name, size_t cap, mod *mods, int *n_mods);
+
+static int
+output_setting(const char *name)
+{
+    return strcmp(name, "-d") == 0 || strcmp(name, "--compression") == 0 ||
+           strcmp(name, "--tile") == 0;
+}
+
+/* argv[i] is an -o: the argv index after the last -o of the run that starts there (with
+ * settings between), and the number of files in *n_out. */
+static int
+outputs_end(int argc, char **argv, int i, int *n_out)
+{
+    int end = i + 2;
+    *n_out = 1;
+    for (int j = i + 2; j + 1 < argc && *n_out < OUTPUTS_MAX; j += 2) {
+        mod  m[MOD_MAX];
+        int  n_m;
+        char nm[64];
+        if (split_mods(argv[j], nm, sizeof nm, m, &n_m) != 0)
+            break;
+        if (strcmp(nm, "-o") == 0) {
+            (*n_out)++;
+            end = j + 2;
+        } else if (!output_setting(nm) || n_m != 0) {
+            break;
+        }
+    }
+    return end;
+}
+
+static int
+cmd_outputs(chain *c, char **argv, int i, int end)
+{
+    out_opts                 oo[OUTPUTS_MAX];
+    const vfx_write_options *wos[OUTPUTS_MAX];
+    const char              *paths[OUTPUTS_MAX];
+    vfx_image               *im = c->stack[c->n - 1];
+    int                      n = 0;
+    for (int j = i; j < end && n < OUTPUTS_MAX; j += 2) {
+        mod  m[MOD_MAX];
+        int  n_m, rc;
+        char nm[64];
+        if (split_mods(argv[j], nm, sizeof nm, m, &n_m) != 0)
+            return usage("bad modifiers in '%s'", argv[j]);
+        if (strcmp(nm, "-o") == 0) {
+            if ((rc = output_options(c, m, n_m, &oo[n])) != 0)
+                return rc;
+            wos[n] = &oo[n].wo;
+            paths[n++] = argv[j + 1];
+        } else {
+            const chain_cmd *cmd = find_cmd(nm);
+            if (cmd && (rc = cmd->fn(c, cmd, argv + j + 1, m, n_m)) != 0)
+                return rc;
+        }
+    }
+    vfx_status s = VFX_OK;
+    int        each = vfx_image_deep(im) != NULL; /* deep EXR outputs are written apart */
+    if (!each) {
+        cli_progress pr;
+        cli_progress_init(&pr, paths[0], vfx_rect_area(vfx_image_rod(im)), c->quiet);
+        vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
+        so.progress = cli_progress_fn;
+        so.progress_user = &pr;
+        s = vfx_image_write_many(im, n, paths, wos, &so);
+        cli_progress_end(&pr);
+        /* a sticky --compression that one of the formats does not know (refused before any
+         * file is written): each file on its own, where the refusing one drops it */
+        for (int k = 0; k < n && s != VFX_OK && !each; k++)
+            each = oo[k].sticky && compression_refused(s, oo[k].wo.compression);
+        if (!each && s != VFX_OK)
+            return fail(paths[0], s);
+    }
+    for (int k = 0; k < n && each; k++)
+        if ((s = output_one(c, im, paths[k], &oo[k])) != VFX_OK)
+            return fail(paths[k], s);
     return 0;
 }
 
@@ -2033,7 +2143,7 @@ static const chain_cmd commands[] = {
     { "-i", 1, cmd_input, "FILE: read an image (:ch=R,G,B :subimage=N :miplevel=N :level=LX,LY)" },
     { "--frames", 1, cmd_frames, "RANGE: run the chain per frame (1-100, 1-100x2, 1,3,5-9): "
                                  "files with #### / %04d / @ / <UDIM> tokens get the frame" },
-    { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1)" },
+    { "-o", 1, cmd_output, "FILE: write the top image (:compression= :tile=WxH :type= :scanline=1); several -o in a row (-d, --compression, --tile between): one render" },
     { "-a", 0, cmd_allsubimages, "later inputs bring all their subimages / parts (-i:all=1 "
                                  "for one); -o writes them as a multi-part file" },
     { "--siappend", 0, cmd_siappend, "append the top image's subimages to the image below "
@@ -2330,6 +2440,15 @@ chain_run(int argc, char **argv)
         if (i + cmd->n_args > argc - 1) {
             rc = usage("%s needs more arguments", cmd->name);
             break;
+        }
+        if (cmd->fn == cmd_output && c.n > 0 && c.n_more[c.n - 1] == 0) {
+            /* -o followed by more -o: one render for all of them */
+            int n_out, end = outputs_end(argc, argv, i, &n_out);
+            if (n_out > 1) {
+                rc = cmd_outputs(&c, argv, i, end);
+                i = end - 1;
+                continue;
+            }
         }
         rc = cmd->fn(&c, cmd, argv + i + 1, mods, n_mods);
         i += cmd->n_args;

@@ -209,21 +209,20 @@ propagate(vfx__behind *b, vfx_rect t, vfx_rect *rects, int32_t *ymin)
             vfx_rect f;
             int direct;
             if (n->op->flags & VFX_OP_POINTWISE) {
-                /* Fused: the chain below renders r, row by row; its base is read through
-                 * the cache (get_input() from render_fused(), never direct). */
+                /* Fused: the chain below renders r, row by row; its base is read over r
+                 * (get_input() from render_fused()). */
                 if (k > 0)
                     break;
                 f = fetched(m, r, VFX_EDGE_BLACK);
-                direct = (m->op->flags & VFX_OP_POINTWISE) != 0;
+                direct = (m->op->flags & VFX_OP_POINTWISE) ||
+                         vfx__read_direct(NULL, 0, r, m, r, VFX_EDGE_BLACK);
             } else {
                 vfx_rect need = r;
                 if (n->op->roi)
                     n->op->roi(n, k, &r, &need);
                 vfx_edge edge = n->op->edge ? n->op->edge(n, k) : VFX_EDGE_BLACK;
                 f = fetched(m, need, edge);
-                direct = (m->op->flags & VFX_OP_POINTWISE) &&
-                         vfx_rect_area(vfx_rect_intersect(need, m->rod)) / 2 <= vfx_rect_area(r) &&
-                         !vfx__whole_source(m, f);
+                direct = vfx__read_direct(n, k, r, m, need, edge);
             }
             if (vfx_rect_is_empty(f))
                 continue;

@@ -29,6 +29,7 @@ struct vfx_image {
     vfx__tiling         tiling;    /* cache grid */
     pthread_mutex_t     seq_lock;  /* serialises render() of VFX_OP_SEQUENTIAL nodes */
     _Atomic int64_t     computed;  /* tiles rendered for this node (cache + sink output) */
+    _Atomic int32_t     users;     /* live nodes that take this one as an input (per input slot) */
 };
 
 /** Tiles this node rendered (test hook). */
@@ -112,6 +113,12 @@ vfx_status vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt);
 
 /** Output tile i of a sink with n_tx tiles per row (clipped to the region). */
 vfx_rect   vfx__sink_tile_rect(const vfx__sink *s, int64_t n_tx, int64_t i);
+/** How get_input() reads input @p m of consumer @p n (input k; n NULL = the base of a fused
+ *  chain, which reads it over the same rect) for the consumer's rect @p want, with RoI
+ *  @p need under @p edge: 1 = rendered straight into the consumer's buffer, 0 = through the
+ *  cache. The drop-behind planner asks the same question (scheduler.c). */
+int        vfx__read_direct(const vfx_node *n, int k, vfx_rect want, const vfx_node *m,
+                            vfx_rect need, vfx_edge edge);
 /** A source whose one grid tile is its whole RoD, asked for less than that (scheduler.c). */
 int        vfx__whole_source(const vfx_node *n, vfx_rect r);
 /** Where coordinate v reads from in [a, b) under an edge mode (a < b). */

@@ -64,6 +64,7 @@ vfx__node_new(const vfx_op_class *op, const void *params, size_t params_bytes,
     }
     atomic_init(&n->refs, 1);
     atomic_init(&n->computed, 0);
+    atomic_init(&n->users, 0);
     if (params_bytes) {
         n->params = vfx__alloc(params_bytes);
         if (!n->params) {
@@ -114,6 +115,8 @@ vfx__node_new(const vfx_op_class *op, const void *params, size_t params_bytes,
         s = vfx__fail(VFX_ERR_INTERNAL, "%s: bad tiling", op->name);
         goto fail;
     }
+    for (int32_t k = 0; k < n_inputs; k++)
+        atomic_fetch_add_explicit(&inputs[k]->users, 1, memory_order_relaxed);
     *out = n;
     return VFX_OK;
 fail:
@@ -140,6 +143,8 @@ vfx_image_unref(vfx_image *im)
         if (atomic_fetch_sub_explicit(&im->refs, 1, memory_order_acq_rel) != 1)
             return;
         node_destroy(im);
+        for (int32_t k = 0; k < im->n_inputs; k++)
+            atomic_fetch_sub_explicit(&im->inputs[k]->users, 1, memory_order_relaxed);
         vfx_image *next = im->n_inputs > 0 ? im->inputs[0] : NULL;
         for (int32_t k = 1; k < im->n_inputs; k++)
             vfx_image_unref(im->inputs[k]);

@@ -178,7 +178,7 @@ vfx__whole_source(const vfx_node *n, vfx_rect r)
 }
 
 /* Copy rect r (inside n's RoD) into dst, from n's cached grid tiles; or, when `direct`,
- * render it straight into dst (pointwise inputs, see get_input()). */
+ * render it straight into dst (see vfx__read_direct()). */
 static vfx_status
 fetch(worker *w, vfx_node *n, vfx_rect r, float *dst, ptrdiff_t stride, int direct)
 {
@@ -233,18 +233,87 @@ vfx__edge_map(int64_t v, int64_t a, int64_t b, vfx_edge edge)
     }
 }
 
-/* A view of node m over `need`, pixels outside m's RoD filled per `edge`. Pins at most one
+/* Rendering an input straight into each consumer tile's buffer (no cache) recomputes what
+ * neighbouring tiles' RoIs share: about (need width / how far need moves when `want` moves
+ * one tile right) x (the same down). Above this, the input goes through the cache. 1.15
+ * lets a 3x3 filter or a resize's few pixels of support through (1.03 .. 1.07 on 128-pixel
+ * tiles) and keeps a wide blur (1.7 for radius 20) cached. */
+#define DIRECT_MAX_REDUNDANCY 1.15
+
+static int
+small_overlap(const vfx_node *n, int k, vfx_rect want, vfx_rect need)
+{
+    if (!n || !n->op->roi)
+        return 1; /* need == want: neighbouring tiles share nothing */
+    int64_t w = vfx_rect_width(want), h = vfx_rect_height(want);
+    if ((int64_t) want.x1 + w > INT32_MAX || (int64_t) want.y1 + h > INT32_MAX)
+        return 0;
+    vfx_rect right = { want.x0 + (int32_t) w, want.y0, want.x1 + (int32_t) w, want.y1 };
+    vfx_rect down = { want.x0, want.y0 + (int32_t) h, want.x1, want.y1 + (int32_t) h };
+    vfx_rect nr = right, nd = down;
+    n->op->roi(n, k, &right, &nr);
+    n->op->roi(n, k, &down, &nd);
+    /* How far the RoI moves with the tile; a rotation moves it along the other axis (0). */
+    int64_t sx = (int64_t) nr.x0 - need.x0, sy = (int64_t) nd.y0 - need.y0;
+    sx = sx < 0 ? -sx : sx;
+    sy = sy < 0 ? -sy : sy;
+    if (sx == 0 || sy == 0)
+        return 0;
+    double red = ((double) vfx_rect_width(need) / (double) VFX__MIN(sx, vfx_rect_width(need))) *
+                 ((double) vfx_rect_height(need) / (double) VFX__MIN(sy, vfx_rect_height(need)));
+    return red <= DIRECT_MAX_REDUNDANCY;
+}
+
+/* r is a union of whole grid tiles of n (each clipped to n's RoD). */
+static int
+grid_aligned(const vfx_node *n, vfx_rect r)
+{
+    const vfx__tiling *g = &n->tiling;
+    return (r.x0 == n->rod.x0 || ((int64_t) r.x0 - g->x0) % g->w == 0) &&
+           (r.y0 == n->rod.y0 || ((int64_t) r.y0 - g->y0) % g->h == 0) &&
+           (r.x1 == n->rod.x1 || ((int64_t) r.x1 - g->x0) % g->w == 0) &&
+           (r.y1 == n->rod.y1 || ((int64_t) r.y1 - g->y0) % g->h == 0);
+}
+
+/* Which inputs skip the cache (rendered into the consumer's input buffer, as libvips does):
+ *  - a pointwise input (a generator or a colour chain) when the consumer needs about as many
+ *    pixels as it makes (need <= 2 x the consumer's tile, e.g. a small blur): fused;
+ *  - any other op read by this consumer only (no second consumer would compute it again),
+ *    whose RoI tiles overlap little (a 3x3 convolve's resize input, a --cut's shift): the
+ *    cache would hold rows of it for nothing;
+ *  - a file source read in whole chunks (its grid tiles) by one consumer with no overlap
+ *    (a sink or a colour chain over the file's own strips): each chunk is decoded once.
+ * Everything else (wide blurs, shared nodes, rotations, whole-input ops, unaligned reads of
+ * a file) goes through the cache, so each tile is computed once. */
+int
+vfx__read_direct(const vfx_node *n, int k, vfx_rect want, const vfx_node *m, vfx_rect need,
+                 vfx_edge edge)
+{
+    vfx_rect inside = vfx_rect_intersect(need, m->rod);
+    if (m->op->flags & VFX_OP_POINTWISE)
+        return vfx_rect_area(inside) / 2 <= vfx_rect_area(want);
+    if ((m->op->flags & VFX_OP_WHOLE_INPUT) || vfx_rect_is_empty(inside) ||
+        atomic_load_explicit(&m->users, memory_order_relaxed) != 1 ||
+        (n && (n->op->flags & VFX_OP_WHOLE_INPUT)))
+        return 0;
+    if (m->n_inputs == 0) {
+        if (!m->op->tiling || vfx__whole_source(m, inside) ||
+            (edge != VFX_EDGE_BLACK && !vfx_rect_contains(m->rod, need)) ||
+            !grid_aligned(m, inside))
+            return 0;
+    } else if (m->op->flags & VFX_OP_SEQUENTIAL) {
+        return 0;
+    }
+    return small_overlap(n, k, want, need);
+}
+
+/* A view of node m (input k of consumer n, NULL for a fused chain's base) over `need`, for
+ * the consumer's rect `want`; pixels outside m's RoD filled per `edge`. Pins at most one
  * cache tile (returned in *pin_out, to unpin after use); otherwise the pixels live in the
- * worker's arena.
- *
- * A pointwise input (a generator or a colour chain) is not cached when the consumer needs
- * about as many pixels as it makes (need <= 2 x the consumer's tile, e.g. a small blur):
- * it is rendered, fused, straight into the consumer's input buffer, as libvips does. When the
- * RoI is much larger (a wide blur) recomputing overlaps would cost more than caching, so its
- * tiles go through the cache like any other node's. */
+ * worker's arena. vfx__read_direct() says which inputs are rendered here without the cache. */
 static vfx_status
-get_input(worker *w, vfx_node *m, vfx_rect need, int64_t want_area, vfx_edge edge,
-          vfx_tile *out, vfx__centry **pin_out)
+get_input(worker *w, const vfx_node *n, int k, vfx_rect want, vfx_node *m, vfx_rect need,
+          vfx_edge edge, vfx_tile *out, vfx__centry **pin_out)
 {
     *pin_out = NULL;
     int32_t nc = m->n_channels;
@@ -253,8 +322,7 @@ get_input(worker *w, vfx_node *m, vfx_rect need, int64_t want_area, vfx_edge edg
     *out = (vfx_tile){ need, nc, stride, NULL };
     if (vfx_rect_is_empty(need))
         return VFX_OK;
-    int direct = (m->op->flags & VFX_OP_POINTWISE) &&
-                 vfx_rect_area(vfx_rect_intersect(need, rod)) / 2 <= want_area;
+    int direct = vfx__read_direct(n, k, want, m, need, edge);
 
     if (!direct && vfx_rect_contains(rod, need)) {
         const vfx__tiling *g = &m->tiling;
@@ -344,7 +412,7 @@ render_fused(worker *w, vfx_node *n, vfx_tile *t)
     vfx_tile in = { t->rect, t->n_channels, 0, NULL };
     vfx__centry *pin = NULL;
     if (base)
-        VFX_TRY(get_input(w, base, t->rect, vfx_rect_area(t->rect), VFX_EDGE_BLACK, &in, &pin));
+        VFX_TRY(get_input(w, NULL, 0, t->rect, base, t->rect, VFX_EDGE_BLACK, &in, &pin));
     int32_t x0 = t->rect.x0, npx = (int32_t) vfx_rect_width(t->rect);
     for (int32_t y = t->rect.y0; y < t->rect.y1; y++) {
         float *q = vfx__tile_at(t, x0, y);
@@ -370,7 +438,7 @@ render_op(worker *w, vfx_node *n, vfx_tile *t)
         if (op->roi)
             op->roi(n, k, &t->rect, &need);
         vfx_edge edge = op->edge ? op->edge(n, k) : VFX_EDGE_BLACK;
-        s = get_input(w, n->inputs[k], need, vfx_rect_area(t->rect), edge, &in[k], &pins[k]);
+        s = get_input(w, n, k, t->rect, n->inputs[k], need, edge, &in[k], &pins[k]);
         inp[k] = &in[k];
     }
     void *scratch = NULL;

@@ -190,6 +190,137 @@ vfx_image_write(vfx_image *im, const char *path, const vfx_write_options *wopt,
     return s != VFX_OK ? s : s2;
 }
 
+/* ---- one render, several files ------------------------------------------------------------ */
+
+typedef struct tee_ctx {
+    int32_t    n;
+    write_ctx *wc; /* one per writer */
+} tee_ctx;
+
+static vfx_status
+tee_prepare(void *ctx, int64_t i, const vfx_tile *t)
+{
+    tee_ctx *tc = ctx;
+    for (int32_t k = 0; k < tc->n; k++)
+        VFX_TRY(write_prepare(&tc->wc[k], i, t));
+    return VFX_OK;
+}
+
+static vfx_status
+tee_consume(void *ctx, int64_t i, const vfx_tile *t)
+{
+    tee_ctx *tc = ctx;
+    for (int32_t k = 0; k < tc->n; k++)
+        VFX_TRY(write_consume(&tc->wc[k], i, t));
+    return VFX_OK;
+}
+
+static int64_t
+gcd64(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* The strip height every writer takes whole (0 = none): a common multiple of the strip
+ * writers' chunk heights, equal to the tile height of every tiled writer. */
+static int32_t
+tee_rows(vfx_writer *const *ws, int32_t n)
+{
+    int64_t h = 1, tiled = 0;
+    for (int32_t k = 0; k < n; k++) {
+        vfx_chunking c;
+        (void) vfx_writer_chunking(ws[k], &c);
+        int64_t ch = VFX__MAX(1, c.chunk_h);
+        if (c.access == VFX_ACCESS_RANDOM_TILES) {
+            if (tiled && tiled != ch)
+                return 0;
+            tiled = ch;
+        }
+        h = h / gcd64(h, ch) * ch;
+        if (h > 256)
+            return 0;
+    }
+    if (tiled)
+        return h == tiled ? (int32_t) h : 0;
+    return (int32_t) (h * VFX__MAX(1, 64 / h)); /* about 64 rows, as one strip writer gets */
+}
+
+vfx_status
+vfx_image_write_many(vfx_image *im, int32_t n, const char *const *paths,
+                     const vfx_write_options *const *wopts, const vfx_sink_options *sopt)
+{
+    if (!im || !paths || n < 1 || n > 1024)
+        return vfx__fail(VFX_ERR_ARG, "write: no image or paths");
+    for (int32_t k = 0; k < n; k++) {
+        const vfx_write_options *o = wopts ? wopts[k] : NULL;
+        if (!paths[k])
+            return vfx__fail(VFX_ERR_ARG, "write: path %d is NULL", (int) k);
+        if (o && VFX__HAS(o, vfx_write_options, levels) && o->levels != VFX_LEVELS_ONE)
+            return vfx__fail(VFX_ERR_ARG, "%s: vfx_image_write_many() writes one level",
+                             paths[k]);
+    }
+    if (n == 1)
+        return vfx_image_write(im, paths[0], wopts ? wopts[0] : NULL, sopt);
+    vfx_rect region;
+    VFX_TRY(vfx__write_region(im, sopt, &region));
+    vfx_writer **ws = vfx__calloc((size_t) n, sizeof *ws);
+    tee_ctx tc = { n, vfx__calloc((size_t) n, sizeof(write_ctx)) };
+    vfx_spec spec = VFX_SPEC_INIT;
+    vfx_status s = ws && tc.wc ? vfx_spec_copy(&spec, vfx_image_spec(im)) : vfx__nomem();
+    spec.data = region;
+    int32_t n_open = 0;
+    for (; n_open < n && s == VFX_OK; n_open++)
+        s = vfx_writer_open(paths[n_open], &spec, wopts ? wopts[n_open] : NULL, &ws[n_open]);
+    if (s != VFX_OK)
+        n_open--; /* the one that failed left nothing to close */
+    vfx_spec_clear(&spec);
+    int32_t rows = s == VFX_OK ? tee_rows(ws, n) : 0;
+    if (s == VFX_OK && rows == 0) {
+        /* No strip suits every writer: one render per file, as separate writes would. */
+        for (int32_t k = 0; k < n && s == VFX_OK; k++)
+            s = vfx__write_level(im, ws[k], region, sopt);
+    } else if (s == VFX_OK) {
+        vfx__sink sk;
+        vfx__sink_setup(&sk, im, region, sopt);
+        sk.tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
+        sk.tile_h = rows;
+        sk.skew_x = sk.skew_y = 0;
+        sk.ordered = 1;
+        sk.prepare = tee_prepare;
+        sk.consume = tee_consume;
+        sk.ctx = &tc;
+        for (int32_t k = 0; k < n; k++) {
+            vfx_chunking c;
+            (void) vfx_writer_chunking(ws[k], &c);
+            tc.wc[k].w = ws[k];
+            tc.wc[k].band_tile_w = c.access == VFX_ACCESS_RANDOM_TILES ? c.chunk_w : 0;
+            pthread_mutex_init(&tc.wc[k].lock, NULL);
+            for (int j = 0; j < N_PENDING; j++)
+                tc.wc[k].pend[j].i = -1;
+        }
+        s = vfx__sink_run(&sk, sopt);
+        for (int32_t k = 0; k < n; k++) {
+            for (int j = 0; j < N_PENDING; j++) /* left by a failed or cancelled run */
+                vfx__writer_enc_free(ws[k], tc.wc[k].pend[j].enc);
+            pthread_mutex_destroy(&tc.wc[k].lock);
+        }
+    }
+    /* Close every writer: after a failed render none of the files appears. */
+    for (int32_t k = 0; k < n_open; k++) {
+        vfx_status s2 = vfx_writer_close(ws[k], s != VFX_OK);
+        if (s == VFX_OK)
+            s = s2;
+    }
+    vfx__free(ws);
+    vfx__free(tc.wc);
+    return s;
+}
+
 vfx_status
 vfx_image_write_parts(vfx_image *const *ims, int32_t n, const char *path,
                       const vfx_write_options *const *wopts, const vfx_sink_options *sopt)

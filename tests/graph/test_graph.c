@@ -234,15 +234,29 @@ pointwise_chain_has_no_intermediate_tiles(void **state)
     for (int i = 0; i < 50; i++)
         prev = chain[i] = mad(prev, i % 2 ? 2.0f : 0.5f, i % 2 ? -0.25f : 0.125f);
 
+    /* The chain is the source's only reader and reads it tile for tile: the source is
+     * rendered straight into the chain's input buffer, never cached. */
     vfx_cache_reset_stats();
-    uint64_t h = 0;
-    assert_int_equal(vfx_image_hash(chain[49], NULL, &h), VFX_OK);
+    uint64_t h = 0, h_alone = 0;
+    assert_int_equal(vfx_image_hash(chain[49], NULL, &h_alone), VFX_OK);
     vfx_cache_info ci = VFX_CACHE_INFO_INIT;
     assert_int_equal(vfx_cache_stats(&ci), VFX_OK);
     const int64_t T = VFX__TILE_DEFAULT; /* default tiles over 600 x 300 */
     int64_t sink_tiles = ((600 + T - 1) / T) * ((300 + T - 1) / T), src_tiles = sink_tiles;
-    assert_int_equal(vfx__node_tiles_computed(src), src_tiles);
+    assert_int_equal(vfx__node_tiles_computed(src), 0);
     assert_int_equal(vfx__node_tiles_computed(chain[49]), sink_tiles);
+    assert_int_equal(ci.tiles_computed, sink_tiles);
+    assert_int_equal(ci.misses, 0);
+    assert_int_equal(ci.entries, 0);
+
+    /* A second reader of the source: now it is cached, each tile computed once. */
+    vfx_image *other = mad(src, 1.0f, 0.0f);
+    vfx_cache_reset_stats();
+    assert_int_equal(vfx_image_hash(chain[49], NULL, &h), VFX_OK);
+    assert_true(h == h_alone);
+    assert_int_equal(vfx_cache_stats(&ci), VFX_OK);
+    assert_int_equal(vfx__node_tiles_computed(src), src_tiles);
+    assert_int_equal(vfx__node_tiles_computed(chain[49]), 2 * sink_tiles); /* both runs */
     for (int i = 0; i < 49; i++)
         assert_int_equal(vfx__node_tiles_computed(chain[i]), 0);
     assert_int_equal(vfx__node_tiles_computed(n), 0); /* fused into the source's reads */
@@ -264,6 +278,7 @@ pointwise_chain_has_no_intermediate_tiles(void **state)
     free(b);
     for (int i = 49; i >= 0; i--)
         vfx_image_unref(chain[i]);
+    vfx_image_unref(other);
     vfx_image_unref(src);
     vfx_image_unref(n);
     check_no_leak();
@@ -495,15 +510,16 @@ static void
 cache_budget_respected(void **state)
 {
     (void) state;
-    /* 2048 x 2048 RGBA f32 = 64 MiB per node, 3 cached nodes; budget 16 MiB (16 tiles of
-     * 256 x 256, 64 of 128 x 128). */
+    /* 2048 x 2048 RGBA f32 = 64 MiB per node, 3 cached nodes (the blurs are wide, so their
+     * inputs are cached rather than recomputed per tile); budget 16 MiB (64 tiles of
+     * 128 x 128). */
     int64_t budget = 16 << 20, tile = (int64_t) VFX__TILE_DEFAULT * VFX__TILE_DEFAULT * 16;
     vfx__cache_set_budget(budget);
     vfx_rect r = { 0, 0, 2048, 2048 };
     vfx_image *n = noise(r, r, 11), *f = NULL, *b1 = NULL, *b2 = NULL;
     assert_int_equal(vfx__image_fail_at(n, -1, -1, VFX_ERR_IO, &f), VFX_OK);
-    assert_int_equal(vfx_image_box_blur(f, 3, 3, VFX_EDGE_BLACK, &b1), VFX_OK);
-    assert_int_equal(vfx_image_box_blur(b1, 2, 5, VFX_EDGE_CLAMP, &b2), VFX_OK);
+    assert_int_equal(vfx_image_box_blur(f, 30, 30, VFX_EDGE_BLACK, &b1), VFX_OK);
+    assert_int_equal(vfx_image_box_blur(b1, 20, 50, VFX_EDGE_CLAMP, &b2), VFX_OK);
     vfx_image *m = mad(b2, 0.5f, 0.5f);
     vfx_cache_reset_stats();
     uint64_t h1, h2;
