@@ -39,8 +39,9 @@ int64_t vfx__node_tiles_computed(const vfx_node *n);
 typedef struct vfx__arena {
     uint8_t *base;
     size_t   cap, used;
-    size_t   want;           /* bytes asked since the last reset, for growing */
+    size_t   want;           /* peak bytes in use since the last reset, for growing */
     void    *overflow;       /* chain of blocks allocated when base was full */
+    size_t   ovf_used;       /* bytes in the overflow blocks */
 } vfx__arena;
 
 void  vfx__arena_reset(vfx__arena *a);
@@ -114,6 +115,11 @@ vfx_status vfx__sink_run(const vfx__sink *s, const vfx_sink_options *opt);
 vfx_rect   vfx__sink_tile_rect(const vfx__sink *s, int64_t n_tx, int64_t i);
 /** A source whose one grid tile is its whole RoD, asked for less than that (scheduler.c). */
 int        vfx__whole_source(const vfx_node *n, vfx_rect r);
+/** Column chunks of an op's render (scheduler.c): a non-pointwise op with inputs asked for a
+ *  wide rect (a sink's full-width strip) renders it as @return chunks of *chunk_w_out columns
+ *  (the last one narrower), so its input views and scratch span a chunk, not the whole width.
+ *  1 = render the rect in one call. The drop-behind planner follows the same split. */
+int32_t    vfx__render_chunks(const vfx_node *n, vfx_rect r, int32_t *chunk_w_out);
 /** Where coordinate v reads from in [a, b) under an edge mode (a < b). */
 int64_t    vfx__edge_map(int64_t v, int64_t a, int64_t b, vfx_edge edge);
 
