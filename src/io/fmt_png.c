@@ -412,6 +412,11 @@ png_open(vfx__rd *rd)
      * decoder: that restart made an 8192^2 PNG cost 6x the decode on 2 threads. */
     int64_t ring = (int64_t) (((size_t) 8 << 20) / pp->row_bytes);
     ring = VFX__MIN(VFX__MAX(ring, (int64_t) 64), (int64_t) 4096);
+    /* ... but not more than the workers can be apart: each holds at most one sink strip
+     * (64 rows) or a few cache strips above the newest row decoded. 8 MiB was 341 rows of an
+     * 8192-wide RGB image, most of them never read again. */
+    vfx__pool *pool = vfx__pool_global();
+    ring = VFX__MIN(ring, (int64_t) 64 * ((pool ? vfx__pool_threads(pool) : 1) + 2));
     pp->ring_rows = (int32_t) VFX__MIN(ring, (int64_t) pp->height);
     pp->ring = pp->interlaced ? NULL : vfx__alloc((size_t) pp->ring_rows * pp->row_bytes);
     if (!pp->interlaced && !pp->ring)
