@@ -101,6 +101,13 @@ typedef struct vfx__sink {
     /* Takes the rendered tile (rect inside the region; pixels outside the RoD are zero). */
     vfx_status (*consume)(void *ctx, int64_t i, const vfx_tile *t);
     void *ctx;
+    /* Optional packing (pack_px > 0 bytes per pixel; target is then not used): each tile is
+     * rendered in column chunks, and pack() converts a chunk into @p dst, inside a buffer of
+     * rows @p row_bytes apart (the tile's rows of pack_px-byte pixels). prepare() and
+     * consume() then get that buffer as t->p, with t->stride = 0. Keeps a full-width strip
+     * in the file's type, not in f32. */
+    int32_t pack_px;
+    vfx_status (*pack)(void *ctx, const vfx_tile *chunk, uint8_t *dst, size_t row_bytes);
 } vfx__sink;
 
 /** Resolve the region a sink covers from its options: REGION, DATA_WINDOW or the display

@@ -436,6 +436,15 @@ render_op(worker *w, vfx_node *n, vfx_tile *t)
 #define CHUNK_PX    32768
 #define CHUNK_MIN_W 256
 
+/* Columns per chunk of a rect width x height: about CHUNK_PX pixels, the width cut evenly. */
+static int64_t
+chunk_width(int64_t width, int64_t height)
+{
+    int64_t cw = VFX__MAX((int64_t) CHUNK_MIN_W, (int64_t) CHUNK_PX / VFX__MAX(height, 1));
+    int64_t k = (width + cw - 1) / cw;
+    return k < 2 ? width : (width + k - 1) / k;
+}
+
 int32_t
 vfx__render_chunks(const vfx_node *n, vfx_rect r, int32_t *chunk_w_out)
 {
@@ -445,12 +454,11 @@ vfx__render_chunks(const vfx_node *n, vfx_rect r, int32_t *chunk_w_out)
                                              VFX_OP_WHOLE_INPUT)) ||
         height < 1 || width < 2 * CHUNK_MIN_W || width * height <= 2 * (int64_t) CHUNK_PX)
         return 1;
-    int64_t cw = VFX__MAX((int64_t) CHUNK_MIN_W, (int64_t) CHUNK_PX / height);
-    int64_t k = (width + cw - 1) / cw;
-    if (k < 2)
+    int64_t cw = chunk_width(width, height);
+    if (cw >= width)
         return 1;
-    *chunk_w_out = (int32_t) ((width + k - 1) / k); /* even chunks */
-    return (int32_t) ((width + *chunk_w_out - 1) / *chunk_w_out);
+    *chunk_w_out = (int32_t) cw;
+    return (int32_t) ((width + cw - 1) / cw);
 }
 
 /* Fill t (inside n's RoD, not empty). Arena space used below is released on return. */
@@ -482,9 +490,9 @@ render_node(worker *w, vfx_node *n, vfx_tile *t)
     return s;
 }
 
-/* Fill all of t: the node's pixels inside its RoD, zero outside. */
+/* Fill all of t: the node's pixels inside its RoD, zero outside. Not counted. */
 static vfx_status
-produce(worker *w, vfx_node *n, vfx_tile *t)
+produce_pixels(worker *w, vfx_node *n, vfx_tile *t)
 {
     vfx_rect c = vfx_rect_intersect(t->rect, n->rod);
     if (!vfx_rect_equal(c, t->rect))
@@ -494,11 +502,57 @@ produce(worker *w, vfx_node *n, vfx_tile *t)
         return VFX_OK;
     vfx_tile sub = { c, t->n_channels, t->stride, vfx__tile_at(t, c.x0, c.y0) };
     if (vfx__whole_source(n, c))
-        VFX_TRY(fetch(w, n, c, sub.p, sub.stride, 0));
-    else
-        VFX_TRY(render_node(w, n, &sub));
+        return fetch(w, n, c, sub.p, sub.stride, 0);
+    return render_node(w, n, &sub);
+}
+
+static void
+count_tile(vfx_node *n)
+{
     atomic_fetch_add_explicit(&n->computed, 1, memory_order_relaxed);
     vfx__cache_count_computed();
+}
+
+static vfx_status
+produce(worker *w, vfx_node *n, vfx_tile *t)
+{
+    VFX_TRY(produce_pixels(w, n, t));
+    count_tile(n);
+    return VFX_OK;
+}
+
+/* A packing sink (s->pack_px > 0): render the tile in column chunks of f32 and pack each
+ * into one buffer of the sink's type (a u8 PNG strip is a quarter of its f32 pixels), so no
+ * f32 copy of a full-width strip ever exists. A source is rendered whole (its render()
+ * decodes whole chunks), then packed. */
+static vfx_status
+produce_packed(worker *w, const vfx__sink *s, vfx_rect rect, vfx_tile *t)
+{
+    vfx_node *n = s->node;
+    int32_t nc = n->n_channels;
+    int64_t width = vfx_rect_width(rect), height = vfx_rect_height(rect);
+    size_t row = (size_t) width * (size_t) s->pack_px;
+    uint8_t *buf = vfx__arena_alloc(&w->arena, row * (size_t) height);
+    if (!buf)
+        return vfx__nomem();
+    int64_t cw = width;
+    if (n->n_inputs > 0 || (n->op->flags & VFX_OP_POINTWISE))
+        cw = chunk_width(width, height);
+    for (int64_t x0 = rect.x0; x0 < rect.x1; x0 += cw) {
+        arena_mark mark = arena_mark_get(&w->arena);
+        vfx_rect cr = { (int32_t) x0, rect.y0, (int32_t) VFX__MIN(x0 + cw, (int64_t) rect.x1),
+                        rect.y1 };
+        vfx_tile ct = { cr, nc, (ptrdiff_t) vfx_rect_width(cr) * nc, NULL };
+        ct.p = vfx__arena_alloc(&w->arena,
+                                (size_t) vfx_rect_area(cr) * (size_t) nc * sizeof(float));
+        vfx_status st = ct.p ? produce_pixels(w, n, &ct) : vfx__nomem();
+        if (st == VFX_OK)
+            st = s->pack(s->ctx, &ct, buf + (size_t) (x0 - rect.x0) * (size_t) s->pack_px, row);
+        arena_release(&w->arena, mark);
+        VFX_TRY(st);
+    }
+    count_tile(n);
+    *t = (vfx_tile){ rect, nc, 0, (float *) (void *) buf };
     return VFX_OK;
 }
 
@@ -532,15 +586,19 @@ do_tile(run *r, worker *w, int64_t i)
     vfx__arena_reset(&w->arena);
     vfx_rect rect = vfx__sink_tile_rect(s, r->n_tx, i);
     vfx_tile t;
-    if (!s->target || !s->target(s->ctx, i, rect, &t)) {
-        int32_t nc = s->node->n_channels;
-        t = (vfx_tile){ rect, nc, (ptrdiff_t) vfx_rect_width(rect) * nc, NULL };
-        t.p = vfx__arena_alloc(&w->arena,
-                               (size_t) vfx_rect_area(rect) * (size_t) nc * sizeof(float));
-        if (!t.p)
-            return vfx__nomem();
+    if (s->pack_px > 0) {
+        VFX_TRY(produce_packed(w, s, rect, &t));
+    } else {
+        if (!s->target || !s->target(s->ctx, i, rect, &t)) {
+            int32_t nc = s->node->n_channels;
+            t = (vfx_tile){ rect, nc, (ptrdiff_t) vfx_rect_width(rect) * nc, NULL };
+            t.p = vfx__arena_alloc(&w->arena,
+                                   (size_t) vfx_rect_area(rect) * (size_t) nc * sizeof(float));
+            if (!t.p)
+                return vfx__nomem();
+        }
+        VFX_TRY(produce(w, s->node, &t));
     }
-    VFX_TRY(produce(w, s->node, &t));
     atomic_store(&w->cur, INT64_MAX); /* reads nothing more */
     if (!s->ordered)
         return s->consume(s->ctx, i, &t);

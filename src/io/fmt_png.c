@@ -644,6 +644,14 @@ gather_metadata(vfx__wr *wr, png_enc *pe)
     }
 }
 
+/* Every value goes through vfx__pack_row() to the file's u8 or u16 (png_write_rect). */
+static vfx_pixel_type
+png_write_row_type(vfx__wr *wr)
+{
+    const png_enc *pe = wr->priv;
+    return pe ? pe->ftype : VFX_PIXEL_UNKNOWN;
+}
+
 static vfx_status
 png_write_close(vfx__wr *wr, int failed);
 
@@ -809,6 +817,7 @@ const vfx_format vfx__fmt_png = {
     .write_open = png_write_open,
     .write_rect = png_write_rect,
     .write_close = png_write_close,
+    .write_row_type = png_write_row_type,
     .description = "PNG (libpng): 1-16 bit grey/RGB(A)/palette, interlaced, colour chunks, text",
     .write_notes = "u8/u16; 1-4 channels; zlib level 0-9 (--compression zip:LEVEL, default 4), "
                    ",filter=none|sub|up|avg|paeth|adaptive (default adaptive); deflate runs on "
