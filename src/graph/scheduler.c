@@ -523,8 +523,8 @@ produce(worker *w, vfx_node *n, vfx_tile *t)
 
 /* A packing sink (s->pack_px > 0): render the tile in column chunks of f32 and pack each
  * into one buffer of the sink's type (a u8 PNG strip is a quarter of its f32 pixels), so no
- * f32 copy of a full-width strip ever exists. A source is rendered whole (its render()
- * decodes whole chunks), then packed. */
+ * f32 copy of a full-width strip ever exists. A source (its render() decodes whole chunks)
+ * and a sequential or whole-input op are rendered whole, then packed. */
 static vfx_status
 produce_packed(worker *w, const vfx__sink *s, vfx_rect rect, vfx_tile *t)
 {
@@ -536,7 +536,8 @@ produce_packed(worker *w, const vfx__sink *s, vfx_rect rect, vfx_tile *t)
     if (!buf)
         return vfx__nomem();
     int64_t cw = width;
-    if (n->n_inputs > 0 || (n->op->flags & VFX_OP_POINTWISE))
+    if ((n->op->flags & VFX_OP_POINTWISE) ||
+        (n->n_inputs > 0 && !(n->op->flags & (VFX_OP_SEQUENTIAL | VFX_OP_WHOLE_INPUT))))
         cw = chunk_width(width, height);
     for (int64_t x0 = rect.x0; x0 < rect.x1; x0 += cw) {
         arena_mark mark = arena_mark_get(&w->arena);
