@@ -204,37 +204,44 @@ propagate(vfx__behind *b, vfx_rect t, vfx_rect *rects, int32_t *ymin)
         if (vfx_rect_is_empty(r))
             continue;
         const int32_t *in = b->inputs + (size_t) i * VFX__MAX_INPUTS;
+        /* an op renders a wide rect in column chunks, each asking for its own RoI */
+        int32_t cw, n_chunks = vfx__render_chunks(n, r, &cw);
         for (int32_t k = 0; k < n->n_inputs; k++) {
             vfx_node *m = n->inputs[k];
-            vfx_rect f;
-            int direct;
-            if (n->op->flags & VFX_OP_POINTWISE) {
-                /* Fused: the chain below renders r, row by row; its base is read over r
-                 * (get_input() from render_fused()). */
-                if (k > 0)
-                    break;
-                f = fetched(m, r, VFX_EDGE_BLACK);
-                direct = (m->op->flags & VFX_OP_POINTWISE) ||
-                         vfx__read_direct(NULL, 0, r, m, r, VFX_EDGE_BLACK);
-            } else {
-                vfx_rect need = r;
-                if (n->op->roi)
-                    n->op->roi(n, k, &r, &need);
-                vfx_edge edge = n->op->edge ? n->op->edge(n, k) : VFX_EDGE_BLACK;
-                f = fetched(m, need, edge);
-                direct = vfx__read_direct(n, k, r, m, need, edge);
+            for (int32_t ci = 0; ci < n_chunks; ci++) {
+                vfx_rect f;
+                int direct;
+                if (n->op->flags & VFX_OP_POINTWISE) {
+                    /* Fused: the chain below renders r, row by row; its base is read over r
+                     * (get_input() from render_fused()). */
+                    f = fetched(m, r, VFX_EDGE_BLACK);
+                    direct = (m->op->flags & VFX_OP_POINTWISE) ||
+                             vfx__read_direct(NULL, 0, r, m, r, VFX_EDGE_BLACK);
+                } else {
+                    vfx_rect cr = r;
+                    cr.x0 = r.x0 + ci * cw;
+                    cr.x1 = (int32_t) VFX__MIN((int64_t) cr.x0 + cw, r.x1);
+                    vfx_rect need = cr;
+                    if (n->op->roi)
+                        n->op->roi(n, k, &cr, &need);
+                    vfx_edge edge = n->op->edge ? n->op->edge(n, k) : VFX_EDGE_BLACK;
+                    f = fetched(m, need, edge);
+                    direct = vfx__read_direct(n, k, cr, m, need, edge);
+                }
+                if (vfx_rect_is_empty(f))
+                    continue;
+                int32_t j = in[k];
+                if (!direct) {
+                    f = grid_expand(m, f);
+                    ymin[j] = VFX__MIN(ymin[j], f.y0);
+                    f = first_asked(b, j, f);
+                } else {
+                    ymin[j] = VFX__MIN(ymin[j], f.y0);
+                }
+                rects[j] = unite(rects[j], f);
             }
-            if (vfx_rect_is_empty(f))
-                continue;
-            int32_t j = in[k];
-            if (!direct) {
-                f = grid_expand(m, f);
-                ymin[j] = VFX__MIN(ymin[j], f.y0);
-                f = first_asked(b, j, f);
-            } else {
-                ymin[j] = VFX__MIN(ymin[j], f.y0);
-            }
-            rects[j] = unite(rects[j], f);
+            if (n->op->flags & VFX_OP_POINTWISE)
+                break; /* k > 0 of a fused node is not read */
         }
     }
 }

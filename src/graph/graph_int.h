@@ -40,8 +40,9 @@ int64_t vfx__node_tiles_computed(const vfx_node *n);
 typedef struct vfx__arena {
     uint8_t *base;
     size_t   cap, used;
-    size_t   want;           /* bytes asked since the last reset, for growing */
+    size_t   want;           /* peak bytes in use since the last reset, for growing */
     void    *overflow;       /* chain of blocks allocated when base was full */
+    size_t   ovf_used;       /* bytes in the overflow blocks */
 } vfx__arena;
 
 void  vfx__arena_reset(vfx__arena *a);
@@ -101,6 +102,13 @@ typedef struct vfx__sink {
     /* Takes the rendered tile (rect inside the region; pixels outside the RoD are zero). */
     vfx_status (*consume)(void *ctx, int64_t i, const vfx_tile *t);
     void *ctx;
+    /* Optional packing (pack_px > 0 bytes per pixel; target is then not used): each tile is
+     * rendered in column chunks, and pack() converts a chunk into @p dst, inside a buffer of
+     * rows @p row_bytes apart (the tile's rows of pack_px-byte pixels). prepare() and
+     * consume() then get that buffer as t->p, with t->stride = 0. Keeps a full-width strip
+     * in the file's type, not in f32. */
+    int32_t pack_px;
+    vfx_status (*pack)(void *ctx, const vfx_tile *chunk, uint8_t *dst, size_t row_bytes);
 } vfx__sink;
 
 /** Resolve the region a sink covers from its options: REGION, DATA_WINDOW or the display
@@ -121,6 +129,11 @@ int        vfx__read_direct(const vfx_node *n, int k, vfx_rect want, const vfx_n
                             vfx_rect need, vfx_edge edge);
 /** A source whose one grid tile is its whole RoD, asked for less than that (scheduler.c). */
 int        vfx__whole_source(const vfx_node *n, vfx_rect r);
+/** Column chunks of an op's render (scheduler.c): a non-pointwise op with inputs asked for a
+ *  wide rect (a sink's full-width strip) renders it as @return chunks of *chunk_w_out columns
+ *  (the last one narrower), so its input views and scratch span a chunk, not the whole width.
+ *  1 = render the rect in one call. The drop-behind planner follows the same split. */
+int32_t    vfx__render_chunks(const vfx_node *n, vfx_rect r, int32_t *chunk_w_out);
 /** Where coordinate v reads from in [a, b) under an edge mode (a < b). */
 int64_t    vfx__edge_map(int64_t v, int64_t a, int64_t b, vfx_edge edge);
 

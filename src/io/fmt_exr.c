@@ -2698,4 +2698,5 @@ const vfx_format vfx__fmt_exr = {
     "level 4 as OpenEXR's C++ library, zip:0..12, libdeflate's levels)|"
     "piz|pxr24|b44|b44a|dwaa[:LEVEL]|dwab[:LEVEL]; multi-part and multi-view (--siappend)",
     exr_write_open_parts, exr_write_flush, exr_write_encode, exr_write_commit, vfx__enc_list_free,
+    NULL, /* write_row_type */
 };

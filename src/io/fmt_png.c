@@ -401,6 +401,11 @@ png_open(vfx__rd *rd)
      * decoder: that restart made an 8192^2 PNG cost 6x the decode on 2 threads. */
     int64_t ring = (int64_t) (((size_t) 8 << 20) / pp->row_bytes);
     ring = VFX__MIN(VFX__MAX(ring, (int64_t) 64), (int64_t) 4096);
+    /* ... but not more than the workers can be apart: each holds at most one sink strip
+     * (64 rows) or a few cache strips above the newest row decoded. 8 MiB was 341 rows of an
+     * 8192-wide RGB image, most of them never read again. */
+    vfx__pool *pool = vfx__pool_global();
+    ring = VFX__MIN(ring, (int64_t) 64 * ((pool ? vfx__pool_threads(pool) : 1) + 2));
     pp->ring_rows = (int32_t) VFX__MIN(ring, (int64_t) pp->height);
     pp->ring = pp->interlaced ? NULL : vfx__alloc((size_t) pp->ring_rows * pp->row_bytes);
     if (!pp->interlaced && !pp->ring)
@@ -628,6 +633,14 @@ gather_metadata(vfx__wr *wr, png_enc *pe)
     }
 }
 
+/* Every value goes through vfx__pack_row() to the file's u8 or u16 (png_write_rect). */
+static vfx_pixel_type
+png_write_row_type(vfx__wr *wr)
+{
+    const png_enc *pe = wr->priv;
+    return pe ? pe->ftype : VFX_PIXEL_UNKNOWN;
+}
+
 static vfx_status
 png_write_close(vfx__wr *wr, int failed);
 
@@ -793,6 +806,7 @@ const vfx_format vfx__fmt_png = {
     .write_open = png_write_open,
     .write_rect = png_write_rect,
     .write_close = png_write_close,
+    .write_row_type = png_write_row_type,
     .description = "PNG (libpng): 1-16 bit grey/RGB(A)/palette, interlaced, colour chunks, text",
     .write_notes = "u8/u16; 1-4 channels; zlib level 0-9 (--compression zip:LEVEL, default 4), "
                    ",filter=none|sub|up|avg|paeth|adaptive (default adaptive); deflate runs on "

@@ -1023,6 +1023,17 @@ vfx__writer_commit(vfx_writer *w, vfx_rect rect, void *enc)
     return VFX_OK;
 }
 
+vfx_pixel_type
+vfx__writer_row_type(vfx_writer *w)
+{
+    if (!w)
+        return VFX_PIXEL_UNKNOWN;
+    w = cur_part(w);
+    if (!VFX__HAS(w->fmt, vfx_format, write_row_type) || !w->fmt->write_row_type)
+        return VFX_PIXEL_UNKNOWN;
+    return w->fmt->write_row_type(w);
+}
+
 void
 vfx__writer_enc_free(vfx_writer *w, void *enc)
 {

@@ -75,6 +75,10 @@ typedef struct vfx_format {
     vfx_status (*write_commit)(vfx__wr *wr, vfx_rect rect, void *enc);
     /** Free an encoding never committed (an error stopped the sink). */
     void (*write_enc_free)(vfx__wr *wr, void *enc);
+    /** Optional: the one pixel type write_rect() turns every value into, with
+     *  vfx__pack_row(), whatever the caller's type; VFX_PIXEL_UNKNOWN = not so. A sink may
+     *  then pack pixels to it itself, chunk by chunk, and write that type (a plain copy). */
+    vfx_pixel_type (*write_row_type)(vfx__wr *wr);
 } vfx_format;
 
 struct vfx_reader {
@@ -145,6 +149,8 @@ vfx_status vfx__writer_encode(vfx_writer *w, vfx_rect rect, vfx_pixel_type type,
                               ptrdiff_t x_stride, ptrdiff_t y_stride, void **enc_out);
 vfx_status vfx__writer_commit(vfx_writer *w, vfx_rect rect, void *enc);
 void       vfx__writer_enc_free(vfx_writer *w, void *enc);
+/** The format's write_row_type() for the current part, or VFX_PIXEL_UNKNOWN. */
+vfx_pixel_type vfx__writer_row_type(vfx_writer *w);
 
 /** A plugin stores its parts through this: allocates @p n zeroed parts. */
 vfx_status vfx__rd_alloc_parts(vfx__rd *rd, int32_t n);

@@ -2,7 +2,7 @@
  *
  * libpng filters and deflates every row on the thread that hands it the row, which makes
  * the PNG writer a one-core affair: on an 8192 x 8192 RGB picture deflate is nearly all of
- * the time. Here the rows are cut into bands of about 1 MiB; each band is filtered and
+ * the time. Here the rows are cut into bands of about 512 KiB; each band is filtered and
  * compressed by a pool task as an independent raw-deflate segment:
  *
  *  - the segment is primed (deflateSetDictionary) with the last 32 KiB of filtered bytes of
@@ -30,7 +30,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#define BAND_TARGET ((size_t) 1 << 20) /* filtered bytes per band, about */
+#define BAND_TARGET ((size_t) 1 << 19) /* filtered bytes per band, about */
 #define DICT_BYTES  32768
 
 typedef struct band {

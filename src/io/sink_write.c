@@ -4,6 +4,7 @@
  * the file write is serial. The writer's temporary file is renamed only when every tile is written; an error or a
  * cancel removes it. */
 #include "graph/graph_int.h"
+#include "io/fmt_util.h"
 #include "io/io_int.h"
 
 /* Tiles encoded ahead of their turn, waiting for it: at most one per worker in flight (a
@@ -18,9 +19,26 @@ typedef struct pending {
 typedef struct write_ctx {
     vfx_writer     *w;
     int32_t         band_tile_w; /* > 0: tiles arrive as full-width bands, cut them */
+    vfx_pixel_type  pack_type;   /* not UNKNOWN: tiles arrive packed to this type (write_pack) */
+    int32_t         pack_px;     /* bytes per packed pixel */
     pthread_mutex_t lock;        /* guards pend */
     pending         pend[N_PENDING];
 } write_ctx;
+
+/* A chunk of a strip, converted to the writer's row type as the writer itself would (the
+ * same vfx__pack_row()), on the rendering thread. */
+static vfx_status
+write_pack(void *ctx, const vfx_tile *chunk, uint8_t *dst, size_t row_bytes)
+{
+    const write_ctx *wc = ctx;
+    int32_t w = (int32_t) vfx_rect_width(chunk->rect);
+    for (int32_t y = chunk->rect.y0; y < chunk->rect.y1; y++)
+        VFX_TRY(vfx__pack_row((const uint8_t *) vfx__tile_at(chunk, chunk->rect.x0, y),
+                              VFX_PIXEL_F32, (ptrdiff_t) sizeof(float) * chunk->n_channels,
+                              dst + (size_t) (y - chunk->rect.y0) * row_bytes, wc->pack_type,
+                              w, chunk->n_channels));
+    return VFX_OK;
+}
 
 /* Unordered, on the thread that rendered tile i: compress it now, on all threads at once;
  * only the file write waits for the tile's turn (write_consume). */
@@ -28,6 +46,8 @@ static vfx_status
 write_prepare(void *ctx, int64_t i, const vfx_tile *t)
 {
     write_ctx *wc = ctx;
+    if (wc->pack_px > 0)
+        return VFX_OK; /* packing writers have no separate encoding */
     ptrdiff_t xs = (ptrdiff_t) sizeof(float) * t->n_channels;
     ptrdiff_t ys = (ptrdiff_t) sizeof(float) * t->stride;
     void *enc = NULL;
@@ -63,6 +83,9 @@ static vfx_status
 write_consume(void *ctx, int64_t i, const vfx_tile *t)
 {
     write_ctx *wc = ctx;
+    if (wc->pack_px > 0)
+        return vfx_writer_write_rect(wc->w, t->rect, wc->pack_type, t->p, wc->pack_px,
+                                     (ptrdiff_t) wc->pack_px * vfx_rect_width(t->rect));
     void *enc = take_pending(wc, i);
     if (enc)
         return vfx__writer_commit(wc->w, t->rect, enc);
@@ -138,6 +161,16 @@ vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region, const vfx_sink_o
         sk.tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
         sk.tile_h = c.chunk_h * VFX__MAX(1, 64 / c.chunk_h);
         sk.skew_x = sk.skew_y = 0;
+        /* A writer that only packs values (PNG) gets its strips packed already: rendered in
+         * column chunks and converted chunk by chunk, so the strip in flight per worker is
+         * u8 (8192 x 64 RGB: 1.5 MiB), not f32 (6 MiB). Same values, converted earlier. */
+        vfx_pixel_type pt = vfx__writer_row_type(w);
+        if (pt != VFX_PIXEL_UNKNOWN) {
+            wc->pack_type = pt;
+            wc->pack_px = (int32_t) (vfx_pixel_type_size(pt) * (size_t) im->n_channels);
+            sk.pack_px = wc->pack_px;
+            sk.pack = write_pack;
+        }
     }
     sk.ordered = 1; /* the writer is fed by one caller at a time, in its order */
     sk.prepare = write_prepare;

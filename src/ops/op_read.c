@@ -88,7 +88,11 @@ tiling_for(const vfx_chunking *c, vfx_rect rod)
                               (int32_t) VFX__MAX(1, vfx_rect_height(rod)), rod.x0, rod.y0 };
     default: {
         int32_t ch = VFX__MAX(1, c->chunk_h);
-        int32_t rows = ch * ((MIN_STRIP_ROWS + ch - 1) / ch);
+        /* A stream decoder's rows cost nothing to cut finer: half-height strips keep fewer
+         * rows cached around a sink's strip (a blur's RoI, two workers) */
+        int32_t min_rows = c->access == VFX_ACCESS_SEQUENTIAL_ROWS ? MIN_STRIP_ROWS / 2
+                                                                   : MIN_STRIP_ROWS;
+        int32_t rows = ch * ((min_rows + ch - 1) / ch);
         return (vfx__tiling){ (int32_t) VFX__MAX(1, vfx_rect_width(rod)), rows, rod.x0,
                               c->origin_y };
     }
