@@ -713,6 +713,21 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
         c->n_y = (int32_t) ((h + lpc - 1) / lpc);
     }
 
+    /* A hostile header can declare hundreds of millions of chunks: OpenEXRCore would
+     * allocate and fill their offset table (8 bytes each, gigabytes) before finding that the
+     * file cannot hold it. The table alone must fit in the file. */
+    if (!header_only && rd->file_size >= 0) {
+        int32_t nc = 0;
+        if ((rv = exr_get_chunk_count(ctx, pi, &nc)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        if (nc < 0 || (uint64_t) nc * 8u > (uint64_t) rd->file_size)
+            return vfx__fail(VFX_ERR_CORRUPT, "part %d: the header declares %d chunks (a %"
+                             PRId64 " x %" PRId64 " data window), whose offset table alone "
+                             "needs %" PRIu64 " bytes but the file has %" PRId64
+                             ": truncated or damaged", pi, nc, w, h, (uint64_t) nc * 8u,
+                             (int64_t) rd->file_size);
+    }
+
     /* name, view and attributes */
     const char *pname = NULL;
     if (exr_get_name(ctx, pi, &pname) == EXR_ERR_SUCCESS && pname) {
