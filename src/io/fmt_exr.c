@@ -713,6 +713,21 @@ open_part(vfx__rd *rd, exr_reader *er, int32_t pi)
         c->n_y = (int32_t) ((h + lpc - 1) / lpc);
     }
 
+    /* A hostile header can declare hundreds of millions of chunks: OpenEXRCore would
+     * allocate and fill their offset table (8 bytes each, gigabytes) before finding that the
+     * file cannot hold it. The table alone must fit in the file. */
+    if (!header_only && rd->file_size >= 0) {
+        int32_t nc = 0;
+        if ((rv = exr_get_chunk_count(ctx, pi, &nc)) != EXR_ERR_SUCCESS)
+            return exr_fail(rv, what);
+        if (nc < 0 || (uint64_t) nc * 8u > (uint64_t) rd->file_size)
+            return vfx__fail(VFX_ERR_CORRUPT, "part %d: the header declares %d chunks (a %"
+                             PRId64 " x %" PRId64 " data window), whose offset table alone "
+                             "needs %" PRIu64 " bytes but the file has %" PRId64
+                             ": truncated or damaged", pi, nc, w, h, (uint64_t) nc * 8u,
+                             (int64_t) rd->file_size);
+    }
+
     /* name, view and attributes */
     const char *pname = NULL;
     if (exr_get_name(ctx, pi, &pname) == EXR_ERR_SUCCESS && pname) {
@@ -1669,10 +1684,9 @@ check_aces(const vfx__wr *wr, exr_compression_t comp)
     return VFX_OK;
 }
 
-/* The attributes that make an ACES container file (after the spec's own, which they
- * override). */
-static vfx_status
-set_aces_attrs(exr_context_t ctx, int part)
+/* The ACES AP0 chromaticities, as an EXR attribute. */
+static exr_attr_chromaticities_t
+aces_chromaticities(void)
 {
     exr_attr_chromaticities_t c;
     c.red_x = aces_ap0[0];
@@ -1683,13 +1697,47 @@ set_aces_attrs(exr_context_t ctx, int part)
     c.blue_y = aces_ap0[5];
     c.white_x = aces_ap0[6];
     c.white_y = aces_ap0[7];
-    exr_attr_v2f_t wn = { .arr = { c.white_x, c.white_y } };
-    exr_result_t rv;
-    if ((rv = exr_attr_set_chromaticities(ctx, part, "chromaticities", &c)) != EXR_ERR_SUCCESS ||
-        (rv = exr_attr_set_v2f(ctx, part, "adoptedNeutral", &wn)) != EXR_ERR_SUCCESS ||
-        (rv = exr_attr_set_int(ctx, part, "acesImageContainerFlag", 1)) != EXR_ERR_SUCCESS)
-        return exr_fail(rv, "ACES attributes");
-    return VFX_OK;
+    return c;
+}
+
+/* A part's header attributes are set in the order OpenEXR's C++ library writes them: sorted
+ * by name (OpenEXRCore writes them in the order they were set; "type" and "name" come first,
+ * from exr_add_part). Besides matching the C++ library's files, the order matters: OpenEXR
+ * 3.1's C++ reader misreads an idManifest attribute that comes first, last or right before
+ * "channels", and calls such files incomplete. */
+enum hdr_kind {
+    HDR_CHANNELS, HDR_COMPRESSION, HDR_DATA_WINDOW, HDR_DISPLAY_WINDOW, HDR_LINE_ORDER,
+    HDR_PIXEL_ASPECT, HDR_SCREEN_CENTER, HDR_SCREEN_WIDTH, HDR_TILES, HDR_DWA_LEVEL,
+    HDR_MULTIVIEW, HDR_ACES_CHROMA, HDR_ACES_NEUTRAL, HDR_ACES_FLAG, HDR_SPEC
+};
+
+typedef struct {
+    char name[300];             /* the EXR name: the sort key */
+    int32_t seq;                /* among equal names, the later one overrides */
+    enum hdr_kind kind;
+    const char *vname;          /* HDR_SPEC: the vfx attribute */
+    const vfx_attr_value *v;
+} hdr_item;
+
+static int
+cmp_hdr_item(const void *a, const void *b)
+{
+    const hdr_item *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static void
+hdr_push(hdr_item *items, int32_t *n, enum hdr_kind kind, const char *name, const char *vname,
+         const vfx_attr_value *v)
+{
+    hdr_item *it = &items[*n];
+    snprintf(it->name, sizeof it->name, "%s", name);
+    it->seq = *n;
+    it->kind = kind;
+    it->vname = vname;
+    it->v = v;
+    (*n)++;
 }
 
 /* Start the file: one OpenEXRCore context for every part, writing through @p wr (the
@@ -1712,9 +1760,11 @@ exr_start(vfx__wr *wr, exr_writer *ew)
 }
 
 /* Declare one part in ew->ctx (named @p part_name, NULL for a single-part file): storage,
- * windows, compression, tiles, channels and attributes. */
+ * windows, compression, tiles, channels and attributes; @p views: the multiView list (part 0
+ * of a multi-view file), else NULL. */
 static vfx_status
-exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__wr *first)
+exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__wr *first,
+                const char **views, int32_t n_views)
 {
     const vfx_spec *sp = &wr->spec;
     /* OpenEXR requires the parts of a file to share displayWindow, pixelAspectRatio,
@@ -1764,33 +1814,15 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__w
     }
     /* tiles may arrive in any order: say so in the file (random y) */
     exr_lineorder_t lo = ew->tiled ? EXR_LINEORDER_RANDOM_Y : EXR_LINEORDER_INCREASING_Y;
-    if ((rv = exr_initialize_required_attr(ew->ctx, part, &dispw, &dw, par, &swc, sww, lo,
-                                           comp)) != EXR_ERR_SUCCESS)
-        return exr_fail(rv, "header");
     /* ZIP / ZIPS are compressed by libdeflate (exr_zip.c), never by OpenEXRCore (so its
      * exr_set_zip_compression_level is not used: the level is not stored in the file). Levels
      * 0-12, 1-9 as zlib's; 4 unless asked, the OpenEXR C++ library's default (zlib's 6 costs
      * about 1.7x the CPU time for files ~1.5% smaller) */
     ew->zip = comp == EXR_COMPRESSION_ZIP || comp == EXR_COMPRESSION_ZIPS;
     ew->zip_level = wr->opt.level >= 0 ? VFX__MIN(wr->opt.level, 12) : 4;
-    /* DWA (dwa_codec.c): the level goes in the header, where the compress stage reads it */
     ew->dwa = comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB;
-    if ((comp == EXR_COMPRESSION_DWAA || comp == EXR_COMPRESSION_DWAB) &&
-        (rv = exr_attr_set_float(ew->ctx, part, "dwaCompressionLevel",
-                                 wr->opt.level >= 0 ? (float) wr->opt.level : 45.0f)) !=
-            EXR_ERR_SUCCESS)
-        return exr_fail(rv, "dwaCompressionLevel");
-    if (ew->tiled &&
-        (rv = exr_set_tile_descriptor(
-             ew->ctx, part, (uint32_t) wr->opt.tile_w, (uint32_t) wr->opt.tile_h,
-             wr->opt.levels == VFX_LEVELS_MIPMAP   ? EXR_TILE_MIPMAP_LEVELS
-             : wr->opt.levels == VFX_LEVELS_RIPMAP ? EXR_TILE_RIPMAP_LEVELS
-                                                   : EXR_TILE_ONE_LEVEL,
-             wr->opt.level_round == VFX_LEVEL_ROUND_UP ? EXR_TILE_ROUND_UP
-                                                       : EXR_TILE_ROUND_DOWN)) != EXR_ERR_SUCCESS)
-        return exr_fail(rv, "header");
 
-    /* channels: the library keeps them sorted by name; remember where each one went */
+    /* channels: checked first, added in their turn below */
     int32_t n = vfx_channels_count(sp->channels);
     ew->n_channels = n;
     ew->file_of = vfx__calloc((size_t) n, sizeof *ew->file_of);
@@ -1835,15 +1867,117 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__w
                              "library); store half or choose another compression",
                              ch.name, compression_name(comp));
         ew->ftype[i] = vfx_type_for(et);
-        rv = exr_add_channel(ew->ctx, part, ch.name, et,
-                             ch.linear ? EXR_PERCEPTUALLY_LINEAR : EXR_PERCEPTUALLY_LOGARITHMIC,
-                             ch.x_sampling, ch.y_sampling);
-        if (rv != EXR_ERR_SUCCESS) {
-            char what[300];
-            snprintf(what, sizeof what, "channel %s", ch.name);
-            return exr_fail(rv, what);
-        }
     }
+
+    /* the attributes, sorted by name (see hdr_kind) */
+    int32_t na = sp->attrs ? vfx_attrs_count(sp->attrs) : 0;
+    hdr_item *items = vfx__calloc((size_t) na + 20, sizeof *items);
+    if (!items)
+        return vfx__nomem();
+    int32_t ni = 0;
+    hdr_push(items, &ni, HDR_CHANNELS, "channels", NULL, NULL);
+    hdr_push(items, &ni, HDR_COMPRESSION, "compression", NULL, NULL);
+    hdr_push(items, &ni, HDR_DATA_WINDOW, "dataWindow", NULL, NULL);
+    hdr_push(items, &ni, HDR_DISPLAY_WINDOW, "displayWindow", NULL, NULL);
+    hdr_push(items, &ni, HDR_LINE_ORDER, "lineOrder", NULL, NULL);
+    hdr_push(items, &ni, HDR_PIXEL_ASPECT, "pixelAspectRatio", NULL, NULL);
+    hdr_push(items, &ni, HDR_SCREEN_CENTER, "screenWindowCenter", NULL, NULL);
+    hdr_push(items, &ni, HDR_SCREEN_WIDTH, "screenWindowWidth", NULL, NULL);
+    if (ew->tiled)
+        hdr_push(items, &ni, HDR_TILES, "tiles", NULL, NULL);
+    /* DWA (dwa_codec.c): the level goes in the header, where the compress stage reads it */
+    if (ew->dwa)
+        hdr_push(items, &ni, HDR_DWA_LEVEL, "dwaCompressionLevel", NULL, NULL);
+    if (n_views > 0)
+        hdr_push(items, &ni, HDR_MULTIVIEW, "multiView", NULL, NULL);
+    vfx_status s = VFX_OK;
+    for (int32_t i = 0; i < na && s == VFX_OK; i++) {
+        const char *an;
+        const vfx_attr_value *av;
+        char nbuf[300];
+        if ((s = vfx_attrs_at(sp->attrs, i, &an, &av)) != VFX_OK)
+            break;
+        if (first && (strcmp(an, "chromaticities") == 0 || strcmp(an, "smpte:TimeCode") == 0))
+            continue;
+        hdr_push(items, &ni, HDR_SPEC, exr_name_of(an, nbuf, sizeof nbuf), an, av);
+    }
+    static const char *const shared_attrs[] = { "chromaticities", "smpte:TimeCode" };
+    for (size_t i = 0; first && shared->attrs && i < VFX__COUNTOF(shared_attrs); i++) {
+        const vfx_attr_value *av = vfx_attrs_get(shared->attrs, shared_attrs[i]);
+        char nbuf[300];
+        if (av)
+            hdr_push(items, &ni, HDR_SPEC, exr_name_of(shared_attrs[i], nbuf, sizeof nbuf),
+                     shared_attrs[i], av);
+    }
+    /* an ACES container file's own attributes, overriding the spec's */
+    if (aces) {
+        hdr_push(items, &ni, HDR_ACES_CHROMA, "chromaticities", NULL, NULL);
+        hdr_push(items, &ni, HDR_ACES_NEUTRAL, "adoptedNeutral", NULL, NULL);
+        hdr_push(items, &ni, HDR_ACES_FLAG, "acesImageContainerFlag", NULL, NULL);
+    }
+    qsort(items, (size_t) ni, sizeof *items, cmp_hdr_item);
+    exr_attr_chromaticities_t ap0 = aces_chromaticities();
+    exr_attr_v2f_t ap0_white = { .arr = { ap0.white_x, ap0.white_y } };
+    for (int32_t k = 0; k < ni && s == VFX_OK; k++) {
+        const hdr_item *it = &items[k];
+        rv = EXR_ERR_SUCCESS;
+        switch (it->kind) {
+        case HDR_CHANNELS:
+            /* the library keeps them sorted by name; file_of below finds where each went */
+            for (int32_t i = 0; i < n && rv == EXR_ERR_SUCCESS && s == VFX_OK; i++) {
+                vfx_channel_info ch;
+                if ((s = vfx_channels_get(sp->channels, i, &ch)) != VFX_OK)
+                    break;
+                rv = exr_add_channel(ew->ctx, part, ch.name, exr_type_for(ew->ftype[i]),
+                                     ch.linear ? EXR_PERCEPTUALLY_LINEAR
+                                               : EXR_PERCEPTUALLY_LOGARITHMIC,
+                                     ch.x_sampling, ch.y_sampling);
+                if (rv != EXR_ERR_SUCCESS) {
+                    char what[300];
+                    snprintf(what, sizeof what, "channel %s", ch.name);
+                    s = exr_fail(rv, what);
+                }
+            }
+            continue;
+        case HDR_COMPRESSION: rv = exr_set_compression(ew->ctx, part, comp); break;
+        case HDR_DATA_WINDOW: rv = exr_set_data_window(ew->ctx, part, &dw); break;
+        case HDR_DISPLAY_WINDOW: rv = exr_set_display_window(ew->ctx, part, &dispw); break;
+        case HDR_LINE_ORDER: rv = exr_set_lineorder(ew->ctx, part, lo); break;
+        case HDR_PIXEL_ASPECT: rv = exr_set_pixel_aspect_ratio(ew->ctx, part, par); break;
+        case HDR_SCREEN_CENTER: rv = exr_set_screen_window_center(ew->ctx, part, &swc); break;
+        case HDR_SCREEN_WIDTH: rv = exr_set_screen_window_width(ew->ctx, part, sww); break;
+        case HDR_TILES:
+            rv = exr_set_tile_descriptor(
+                ew->ctx, part, (uint32_t) wr->opt.tile_w, (uint32_t) wr->opt.tile_h,
+                wr->opt.levels == VFX_LEVELS_MIPMAP   ? EXR_TILE_MIPMAP_LEVELS
+                : wr->opt.levels == VFX_LEVELS_RIPMAP ? EXR_TILE_RIPMAP_LEVELS
+                                                      : EXR_TILE_ONE_LEVEL,
+                wr->opt.level_round == VFX_LEVEL_ROUND_UP ? EXR_TILE_ROUND_UP
+                                                          : EXR_TILE_ROUND_DOWN);
+            break;
+        case HDR_DWA_LEVEL:
+            rv = exr_attr_set_float(ew->ctx, part, "dwaCompressionLevel",
+                                    wr->opt.level >= 0 ? (float) wr->opt.level : 45.0f);
+            break;
+        case HDR_MULTIVIEW:
+            rv = exr_attr_set_string_vector(ew->ctx, part, "multiView", n_views, views);
+            break;
+        case HDR_ACES_CHROMA:
+            rv = exr_attr_set_chromaticities(ew->ctx, part, "chromaticities", &ap0);
+            break;
+        case HDR_ACES_NEUTRAL:
+            rv = exr_attr_set_v2f(ew->ctx, part, "adoptedNeutral", &ap0_white);
+            break;
+        case HDR_ACES_FLAG:
+            rv = exr_attr_set_int(ew->ctx, part, "acesImageContainerFlag", 1);
+            break;
+        case HDR_SPEC: s = export_attr(ew->ctx, part, it->vname, it->v); continue;
+        }
+        if (rv != EXR_ERR_SUCCESS)
+            s = exr_fail(rv, it->kind >= HDR_ACES_CHROMA ? "ACES attributes" : it->name);
+    }
+    vfx__free(items);
+    VFX_TRY(s);
     const exr_attr_chlist_t *cl = NULL;
     if ((rv = exr_get_channels(ew->ctx, part, &cl)) != EXR_ERR_SUCCESS)
         return exr_fail(rv, "header");
@@ -1858,26 +1992,6 @@ exr_part_header(vfx__wr *wr, exr_writer *ew, const char *part_name, const vfx__w
             return vfx__fail(VFX_ERR_INTERNAL, "channel %s lost", ch.name);
     }
 
-    /* attributes */
-    if (sp->attrs) {
-        int32_t na = vfx_attrs_count(sp->attrs);
-        for (int32_t i = 0; i < na; i++) {
-            const char *an;
-            const vfx_attr_value *av;
-            VFX_TRY(vfx_attrs_at(sp->attrs, i, &an, &av));
-            if (first && (strcmp(an, "chromaticities") == 0 || strcmp(an, "smpte:TimeCode") == 0))
-                continue;
-            VFX_TRY(export_attr(ew->ctx, part, an, av));
-        }
-    }
-    static const char *const shared_attrs[] = { "chromaticities", "smpte:TimeCode" };
-    for (size_t i = 0; first && shared->attrs && i < VFX__COUNTOF(shared_attrs); i++) {
-        const vfx_attr_value *av = vfx_attrs_get(shared->attrs, shared_attrs[i]);
-        if (av)
-            VFX_TRY(export_attr(ew->ctx, part, shared_attrs[i], av));
-    }
-    if (aces)
-        VFX_TRY(set_aces_attrs(ew->ctx, part));
     return VFX_OK;
 }
 
@@ -2001,7 +2115,7 @@ exr_write_open(vfx__wr *wr)
     ew->lock_init = pthread_mutex_init(&ew->lock, NULL) == 0;
     vfx_status s = ew->lock_init ? exr_start(wr, ew) : vfx__nomem();
     if (s == VFX_OK)
-        s = exr_part_header(wr, ew, NULL, NULL);
+        s = exr_part_header(wr, ew, NULL, NULL, NULL, 0);
     if (s == VFX_OK) {
         exr_result_t rv = exr_write_header(ew->ctx);
         s = rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, "header");
@@ -2057,7 +2171,22 @@ static vfx_status
 exr_write_open_parts(vfx__wr *const *wrs, int32_t n)
 {
     vfx_status s = VFX_OK;
-    const char **views = NULL;
+    /* the multiView list (set on part 0, in its header's turn): the distinct views, part 0's
+     * first */
+    int32_t n_views = 0;
+    const char **views = vfx__calloc((size_t) VFX__MAX(n, 1), sizeof *views);
+    if (!views)
+        s = vfx__nomem();
+    for (int32_t i = 0; i < n && s == VFX_OK; i++) {
+        const char *v = part_view_of(wrs[i]);
+        int seen = !v;
+        for (int32_t j = 0; j < n_views && !seen; j++)
+            seen = strcmp(views[j], v) == 0;
+        if (!seen)
+            views[n_views++] = v;
+    }
+    if (n > 0 && !part_view_of(wrs[0]))
+        n_views = 0;
     for (int32_t i = 0; i < n && s == VFX_OK; i++) {
         exr_writer *ew = vfx__calloc(1, sizeof *ew);
         if (!ew) {
@@ -2084,29 +2213,13 @@ exr_write_open_parts(vfx__wr *const *wrs, int32_t n)
                               "names must be unique", (int) j, (int) i, name);
         }
         if (s == VFX_OK)
-            s = exr_part_header(wrs[i], ew, name, i > 0 ? wrs[0] : NULL);
+            s = exr_part_header(wrs[i], ew, name, i > 0 ? wrs[0] : NULL, i == 0 ? views : NULL,
+                                i == 0 ? n_views : 0);
         if (s != VFX_OK)
             vfx__error_prefix("part %d (%s): ", (int) i, name);
     }
-    /* the multiView list: the distinct views, part 0's first */
-    int32_t n_views = 0;
-    if (s == VFX_OK && !(views = vfx__calloc((size_t) n, sizeof *views)))
-        s = vfx__nomem();
-    for (int32_t i = 0; i < n && s == VFX_OK; i++) {
-        const char *v = part_view_of(wrs[i]);
-        int seen = !v;
-        for (int32_t j = 0; j < n_views && !seen; j++)
-            seen = strcmp(views[j], v) == 0;
-        if (!seen)
-            views[n_views++] = v;
-    }
-    exr_writer *ew0 = n > 0 ? wrs[0]->priv : NULL;
-    if (s == VFX_OK && n_views > 0 && part_view_of(wrs[0])) {
-        exr_result_t rv = exr_attr_set_string_vector(ew0->ctx, 0, "multiView", n_views, views);
-        if (rv != EXR_ERR_SUCCESS)
-            s = exr_fail(rv, "multiView");
-    }
     vfx__free(views);
+    exr_writer *ew0 = n > 0 ? wrs[0]->priv : NULL;
     if (s == VFX_OK) {
         exr_result_t rv = exr_write_header(ew0->ctx);
         s = rv == EXR_ERR_SUCCESS ? VFX_OK : exr_fail(rv, "header");

@@ -254,6 +254,29 @@ many_threads_read_one_reader(void **state)
     }
 }
 
+/* A hostile header declaring 1 x 452984833 pixels (one chunk per scanline) in a 355-byte
+ * file: a clear error naming the file, before any chunk table is allocated (OpenEXRCore
+ * would take gigabytes and seconds for it). Not timed: it only has to fail cleanly. */
+static void
+huge_declared_chunk_table_fails_fast(void **state)
+{
+    (void) state;
+    const char *path = test_data("exr/damaged/openexr-images-Damaged/memory_DOS_1");
+    vfx_reader *r = NULL;
+    vfx_status s = vfx_reader_open(path, NULL, &r);
+    if (s == VFX_OK) {
+        float *buf = NULL;
+        vfx_rect rc;
+        int32_t nc = 0;
+        s = read_level_f32(r, 0, 0, 0, &buf, &rc, &nc);
+        free(buf);
+        vfx_reader_close(r);
+    }
+    assert_int_equal(VFX_ERR_CORRUPT, s);
+    assert_non_null(strstr(vfx_error_message(), "memory_DOS_1"));
+    assert_non_null(strstr(vfx_error_message(), "452984833 chunks"));
+}
+
 int
 main(void)
 {
@@ -267,6 +290,7 @@ main(void)
         cmocka_unit_test(oom_sweep_read_and_write),
         cmocka_unit_test(user_callbacks_read_like_a_file),
         cmocka_unit_test(many_threads_read_one_reader),
+        cmocka_unit_test(huge_declared_chunk_table_fails_fast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
