@@ -14,7 +14,8 @@ convert_help(FILE *out)
             "memory stays bounded (VFX_MEMORY) whatever the image size, and OUT appears only\n"
             "when everything succeeded.\n\n"
             "  --ch R,G,B              keep these channels, in this order\n"
-            "  --part N                read part (subimage) N, default 0\n"
+            "  --part N                read part (subimage) N only; without it every part of a\n"
+            "                          multi-part file goes into an EXR OUT (other formats: part 0)\n"
             "  -d, --bits TYPE         store as u8, u16, u32, half or float (default: as read)\n"
             "  --compression NAME[:L]  e.g. zip, piz, none, zips, rle, pxr24, b44, b44a;\n"
             "                          JPEG 2000: lossless (default) or lossy:RATIO;\n"
@@ -55,7 +56,7 @@ convert_help(FILE *out)
 typedef struct convert_job {
     const char        *ch;
     int32_t            part;
-    int                quiet, stats, aces, flatten;
+    int                part_given, quiet, stats, aces, flatten;
     vfx_write_options *wo;
     const char        *cc_from, *cc_to, *config, *resize, *filter;
 } convert_job;
@@ -82,19 +83,15 @@ convert_color(vfx_image **im, const char *config, const char *from, const char *
     return s;
 }
 
-/* One image: IN to OUT, streamed. Returns the exit code. */
+/* Part @p part of IN, opened and put through the job's colour conversion, resize and ACES
+ * conversion. Returns the exit code (0: *out holds the image). */
 static int
-convert_one(void *user, const char *in, const char *out)
+open_part(const convert_job *job, const char *in, int32_t part, vfx_write_options *wo,
+          vfx_image **out)
 {
-    convert_job *job = user;
-    const char  *ch = job->ch;
-    int32_t      part = job->part;
-    int          quiet = job->quiet, stats = job->stats;
-    vfx_write_options wo = *job->wo;
-    double           t0 = cli_now();
     vfx_open_options oo = VFX_OPEN_OPTIONS_INIT;
     oo.part = part;
-    oo.channels = ch;
+    oo.channels = job->ch;
     vfx_image *im = NULL;
     vfx_status s = vfx_image_open(in, &oo, &im);
     if (s != VFX_OK)
@@ -123,8 +120,66 @@ convert_one(void *user, const char *in, const char *out)
         if (s != VFX_OK)
             return cli_fail(in, s);
         im = a;
-        wo.flags |= VFX_WRITE_ACES;
+        wo->flags |= VFX_WRITE_ACES;
     }
+    *out = im;
+    return 0;
+}
+
+/* The number of parts of IN to write: all of a multi-part file into an EXR OUT when no --part
+ * was asked for (as iconvert / oiiotool -a), else 1. Deep files keep their own path. */
+static int32_t
+parts_to_write(const convert_job *job, const char *in, const char *out)
+{
+    if (job->part_given || job->flatten || !cli_is_exr_path(out) || vfx_deep_file_is_deep(in, 0))
+        return 1;
+    vfx_reader *r = NULL;
+    if (vfx_reader_open(in, NULL, &r) != VFX_OK)
+        return 1; /* the open below reports why */
+    int32_t n = vfx_reader_part_count(r);
+    vfx_reader_close(r);
+    return n > 1 ? n : 1;
+}
+
+/* One image: IN to OUT, streamed. Returns the exit code. */
+static int
+convert_one(void *user, const char *in, const char *out)
+{
+    convert_job *job = user;
+    int          quiet = job->quiet, stats = job->stats;
+    vfx_write_options wo = *job->wo;
+    double           t0 = cli_now();
+    vfx_image       *im = NULL;
+    vfx_status       s = VFX_OK;
+    int32_t          n_parts = parts_to_write(job, in, out);
+    if (n_parts > 1) {
+        vfx_image               **ims = calloc((size_t) n_parts, sizeof *ims);
+        const vfx_write_options **wos = calloc((size_t) n_parts, sizeof *wos);
+        int                       rc = ims && wos ? 0 : cli_fail(in, VFX_ERR_NOMEM);
+        for (int32_t p = 0; p < n_parts && rc == 0; p++) {
+            rc = open_part(job, in, p, &wo, &ims[p]);
+            wos[p] = &wo;
+        }
+        if (rc == 0) {
+            cli_progress pr;
+            cli_progress_init(&pr, out, vfx_rect_area(vfx_image_rod(ims[0])), quiet);
+            vfx_sink_options so = VFX_SINK_OPTIONS_INIT;
+            so.progress = cli_progress_fn;
+            so.progress_user = &pr;
+            s = vfx_image_write_parts(ims, n_parts, out, wos, &so);
+            cli_progress_end(&pr);
+            if (s != VFX_OK)
+                rc = cli_fail(out, s);
+        }
+        for (int32_t p = 0; ims && p < n_parts; p++)
+            vfx_image_unref(ims[p]);
+        free(ims);
+        free(wos);
+        return rc;
+    }
+    int rc = open_part(job, in, job->part, &wo, &im);
+    if (rc != 0)
+        return rc;
     cli_progress pr;
     vfx_rect     rod = vfx_image_rod(im);
     cli_progress_init(&pr, out, vfx_rect_area(rod), quiet);
@@ -169,7 +224,7 @@ convert_run(int argc, char **argv)
     const char *in = NULL, *out = NULL, *ch = NULL, *frames = NULL;
     const char *cc_from = NULL, *cc_to = NULL, *config = NULL, *resize = NULL, *filter = NULL;
     int32_t     part = 0;
-    int         quiet = 0, stats = 0, aces = 0, flatten = 0;
+    int         part_given = 0, quiet = 0, stats = 0, aces = 0, flatten = 0;
     char        comp[64];
     vfx_write_options wo = VFX_WRITE_OPTIONS_INIT;
     for (int i = 1; i < argc; i++) {
@@ -179,6 +234,7 @@ convert_run(int argc, char **argv)
             ch = argv[++i];
         } else if (strcmp(a, "--part") == 0 && more) {
             part = (int32_t) atoi(argv[++i]);
+            part_given = 1;
         } else if ((strcmp(a, "-d") == 0 || strcmp(a, "--bits") == 0) && more) {
             wo.pixel_type = vfx_pixel_type_from_name(argv[++i]);
             if (wo.pixel_type == VFX_PIXEL_UNKNOWN)
@@ -223,7 +279,8 @@ convert_run(int argc, char **argv)
     }
     if (!in || !out)
         return cli_usage_error("convert", "need IN and OUT");
-    convert_job job = { ch, part, quiet, stats, aces, flatten, &wo, cc_from, cc_to, config, resize, filter };
+    convert_job job = { ch,      part,  part_given, quiet,  stats, aces,
+                         flatten, &wo,   cc_from,    cc_to,  config, resize, filter };
     return cli_seq_run("convert", in, out, frames, convert_one, &job);
 }
 

@@ -39,6 +39,23 @@ for f in multipart/multipart.0001.exr multipart/multipart-preview.exr; do
         i=$((i + 1))
     done
 done
+# vfx convert keeps every part of a multi-part file in an EXR OUT (as iconvert); --part N
+# takes one; a TIFF OUT gets part 0
+src="$T/exr/multipart/multipart.0001.exr"
+np=$(exrheader "$src" | grep -c '^ part ')
+"$V" convert "$src" "$tmp/cv.exr" -q --compression zip &&
+    [ "$(exrheader "$tmp/cv.exr" | grep -c '^ part ')" = "$np" ] &&
+    [ "$(attr_lines "$tmp/cv.exr" name)" = "$(attr_lines "$src" name)" ] && ok ||
+    bad "convert: all $np parts, same names"
+i=0
+while [ $i -lt "$np" ]; do
+    oiiotool "$src" --subimage $i "$tmp/cv.exr" --subimage $i --fail 0 --diff >/dev/null 2>&1 &&
+        ok || bad "convert: part $i pixels (oiiotool)"
+    i=$((i + 1))
+done
+"$V" convert "$src" "$tmp/cv3.exr" -q --part 3 && [ "$(exrheader "$tmp/cv3.exr" | grep -c '^ part ')" = 0 ] &&
+    oiiotool "$src" --subimage 3 "$tmp/cv3.exr" --fail 0 --diff >/dev/null 2>&1 && ok ||
+    bad "convert --part 3: that part alone"
 # the multi-view file got a multiView list in part 0, its own view first
 src="$T/exr/multipart/multipart.0001.exr"
 "$V" -a "$src" -o "$tmp/rt.exr" -q
