@@ -2110,6 +2110,31 @@ cmd_flatten(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_
     return done(c, cmd->name, s, im);
 }
 
+/* --deepen: a flat image becomes deep (one sample where it is not empty), as oiiotool; a
+ * deep one is left as it is. :z=V is the depth given when the image has no Z channel. */
+static int
+cmd_deepen(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    if (vfx_image_deep(c->stack[c->n - 1]))
+        return 0;
+    const char *zs = mod_get(mods, n_mods, "z");
+    vfx_deep   *d = NULL;
+    vfx_image  *im = NULL;
+    vfx_status  s = vfx_deep_deepen(c->stack[c->n - 1], zs ? (float) atof(zs) : 1.0f, &d);
+    if (s == VFX_OK)
+        s = vfx_deep_image(d, &im);
+    vfx_deep_unref(d);
+    if (s != VFX_OK)
+        return fail(cmd->name, s);
+    vfx_image *in = NULL;
+    if (pop(c, cmd->name, &in) == 0)
+        vfx_image_unref(in);
+    return done(c, cmd->name, VFX_OK, im);
+}
+
 /* --deepmerge: merge the two top deep images into one deep image; --deepholdout: hold out
  * the image below by the top one. */
 static int
@@ -2201,6 +2226,9 @@ static const chain_cmd commands[] = {
     { "--flatten", 0, cmd_flatten, "deep image -> flat: samples sorted by Z, composited front "
                                    "to back (as oiiotool; flat ops and non-EXR outputs do it "
                                    "automatically)" },
+    { "--deepen", 0, cmd_deepen, "flat image -> deep: one sample per pixel, none where every "
+                                 "channel but Z / ZBack is 0 (as oiiotool; :z=1 the depth when "
+                                 "there is no Z channel)" },
     { "--deepmerge", 0, cmd_deepmerge, "merge the samples of the two top deep images (as "
                                        "oiiotool: volumes split, coincident samples combined, "
                                        "samples behind opaque ones culled; :occlusion_cull=0)" },
