@@ -8,7 +8,8 @@
 #     exrheader and read back in oiiotool with the source's statistics, and flatten in oiiotool
 #     to exactly the source's flattening;
 #  4. `vfx info -v` names the file deep and shows the sample counts;
-#  5. `--deepmerge` and 6. `--deepholdout` equal oiiotool's (statistics, flattened pixels).
+#  5. `--deepmerge`, 6. `--deepholdout` and 7. `--deepen` equal oiiotool's (statistics,
+#     flattened pixels).
 set -u
 V=${VFX_CLI:?}
 T=${VFX_TESTDATA_DIR:?}
@@ -129,6 +130,43 @@ for pair in "$B $tmp/bd.exr" "$tmp/bd.exr $B" "$B $B" "$tmp/v1.exr $tmp/h1.exr" 
     oiiotool "$tmp/ho.exr" --flatten -d float -o "$tmp/f2.exr"
     same "$tmp/f1.exr" "$tmp/f2.exr" && ok || bad "deepholdout flattens differently: $pair"
 done
+
+# 7. --deepen against oiiotool --deepen (flat files with a Z channel: oiiotool 2.4 fails on
+#    those without one): which pixels get a sample (any channel but Z nonzero, or Z / Zback
+#    nonzero and below 1e30; a "ZBack" channel counts as an ordinary one, as in OIIO 2.4), the
+#    channel types (half stays half) and the values; then deepened inputs in --deepmerge
+oiiotool --pattern checker:width=1:color1=0,0,0,0,4:color2=0,0.2,0,0,0 4x2 5 --chnames R,G,B,A,Z \
+    -d half -o "$tmp/dz.exr"
+oiiotool --pattern checker:width=1:color1=0,0,0,0,0,0:color2=0.5,0.2,0.1,0.5,2,0 4x2 6 \
+    --chnames R,G,B,A,Z,ZBack -o "$tmp/dzb.exr"
+oiiotool --pattern checker:width=1:color1=0,0,0,0,1e30,1e30:color2=0,0,0,0,1e30,0 4x2 6 \
+    --chnames R,G,B,A,Z,ZBack -o "$tmp/dinf.exr"
+oiiotool --pattern constant:color=0.5,0.2,0.1,3 4x4 4 --chnames R,G,B,Z -o "$tmp/dna.exr"
+for f in "$tmp/o_Balls.exr" "$tmp/dz.exr" "$tmp/dzb.exr" "$tmp/dinf.exr" "$tmp/dna.exr"; do
+    oiiotool "$f" --deepen -o "$tmp/eo.exr" || { bad "oiiotool --deepen $f"; continue; }
+    "$V" "$f" --deepen -o "$tmp/ev.exr" -q || { bad "vfx --deepen $f"; continue; }
+    oiiotool --stats "$tmp/ev.exr" | sed 1d >"$tmp/a.txt"
+    oiiotool --stats "$tmp/eo.exr" | sed 1d >"$tmp/b.txt"
+    cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || { bad "deepen stats differ: $f"; diff "$tmp/a.txt" "$tmp/b.txt" | head; }
+    [ "$f" = "$tmp/dna.exr" ] && continue # no alpha: neither tool flattens it
+    oiiotool "$tmp/ev.exr" --flatten -d float -o "$tmp/f1.exr"
+    oiiotool "$tmp/eo.exr" --flatten -d float -o "$tmp/f2.exr"
+    same "$tmp/f1.exr" "$tmp/f2.exr" && ok || bad "deepen flattens differently: $f"
+done
+oiiotool "$B" "$tmp/o_Balls.exr" --deepen --deepmerge -o "$tmp/mo.exr"
+"$V" "$B" "$tmp/o_Balls.exr" --deepen --deepmerge -o "$tmp/mv.exr" -q || bad "vfx --deepen --deepmerge"
+oiiotool --stats "$tmp/mv.exr" | sed 1d >"$tmp/a.txt"
+oiiotool --stats "$tmp/mo.exr" | sed 1d >"$tmp/b.txt"
+cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || bad "deepen + deepmerge stats differ"
+# without a Z channel oiiotool 2.4 fails; vfx appends Z (:z=, default 1)
+"$V" --pattern constant:color=0.5,0.2,0.1,0.5 4x4 4 --deepen:z=7 -o "$tmp/nz.exr" -q &&
+    oiiotool --stats "$tmp/nz.exr" | grep -q "Stats Min: 0.500000 0.200000 0.100000 0.500000 7.000000" &&
+    oiiotool --stats "$tmp/nz.exr" | grep -q "Total deep samples in all pixels: 16" && ok ||
+    bad "vfx --deepen:z=7 without a Z channel"
+# a deep image without alpha stays deep, but flattening it is a clear error
+"$V" "$tmp/dna.exr" --deepen --flatten -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
+    bad "flattening a deep image without alpha succeeded" ||
+    { grep -q "no alpha channel" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && ok || bad "no-alpha flatten: unclear error"; }
 
 "$V" "$B" "$tmp/o_Balls.exr" --deepmerge -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
     bad "deepmerge of a flat image succeeded" ||
