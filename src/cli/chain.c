@@ -330,6 +330,26 @@ output_options(const chain *c, const mod *mods, int n_mods, out_opts *oo)
     return 0;
 }
 
+/* Multi-part EXR output with a deep part is not written yet: refuse it before anything is
+ * written rather than flatten that part silently. Nonzero (after the message) when refused. */
+static int
+deep_parts_refused(const chain *c, const char *path)
+{
+    int k = c->n - 1;
+    if (k < 0 || c->n_more[k] == 0 || !cli_is_exr_path(path))
+        return 0;
+    for (int i = 0; i <= c->n_more[k]; i++) {
+        vfx_image *p = i == 0 ? c->stack[k] : c->more[k][i - 1];
+        if (vfx_image_deep(p)) {
+            fprintf(stderr, "vfx: %s: part %d is deep: multi-part EXR output with deep parts "
+                            "is not supported yet (--flatten it, or write it to a file of "
+                            "its own)\n", path, i);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* One -o: write, and when the format refuses a sticky --compression, write again without it. */
 static vfx_status
 output_one(chain *c, vfx_image *im, const char *path, out_opts *oo)
@@ -359,6 +379,8 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     int      rc = output_options(c, mods, n_mods, &oo);
     if (rc != 0)
         return rc;
+    if (deep_parts_refused(c, args[0]))
+        return 1;
     vfx_status s = output_one(c, im, args[0], &oo);
     if (s != VFX_OK)
         return fail(args[0], s);
@@ -427,6 +449,9 @@ cmd_outputs(chain *c, char **argv, int i, int end)
                 return rc;
         }
     }
+    for (int k = 0; k < n; k++)
+        if (deep_parts_refused(c, paths[k]))
+            return 1;
     vfx_status s = VFX_OK;
     int        each = vfx_image_deep(im) != NULL; /* deep EXR outputs are written apart */
     if (!each) {

@@ -9,7 +9,8 @@
 #     to exactly the source's flattening;
 #  4. `vfx info -v` names the file deep and shows the sample counts;
 #  5. `--deepmerge`, 6. `--deepholdout` and 7. `--deepen` equal oiiotool's (statistics,
-#     flattened pixels).
+#     flattened pixels); 8. unsupported cases (deep MIP levels > 0, multi-part output with a
+#     deep part) are clear errors that leave no file.
 set -u
 V=${VFX_CLI:?}
 T=${VFX_TESTDATA_DIR:?}
@@ -171,6 +172,23 @@ cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || bad "deepen + deepmerge stats differ"
 "$V" "$B" "$tmp/o_Balls.exr" --deepmerge -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
     bad "deepmerge of a flat image succeeded" ||
     { grep -q "must be deep" "$tmp/e.txt" && ok || bad "deepmerge flat: unclear error"; }
+
+# 8. what is not supported is a clear error, and no file: MIP levels above 0 of a deep file;
+#    a multi-part EXR output with a deep part (single -o and several -o)
+rm -f "$tmp/x.exr" "$tmp/y.exr"
+"$V" -i:miplevel=1 "$B" -o "$tmp/x.exr" -q 2>"$tmp/e.txt" && bad "deep miplevel 1 succeeded" ||
+    { grep -q "level 0 only" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && ok || bad "deep miplevel: unclear error"; }
+"$V" "$tmp/o_Balls.exr" "$B" --siappend -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
+    bad "multi-part output with a deep part succeeded" ||
+    { grep -q "part 1 is deep" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && ok || bad "deep multi-part: unclear error"; }
+"$V" "$B" "$tmp/o_Balls.exr" --siappend -o "$tmp/x.exr" -o "$tmp/y.exr" -q 2>"$tmp/e.txt" &&
+    bad "multi-part outputs with a deep part succeeded" ||
+    { grep -q "part 0 is deep" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && [ ! -e "$tmp/y.exr" ] && ok ||
+        bad "deep multi-part (several -o): unclear error"; }
+# ... and flattening the deep part first writes the file
+"$V" --create 8x8 4 "$B" --flatten --siappend -o "$tmp/x.exr" -q &&
+    oiiotool --info -a "$tmp/x.exr" | grep -q "subimage  1:  764 x  406, 5 channel, half" && ok ||
+    bad "multi-part output of a flattened deep part"
 
 echo "test_deep: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
