@@ -165,6 +165,7 @@ cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || bad "deepen + deepmerge stats differ"
     oiiotool --stats "$tmp/nz.exr" | grep -q "Total deep samples in all pixels: 16" && ok ||
     bad "vfx --deepen:z=7 without a Z channel"
 # a deep image without alpha stays deep, but flattening it is a clear error
+rm -f "$tmp/x.exr"
 "$V" "$tmp/dna.exr" --deepen --flatten -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
     bad "flattening a deep image without alpha succeeded" ||
     { grep -q "no alpha channel" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && ok || bad "no-alpha flatten: unclear error"; }
@@ -185,6 +186,14 @@ rm -f "$tmp/x.exr" "$tmp/y.exr"
     bad "multi-part outputs with a deep part succeeded" ||
     { grep -q "part 0 is deep" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && [ ! -e "$tmp/y.exr" ] && ok ||
         bad "deep multi-part (several -o): unclear error"; }
+# level 0 of a deep MIP file written by OpenEXR's C++ library (oiiotool 2.4.7 aborts on it):
+# 8 x 6, (x + y) % 3 samples with A = 0.5, Z = 10 + sample index at level 0
+M="${VFX_SOURCE_DIR:?}/fuzz/corpus/exr_deep/mip_tiled_zips.exr"
+"$V" stats "$M" >"$tmp/m.txt" 2>&1 && grep -q "Total deep samples in all pixels: 48" "$tmp/m.txt" &&
+    grep -q "Stats Max: 0.500000 11.000000" "$tmp/m.txt" && grep -q "Minimum depth was 10 at (1, 0)" "$tmp/m.txt" &&
+    ok || bad "level 0 of a deep MIP file"
+"$V" -i:miplevel=2 "$M" -o "$tmp/x.exr" -q 2>"$tmp/e.txt" && bad "deep MIP level 2 succeeded" ||
+    { grep -q "level 0 only" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && ok || bad "deep MIP level 2: unclear error"; }
 # ... and flattening the deep part first writes the file
 "$V" --create 8x8 4 "$B" --flatten --siappend -o "$tmp/x.exr" -q &&
     oiiotool --info -a "$tmp/x.exr" | grep -q "subimage  1:  764 x  406, 5 channel, half" && ok ||
