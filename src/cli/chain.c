@@ -2252,8 +2252,8 @@ static const chain_cmd commands[] = {
                                    "to back (as oiiotool; flat ops and non-EXR outputs do it "
                                    "automatically)" },
     { "--deepen", 0, cmd_deepen, "flat image -> deep: one sample per pixel, none where every "
-                                 "channel but Z / ZBack is 0 (as oiiotool; :z=1 the depth when "
-                                 "there is no Z channel)" },
+                                 "channel is 0 (Z of 1e30 too), as oiiotool; :z=1 the depth "
+                                 "when there is no Z channel" },
     { "--deepmerge", 0, cmd_deepmerge, "merge the samples of the two top deep images (as "
                                        "oiiotool: volumes split, coincident samples combined, "
                                        "samples behind opaque ones culled; :occlusion_cull=0)" },
