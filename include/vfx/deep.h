@@ -79,6 +79,13 @@ VFX_API vfx_status vfx_deep_write(const vfx_deep *d, const char *path,
  *  present (then all F32). Rendered tile by tile on demand. *out is a new reference. */
 VFX_API vfx_status vfx_deep_flatten(vfx_deep *d, vfx_image **out);
 
+/** Flat -> deep, as oiiotool --deepen (OIIO's deepen): one sample in each pixel where a
+ *  channel other than Z / ZBack is nonzero (or, when the image has a Z channel, its Z or ZBack
+ *  is), none elsewhere. Without a Z channel, a float Z of value @p z (oiiotool's default 1) is
+ *  appended. 8-bit, 16-bit and half channels become half, the others float. The image is
+ *  rendered whole; over the deep sample limit is VFX_ERR_LIMIT. *out is a new reference. */
+VFX_API vfx_status vfx_deep_deepen(vfx_image *flat, float z, vfx_deep **out);
+
 /** The deep data behind @p im when it is an unflattened deep image made by vfx_image_open()
  *  of a deep file (or vfx_deep_image()), else NULL. Borrowed, valid while @p im lives. */
 VFX_API vfx_deep *vfx_image_deep(const vfx_image *im);

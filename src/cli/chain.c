@@ -330,6 +330,26 @@ output_options(const chain *c, const mod *mods, int n_mods, out_opts *oo)
     return 0;
 }
 
+/* Multi-part EXR output with a deep part is not written yet: refuse it before anything is
+ * written rather than flatten that part silently. Nonzero (after the message) when refused. */
+static int
+deep_parts_refused(const chain *c, const char *path)
+{
+    int k = c->n - 1;
+    if (k < 0 || c->n_more[k] == 0 || !cli_is_exr_path(path))
+        return 0;
+    for (int i = 0; i <= c->n_more[k]; i++) {
+        vfx_image *p = i == 0 ? c->stack[k] : c->more[k][i - 1];
+        if (vfx_image_deep(p)) {
+            fprintf(stderr, "vfx: %s: part %d is deep: multi-part EXR output with deep parts "
+                            "is not supported yet (--flatten it, or write it to a file of "
+                            "its own)\n", path, i);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* One -o: write, and when the format refuses a sticky --compression, write again without it. */
 static vfx_status
 output_one(chain *c, vfx_image *im, const char *path, out_opts *oo)
@@ -359,6 +379,8 @@ cmd_output(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_m
     int      rc = output_options(c, mods, n_mods, &oo);
     if (rc != 0)
         return rc;
+    if (deep_parts_refused(c, args[0]))
+        return 1;
     vfx_status s = output_one(c, im, args[0], &oo);
     if (s != VFX_OK)
         return fail(args[0], s);
@@ -427,6 +449,9 @@ cmd_outputs(chain *c, char **argv, int i, int end)
                 return rc;
         }
     }
+    for (int k = 0; k < n; k++)
+        if (deep_parts_refused(c, paths[k]))
+            return 1;
     vfx_status s = VFX_OK;
     int        each = vfx_image_deep(im) != NULL; /* deep EXR outputs are written apart */
     if (!each) {
@@ -2110,6 +2135,31 @@ cmd_flatten(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_
     return done(c, cmd->name, s, im);
 }
 
+/* --deepen: a flat image becomes deep (one sample where it is not empty), as oiiotool; a
+ * deep one is left as it is. :z=V is the depth given when the image has no Z channel. */
+static int
+cmd_deepen(chain *c, const chain_cmd *cmd, char **args, const mod *mods, int n_mods)
+{
+    (void) args;
+    if (c->n == 0)
+        return usage("%s: no image", cmd->name);
+    if (vfx_image_deep(c->stack[c->n - 1]))
+        return 0;
+    const char *zs = mod_get(mods, n_mods, "z");
+    vfx_deep   *d = NULL;
+    vfx_image  *im = NULL;
+    vfx_status  s = vfx_deep_deepen(c->stack[c->n - 1], zs ? (float) atof(zs) : 1.0f, &d);
+    if (s == VFX_OK)
+        s = vfx_deep_image(d, &im);
+    vfx_deep_unref(d);
+    if (s != VFX_OK)
+        return fail(cmd->name, s);
+    vfx_image *in = NULL;
+    if (pop(c, cmd->name, &in) == 0)
+        vfx_image_unref(in);
+    return done(c, cmd->name, VFX_OK, im);
+}
+
 /* --deepmerge: merge the two top deep images into one deep image; --deepholdout: hold out
  * the image below by the top one. */
 static int
@@ -2201,6 +2251,9 @@ static const chain_cmd commands[] = {
     { "--flatten", 0, cmd_flatten, "deep image -> flat: samples sorted by Z, composited front "
                                    "to back (as oiiotool; flat ops and non-EXR outputs do it "
                                    "automatically)" },
+    { "--deepen", 0, cmd_deepen, "flat image -> deep: one sample per pixel, none where every "
+                                 "channel is 0 (Z of 1e30 too), as oiiotool; :z=1 the depth "
+                                 "when there is no Z channel" },
     { "--deepmerge", 0, cmd_deepmerge, "merge the samples of the two top deep images (as "
                                        "oiiotool: volumes split, coincident samples combined, "
                                        "samples behind opaque ones culled; :occlusion_cull=0)" },

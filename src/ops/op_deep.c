@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "io/deep_int.h"
+#include "vfx/sink.h"
 #include "ops/op_int.h"
 
 typedef struct deep_params {
@@ -86,6 +87,9 @@ deep_render(const vfx_node *n, vfx_tile *out, const vfx_tile *const *in, void *s
     const vfx_deep *d = p->d;
     (void) in;
     int32_t nc = d->n_channels;
+    if (p->a < 0 && (p->ar < 0 || p->ag < 0 || p->ab < 0))
+        return vfx__fail(VFX_ERR_ARG, "flatten: the deep image has no alpha channel (A, or AR, "
+                                      "AG and AB)");
     uint32_t *idx = scratch;
     float *kz = (float *) (idx + d->max_count + 1);
     float *kb = kz + d->max_count + 1;
@@ -160,7 +164,9 @@ make_node(const vfx_op_class *op, vfx_deep *d, vfx_image **out)
     p.zb = vfx_channels_find(ch, "ZBack");
     if (p.zb < 0)
         p.zb = vfx_channels_find(ch, "Zback");
-    if (p.a < 0 && (p.ar < 0 || p.ag < 0 || p.ab < 0))
+    /* a deep image without alpha (oiiotool --deepen makes them) stays deep; only its
+     * flattening fails, as in oiiotool */
+    if (p.a < 0 && (p.ar < 0 || p.ag < 0 || p.ab < 0) && op != &vfx__op_deep)
         return vfx__fail(VFX_ERR_ARG, "flatten: no alpha channel (A, or AR, AG and AB)");
     /* flat channel types: the file's, unless a U32 channel makes everything float (U32 values
      * are normalised while flattening, as OIIO does) */
@@ -305,5 +311,100 @@ vfx_deep_compute_stats(const vfx_deep *d, vfx_deep_stats *st)
             }
         }
     }
+    return VFX_OK;
+}
+
+/* Flat -> deep, as OpenImageIO 2.4's ImageBufAlgo::deepen (oiiotool --deepen): a pixel gets one
+ * sample when any channel other than Z and Zback is nonzero, or (when the image has a Z
+ * channel) when its Z or Zback is nonzero and below 1e30 (the depth of an empty pixel); other
+ * pixels get none. Without a Z channel one is appended
+ * with the value @p z for every sample. The flat image is rendered once, whole, into a float
+ * buffer; its size is checked against the deep sample limit first. */
+vfx_status
+vfx_deep_deepen(vfx_image *flat, float z, vfx_deep **out)
+{
+    if (!out)
+        return vfx__fail(VFX_ERR_ARG, "deepen: no output");
+    *out = NULL;
+    if (!flat)
+        return vfx__fail(VFX_ERR_ARG, "deepen: no image");
+    const vfx_spec *sp = vfx_image_spec(flat);
+    vfx_rect        r = sp->data;
+    if (vfx_rect_is_infinite(r) || vfx_rect_is_empty(r))
+        return vfx__fail(VFX_ERR_ARG, "deepen: the image has no finite data window");
+    int32_t nc = vfx_channels_count(sp->channels);
+    int32_t zc = vfx_channels_find(sp->channels, "Z");
+    int32_t zbc = -1; /* OIIO 2.4 only knows the back depth by the name "Zback": a "ZBack"
+                       * channel counts as an ordinary one (oiiotool gives a sample where it
+                       * is 1e30, as in an empty pixel of a flattened volume) */
+    for (int32_t c = 0; c < nc; c++) {
+        vfx_channel_info ci;
+        if (vfx_channels_get(sp->channels, c, &ci) == VFX_OK && strcmp(ci.name, "Zback") == 0)
+            zbc = c;
+    }
+    int     add_z = zc < 0;
+    int32_t nd = nc + add_z;
+    int64_t w = vfx_rect_width(r), h = vfx_rect_height(r);
+    if (nc < 1 || w * h > vfx_max_pixels() || w * h > VFX_DEEP_DEFAULT_MAX_VALUES / nd)
+        return vfx__fail(VFX_ERR_LIMIT, "deepen: %lld x %lld pixels x %d channels is over the "
+                         "deep sample limit", (long long) w, (long long) h, (int) nd);
+    /* the deep channels: the flat ones (8- and 16-bit and half as half, others float, as
+     * OpenEXR stores them), then Z when there was none */
+    vfx_spec   ds = VFX_SPEC_INIT;
+    vfx_status s = vfx_spec_copy(&ds, sp);
+    for (int32_t c = 0; s == VFX_OK && c < nc; c++) {
+        vfx_channel_info ci;
+        s = vfx_channels_get(ds.channels, c, &ci);
+        if (s == VFX_OK)
+            s = vfx_channels_set_type(ds.channels, c,
+                                      ci.type == VFX_PIXEL_U8 || ci.type == VFX_PIXEL_U16 ||
+                                              ci.type == VFX_PIXEL_HALF
+                                          ? VFX_PIXEL_HALF
+                                          : VFX_PIXEL_F32);
+    }
+    if (s == VFX_OK && add_z)
+        s = vfx_channels_add(ds.channels, "Z", VFX_PIXEL_F32, 1, 1);
+    float    *buf = NULL;
+    vfx_deep *d = NULL;
+    if (s == VFX_OK) {
+        buf = vfx__alloc((size_t) (w * h) * (size_t) nc * sizeof *buf);
+        if (!buf)
+            s = vfx__nomem();
+    }
+    if (s == VFX_OK)
+        s = vfx_image_render(flat, r, buf, VFX_PIXEL_F32, (ptrdiff_t) nc * 4,
+                             (ptrdiff_t) (w * nc * 4), nc, NULL);
+    if (s == VFX_OK)
+        s = vfx__deep_new(&ds, &d);
+    for (int64_t i = 0; s == VFX_OK && i < w * h; i++) {
+        const float *p = buf + i * nc;
+        int          any = 0;
+        for (int32_t c = 0; c < nc && !any; c++)
+            any = c != zc && c != zbc && p[c] != 0.0f;
+        if (!any && !add_z)
+            any = (p[zc] != 0.0f && p[zc] < 1e30f) ||
+                  (zbc >= 0 && p[zbc] != 0.0f && p[zbc] < 1e30f);
+        d->counts[i] = any ? 1u : 0u;
+    }
+    if (s == VFX_OK)
+        s = vfx__deep_alloc_samples(d, 0);
+    for (int64_t i = 0; s == VFX_OK && i < w * h; i++) {
+        if (!d->counts[i])
+            continue;
+        int64_t o = d->offsets[i];
+        for (int32_t c = 0; c < nd; c++) {
+            float v = c < nc ? buf[i * nc + c] : z;
+            if (d->types[c] == VFX_PIXEL_HALF)
+                v = vfx_half_to_float(vfx_float_to_half(v));
+            memcpy(&d->data[c][o], &v, sizeof v);
+        }
+    }
+    vfx__free(buf);
+    vfx_spec_clear(&ds);
+    if (s != VFX_OK) {
+        vfx_deep_unref(d);
+        return s;
+    }
+    *out = d;
     return VFX_OK;
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -315,6 +316,73 @@ merge_splits_and_combines_volumes(void **state)
     vfx_deep_unref(bl);
 }
 
+/* vfx_deep_deepen (oiiotool --deepen): flattening Balls.exr, deepening that and flattening
+ * again gives the same pixels bit for bit (one sample per non-empty pixel holds its values;
+ * empty pixels, Z = 1e30, get none); without a Z channel one of value z is appended, and
+ * pixels where every channel is 0 get no sample. */
+static void
+deepen_inverts_flatten(void **state)
+{
+    (void) state;
+    vfx_deep  *d = read_deep("exr/deep/Balls.exr");
+    vfx_image *f1 = NULL, *f2 = NULL;
+    vfx_deep  *e = NULL;
+    assert_int_equal(VFX_OK, vfx_deep_flatten(d, &f1));
+    assert_int_equal(VFX_OK, vfx_deep_deepen(f1, 1.0f, &e));
+    assert_int_equal(VFX_OK, vfx_deep_flatten(e, &f2));
+    const vfx_spec *sp = vfx_image_spec(f1);
+    assert_true(vfx_channels_equal(sp->channels, vfx_deep_spec(e)->channels));
+    vfx_rect r = sp->data;
+    int32_t  nc = vfx_image_n_channels(f1);
+    size_t   n = (size_t) vfx_rect_area(r) * (size_t) nc;
+    float   *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(VFX_OK, vfx_image_render(f1, r, a, VFX_PIXEL_F32, nc * 4,
+                                              (ptrdiff_t) vfx_rect_width(r) * nc * 4, nc, NULL));
+    assert_int_equal(VFX_OK, vfx_image_render(f2, r, b, VFX_PIXEL_F32, nc * 4,
+                                              (ptrdiff_t) vfx_rect_width(r) * nc * 4, nc, NULL));
+    /* the flattening is computed in float; its half channels hold halves once stored, as
+     * they are in the deep samples */
+    for (int32_t ch = 0; ch < nc; ch++) {
+        vfx_channel_info ci;
+        assert_int_equal(VFX_OK, vfx_channels_get(sp->channels, ch, &ci));
+        for (size_t i = (size_t) ch; ci.type == VFX_PIXEL_HALF && i < n; i += (size_t) nc)
+            a[i] = vfx_half_to_float(vfx_float_to_half(a[i]));
+    }
+    assert_memory_equal(a, b, n * sizeof *a);
+    /* 117256 pixels of Balls.exr have samples (oiiotool --stats) */
+    assert_int_equal(117256, vfx_deep_total_samples(e));
+    free(a);
+    free(b);
+    vfx_image_unref(f1);
+    vfx_image_unref(f2);
+    vfx_deep_unref(e);
+    vfx_deep_unref(d);
+
+    vfx_spec spec = VFX_SPEC_INIT;
+    assert_int_equal(VFX_OK, vfx_spec_init_simple(&spec, 4, 2, "R,G,B,A", VFX_PIXEL_HALF));
+    const float zero[4] = { 0, 0, 0, 0 }, c[4] = { 0.5f, 0.2f, 0.1f, 0.5f };
+    vfx_image  *chk = NULL;
+    assert_int_equal(VFX_OK, vfx_image_checker(&spec, 1, zero, c, &chk));
+    assert_int_equal(VFX_OK, vfx_deep_deepen(chk, 7.0f, &e));
+    const vfx_spec *es = vfx_deep_spec(e);
+    int32_t         z = vfx_channels_find(es->channels, "Z");
+    assert_int_equal(4, z);
+    assert_int_equal(4, vfx_deep_total_samples(e));
+    assert_int_equal(0, vfx_deep_samples(e, 0, 0));
+    assert_int_equal(1, vfx_deep_samples(e, 1, 0));
+    assert_float_equal(7.0f, vfx_deep_value(e, 1, 0, z, 0), 0.0f);
+    assert_float_equal(vfx_half_to_float(vfx_float_to_half(0.2f)), vfx_deep_value(e, 1, 0, 1, 0),
+                       0.0f);
+    vfx_channel_info ci;
+    assert_int_equal(VFX_OK, vfx_channels_get(es->channels, 1, &ci));
+    assert_int_equal(VFX_PIXEL_HALF, ci.type);
+    vfx_deep_unref(e);
+    vfx_image_unref(chk);
+    vfx_spec_clear(&spec);
+}
+
 int
 main(void)
 {
@@ -326,6 +394,7 @@ main(void)
         cmocka_unit_test(write_round_trips_every_layout),
         cmocka_unit_test(bad_input_fails_cleanly),
         cmocka_unit_test(merge_splits_and_combines_volumes),
+        cmocka_unit_test(deepen_inverts_flatten),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

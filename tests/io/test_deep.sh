@@ -8,7 +8,9 @@
 #     exrheader and read back in oiiotool with the source's statistics, and flatten in oiiotool
 #     to exactly the source's flattening;
 #  4. `vfx info -v` names the file deep and shows the sample counts;
-#  5. `--deepmerge` and 6. `--deepholdout` equal oiiotool's (statistics, flattened pixels).
+#  5. `--deepmerge`, 6. `--deepholdout` and 7. `--deepen` equal oiiotool's (statistics,
+#     flattened pixels); 8. unsupported cases (deep MIP levels > 0, multi-part output with a
+#     deep part) are clear errors that leave no file.
 set -u
 V=${VFX_CLI:?}
 T=${VFX_TESTDATA_DIR:?}
@@ -130,9 +132,72 @@ for pair in "$B $tmp/bd.exr" "$tmp/bd.exr $B" "$B $B" "$tmp/v1.exr $tmp/h1.exr" 
     same "$tmp/f1.exr" "$tmp/f2.exr" && ok || bad "deepholdout flattens differently: $pair"
 done
 
+# 7. --deepen against oiiotool --deepen (flat files with a Z channel: oiiotool 2.4 fails on
+#    those without one): which pixels get a sample (any channel but Z nonzero, or Z / Zback
+#    nonzero and below 1e30; a "ZBack" channel counts as an ordinary one, as in OIIO 2.4), the
+#    channel types (half stays half) and the values; then deepened inputs in --deepmerge
+oiiotool --pattern checker:width=1:color1=0,0,0,0,4:color2=0,0.2,0,0,0 4x2 5 --chnames R,G,B,A,Z \
+    -d half -o "$tmp/dz.exr"
+oiiotool --pattern checker:width=1:color1=0,0,0,0,0,0:color2=0.5,0.2,0.1,0.5,2,0 4x2 6 \
+    --chnames R,G,B,A,Z,ZBack -o "$tmp/dzb.exr"
+oiiotool --pattern checker:width=1:color1=0,0,0,0,1e30,1e30:color2=0,0,0,0,1e30,0 4x2 6 \
+    --chnames R,G,B,A,Z,ZBack -o "$tmp/dinf.exr"
+oiiotool --pattern constant:color=0.5,0.2,0.1,3 4x4 4 --chnames R,G,B,Z -o "$tmp/dna.exr"
+for f in "$tmp/o_Balls.exr" "$tmp/dz.exr" "$tmp/dzb.exr" "$tmp/dinf.exr" "$tmp/dna.exr"; do
+    oiiotool "$f" --deepen -o "$tmp/eo.exr" || { bad "oiiotool --deepen $f"; continue; }
+    "$V" "$f" --deepen -o "$tmp/ev.exr" -q || { bad "vfx --deepen $f"; continue; }
+    oiiotool --stats "$tmp/ev.exr" | sed 1d >"$tmp/a.txt"
+    oiiotool --stats "$tmp/eo.exr" | sed 1d >"$tmp/b.txt"
+    cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || { bad "deepen stats differ: $f"; diff "$tmp/a.txt" "$tmp/b.txt" | head; }
+    [ "$f" = "$tmp/dna.exr" ] && continue # no alpha: neither tool flattens it
+    oiiotool "$tmp/ev.exr" --flatten -d float -o "$tmp/f1.exr"
+    oiiotool "$tmp/eo.exr" --flatten -d float -o "$tmp/f2.exr"
+    same "$tmp/f1.exr" "$tmp/f2.exr" && ok || bad "deepen flattens differently: $f"
+done
+oiiotool "$B" "$tmp/o_Balls.exr" --deepen --deepmerge -o "$tmp/mo.exr"
+"$V" "$B" "$tmp/o_Balls.exr" --deepen --deepmerge -o "$tmp/mv.exr" -q || bad "vfx --deepen --deepmerge"
+oiiotool --stats "$tmp/mv.exr" | sed 1d >"$tmp/a.txt"
+oiiotool --stats "$tmp/mo.exr" | sed 1d >"$tmp/b.txt"
+cmp -s "$tmp/a.txt" "$tmp/b.txt" && ok || bad "deepen + deepmerge stats differ"
+# without a Z channel oiiotool 2.4 fails; vfx appends Z (:z=, default 1)
+"$V" --pattern constant:color=0.5,0.2,0.1,0.5 4x4 4 --deepen:z=7 -o "$tmp/nz.exr" -q &&
+    oiiotool --stats "$tmp/nz.exr" | grep -q "Stats Min: 0.500000 0.200000 0.100000 0.500000 7.000000" &&
+    oiiotool --stats "$tmp/nz.exr" | grep -q "Total deep samples in all pixels: 16" && ok ||
+    bad "vfx --deepen:z=7 without a Z channel"
+# a deep image without alpha stays deep, but flattening it is a clear error
+rm -f "$tmp/x.exr"
+"$V" "$tmp/dna.exr" --deepen --flatten -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
+    bad "flattening a deep image without alpha succeeded" ||
+    { grep -q "no alpha channel" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && ok || bad "no-alpha flatten: unclear error"; }
+
 "$V" "$B" "$tmp/o_Balls.exr" --deepmerge -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
     bad "deepmerge of a flat image succeeded" ||
     { grep -q "must be deep" "$tmp/e.txt" && ok || bad "deepmerge flat: unclear error"; }
+
+# 8. what is not supported is a clear error, and no file: MIP levels above 0 of a deep file;
+#    a multi-part EXR output with a deep part (single -o and several -o)
+rm -f "$tmp/x.exr" "$tmp/y.exr"
+"$V" -i:miplevel=1 "$B" -o "$tmp/x.exr" -q 2>"$tmp/e.txt" && bad "deep miplevel 1 succeeded" ||
+    { grep -q "level 0 only" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && ok || bad "deep miplevel: unclear error"; }
+"$V" "$tmp/o_Balls.exr" "$B" --siappend -o "$tmp/x.exr" -q 2>"$tmp/e.txt" &&
+    bad "multi-part output with a deep part succeeded" ||
+    { grep -q "part 1 is deep" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && ok || bad "deep multi-part: unclear error"; }
+"$V" "$B" "$tmp/o_Balls.exr" --siappend -o "$tmp/x.exr" -o "$tmp/y.exr" -q 2>"$tmp/e.txt" &&
+    bad "multi-part outputs with a deep part succeeded" ||
+    { grep -q "part 0 is deep" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && [ ! -e "$tmp/y.exr" ] && ok ||
+        bad "deep multi-part (several -o): unclear error"; }
+# level 0 of a deep MIP file written by OpenEXR's C++ library (oiiotool 2.4.7 aborts on it):
+# 8 x 6, (x + y) % 3 samples with A = 0.5, Z = 10 + sample index at level 0
+M="${VFX_SOURCE_DIR:?}/fuzz/corpus/exr_deep/mip_tiled_zips.exr"
+"$V" stats "$M" >"$tmp/m.txt" 2>&1 && grep -q "Total deep samples in all pixels: 48" "$tmp/m.txt" &&
+    grep -q "Stats Max: 0.500000 11.000000" "$tmp/m.txt" && grep -q "Minimum depth was 10 at (1, 0)" "$tmp/m.txt" &&
+    ok || bad "level 0 of a deep MIP file"
+"$V" -i:miplevel=2 "$M" -o "$tmp/x.exr" -q 2>"$tmp/e.txt" && bad "deep MIP level 2 succeeded" ||
+    { grep -q "level 0 only" "$tmp/e.txt" && [ ! -e "$tmp/x.exr" ] && ok || bad "deep MIP level 2: unclear error"; }
+# ... and flattening the deep part first writes the file
+"$V" --create 8x8 4 "$B" --flatten --siappend -o "$tmp/x.exr" -q &&
+    oiiotool --info -a "$tmp/x.exr" | grep -q "subimage  1:  764 x  406, 5 channel, half" && ok ||
+    bad "multi-part output of a flattened deep part"
 
 echo "test_deep: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
