@@ -689,6 +689,14 @@ jpeg_write_rect(vfx__wr *wr, vfx_rect rect, vfx_pixel_type type, const void *src
     return VFX_OK;
 }
 
+/* Every value goes through vfx__pack_row() to u8 (jpeg_write_rect): the sink may pack strips
+ * to u8 itself (all the image's channels; the writer keeps the first one or three). */
+static vfx_pixel_type
+jpeg_write_row_type(vfx__wr *wr)
+{
+    return wr->priv ? VFX_PIXEL_U8 : VFX_PIXEL_UNKNOWN;
+}
+
 static vfx_status
 jpeg_write_close(vfx__wr *wr, int failed)
 {
@@ -719,6 +727,7 @@ const vfx_format vfx__fmt_jpeg = {
     .write_open = jpeg_write_open,
     .write_rect = jpeg_write_rect,
     .write_close = jpeg_write_close,
+    .write_row_type = jpeg_write_row_type,
     .description = "JPEG (libjpeg-turbo): grey, RGB, CMYK/YCCK, progressive; ICC, EXIF, XMP",
     .write_notes = "u8; grey or RGB (alpha and further channels are dropped); quality 1-100 (--compression jpeg:QUALITY, default 95); attributes jpeg:subsampling, jpeg:progressive",
 };

@@ -1226,6 +1226,16 @@ compress_chunk(const vfx__wr *wr, const tiff_enc *te, uint8_t *px, int32_t w, in
     return s;
 }
 
+/* Strips: every value goes through vfx__pack_row() to the file's one type (tiff_write_rect,
+ * tiff_write_encode), so the sink may hand strips over packed to it. Tiles are rendered tile by
+ * tile (no full-width strip to save). */
+static vfx_pixel_type
+tiff_write_row_type(vfx__wr *wr)
+{
+    const tiff_enc *te = wr->priv;
+    return te && !te->tiled ? te->ftype : VFX_PIXEL_UNKNOWN;
+}
+
 /* Any thread, ahead of the rect's turn: every strip or tile of @p rect compressed (strip rects
  * that do not start and end on strip boundaries are left to tiff_write_rect()). */
 static vfx_status
@@ -1337,6 +1347,7 @@ const vfx_format vfx__fmt_tiff = {
     .write_encode = tiff_write_encode,
     .write_commit = tiff_write_commit,
     .write_enc_free = vfx__enc_list_free,
+    .write_row_type = tiff_write_row_type,
     .description = "TIFF (libtiff): strips and tiles, 1-32 bit int, half, float, planar, multi-page, BigTIFF",
     .write_notes = "u8/u16/u32/half/float; any channels; strips or --tile; compression none|lzw|zip (default)|zstd|packbits",
 };

@@ -46,12 +46,16 @@ static vfx_status
 write_prepare(void *ctx, int64_t i, const vfx_tile *t)
 {
     write_ctx *wc = ctx;
-    if (wc->pack_px > 0)
-        return VFX_OK; /* packing writers have no separate encoding */
+    vfx_pixel_type type = VFX_PIXEL_F32;
     ptrdiff_t xs = (ptrdiff_t) sizeof(float) * t->n_channels;
     ptrdiff_t ys = (ptrdiff_t) sizeof(float) * t->stride;
+    if (wc->pack_px > 0) { /* packed already (TIFF strips): compressed from the packed rows */
+        type = wc->pack_type;
+        xs = wc->pack_px;
+        ys = (ptrdiff_t) wc->pack_px * vfx_rect_width(t->rect);
+    }
     void *enc = NULL;
-    VFX_TRY(vfx__writer_encode(wc->w, t->rect, VFX_PIXEL_F32, t->p, xs, ys, &enc));
+    VFX_TRY(vfx__writer_encode(wc->w, t->rect, type, t->p, xs, ys, &enc));
     if (!enc)
         return VFX_OK;
     pthread_mutex_lock(&wc->lock);
@@ -83,12 +87,12 @@ static vfx_status
 write_consume(void *ctx, int64_t i, const vfx_tile *t)
 {
     write_ctx *wc = ctx;
-    if (wc->pack_px > 0)
-        return vfx_writer_write_rect(wc->w, t->rect, wc->pack_type, t->p, wc->pack_px,
-                                     (ptrdiff_t) wc->pack_px * vfx_rect_width(t->rect));
     void *enc = take_pending(wc, i);
     if (enc)
         return vfx__writer_commit(wc->w, t->rect, enc);
+    if (wc->pack_px > 0)
+        return vfx_writer_write_rect(wc->w, t->rect, wc->pack_type, t->p, wc->pack_px,
+                                     (ptrdiff_t) wc->pack_px * vfx_rect_width(t->rect));
     ptrdiff_t xs = (ptrdiff_t) sizeof(float) * t->n_channels;
     ptrdiff_t ys = (ptrdiff_t) sizeof(float) * t->stride;
     if (wc->band_tile_w <= 0)
@@ -161,11 +165,19 @@ vfx__write_level(vfx_image *im, vfx_writer *w, vfx_rect region, const vfx_sink_o
         sk.tile_w = (int32_t) VFX__MIN(vfx_rect_width(region), (int64_t) INT32_MAX);
         sk.tile_h = c.chunk_h * VFX__MAX(1, 64 / c.chunk_h);
         sk.skew_x = sk.skew_y = 0;
-        /* A writer that only packs values (PNG) gets its strips packed already: rendered in
-         * column chunks and converted chunk by chunk, so the strip in flight per worker is
-         * u8 (8192 x 64 RGB: 1.5 MiB), not f32 (6 MiB). Same values, converted earlier. */
+        /* A writer that only packs values (PNG, JPEG, TIFF strips) gets its strips packed
+         * already: rendered in column chunks and converted chunk by chunk, so the strip in
+         * flight per worker is u8 (8192 x 64 RGB: 1.5 MiB), not f32 (6 MiB). Same values,
+         * converted earlier; a writer that compresses ahead (TIFF) does so from the packed
+         * strip. Only when the sink cuts the strip into column chunks (produce_packed() in
+         * graph/scheduler.c, same test): a source or a sequential / whole-input op renders
+         * the whole f32 strip anyway, and a packed copy beside it would only add to it. */
         vfx_pixel_type pt = vfx__writer_row_type(w);
-        if (pt != VFX_PIXEL_UNKNOWN) {
+        const vfx_node *sn = sk.node;
+        uint32_t whole = VFX_OP_SEQUENTIAL | VFX_OP_WHOLE_INPUT;
+        int cut = (sn->op->flags & VFX_OP_POINTWISE) ||
+                  (sn->n_inputs > 0 && !(sn->op->flags & whole));
+        if (pt != VFX_PIXEL_UNKNOWN && cut) {
             wc->pack_type = pt;
             wc->pack_px = (int32_t) (vfx_pixel_type_size(pt) * (size_t) im->n_channels);
             sk.pack_px = wc->pack_px;

@@ -2,8 +2,9 @@
  * compresses its own tile before its turn, only the writes are ordered) is byte for byte the
  * file the one-caller writer path makes (vfx_writer_write_rect), for every compression of
  * OpenEXR (scanline and tiled, single- and multi-part) and TIFF (strips and tiles, u8, u16,
- * half, float), at an odd size and origin; exrheader / tiffinfo and oiiotool read it; and a
- * render that fails half-way leaves neither a file nor a temporary behind. */
+ * half, float; strips come packed by the rendering threads), and for JPEG (packed to u8), at
+ * an odd size and origin; exrheader / tiffinfo and oiiotool read it; and a render that fails
+ * half-way leaves neither a file nor a temporary behind. */
 #include <dirent.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ make_image(int noisy)
 }
 
 static vfx_pixel_type g_tiff_type = VFX_PIXEL_UNKNOWN; /* TIFF: the stored type */
+static int32_t        g_level;                         /* > 0: the options' level */
 
 static void
 set_options(vfx_write_options *o, const char *comp, int tiled)
@@ -46,6 +48,8 @@ set_options(vfx_write_options *o, const char *comp, int tiled)
     *o = (vfx_write_options) VFX_WRITE_OPTIONS_INIT;
     o->compression = comp;
     o->pixel_type = g_tiff_type;
+    if (g_level > 0)
+        o->level = g_level;
     if (tiled) {
         o->tile_w = 32;
         o->tile_h = 16;
@@ -195,6 +199,30 @@ tiff_parallel_equals_serial(void **state)
     g_tiff_type = VFX_PIXEL_UNKNOWN;
 }
 
+/* JPEG strips reach the writer packed to u8 by the rendering threads (write_row_type): the
+ * file is byte for byte the one-caller path's, RGBA noise (the alpha dropped) as RGB. */
+static void
+jpeg_packed_equals_serial(void **state)
+{
+    (void) state;
+    char par[4096], ser[4096];
+    snprintf(par, sizeof par, "%s", test_tmp("par.jpg"));
+    snprintf(ser, sizeof ser, "%s", test_tmp("ser.jpg"));
+    static const int32_t qualities[] = { 90, 40 };
+    for (size_t qi = 0; qi < sizeof qualities / sizeof qualities[0]; qi++) {
+        g_level = qualities[qi];
+        vfx_image *im = make_image(1), *ims[2] = { im, NULL };
+        vfx_write_options o;
+        set_options(&o, "jpeg", 0);
+        if (vfx_image_write(im, par, &o, NULL) != VFX_OK)
+            fail_msg("jpeg:%d: parallel write: %s", (int) g_level, vfx_error_message());
+        write_serial(ims, 1, ser, "jpeg", 0);
+        assert_same_bytes(par, ser, "jpeg");
+        vfx_image_unref(im);
+    }
+    g_level = 0;
+}
+
 static void
 parallel_equals_serial_multi_part(void **state)
 {
@@ -266,6 +294,7 @@ main(void)
         cmocka_unit_test(parallel_equals_serial_every_compression),
         cmocka_unit_test(parallel_equals_serial_multi_part),
         cmocka_unit_test(tiff_parallel_equals_serial),
+        cmocka_unit_test(jpeg_packed_equals_serial),
         cmocka_unit_test(failure_mid_write_leaves_the_old_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
