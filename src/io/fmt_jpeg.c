@@ -644,10 +644,8 @@ jpeg_write_open(vfx__wr *wr)
     je->n_ch = nc;
     je->width = (int32_t) w;
     je->row = vfx__alloc((size_t) w * (size_t) nc);
-    if (!je->row)
-        return vfx__nomem();
     uint8_t *exif_copy = NULL, *xmp_copy = NULL;
-    vfx_status s = gather(wr, je, &exif_copy, &xmp_copy);
+    vfx_status s = je->row ? gather(wr, je, &exif_copy, &xmp_copy) : vfx__nomem();
     if (s == VFX_OK)
         s = vfx__outbuf_init(&je->dst.out, wr, 1 << 16);
     if (s == VFX_OK) {
@@ -669,7 +667,10 @@ jpeg_write_open(vfx__wr *wr)
     vfx__free(exif_copy); /* the markers are written by now */
     vfx__free(xmp_copy);
     je->exif = je->xmp = NULL;
-    VFX_TRY(s);
+    if (s != VFX_OK) { /* the caller closes only writers that opened */
+        (void) jpeg_write_close(wr, 1);
+        return s;
+    }
     wr->chunking = (vfx_chunking){ VFX_ACCESS_RANDOM_STRIPS, je->width, 16, wr->spec.data.x0,
                                    wr->spec.data.y0, 1, (int32_t) ((h + 15) / 16) };
     return VFX_OK;
