@@ -1849,36 +1849,6 @@ encode_lossy(enc *e, int n_comp, const int32_t *chans, int nonlinear)
     }
 }
 
-/* EXR RLE: runs of 3..128 equal bytes as (n - 1, byte), other bytes as (-n, n literals). */
-static size_t
-rle_encode(const uint8_t *in, size_t n, uint8_t *out)
-{
-    size_t i = 0, o = 0;
-    while (i < n) {
-        size_t run = 1;
-        while (i + run < n && in[i + run] == in[i] && run < 128)
-            run++;
-        if (run >= 3) {
-            out[o++] = (uint8_t) (run - 1);
-            out[o++] = in[i];
-            i += run;
-            continue;
-        }
-        size_t lit = 0;
-        while (i + lit < n && lit < 127) {
-            if (i + lit + 2 < n && in[i + lit] == in[i + lit + 1] &&
-                in[i + lit] == in[i + lit + 2])
-                break;
-            lit++;
-        }
-        out[o++] = (uint8_t) (-(int) lit);
-        memcpy(out + o, in + i, lit);
-        o += lit;
-        i += lit;
-    }
-    return o;
-}
-
 /* OpenEXRCore 3.1's default zip level is -1, zlib's default (6); libdeflate's level 6 is its
  * own default too, and gives streams as small as zlib's at that level, faster. */
 #define DWA_ZIP_LEVEL 6
@@ -2347,7 +2317,7 @@ dwa_encode(const enc_input *in, const vfx__dwa_channel *ch, int32_t n_ch, vfx_re
     }
     size_t n_rle_packed = 0;
     if (at_rle) {
-        n_rle_packed = rle_encode(planar_rle, at_rle, rle_buf);
+        n_rle_packed = vfx__exr_rle_encode(planar_rle, at_rle, rle_buf);
         if ((st = deflate_to(rle_buf, n_rle_packed, &z_rle, &n_z_rle)) != VFX_OK)
             goto out;
     }

@@ -536,37 +536,6 @@ predict_interleave(const uint8_t *in, size_t n, uint8_t *out)
     }
 }
 
-/* OpenEXR RLE: a run of 3..128 equal bytes is (count - 1, byte); 1..127 other bytes are
- * (-count, bytes...). @p out holds at least n + n / 127 + 2 bytes. Returns the length. */
-static size_t
-rle_pack(const uint8_t *in, size_t n, uint8_t *out)
-{
-    size_t i = 0, o = 0;
-    while (i < n) {
-        size_t run = 1;
-        while (i + run < n && in[i + run] == in[i] && run < 128)
-            run++;
-        if (run >= 3) {
-            out[o++] = (uint8_t) (run - 1);
-            out[o++] = in[i];
-            i += run;
-            continue;
-        }
-        size_t lit = 0;
-        while (i + lit < n && lit < 127 &&
-               !(i + lit + 2 < n && in[i + lit] == in[i + lit + 1] &&
-                 in[i + lit] == in[i + lit + 2]))
-            lit++;
-        if (lit == 0)
-            lit = 1;
-        out[o++] = (uint8_t) (-(int) lit);
-        memcpy(out + o, in + i, lit);
-        o += lit;
-        i += lit;
-    }
-    return o;
-}
-
 /* Compress n bytes for the part's compression. *out_owned is set when *out was allocated
  * (free with vfx__free); a result that does not shrink is the input itself (stored raw). */
 static vfx_status
@@ -587,7 +556,7 @@ compress_block(exr_compression_t comp, const uint8_t *in, size_t n, const uint8_
             return vfx__nomem();
         }
         predict_interleave(in, n, tmp);
-        size_t z = rle_pack(tmp, n, dst);
+        size_t z = vfx__exr_rle_encode(tmp, n, dst);
         vfx__free(tmp);
         if (z >= n) {
             vfx__free(dst);

@@ -322,3 +322,33 @@ vfx__exr_zip_compress(exr_encode_pipeline_t *encode, int level)
     encode->compressed_bytes = z;
     return EXR_ERR_SUCCESS;
 }
+
+/* EXR RLE for deep RLE chunks and DWA's RLE stream (flat RLE chunks go through OpenEXRCore). */
+size_t
+vfx__exr_rle_encode(const uint8_t *in, size_t n, uint8_t *out)
+{
+    size_t i = 0, o = 0;
+    while (i < n) {
+        size_t run = 1;
+        while (i + run < n && in[i + run] == in[i] && run < 128)
+            run++;
+        if (run >= 3) {
+            out[o++] = (uint8_t) (run - 1);
+            out[o++] = in[i];
+            i += run;
+            continue;
+        }
+        size_t lit = 0;
+        while (i + lit < n && lit < 127) {
+            if (i + lit + 2 < n && in[i + lit] == in[i + lit + 1] &&
+                in[i + lit] == in[i + lit + 2])
+                break;
+            lit++;
+        }
+        out[o++] = (uint8_t) (-(int) lit);
+        memcpy(out + o, in + i, lit);
+        o += lit;
+        i += lit;
+    }
+    return o;
+}

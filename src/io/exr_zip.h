@@ -40,4 +40,8 @@ int    vfx__zlib_deflate(const void *in, size_t n, void *out, size_t cap, int le
 /** Undo ZIP's byte predictor in place (t[i] += t[i - 1] - 128, mod 256). Does not fail. */
 void   vfx__zip_unpredict(uint8_t *t, size_t n);
 
+/** OpenEXR RLE: runs of 3..128 equal bytes as (n - 1, byte), other bytes as (-n, n literals).
+ *  @p out holds at least n + n / 127 + 2 bytes. Returns the packed length. Does not fail. */
+size_t vfx__exr_rle_encode(const uint8_t *in, size_t n, uint8_t *out);
+
 #endif

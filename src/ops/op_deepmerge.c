@@ -241,6 +241,40 @@ is_or_ends_with(const char *name, const char *suffix)
            (n > k && name[n - k - 1] == '.' && !strcmp(name + n - k, suffix));
 }
 
+/* Who is whose alpha (m->nc, m->types, m->z, m->zb set): an alpha channel ("A", "*.A",
+ * "AR", "AG", "AB", "Alpha") is its own; a colour channel "layer.X" takes "layer.AX" when
+ * present, else "A"; Z, ZBack and integer channels have none (-1). */
+static void
+map_alphas(merge_ctx *m, const vfx_channels *ch)
+{
+    int32_t main_alpha = vfx_channels_find(ch, "A");
+    for (int32_t c = 0; c < m->nc; c++) {
+        vfx_channel_info ci;
+        vfx_channels_get(ch, c, &ci);
+        m->alpha_of[c] = -1;
+        if (c == m->z || c == m->zb || m->types[c] == VFX_PIXEL_U32)
+            continue;
+        if (is_or_ends_with(ci.name, "A") || is_or_ends_with(ci.name, "AR") ||
+            is_or_ends_with(ci.name, "AG") || is_or_ends_with(ci.name, "AB") ||
+            is_or_ends_with(ci.name, "Alpha")) {
+            m->alpha_of[c] = c;
+            continue;
+        }
+        char want[300];
+        const char *dot = strrchr(ci.name, '.');
+        size_t plen = dot ? (size_t) (dot - ci.name) + 1 : 0;
+        snprintf(want, sizeof want, "%.*sA%s", (int) plen, ci.name, ci.name + plen);
+        for (int32_t i = 0; i < m->nc; i++) {
+            vfx_channel_info cj;
+            vfx_channels_get(ch, i, &cj);
+            if (!strcasecmp(cj.name, want))
+                m->alpha_of[c] = i;
+        }
+        if (m->alpha_of[c] < 0)
+            m->alpha_of[c] = main_alpha;
+    }
+}
+
 vfx_status
 vfx_deep_merge(const vfx_deep *a, const vfx_deep *b, int occlusion_cull, vfx_deep **out)
 {
@@ -274,33 +308,9 @@ vfx_deep_merge(const vfx_deep *a, const vfx_deep *b, int occlusion_cull, vfx_dee
         m.zb = vfx_channels_find(ch, "Zback");
     if (m.zb < 0)
         m.zb = m.z;
-    int32_t main_alpha = vfx_channels_find(ch, "A");
-    m.cull = occlusion_cull ? main_alpha : -1;
-    for (int32_t c = 0; s == VFX_OK && c < nc; c++) {
-        vfx_channel_info ci;
-        vfx_channels_get(ch, c, &ci);
-        m.alpha_of[c] = -1;
-        if (c == m.z || c == m.zb || a->types[c] == VFX_PIXEL_U32)
-            continue;
-        if (is_or_ends_with(ci.name, "A") || is_or_ends_with(ci.name, "AR") ||
-            is_or_ends_with(ci.name, "AG") || is_or_ends_with(ci.name, "AB") ||
-            is_or_ends_with(ci.name, "Alpha")) {
-            m.alpha_of[c] = c;
-            continue;
-        }
-        char want[300];
-        const char *dot = strrchr(ci.name, '.');
-        size_t plen = dot ? (size_t) (dot - ci.name) + 1 : 0;
-        snprintf(want, sizeof want, "%.*sA%s", (int) plen, ci.name, ci.name + plen);
-        for (int32_t i = 0; i < nc; i++) {
-            vfx_channel_info cj;
-            vfx_channels_get(ch, i, &cj);
-            if (!strcasecmp(cj.name, want))
-                m.alpha_of[c] = i;
-        }
-        if (m.alpha_of[c] < 0)
-            m.alpha_of[c] = main_alpha;
-    }
+    m.cull = occlusion_cull ? vfx_channels_find(ch, "A") : -1;
+    if (s == VFX_OK)
+        map_alphas(&m, ch);
     vfx_deep *d = NULL;
     if (s == VFX_OK) {
         vfx_spec spec = VFX_SPEC_INIT;
@@ -420,32 +430,8 @@ vfx_deep_holdout(const vfx_deep *src, const vfx_deep *holdout, vfx_deep **out)
         m.zb = m.z;
     if (s == VFX_OK && m.z < 0)
         s = vfx__fail(VFX_ERR_ARG, "deepholdout: the image has no Z channel");
-    int32_t main_alpha = vfx_channels_find(ch, "A");
-    for (int32_t c = 0; s == VFX_OK && c < m.nc; c++) { /* as in merge: who is whose alpha */
-        vfx_channel_info ci;
-        vfx_channels_get(ch, c, &ci);
-        m.alpha_of[c] = -1;
-        if (c == m.z || c == m.zb || src->types[c] == VFX_PIXEL_U32)
-            continue;
-        if (is_or_ends_with(ci.name, "A") || is_or_ends_with(ci.name, "AR") ||
-            is_or_ends_with(ci.name, "AG") || is_or_ends_with(ci.name, "AB") ||
-            is_or_ends_with(ci.name, "Alpha")) {
-            m.alpha_of[c] = c;
-            continue;
-        }
-        char want[300];
-        const char *dot = strrchr(ci.name, '.');
-        size_t plen = dot ? (size_t) (dot - ci.name) + 1 : 0;
-        snprintf(want, sizeof want, "%.*sA%s", (int) plen, ci.name, ci.name + plen);
-        for (int32_t i = 0; i < m.nc; i++) {
-            vfx_channel_info cj;
-            vfx_channels_get(ch, i, &cj);
-            if (!strcasecmp(cj.name, want))
-                m.alpha_of[c] = i;
-        }
-        if (m.alpha_of[c] < 0)
-            m.alpha_of[c] = main_alpha;
-    }
+    if (s == VFX_OK)
+        map_alphas(&m, ch);
     vfx_deep *d = NULL;
     if (s == VFX_OK)
         s = vfx__deep_new(&src->spec, &d);
