@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bench_clock.h"
+
 #ifdef CF_PNG
 #include <png.h>
 #include <zlib.h>
@@ -119,25 +121,6 @@ img_alloc(image *im)
         return fail("out of memory for %zu bytes", img_bytes(im));
     snprintf(im->desc, sizeof im->desc, "%dx%dx%d %s", im->w, im->h, im->nc, type_name(im->type));
     return 0;
-}
-
-/* ---- timing ---------------------------------------------------------------------------------- */
-
-static double
-now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double) t.tv_sec + 1e-9 * (double) t.tv_nsec;
-}
-
-static double
-cpu_s(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double) ru.ru_utime.tv_sec + 1e-6 * (double) ru.ru_utime.tv_usec +
-           (double) ru.ru_stime.tv_sec + 1e-6 * (double) ru.ru_stime.tv_usec;
 }
 
 /* ---- PNG ------------------------------------------------------------------------------------- */

@@ -274,20 +274,16 @@ compare_ocioconvert(const char *cfg_path, const char *label, const char *mode, c
     return failed;
 }
 
-static void
-exposure_contrast_matches_ocioconvert(void **state)
+/* Every space of @p spaces to "lin" and back through the config at @p path, each compared with
+ * ocioconvert. Returns the number of failed comparisons. */
+static int
+both_ways_vs_ocioconvert(const char *path, const char *const *spaces, size_t n)
 {
-    (void) state;
-    test_require(test_have_tool("ocioconvert"), "ocioconvert (opencolorio-tools) not installed");
-    char path[1024];
-    snprintf(path, sizeof path, "%s", test_tmp("ec.ocio"));
-    write_text(path, EC_CONFIG);
-    write_text(test_tmp("grade.cc"), GRADE_CC); /* next to the config */
     vfx_ocio_config *cfg = load(path);
     int failed = 0;
-    for (size_t i = 0; i < sizeof EC_SPACES / sizeof EC_SPACES[0]; i++)
+    for (size_t i = 0; i < n; i++)
         for (int dir = 0; dir < 2; dir++) {
-            const char *src = dir ? "lin" : EC_SPACES[i], *dst = dir ? EC_SPACES[i] : "lin";
+            const char *src = dir ? "lin" : spaces[i], *dst = dir ? spaces[i] : "lin";
             char label[256];
             snprintf(label, sizeof label, "%s -> %s", src, dst);
             vfx_color_processor *p = NULL;
@@ -297,7 +293,19 @@ exposure_contrast_matches_ocioconvert(void **state)
             vfx_color_processor_free(p);
         }
     vfx_ocio_config_free(cfg);
-    assert_int_equal(failed, 0);
+    return failed;
+}
+
+static void
+exposure_contrast_matches_ocioconvert(void **state)
+{
+    (void) state;
+    test_require(test_have_tool("ocioconvert"), "ocioconvert (opencolorio-tools) not installed");
+    char path[1024];
+    snprintf(path, sizeof path, "%s", test_tmp("ec.ocio"));
+    write_text(path, EC_CONFIG);
+    write_text(test_tmp("grade.cc"), GRADE_CC); /* next to the config */
+    assert_int_equal(both_ways_vs_ocioconvert(path, EC_SPACES, sizeof EC_SPACES / sizeof EC_SPACES[0]), 0);
 }
 
 static void
@@ -308,21 +316,7 @@ display_view_data_bypass_matches_ocioconvert(void **state)
     char path[1024];
     snprintf(path, sizeof path, "%s", test_tmp("dv.ocio"));
     write_text(path, DV_CONFIG);
-    vfx_ocio_config *cfg = load(path);
-    int failed = 0;
-    for (size_t i = 0; i < sizeof DV_SPACES / sizeof DV_SPACES[0]; i++)
-        for (int dir = 0; dir < 2; dir++) {
-            const char *src = dir ? "lin" : DV_SPACES[i], *dst = dir ? DV_SPACES[i] : "lin";
-            char label[256];
-            snprintf(label, sizeof label, "%s -> %s", src, dst);
-            vfx_color_processor *p = NULL;
-            if (vfx_ocio_processor_new(cfg, src, dst, &p) != VFX_OK)
-                fail_msg("%s: %s", label, vfx_error_message());
-            failed += compare_ocioconvert(path, label, "", src, dst, NULL, p);
-            vfx_color_processor_free(p);
-        }
-    vfx_ocio_config_free(cfg);
-    assert_int_equal(failed, 0);
+    assert_int_equal(both_ways_vs_ocioconvert(path, DV_SPACES, sizeof DV_SPACES / sizeof DV_SPACES[0]), 0);
 }
 
 /* FileTransform interpolation, as OCIO 2.1 renders it: 1D LUTs are always linear; 3D LUTs are
